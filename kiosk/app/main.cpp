@@ -1,0 +1,60 @@
+// vmeste-kiosk: the only file that knows every module. It parses flags, starts the core (store,
+// intake, uploader), opens the window and runs the loop.
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "drivers/watchdog/watchdog.h"
+#include "kiosk/base/log.h"
+#include "kiosk/core/config.h"
+#include "kiosk/core/kiosk.h"
+#include "ui/kiosk_loop.h"
+#include "ui/kiosk_ui.h"
+#include "ui/sdl_gl_host.h"
+
+int main(int argc, char** argv) {
+    using namespace vmeste;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto cl = core::parse_command_line(args);
+    if (!cl) {
+        std::fprintf(stderr, "vmeste-kiosk: %s\n", cl.error().message.c_str());
+        return 2;
+    }
+    if (cl->help) {
+        std::fputs(core::command_line_help().c_str(), stdout);
+        return 0;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+
+    core::Kiosk::Options options;
+    options.config = cl->config;
+    options.wake_ui = ui::make_ui_waker();
+    auto kiosk = core::Kiosk::start(std::move(options));
+    if (!kiosk) {
+        std::fprintf(stderr, "vmeste-kiosk: cannot start: %s\n", kiosk.error().message.c_str());
+        return 1;
+    }
+    log::info("kiosk: store %s, platform %s", (*kiosk)->store_path().c_str(),
+              cl->config.platform_url.c_str());
+
+    ui::KioskUi kiosk_ui(**kiosk);
+    ui::HostOptions host_options;
+    host_options.fullscreen = !cl->windowed;
+    host_options.width = cl->window_w;
+    host_options.height = cl->window_h;
+    // The UI is laid out for the window's real size; fonts are sized once, for the start size.
+    if (auto r = kiosk_ui.init(static_cast<float>(cl->window_w), static_cast<float>(cl->window_h));
+        !r) {
+        std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    auto host = ui::SdlGlHost::open(host_options);
+    if (!host) {
+        std::fprintf(stderr, "vmeste-kiosk: cannot open the display: %s\n",
+                     host.error().message.c_str());
+        return 1;
+    }
+    auto watchdog = drivers::make_systemd_watchdog();
+    return ui::run_kiosk_loop(kiosk_ui, **host, *watchdog);
+}

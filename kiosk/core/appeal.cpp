@@ -1,0 +1,73 @@
+#include "kiosk/core/appeal.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+namespace vmeste::core {
+namespace {
+
+void random_bytes(uint8_t* out, size_t n) {
+    static const bool ready = sodium_init() >= 0;
+    (void)ready;  // sodium_init only fails without an entropy source; randombytes then aborts
+    randombytes_buf(out, n);
+}
+
+}  // namespace
+
+std::string new_uuid() {
+    std::array<uint8_t, 16> b{};
+    random_bytes(b.data(), b.size());
+    b[6] = (b[6] & 0x0F) | 0x40;  // version 4
+    b[8] = (b[8] & 0x3F) | 0x80;  // variant 10
+    static const char* kHex = "0123456789abcdef";
+    std::string s;
+    for (size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+        s += kHex[b[i] >> 4];
+        s += kHex[b[i] & 15];
+    }
+    return s;
+}
+
+std::string new_receipt_number() {
+    static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    std::array<uint8_t, 5> b{};
+    random_bytes(b.data(), b.size());
+    uint64_t v = 0;
+    for (uint8_t x : b) v = (v << 8) | x;
+    std::string s;
+    for (int i = 7; i >= 0; --i) {
+        s += kCrockford[(v >> (i * 5)) & 31];
+        if (i == 4) s += '-';
+    }
+    return s;
+}
+
+std::string iso8601_utc(int64_t unix_ms) {
+    std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(unix_ms % 1000));
+    return buf;
+}
+
+std::string appeal_request_json(const Appeal& a) {
+    nlohmann::json j = {
+        {"id", a.uuid},
+        {"receipt_number", a.receipt_number},
+        {"kind", "message"},  // сообщение; identified обращения arrive with the hand-off (#6)
+        {"category", a.category_id},
+        {"text", a.text},
+        {"language", std::string(code(a.language))},
+        {"created_at", iso8601_utc(a.created_unix_ms)},
+    };
+    return j.dump();
+}
+
+}  // namespace vmeste::core

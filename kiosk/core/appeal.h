@@ -1,0 +1,35 @@
+// Appeal: what the citizen submits, as the kiosk stores and sends it. Photos, place and contact
+// join in issue #6; the fields here are the ones every appeal has.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kiosk/core/language.h"
+
+namespace vmeste::core {
+
+struct Appeal {
+    std::string uuid;            // RFC 9562 v4; the idempotency key on the platform
+    std::string receipt_number;  // short, printed and spoken: "7K3Q-9PXA"
+    std::string category_id;
+    std::string text;
+    Language language = Language::kRu;
+    int64_t created_unix_ms = 0;
+};
+
+// A new random UUID (version 4), lower-case hex with dashes.
+std::string new_uuid();
+
+// A receipt number: 8 characters of Crockford base32 (no I, L, O, U: nothing to misread aloud or
+// on thermal paper) as XXXX-XXXX, 40 random bits. The store rejects a repeat and a new one is
+// drawn.
+std::string new_receipt_number();
+
+// The JSON body of POST /api/v1/appeals (docs/protocol.md).
+std::string appeal_request_json(const Appeal& appeal);
+
+// "2026-11-29T10:15:00.123Z"
+std::string iso8601_utc(int64_t unix_ms);
+
+}  // namespace vmeste::core

@@ -1,0 +1,231 @@
+#include "kiosk/core/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace vmeste::core {
+
+std::string Config::tracking_base() const {
+    auto trimmed = [](std::string s) {
+        while (!s.empty() && s.back() == '/') s.pop_back();
+        return s;
+    };
+    return tracking_base_url.empty() ? trimmed(platform_url) + "/t" : trimmed(tracking_base_url);
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+Result<int> parse_int(std::string_view v, int lo, int hi) {
+    int out = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc() || p != v.data() + v.size())
+        return make_error(ErrorCode::kInvalidInput,
+                          "'" + std::string(v) + "' is not a whole number");
+    if (out < lo || out > hi)
+        return make_error(
+            ErrorCode::kInvalidInput,
+            std::to_string(out) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
+    return out;
+}
+
+Result<void> check_url(std::string_view v) {
+    if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() < 10)
+        return make_error(ErrorCode::kInvalidInput,
+                          "'" + std::string(v) + "' is not an http(s) URL");
+    return {};
+}
+
+using Setter = std::function<Result<void>(Config&, std::string_view)>;
+
+Setter int_setter(int Config::*field, int lo, int hi) {
+    return [=](Config& c, std::string_view v) -> Result<void> {
+        auto n = parse_int(v, lo, hi);
+        if (!n) return n.error();
+        c.*field = *n;
+        return {};
+    };
+}
+
+const std::map<std::string, Setter, std::less<>>& setters() {
+    static const std::map<std::string, Setter, std::less<>> kSetters = {
+        {"data_dir",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v.empty()) return make_error(ErrorCode::kInvalidInput, "empty path");
+             c.data_dir = v;
+             return {};
+         }},
+        {"platform_url",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (auto r = check_url(v); !r) return r;
+             c.platform_url = v;
+             return {};
+         }},
+        {"tracking_base_url",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (auto r = check_url(v); !r) return r;
+             c.tracking_base_url = v;
+             return {};
+         }},
+        {"device_token",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.device_token = v;
+             return {};
+         }},
+        {"language",
+         [](Config& c, std::string_view v) -> Result<void> {
+             auto l = language_from_code(v);
+             if (!l) return make_error(ErrorCode::kInvalidInput, "language must be ru or en");
+             c.default_language = *l;
+             return {};
+         }},
+        {"idle_timeout_s", int_setter(&Config::idle_timeout_s, 10, 3600)},
+        {"idle_countdown_s", int_setter(&Config::idle_countdown_s, 5, 120)},
+        {"receipt_timeout_s", int_setter(&Config::receipt_timeout_s, 5, 600)},
+        {"text_min_chars", int_setter(&Config::text_min_chars, 1, 1000)},
+        {"text_max_chars", int_setter(&Config::text_max_chars, 100, 20000)},
+        {"retry_base_ms", int_setter(&Config::retry_base_ms, 10, 600000)},
+        {"retry_cap_ms", int_setter(&Config::retry_cap_ms, 1000, 24 * 3600 * 1000)},
+        {"min_free_disk_mb", int_setter(&Config::min_free_disk_mb, 0, 1 << 20)},
+    };
+    return kSetters;
+}
+
+Result<void> set_key(Config& c, std::string_view key, std::string_view value) {
+    auto it = setters().find(key);
+    if (it == setters().end())
+        return make_error(ErrorCode::kInvalidInput, "unknown key '" + std::string(key) + "'");
+    return it->second(c, value);
+}
+
+Result<void> check_consistency(const Config& c) {
+    if (c.text_min_chars > c.text_max_chars)
+        return make_error(ErrorCode::kInvalidInput, "text_min_chars is larger than text_max_chars");
+    if (c.retry_base_ms > c.retry_cap_ms)
+        return make_error(ErrorCode::kInvalidInput, "retry_base_ms is larger than retry_cap_ms");
+    return {};
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, Config c) {
+    int line_no = 0;
+    while (!text.empty()) {
+        ++line_no;
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+        line = trim(line);
+        if (line.empty()) continue;
+        size_t eq = line.find('=');
+        const std::string where = "line " + std::to_string(line_no) + ": ";
+        if (eq == std::string_view::npos)
+            return make_error(ErrorCode::kInvalidInput, where + "expected 'key = value'");
+        auto key = trim(line.substr(0, eq));
+        auto value = trim(line.substr(eq + 1));
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        if (setters().find(key) == setters().end())
+            return make_error(ErrorCode::kInvalidInput,
+                              where + "unknown key '" + std::string(key) + "'");
+        if (auto r = set_key(c, key, value); !r)
+            return make_error(ErrorCode::kInvalidInput,
+                              where + std::string(key) + ": " + r.error().message);
+    }
+    if (auto r = check_consistency(c); !r) return r.error();
+    return c;
+}
+
+Result<Config> load_config_file(const std::string& path, Config base) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(ErrorCode::kNotFound, "cannot read config file " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto r = parse_config(ss.str(), std::move(base));
+    if (!r) return make_error(r.error().code, path + ": " + r.error().message);
+    return r;
+}
+
+std::string command_line_help() {
+    return "Usage: vmeste-kiosk [options]\n"
+           "\n"
+           "The Vmeste appeals kiosk. Without options it starts fullscreen with the data in\n"
+           "/var/lib/vmeste and the platform gateway at http://127.0.0.1:8080.\n"
+           "\n"
+           "  --data-dir DIR      where the appeal store and photos live (created if missing)\n"
+           "  --platform URL      the platform gateway, e.g. https://gateway.example/ \n"
+           "  --config FILE       a 'key = value' file; flags given after it override it\n"
+           "  --windowed [WxH]    a window instead of fullscreen (default 1080x1920;\n"
+           "                      1920x1080 is landscape)\n"
+           "  --language ru|en    the language a new session starts in (default ru)\n"
+           "  --help              this text\n"
+           "\n"
+           "Config keys: data_dir, platform_url, tracking_base_url, device_token, language,\n"
+           "idle_timeout_s, idle_countdown_s, receipt_timeout_s, text_min_chars, text_max_chars,\n"
+           "retry_base_ms, retry_cap_ms, min_free_disk_mb.\n"
+           "Exit codes: 0 normal, 1 could not start, 2 bad flags or config.\n";
+}
+
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
+    CommandLine cl;
+    auto need_value = [&](size_t i) -> Result<std::string> {
+        if (i + 1 >= args.size() || args[i + 1].starts_with("--"))
+            return make_error(ErrorCode::kInvalidInput, args[i] + " needs a value");
+        return args[i + 1];
+    };
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            cl.help = true;
+        } else if (a == "--windowed") {
+            cl.windowed = true;
+            if (i + 1 < args.size() && !args[i + 1].starts_with("--")) {
+                const std::string& wh = args[++i];
+                size_t x = wh.find('x');
+                auto w = x == std::string::npos
+                             ? Result<int>(Error{})
+                             : parse_int(std::string_view(wh).substr(0, x), 320, 8192);
+                auto h = x == std::string::npos
+                             ? Result<int>(Error{})
+                             : parse_int(std::string_view(wh).substr(x + 1), 320, 8192);
+                if (!w || !h)
+                    return make_error(
+                        ErrorCode::kInvalidInput,
+                        "--windowed takes WIDTHxHEIGHT (320..8192), got '" + wh + "'");
+                cl.window_w = *w;
+                cl.window_h = *h;
+            }
+        } else if (a == "--config") {
+            auto v = need_value(i);
+            if (!v) return v.error();
+            ++i;
+            auto c = load_config_file(*v, cl.config);
+            if (!c) return c.error();
+            cl.config = std::move(c).value();
+        } else if (a == "--data-dir" || a == "--platform" || a == "--language") {
+            auto v = need_value(i);
+            if (!v) return v.error();
+            ++i;
+            const char* key = a == "--data-dir"   ? "data_dir"
+                              : a == "--platform" ? "platform_url"
+                                                  : "language";
+            if (auto r = set_key(cl.config, key, *v); !r)
+                return make_error(ErrorCode::kInvalidInput, a + ": " + r.error().message);
+        } else {
+            return make_error(ErrorCode::kInvalidInput, "unknown option '" + a + "' (see --help)");
+        }
+    }
+    return cl;
+}
+
+}  // namespace vmeste::core

@@ -1,0 +1,50 @@
+// Config: every tunable of the kiosk in one struct, with its default and where the default comes
+// from. Read from a `key = value` file (--config) and overridden by command-line flags.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/base/result.h"
+#include "kiosk/core/language.h"
+
+namespace vmeste::core {
+
+struct Config {
+    std::string data_dir = "/var/lib/vmeste";            // appliance default (packaging/)
+    std::string platform_url = "http://127.0.0.1:8080";  // the simulator's default port
+    std::string device_token = "dev-token";              // replaced by enrolment (issue #8)
+    // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.
+    std::string tracking_base_url;
+    Language default_language = Language::kRu;  // brief: Russian first
+    int idle_timeout_s = 90;                    // DESIGN.md: idle 90 s
+    int idle_countdown_s = 20;                  // DESIGN.md: then a 20 s countdown
+    int receipt_timeout_s = 45;                 // time to read/scan the receipt
+    int text_min_chars = 10;                    // DOMAIN.md: 10–4,000 (default)
+    int text_max_chars = 4000;
+    int retry_base_ms = 1000;           // DESIGN.md: base 1 s
+    int retry_cap_ms = 15 * 60 * 1000;  // DESIGN.md: cap 15 min
+    int min_free_disk_mb = 64;          // refuse new appeals below this
+
+    std::string tracking_base() const;
+};
+
+// Parses `key = value` lines; '#' starts a comment. Unknown keys and bad values are errors that
+// name the line, so a technician's typo never passes silently.
+Result<Config> parse_config(std::string_view text, Config base = {});
+Result<Config> load_config_file(const std::string& path, Config base = {});
+
+struct CommandLine {
+    Config config;
+    bool help = false;
+    bool windowed = false;
+    int window_w = 1080;
+    int window_h = 1920;
+};
+
+// --data-dir DIR, --platform URL, --config FILE, --windowed [WxH], --language ru|en, --help.
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args);
+std::string command_line_help();
+
+}  // namespace vmeste::core

@@ -1,0 +1,82 @@
+// Kiosk: the running core, everything the UI talks to. It owns the Session (UI thread), the intake
+// thread that commits appeals to the store, and the uploader (sync::OutboxWorker). The UI thread
+// never waits on disk or network: a save is queued to the intake thread and its result comes back
+// through pump(), after wake_ui() told the UI loop to look.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "kiosk/base/clock.h"
+#include "kiosk/base/result.h"
+#include "kiosk/core/appeal_store.h"
+#include "kiosk/core/catalog.h"
+#include "kiosk/core/config.h"
+#include "kiosk/core/session.h"
+#include "sync/http.h"
+#include "sync/outbox_worker.h"
+
+namespace vmeste::core {
+
+class Kiosk {
+  public:
+    struct Options {
+        Config config;
+        const Clock* clock = nullptr;   // defaults to the system clock
+        std::function<void()> wake_ui;  // called from worker threads; must be thread-safe
+        bool start_uploader = true;
+        sync::TransportOptions transport{};
+    };
+
+    static Result<std::unique_ptr<Kiosk>> start(Options options);
+    ~Kiosk();
+
+    Session& session() { return *session_; }
+    const Session& session() const { return *session_; }
+    const Config& config() const { return options_.config; }
+
+    // UI thread: apply a citizen's intent.
+    void dispatch(const Intent& intent);
+    // UI thread: take in finished saves. True if the session changed.
+    bool pump();
+    // UI thread: timers. True if the session changed.
+    bool tick() { return session_->tick(); }
+    // True while a save is in flight.
+    bool busy() const;
+
+    sync::WorkerStatus uploader_status() const;
+    void wake_uploader();
+    const std::string& store_path() const { return store_path_; }
+
+  private:
+    explicit Kiosk(Options options);
+    void intake_loop();
+    struct SaveResult {
+        bool ok = false;
+        Receipt receipt;
+        SubmitProblem problem = SubmitProblem::kNone;
+    };
+    SaveResult save(Appeal appeal);
+
+    Options options_;
+    SystemClock system_clock_;
+    const Clock* clock_;
+    std::string store_path_;
+    std::unique_ptr<Session> session_;
+    std::unique_ptr<AppealStore> intake_store_;  // used only on the intake thread
+    std::unique_ptr<sync::OutboxWorker> uploader_;
+
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Appeal> to_save_;
+    std::deque<SaveResult> saved_;
+    int in_flight_ = 0;
+    bool stop_ = false;
+    std::thread intake_thread_;
+};
+
+}  // namespace vmeste::core

@@ -1,0 +1,73 @@
+#include "sync/gateway_client.h"
+
+#include <nlohmann/json.hpp>
+
+namespace vmeste::sync {
+
+GatewayClient::GatewayClient(GatewayConfig config, std::unique_ptr<HttpTransport> transport)
+    : config_(std::move(config)), transport_(std::move(transport)) {
+    while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
+}
+
+std::string GatewayClient::url(std::string_view path) const {
+    return config_.base_url + std::string(path);
+}
+
+namespace {
+
+// Problem details (RFC 9457) carry a title and a detail; we keep at most a short line of it.
+std::string problem_summary(const HttpResponse& r) {
+    std::string out = "HTTP " + std::to_string(r.status);
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    if (j.is_object()) {
+        if (auto t = j.find("title"); t != j.end() && t->is_string())
+            out += ": " + t->get<std::string>();
+    }
+    if (out.size() > 200) out.resize(200);
+    return out;
+}
+
+}  // namespace
+
+DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
+                                             const std::string& body_json, int64_t now_unix_ms) {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = url("/api/v1/appeals");
+    req.headers = {{"Content-Type", "application/json"},
+                   {"Accept", "application/json"},
+                   {"Idempotency-Key", idempotency_key},
+                   {"Authorization", "Bearer " + config_.device_token}};
+    req.body = body_json;
+
+    DeliveryOutcome out;
+    auto resp = transport_->send(req);
+    if (!resp) {
+        out.verdict = Verdict::kRetry;
+        out.reason = resp.error().message;
+        return out;
+    }
+    out.http_status = resp->status;
+    out.verdict = classify_status(resp->status);
+    if (const std::string* ra = resp->header("retry-after"))
+        out.retry_after = parse_retry_after(*ra, now_unix_ms);
+    if (out.verdict != Verdict::kDone) {
+        out.reason = problem_summary(*resp);
+        return out;
+    }
+    // A 2xx we cannot read is not a delivery we can prove: retry (the idempotency key makes the
+    // repeat safe) rather than mark it done.
+    auto j = nlohmann::json::parse(resp->body, nullptr, false);
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) {
+        out.verdict = Verdict::kRetry;
+        out.reason = "HTTP " + std::to_string(resp->status) + " with an unreadable body";
+        return out;
+    }
+    out.platform_id = j["id"].get<std::string>();
+    if (j.contains("status") && j["status"].is_string())
+        out.status = j["status"].get<std::string>();
+    out.reason = "HTTP " + std::to_string(resp->status);
+    return out;
+}
+
+}  // namespace vmeste::sync

@@ -1,0 +1,44 @@
+// GatewayClient: the platform gateway protocol of docs/protocol.md, over an HttpTransport.
+// It turns each HTTP exchange into a DeliveryOutcome the outbox worker can act on; it keeps no
+// state besides the connection inside the transport.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sync/http.h"
+#include "sync/retry_policy.h"
+
+namespace vmeste::sync {
+
+struct GatewayConfig {
+    std::string base_url;      // e.g. http://127.0.0.1:8080 (no trailing slash needed)
+    std::string device_token;  // bearer token from enrolment
+};
+
+struct DeliveryOutcome {
+    Verdict verdict = Verdict::kRetry;
+    long http_status = 0;
+    std::string platform_id;            // when kDone
+    std::string status;                 // platform status name when kDone
+    std::optional<Millis> retry_after;  // when the platform asked
+    std::string reason;                 // short, technical, no personal data
+};
+
+class GatewayClient {
+  public:
+    GatewayClient(GatewayConfig config, std::unique_ptr<HttpTransport> transport);
+
+    // POST /api/v1/appeals with Idempotency-Key: a repeat of the same key returns the same appeal.
+    DeliveryOutcome create_appeal(const std::string& idempotency_key, const std::string& body_json,
+                                  int64_t now_unix_ms);
+
+  private:
+    std::string url(std::string_view path) const;
+
+    GatewayConfig config_;
+    std::unique_ptr<HttpTransport> transport_;
+};
+
+}  // namespace vmeste::sync

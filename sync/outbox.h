@@ -1,0 +1,34 @@
+// OutboxQueue: what the uploader needs from durable storage. sync defines it; the appeal store in
+// kiosk/core implements it (so sync never sees SQLite). Times are wall-clock Unix milliseconds
+// because they are stored on disk and must mean the same thing after a reboot.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vmeste::sync {
+
+struct OutboxItem {
+    int64_t id = 0;
+    std::string kind;             // "appeal"
+    std::string idempotency_key;  // the appeal's UUID
+    std::string body;             // JSON prepared at submit time
+    int attempts = 0;             // failed attempts so far
+};
+
+class OutboxQueue {
+  public:
+    virtual ~OutboxQueue() = default;
+    // The oldest item whose next attempt time has come, if any.
+    virtual std::optional<OutboxItem> next_due(int64_t now_unix_ms) = 0;
+    // When the earliest pending item becomes due (nullopt: nothing pending).
+    virtual std::optional<int64_t> earliest_due() = 0;
+    virtual void mark_delivered(const OutboxItem& item, const std::string& platform_id,
+                                const std::string& platform_status) = 0;
+    virtual void schedule_retry(const OutboxItem& item, int64_t next_attempt_unix_ms,
+                                const std::string& reason) = 0;
+    virtual void quarantine(const OutboxItem& item, const std::string& reason) = 0;
+};
+
+}  // namespace vmeste::sync

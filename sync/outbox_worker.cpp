@@ -1,0 +1,130 @@
+#include "sync/outbox_worker.h"
+
+#include <algorithm>
+
+#include "kiosk/base/log.h"
+
+namespace vmeste::sync {
+
+namespace {
+// Upper bound on one sleep even with nothing due: a cheap re-check guards against a clock that
+// jumped (wall time is what the queue stores).
+constexpr int64_t kMaxIdleSleepMs = 30'000;
+}  // namespace
+
+OutboxWorker::OutboxWorker(std::unique_ptr<OutboxQueue> queue,
+                           std::unique_ptr<GatewayClient> gateway, RetryPolicy policy,
+                           const Clock& clock)
+    : queue_(std::move(queue)),
+      gateway_(std::move(gateway)),
+      policy_(policy),
+      clock_(clock),
+      rng_(std::random_device{}()) {}
+
+OutboxWorker::~OutboxWorker() {
+    stop();
+}
+
+void OutboxWorker::start() {
+    if (thread_.joinable()) return;
+    {
+        std::lock_guard lock(mu_);
+        stop_ = false;
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+void OutboxWorker::stop() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void OutboxWorker::wake() {
+    {
+        std::lock_guard lock(mu_);
+        wake_ = true;
+    }
+    cv_.notify_all();
+}
+
+WorkerStatus OutboxWorker::status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+}
+
+int OutboxWorker::drain_due() {
+    int n = 0;
+    while (auto item = queue_->next_due(clock_.unix_millis())) {
+        attempt(*item);
+        ++n;
+        std::lock_guard lock(mu_);
+        if (stop_) break;
+    }
+    return n;
+}
+
+void OutboxWorker::run() {
+    for (;;) {
+        drain_due();
+        std::unique_lock lock(mu_);
+        if (stop_) return;
+        if (wake_) {
+            wake_ = false;
+            continue;
+        }
+        int64_t sleep_ms = kMaxIdleSleepMs;
+        lock.unlock();
+        if (auto due = queue_->earliest_due())
+            sleep_ms = std::clamp<int64_t>(*due - clock_.unix_millis(), 0, kMaxIdleSleepMs);
+        lock.lock();
+        cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stop_ || wake_; });
+        if (stop_) return;
+        wake_ = false;
+    }
+}
+
+void OutboxWorker::attempt(const OutboxItem& item) {
+    const int64_t now = clock_.unix_millis();
+    DeliveryOutcome out = gateway_->create_appeal(item.idempotency_key, item.body, now);
+    switch (out.verdict) {
+        case Verdict::kDone: {
+            queue_->mark_delivered(item, out.platform_id, out.status);
+            log::info("outbox: item %lld delivered (%s)", static_cast<long long>(item.id),
+                      out.reason.c_str());
+            std::lock_guard lock(mu_);
+            ++status_.delivered;
+            status_.last_success_unix_ms = now;
+            return;
+        }
+        case Verdict::kRetry:
+        case Verdict::kRefreshCredentials:  // enrolment (issue #8) refreshes; until then retry
+        case Verdict::kReconcile: {         // reconcile lands with issue #4; until then retry
+            std::uniform_real_distribution<double> unit(0.0, 1.0);
+            Millis wait = policy_.delay(item.attempts, unit(rng_));
+            if (out.retry_after) wait = std::max(wait, std::min(*out.retry_after, policy_.cap));
+            queue_->schedule_retry(item, now + wait.count(), out.reason);
+            log::warn("outbox: item %lld attempt %d failed (%s), next in %lld ms",
+                      static_cast<long long>(item.id), item.attempts + 1, out.reason.c_str(),
+                      static_cast<long long>(wait.count()));
+            std::lock_guard lock(mu_);
+            ++status_.failed_attempts;
+            status_.last_error = out.reason;
+            return;
+        }
+        case Verdict::kQuarantine: {
+            queue_->quarantine(item, out.reason);
+            log::error("outbox: item %lld quarantined (%s)", static_cast<long long>(item.id),
+                       out.reason.c_str());
+            std::lock_guard lock(mu_);
+            ++status_.failed_attempts;
+            status_.last_error = out.reason;
+            return;
+        }
+    }
+}
+
+}  // namespace vmeste::sync

@@ -1,0 +1,63 @@
+// OutboxWorker: the uploader's thread. It takes due items from an OutboxQueue, delivers them
+// through the GatewayClient and records the verdict; between items it sleeps until the next item is
+// due or until wake() says new work arrived. It owns its thread; stop() joins it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "kiosk/base/clock.h"
+#include "sync/gateway_client.h"
+#include "sync/outbox.h"
+#include "sync/retry_policy.h"
+
+namespace vmeste::sync {
+
+struct WorkerStatus {
+    int64_t delivered = 0;
+    int64_t failed_attempts = 0;
+    int64_t last_success_unix_ms = 0;
+    std::string last_error;  // technical, no personal data
+};
+
+class OutboxWorker {
+  public:
+    // `queue` and `gateway` are used only from the worker thread once start() ran.
+    OutboxWorker(std::unique_ptr<OutboxQueue> queue, std::unique_ptr<GatewayClient> gateway,
+                 RetryPolicy policy, const Clock& clock);
+    ~OutboxWorker();
+
+    void start();
+    void stop();
+    void wake();  // new work or link back: look at the queue now
+    WorkerStatus status() const;
+
+    // Runs one pass on the caller's thread (tests): delivers every due item, returns how many
+    // attempts it made.
+    int drain_due();
+
+  private:
+    void run();
+    void attempt(const OutboxItem& item);
+
+    std::unique_ptr<OutboxQueue> queue_;
+    std::unique_ptr<GatewayClient> gateway_;
+    RetryPolicy policy_;
+    const Clock& clock_;
+    std::mt19937_64 rng_;
+
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    bool wake_ = false;
+    bool stop_ = false;
+    WorkerStatus status_;
+    std::thread thread_;
+};
+
+}  // namespace vmeste::sync

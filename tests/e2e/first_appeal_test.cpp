@@ -1,0 +1,111 @@
+// The first appeal end to end, headless: a citizen's taps through the UI test driver, the real
+// store on disk, the real uploader over libcurl, the simulator on a free loopback port.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/appeal_store.h"
+#include "sync/http.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using namespace std::chrono_literals;
+using core::Screen;
+
+namespace {
+
+UiDriver::Options options_for(const RunningSim& sim) {
+    UiDriver::Options o;
+    o.uploader = true;
+    o.config.platform_url = sim.url();
+    o.config.retry_base_ms = 50;  // retries within the test's patience
+    o.config.retry_cap_ms = 1000;
+    return o;
+}
+
+std::string report(UiDriver& d, const std::string& category, const std::string& text) {
+    d.tap("attract/report");
+    d.tap("category/" + category);
+    d.type(text);
+    d.tap("nav/next");
+    d.tap("review/submit");
+    EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    return d.state().receipt ? d.state().receipt->receipt_number : std::string();
+}
+
+sync::HttpResponse get(const std::string& url) {
+    auto r = sync::make_curl_transport()->send({"GET", url, {}, {}});
+    EXPECT_TRUE(r) << url;
+    return r ? *r : sync::HttpResponse{};
+}
+
+}  // namespace
+
+TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText) {
+    RunningSim sim;
+    UiDriver d(options_for(sim));
+    const std::string text = "Не горит фонарь у дома №12 на ул. Мира, с 3 ноября";
+    const std::string receipt = report(d, "improvement", text);
+    ASSERT_FALSE(receipt.empty());
+    EXPECT_EQ(d.state().receipt->tracking_url, sim.url() + "/t/" + receipt);
+
+    ASSERT_TRUE(d.wait_for([&] { return sim.store().count() == 1; }, 10s));
+    auto got = sim.store().find_by_receipt(receipt);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->category, "improvement");
+    EXPECT_EQ(got->text, text);
+    EXPECT_EQ(got->language, "ru");
+
+    // The platform's page lists it, and the receipt's tracking URL resolves to it.
+    auto page = get(sim.url() + "/");
+    EXPECT_NE(page.body.find(receipt), std::string::npos);
+    EXPECT_NE(page.body.find("Не горит фонарь у дома №12"), std::string::npos);
+    auto track = get(d.state().receipt->tracking_url);
+    EXPECT_EQ(track.status, 200);
+    EXPECT_NE(track.body.find(got->platform_id), std::string::npos);
+
+    // The kiosk recorded the delivery.
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().delivered == 1; }));
+    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    auto mine = (*store)->find_by_receipt(receipt);
+    EXPECT_EQ((*mine)->platform_id, got->platform_id);
+    EXPECT_EQ((*store)->queue_figures()->pending, 0);
+}
+
+TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
+    RunningSim sim;
+    sim.faults().fail_next = 3;  // three 503s, then the platform is back
+    UiDriver d(options_for(sim));
+    const std::string first = report(d, "roads", "Яма на проезжей части у школы");
+    d.tap("receipt/done");
+    const std::string second = report(d, "transport", "Автобус 5 не ходит по расписанию");
+    EXPECT_NE(first, second);
+    ASSERT_TRUE(d.wait_for([&] { return sim.store().count() == 2; }, 15s));
+    EXPECT_TRUE(sim.store().find_by_receipt(first));
+    EXPECT_TRUE(sim.store().find_by_receipt(second));
+    EXPECT_EQ(sim.faults().fail_next.load(), 0);
+}
+
+TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {
+    int dead_port;
+    {
+        RunningSim gone;
+        dead_port = gone.port();
+    }
+    UiDriver::Options o;
+    o.uploader = true;
+    o.config.platform_url = "http://127.0.0.1:" + std::to_string(dead_port);
+    UiDriver d(o);
+    const std::string receipt = report(d, "ecology", "Свалка мусора в лесу за гаражами");
+    ASSERT_FALSE(receipt.empty());
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().failed_attempts >= 1; }, 10s));
+    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    EXPECT_EQ((*store)->queue_figures()->pending, 1);
+    EXPECT_NE((*store)->queue_figures()->last_error.find("curl"), std::string::npos);
+    // And the next citizen can start.
+    d.tap("receipt/done");
+    d.tap("attract/report");
+    EXPECT_EQ(d.state().screen, Screen::kCategory);
+}

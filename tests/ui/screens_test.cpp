@@ -1,0 +1,194 @@
+// Screens driven headless through the UI test driver: what a citizen can touch, and what it does.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "kiosk/core/appeal_store.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using core::Screen;
+
+namespace {
+
+struct Orientation {
+    const char* name;
+    float w, h;
+};
+
+void PrintTo(const Orientation& o, std::ostream* os) {
+    *os << o.name;
+}
+
+class ScreensTest : public ::testing::TestWithParam<Orientation> {
+  protected:
+    UiDriver::Options options() {
+        UiDriver::Options o;
+        o.width = GetParam().w;
+        o.height = GetParam().h;
+        return o;
+    }
+
+    // Every touchable widget is a real target: inside the screen and at least 88 px each way.
+    void expect_touchable(UiDriver& d) {
+        const float min = 88.0f * d.ui().theme().scale - 0.5f;
+        for (const auto& w : d.ui().widgets().all()) {
+            if (w.id.starts_with("receipt/qr") || w.id == "receipt/number") continue;
+            EXPECT_GE(w.max.x - w.min.x, min)
+                << w.id << " on " << core::screen_name(d.state().screen);
+            EXPECT_GE(w.max.y - w.min.y, min)
+                << w.id << " on " << core::screen_name(d.state().screen);
+            EXPECT_GE(w.min.x, 0) << w.id;
+            EXPECT_GE(w.min.y, 0) << w.id;
+            EXPECT_LE(w.max.x, GetParam().w) << w.id;
+            EXPECT_LE(w.max.y, GetParam().h) << w.id;
+        }
+    }
+};
+
+}  // namespace
+
+TEST_P(ScreensTest, AttractLeadsToTheCategoryGrid) {
+    UiDriver d(options());
+    EXPECT_EQ(d.label("attract/report"), "Сообщить о проблеме");
+    expect_touchable(d);
+    d.tap("attract/report");
+    EXPECT_EQ(d.state().screen, Screen::kCategory);
+    int buttons = 0;
+    for (const auto& w : d.ui().widgets().all()) buttons += w.id.starts_with("category/");
+    EXPECT_EQ(buttons, 16);
+    EXPECT_EQ(d.label("category/other"), "Другое");
+    expect_touchable(d);
+}
+
+TEST_P(ScreensTest, LanguageSwitchWorksOnEveryScreen) {
+    UiDriver d(options());
+    auto check = [&] {
+        const auto lang = d.state().language;
+        ASSERT_TRUE(d.has("top/language")) << core::screen_name(d.state().screen);
+        d.tap("top/language");
+        EXPECT_NE(d.state().language, lang) << core::screen_name(d.state().screen);
+    };
+    check();  // attract: now English
+    EXPECT_EQ(d.label("attract/report"), "Report a problem");
+    d.tap("attract/report");
+    check();  // category: back to Russian
+    EXPECT_EQ(d.label("category/roads"), "Ремонт дорог");
+    d.tap("category/roads");
+    check();
+    d.type("Не горит фонарь");
+    d.tap("nav/next");
+    check();
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    check();
+}
+
+TEST_P(ScreensTest, OnScreenKeyboardTypesBothAlphabetsDigitsAndPunctuation) {
+    UiDriver d(options());
+    d.tap("attract/report");
+    d.tap("category/improvement");
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    expect_touchable(d);
+    const std::string text = "Яма у дома №5, ул. Ленина (Lenin St.) — «опасно»!\nС 2024 года";
+    d.type(std::string("Яма у дома №5, ул. Ленина (Lenin St.) ") + "- «опасно»!\nС 2024 года");
+    EXPECT_EQ(d.state().text, "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 года");
+    d.tap("kbd/backspace");
+    d.tap("kbd/backspace");
+    EXPECT_EQ(d.state().text, "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 го");
+}
+
+TEST_P(ScreensTest, NextStaysDisabledUntilTheTextIsLongEnough) {
+    UiDriver d(options());
+    d.tap("attract/report");
+    d.tap("category/roads");
+    d.type("яма");
+    EXPECT_FALSE(d.enabled("nav/next"));
+    d.type(" на дороге");
+    EXPECT_TRUE(d.enabled("nav/next"));
+}
+
+TEST_P(ScreensTest, CounterShowsTheLimitAndStopsThere) {
+    UiDriver::Options o = options();
+    o.config.text_max_chars = 120;
+    UiDriver d(o);
+    d.tap("attract/report");
+    d.tap("category/roads");
+    d.kiosk().dispatch({core::IntentKind::kInsertText, std::string(118, 'x')});
+    d.frame();
+    d.type("абв");
+    EXPECT_EQ(d.state().text.size(), 118u + 4u);  // "аб" fit, "в" did not
+    EXPECT_TRUE(d.state().text_truncated);
+}
+
+TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
+    UiDriver d(options());
+    d.tap("attract/report");
+    d.tap("category/housing");
+    d.type("Течёт крыша в подъезде");
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+    expect_touchable(d);
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    expect_touchable(d);
+    const std::string number = d.state().receipt->receipt_number;
+    EXPECT_TRUE(std::regex_match(number, std::regex("^[0-9A-Z]{4}-[0-9A-Z]{4}$"))) << number;
+    EXPECT_EQ(d.label("receipt/number"), number);
+    EXPECT_EQ(d.label("receipt/qr"), d.state().receipt->tracking_url);
+    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    auto stored = (*store)->find_by_receipt(number);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->appeal.text, "Течёт крыша в подъезде");
+    EXPECT_EQ((*stored)->appeal.category_id, "housing");
+    d.tap("receipt/done");
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    EXPECT_TRUE(d.state().text.empty());
+}
+
+TEST_P(ScreensTest, IdleCountdownOverlayCanBeAnswered) {
+    ManualClock clock;
+    UiDriver::Options o = options();
+    o.clock = &clock;
+    UiDriver d(o);
+    d.tap("attract/report");
+    d.tap("category/roads");
+    clock.advance(std::chrono::seconds(95));
+    d.frame();
+    ASSERT_TRUE(d.has("idle/continue"));
+    // Under the overlay nothing else reacts.
+    EXPECT_FALSE(d.enabled("kbd/й"));
+    EXPECT_FALSE(d.enabled("nav/back"));
+    d.tap("idle/continue");
+    d.frame();
+    EXPECT_FALSE(d.has("idle/continue"));
+    EXPECT_EQ(d.state().screen, Screen::kDescription);
+    clock.advance(std::chrono::seconds(111));
+    d.frame();
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+}
+
+TEST_P(ScreensTest, EveryStringOnEveryScreenComesFromTheCatalog) {
+    UiDriver d(options());
+    d.ui().strings().clear_missing();
+    for (auto lang : {core::Language::kRu, core::Language::kEn}) {
+        d.kiosk().dispatch({core::IntentKind::kSetLanguage, "", lang});
+        d.frame();
+        d.tap("attract/report");
+        d.tap("category/roads");
+        d.tap("kbd/page");
+        d.tap("kbd/layout");
+        d.type("Road is broken");
+        d.tap("nav/next");
+        d.tap("review/submit");
+        ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+        d.tap("receipt/done");
+    }
+    EXPECT_TRUE(d.ui().strings().missing().empty()) << *d.ui().strings().missing().begin();
+}
+
+INSTANTIATE_TEST_SUITE_P(Orientations, ScreensTest,
+                         ::testing::Values(Orientation{"portrait", 1080, 1920},
+                                           Orientation{"landscape", 1920, 1080}),
+                         [](const auto& info) { return std::string(info.param.name); });

@@ -1,0 +1,89 @@
+// vmeste-platform-sim: runs the gateway simulator until SIGINT/SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "tools/platform-sim/sim_server.h"
+
+namespace {
+vmeste::sim::SimServer* g_server = nullptr;
+void on_signal(int) {
+    if (g_server) g_server->stop();
+}
+
+const char* kHelp =
+    "Usage: vmeste-platform-sim [options]\n"
+    "  --host ADDR        address to listen on (default 127.0.0.1)\n"
+    "  --port N           port (default 8080; 0 picks a free one)\n"
+    "  --db FILE          SQLite file for received appeals (default platform-sim.db)\n"
+    "  --token TOKEN      accept only this device token (default: any)\n"
+    "  --port-file FILE   write the port here once listening\n"
+    "  --fail-next N      answer 503 to the next N appeal creations\n"
+    "  --retry-after S    with those 503s, send Retry-After: S\n";
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string host = "127.0.0.1", db = "platform-sim.db", port_file;
+    int port = 8080, fail_next = 0, retry_after = 0;
+    vmeste::sim::SimOptions options;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "vmeste-platform-sim: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        try {
+            if (a == "--help") {
+                std::fputs(kHelp, stdout);
+                return 0;
+            } else if (a == "--host")
+                host = value();
+            else if (a == "--port")
+                port = std::stoi(value());
+            else if (a == "--db")
+                db = value();
+            else if (a == "--token")
+                options.device_token = value();
+            else if (a == "--port-file")
+                port_file = value();
+            else if (a == "--fail-next")
+                fail_next = std::stoi(value());
+            else if (a == "--retry-after")
+                retry_after = std::stoi(value());
+            else {
+                std::fprintf(stderr, "vmeste-platform-sim: unknown option %s\n%s", a.c_str(),
+                             kHelp);
+                return 2;
+            }
+        } catch (const std::exception&) {
+            std::fprintf(stderr, "vmeste-platform-sim: %s needs a number\n", a.c_str());
+            return 2;
+        }
+    }
+    auto store = vmeste::sim::SimStore::open(db);
+    if (!store) {
+        std::fprintf(stderr, "vmeste-platform-sim: %s\n", store.error().message.c_str());
+        return 1;
+    }
+    vmeste::sim::SimServer server(options, **store);
+    server.faults().fail_next = fail_next;
+    server.faults().retry_after_s = retry_after;
+    const int bound = server.bind(host, port);
+    if (bound < 0) {
+        std::fprintf(stderr, "vmeste-platform-sim: cannot listen on %s:%d\n", host.c_str(), port);
+        return 1;
+    }
+    if (!port_file.empty()) std::ofstream(port_file) << bound << "\n";
+    std::printf("vmeste-platform-sim: listening on %s\n", server.base_url().c_str());
+    std::fflush(stdout);
+    g_server = &server;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    server.run();
+    return 0;
+}

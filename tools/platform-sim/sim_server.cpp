@@ -1,0 +1,216 @@
+#include "tools/platform-sim/sim_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace vmeste::sim {
+
+using nlohmann::json;
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void problem(httplib::Response& res, int status, const std::string& title,
+             const std::string& detail) {
+    res.status = status;
+    res.set_content(
+        json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
+            .dump(),
+        "application/problem+json");
+}
+
+json appeal_json(const ReceivedAppeal& a, const std::string& tracking_base) {
+    return json{{"id", a.platform_id},
+                {"receipt_number", a.receipt_number},
+                {"status", a.status},
+                {"category", a.category},
+                {"tracking_url", tracking_base + "/" + a.receipt_number}};
+}
+
+const char* kPageStyle =
+    "<style>body{font-family:'PT Sans',sans-serif;margin:2em;color:#1d2a3a}"
+    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccd;padding:.4em;"
+    "vertical-align:top;text-align:left}th{background:#eef2f8}pre{white-space:pre-wrap;margin:0}"
+    "</style>";
+
+}  // namespace
+
+SimServer::SimServer(SimOptions options, SimStore& store)
+    : options_(std::move(options)), store_(store), server_(std::make_unique<httplib::Server>()) {
+    routes();
+}
+
+SimServer::~SimServer() {
+    stop();
+}
+
+std::string SimServer::base_url() const {
+    if (!options_.public_url.empty()) return options_.public_url;
+    return "http://" + host_ + ":" + std::to_string(port_);
+}
+
+int SimServer::bind(const std::string& host, int port) {
+    host_ = host;
+    port_ = port == 0 ? server_->bind_to_any_port(host.c_str())
+                      : (server_->bind_to_port(host.c_str(), port) ? port : -1);
+    return port_;
+}
+
+void SimServer::run() {
+    server_->listen_after_bind();
+}
+
+void SimServer::start_background() {
+    thread_ = std::thread([this] { run(); });
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void SimServer::stop() {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+void SimServer::routes() {
+    auto& s = *server_;
+
+    s.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(R"({"status":"ok"})", "application/json");
+    });
+
+    s.Post("/api/v1/appeals", [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string auth = req.get_header_value("Authorization");
+        if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
+            (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
+            return problem(res, 401, "Unauthorized", "a valid device token is required");
+        if (int n = faults_.fail_next.load();
+            n > 0 && faults_.fail_next.compare_exchange_strong(n, n - 1)) {
+            if (faults_.retry_after_s > 0)
+                res.set_header("Retry-After", std::to_string(faults_.retry_after_s.load()));
+            return problem(res, 503, "Service Unavailable", "injected fault");
+        }
+        const std::string key = req.get_header_value("Idempotency-Key");
+        if (key.empty() || key.size() > 100)
+            return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
+        const std::string sha = std::to_string(std::hash<std::string>{}(req.body));
+        if (auto existing = store_.find_by_key(key)) {
+            if (existing->body_sha != sha)
+                return problem(res, 422, "Unprocessable Content",
+                               "Idempotency-Key was already used with a different body");
+            res.status = 200;  // a replay: the same answer as the first time
+            res.set_content(appeal_json(*existing, base_url() + "/t").dump(), "application/json");
+            return;
+        }
+        auto j = json::parse(req.body, nullptr, false);
+        auto str = [&](const char* k) {
+            return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>()
+                                                                      : std::string();
+        };
+        if (!j.is_object()) return problem(res, 400, "Bad Request", "body is not a JSON object");
+        if (str("id") != key)
+            return problem(res, 400, "Bad Request", "id must equal the Idempotency-Key");
+        if (str("category").empty())
+            return problem(res, 422, "Unprocessable Content", "category is required");
+        const std::string text = str("text");
+        if (text.empty() || text.size() > 4 * 4000)
+            return problem(res, 422, "Unprocessable Content", "text must be 1..4000 characters");
+        ReceivedAppeal a;
+        a.idempotency_key = key;
+        a.receipt_number = str("receipt_number");
+        a.category = str("category");
+        a.text = text;
+        a.language = str("language");
+        a.created_at = str("created_at");
+        a.received_unix_ms = now_ms();
+        a.status = "registered";
+        a.body_sha = sha;
+        auto stored = store_.insert(a);
+        if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
+        res.status = 201;
+        res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
+        res.set_content(appeal_json(*stored, base_url() + "/t").dump(), "application/json");
+    });
+
+    s.Get(R"(/api/v1/appeals/([A-Za-z0-9-]+))",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto a = store_.find_by_id(req.matches[1]);
+              if (!a) return problem(res, 404, "Not Found", "no such appeal");
+              json j = appeal_json(*a, base_url() + "/t");
+              j["text"] = a->text;
+              j["language"] = a->language;
+              j["created_at"] = a->created_at;
+              res.set_content(j.dump(), "application/json");
+          });
+
+    s.Get(R"(/t/([A-Z0-9-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+        auto a = store_.find_by_receipt(req.matches[1]);
+        std::ostringstream h;
+        h << "<!doctype html><html lang=ru><meta charset=utf-8><title>Обращение "
+          << html_escape(req.matches[1]) << "</title>" << kPageStyle << "<h1>Обращение № "
+          << html_escape(req.matches[1]) << "</h1>";
+        if (a) {
+            h << "<p>Статус: <b>" << html_escape(a->status)
+              << "</b></p><p>Номер на платформе: " << html_escape(a->platform_id) << "</p>";
+        } else {
+            res.status = 404;
+            h << "<p>Обращение ещё не поступило на платформу. Если терминал был без связи, оно "
+                 "придёт, как только связь появится.</p>";
+        }
+        res.set_content(h.str(), "text/html; charset=utf-8");
+    });
+
+    s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+        std::ostringstream h;
+        h << "<!doctype html><html lang=ru><meta charset=utf-8><title>Platform simulator</title>"
+          << kPageStyle
+          << "<h1>Симулятор платформы «Решаем вместе»</h1><p>Получено обращений: " << store_.count()
+          << "</p><table><tr><th>ID</th><th>Квитанция</th><th>Категория</th>"
+          << "<th>Текст</th><th>Язык</th><th>Создано</th><th>Статус</th></tr>";
+        for (const auto& a : store_.list(500)) {
+            h << "<tr><td>" << html_escape(a.platform_id) << "</td><td>"
+              << html_escape(a.receipt_number) << "</td><td>" << html_escape(a.category)
+              << "</td><td><pre>" << html_escape(a.text) << "</pre></td><td>"
+              << html_escape(a.language) << "</td><td>" << html_escape(a.created_at) << "</td><td>"
+              << html_escape(a.status) << "</td></tr>";
+        }
+        h << "</table></html>";
+        res.set_content(h.str(), "text/html; charset=utf-8");
+    });
+}
+
+}  // namespace vmeste::sim

@@ -1,0 +1,56 @@
+// SimServer: the platform gateway of docs/protocol.md, served by cpp-httplib on loopback.
+// Used by the vmeste-platform-sim binary and, in-process, by the sync and e2e tests.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tools/platform-sim/sim_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace vmeste::sim {
+
+struct SimOptions {
+    std::string device_token;  // empty: any bearer token is accepted
+    std::string public_url;    // base for tracking URLs; empty: http://host:port
+};
+
+// Faults injected into the next requests (issue #4 grows this into a full fault language).
+struct Faults {
+    std::atomic<int> fail_next{0};      // answer 503 to the next N appeal creations
+    std::atomic<int> retry_after_s{0};  // with Retry-After: N when > 0
+};
+
+class SimServer {
+  public:
+    SimServer(SimOptions options, SimStore& store);
+    ~SimServer();
+
+    // Binds to host:port (0 = a free port) and returns the port, or -1.
+    int bind(const std::string& host, int port);
+    void run();  // blocks until stop()
+    void start_background();
+    void stop();
+    Faults& faults() { return faults_; }
+    std::string base_url() const;
+
+  private:
+    void routes();
+
+    SimOptions options_;
+    SimStore& store_;
+    Faults faults_;
+    std::unique_ptr<httplib::Server> server_;
+    std::string host_;
+    int port_ = -1;
+    std::thread thread_;
+};
+
+std::string html_escape(const std::string& s);
+
+}  // namespace vmeste::sim

@@ -1,0 +1,139 @@
+#include "tools/platform-sim/sim_store.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace vmeste::sim {
+namespace {
+
+std::string col(sqlite3_stmt* st, int i) {
+    auto p = sqlite3_column_text(st, i);
+    return p ? reinterpret_cast<const char*>(p) : "";
+}
+
+ReceivedAppeal row(sqlite3_stmt* st) {
+    ReceivedAppeal a;
+    a.platform_id = col(st, 0);
+    a.idempotency_key = col(st, 1);
+    a.receipt_number = col(st, 2);
+    a.category = col(st, 3);
+    a.text = col(st, 4);
+    a.language = col(st, 5);
+    a.created_at = col(st, 6);
+    a.received_unix_ms = sqlite3_column_int64(st, 7);
+    a.status = col(st, 8);
+    a.body_sha = col(st, 9);
+    return a;
+}
+
+constexpr const char* kColumns =
+    "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
+    " received_at, status, body_sha";
+
+}  // namespace
+
+Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        return make_error(ErrorCode::kIo, "open " + path + ": " + msg);
+    }
+    const char* schema =
+        "PRAGMA journal_mode=WAL;"
+        "CREATE TABLE IF NOT EXISTS appeals("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT, platform_id TEXT UNIQUE,"
+        " idempotency_key TEXT NOT NULL UNIQUE, receipt_number TEXT, category TEXT, text TEXT,"
+        " language TEXT, created_at TEXT, received_at INTEGER, status TEXT, body_sha TEXT);";
+    char* err = nullptr;
+    if (sqlite3_exec(db, schema, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "schema";
+        sqlite3_free(err);
+        sqlite3_close(db);
+        return make_error(ErrorCode::kIo, msg);
+    }
+    return std::unique_ptr<SimStore>(new SimStore(db));
+}
+
+SimStore::~SimStore() {
+    sqlite3_close(db_);
+}
+
+std::optional<ReceivedAppeal> SimStore::find(const char* where, const std::string& value) {
+    std::lock_guard lock(mu_);
+    const std::string sql =
+        std::string("SELECT ") + kColumns + " FROM appeals WHERE " + where + " = ?";
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, value.c_str(), -1, SQLITE_TRANSIENT);
+    std::optional<ReceivedAppeal> out;
+    if (sqlite3_step(st) == SQLITE_ROW) out = row(st);
+    sqlite3_finalize(st);
+    return out;
+}
+
+std::optional<ReceivedAppeal> SimStore::find_by_key(const std::string& k) {
+    return find("idempotency_key", k);
+}
+std::optional<ReceivedAppeal> SimStore::find_by_receipt(const std::string& r) {
+    return find("receipt_number", r);
+}
+std::optional<ReceivedAppeal> SimStore::find_by_id(const std::string& id) {
+    return find("platform_id", id);
+}
+
+Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(
+        db_,
+        "INSERT INTO appeals(idempotency_key, receipt_number, category, text, language,"
+        " created_at, received_at, status, body_sha) VALUES(?,?,?,?,?,?,?,?,?)",
+        -1, &st, nullptr);
+    const std::string* texts[] = {&a.idempotency_key, &a.receipt_number, &a.category, &a.text,
+                                  &a.language,        &a.created_at};
+    for (int i = 0; i < 6; ++i)
+        sqlite3_bind_text(st, i + 1, texts[i]->c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 7, a.received_unix_ms);
+    sqlite3_bind_text(st, 8, a.status.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, a.body_sha.c_str(), -1, SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
+    const int64_t seq = sqlite3_last_insert_rowid(db_);
+    char id[32];
+    std::snprintf(id, sizeof id, "POS-%06lld", static_cast<long long>(seq));
+    a.platform_id = id;
+    sqlite3_prepare_v2(db_, "UPDATE appeals SET platform_id = ? WHERE seq = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return a;
+}
+
+std::vector<ReceivedAppeal> SimStore::list(int limit) {
+    std::lock_guard lock(mu_);
+    const std::string sql =
+        std::string("SELECT ") + kColumns + " FROM appeals ORDER BY seq DESC LIMIT ?";
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    sqlite3_bind_int(st, 1, limit);
+    std::vector<ReceivedAppeal> out;
+    while (sqlite3_step(st) == SQLITE_ROW) out.push_back(row(st));
+    sqlite3_finalize(st);
+    return out;
+}
+
+int64_t SimStore::count() {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT count(*) FROM appeals", -1, &st, nullptr);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return n;
+}
+
+}  // namespace vmeste::sim

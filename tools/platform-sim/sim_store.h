@@ -1,0 +1,50 @@
+// SimStore: what the simulated platform received, in its own SQLite file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/base/result.h"
+
+struct sqlite3;
+
+namespace vmeste::sim {
+
+struct ReceivedAppeal {
+    std::string platform_id;  // "POS-000001"
+    std::string idempotency_key;
+    std::string receipt_number;
+    std::string category;
+    std::string text;
+    std::string language;
+    std::string created_at;
+    int64_t received_unix_ms = 0;
+    std::string status;
+    std::string body_sha;  // to tell a replay from a different body under the same key
+};
+
+class SimStore {
+  public:
+    static Result<std::unique_ptr<SimStore>> open(const std::string& path);
+    ~SimStore();
+
+    std::optional<ReceivedAppeal> find_by_key(const std::string& key);
+    std::optional<ReceivedAppeal> find_by_receipt(const std::string& receipt);
+    std::optional<ReceivedAppeal> find_by_id(const std::string& id);
+    // Inserts and assigns platform_id.
+    Result<ReceivedAppeal> insert(ReceivedAppeal a);
+    std::vector<ReceivedAppeal> list(int limit);
+    int64_t count();
+
+  private:
+    explicit SimStore(sqlite3* db) : db_(db) {}
+    std::optional<ReceivedAppeal> find(const char* where, const std::string& value);
+    std::mutex mu_;  // httplib serves on a thread pool
+    sqlite3* db_;
+};
+
+}  // namespace vmeste::sim

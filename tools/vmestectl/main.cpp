@@ -1,0 +1,85 @@
+// vmestectl: inspect a kiosk's data directory. Issue #8 grows it (provisioning, retry, export);
+// today: `status` (queue figures) and `find RECEIPT` (one appeal's state, without its text).
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/appeal_store.h"
+
+namespace {
+
+const char* kHelp =
+    "Usage: vmestectl [--data-dir DIR] COMMAND\n"
+    "  status            queue depth, delivered, quarantined, oldest pending, last error\n"
+    "  find RECEIPT      the state of one appeal (no personal data is printed)\n"
+    "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace vmeste;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string data_dir = "/var/lib/vmeste";
+    std::vector<std::string> rest;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--help" || args[i] == "-h") {
+            std::fputs(kHelp, stdout);
+            return 0;
+        }
+        if (args[i] == "--data-dir") {
+            if (i + 1 >= args.size()) {
+                std::fputs("vmestectl: --data-dir needs a value\n", stderr);
+                return 2;
+            }
+            data_dir = args[++i];
+        } else {
+            rest.push_back(args[i]);
+        }
+    }
+    if (rest.empty()) {
+        std::fputs(kHelp, stderr);
+        return 2;
+    }
+    auto store = core::AppealStore::open(data_dir + "/appeals.db");
+    if (!store) {
+        std::fprintf(stderr, "vmestectl: %s\n", store.error().message.c_str());
+        return 1;
+    }
+    if (rest[0] == "status") {
+        auto f = (*store)->queue_figures();
+        if (!f) {
+            std::fprintf(stderr, "vmestectl: %s\n", f.error().message.c_str());
+            return 1;
+        }
+        std::printf("pending:     %lld\ndelivered:   %lld\nquarantined: %lld\n",
+                    static_cast<long long>(f->pending), static_cast<long long>(f->delivered),
+                    static_cast<long long>(f->quarantined));
+        if (f->oldest_pending_unix_ms) {
+            const long long age_s =
+                (static_cast<long long>(std::time(nullptr)) * 1000 - *f->oldest_pending_unix_ms) /
+                1000;
+            std::printf("oldest pending: %lld s ago\n", age_s);
+        }
+        if (!f->last_error.empty()) std::printf("last error:  %s\n", f->last_error.c_str());
+        return 0;
+    }
+    if (rest[0] == "find" && rest.size() == 2) {
+        auto a = (*store)->find_by_receipt(rest[1]);
+        if (!a) {
+            std::fprintf(stderr, "vmestectl: %s\n", a.error().message.c_str());
+            return 1;
+        }
+        if (!*a) {
+            std::fprintf(stderr, "vmestectl: no appeal with receipt %s\n", rest[1].c_str());
+            return 1;
+        }
+        std::printf("receipt:   %s\ncategory:  %s\nstatus:    %s\nplatform:  %s\n",
+                    (*a)->appeal.receipt_number.c_str(), (*a)->appeal.category_id.c_str(),
+                    (*a)->status.c_str(),
+                    (*a)->platform_id.empty() ? "-" : (*a)->platform_id.c_str());
+        return 0;
+    }
+    std::fprintf(stderr, "vmestectl: unknown command '%s'\n%s", rest[0].c_str(), kHelp);
+    return 2;
+}

@@ -1,0 +1,50 @@
+// SdlGlHost: a real window. SDL2 for the window and input, OpenGL 3 for drawing, both through the
+// Dear ImGui backends in Debian's libimgui.a. The only file besides kiosk_loop.cpp that includes
+// SDL.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiosk/base/result.h"
+
+struct SDL_Window;
+struct ImDrawData;
+union SDL_Event;
+
+namespace vmeste::ui {
+
+struct HostOptions {
+    std::string title = "Vmeste";
+    int width = 1080;
+    int height = 1920;
+    bool fullscreen = true;
+};
+
+class SdlGlHost {
+  public:
+    // Opens the window and GL context. Call after KioskUi::init() (the backends need its context).
+    static Result<std::unique_ptr<SdlGlHost>> open(const HostOptions& options);
+    ~SdlGlHost();
+
+    void begin_frame();              // backends' NewFrame: size, time, input
+    void present(ImDrawData* data);  // draw and swap
+    // Draws `data` and writes the back buffer as a PNG (before any swap, so what is saved is
+    // exactly this frame).
+    Result<void> save_png(ImDrawData* data, const std::string& path);
+    // Draws `data` and returns the frame as top-to-bottom RGBA rows.
+    Result<std::vector<unsigned char>> read_pixels(ImDrawData* data, int* w, int* h);
+    void drawable_size(int* w, int* h) const;
+    SDL_Window* window() const { return window_; }
+
+  private:
+    SdlGlHost() = default;
+    void draw(ImDrawData* data);
+
+    SDL_Window* window_ = nullptr;
+    void* gl_ = nullptr;
+    bool backends_ = false;
+};
+
+}  // namespace vmeste::ui
