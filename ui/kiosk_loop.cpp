@@ -1,7 +1,6 @@
 #include "ui/kiosk_loop.h"
 
 #include <SDL.h>
-#include <backends/imgui_impl_sdl.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -14,8 +13,7 @@ std::atomic<Uint32> g_wake_event{0};
 
 // The watchdog needs a sign of life at least this often, even when nothing happens.
 constexpr int kMaxSleepMs = 5000;
-// ImGui settles a press in a few frames (hover, down, release, then the new screen); more would
-// be a widget asking for redraws forever.
+// A safety bound: a frame that keeps dispatching intents (a bug) cannot spin the loop.
 constexpr int kMaxFramesPerWake = 4;
 
 }  // namespace
@@ -38,14 +36,19 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
     bool dirty = true;
     for (;;) {
         if (dirty) {
-            // Draw until a frame changes nothing: a press dispatches an intent in one frame and
-            // the next frame shows its result.
+            // Build frames while they dispatch intents (a press shows its result in the next
+            // frame) or a release is pending; rasterise only the last one. On a GPU-less terminal
+            // the raster is what costs (DESIGN.md: ~24 ms a frame on llvmpipe), building is cheap.
             for (int i = 0; i < kMaxFramesPerWake; ++i) {
                 host.begin_frame();
                 const int intents = ui.frame();
-                host.present(ui.draw_data());
                 if (figures) ++figures->frames;
-                if (intents == 0 && i > 0) break;
+                const bool more = (intents > 0 || host.release_pending()) && i + 1 < kMaxFramesPerWake;
+                if (!more) {
+                    host.present(ui.draw_data());
+                    if (figures) ++figures->presented;
+                    break;
+                }
                 kiosk.pump();
             }
             dirty = false;
@@ -58,10 +61,7 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         if (SDL_WaitEventTimeout(&ev, timeout)) {
             do {
                 if (ev.type == SDL_QUIT) return 0;
-                ImGui_ImplSDL2_ProcessEvent(&ev);
-                // Pointer moves with no button held change nothing on a touch screen.
-                if (ev.type != SDL_MOUSEMOTION || ev.motion.state != 0) dirty = true;
-                if (ev.type == SDL_WINDOWEVENT) dirty = true;
+                dirty |= host.handle_event(ev);
             } while (SDL_PollEvent(&ev));
         }
         if (figures) ++figures->wakeups;

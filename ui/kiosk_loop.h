@@ -14,7 +14,8 @@ namespace vmeste::ui {
 std::function<void()> make_ui_waker();
 
 struct LoopFigures {
-    long frames = 0;
+    long frames = 0;     // ImGui frames built
+    long presented = 0;  // of those, rasterised and shown
     long wakeups = 0;
 };
 

@@ -35,6 +35,9 @@ Result<std::unique_ptr<SdlGlHost>> SdlGlHost::open(const HostOptions& o) {
     SDL_GL_MakeCurrent(h->window_, h->gl_);
     SDL_GL_SetSwapInterval(1);
     if (o.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk shows no pointer
+    // Keyboard focus for technicians' keyboards (and xdotool) even with no window manager.
+    SDL_RaiseWindow(h->window_);
+    SDL_SetWindowInputFocus(h->window_);
     if (!ImGui_ImplSDL2_InitForOpenGL(h->window_, h->gl_) ||
         !ImGui_ImplOpenGL3_Init("#version 150"))
         return make_error(ErrorCode::kInternal, "ImGui backends failed to start");
@@ -52,9 +55,41 @@ SdlGlHost::~SdlGlHost() {
     SDL_Quit();
 }
 
+bool SdlGlHost::handle_event(const SDL_Event& ev) {
+    ImGui_ImplSDL2_ProcessEvent(&ev);
+    switch (ev.type) {
+        case SDL_MOUSEMOTION:
+            pointer_.x = static_cast<float>(ev.motion.x);
+            pointer_.y = static_cast<float>(ev.motion.y);
+            return pointer_.down;  // moves with nothing held change nothing on a touch screen
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+            if (ev.button.button != SDL_BUTTON_LEFT) return false;
+            pointer_.x = static_cast<float>(ev.button.x);
+            pointer_.y = static_cast<float>(ev.button.y);
+            pointer_.down = ev.type == SDL_MOUSEBUTTONDOWN;
+            if (pointer_.down) pointer_.latched = true;
+            return true;
+        case SDL_WINDOWEVENT:
+            if (ev.window.event == SDL_WINDOWEVENT_LEAVE) pointer_.x = pointer_.y = -FLT_MAX;
+            return true;
+        case SDL_TEXTINPUT:
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+            return true;
+        default:
+            return false;
+    }
+}
+
 void SdlGlHost::begin_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(pointer_.x, pointer_.y);
+    io.MouseDown[0] = pointer_.down || pointer_.latched;
+    release_pending_ = pointer_.latched && !pointer_.down;
+    pointer_.latched = false;
 }
 
 void SdlGlHost::drawable_size(int* w, int* h) const {

@@ -3,6 +3,7 @@
 // SDL.
 #pragma once
 
+#include <cfloat>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,7 +29,12 @@ class SdlGlHost {
     static Result<std::unique_ptr<SdlGlHost>> open(const HostOptions& options);
     ~SdlGlHost();
 
+    // Feeds one SDL event to ImGui. Returns true if it can change what is on screen.
+    bool handle_event(const SDL_Event& event);
     void begin_frame();              // backends' NewFrame: size, time, input
+    // True when the last frame saw a press whose release is already known: one more frame
+    // delivers the release (the tap) without waiting for another event.
+    bool release_pending() const { return release_pending_; }
     void present(ImDrawData* data);  // draw and swap
     // Draws `data` and writes the back buffer as a PNG (before any swap, so what is saved is
     // exactly this frame).
@@ -42,6 +48,16 @@ class SdlGlHost {
     SdlGlHost() = default;
     void draw(ImDrawData* data);
 
+    // The pointer as the events said, not as SDL's global mouse state says at frame time: under a
+    // Wayland kiosk compositor (cage) there is no global mouse state, and on X without a window
+    // manager the backend only reads it for a focused window. A press that starts and ends between
+    // two frames is latched so it is seen down for one frame and released in the next.
+    struct Pointer {
+        float x = -FLT_MAX, y = -FLT_MAX;
+        bool down = false;
+        bool latched = false;
+    } pointer_;
+    bool release_pending_ = false;
     SDL_Window* window_ = nullptr;
     void* gl_ = nullptr;
     bool backends_ = false;
