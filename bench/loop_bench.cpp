@@ -138,18 +138,20 @@ int main(int argc, char** argv) {
 
     std::printf("loop_bench (1080x1920, %.0f s per run, process CPU incl. llvmpipe)\n", seconds);
     std::printf("  one frame, description screen:   %6.1f ms CPU\n", frame_ms);
-    std::printf("  idle, event-driven:              %6.2f %% CPU  %4ld frames drawn\n", idle.cpu_ms / (seconds * 10),
-                idle.presented);
-    std::printf("  idle, naive 60 fps baseline:     %6.2f %% CPU  %4ld frames drawn\n", base.cpu_ms / (seconds * 10),
-                base.presented);
+    std::printf("  idle, event-driven:              %6.2f %% CPU  %4ld frames drawn\n",
+                idle.cpu_ms / (seconds * 10), idle.presented);
+    std::printf("  idle, naive 60 fps baseline:     %6.2f %% CPU  %4ld frames drawn\n",
+                base.cpu_ms / (seconds * 10), base.presented);
     const double per_tap_built = static_cast<double>(tapped.frames - idle.frames) / taps;
     const double per_tap_drawn = static_cast<double>(tapped.presented - idle.presented) / taps;
     const double per_tap_ms = (tapped.cpu_ms - idle.cpu_ms) / taps;
-    std::printf("  per tap, event-driven:           %6.2f frames built, %.2f drawn, %6.1f ms CPU\n", per_tap_built,
-                per_tap_drawn, per_tap_ms);
-    std::printf("  per tap, naive baseline:         every 1/60 s regardless (%.1f ms CPU per second)\n",
-                base.cpu_ms / seconds);
-    std::printf("  idle CPU saved vs. baseline:     %6.1fx\n", base.cpu_ms / std::max(idle.cpu_ms, 0.01));
+    std::printf("  per tap, event-driven:           %6.2f frames built, %.2f drawn, %6.1f ms CPU\n",
+                per_tap_built, per_tap_drawn, per_tap_ms);
+    std::printf(
+        "  per tap, naive baseline:         every 1/60 s regardless (%.1f ms CPU per second)\n",
+        base.cpu_ms / seconds);
+    std::printf("  idle CPU saved vs. baseline:     %6.1fx\n",
+                base.cpu_ms / std::max(idle.cpu_ms, 0.01));
     host->reset();
     return 0;
 }

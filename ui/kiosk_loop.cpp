@@ -43,7 +43,8 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
                 host.begin_frame();
                 const int intents = ui.frame();
                 if (figures) ++figures->frames;
-                const bool more = (intents > 0 || host.release_pending()) && i + 1 < kMaxFramesPerWake;
+                const bool more =
+                    (intents > 0 || host.release_pending()) && i + 1 < kMaxFramesPerWake;
                 if (!more) {
                     host.present(ui.draw_data());
                     if (figures) ++figures->presented;

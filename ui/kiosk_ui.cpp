@@ -34,6 +34,17 @@ Result<void> KioskUi::init(float w, float h) {
     return {};
 }
 
+Result<void> KioskUi::fit_to_display(float w, float h) {
+    ImGui::SetCurrentContext(context_);
+    const float scale = scale_for_display(w, h);
+    if (scale == theme_.scale) return {};
+    theme_.scale = scale;
+    auto fonts = load_fonts(theme_);
+    if (!fonts) return fonts.error();
+    fonts_ = *fonts;
+    return {};
+}
+
 int KioskUi::frame() {
     ImGui::SetCurrentContext(context_);
     ImGuiIO& io = ImGui::GetIO();

@@ -29,6 +29,10 @@ class KioskUi {
     // Creates the ImGui context, style and fonts for a display of this size.
     Result<void> init(float display_w, float display_h);
 
+    // Re-sizes the fonts for the real display once the window is open (a fullscreen window's size
+    // is known only then). Call before the first frame: the GL backend uploads the atlas lazily.
+    Result<void> fit_to_display(float display_w, float display_h);
+
     // One frame: NewFrame, draw the session, Render, then dispatch the intents it produced.
     // The caller has set io.DisplaySize, DeltaTime and input. Returns the number of intents.
     int frame();

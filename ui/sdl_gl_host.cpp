@@ -23,9 +23,21 @@ Result<std::unique_ptr<SdlGlHost>> SdlGlHost::open(const HostOptions& o) {
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 2);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
     Uint32 flags = SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI;
-    flags |= o.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE;
-    h->window_ = SDL_CreateWindow(o.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                  o.width, o.height, flags);
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED, w = o.width, hgt = o.height;
+    if (o.fullscreen) {
+        // Sized to the display and borderless as well as "fullscreen desktop": the fullscreen
+        // request needs a window manager to honour it, and a kiosk may have none (bare X).
+        SDL_DisplayMode mode{};
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+            w = mode.w;
+            hgt = mode.h;
+        }
+        x = y = 0;
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    } else {
+        flags |= SDL_WINDOW_RESIZABLE;
+    }
+    h->window_ = SDL_CreateWindow(o.title.c_str(), x, y, w, hgt, flags);
     if (!h->window_)
         return make_error(ErrorCode::kInternal, std::string("SDL_CreateWindow: ") + SDL_GetError());
     h->gl_ = SDL_GL_CreateContext(h->window_);

@@ -31,7 +31,7 @@ class SdlGlHost {
 
     // Feeds one SDL event to ImGui. Returns true if it can change what is on screen.
     bool handle_event(const SDL_Event& event);
-    void begin_frame();              // backends' NewFrame: size, time, input
+    void begin_frame();  // backends' NewFrame: size, time, input
     // True when the last frame saw a press whose release is already known: one more frame
     // delivers the release (the tap) without waiting for another event.
     bool release_pending() const { return release_pending_; }

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     host_options.fullscreen = !cl->windowed;
     host_options.width = cl->window_w;
     host_options.height = cl->window_h;
-    // The UI is laid out for the window's real size; fonts are sized once, for the start size.
+    // Fonts are sized for the requested size now and fitted to the real display once it is open.
     if (auto r = kiosk_ui.init(static_cast<float>(cl->window_w), static_cast<float>(cl->window_h));
         !r) {
         std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
@@ -53,6 +53,14 @@ int main(int argc, char** argv) {
     if (!host) {
         std::fprintf(stderr, "vmeste-kiosk: cannot open the display: %s\n",
                      host.error().message.c_str());
+        return 1;
+    }
+    int display_w = 0, display_h = 0;
+    (*host)->drawable_size(&display_w, &display_h);
+    if (auto r =
+            kiosk_ui.fit_to_display(static_cast<float>(display_w), static_cast<float>(display_h));
+        !r) {
+        std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
         return 1;
     }
     auto watchdog = drivers::make_systemd_watchdog();
