@@ -31,14 +31,29 @@ std::string problem_summary(const HttpResponse& r) {
 
 DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
                                              const std::string& body_json, int64_t now_unix_ms) {
+    return post("/api/v1/appeals", idempotency_key, "application/json", body_json, {}, now_unix_ms);
+}
+
+DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,
+                                            const std::string& bytes, const std::string& sha256_hex,
+                                            int64_t now_unix_ms) {
+    return post("/api/v1/media", idempotency_key, "image/jpeg", bytes,
+                {{"X-Content-SHA256", sha256_hex}}, now_unix_ms);
+}
+
+DeliveryOutcome GatewayClient::post(const std::string& path, const std::string& idempotency_key,
+                                    const std::string& content_type, const std::string& body,
+                                    const std::vector<std::pair<std::string, std::string>>& extra,
+                                    int64_t now_unix_ms) {
     HttpRequest req;
     req.method = "POST";
-    req.url = url("/api/v1/appeals");
-    req.headers = {{"Content-Type", "application/json"},
+    req.url = url(path);
+    req.headers = {{"Content-Type", content_type},
                    {"Accept", "application/json"},
                    {"Idempotency-Key", idempotency_key},
                    {"Authorization", "Bearer " + config_.device_token}};
-    req.body = body_json;
+    req.headers.insert(req.headers.end(), extra.begin(), extra.end());
+    req.body = body;
 
     DeliveryOutcome out;
     auto resp = transport_->send(req);

@@ -34,8 +34,17 @@ class GatewayClient {
     DeliveryOutcome create_appeal(const std::string& idempotency_key, const std::string& body_json,
                                   int64_t now_unix_ms);
 
+    // POST /api/v1/media: one photo, verified by the platform against `sha256_hex`. A repeat of the
+    // same key returns the same media id.
+    DeliveryOutcome upload_media(const std::string& idempotency_key, const std::string& bytes,
+                                 const std::string& sha256_hex, int64_t now_unix_ms);
+
   private:
     std::string url(std::string_view path) const;
+    DeliveryOutcome post(const std::string& path, const std::string& idempotency_key,
+                         const std::string& content_type, const std::string& body,
+                         const std::vector<std::pair<std::string, std::string>>& extra,
+                         int64_t now_unix_ms);
 
     GatewayConfig config_;
     std::unique_ptr<HttpTransport> transport_;

@@ -13,8 +13,9 @@ struct OutboxItem {
     int64_t id = 0;
     std::string kind;             // "appeal"
     std::string idempotency_key;  // the appeal's UUID
-    std::string body;             // JSON prepared at submit time
+    std::string body;             // appeal: JSON built from the sealed row; media: the JPEG bytes
     int attempts = 0;             // failed attempts so far
+    std::string content_sha256;   // media: hex SHA-256 of body, sent for the platform to verify
 };
 
 class OutboxQueue {

@@ -89,7 +89,10 @@ void OutboxWorker::run() {
 
 void OutboxWorker::attempt(const OutboxItem& item) {
     const int64_t now = clock_.unix_millis();
-    DeliveryOutcome out = gateway_->create_appeal(item.idempotency_key, item.body, now);
+    DeliveryOutcome out =
+        item.kind == "media"
+            ? gateway_->upload_media(item.idempotency_key, item.body, item.content_sha256, now)
+            : gateway_->create_appeal(item.idempotency_key, item.body, now);
     switch (out.verdict) {
         case Verdict::kDone: {
             queue_->mark_delivered(item, out.platform_id, out.status);

@@ -384,7 +384,7 @@ void draw_review(Ui& ui) {
 
     // Notes under the text card: what kind of submission this is, and any save problem.
     std::string problem;
-    if (st.submit_problem == core::SubmitProblem::kDiskFull) problem = ui.tr("review.disk_full");
+    if (st.submit_problem == core::SubmitProblem::kStoreFull) problem = ui.tr("review.store_full");
     if (st.submit_problem == core::SubmitProblem::kStorageFailed)
         problem = ui.tr("review.storage_failed");
     const float kind_h = text_block_height(ui.fonts.small, ui.tr("review.kind"), r.w);

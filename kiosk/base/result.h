@@ -14,7 +14,8 @@ namespace vmeste {
 enum class ErrorCode {
     kInvalidInput,  // the caller's data is wrong (citizen text, a flag, a config value)
     kNotFound,
-    kIo,          // disk: open, write, fsync, full disk
+    kIo,          // disk: open, write, fsync
+    kNoSpace,     // disk full (ENOSPC, SQLITE_FULL) or a configured store bound reached
     kCorrupt,     // data on disk does not pass its checks
     kNetwork,     // could not talk to the platform at all
     kProtocol,    // the platform answered something we do not understand
@@ -36,6 +37,8 @@ inline const char* to_string(ErrorCode c) {
             return "invalid-input";
         case ErrorCode::kNotFound:
             return "not-found";
+        case ErrorCode::kNoSpace:
+            return "no-space";
         case ErrorCode::kIo:
             return "io";
         case ErrorCode::kCorrupt:

@@ -57,7 +57,8 @@ std::string iso8601_utc(int64_t unix_ms) {
     return buf;
 }
 
-std::string appeal_request_json(const Appeal& a) {
+std::string appeal_request_json(const Appeal& a, const std::vector<std::string>& photo_sha256,
+                                const std::optional<Contact>& contact) {
     nlohmann::json j = {
         {"id", a.uuid},
         {"receipt_number", a.receipt_number},
@@ -67,6 +68,10 @@ std::string appeal_request_json(const Appeal& a) {
         {"language", std::string(code(a.language))},
         {"created_at", iso8601_utc(a.created_unix_ms)},
     };
+    if (!photo_sha256.empty()) j["photos"] = photo_sha256;
+    if (contact)
+        j["contact"] = {
+            {"name", contact->name}, {"phone", contact->phone}, {"email", contact->email}};
     return j.dump();
 }
 

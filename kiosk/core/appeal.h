@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/language.h"
 
@@ -18,6 +20,10 @@ struct Appeal {
     int64_t created_unix_ms = 0;
 };
 
+struct Contact {
+    std::string name, phone, email;
+};
+
 // A new random UUID (version 4), lower-case hex with dashes.
 std::string new_uuid();
 
@@ -26,8 +32,11 @@ std::string new_uuid();
 // drawn.
 std::string new_receipt_number();
 
-// The JSON body of POST /api/v1/appeals (docs/protocol.md).
-std::string appeal_request_json(const Appeal& appeal);
+// The JSON body of POST /api/v1/appeals (docs/protocol.md). `photo_sha256` lists the photos
+// uploaded before it, in order; contact data is sent only when the citizen gave it.
+std::string appeal_request_json(const Appeal& appeal,
+                                const std::vector<std::string>& photo_sha256 = {},
+                                const std::optional<Contact>& contact = std::nullopt);
 
 // "2026-11-29T10:15:00.123Z"
 std::string iso8601_utc(int64_t unix_ms);

@@ -1,43 +1,64 @@
+// [SECTION] SQLite helpers
+// [SECTION] Schema and migrations
+// [SECTION] Open and recovery
+// [SECTION] Accept
+// [SECTION] Look-ups and figures
+// [SECTION] Retention and purge
+// [SECTION] Outbox
 #include "kiosk/core/appeal_store.h"
 
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "kiosk/base/log.h"
 
 namespace vmeste::core {
 namespace {
 
+//-----------------------------------------------------------------------------
+// [SECTION] SQLite helpers
+//-----------------------------------------------------------------------------
+
 // A prepared statement that finalizes itself. Bind helpers take 1-based indexes as SQLite does.
 class Statement {
   public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
+    Statement(sqlite3* db, const char* sql) {
         rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
     }
     ~Statement() { sqlite3_finalize(stmt_); }
     bool ok() const { return rc_ == SQLITE_OK; }
-    Statement& bind(int i, const std::string& s) {
+    Statement& bind(int i, std::string_view s) {
         sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& bind_blob(int i, std::string_view s) {
+        sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
         return *this;
     }
     Statement& bind(int i, int64_t v) {
         sqlite3_bind_int64(stmt_, i, v);
         return *this;
     }
-    int step() { return sqlite3_step(stmt_); }
+    Statement& bind_null(int i) {
+        sqlite3_bind_null(stmt_, i);
+        return *this;
+    }
+    int step() { return ok() ? sqlite3_step(stmt_) : rc_; }
     int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
     std::string text(int col) const {
-        auto p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+        const void* p = sqlite3_column_blob(stmt_, col);
+        return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
                  : std::string();
     }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-    std::string error() const { return sqlite3_errmsg(db_); }
 
   private:
-    sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
     int rc_;
 };
@@ -45,97 +66,203 @@ class Statement {
 Error db_error(sqlite3* db, const std::string& what) {
     const int rc = sqlite3_extended_errcode(db);
     ErrorCode code = ErrorCode::kIo;
-    if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) code = ErrorCode::kCorrupt;
+    if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) code = ErrorCode::kCorrupt;
     if ((rc & 0xFF) == SQLITE_CONSTRAINT) code = ErrorCode::kConflict;
+    if ((rc & 0xFF) == SQLITE_FULL) code = ErrorCode::kNoSpace;
     return make_error(code, what + ": " + sqlite3_errmsg(db));
 }
 
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Schema and migrations
+//-----------------------------------------------------------------------------
+
+// Version 1 as it shipped first (issue #2): kept verbatim, because a fresh store is built by
+// running every migration in order, so the upgrade path is exercised on every start-up, not only in
+// tests.
 const char* kSchemaV1 = R"sql(
 CREATE TABLE appeals(
-  uuid            TEXT PRIMARY KEY,
-  receipt_number  TEXT NOT NULL UNIQUE,
-  category_id     TEXT NOT NULL,
-  text            TEXT NOT NULL,
-  language        TEXT NOT NULL,
-  created_at      INTEGER NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'queued',
-  platform_id     TEXT
-);
+  uuid TEXT PRIMARY KEY, receipt_number TEXT NOT NULL UNIQUE, category_id TEXT NOT NULL,
+  text TEXT NOT NULL, language TEXT NOT NULL, created_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'queued', platform_id TEXT);
 CREATE TABLE outbox(
-  id              INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind            TEXT NOT NULL,
-  appeal_uuid     TEXT NOT NULL REFERENCES appeals(uuid),
-  idempotency_key TEXT NOT NULL,
-  body            TEXT NOT NULL,
-  state           TEXT NOT NULL DEFAULT 'pending',   -- pending | delivered | quarantined
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  last_error      TEXT,
-  created_at      INTEGER NOT NULL
-);
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+  appeal_uuid TEXT NOT NULL REFERENCES appeals(uuid), idempotency_key TEXT NOT NULL,
+  body TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL);
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 )sql";
 
-Result<sqlite3*> open_connection(const std::string& path) {
+// Version 2: personal data sealed, photos, receipts that outlive a purge, consent, audit, bounded
+// queue figures kept in one row (O(1) at accept, whatever the queue length).
+const char* kSchemaV2 = R"sql(
+CREATE TABLE appeals2(
+  uuid            TEXT PRIMARY KEY,
+  receipt_number  TEXT NOT NULL UNIQUE,
+  category_id     TEXT NOT NULL,
+  kind            TEXT NOT NULL DEFAULT 'message',
+  language        TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'queued',
+  platform_id     TEXT,
+  delivered_at    INTEGER,
+  text_sealed     BLOB NOT NULL,
+  contact_sealed  BLOB,
+  bytes           INTEGER NOT NULL,          -- what it counts against max_queued_bytes
+  flagged         TEXT                       -- a photo missing or damaged: for staff
+);
+CREATE INDEX appeals_delivered ON appeals2(delivered_at) WHERE delivered_at IS NOT NULL;
+CREATE TABLE photos(
+  id              INTEGER PRIMARY KEY,
+  appeal_uuid     TEXT NOT NULL REFERENCES appeals2(uuid) ON DELETE CASCADE,
+  position        INTEGER NOT NULL,
+  file_name       TEXT NOT NULL UNIQUE,      -- in spool/, sealed
+  size            INTEGER NOT NULL,          -- plaintext bytes
+  sha256          TEXT NOT NULL,             -- of the plaintext JPEG (what the platform verifies)
+  file_sha256     TEXT NOT NULL,             -- of the sealed file (checked at boot without the key)
+  state           TEXT NOT NULL DEFAULT 'ok',-- ok | missing | damaged
+  UNIQUE(appeal_uuid, position)
+);
+CREATE TABLE outbox2(
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind            TEXT NOT NULL,             -- media | appeal
+  appeal_uuid     TEXT NOT NULL REFERENCES appeals2(uuid) ON DELETE CASCADE,
+  photo_id        INTEGER REFERENCES photos(id) ON DELETE CASCADE,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  state           TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | quarantined
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,          -- not before
+  last_error      TEXT,
+  reason          TEXT,                      -- why quarantined
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due2 ON outbox2(next_attempt_at, id) WHERE state = 'pending';
+CREATE TABLE receipts(
+  receipt_number  TEXT PRIMARY KEY,
+  appeal_uuid     TEXT NOT NULL UNIQUE,
+  category_id     TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'queued',
+  platform_id     TEXT,
+  purged_at       INTEGER
+);
+CREATE TABLE consents(
+  id              INTEGER PRIMARY KEY,
+  appeal_uuid     TEXT NOT NULL REFERENCES appeals2(uuid) ON DELETE CASCADE,
+  version         TEXT NOT NULL,
+  accepted_at     INTEGER NOT NULL
+);
+CREATE TABLE audit_log(
+  id              INTEGER PRIMARY KEY,
+  at              INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  subject         TEXT,
+  detail          TEXT
+);
+CREATE TABLE queue_stats(
+  one             INTEGER PRIMARY KEY CHECK (one = 1),
+  items           INTEGER NOT NULL,
+  bytes           INTEGER NOT NULL
+);
+INSERT INTO queue_stats VALUES(1, 0, 0);
+)sql";
+
+Result<sqlite3*> open_connection(const std::string& path, const std::string& vfs) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(
         path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-        nullptr);
+        vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
         Error e = db ? db_error(db, "open " + path) : make_error(ErrorCode::kIo, "open " + path);
         sqlite3_close(db);
         return e;
     }
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 5000);  // the other connection's write transactions are short
+    sqlite3_busy_timeout(db, 10000);  // the other connection's write transactions are short
     return db;
 }
 
-// quick_check reads every page; on the sizes a kiosk holds (thousands of rows) it takes
-// milliseconds and runs once at start-up.
-bool passes_integrity_check(sqlite3* db) {
+bool passes_quick_check(sqlite3* db) {
     Statement st(db, "PRAGMA quick_check");
-    if (!st.ok()) return false;
-    return st.step() == SQLITE_ROW && st.text(0) == "ok";
+    return st.ok() && st.step() == SQLITE_ROW && st.text(0) == "ok";
+}
+
+std::string photo_file_name(const std::string& uuid, int position) {
+    return uuid + "-" + std::to_string(position) + ".jpg.sealed";
+}
+std::string photo_ad(const std::string& uuid, int position) {
+    return "photo:" + uuid + ":" + std::to_string(position);
+}
+std::string text_ad(const std::string& uuid) {
+    return "text:" + uuid;
+}
+std::string contact_ad(const std::string& uuid) {
+    return "contact:" + uuid;
+}
+
+std::string contact_json(const Contact& c) {
+    return nlohmann::json{{"name", c.name}, {"phone", c.phone}, {"email", c.email}}.dump();
+}
+std::optional<Contact> contact_from_json(const std::string& s) {
+    auto j = nlohmann::json::parse(s, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    return Contact{j.value("name", ""), j.value("phone", ""), j.value("email", "")};
 }
 
 }  // namespace
 
-Result<std::unique_ptr<AppealStore>> AppealStore::open(const std::string& path) {
-    std::optional<std::string> moved;
-    auto db = open_connection(path);
-    if (db && !passes_integrity_check(*db)) {
-        sqlite3_close(*db);
-        const std::string aside =
-            path + ".corrupt-" +
-            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
-        std::error_code ec;
-        std::filesystem::rename(path, aside, ec);
-        if (ec)
-            return make_error(
-                ErrorCode::kCorrupt,
-                "store " + path + " is corrupt and could not be moved aside: " + ec.message());
-        for (const char* suffix : {"-wal", "-shm"})
-            std::filesystem::rename(path + suffix, aside + suffix, ec);
-        log::error("store: %s failed integrity_check; moved aside to %s", path.c_str(),
-                   aside.c_str());
-        moved = aside;
-        db = open_connection(path);
-    }
-    if (!db) return db.error();
-    std::unique_ptr<AppealStore> store(new AppealStore(*db));
-    store->moved_aside_ = moved;
-    if (auto r = store->exec("PRAGMA journal_mode=WAL"); !r) return r.error();
-    if (auto r = store->exec("PRAGMA synchronous=FULL"); !r) return r.error();
-    if (auto r = store->exec("PRAGMA foreign_keys=ON"); !r) return r.error();
-    if (auto r = store->migrate(); !r) return r.error();
-    return store;
-}
+//-----------------------------------------------------------------------------
+// [SECTION] Open and recovery
+//-----------------------------------------------------------------------------
+
+AppealStore::AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key)
+    : db_(db), options_(std::move(options)), sealer_(key) {}
 
 AppealStore::~AppealStore() {
     sqlite3_close(db_);
+}
+
+Result<std::unique_ptr<AppealStore>> AppealStore::open(const StoreOptions& given) {
+    StoreOptions options = given;
+    if (!options.fs) options.fs = &posix_file_ops();
+    FileOps& fs = *options.fs;
+    if (auto r = fs.make_dir(options.data_dir); !r) return r.error();
+    if (auto r = fs.make_dir(options.data_dir + "/spool"); !r) return r.error();
+    auto key = load_or_create_device_key(options.data_dir + "/device.key", fs);
+    if (!key) return key.error();
+
+    const std::string path = options.data_dir + "/appeals.db";
+    std::optional<std::string> moved;
+    auto db = open_connection(path, options.sqlite_vfs);
+    if (db && !passes_quick_check(*db)) {
+        sqlite3_close(*db);
+        const std::string aside = path + ".corrupt-" + std::to_string(wall_ms());
+        if (auto r = fs.rename(path, aside); !r)
+            return make_error(
+                ErrorCode::kCorrupt,
+                "store " + path + " is corrupt and could not be moved aside: " + r.error().message);
+        for (const char* suffix : {"-wal", "-shm"}) (void)fs.rename(path + suffix, aside + suffix);
+        (void)fs.fsync_dir(options.data_dir);
+        log::error("store: %s failed its integrity check; moved aside to %s for the technician",
+                   path.c_str(), aside.c_str());
+        moved = aside;
+        db = open_connection(path, options.sqlite_vfs);
+    }
+    if (!db) return db.error();
+    std::unique_ptr<AppealStore> store(new AppealStore(*db, std::move(options), *key));
+    store->moved_aside_ = moved;
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA journal_size_limit=67108864"})
+        if (auto r = store->exec(pragma); !r) return r.error();
+    if (auto r = store->migrate(); !r) return r.error();
+    if (moved) store->audit("kiosk", "store-moved-aside", "", *moved, wall_ms());
+    return store;
 }
 
 void AppealStore::rollback() {
@@ -154,80 +281,322 @@ Result<void> AppealStore::exec(const char* sql) {
 }
 
 Result<void> AppealStore::migrate() {
-    Statement v(db_, "PRAGMA user_version");
-    if (!v.ok() || v.step() != SQLITE_ROW) return db_error(db_, "read user_version");
-    const int64_t version = v.i64(0);
-    if (version > kSchemaVersion)
-        return make_error(ErrorCode::kCorrupt, "store schema " + std::to_string(version) +
-                                                   " is newer than this kiosk (" +
-                                                   std::to_string(kSchemaVersion) + ")");
-    if (version == 0) {
+    // Each step runs in its own transaction under the write lock, re-reading the version inside it,
+    // so two connections opening a new store at once migrate it once.
+    for (;;) {
         if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
-        // Another connection may have migrated between our read and the lock.
-        Statement again(db_, "PRAGMA user_version");
-        if (again.step() == SQLITE_ROW && again.i64(0) == 0) {
-            if (auto r = exec(kSchemaV1); !r) {
-                rollback();
-                return r;
-            }
-            if (auto r = exec("PRAGMA user_version=1"); !r) {
-                rollback();
-                return r;
-            }
-        }
-        if (auto r = exec("COMMIT"); !r) {
+        int64_t version = -1;
+        {
+            Statement v(db_, "PRAGMA user_version");
+            if (v.step() == SQLITE_ROW) version = v.i64(0);
+        }  // finalized here: a live statement would lock the tables the migration drops
+        if (version < 0) {
             rollback();
-            return r;
+            return db_error(db_, "read user_version");
         }
+        if (version > kSchemaVersion) {
+            rollback();
+            return make_error(ErrorCode::kCorrupt, "store schema " + std::to_string(version) +
+                                                       " is newer than this kiosk (" +
+                                                       std::to_string(kSchemaVersion) + ")");
+        }
+        if (version == kSchemaVersion) return exec("COMMIT");
+        Result<void> step = version == 0 ? exec(kSchemaV1) : migrate_v1_to_v2();
+        if (step) {
+            const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
+            step = exec(bump.c_str());
+        }
+        if (step) step = exec("COMMIT");
+        if (!step) {
+            rollback();
+            return make_error(step.error().code, "migration to schema " +
+                                                     std::to_string(version + 1) +
+                                                     " failed: " + step.error().message);
+        }
+        log::info("store: migrated to schema %lld", static_cast<long long>(version + 1));
     }
+}
+
+Result<void> AppealStore::migrate_v1_to_v2() {
+    if (auto r = exec(kSchemaV2); !r) return r;
+    // Version 1 kept text in the clear: seal it now. Its outbox bodies held the text too; they are
+    // rebuilt from the sealed appeal when sent, so only state and attempts carry over.
+    {  // the statement must be finalized before the old tables are dropped
+        Statement old(db_,
+                      "SELECT uuid, receipt_number, category_id, text, language, created_at, "
+                      "status, platform_id"
+                      " FROM appeals");
+        int rc;
+        while ((rc = old.step()) == SQLITE_ROW) {
+            const std::string uuid = old.text(0);
+            const std::string sealed = sealer_.seal(old.text(3), text_ad(uuid));
+            const bool delivered = !old.is_null(7);
+            Statement ins(
+                db_,
+                "INSERT INTO appeals2(uuid, receipt_number, category_id, language, created_at, "
+                "status,"
+                " platform_id, delivered_at, text_sealed, bytes) VALUES(?,?,?,?,?,?,?,?,?,?)");
+            ins.bind(1, uuid)
+                .bind(2, old.text(1))
+                .bind(3, old.text(2))
+                .bind(4, old.text(4))
+                .bind(5, old.i64(5));
+            ins.bind(6, old.text(6));
+            if (delivered)
+                ins.bind(7, old.text(7)).bind(8, wall_ms());
+            else
+                ins.bind_null(7).bind_null(8);
+            ins.bind_blob(9, sealed).bind(10, static_cast<int64_t>(sealed.size()));
+            if (ins.step() != SQLITE_DONE) return db_error(db_, "migrate appeal");
+            Statement rec(db_,
+                          "INSERT INTO receipts(receipt_number, appeal_uuid, category_id, "
+                          "created_at, status, platform_id)"
+                          " VALUES(?,?,?,?,?,?)");
+            rec.bind(1, old.text(1))
+                .bind(2, uuid)
+                .bind(3, old.text(2))
+                .bind(4, old.i64(5))
+                .bind(5, old.text(6));
+            if (delivered)
+                rec.bind(6, old.text(7));
+            else
+                rec.bind_null(6);
+            if (rec.step() != SQLITE_DONE) return db_error(db_, "migrate receipt");
+            if (!delivered) {
+                Statement stats(db_, "UPDATE queue_stats SET items = items + 1, bytes = bytes + ?");
+                stats.bind(1, static_cast<int64_t>(sealed.size()));
+                if (stats.step() != SQLITE_DONE) return db_error(db_, "migrate stats");
+            }
+        }
+        if (rc != SQLITE_DONE) return db_error(db_, "read v1 appeals");
+    }
+    if (auto r = exec("INSERT INTO outbox2(id, kind, appeal_uuid, idempotency_key, state, "
+                      "attempts, next_attempt_at,"
+                      " last_error, created_at) SELECT id, 'appeal', appeal_uuid, idempotency_key, "
+                      "state, attempts,"
+                      " next_attempt_at, last_error, created_at FROM outbox");
+        !r)
+        return r;
+    return exec(
+        "DROP TABLE outbox; DROP TABLE appeals;"
+        "ALTER TABLE appeals2 RENAME TO appeals; ALTER TABLE outbox2 RENAME TO outbox;");
+}
+
+Result<RecoveryReport> AppealStore::recover() {
+    RecoveryReport report;
+    FileOps& fs = *options_.fs;
+    auto names = fs.list(spool_dir());
+    if (!names) return names.error();
+    std::set<std::string> known;
+    {
+        Statement st(db_, "SELECT file_name FROM photos");
+        while (st.step() == SQLITE_ROW) known.insert(st.text(0));
+    }
+    for (const std::string& name : *names) {
+        const bool temporary = name.starts_with(".") && name.ends_with(".tmp");
+        if (!temporary && known.count(name)) continue;
+        // Not referenced by any row: an accept that never committed (or a half-written file). The
+        // citizen was never told it was accepted, so removing it loses nothing that was promised.
+        if (auto r = fs.remove(spool_dir() + "/" + name); !r) return r.error();
+        ++(temporary ? report.removed_temporaries : report.removed_orphans);
+    }
+    // Every row's file must be there and whole.
+    struct Row {
+        int64_t id;
+        std::string uuid, file, file_sha;
+    };
+    std::vector<Row> rows;
+    {
+        Statement st(
+            db_, "SELECT id, appeal_uuid, file_name, file_sha256 FROM photos WHERE state = 'ok'");
+        while (st.step() == SQLITE_ROW)
+            rows.push_back({st.i64(0), st.text(1), st.text(2), st.text(3)});
+    }
+    for (const Row& row : rows) {
+        auto data = fs.read(spool_dir() + "/" + row.file);
+        const char* state = nullptr;
+        if (!data)
+            state = "missing";
+        else if (sha256_hex(*data) != row.file_sha)
+            state = "damaged";
+        if (!state) continue;
+        ++(data ? report.damaged_photos : report.missing_photos);
+        Statement up(db_, "UPDATE photos SET state = ? WHERE id = ?");
+        up.bind(1, std::string(state)).bind(2, row.id);
+        Statement flag(db_, "UPDATE appeals SET flagged = ? WHERE uuid = ?");
+        flag.bind(1, std::string("photo ") + state).bind(2, row.uuid);
+        if (up.step() != SQLITE_DONE || flag.step() != SQLITE_DONE)
+            return db_error(db_, "flag photo");
+        log::error("store: a photo of appeal %s is %s; flagged for staff", row.uuid.c_str(), state);
+        audit("kiosk", "photo-" + std::string(state), row.uuid, row.file, wall_ms());
+    }
+    if (report.removed_orphans || report.removed_temporaries) (void)fs.fsync_dir(spool_dir());
+    (void)checkpoint();
+    return report;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Accept
+//-----------------------------------------------------------------------------
+
+Result<void> AppealStore::check_bounds(const AcceptRequest& req) {
+    const StoreLimits& lim = options_.limits;
+    uint64_t free_bytes = UINT64_MAX;
+    if (options_.free_bytes) {
+        free_bytes = options_.free_bytes();
+    } else {
+        struct statvfs vfs {};
+        if (statvfs(options_.data_dir.c_str(), &vfs) == 0)
+            free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    }
+    uint64_t incoming = req.appeal.text.size() + Sealer::kOverhead;
+    for (const auto& p : req.photos) incoming += p.size() + Sealer::kOverhead;
+    if (free_bytes < lim.min_free_bytes + incoming)
+        return make_error(ErrorCode::kNoSpace,
+                          "disk: " + std::to_string(free_bytes >> 20) + " MiB free, minimum " +
+                              std::to_string(lim.min_free_bytes >> 20) + " MiB");
+    Statement st(db_, "SELECT items, bytes FROM queue_stats");
+    if (st.step() != SQLITE_ROW) return db_error(db_, "queue stats");
+    if (st.i64(0) + 1 > lim.max_queued_items)
+        return make_error(ErrorCode::kNoSpace, "queue: " + std::to_string(st.i64(0)) +
+                                                   " appeals waiting, maximum " +
+                                                   std::to_string(lim.max_queued_items));
+    if (static_cast<uint64_t>(st.i64(1)) + incoming > lim.max_queued_bytes)
+        return make_error(ErrorCode::kNoSpace,
+                          "queue: " + std::to_string(st.i64(1) >> 20) + " MiB waiting, maximum " +
+                              std::to_string(lim.max_queued_bytes >> 20) + " MiB");
     return {};
 }
 
-Result<void> AppealStore::insert_appeal(const Appeal& a, int64_t now) {
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
-    auto fail = [&](const std::string& what) {
-        Error e = db_error(db_, what);
-        rollback();
-        return e;
-    };
-    {
-        Statement st(
-            db_,
-            "INSERT INTO appeals(uuid, receipt_number, category_id, text, language, created_at)"
-            " VALUES(?,?,?,?,?,?)");
-        st.bind(1, a.uuid)
-            .bind(2, a.receipt_number)
-            .bind(3, a.category_id)
-            .bind(4, a.text)
-            .bind(5, std::string(code(a.language)))
-            .bind(6, a.created_unix_ms);
-        if (st.step() != SQLITE_DONE) return fail("insert appeal");
+Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
+    const Appeal& a = req.appeal;
+    if (auto r = check_bounds(req); !r) {
+        log::error("store: refusing a new appeal: %s", r.error().message.c_str());
+        audit("kiosk", "refused-appeal", "", r.error().message, now);
+        return r;
     }
-    {
-        Statement st(db_,
-                     "INSERT INTO outbox(kind, appeal_uuid, idempotency_key, body, "
-                     "next_attempt_at, created_at)"
-                     " VALUES('appeal',?,?,?,?,?)");
-        st.bind(1, a.uuid)
-            .bind(2, a.uuid)
-            .bind(3, appeal_request_json(a))
-            .bind(4, now)
-            .bind(5, now);
-        if (st.step() != SQLITE_DONE) return fail("insert outbox");
+    // 1. Photos into the spool, each durable under its final name before the transaction that
+    //    refers to it. A crash here leaves files with no row: recover() removes them.
+    std::vector<std::string> files, sealed_photos;
+    auto drop_files = [&] {
+        for (const auto& f : files) (void)options_.fs->remove(spool_dir() + "/" + f);
+    };
+    for (size_t i = 0; i < req.photos.size(); ++i) {
+        const int pos = static_cast<int>(i);
+        sealed_photos.push_back(sealer_.seal(req.photos[i], photo_ad(a.uuid, pos)));
+        const std::string name = photo_file_name(a.uuid, pos);
+        if (auto r = write_durably(*options_.fs, spool_dir(), name, sealed_photos.back()); !r) {
+            drop_files();
+            return r.error();
+        }
+        files.push_back(name);
+    }
+    // 2. One transaction: appeal, receipt, photos, consent, outbox items, queue figures.
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) {
+        drop_files();
+        return r;
+    }
+    if (auto r = insert_all(req, files, sealed_photos, now); !r) {
+        rollback();
+        drop_files();
+        return r;
     }
     // COMMIT with synchronous=FULL in WAL mode fsyncs the WAL: once this returns, the appeal
     // survives a power cut, and only then does the citizen see a receipt.
     if (auto r = exec("COMMIT"); !r) {
+        // The outcome is unknown (the commit may have reached the disk): leave the files, so a
+        // committed row never loses its photos; recover() removes them if the row is not there.
         rollback();
         return r;
     }
     return {};
 }
 
+Result<void> AppealStore::insert_all(const AcceptRequest& req,
+                                     const std::vector<std::string>& files,
+                                     const std::vector<std::string>& sealed_photos, int64_t now) {
+    const Appeal& a = req.appeal;
+    const std::string text = sealer_.seal(a.text, text_ad(a.uuid));
+    int64_t bytes = static_cast<int64_t>(text.size());
+    for (const auto& s : sealed_photos) bytes += static_cast<int64_t>(s.size());
+    {
+        Statement st(db_,
+                     "INSERT INTO appeals(uuid, receipt_number, category_id, language, created_at, "
+                     "text_sealed,"
+                     " contact_sealed, bytes) VALUES(?,?,?,?,?,?,?,?)");
+        st.bind(1, a.uuid)
+            .bind(2, a.receipt_number)
+            .bind(3, a.category_id)
+            .bind(4, code(a.language));
+        st.bind(5, a.created_unix_ms).bind_blob(6, text);
+        if (req.contact)
+            st.bind_blob(7, sealer_.seal(contact_json(*req.contact), contact_ad(a.uuid)));
+        else
+            st.bind_null(7);
+        st.bind(8, bytes);
+        if (st.step() != SQLITE_DONE) return db_error(db_, "insert appeal");
+    }
+    {
+        Statement st(db_,
+                     "INSERT INTO receipts(receipt_number, appeal_uuid, category_id, created_at) "
+                     "VALUES(?,?,?,?)");
+        st.bind(1, a.receipt_number)
+            .bind(2, a.uuid)
+            .bind(3, a.category_id)
+            .bind(4, a.created_unix_ms);
+        if (st.step() != SQLITE_DONE) return db_error(db_, "insert receipt");
+    }
+    for (size_t i = 0; i < files.size(); ++i) {
+        Statement st(
+            db_,
+            "INSERT INTO photos(appeal_uuid, position, file_name, size, sha256, file_sha256)"
+            " VALUES(?,?,?,?,?,?)");
+        st.bind(1, a.uuid).bind(2, static_cast<int64_t>(i)).bind(3, files[i]);
+        st.bind(4, static_cast<int64_t>(req.photos[i].size())).bind(5, sha256_hex(req.photos[i]));
+        st.bind(6, sha256_hex(sealed_photos[i]));
+        if (st.step() != SQLITE_DONE) return db_error(db_, "insert photo");
+        const int64_t photo_id = sqlite3_last_insert_rowid(db_);
+        Statement ob(db_,
+                     "INSERT INTO outbox(kind, appeal_uuid, photo_id, idempotency_key, "
+                     "next_attempt_at, created_at)"
+                     " VALUES('media',?,?,?,?,?)");
+        ob.bind(1, a.uuid)
+            .bind(2, photo_id)
+            .bind(3, a.uuid + "/photo/" + std::to_string(i))
+            .bind(4, now)
+            .bind(5, now);
+        if (ob.step() != SQLITE_DONE) return db_error(db_, "insert media item");
+    }
+    if (req.consent) {
+        Statement st(db_, "INSERT INTO consents(appeal_uuid, version, accepted_at) VALUES(?,?,?)");
+        st.bind(1, a.uuid).bind(2, req.consent->version).bind(3, req.consent->accepted_unix_ms);
+        if (st.step() != SQLITE_DONE) return db_error(db_, "insert consent");
+    }
+    {
+        Statement st(
+            db_,
+            "INSERT INTO outbox(kind, appeal_uuid, idempotency_key, next_attempt_at, created_at)"
+            " VALUES('appeal',?,?,?,?)");
+        st.bind(1, a.uuid).bind(2, a.uuid).bind(3, now).bind(4, now);
+        if (st.step() != SQLITE_DONE) return db_error(db_, "insert appeal item");
+    }
+    Statement stats(db_, "UPDATE queue_stats SET items = items + 1, bytes = bytes + ?");
+    stats.bind(1, bytes);
+    if (stats.step() != SQLITE_DONE) return db_error(db_, "queue stats");
+    return {};
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Look-ups and figures
+//-----------------------------------------------------------------------------
+
 Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::string& receipt) {
-    Statement st(db_,
-                 "SELECT uuid, receipt_number, category_id, text, language, created_at, status,"
-                 " platform_id FROM appeals WHERE receipt_number = ?");
+    Statement st(
+        db_,
+        "SELECT uuid, receipt_number, category_id, language, created_at, status, platform_id,"
+        " text_sealed, contact_sealed, flagged, (SELECT count(*) FROM photos p WHERE p.appeal_uuid "
+        "= a.uuid)"
+        " FROM appeals a WHERE receipt_number = ?");
     st.bind(1, receipt);
     const int rc = st.step();
     if (rc == SQLITE_DONE) return std::optional<StoredAppeal>{};
@@ -236,12 +605,52 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
     s.appeal.uuid = st.text(0);
     s.appeal.receipt_number = st.text(1);
     s.appeal.category_id = st.text(2);
-    s.appeal.text = st.text(3);
-    s.appeal.language = language_from_code(st.text(4)).value_or(Language::kRu);
-    s.appeal.created_unix_ms = st.i64(5);
-    s.status = st.text(6);
-    s.platform_id = st.text(7);
+    s.appeal.language = language_from_code(st.text(3)).value_or(Language::kRu);
+    s.appeal.created_unix_ms = st.i64(4);
+    s.status = st.text(5);
+    s.platform_id = st.text(6);
+    auto text = sealer_.open(st.text(7), text_ad(s.appeal.uuid));
+    if (!text)
+        return make_error(ErrorCode::kCorrupt,
+                          "appeal " + s.appeal.uuid + ": " + text.error().message);
+    s.appeal.text = std::move(text).value();
+    if (!st.is_null(8)) {
+        auto c = sealer_.open(st.text(8), contact_ad(s.appeal.uuid));
+        if (!c)
+            return make_error(ErrorCode::kCorrupt,
+                              "appeal " + s.appeal.uuid + ": " + c.error().message);
+        s.contact = contact_from_json(*c);
+    }
+    s.flagged = st.text(9);
+    s.photo_count = static_cast<int>(st.i64(10));
     return std::optional<StoredAppeal>(std::move(s));
+}
+
+Result<std::optional<ReceiptRecord>> AppealStore::find_receipt(const std::string& receipt) {
+    Statement st(db_,
+                 "SELECT receipt_number, category_id, created_at, status, platform_id, purged_at"
+                 " FROM receipts WHERE receipt_number = ?");
+    st.bind(1, receipt);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<ReceiptRecord>{};
+    if (rc != SQLITE_ROW) return db_error(db_, "find receipt");
+    return std::optional<ReceiptRecord>(
+        ReceiptRecord{st.text(0), st.text(1), st.i64(2), st.text(3), st.text(4), !st.is_null(5)});
+}
+
+Result<std::string> AppealStore::read_photo(const std::string& uuid, int position) {
+    Statement st(db_,
+                 "SELECT file_name, sha256 FROM photos WHERE appeal_uuid = ? AND position = ?");
+    st.bind(1, uuid).bind(2, static_cast<int64_t>(position));
+    if (st.step() != SQLITE_ROW)
+        return make_error(ErrorCode::kNotFound, "no photo " + std::to_string(position));
+    auto sealed = options_.fs->read(spool_dir() + "/" + st.text(0));
+    if (!sealed) return sealed.error();
+    auto plain = sealer_.open(*sealed, photo_ad(uuid, position));
+    if (!plain) return plain.error();
+    if (sha256_hex(*plain) != st.text(1))
+        return make_error(ErrorCode::kCorrupt, "photo checksum mismatch");
+    return plain;
 }
 
 Result<QueueFigures> AppealStore::queue_figures() {
@@ -260,22 +669,188 @@ Result<QueueFigures> AppealStore::queue_figures() {
         }
     }
     if (rc != SQLITE_DONE) return db_error(db_, "queue figures");
-    Statement last(db_,
-                   "SELECT last_error FROM outbox WHERE last_error IS NOT NULL"
-                   " ORDER BY id DESC LIMIT 1");
+    Statement stats(db_, "SELECT items, bytes FROM queue_stats");
+    if (stats.step() == SQLITE_ROW) {
+        f.queued_appeals = stats.i64(0);
+        f.queued_bytes = stats.i64(1);
+    }
+    Statement last(
+        db_, "SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (last.step() == SQLITE_ROW) f.last_error = last.text(0);
     return f;
 }
 
-std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
+Result<std::vector<AuditEntry>> AppealStore::audit_log(int limit) {
     Statement st(
+        db_, "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back({st.i64(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+    if (rc != SQLITE_DONE) return db_error(db_, "audit log");
+    return out;
+}
+
+void AppealStore::audit(const std::string& actor, const std::string& action,
+                        const std::string& subject, const std::string& detail, int64_t now) {
+    Statement st(db_,
+                 "INSERT INTO audit_log(at, actor, action, subject, detail) VALUES(?,?,?,?,?)");
+    st.bind(1, now).bind(2, actor).bind(3, action).bind(4, subject).bind(5, detail);
+    if (st.step() != SQLITE_DONE)
+        log::warn("store: audit entry not written: %s", sqlite3_errmsg(db_));
+}
+
+Result<bool> AppealStore::integrity_ok() {
+    Statement st(db_, "PRAGMA integrity_check");
+    if (!st.ok()) return db_error(db_, "integrity_check");
+    return st.step() == SQLITE_ROW && st.text(0) == "ok";
+}
+
+Result<void> AppealStore::checkpoint() {
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) !=
+        SQLITE_OK)
+        return db_error(db_, "checkpoint");
+    return {};
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Retention and purge
+//-----------------------------------------------------------------------------
+
+// Deletes the appeal's rows (photos, consent, outbox go with it) and marks its receipt purged.
+// Runs inside the caller's transaction; files are removed after COMMIT.
+Result<void> AppealStore::purge_rows(const std::string& uuid) {
+    Statement rec(db_, "UPDATE receipts SET purged_at = ? WHERE appeal_uuid = ?");
+    rec.bind(1, wall_ms()).bind(2, uuid);
+    // An appeal purged before delivery (withdrawn consent) leaves the queue figures too.
+    Statement stats(
         db_,
-        "SELECT id, kind, idempotency_key, body, attempts FROM outbox"
-        " WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1");
+        "UPDATE queue_stats SET items = items - 1, bytes = bytes - (SELECT bytes FROM appeals"
+        " WHERE uuid = ?1) WHERE EXISTS (SELECT 1 FROM appeals WHERE uuid = ?1 AND delivered_at IS "
+        "NULL)");
+    stats.bind(1, uuid);
+    Statement del(db_, "DELETE FROM appeals WHERE uuid = ?");
+    del.bind(1, uuid);
+    if (rec.step() != SQLITE_DONE || stats.step() != SQLITE_DONE || del.step() != SQLITE_DONE)
+        return db_error(db_, "purge");
+    return {};
+}
+
+Result<int> AppealStore::purge_expired(int64_t now, int days) {
+    const int64_t before = now - static_cast<int64_t>(days) * 24 * 3600 * 1000;
+    std::vector<std::string> uuids, files;
+    {
+        Statement st(
+            db_, "SELECT uuid FROM appeals WHERE delivered_at IS NOT NULL AND delivered_at <= ?");
+        st.bind(1, before);
+        while (st.step() == SQLITE_ROW) uuids.push_back(st.text(0));
+    }
+    if (uuids.empty()) return 0;
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r.error();
+    for (const auto& uuid : uuids) {
+        Statement f(db_, "SELECT file_name FROM photos WHERE appeal_uuid = ?");
+        f.bind(1, uuid);
+        while (f.step() == SQLITE_ROW) files.push_back(f.text(0));
+        if (auto r = purge_rows(uuid); !r) {
+            rollback();
+            return r.error();
+        }
+    }
+    audit("kiosk", "retention-purge", "", std::to_string(uuids.size()) + " appeals", now);
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r.error();
+    }
+    // Rows first, then files: a crash in between leaves orphan files, which recover() removes.
+    for (const auto& f : files) (void)options_.fs->remove(spool_dir() + "/" + f);
+    if (!files.empty()) (void)options_.fs->fsync_dir(spool_dir());
+    return static_cast<int>(uuids.size());
+}
+
+Result<void> AppealStore::purge_personal_data(const std::string& receipt, const std::string& actor,
+                                              const std::string& reason, int64_t now) {
+    std::string uuid;
+    std::vector<std::string> files;
+    {
+        Statement st(
+            db_, "SELECT appeal_uuid FROM receipts WHERE receipt_number = ? AND purged_at IS NULL");
+        st.bind(1, receipt);
+        if (st.step() != SQLITE_ROW)
+            return make_error(ErrorCode::kNotFound, "no appeal with personal data for " + receipt);
+        uuid = st.text(0);
+    }
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    {
+        Statement f(db_, "SELECT file_name FROM photos WHERE appeal_uuid = ?");
+        f.bind(1, uuid);
+        while (f.step() == SQLITE_ROW) files.push_back(f.text(0));
+    }
+    if (auto r = purge_rows(uuid); !r) {
+        rollback();
+        return r;
+    }
+    audit(actor, "purge-personal-data", receipt, reason, now);
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r;
+    }
+    for (const auto& f : files) (void)options_.fs->remove(spool_dir() + "/" + f);
+    if (!files.empty()) (void)options_.fs->fsync_dir(spool_dir());
+    return {};
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Outbox
+//-----------------------------------------------------------------------------
+
+// The oldest due item. An appeal item waits until every photo of it is delivered, so the platform
+// never sees an appeal whose photos it cannot find; media items are never blocked.
+std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
+    Statement st(db_,
+                 "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position "
+                 "FROM outbox o"
+                 " LEFT JOIN photos p ON p.id = o.photo_id"
+                 " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+                 " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
+                 "= o.appeal_uuid"
+                 "      AND m.kind = 'media' AND m.state != 'delivered'))"
+                 " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
     if (st.step() != SQLITE_ROW) return std::nullopt;
-    return sync::OutboxItem{st.i64(0), st.text(1), st.text(2), st.text(3),
-                            static_cast<int>(st.i64(4))};
+    sync::OutboxItem item;
+    item.id = st.i64(0);
+    item.kind = st.text(1);
+    item.idempotency_key = st.text(2);
+    item.attempts = static_cast<int>(st.i64(3));
+    const std::string uuid = st.text(4);
+    if (item.kind == "media") {
+        auto photo = read_photo(uuid, static_cast<int>(st.i64(5)));
+        if (!photo) {
+            // A photo that cannot be read will never upload: quarantine it for staff now rather
+            // than retry forever.
+            (void)quarantine(item.id, "photo unreadable: " + photo.error().message);
+            return next_due(now);
+        }
+        item.body = std::move(photo).value();
+        item.content_sha256 = sha256_hex(item.body);
+        return item;
+    }
+    // The appeal's JSON is built now from the sealed row: plaintext never rests in the outbox.
+    Statement a(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
+    a.bind(1, uuid);
+    if (a.step() != SQLITE_ROW) return std::nullopt;
+    auto stored = find_by_receipt(a.text(0));
+    if (!stored || !*stored) {
+        (void)quarantine(item.id, "appeal unreadable");
+        return next_due(now);
+    }
+    std::vector<std::string> hashes;
+    Statement ph(db_, "SELECT sha256 FROM photos WHERE appeal_uuid = ? ORDER BY position");
+    ph.bind(1, uuid);
+    while (ph.step() == SQLITE_ROW) hashes.push_back(ph.text(0));
+    item.body = appeal_request_json((*stored)->appeal, hashes, (*stored)->contact);
+    return item;
 }
 
 std::optional<int64_t> AppealStore::earliest_due() {
@@ -285,22 +860,47 @@ std::optional<int64_t> AppealStore::earliest_due() {
 }
 
 Result<void> AppealStore::mark_delivered(int64_t id, const std::string& platform_id,
-                                         const std::string& platform_status) {
+                                         const std::string& status, int64_t now) {
     if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
-    Statement a(db_,
-                "UPDATE appeals SET status = ?, platform_id = ? WHERE uuid ="
-                " (SELECT appeal_uuid FROM outbox WHERE id = ?)");
-    a.bind(1, platform_status.empty() ? std::string("sent") : platform_status)
-        .bind(2, platform_id)
-        .bind(3, id);
-    Statement o(db_, "UPDATE outbox SET state = 'delivered', last_error = NULL WHERE id = ?");
-    o.bind(1, id);
-    if (a.step() != SQLITE_DONE || o.step() != SQLITE_DONE) {
-        Error e = db_error(db_, "mark delivered");
+    auto fail = [&](const char* what) {
+        Error e = db_error(db_, what);
         rollback();
         return e;
+    };
+    std::string kind, uuid;
+    {
+        Statement k(db_, "SELECT kind, appeal_uuid FROM outbox WHERE id = ? AND state = 'pending'");
+        k.bind(1, id);
+        if (k.step() != SQLITE_ROW) {
+            rollback();
+            return {};  // already delivered (a repeat): nothing to do
+        }
+        kind = k.text(0);
+        uuid = k.text(1);
     }
-    return exec("COMMIT");
+    Statement o(db_, "UPDATE outbox SET state = 'delivered', last_error = NULL WHERE id = ?");
+    o.bind(1, id);
+    if (o.step() != SQLITE_DONE) return fail("mark delivered");
+    if (kind == "appeal") {
+        const std::string st = status.empty() ? std::string("sent") : status;
+        Statement stats(
+            db_,
+            "UPDATE queue_stats SET items = items - 1, bytes = bytes - (SELECT bytes FROM appeals"
+            " WHERE uuid = ?)");
+        stats.bind(1, uuid);
+        Statement a(
+            db_, "UPDATE appeals SET status = ?, platform_id = ?, delivered_at = ? WHERE uuid = ?");
+        a.bind(1, st).bind(2, platform_id).bind(3, now).bind(4, uuid);
+        Statement r(db_, "UPDATE receipts SET status = ?, platform_id = ? WHERE appeal_uuid = ?");
+        r.bind(1, st).bind(2, platform_id).bind(3, uuid);
+        if (stats.step() != SQLITE_DONE || a.step() != SQLITE_DONE || r.step() != SQLITE_DONE)
+            return fail("mark appeal delivered");
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r;
+    }
+    return {};
 }
 
 Result<void> AppealStore::schedule_retry(int64_t id, int attempts, int64_t next_ms,
@@ -313,9 +913,11 @@ Result<void> AppealStore::schedule_retry(int64_t id, int attempts, int64_t next_
 }
 
 Result<void> AppealStore::quarantine(int64_t id, const std::string& reason) {
-    Statement st(db_, "UPDATE outbox SET state = 'quarantined', last_error = ? WHERE id = ?");
-    st.bind(1, reason).bind(2, id);
+    Statement st(
+        db_, "UPDATE outbox SET state = 'quarantined', last_error = ?, reason = ? WHERE id = ?");
+    st.bind(1, reason).bind(2, reason).bind(3, id);
     if (st.step() != SQLITE_DONE) return db_error(db_, "quarantine");
+    audit("uploader", "quarantine", std::to_string(id), reason, wall_ms());
     return {};
 }
 
@@ -328,7 +930,7 @@ class StoreOutboxQueue final : public sync::OutboxQueue {
     std::optional<int64_t> earliest_due() override { return store_->earliest_due(); }
     void mark_delivered(const sync::OutboxItem& item, const std::string& platform_id,
                         const std::string& status) override {
-        report(store_->mark_delivered(item.id, platform_id, status));
+        report(store_->mark_delivered(item.id, platform_id, status, wall_ms()));
     }
     void schedule_retry(const sync::OutboxItem& item, int64_t next_ms,
                         const std::string& reason) override {

@@ -1,11 +1,13 @@
-// AppealStore: the kiosk's durable memory, one SQLite file (WAL, synchronous=FULL). The only code
-// that includes sqlite3.h. One AppealStore is one connection and belongs to one thread; the
-// intake thread and the uploader each open their own on the same file.
+// AppealStore: the kiosk's durable memory. One SQLite file (WAL, synchronous=FULL) plus a spool of
+// sealed photo files, in the data directory. The only code that includes sqlite3.h.
 //
-// Issue #3 adds encryption at rest, photos, retention and crash torture on top of this schema.
+// One AppealStore is one connection and belongs to one thread; the intake thread and the uploader
+// each open their own on the same files. docs/storage.md explains the schema, the accept sequence
+// and the recovery rules.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,62 +15,143 @@
 
 #include "kiosk/base/result.h"
 #include "kiosk/core/appeal.h"
+#include "kiosk/core/device_key.h"
+#include "kiosk/core/file_ops.h"
 #include "sync/outbox.h"
 
 struct sqlite3;
 
 namespace vmeste::core {
 
+struct StoreLimits {
+    uint64_t min_free_bytes = 64ull << 20;   // below this on the data disk, refuse new appeals
+    uint64_t max_queued_bytes = 2ull << 30;  // sealed text + photos not yet delivered
+    int64_t max_queued_items = 5000;         // appeals not yet delivered
+};
+
+struct StoreOptions {
+    std::string data_dir;
+    FileOps* fs = nullptr;   // default: posix_file_ops()
+    std::string sqlite_vfs;  // default VFS when empty (tests inject faults here)
+    StoreLimits limits;
+    std::function<uint64_t()> free_bytes;  // default: statvfs of data_dir
+};
+
+struct Consent {
+    std::string version;  // of the consent text the citizen accepted
+    int64_t accepted_unix_ms = 0;
+};
+
+struct AcceptRequest {
+    Appeal appeal;
+    std::vector<std::string> photos;  // JPEG bytes, already resized and stripped (image/)
+    std::optional<Contact> contact;
+    std::optional<Consent> consent;
+};
+
 struct StoredAppeal {
     Appeal appeal;
-    std::string status;       // queued, sent, ...
+    std::optional<Contact> contact;
+    std::string status;       // queued, then the platform's status
     std::string platform_id;  // empty until delivered
+    int photo_count = 0;
+    std::string flagged;  // non-empty: a photo is missing or damaged (for staff)
+};
+
+// What stays after personal data is purged: enough to answer "what happened to my appeal".
+struct ReceiptRecord {
+    std::string receipt_number;
+    std::string category_id;
+    int64_t created_unix_ms = 0;
+    std::string status;
+    std::string platform_id;
+    bool purged = false;
 };
 
 struct QueueFigures {
-    int64_t pending = 0;
+    int64_t pending = 0;  // outbox items not yet delivered
     int64_t delivered = 0;
     int64_t quarantined = 0;
+    int64_t queued_appeals = 0;
+    int64_t queued_bytes = 0;
     std::optional<int64_t> oldest_pending_unix_ms;
     std::string last_error;
 };
 
+struct RecoveryReport {
+    int removed_orphans = 0;      // spool files with no row (an accept that never committed)
+    int removed_temporaries = 0;  // half-written .tmp files
+    int missing_photos = 0;       // rows whose file is gone: flagged for staff
+    int damaged_photos = 0;       // rows whose file does not match its checksum: flagged
+};
+
+struct AuditEntry {
+    int64_t at_unix_ms = 0;
+    std::string actor, action, subject, detail;
+};
+
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
-    // Opens (creating if missing) and migrates the store at `path`. A file that fails
-    // integrity_check is moved aside to `<path>.corrupt-<unix ms>` and reported, never reused.
-    static Result<std::unique_ptr<AppealStore>> open(const std::string& path);
+    // Opens (creating if missing), checks and migrates the store. A database that fails
+    // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
+    static Result<std::unique_ptr<AppealStore>> open(const StoreOptions& options);
     ~AppealStore();
     AppealStore(const AppealStore&) = delete;
     AppealStore& operator=(const AppealStore&) = delete;
 
-    // Inserts the appeal and its outbox row in one transaction. On a receipt-number collision
-    // returns kConflict and writes nothing (the caller draws a new number).
-    Result<void> insert_appeal(const Appeal& appeal, int64_t now_unix_ms);
+    // Boot recovery for the spool: run once, before the uploader starts.
+    Result<RecoveryReport> recover();
+
+    // Photos to the spool (durably), then one transaction for the appeal, its photos, consent,
+    // receipt and outbox items. Errors: kConflict (receipt number taken: draw another), kNoSpace
+    // (disk or a bound: message names which), kIo.
+    Result<void> accept(const AcceptRequest& request, int64_t now_unix_ms);
 
     Result<std::optional<StoredAppeal>> find_by_receipt(const std::string& receipt_number);
+    Result<std::optional<ReceiptRecord>> find_receipt(const std::string& receipt_number);
+    Result<std::string> read_photo(const std::string& uuid, int position);
     Result<QueueFigures> queue_figures();
-    // Set when open() had to move a corrupt file aside.
+    Result<std::vector<AuditEntry>> audit_log(int limit);
+    Result<bool> integrity_ok();
+    Result<void> checkpoint();  // WAL → database file, WAL truncated
     const std::optional<std::string>& moved_aside() const { return moved_aside_; }
+    const std::string& data_dir() const { return options_.data_dir; }
 
-    // Outbox access for the uploader (sync::OutboxQueue is implemented on top of these).
+    // Retention: appeals delivered more than `days` ago lose their personal data and photos
+    // (rows and files); their receipt record stays. Returns how many were purged.
+    Result<int> purge_expired(int64_t now_unix_ms, int days);
+    // The same purge for one appeal now (withdrawn consent, a staff action), audited.
+    Result<void> purge_personal_data(const std::string& receipt_number, const std::string& actor,
+                                     const std::string& reason, int64_t now_unix_ms);
+
+    // Outbox, for the uploader (sync::OutboxQueue is built on these).
     std::optional<sync::OutboxItem> next_due(int64_t now_unix_ms);
     std::optional<int64_t> earliest_due();
     Result<void> mark_delivered(int64_t outbox_id, const std::string& platform_id,
-                                const std::string& platform_status);
+                                const std::string& status, int64_t now_unix_ms);
     Result<void> schedule_retry(int64_t outbox_id, int attempts, int64_t next_unix_ms,
                                 const std::string& reason);
     Result<void> quarantine(int64_t outbox_id, const std::string& reason);
 
   private:
-    explicit AppealStore(sqlite3* db) : db_(db) {}
+    AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key);
     Result<void> exec(const char* sql);
-    Result<void> migrate();
     void rollback();
+    Result<void> migrate();
+    Result<void> migrate_v1_to_v2();
+    Result<void> check_bounds(const AcceptRequest& request);
+    Result<void> insert_all(const AcceptRequest& request, const std::vector<std::string>& files,
+                            const std::vector<std::string>& sealed_photos, int64_t now);
+    Result<void> purge_rows(const std::string& uuid);
+    void audit(const std::string& actor, const std::string& action, const std::string& subject,
+               const std::string& detail, int64_t now);
+    std::string spool_dir() const { return options_.data_dir + "/spool"; }
 
     sqlite3* db_;
+    StoreOptions options_;
+    Sealer sealer_;
     std::optional<std::string> moved_aside_;
 };
 

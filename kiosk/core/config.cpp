@@ -96,6 +96,9 @@ const std::map<std::string, Setter, std::less<>>& setters() {
         {"retry_base_ms", int_setter(&Config::retry_base_ms, 10, 600000)},
         {"retry_cap_ms", int_setter(&Config::retry_cap_ms, 1000, 24 * 3600 * 1000)},
         {"min_free_disk_mb", int_setter(&Config::min_free_disk_mb, 0, 1 << 20)},
+        {"max_queued_appeals", int_setter(&Config::max_queued_appeals, 1, 1000000)},
+        {"max_queued_mb", int_setter(&Config::max_queued_mb, 1, 1 << 20)},
+        {"retention_days", int_setter(&Config::retention_days, 0, 30)},
     };
     return kSetters;
 }
@@ -172,7 +175,8 @@ std::string command_line_help() {
            "\n"
            "Config keys: data_dir, platform_url, tracking_base_url, device_token, language,\n"
            "idle_timeout_s, idle_countdown_s, receipt_timeout_s, text_min_chars, text_max_chars,\n"
-           "retry_base_ms, retry_cap_ms, min_free_disk_mb.\n"
+           "retry_base_ms, retry_cap_ms, min_free_disk_mb, max_queued_appeals, max_queued_mb,\n"
+           "retention_days.\n"
            "Exit codes: 0 normal, 1 could not start, 2 bad flags or config.\n";
 }
 

@@ -26,6 +26,9 @@ struct Config {
     int retry_base_ms = 1000;           // DESIGN.md: base 1 s
     int retry_cap_ms = 15 * 60 * 1000;  // DESIGN.md: cap 15 min
     int min_free_disk_mb = 64;          // refuse new appeals below this
+    int max_queued_appeals = 5000;      // undelivered appeals kept at most
+    int max_queued_mb = 2048;           // their sealed text and photos at most
+    int retention_days = 7;             // DESIGN.md: personal data purged 7 days after delivery
 
     std::string tracking_base() const;
 };

@@ -1,7 +1,5 @@
 #include "kiosk/core/kiosk.h"
 
-#include <sys/statvfs.h>
-
 #include <filesystem>
 
 #include "kiosk/base/log.h"
@@ -11,6 +9,18 @@ namespace vmeste::core {
 
 Kiosk::Kiosk(Options options) : options_(std::move(options)) {
     clock_ = options_.clock ? options_.clock : &system_clock_;
+}
+
+StoreOptions Kiosk::store_options() const {
+    const Config& cfg = options_.config;
+    StoreOptions o;
+    o.data_dir = cfg.data_dir;
+    o.fs = options_.fs;
+    o.sqlite_vfs = options_.sqlite_vfs;
+    o.limits.min_free_bytes = static_cast<uint64_t>(cfg.min_free_disk_mb) << 20;
+    o.limits.max_queued_bytes = static_cast<uint64_t>(cfg.max_queued_mb) << 20;
+    o.limits.max_queued_items = cfg.max_queued_appeals;
+    return o;
 }
 
 Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
@@ -23,12 +33,17 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                           "cannot create data dir " + cfg.data_dir + ": " + ec.message());
     k->store_path_ = (std::filesystem::path(cfg.data_dir) / "appeals.db").string();
 
-    auto intake = AppealStore::open(k->store_path_);
+    auto intake = AppealStore::open(k->store_options());
     if (!intake) return intake.error();
     k->intake_store_ = std::move(intake).value();
+    // Boot recovery before anything else reads the spool.
+    auto recovered = k->intake_store_->recover();
+    if (!recovered) return recovered.error();
+    k->recovery_ = *recovered;
+    k->run_retention();
 
     if (k->options_.start_uploader) {
-        auto upload_store = AppealStore::open(k->store_path_);
+        auto upload_store = AppealStore::open(k->store_options());
         if (!upload_store) return upload_store.error();
         auto gateway = std::make_unique<sync::GatewayClient>(
             sync::GatewayConfig{cfg.platform_url, cfg.device_token},
@@ -99,7 +114,13 @@ void Kiosk::intake_loop() {
         Appeal next;
         {
             std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return stop_ || !to_save_.empty(); });
+            // Retention runs on this thread between saves, at most hourly.
+            if (!cv_.wait_for(lock, std::chrono::hours(1),
+                              [&] { return stop_ || !to_save_.empty(); })) {
+                lock.unlock();
+                run_retention();
+                continue;
+            }
             if (to_save_.empty()) return;  // stop_ and nothing left to commit
             next = std::move(to_save_.front());
             to_save_.pop_front();
@@ -115,36 +136,37 @@ void Kiosk::intake_loop() {
     }
 }
 
+void Kiosk::run_retention() {
+    auto purged =
+        intake_store_->purge_expired(clock_->unix_millis(), options_.config.retention_days);
+    if (!purged)
+        log::error("store: retention purge failed: %s", purged.error().message.c_str());
+    else if (*purged > 0)
+        log::info("store: purged personal data of %d delivered appeals", *purged);
+}
+
 Kiosk::SaveResult Kiosk::save(Appeal appeal) {
     SaveResult r;
     const Config& cfg = options_.config;
-    struct statvfs vfs {};
-    if (statvfs(cfg.data_dir.c_str(), &vfs) == 0) {
-        const uint64_t free_mb = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize / (1024 * 1024);
-        if (free_mb < static_cast<uint64_t>(cfg.min_free_disk_mb)) {
-            log::error("intake: refusing a new appeal, %llu MiB free (minimum %d)",
-                       static_cast<unsigned long long>(free_mb), cfg.min_free_disk_mb);
-            r.problem = SubmitProblem::kDiskFull;
-            return r;
-        }
-    }
+    AcceptRequest request;
+    request.appeal = std::move(appeal);
     // 40 random bits: a collision is rare, and the UNIQUE constraint catches the rare one.
     for (int tries = 0; tries < 5; ++tries) {
-        appeal.receipt_number = new_receipt_number();
-        auto ins = intake_store_->insert_appeal(appeal, clock_->unix_millis());
+        request.appeal.receipt_number = new_receipt_number();
+        auto ins = intake_store_->accept(request, clock_->unix_millis());
         if (ins) {
             r.ok = true;
-            r.receipt =
-                Receipt{appeal.receipt_number, cfg.tracking_base() + "/" + appeal.receipt_number,
-                        appeal.created_unix_ms};
-            log::info("intake: appeal committed, receipt %s", appeal.receipt_number.c_str());
+            r.receipt = Receipt{request.appeal.receipt_number,
+                                cfg.tracking_base() + "/" + request.appeal.receipt_number,
+                                request.appeal.created_unix_ms};
+            log::info("intake: appeal committed, receipt %s",
+                      request.appeal.receipt_number.c_str());
             return r;
         }
         if (ins.error().code != ErrorCode::kConflict) {
-            log::error("intake: commit failed: %s", ins.error().message.c_str());
-            r.problem = ins.error().message.find("full") != std::string::npos
-                            ? SubmitProblem::kDiskFull
-                            : SubmitProblem::kStorageFailed;
+            log::error("intake: not accepted: %s", ins.error().message.c_str());
+            r.problem = ins.error().code == ErrorCode::kNoSpace ? SubmitProblem::kStoreFull
+                                                                : SubmitProblem::kStorageFailed;
             return r;
         }
     }

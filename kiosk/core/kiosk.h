@@ -30,6 +30,8 @@ class Kiosk {
         std::function<void()> wake_ui;  // called from worker threads; must be thread-safe
         bool start_uploader = true;
         sync::TransportOptions transport{};
+        FileOps* fs = nullptr;   // tests inject faults here; default: the real file system
+        std::string sqlite_vfs;  // likewise for SQLite
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);
@@ -49,6 +51,8 @@ class Kiosk {
     bool busy() const;
 
     sync::WorkerStatus uploader_status() const;
+    const RecoveryReport& recovery() const { return recovery_; }
+    StoreOptions store_options() const;
     void wake_uploader();
     const std::string& store_path() const { return store_path_; }
 
@@ -61,11 +65,14 @@ class Kiosk {
         SubmitProblem problem = SubmitProblem::kNone;
     };
     SaveResult save(Appeal appeal);
+    void run_retention();
 
     Options options_;
     SystemClock system_clock_;
     const Clock* clock_;
     std::string store_path_;
+    RecoveryReport recovery_;
+    int64_t last_retention_run_ms_ = 0;
     std::unique_ptr<Session> session_;
     std::unique_ptr<AppealStore> intake_store_;  // used only on the intake thread
     std::unique_ptr<sync::OutboxWorker> uploader_;

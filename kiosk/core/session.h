@@ -46,7 +46,7 @@ struct Receipt {
     int64_t created_unix_ms = 0;
 };
 
-enum class SubmitProblem { kNone, kDiskFull, kStorageFailed };
+enum class SubmitProblem { kNone, kStoreFull, kStorageFailed };
 
 struct SessionState {
     Screen screen = Screen::kAttract;

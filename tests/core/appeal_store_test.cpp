@@ -2,114 +2,320 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
 
 using namespace vmeste;
 using namespace vmeste::core;
+namespace fs = std::filesystem;
 
 namespace {
 
-Appeal sample(const std::string& receipt = "AAAA-0001") {
-    return Appeal{new_uuid(), receipt, "roads", "Яма на дороге", Language::kRu, 1'790'000'000'000};
+std::unique_ptr<AppealStore> open_store(const test::TempDir& dir, StoreOptions o = {}) {
+    o.data_dir = dir.path();
+    auto s = AppealStore::open(o);
+    EXPECT_TRUE(s) << s.error().message;
+    return s ? std::move(s).value() : nullptr;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> spool(const test::TempDir& dir) {
+    std::vector<std::string> out;
+    for (auto& e : fs::directory_iterator(dir.path() + "/spool"))
+        out.push_back(e.path().filename());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void deliver_all(AppealStore& s, int64_t now) {
+    while (auto item = s.next_due(now))
+        ASSERT_TRUE(s.mark_delivered(item->id, "POS-1", "registered", now));
 }
 
 }  // namespace
 
-TEST(AppealStore, InsertWritesTheAppealAndItsOutboxRow) {
+TEST(AppealStore, AcceptStoresTheAppealItsPhotosAndItsOutboxItems) {
     test::TempDir dir;
-    auto store = AppealStore::open(dir.file("a.db"));
-    ASSERT_TRUE(store) << store.error().message;
-    Appeal a = sample();
-    ASSERT_TRUE((*store)->insert_appeal(a, 1000));
-    auto found = (*store)->find_by_receipt("AAAA-0001");
+    auto s = open_store(dir);
+    auto req = test::appeal_request("AAAA-0001", "Яма на дороге у дома 5", 3);
+    req.contact = Contact{"Иван Петров", "+79001234567", ""};
+    req.consent = Consent{"2025-09-01", 1000};
+    ASSERT_TRUE(s->accept(req, 1000));
+    auto found = s->find_by_receipt("AAAA-0001");
     ASSERT_TRUE(found && *found);
-    EXPECT_EQ((*found)->appeal.text, "Яма на дороге");
+    EXPECT_EQ((*found)->appeal.text, "Яма на дороге у дома 5");
+    EXPECT_EQ((*found)->contact->name, "Иван Петров");
+    EXPECT_EQ((*found)->photo_count, 3);
     EXPECT_EQ((*found)->status, "queued");
-    auto item = (*store)->next_due(1000);
-    ASSERT_TRUE(item);
-    EXPECT_EQ(item->idempotency_key, a.uuid);
-    EXPECT_EQ(nlohmann::json::parse(item->body)["receipt_number"], "AAAA-0001");
-    EXPECT_EQ((*store)->queue_figures()->pending, 1);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(*s->read_photo(req.appeal.uuid, i), req.photos[i]);
+    EXPECT_EQ(spool(dir).size(), 3u);
+    auto f = s->queue_figures();
+    EXPECT_EQ(f->pending, 4);  // three photos and the appeal
+    EXPECT_EQ(f->queued_appeals, 1);
+    EXPECT_GT(f->queued_bytes, 3 * 20'000);
 }
 
-TEST(AppealStore, SurvivesReopenAndUsesWalWithFullSync) {
+TEST(AppealStore, PersonalDataIsUnreadableInTheRawFiles) {
     test::TempDir dir;
-    {
-        auto store = AppealStore::open(dir.file("a.db"));
-        ASSERT_TRUE(store);
-        ASSERT_TRUE((*store)->insert_appeal(sample(), 1000));
-    }
-    auto again = AppealStore::open(dir.file("a.db"));
-    ASSERT_TRUE(again);
-    EXPECT_TRUE((*again)->find_by_receipt("AAAA-0001").value().has_value());
-    EXPECT_TRUE(std::filesystem::exists(dir.file("a.db-wal")));
+    auto s = open_store(dir);
+    auto req = test::appeal_request("AAAA-0002", "УНИКАЛЬНЫЙ-ТЕКСТ-ОБРАЩЕНИЯ у подъезда", 2);
+    req.contact = Contact{"Фамилия-Известная", "+79998887766", "known@example.org"};
+    ASSERT_TRUE(s->accept(req, 1));
+    std::string everything = slurp(dir.file("appeals.db")) + slurp(dir.file("appeals.db-wal"));
+    for (const auto& f : spool(dir)) everything += slurp(dir.path() + "/spool/" + f);
+    for (const std::string& needle : std::vector<std::string>{
+             "УНИКАЛЬНЫЙ-ТЕКСТ", "Фамилия-Известная", "+79998887766", "known@example.org",
+             req.photos[0].substr(100, 64), req.photos[1].substr(5000, 64)})
+        EXPECT_EQ(everything.find(needle), std::string::npos) << needle.substr(0, 20);
+    // ...while what is not personal stays readable for staff tools.
+    EXPECT_NE(everything.find("AAAA-0002"), std::string::npos);
 }
 
-TEST(AppealStore, ReceiptCollisionIsAConflictAndWritesNothing) {
+TEST(AppealStore, TheDeviceKeyIsPrivateAndNeverReplaced) {
     test::TempDir dir;
-    auto store = AppealStore::open(dir.file("a.db"));
-    ASSERT_TRUE((*store)->insert_appeal(sample("SAME-0000"), 1));
-    auto second = (*store)->insert_appeal(sample("SAME-0000"), 1);
+    { auto s = open_store(dir); }
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.file("device.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_EQ(st.st_size, 32);
+    ::chmod(dir.file("device.key").c_str(), 0644);
+    auto exposed = AppealStore::open(test::store_options(dir.path()));
+    ASSERT_FALSE(exposed);
+    EXPECT_NE(exposed.error().message.find("readable by others"), std::string::npos);
+    std::ofstream(dir.file("device.key"), std::ios::trunc) << "short";
+    ::chmod(dir.file("device.key").c_str(), 0600);
+    auto broken = AppealStore::open(test::store_options(dir.path()));
+    ASSERT_FALSE(broken);
+    EXPECT_NE(broken.error().message.find("refusing to replace it"), std::string::npos);
+}
+
+TEST(AppealStore, SurvivesReopen) {
+    test::TempDir dir;
+    auto req = test::appeal_request("AAAA-0003", "Не горит фонарь", 1);
+    { ASSERT_TRUE(open_store(dir)->accept(req, 1)); }
+    auto s = open_store(dir);
+    EXPECT_EQ((*s->find_by_receipt("AAAA-0003"))->appeal.text, "Не горит фонарь");
+    EXPECT_EQ(*s->read_photo(req.appeal.uuid, 0), req.photos[0]);
+    EXPECT_TRUE(*s->integrity_ok());
+}
+
+TEST(AppealStore, AReceiptCollisionIsAConflictAndLeavesNothingBehind) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    ASSERT_TRUE(s->accept(test::appeal_request("SAME-0000"), 1));
+    auto second = s->accept(test::appeal_request("SAME-0000", "другое", 2), 1);
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, ErrorCode::kConflict);
-    EXPECT_EQ((*store)->queue_figures()->pending, 1);  // no orphan outbox row
+    EXPECT_EQ(s->queue_figures()->pending, 1);
+    EXPECT_TRUE(spool(dir).empty());  // the second appeal's photos were removed
 }
 
-TEST(AppealStore, OutboxHonoursNextAttemptTimeAndStates) {
+TEST(AppealStore, MediaGoBeforeTheirAppealAndRetriesWait) {
     test::TempDir dir;
-    auto store = AppealStore::open(dir.file("a.db"));
-    ASSERT_TRUE((*store)->insert_appeal(sample("AAAA-0001"), 100));
-    ASSERT_TRUE((*store)->insert_appeal(sample("AAAA-0002"), 100));
-    auto first = (*store)->next_due(100);
-    ASSERT_TRUE(first);
-    ASSERT_TRUE((*store)->schedule_retry(first->id, 1, 5000, "HTTP 503"));
-    auto second = (*store)->next_due(100);
-    ASSERT_TRUE(second);
-    EXPECT_NE(second->id, first->id);
-    ASSERT_TRUE((*store)->mark_delivered(second->id, "POS-000001", "registered"));
-    EXPECT_FALSE((*store)->next_due(4999));
-    EXPECT_EQ(*(*store)->earliest_due(), 5000);
-    auto retried = (*store)->next_due(5000);
-    ASSERT_TRUE(retried);
-    EXPECT_EQ(retried->attempts, 1);
-    ASSERT_TRUE((*store)->quarantine(retried->id, "HTTP 422: bad category"));
-    auto f = (*store)->queue_figures();
+    auto s = open_store(dir);
+    ASSERT_TRUE(s->accept(test::appeal_request("BBBB-0001", "с фото", 1), 100));
+    auto media = s->next_due(100);
+    ASSERT_TRUE(media);
+    EXPECT_EQ(media->kind, "media");
+    ASSERT_TRUE(s->schedule_retry(media->id, 1, 5000, "HTTP 503"));
+    EXPECT_FALSE(s->next_due(4999));  // the appeal waits for its photo
+    EXPECT_EQ(*s->earliest_due(), 100);
+    auto again = s->next_due(5000);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->attempts, 1);
+    EXPECT_EQ(again->content_sha256, sha256_hex(again->body));
+    ASSERT_TRUE(s->mark_delivered(again->id, "MED-1", "", 5000));
+    auto appeal = s->next_due(5000);
+    ASSERT_TRUE(appeal);
+    EXPECT_EQ(appeal->kind, "appeal");
+    auto body = nlohmann::json::parse(appeal->body);
+    EXPECT_EQ(body["text"], "с фото");
+    EXPECT_EQ(body["photos"].size(), 1u);
+    ASSERT_TRUE(s->quarantine(appeal->id, "HTTP 422: bad category"));
+    auto f = s->queue_figures();
     EXPECT_EQ(f->pending, 0);
     EXPECT_EQ(f->delivered, 1);
     EXPECT_EQ(f->quarantined, 1);
     EXPECT_EQ(f->last_error, "HTTP 422: bad category");
-    auto delivered = (*store)->find_by_receipt("AAAA-0002");
-    EXPECT_EQ((*delivered)->platform_id, "POS-000001");
-    EXPECT_EQ((*delivered)->status, "registered");
+    EXPECT_EQ(s->audit_log(5)->front().action, "quarantine");
 }
 
-TEST(AppealStore, ACorruptFileIsMovedAsideNotReused) {
+TEST(AppealStore, AVersionOneStoreUpgradesWithItsDataIntact) {
     test::TempDir dir;
     {
-        std::ofstream f(dir.file("a.db"), std::ios::binary);
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(dir.file("appeals.db").c_str(), &db), SQLITE_OK);
+        const char* v1 = R"sql(
+            CREATE TABLE appeals(uuid TEXT PRIMARY KEY, receipt_number TEXT NOT NULL UNIQUE,
+              category_id TEXT NOT NULL, text TEXT NOT NULL, language TEXT NOT NULL,
+              created_at INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'queued', platform_id TEXT);
+            CREATE TABLE outbox(id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+              appeal_uuid TEXT NOT NULL REFERENCES appeals(uuid), idempotency_key TEXT NOT NULL,
+              body TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+              next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL);
+            CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+            INSERT INTO appeals VALUES('u-1','OLD1-0001','roads','Старый текст про яму','ru',5,'queued',NULL);
+            INSERT INTO appeals VALUES('u-2','OLD1-0002','housing','Доставлено давно','ru',6,'registered','POS-9');
+            INSERT INTO outbox VALUES(1,'appeal','u-1','u-1','{"text":"Старый текст про яму"}','pending',3,77,'HTTP 503',5);
+            INSERT INTO outbox VALUES(2,'appeal','u-2','u-2','{}','delivered',0,6,NULL,6);
+            PRAGMA user_version=1;)sql";
+        ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto s = open_store(dir);
+    auto a = s->find_by_receipt("OLD1-0001");
+    ASSERT_TRUE(a && *a);
+    EXPECT_EQ((*a)->appeal.text, "Старый текст про яму");
+    auto item = s->next_due(77);
+    ASSERT_TRUE(item);
+    EXPECT_EQ(item->attempts, 3);
+    EXPECT_EQ(nlohmann::json::parse(item->body)["text"], "Старый текст про яму");
+    EXPECT_EQ((*s->find_receipt("OLD1-0002"))->platform_id, "POS-9");
+    EXPECT_EQ(s->queue_figures()->queued_appeals, 1);
+    ASSERT_TRUE(s->checkpoint());
+    EXPECT_EQ(slurp(dir.file("appeals.db")).find("Старый текст"), std::string::npos);  // sealed now
+}
+
+TEST(AppealStore, ACorruptDatabaseIsMovedAsideNotReused) {
+    test::TempDir dir;
+    {
+        std::ofstream f(dir.file("appeals.db"), std::ios::binary);
         f << "SQLite format 3" << std::string(1, '\0') << std::string(4096, 'x');
     }
-    auto store = AppealStore::open(dir.file("a.db"));
-    ASSERT_TRUE(store) << store.error().message;
-    ASSERT_TRUE((*store)->moved_aside());
-    EXPECT_TRUE(std::filesystem::exists(*(*store)->moved_aside()));
-    EXPECT_EQ(std::filesystem::file_size(*(*store)->moved_aside()), 16u + 4096u);
-    EXPECT_TRUE((*store)->insert_appeal(sample(), 1));
+    auto s = open_store(dir);
+    ASSERT_TRUE(s->moved_aside());
+    EXPECT_EQ(fs::file_size(*s->moved_aside()), 16u + 4096u);
+    EXPECT_TRUE(s->accept(test::appeal_request("NEW0-0001"), 1));
+    EXPECT_EQ(s->audit_log(10)->back().action, "store-moved-aside");
 }
 
 TEST(AppealStore, RefusesAStoreFromANewerKiosk) {
     test::TempDir dir;
-    ASSERT_TRUE(AppealStore::open(dir.file("a.db")));
+    { open_store(dir); }
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir.file("a.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(dir.file("appeals.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
-    auto store = AppealStore::open(dir.file("a.db"));
-    ASSERT_FALSE(store);
-    EXPECT_NE(store.error().message.find("newer than this kiosk"), std::string::npos);
+    auto s = AppealStore::open(test::store_options(dir.path()));
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("newer than this kiosk"), std::string::npos);
+}
+
+TEST(AppealStore, RecoveryRemovesOrphansAndFlagsMissingOrDamagedPhotos) {
+    test::TempDir dir;
+    auto req_missing = test::appeal_request("RCV0-0001", "фото пропадёт", 2);
+    auto req_damaged = test::appeal_request("RCV0-0002", "фото испортится", 1);
+    {
+        auto s = open_store(dir);
+        ASSERT_TRUE(s->accept(req_missing, 1));
+        ASSERT_TRUE(s->accept(req_damaged, 1));
+    }
+    fs::remove(dir.path() + "/spool/" + req_missing.appeal.uuid + "-1.jpg.sealed");
+    {
+        std::fstream f(dir.path() + "/spool/" + req_damaged.appeal.uuid + "-0.jpg.sealed",
+                       std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(100);
+        f.put('\x42');
+    }
+    std::ofstream(dir.path() + "/spool/orphan-0.jpg.sealed")
+        << "left by an accept that never committed";
+    std::ofstream(dir.path() + "/spool/.half.jpg.sealed.tmp") << "half";
+    auto s = open_store(dir);
+    auto report = s->recover();
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->removed_orphans, 1);
+    EXPECT_EQ(report->removed_temporaries, 1);
+    EXPECT_EQ(report->missing_photos, 1);
+    EXPECT_EQ(report->damaged_photos, 1);
+    EXPECT_EQ((*s->find_by_receipt("RCV0-0001"))->flagged, "photo missing");
+    EXPECT_EQ((*s->find_by_receipt("RCV0-0002"))->flagged, "photo damaged");
+    EXPECT_EQ(spool(dir).size(), 2u);  // the two good files of the flagged appeals stay
+    EXPECT_EQ(*s->read_photo(req_missing.appeal.uuid, 0), req_missing.photos[0]);
+    // Nothing was deleted: the appeals stay for staff, their text intact.
+    EXPECT_EQ((*s->find_by_receipt("RCV0-0002"))->appeal.text, "фото испортится");
+}
+
+TEST(AppealStore, BoundsRefuseNewAppealsWithTheReasonAndLoseNothing) {
+    test::TempDir dir;
+    uint64_t free_bytes = 1ull << 30;
+    StoreOptions o;
+    o.free_bytes = [&] { return free_bytes; };
+    o.limits.max_queued_items = 2;
+    auto s = open_store(dir, o);
+    ASSERT_TRUE(s->accept(test::appeal_request("BND0-0001"), 1));
+    ASSERT_TRUE(s->accept(test::appeal_request("BND0-0002"), 1));
+    auto over_items = s->accept(test::appeal_request("BND0-0003"), 1);
+    ASSERT_FALSE(over_items);
+    EXPECT_EQ(over_items.error().code, ErrorCode::kNoSpace);
+    EXPECT_NE(over_items.error().message.find("2 appeals waiting"), std::string::npos);
+    deliver_all(*s, 2);  // the uploader catches up
+    ASSERT_TRUE(s->accept(test::appeal_request("BND0-0003"), 3));
+
+    free_bytes = 10ull << 20;  // below the 64 MiB minimum
+    auto over_disk = s->accept(test::appeal_request("BND0-0004", "текст", 2), 4);
+    ASSERT_FALSE(over_disk);
+    EXPECT_NE(over_disk.error().message.find("MiB free"), std::string::npos);
+    EXPECT_EQ(spool(dir).size(), 0u);
+    for (const char* r : {"BND0-0001", "BND0-0002", "BND0-0003"})
+        EXPECT_TRUE(*s->find_by_receipt(r)) << r;
+    EXPECT_EQ(s->audit_log(1)->front().action, "refused-appeal");
+    free_bytes = 1ull << 30;
+    EXPECT_TRUE(s->accept(test::appeal_request("BND0-0004", "текст", 2), 5));
+}
+
+TEST(AppealStore, QueuedBytesBoundCountsPhotos) {
+    test::TempDir dir;
+    StoreOptions o;
+    o.limits.max_queued_bytes = 100'000;
+    auto s = open_store(dir, o);
+    ASSERT_TRUE(s->accept(test::appeal_request("BYT0-0001", "x", 3), 1));  // ~63 KB
+    auto over = s->accept(test::appeal_request("BYT0-0002", "y", 2), 1);
+    ASSERT_FALSE(over);
+    EXPECT_NE(over.error().message.find("MiB waiting"), std::string::npos);
+}
+
+TEST(AppealStore, RetentionPurgesPersonalDataAfterDeliveryAndKeepsTheReceipt) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    const int64_t day = 24 * 3600 * 1000LL;
+    auto old_one = test::appeal_request("RET0-0001", "давно доставлено", 2);
+    ASSERT_TRUE(s->accept(old_one, 0));
+    deliver_all(*s, 0);
+    ASSERT_TRUE(s->accept(test::appeal_request("RET0-0002", "ещё не доставлено", 1), 0));
+    EXPECT_EQ(*s->purge_expired(6 * day, 7), 0);  // not yet
+    EXPECT_EQ(*s->purge_expired(8 * day, 7), 1);
+    EXPECT_FALSE(*s->find_by_receipt("RET0-0001"));
+    auto receipt = s->find_receipt("RET0-0001");
+    ASSERT_TRUE(receipt && *receipt);
+    EXPECT_TRUE((*receipt)->purged);
+    EXPECT_EQ((*receipt)->status, "registered");
+    EXPECT_EQ((*receipt)->platform_id, "POS-1");
+    EXPECT_EQ(spool(dir).size(), 1u);               // only the undelivered appeal's photo
+    EXPECT_TRUE(*s->find_by_receipt("RET0-0002"));  // undelivered: never purged
+}
+
+TEST(AppealStore, AStaffPurgeIsImmediateAndAudited) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    ASSERT_TRUE(s->accept(test::appeal_request("DEL0-0001", "отзываю согласие", 1), 0));
+    ASSERT_TRUE(s->purge_personal_data("DEL0-0001", "staff:1234", "consent withdrawn", 5));
+    EXPECT_FALSE(*s->find_by_receipt("DEL0-0001"));
+    EXPECT_TRUE(spool(dir).empty());
+    EXPECT_EQ(s->queue_figures()->pending, 0);
+    EXPECT_EQ(s->queue_figures()->queued_appeals, 0);
+    auto audit = s->audit_log(1);
+    EXPECT_EQ(audit->front().actor, "staff:1234");
+    EXPECT_EQ(audit->front().action, "purge-personal-data");
+    EXPECT_EQ(audit->front().detail, "consent withdrawn");
+    EXPECT_FALSE(s->purge_personal_data("DEL0-0001", "staff:1234", "again", 6));
 }

@@ -154,9 +154,9 @@ TEST_F(SessionTest, AFailedSaveReturnsToReviewWithTheTextIntact) {
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
     session.apply({IntentKind::kNext});
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
-    session.on_save_failed(SubmitProblem::kDiskFull);
+    session.on_save_failed(SubmitProblem::kStoreFull);
     EXPECT_EQ(screen(), Screen::kReview);
-    EXPECT_EQ(session.state().submit_problem, SubmitProblem::kDiskFull);
+    EXPECT_EQ(session.state().submit_problem, SubmitProblem::kStoreFull);
     EXPECT_EQ(session.state().text, "Сломана скамейка в парке");
 }
 

@@ -7,6 +7,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "sync/http.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
 
 using namespace vmeste;
@@ -68,7 +69,7 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
 
     // The kiosk recorded the delivery.
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().delivered == 1; }));
-    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
     auto mine = (*store)->find_by_receipt(receipt);
     EXPECT_EQ((*mine)->platform_id, got->platform_id);
     EXPECT_EQ((*store)->queue_figures()->pending, 0);
@@ -101,7 +102,7 @@ TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {
     const std::string receipt = report(d, "ecology", "Свалка мусора в лесу за гаражами");
     ASSERT_FALSE(receipt.empty());
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().failed_attempts >= 1; }, 10s));
-    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
     EXPECT_EQ((*store)->queue_figures()->pending, 1);
     EXPECT_NE((*store)->queue_figures()->last_error.find("curl"), std::string::npos);
     // And the next citizen can start.

@@ -3,20 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "kiosk/core/appeal_store.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
 
 using namespace vmeste;
 using namespace std::chrono_literals;
 
 namespace {
-
-core::Appeal appeal(const std::string& receipt) {
-    return core::Appeal{core::new_uuid(),    receipt,          "housing", "Течёт крыша в подъезде",
-                        core::Language::kRu, 1'790'000'000'000};
-}
 
 struct Rig {
     test::TempDir dir;
@@ -26,9 +23,10 @@ struct Rig {
     std::unique_ptr<sync::OutboxWorker> worker;
 
     Rig() {
-        auto writer = core::AppealStore::open(dir.file("a.db"));
+        auto writer = core::AppealStore::open(test::store_options(dir.path()));
         view = std::move(writer).value();
-        auto queue = core::make_outbox_queue(core::AppealStore::open(dir.file("a.db")).value());
+        auto queue = core::make_outbox_queue(
+            core::AppealStore::open(test::store_options(dir.path())).value());
         auto gw = std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
                                                         sync::make_curl_transport());
         worker = std::make_unique<sync::OutboxWorker>(std::move(queue), std::move(gw),
@@ -41,11 +39,12 @@ struct Rig {
 TEST(OutboxWorker, DeliversEveryDueItemOnce) {
     Rig rig;
     for (int i = 0; i < 3; ++i)
-        ASSERT_TRUE(rig.view->insert_appeal(appeal("AAAA-000" + std::to_string(i)),
-                                            rig.clock.unix_millis()));
+        ASSERT_TRUE(rig.view->accept(test::appeal_request("AAAA-000" + std::to_string(i)),
+                                     rig.clock.unix_millis()));
     EXPECT_EQ(rig.worker->drain_due(), 3);
     EXPECT_EQ(rig.sim.store().count(), 3);
     EXPECT_EQ(rig.view->queue_figures()->delivered, 3);
+    EXPECT_EQ(rig.view->queue_figures()->queued_appeals, 0);
     EXPECT_EQ(rig.worker->drain_due(), 0);
     EXPECT_EQ(rig.worker->status().delivered, 3);
 }
@@ -54,7 +53,7 @@ TEST(OutboxWorker, AFailedAttemptWaitsForItsBackoffThenSucceeds) {
     Rig rig;
     rig.sim.faults().fail_next = 1;
     rig.sim.faults().retry_after_s = 30;
-    ASSERT_TRUE(rig.view->insert_appeal(appeal("BBBB-0001"), rig.clock.unix_millis()));
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("BBBB-0001"), rig.clock.unix_millis()));
     EXPECT_EQ(rig.worker->drain_due(), 1);
     EXPECT_EQ(rig.view->queue_figures()->pending, 1);
     EXPECT_EQ(rig.view->queue_figures()->last_error, "HTTP 503: Service Unavailable");
@@ -69,10 +68,10 @@ TEST(OutboxWorker, AFailedAttemptWaitsForItsBackoffThenSucceeds) {
 
 TEST(OutboxWorker, ARejectedItemIsQuarantinedAndDoesNotBlockTheNext) {
     Rig rig;
-    core::Appeal bad = appeal("CCCC-0001");
-    bad.category_id = "";  // the simulator answers 422
-    ASSERT_TRUE(rig.view->insert_appeal(bad, rig.clock.unix_millis()));
-    ASSERT_TRUE(rig.view->insert_appeal(appeal("CCCC-0002"), rig.clock.unix_millis()));
+    auto bad = test::appeal_request("CCCC-0001");
+    bad.appeal.category_id = "";  // the simulator answers 422
+    ASSERT_TRUE(rig.view->accept(bad, rig.clock.unix_millis()));
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("CCCC-0002"), rig.clock.unix_millis()));
     EXPECT_EQ(rig.worker->drain_due(), 2);
     auto f = rig.view->queue_figures();
     EXPECT_EQ(f->quarantined, 1);
@@ -82,9 +81,39 @@ TEST(OutboxWorker, ARejectedItemIsQuarantinedAndDoesNotBlockTheNext) {
 TEST(OutboxWorker, TheThreadWakesForNewWork) {
     Rig rig;
     rig.worker->start();
-    ASSERT_TRUE(rig.view->insert_appeal(appeal("DDDD-0001"), rig.clock.unix_millis()));
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("DDDD-0001"), rig.clock.unix_millis()));
     rig.worker->wake();
     for (int i = 0; i < 500 && rig.sim.store().count() == 0; ++i) std::this_thread::sleep_for(10ms);
     rig.worker->stop();
     EXPECT_EQ(rig.sim.store().count(), 1);
+}
+
+TEST(OutboxWorker, PhotosGoFirstAndTheAppealNamesThem) {
+    Rig rig;
+    auto req = test::appeal_request("EEEE-0001", "Сломан светофор на перекрёстке", 3, 7);
+    ASSERT_TRUE(rig.view->accept(req, rig.clock.unix_millis()));
+    EXPECT_EQ(rig.worker->drain_due(), 4);  // three photos, then the appeal
+    EXPECT_EQ(rig.sim.store().media_count(), 3);
+    auto got = rig.sim.store().find_by_receipt("EEEE-0001");
+    ASSERT_TRUE(got);
+    auto photos = nlohmann::json::parse(got->photos);
+    ASSERT_EQ(photos.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        auto media = rig.sim.store().find_media("sha256", photos[i].get<std::string>());
+        ASSERT_TRUE(media);
+        EXPECT_EQ(media->data, req.photos[i]);  // byte for byte what the citizen took
+    }
+}
+
+TEST(OutboxWorker, AnAppealWaitsForItsPhotos) {
+    Rig rig;
+    rig.sim.faults().fail_next = 1;  // the first photo upload fails once
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("FFFF-0001", "Нет освещения во дворе", 2),
+                                 rig.clock.unix_millis()));
+    rig.worker->drain_due();
+    EXPECT_EQ(rig.sim.store().count(), 0);  // the appeal did not go ahead of its photo
+    rig.clock.advance(std::chrono::minutes(20));
+    rig.worker->drain_due();
+    EXPECT_EQ(rig.sim.store().count(), 1);
+    EXPECT_EQ(rig.sim.store().media_count(), 2);
 }

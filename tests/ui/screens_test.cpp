@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "kiosk/core/appeal_store.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
 
 using namespace vmeste;
@@ -137,7 +138,7 @@ TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
     EXPECT_TRUE(std::regex_match(number, std::regex("^[0-9A-Z]{4}-[0-9A-Z]{4}$"))) << number;
     EXPECT_EQ(d.label("receipt/number"), number);
     EXPECT_EQ(d.label("receipt/qr"), d.state().receipt->tracking_url);
-    auto store = core::AppealStore::open(d.data_dir() + "/appeals.db");
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
     auto stored = (*store)->find_by_receipt(number);
     ASSERT_TRUE(stored && *stored);
     EXPECT_EQ((*stored)->appeal.text, "Течёт крыша в подъезде");

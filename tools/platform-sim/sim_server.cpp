@@ -1,6 +1,7 @@
 #include "tools/platform-sim/sim_server.h"
 
 #include <httplib.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <functional>
@@ -55,6 +56,14 @@ void problem(httplib::Response& res, int status, const std::string& title,
         "application/problem+json");
 }
 
+std::string sha256_hex(const std::string& data) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return hex;
+}
+
 json appeal_json(const ReceivedAppeal& a, const std::string& tracking_base) {
     return json{{"id", a.platform_id},
                 {"receipt_number", a.receipt_number},
@@ -73,6 +82,7 @@ const char* kPageStyle =
 
 SimServer::SimServer(SimOptions options, SimStore& store)
     : options_(std::move(options)), store_(store), server_(std::make_unique<httplib::Server>()) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     routes();
 }
 
@@ -113,17 +123,55 @@ void SimServer::routes() {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
 
-    s.Post("/api/v1/appeals", [this](const httplib::Request& req, httplib::Response& res) {
+    // Authentication and injected faults, shared by every write endpoint. True: answered already.
+    auto refuse = [this](const httplib::Request& req, httplib::Response& res) {
         const std::string auth = req.get_header_value("Authorization");
         if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
-            (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
-            return problem(res, 401, "Unauthorized", "a valid device token is required");
+            (!options_.device_token.empty() && auth.substr(7) != options_.device_token)) {
+            problem(res, 401, "Unauthorized", "a valid device token is required");
+            return true;
+        }
         if (int n = faults_.fail_next.load();
             n > 0 && faults_.fail_next.compare_exchange_strong(n, n - 1)) {
             if (faults_.retry_after_s > 0)
                 res.set_header("Retry-After", std::to_string(faults_.retry_after_s.load()));
-            return problem(res, 503, "Service Unavailable", "injected fault");
+            problem(res, 503, "Service Unavailable", "injected fault");
+            return true;
         }
+        return false;
+    };
+
+    s.Post("/api/v1/media", [this, refuse](const httplib::Request& req, httplib::Response& res) {
+        if (refuse(req, res)) return;
+        const std::string key = req.get_header_value("Idempotency-Key");
+        if (key.empty() || key.size() > 100)
+            return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
+        const std::string sha = sha256_hex(req.body);
+        if (req.get_header_value("X-Content-SHA256") != sha)
+            return problem(res, 422, "Unprocessable Content",
+                           "X-Content-SHA256 does not match the body");
+        if (auto existing = store_.find_media("idempotency_key", key)) {
+            if (existing->sha256 != sha)
+                return problem(res, 422, "Unprocessable Content",
+                               "Idempotency-Key was used with another body");
+            res.set_content(json{{"id", existing->id}, {"sha256", sha}}.dump(), "application/json");
+            return;
+        }
+        auto stored = store_.insert_media({"", key, sha, req.body});
+        if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
+        res.status = 201;
+        res.set_content(json{{"id", stored->id}, {"sha256", sha}}.dump(), "application/json");
+    });
+
+    s.Get(R"(/media/([0-9a-f]{64})\.jpg)",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              auto m = store_.find_media("sha256", req.matches[1]);
+              if (!m) return problem(res, 404, "Not Found", "no such photo");
+              res.set_content(m->data, "image/jpeg");
+          });
+
+    s.Post("/api/v1/appeals", [this, refuse](const httplib::Request& req, httplib::Response& res) {
+        if (refuse(req, res)) return;
         const std::string key = req.get_header_value("Idempotency-Key");
         if (key.empty() || key.size() > 100)
             return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
@@ -149,7 +197,19 @@ void SimServer::routes() {
         const std::string text = str("text");
         if (text.empty() || text.size() > 4 * 4000)
             return problem(res, 422, "Unprocessable Content", "text must be 1..4000 characters");
+        json photos = json::array();
+        if (j.contains("photos")) {
+            if (!j["photos"].is_array())
+                return problem(res, 400, "Bad Request", "photos must be an array");
+            for (const auto& p : j["photos"]) {
+                if (!p.is_string() || !store_.find_media("sha256", p.get<std::string>()))
+                    return problem(res, 422, "Unprocessable Content",
+                                   "a photo was not uploaded first");
+                photos.push_back(p);
+            }
+        }
         ReceivedAppeal a;
+        a.photos = photos.dump();
         a.idempotency_key = key;
         a.receipt_number = str("receipt_number");
         a.category = str("category");
@@ -200,13 +260,20 @@ void SimServer::routes() {
           << kPageStyle
           << "<h1>Симулятор платформы «Решаем вместе»</h1><p>Получено обращений: " << store_.count()
           << "</p><table><tr><th>ID</th><th>Квитанция</th><th>Категория</th>"
-          << "<th>Текст</th><th>Язык</th><th>Создано</th><th>Статус</th></tr>";
+          << "<th>Текст</th><th>Фото</th><th>Язык</th><th>Создано</th><th>Статус</th></tr>";
         for (const auto& a : store_.list(500)) {
             h << "<tr><td>" << html_escape(a.platform_id) << "</td><td>"
               << html_escape(a.receipt_number) << "</td><td>" << html_escape(a.category)
-              << "</td><td><pre>" << html_escape(a.text) << "</pre></td><td>"
-              << html_escape(a.language) << "</td><td>" << html_escape(a.created_at) << "</td><td>"
-              << html_escape(a.status) << "</td></tr>";
+              << "</td><td><pre>" << html_escape(a.text) << "</pre></td><td>";
+            auto photos = json::parse(a.photos.empty() ? "[]" : a.photos, nullptr, false);
+            if (photos.is_array())
+                for (const auto& p : photos)
+                    if (p.is_string())
+                        h << "<a href=\"/media/" << p.get<std::string>()
+                          << ".jpg\"><img height=64 src=\"/media/" << p.get<std::string>()
+                          << ".jpg\"></a> ";
+            h << "</td><td>" << html_escape(a.language) << "</td><td>" << html_escape(a.created_at)
+              << "</td><td>" << html_escape(a.status) << "</td></tr>";
         }
         h << "</table></html>";
         res.set_content(h.str(), "text/html; charset=utf-8");

@@ -25,12 +25,13 @@ ReceivedAppeal row(sqlite3_stmt* st) {
     a.received_unix_ms = sqlite3_column_int64(st, 7);
     a.status = col(st, 8);
     a.body_sha = col(st, 9);
+    a.photos = col(st, 10);
     return a;
 }
 
 constexpr const char* kColumns =
     "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
-    " received_at, status, body_sha";
+    " received_at, status, body_sha, photos";
 
 }  // namespace
 
@@ -46,7 +47,10 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
         "CREATE TABLE IF NOT EXISTS appeals("
         " seq INTEGER PRIMARY KEY AUTOINCREMENT, platform_id TEXT UNIQUE,"
         " idempotency_key TEXT NOT NULL UNIQUE, receipt_number TEXT, category TEXT, text TEXT,"
-        " language TEXT, created_at TEXT, received_at INTEGER, status TEXT, body_sha TEXT);";
+        " language TEXT, created_at TEXT, received_at INTEGER, status TEXT, body_sha TEXT, photos "
+        "TEXT);"
+        "CREATE TABLE IF NOT EXISTS media(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,"
+        " idempotency_key TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, data BLOB NOT NULL);";
     char* err = nullptr;
     if (sqlite3_exec(db, schema, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : "schema";
@@ -90,7 +94,7 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_prepare_v2(
         db_,
         "INSERT INTO appeals(idempotency_key, receipt_number, category, text, language,"
-        " created_at, received_at, status, body_sha) VALUES(?,?,?,?,?,?,?,?,?)",
+        " created_at, received_at, status, body_sha, photos) VALUES(?,?,?,?,?,?,?,?,?,?)",
         -1, &st, nullptr);
     const std::string* texts[] = {&a.idempotency_key, &a.receipt_number, &a.category, &a.text,
                                   &a.language,        &a.created_at};
@@ -99,6 +103,7 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_bind_int64(st, 7, a.received_unix_ms);
     sqlite3_bind_text(st, 8, a.status.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 9, a.body_sha.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 10, a.photos.c_str(), -1, SQLITE_TRANSIENT);
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
@@ -131,6 +136,56 @@ int64_t SimStore::count() {
     std::lock_guard lock(mu_);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db_, "SELECT count(*) FROM appeals", -1, &st, nullptr);
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return n;
+}
+
+std::optional<ReceivedMedia> SimStore::find_media(const char* column, const std::string& value) {
+    std::lock_guard lock(mu_);
+    const std::string sql =
+        std::string("SELECT id, idempotency_key, sha256, data FROM media WHERE ") + column + " = ?";
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, value.c_str(), -1, SQLITE_TRANSIENT);
+    std::optional<ReceivedMedia> out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const void* blob = sqlite3_column_blob(st, 3);
+        out =
+            ReceivedMedia{col(st, 0), col(st, 1), col(st, 2),
+                          std::string(static_cast<const char*>(blob), sqlite3_column_bytes(st, 3))};
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+Result<ReceivedMedia> SimStore::insert_media(ReceivedMedia m) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "INSERT INTO media(idempotency_key, sha256, data) VALUES(?,?,?)", -1,
+                       &st, nullptr);
+    sqlite3_bind_text(st, 1, m.idempotency_key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, m.sha256.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, m.data.data(), static_cast<int>(m.data.size()), SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
+    const int64_t seq = sqlite3_last_insert_rowid(db_);
+    char id[32];
+    std::snprintf(id, sizeof id, "MED-%06lld", static_cast<long long>(seq));
+    m.id = id;
+    sqlite3_prepare_v2(db_, "UPDATE media SET id = ? WHERE seq = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return m;
+}
+
+int64_t SimStore::media_count() {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT count(*) FROM media", -1, &st, nullptr);
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return n;

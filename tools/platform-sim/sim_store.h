@@ -25,6 +25,14 @@ struct ReceivedAppeal {
     int64_t received_unix_ms = 0;
     std::string status;
     std::string body_sha;  // to tell a replay from a different body under the same key
+    std::string photos;    // JSON array of the photos' SHA-256, in order
+};
+
+struct ReceivedMedia {
+    std::string id;  // "MED-000001"
+    std::string idempotency_key;
+    std::string sha256;
+    std::string data;
 };
 
 class SimStore {
@@ -38,6 +46,9 @@ class SimStore {
     // Inserts and assigns platform_id.
     Result<ReceivedAppeal> insert(ReceivedAppeal a);
     std::vector<ReceivedAppeal> list(int limit);
+    std::optional<ReceivedMedia> find_media(const char* column, const std::string& value);
+    Result<ReceivedMedia> insert_media(ReceivedMedia m);
+    int64_t media_count();
     int64_t count();
 
   private:

@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
         std::fputs(kHelp, stderr);
         return 2;
     }
-    auto store = core::AppealStore::open(data_dir + "/appeals.db");
+    core::StoreOptions options;
+    options.data_dir = data_dir;
+    auto store = core::AppealStore::open(options);
     if (!store) {
         std::fprintf(stderr, "vmestectl: %s\n", store.error().message.c_str());
         return 1;
@@ -52,6 +54,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "vmestectl: %s\n", f.error().message.c_str());
             return 1;
         }
+        std::printf("queued appeals: %lld (%lld KiB)\n", static_cast<long long>(f->queued_appeals),
+                    static_cast<long long>(f->queued_bytes / 1024));
         std::printf("pending:     %lld\ndelivered:   %lld\nquarantined: %lld\n",
                     static_cast<long long>(f->pending), static_cast<long long>(f->delivered),
                     static_cast<long long>(f->quarantined));

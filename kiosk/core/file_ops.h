@@ -1,0 +1,34 @@
+// FileOps: the file-system calls the store makes for photos and the device key, behind one seam so
+// tests can inject a power cut (unsynced writes dropped or torn) or a full disk, as SQLite's own
+// crash tests do with a VFS. PosixFileOps is the real one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kiosk/base/result.h"
+
+namespace vmeste::core {
+
+class FileOps {
+  public:
+    virtual ~FileOps() = default;
+    // Creates or truncates `path` and writes `data` (not yet durable).
+    virtual Result<void> write(const std::string& path, std::string_view data, int mode = 0600) = 0;
+    virtual Result<void> fsync_file(const std::string& path) = 0;
+    virtual Result<void> rename(const std::string& from, const std::string& to) = 0;
+    virtual Result<void> fsync_dir(const std::string& dir) = 0;
+    virtual Result<void> remove(const std::string& path) = 0;
+    virtual Result<std::string> read(const std::string& path) = 0;
+    virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;  // file names
+    virtual Result<void> make_dir(const std::string& dir) = 0;
+};
+
+FileOps& posix_file_ops();
+
+// The durable write sequence: <dir>/.<name>.tmp → write → fsync → rename → fsync(dir).
+// Once it returns, the file survives a power cut under its final name, whole or not at all.
+Result<void> write_durably(FileOps& fs, const std::string& dir, const std::string& name,
+                           std::string_view data, int mode = 0600);
+
+}  // namespace vmeste::core
