@@ -707,6 +707,12 @@ Result<bool> AppealStore::integrity_ok() {
     return st.step() == SQLITE_ROW && st.text(0) == "ok";
 }
 
+Result<AppealStore::Census> AppealStore::census() {
+    Statement st(db_, "SELECT (SELECT count(*) FROM appeals), (SELECT count(*) FROM photos)");
+    if (st.step() != SQLITE_ROW) return db_error(db_, "census");
+    return Census{st.i64(0), st.i64(1)};
+}
+
 Result<void> AppealStore::checkpoint() {
     if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) !=
         SQLITE_OK)

@@ -115,6 +115,11 @@ class AppealStore {
     Result<QueueFigures> queue_figures();
     Result<std::vector<AuditEntry>> audit_log(int limit);
     Result<bool> integrity_ok();
+    // Rows of appeals and of photos, for checks that the spool holds exactly one file per photo.
+    struct Census {
+        int64_t appeals = 0, photos = 0;
+    };
+    Result<Census> census();
     Result<void> checkpoint();  // WAL → database file, WAL truncated
     const std::optional<std::string>& moved_aside() const { return moved_aside_; }
     const std::string& data_dir() const { return options_.data_dir; }
