@@ -142,6 +142,7 @@ CREATE TABLE outbox2(
   created_at      INTEGER NOT NULL
 );
 CREATE INDEX outbox_due2 ON outbox2(next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX outbox_appeal2 ON outbox2(appeal_uuid, kind);   -- "are this appeal's photos up?"
 CREATE TABLE receipts(
   receipt_number  TEXT PRIMARY KEY,
   appeal_uuid     TEXT NOT NULL UNIQUE,
