@@ -31,7 +31,9 @@ Stats stats(std::vector<double> v) {
     return {v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 99 / 100)]};
 }
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 std::string photo(int seed, size_t size) {
     std::string s(size, '\0');
@@ -45,8 +47,12 @@ std::string photo(int seed, size_t size) {
 
 core::AcceptRequest request(int i, int photos) {
     core::AcceptRequest r;
-    r.appeal = core::Appeal{core::new_uuid(), core::new_receipt_number(), "roads",
-                            "Яма на дороге у дома " + std::to_string(i), core::Language::kRu, 1'790'000'000'000};
+    r.appeal = core::Appeal{core::new_uuid(),
+                            core::new_receipt_number(),
+                            "roads",
+                            "Яма на дороге у дома " + std::to_string(i),
+                            core::Language::kRu,
+                            1'790'000'000'000};
     for (int p = 0; p < photos; ++p) r.photos.push_back(photo(i * 10 + p, 400'000));
     return r;
 }
@@ -107,20 +113,27 @@ void fill_queue(const std::string& dir, int target) {
     sqlite3_open((dir + "/appeals.db").c_str(), &db);
     const std::string sql =
         "BEGIN;"
-        "WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM appeals) UNION ALL SELECT i + 1 FROM n WHERE i < " +
+        "WITH RECURSIVE n(i) AS (SELECT (SELECT count(*) FROM appeals) UNION ALL SELECT i + 1 FROM "
+        "n WHERE i < " +
         std::to_string(target - 1) +
         ")"
-        " INSERT INTO appeals(uuid, receipt_number, category_id, kind, language, created_at, status, text_sealed,"
-        "  bytes) SELECT 'fill-' || i, 'F' || printf('%07d', i), category_id, kind, language, created_at, status,"
+        " INSERT INTO appeals(uuid, receipt_number, category_id, kind, language, created_at, "
+        "status, text_sealed,"
+        "  bytes) SELECT 'fill-' || i, 'F' || printf('%07d', i), category_id, kind, language, "
+        "created_at, status,"
         "  text_sealed, bytes FROM n, (SELECT * FROM appeals LIMIT 1);"
         "INSERT INTO receipts(receipt_number, appeal_uuid, category_id, created_at)"
-        " SELECT receipt_number, uuid, category_id, created_at FROM appeals WHERE uuid LIKE 'fill-%';"
+        " SELECT receipt_number, uuid, category_id, created_at FROM appeals WHERE uuid LIKE "
+        "'fill-%';"
         "INSERT INTO outbox(kind, appeal_uuid, idempotency_key, next_attempt_at, created_at)"
-        " SELECT 'appeal', uuid, uuid, 9000000000000, created_at FROM appeals WHERE uuid LIKE 'fill-%';"
-        "UPDATE queue_stats SET items = (SELECT count(*) FROM appeals), bytes = (SELECT sum(bytes) FROM appeals);"
+        " SELECT 'appeal', uuid, uuid, 9000000000000, created_at FROM appeals WHERE uuid LIKE "
+        "'fill-%';"
+        "UPDATE queue_stats SET items = (SELECT count(*) FROM appeals), bytes = (SELECT sum(bytes) "
+        "FROM appeals);"
         "COMMIT;";
     char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) std::fprintf(stderr, "fill: %s\n", err);
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
+        std::fprintf(stderr, "fill: %s\n", err);
     sqlite3_close(db);
 }
 
@@ -173,19 +186,26 @@ int main(int argc, char** argv) {
     const Scale small = measure_at(base + "/q1k", 1'000);
     const Scale large = measure_at(base + "/q100k", 100'000);
     std::printf("store_bench (data in %s)\n", base.c_str());
-    std::printf("  fsync floor (4 KiB + fsync):        p50 %7.2f ms  p99 %7.2f ms\n", floor.p50, floor.p99);
-    std::printf("  same bytes + 7 fsyncs, nothing else: p50 %7.2f ms  p99 %7.2f ms\n", bytes_floor.p50,
-                bytes_floor.p99);
-    std::printf("  accept, 3 photos x 400 KB:          p50 %7.2f ms  p99 %7.2f ms  = %.2fx / %.2fx that floor\n",
-                accept.p50, accept.p99, accept.p50 / bytes_floor.p50, accept.p99 / bytes_floor.p99);
-    std::printf("  next_due,  1,000 queued:            p50 %7.3f ms  p99 %7.3f ms\n", small.next_due.p50,
-                small.next_due.p99);
-    std::printf("  next_due,  100,000 queued:          p50 %7.3f ms  p99 %7.3f ms  ratio %.2f (goal <= 1.5)\n",
-                large.next_due.p50, large.next_due.p99, large.next_due.p50 / small.next_due.p50);
-    std::printf("  accept (no photos), 1,000 queued:   p50 %7.2f ms  p99 %7.2f ms\n", small.accept.p50,
-                small.accept.p99);
-    std::printf("  accept (no photos), 100,000 queued: p50 %7.2f ms  p99 %7.2f ms  ratio %.2f (goal <= 1.5)\n",
-                large.accept.p50, large.accept.p99, large.accept.p50 / small.accept.p50);
+    std::printf("  fsync floor (4 KiB + fsync):        p50 %7.2f ms  p99 %7.2f ms\n", floor.p50,
+                floor.p99);
+    std::printf("  same bytes + 7 fsyncs, nothing else: p50 %7.2f ms  p99 %7.2f ms\n",
+                bytes_floor.p50, bytes_floor.p99);
+    std::printf(
+        "  accept, 3 photos x 400 KB:          p50 %7.2f ms  p99 %7.2f ms  = %.2fx / %.2fx that "
+        "floor\n",
+        accept.p50, accept.p99, accept.p50 / bytes_floor.p50, accept.p99 / bytes_floor.p99);
+    std::printf("  next_due,  1,000 queued:            p50 %7.3f ms  p99 %7.3f ms\n",
+                small.next_due.p50, small.next_due.p99);
+    std::printf(
+        "  next_due,  100,000 queued:          p50 %7.3f ms  p99 %7.3f ms  ratio %.2f (goal <= "
+        "1.5)\n",
+        large.next_due.p50, large.next_due.p99, large.next_due.p50 / small.next_due.p50);
+    std::printf("  accept (no photos), 1,000 queued:   p50 %7.2f ms  p99 %7.2f ms\n",
+                small.accept.p50, small.accept.p99);
+    std::printf(
+        "  accept (no photos), 100,000 queued: p50 %7.2f ms  p99 %7.2f ms  ratio %.2f (goal <= "
+        "1.5)\n",
+        large.accept.p50, large.accept.p99, large.accept.p50 / small.accept.p50);
     std::filesystem::remove_all(base);
     return 0;
 }

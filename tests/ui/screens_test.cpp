@@ -148,6 +148,28 @@ TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
     EXPECT_TRUE(d.state().text.empty());
 }
 
+TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
+    UiDriver::Options o = options();
+    o.config.max_queued_appeals = 1;  // the uploader is off: the first appeal stays queued
+    UiDriver d(o);
+    auto submit = [&](const std::string& text) {
+        d.tap("attract/report");
+        d.tap("category/roads");
+        d.type(text);
+        d.tap("nav/next");
+        d.tap("review/submit");
+        d.wait_for([&] { return d.state().screen != Screen::kSubmitting; });
+    };
+    submit("Первое обращение");
+    ASSERT_EQ(d.state().screen, Screen::kReceipt);
+    d.tap("receipt/done");
+    submit("Второе обращение");
+    EXPECT_EQ(d.state().screen, Screen::kReview);
+    EXPECT_EQ(d.state().submit_problem, core::SubmitProblem::kStoreFull);
+    EXPECT_EQ(d.state().text, "Второе обращение");
+    EXPECT_TRUE(d.enabled("review/submit"));  // the citizen may try again once staff made room
+}
+
 TEST_P(ScreensTest, IdleCountdownOverlayCanBeAnswered) {
     ManualClock clock;
     UiDriver::Options o = options();
