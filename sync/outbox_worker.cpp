@@ -10,6 +10,16 @@ namespace {
 // Upper bound on one sleep even with nothing due: a cheap re-check guards against a clock that
 // jumped (wall time is what the queue stores).
 constexpr int64_t kMaxIdleSleepMs = 30'000;
+constexpr Millis kRetryAfterMin{1000};
+constexpr Millis kRetryAfterMax{24 * 3600 * 1000};
+
+// The counter an unsuccessful attempt adds to: what kind of trouble it was.
+std::string reason_class(const DeliveryOutcome& out) {
+    if (out.http_status == 0) return "network";
+    if (out.http_status >= 200 && out.http_status < 300) return "unreadable-answer";
+    if (out.http_status >= 500) return "http-5xx";
+    return "http-" + std::to_string(out.http_status);
+}
 }  // namespace
 
 OutboxWorker::OutboxWorker(std::unique_ptr<OutboxQueue> queue,
@@ -58,7 +68,11 @@ WorkerStatus OutboxWorker::status() const {
 
 int OutboxWorker::drain_due() {
     int n = 0;
-    while (auto item = queue_->next_due(clock_.unix_millis())) {
+    // While the platform is down only one probe goes out per backoff step, however many items
+    // are due: a queue of thousands must not turn an outage into a retry storm.
+    while (clock_.unix_millis() >= gate_until_) {
+        auto item = queue_->next_due(clock_.unix_millis());
+        if (!item) break;
         attempt(*item);
         ++n;
         std::lock_guard lock(mu_);
@@ -79,7 +93,7 @@ void OutboxWorker::run() {
         int64_t sleep_ms = kMaxIdleSleepMs;
         lock.unlock();
         if (auto due = queue_->earliest_due())
-            sleep_ms = std::clamp<int64_t>(*due - clock_.unix_millis(), 0, kMaxIdleSleepMs);
+            sleep_ms = std::clamp<int64_t>(std::max(*due, gate_until_) - clock_.unix_millis(), 0, kMaxIdleSleepMs);
         lock.lock();
         cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stop_ || wake_; });
         if (stop_) return;
@@ -98,9 +112,13 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             queue_->mark_delivered(item, out.platform_id, out.status);
             log::info("outbox: item %lld delivered (%s)", static_cast<long long>(item.id),
                       out.reason.c_str());
+            outage_failures_ = 0;  // the probe got through: the platform is back
+            gate_until_ = 0;
             std::lock_guard lock(mu_);
             ++status_.delivered;
+            ++status_.counters["delivered"];
             status_.last_success_unix_ms = now;
+            status_.next_attempt_unix_ms = 0;
             return;
         }
         case Verdict::kRetry:
@@ -108,14 +126,24 @@ void OutboxWorker::attempt(const OutboxItem& item) {
         case Verdict::kReconcile: {         // reconcile lands with issue #4; until then retry
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             Millis wait = policy_.delay(item.attempts, unit(rng_));
-            if (out.retry_after) wait = std::max(wait, std::min(*out.retry_after, policy_.cap));
+            // Retry-After is honoured even past the backoff cap, clamped to [1 s, 24 h] so a
+            // broken header can neither spin us nor park the queue for weeks.
+            if (out.retry_after) wait = std::max(wait, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
+            // The item's own schedule is persisted (next_attempt_at), so a reboot keeps it.
             queue_->schedule_retry(item, now + wait.count(), out.reason);
+            // Any failure that says "the platform is unreachable or refusing" opens the gate for
+            // every item, with a backoff of its own.
+            Millis gate = policy_.delay(outage_failures_++, unit(rng_));
+            if (out.retry_after) gate = std::max(gate, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
+            gate_until_ = now + gate.count();
             log::warn("outbox: item %lld attempt %d failed (%s), next in %lld ms",
                       static_cast<long long>(item.id), item.attempts + 1, out.reason.c_str(),
                       static_cast<long long>(wait.count()));
             std::lock_guard lock(mu_);
             ++status_.failed_attempts;
+            ++status_.counters[reason_class(out)];
             status_.last_error = out.reason;
+            status_.next_attempt_unix_ms = gate_until_;
             return;
         }
         case Verdict::kQuarantine: {
@@ -124,6 +152,7 @@ void OutboxWorker::attempt(const OutboxItem& item) {
                        out.reason.c_str());
             std::lock_guard lock(mu_);
             ++status_.failed_attempts;
+            ++status_.counters[reason_class(out)];
             status_.last_error = out.reason;
             return;
         }

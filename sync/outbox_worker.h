@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -24,6 +25,8 @@ struct WorkerStatus {
     int64_t failed_attempts = 0;
     int64_t last_success_unix_ms = 0;
     std::string last_error;  // technical, no personal data
+    int64_t next_attempt_unix_ms = 0;  // while the platform is down: the next probe
+    std::map<std::string, int64_t> counters;  // by reason: delivered, network, http-5xx, http-429…
 };
 
 class OutboxWorker {
@@ -51,6 +54,8 @@ class OutboxWorker {
     RetryPolicy policy_;
     const Clock& clock_;
     std::mt19937_64 rng_;
+    int64_t gate_until_ = 0;   // worker thread only: no attempts before this (platform down)
+    int outage_failures_ = 0;  // consecutive failures of the platform, for the gate's backoff
 
     mutable std::mutex mu_;
     std::condition_variable cv_;

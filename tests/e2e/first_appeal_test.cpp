@@ -77,7 +77,7 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
 
 TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
     RunningSim sim;
-    sim.faults().fail_next = 3;  // three 503s, then the platform is back
+    sim.faults().add(*sim::parse_fault_rule("*:status=503:count=3"));  // three 503s, then it is back
     UiDriver d(options_for(sim));
     const std::string first = report(d, "roads", "Яма на проезжей части у школы");
     d.tap("receipt/done");
@@ -86,7 +86,7 @@ TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
     ASSERT_TRUE(d.wait_for([&] { return sim.store().count() == 2; }, 15s));
     EXPECT_TRUE(sim.store().find_by_receipt(first));
     EXPECT_TRUE(sim.store().find_by_receipt(second));
-    EXPECT_EQ(sim.faults().fail_next.load(), 0);
+    EXPECT_EQ(sim.faults().rules().front().count, 0);  // all three were served
 }
 
 TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {

@@ -64,8 +64,7 @@ TEST(GatewayClient, ADifferentBodyUnderAUsedKeyIsQuarantined) {
 
 TEST(GatewayClient, ServiceUnavailableIsRetriedWithRetryAfter) {
     test::RunningSim sim;
-    sim.faults().fail_next = 1;
-    sim.faults().retry_after_s = 7;
+    sim.faults().add(*vmeste::sim::parse_fault_rule("appeals:status=503:count=1:retry-after=7"));
     auto gw = client(sim);
     const std::string key = "44444444-4444-4444-8444-444444444444";
     auto out = gw.create_appeal(key, body(key), 0);

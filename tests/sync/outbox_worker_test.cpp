@@ -51,12 +51,11 @@ TEST(OutboxWorker, DeliversEveryDueItemOnce) {
 
 TEST(OutboxWorker, AFailedAttemptWaitsForItsBackoffThenSucceeds) {
     Rig rig;
-    rig.sim.faults().fail_next = 1;
-    rig.sim.faults().retry_after_s = 30;
+    rig.sim.faults().add(*sim::parse_fault_rule("*:status=503:count=1:retry-after=30"));
     ASSERT_TRUE(rig.view->accept(test::appeal_request("BBBB-0001"), rig.clock.unix_millis()));
     EXPECT_EQ(rig.worker->drain_due(), 1);
     EXPECT_EQ(rig.view->queue_figures()->pending, 1);
-    EXPECT_EQ(rig.view->queue_figures()->last_error, "HTTP 503: Service Unavailable");
+    EXPECT_EQ(rig.view->queue_figures()->last_error, "HTTP 503: Injected fault");
     EXPECT_EQ(rig.worker->drain_due(), 0);  // not due yet: Retry-After said 30 s
     rig.clock.advance(29s);
     EXPECT_EQ(rig.worker->drain_due(), 0);
@@ -107,7 +106,7 @@ TEST(OutboxWorker, PhotosGoFirstAndTheAppealNamesThem) {
 
 TEST(OutboxWorker, AnAppealWaitsForItsPhotos) {
     Rig rig;
-    rig.sim.faults().fail_next = 1;  // the first photo upload fails once
+    rig.sim.faults().add(*sim::parse_fault_rule("media:status=503:count=1"));  // the first photo fails once
     ASSERT_TRUE(rig.view->accept(test::appeal_request("FFFF-0001", "Нет освещения во дворе", 2),
                                  rig.clock.unix_millis()));
     rig.worker->drain_due();

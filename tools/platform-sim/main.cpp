@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "tools/platform-sim/sim_server.h"
 
@@ -20,13 +21,18 @@ const char* kHelp =
     "  --db FILE          SQLite file for received appeals (default platform-sim.db)\n"
     "  --token TOKEN      accept only this device token (default: any)\n"
     "  --port-file FILE   write the port here once listening\n"
-    "  --fail-next N      answer 503 to the next N appeal creations\n"
-    "  --retry-after S    with those 503s, send Retry-After: S\n";
+    "  --fault SPEC       inject a fault; repeatable. SPEC is ROUTE:KIND[:key=value...]\n"
+    "                     ROUTE: appeals, media or *; KIND: status=N, latency=MS, drop-before,\n"
+    "                     drop-mid-response, truncated-json, malformed-json, slow-drip;\n"
+    "                     keys: rate=0..1, count=N, retry-after=S, retry-after-date=S\n"
+    "                     e.g. --fault appeals:status=503:rate=0.3:retry-after=2\n"
+    "                     (at run time: POST /sim/faults with one SPEC per line; DELETE clears)\n";
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string host = "127.0.0.1", db = "platform-sim.db", port_file;
-    int port = 8080, fail_next = 0, retry_after = 0;
+    int port = 8080;
+    std::vector<vmeste::sim::FaultRule> faults;
     vmeste::sim::SimOptions options;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -51,10 +57,14 @@ int main(int argc, char** argv) {
                 options.device_token = value();
             else if (a == "--port-file")
                 port_file = value();
-            else if (a == "--fail-next")
-                fail_next = std::stoi(value());
-            else if (a == "--retry-after")
-                retry_after = std::stoi(value());
+            else if (a == "--fault") {
+                auto rule = vmeste::sim::parse_fault_rule(value());
+                if (!rule) {
+                    std::fprintf(stderr, "vmeste-platform-sim: %s\n", rule.error().message.c_str());
+                    return 2;
+                }
+                faults.push_back(*rule);
+            }
             else {
                 std::fprintf(stderr, "vmeste-platform-sim: unknown option %s\n%s", a.c_str(),
                              kHelp);
@@ -71,8 +81,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     vmeste::sim::SimServer server(options, **store);
-    server.faults().fail_next = fail_next;
-    server.faults().retry_after_s = retry_after;
+    for (auto& f : faults) server.faults().add(f);
     const int bound = server.bind(host, port);
     if (bound < 0) {
         std::fprintf(stderr, "vmeste-platform-sim: cannot listen on %s:%d\n", host.c_str(), port);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <ctime>
 #include <sstream>
 
 namespace vmeste::sim {
@@ -40,6 +41,16 @@ std::string html_escape(const std::string& s) {
 }
 
 namespace {
+
+// IMF-fixdate `seconds` from now, for Retry-After as a date.
+std::string http_date_in(int seconds) {
+    const std::time_t t = std::time(nullptr) + seconds;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -95,6 +106,12 @@ std::string SimServer::base_url() const {
     return "http://" + host_ + ":" + std::to_string(port_);
 }
 
+int SimServer::attempts(const std::string& key) const {
+    std::lock_guard lock(attempts_mu_);
+    auto it = attempts_.find(key);
+    return it == attempts_.end() ? 0 : it->second;
+}
+
 int SimServer::bind(const std::string& host, int port) {
     host_ = host;
     port_ = port == 0 ? server_->bind_to_any_port(host.c_str())
@@ -123,26 +140,91 @@ void SimServer::routes() {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
 
-    // Authentication and injected faults, shared by every write endpoint. True: answered already.
-    auto refuse = [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string auth = req.get_header_value("Authorization");
-        if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
-            (!options_.device_token.empty() && auth.substr(7) != options_.device_token)) {
-            problem(res, 401, "Unauthorized", "a valid device token is required");
-            return true;
-        }
-        if (int n = faults_.fail_next.load();
-            n > 0 && faults_.fail_next.compare_exchange_strong(n, n - 1)) {
-            if (faults_.retry_after_s > 0)
-                res.set_header("Retry-After", std::to_string(faults_.retry_after_s.load()));
-            problem(res, 503, "Service Unavailable", "injected fault");
-            return true;
-        }
-        return false;
+    // Every write endpoint goes through `guarded`: authentication, the attempt count, and the
+    // injected fault for its route, before and after the real handler.
+    using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+    auto guarded = [this](std::string route, Handler inner) {
+        return [this, route, inner](const httplib::Request& req, httplib::Response& res) {
+            const std::string auth = req.get_header_value("Authorization");
+            if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
+                (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
+                return problem(res, 401, "Unauthorized", "a valid device token is required");
+            {
+                std::lock_guard lock(attempts_mu_);
+                ++attempts_[req.get_header_value("Idempotency-Key")];
+            }
+            const auto fault = faults_.draw(route);
+            if (fault && fault->kind == FaultKind::kStatus) {
+                if (fault->retry_after_s > 0)
+                    res.set_header("Retry-After", fault->retry_after_date ? http_date_in(fault->retry_after_s)
+                                                                          : std::to_string(fault->retry_after_s));
+                return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
+            }
+            if (fault && fault->kind == FaultKind::kDropBefore) {
+                // Headers go out, then the connection closes: the request was never handled.
+                res.set_content_provider(64, "application/json",
+                                         [](size_t, size_t, httplib::DataSink&) { return false; });
+                return;
+            }
+            if (fault && fault->kind == FaultKind::kLatency)
+                std::this_thread::sleep_for(std::chrono::milliseconds(fault->latency_ms));
+            inner(req, res);
+            if (!fault || res.status >= 300) return;
+            // The request was handled (the appeal is stored); only the answer goes wrong.
+            const std::string body = res.body;
+            const std::string type = res.get_header_value("Content-Type");
+            switch (fault->kind) {
+                case FaultKind::kTruncatedJson: res.body = body.substr(0, body.size() / 2); break;
+                case FaultKind::kMalformedJson: res.body = "{\"id\": POS-, \"status\": }"; break;
+                case FaultKind::kDropMidResponse:
+                    res.body.clear();
+                    res.set_content_provider(body.size(), type.c_str(),
+                                             [body](size_t, size_t, httplib::DataSink& sink) {
+                                                 sink.write(body.data(), body.size() / 2);
+                                                 return false;  // the connection drops here
+                                             });
+                    break;
+                case FaultKind::kSlowDrip:
+                    res.body.clear();
+                    res.set_content_provider(body.size(), type.c_str(),
+                                             [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                                 const size_t n = std::min<size_t>(8, body.size() - offset);
+                                                 std::this_thread::sleep_for(std::chrono::milliseconds(15));
+                                                 sink.write(body.data() + offset, n);
+                                                 return true;
+                                             });
+                    break;
+                default: break;
+            }
+        };
     };
 
-    s.Post("/api/v1/media", [this, refuse](const httplib::Request& req, httplib::Response& res) {
-        if (refuse(req, res)) return;
+    s.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {
+        json attempts = json::object();
+        {
+            std::lock_guard lock(attempts_mu_);
+            for (auto& [k, n] : attempts_) attempts[k] = n;
+        }
+        res.set_content(json{{"appeals", store_.count()}, {"media", store_.media_count()}, {"attempts", attempts}}.dump(),
+                        "application/json");
+    });
+    s.Post("/sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
+        // One rule per line, in the --fault syntax.
+        std::stringstream in(req.body);
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty()) continue;
+            auto rule = parse_fault_rule(line);
+            if (!rule) return problem(res, 400, "Bad Request", rule.error().message);
+            faults_.add(*rule);
+        }
+        res.set_content(R"({"ok":true})", "application/json");
+    });
+    s.Delete("/sim/faults", [this](const httplib::Request&, httplib::Response& res) {
+        faults_.clear();
+        res.set_content(R"({"ok":true})", "application/json");
+    });
+
+    s.Post("/api/v1/media", guarded("media", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string key = req.get_header_value("Idempotency-Key");
         if (key.empty() || key.size() > 100)
             return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
@@ -161,7 +243,7 @@ void SimServer::routes() {
         if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
         res.status = 201;
         res.set_content(json{{"id", stored->id}, {"sha256", sha}}.dump(), "application/json");
-    });
+    }));
 
     s.Get(R"(/media/([0-9a-f]{64})\.jpg)",
           [this](const httplib::Request& req, httplib::Response& res) {
@@ -170,12 +252,11 @@ void SimServer::routes() {
               res.set_content(m->data, "image/jpeg");
           });
 
-    s.Post("/api/v1/appeals", [this, refuse](const httplib::Request& req, httplib::Response& res) {
-        if (refuse(req, res)) return;
+    s.Post("/api/v1/appeals", guarded("appeals", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string key = req.get_header_value("Idempotency-Key");
         if (key.empty() || key.size() > 100)
             return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
-        const std::string sha = std::to_string(std::hash<std::string>{}(req.body));
+        const std::string sha = sha256_hex(req.body);
         if (auto existing = store_.find_by_key(key)) {
             if (existing->body_sha != sha)
                 return problem(res, 422, "Unprocessable Content",
@@ -224,7 +305,7 @@ void SimServer::routes() {
         res.status = 201;
         res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
         res.set_content(appeal_json(*stored, base_url() + "/t").dump(), "application/json");
-    });
+    }));
 
     s.Get(R"(/api/v1/appeals/([A-Za-z0-9-]+))",
           [this](const httplib::Request& req, httplib::Response& res) {

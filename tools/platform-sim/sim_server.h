@@ -7,6 +7,10 @@
 #include <string>
 #include <thread>
 
+#include <map>
+#include <mutex>
+
+#include "tools/platform-sim/sim_faults.h"
 #include "tools/platform-sim/sim_store.h"
 
 namespace httplib {
@@ -20,11 +24,6 @@ struct SimOptions {
     std::string public_url;    // base for tracking URLs; empty: http://host:port
 };
 
-// Faults injected into the next requests (issue #4 grows this into a full fault language).
-struct Faults {
-    std::atomic<int> fail_next{0};      // answer 503 to the next N appeal creations
-    std::atomic<int> retry_after_s{0};  // with Retry-After: N when > 0
-};
 
 class SimServer {
   public:
@@ -38,6 +37,8 @@ class SimServer {
     void stop();
     Faults& faults() { return faults_; }
     std::string base_url() const;
+    // Requests seen per Idempotency-Key (every attempt, faulted or not).
+    int attempts(const std::string& key) const;
 
   private:
     void routes();
@@ -45,6 +46,8 @@ class SimServer {
     SimOptions options_;
     SimStore& store_;
     Faults faults_;
+    mutable std::mutex attempts_mu_;
+    std::map<std::string, int> attempts_;
     std::unique_ptr<httplib::Server> server_;
     std::string host_;
     int port_ = -1;

@@ -1,0 +1,60 @@
+// Faults: what the simulator does wrong on purpose, per route, so the uploader is tested against
+// what real networks and gateways do. Rules come from --fault flags, from POST /sim/faults, or
+// from tests in-process; each matching request draws against a rule's rate and count.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kiosk/base/result.h"
+
+namespace vmeste::sim {
+
+enum class FaultKind {
+    kStatus,          // answer `status` (500, 502, 503, 429…) with an optional Retry-After
+    kLatency,         // wait `latency_ms`, then handle normally
+    kDropBefore,      // close the connection without handling the request
+    kDropMidResponse, // handle it (the appeal is stored), then cut the response in half
+    kTruncatedJson,   // handle it, answer with the first half of the JSON
+    kMalformedJson,   // handle it, answer with JSON that does not parse
+    kSlowDrip,        // handle it, send the answer a few bytes at a time
+};
+
+struct FaultRule {
+    std::string route = "*";  // "appeals", "media" or "*"
+    FaultKind kind = FaultKind::kStatus;
+    int status = 503;
+    double rate = 1.0;        // chance per matching request
+    int count = -1;           // at most this many times; -1: no limit
+    int retry_after_s = 0;    // with kStatus: Retry-After, in seconds…
+    bool retry_after_date = false;  // …or as an HTTP date that far ahead
+    int latency_ms = 0;
+};
+
+// "ROUTE:KIND[:key=value…]", e.g. "appeals:status=503:rate=0.3:retry-after=2",
+// "media:drop-mid-response:count=5", "*:latency=300". Kinds: status=N, latency=MS, drop-before,
+// drop-mid-response, truncated-json, malformed-json, slow-drip. Keys: rate, count, retry-after,
+// retry-after-date.
+Result<FaultRule> parse_fault_rule(const std::string& spec);
+
+class Faults {
+public:
+    void add(FaultRule rule);
+    void clear();
+    std::vector<FaultRule> rules() const;
+    // The rule that fires for this request, if any (its count goes down).
+    std::optional<FaultRule> draw(const std::string& route);
+
+private:
+    mutable std::mutex mu_;
+    std::vector<FaultRule> rules_;
+    std::mt19937_64 rng_{20261129};
+};
+
+const char* fault_kind_name(FaultKind k);
+
+}  // namespace vmeste::sim
