@@ -93,7 +93,8 @@ void OutboxWorker::run() {
         int64_t sleep_ms = kMaxIdleSleepMs;
         lock.unlock();
         if (auto due = queue_->earliest_due())
-            sleep_ms = std::clamp<int64_t>(std::max(*due, gate_until_) - clock_.unix_millis(), 0, kMaxIdleSleepMs);
+            sleep_ms = std::clamp<int64_t>(std::max(*due, gate_until_) - clock_.unix_millis(), 0,
+                                           kMaxIdleSleepMs);
         lock.lock();
         cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stop_ || wake_; });
         if (stop_) return;
@@ -128,13 +129,15 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             Millis wait = policy_.delay(item.attempts, unit(rng_));
             // Retry-After is honoured even past the backoff cap, clamped to [1 s, 24 h] so a
             // broken header can neither spin us nor park the queue for weeks.
-            if (out.retry_after) wait = std::max(wait, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
+            if (out.retry_after)
+                wait = std::max(wait, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
             // The item's own schedule is persisted (next_attempt_at), so a reboot keeps it.
             queue_->schedule_retry(item, now + wait.count(), out.reason);
             // Any failure that says "the platform is unreachable or refusing" opens the gate for
             // every item, with a backoff of its own.
             Millis gate = policy_.delay(outage_failures_++, unit(rng_));
-            if (out.retry_after) gate = std::max(gate, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
+            if (out.retry_after)
+                gate = std::max(gate, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
             gate_until_ = now + gate.count();
             log::warn("outbox: item %lld attempt %d failed (%s), next in %lld ms",
                       static_cast<long long>(item.id), item.attempts + 1, out.reason.c_str(),

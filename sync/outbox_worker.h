@@ -24,8 +24,8 @@ struct WorkerStatus {
     int64_t delivered = 0;
     int64_t failed_attempts = 0;
     int64_t last_success_unix_ms = 0;
-    std::string last_error;  // technical, no personal data
-    int64_t next_attempt_unix_ms = 0;  // while the platform is down: the next probe
+    std::string last_error;                   // technical, no personal data
+    int64_t next_attempt_unix_ms = 0;         // while the platform is down: the next probe
     std::map<std::string, int64_t> counters;  // by reason: delivered, network, http-5xx, http-429…
 };
 

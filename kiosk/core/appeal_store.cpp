@@ -675,6 +675,13 @@ Result<QueueFigures> AppealStore::queue_figures() {
         f.queued_appeals = stats.i64(0);
         f.queued_bytes = stats.i64(1);
     }
+    Statement times(db_,
+                    "SELECT (SELECT max(delivered_at) FROM appeals),"
+                    " (SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending')");
+    if (times.step() == SQLITE_ROW) {
+        if (!times.is_null(0)) f.last_success_unix_ms = times.i64(0);
+        if (!times.is_null(1)) f.next_attempt_unix_ms = times.i64(1);
+    }
     Statement last(
         db_, "SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (last.step() == SQLITE_ROW) f.last_error = last.text(0);

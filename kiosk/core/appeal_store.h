@@ -75,6 +75,8 @@ struct QueueFigures {
     int64_t queued_appeals = 0;
     int64_t queued_bytes = 0;
     std::optional<int64_t> oldest_pending_unix_ms;
+    std::optional<int64_t> last_success_unix_ms;  // the last appeal the platform confirmed
+    std::optional<int64_t> next_attempt_unix_ms;  // the earliest pending item's not-before time
     std::string last_error;
 };
 

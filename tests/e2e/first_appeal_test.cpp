@@ -77,7 +77,8 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
 
 TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
     RunningSim sim;
-    sim.faults().add(*sim::parse_fault_rule("*:status=503:count=3"));  // three 503s, then it is back
+    sim.faults().add(
+        *sim::parse_fault_rule("*:status=503:count=3"));  // three 503s, then it is back
     UiDriver d(options_for(sim));
     const std::string first = report(d, "roads", "Яма на проезжей части у школы");
     d.tap("receipt/done");

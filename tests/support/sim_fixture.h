@@ -25,6 +25,7 @@ class RunningSim {
     int port() const { return port_; }
     sim::SimStore& store() { return *store_; }
     sim::Faults& faults() { return server_->faults(); }
+    int attempts(const std::string& key) const { return server_->attempts(key); }
 
   private:
     TempDir dir_;

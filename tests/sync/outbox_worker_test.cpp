@@ -106,7 +106,8 @@ TEST(OutboxWorker, PhotosGoFirstAndTheAppealNamesThem) {
 
 TEST(OutboxWorker, AnAppealWaitsForItsPhotos) {
     Rig rig;
-    rig.sim.faults().add(*sim::parse_fault_rule("media:status=503:count=1"));  // the first photo fails once
+    rig.sim.faults().add(
+        *sim::parse_fault_rule("media:status=503:count=1"));  // the first photo fails once
     ASSERT_TRUE(rig.view->accept(test::appeal_request("FFFF-0001", "Нет освещения во дворе", 2),
                                  rig.clock.unix_millis()));
     rig.worker->drain_due();

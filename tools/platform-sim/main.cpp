@@ -64,8 +64,7 @@ int main(int argc, char** argv) {
                     return 2;
                 }
                 faults.push_back(*rule);
-            }
-            else {
+            } else {
                 std::fprintf(stderr, "vmeste-platform-sim: unknown option %s\n%s", a.c_str(),
                              kHelp);
                 return 2;

@@ -15,22 +15,22 @@
 namespace vmeste::sim {
 
 enum class FaultKind {
-    kStatus,          // answer `status` (500, 502, 503, 429…) with an optional Retry-After
-    kLatency,         // wait `latency_ms`, then handle normally
-    kDropBefore,      // close the connection without handling the request
-    kDropMidResponse, // handle it (the appeal is stored), then cut the response in half
-    kTruncatedJson,   // handle it, answer with the first half of the JSON
-    kMalformedJson,   // handle it, answer with JSON that does not parse
-    kSlowDrip,        // handle it, send the answer a few bytes at a time
+    kStatus,           // answer `status` (500, 502, 503, 429…) with an optional Retry-After
+    kLatency,          // wait `latency_ms`, then handle normally
+    kDropBefore,       // close the connection without handling the request
+    kDropMidResponse,  // handle it (the appeal is stored), then cut the response in half
+    kTruncatedJson,    // handle it, answer with the first half of the JSON
+    kMalformedJson,    // handle it, answer with JSON that does not parse
+    kSlowDrip,         // handle it, send the answer a few bytes at a time
 };
 
 struct FaultRule {
     std::string route = "*";  // "appeals", "media" or "*"
     FaultKind kind = FaultKind::kStatus;
     int status = 503;
-    double rate = 1.0;        // chance per matching request
-    int count = -1;           // at most this many times; -1: no limit
-    int retry_after_s = 0;    // with kStatus: Retry-After, in seconds…
+    double rate = 1.0;              // chance per matching request
+    int count = -1;                 // at most this many times; -1: no limit
+    int retry_after_s = 0;          // with kStatus: Retry-After, in seconds…
     bool retry_after_date = false;  // …or as an HTTP date that far ahead
     int latency_ms = 0;
 };
@@ -42,17 +42,19 @@ struct FaultRule {
 Result<FaultRule> parse_fault_rule(const std::string& spec);
 
 class Faults {
-public:
+  public:
     void add(FaultRule rule);
     void clear();
     std::vector<FaultRule> rules() const;
     // The rule that fires for this request, if any (its count goes down).
     std::optional<FaultRule> draw(const std::string& route);
+    int fired() const;  // how many requests a rule has fired on
 
-private:
+  private:
     mutable std::mutex mu_;
     std::vector<FaultRule> rules_;
     std::mt19937_64 rng_{20261129};
+    int fired_ = 0;
 };
 
 const char* fault_kind_name(FaultKind k);

@@ -4,9 +4,9 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <ctime>
 #include <sstream>
 
 namespace vmeste::sim {
@@ -156,9 +156,11 @@ void SimServer::routes() {
             const auto fault = faults_.draw(route);
             if (fault && fault->kind == FaultKind::kStatus) {
                 if (fault->retry_after_s > 0)
-                    res.set_header("Retry-After", fault->retry_after_date ? http_date_in(fault->retry_after_s)
-                                                                          : std::to_string(fault->retry_after_s));
-                return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
+                    res.set_header("Retry-After", fault->retry_after_date
+                                                      ? http_date_in(fault->retry_after_s)
+                                                      : std::to_string(fault->retry_after_s));
+                return problem(res, fault->status, "Injected fault",
+                               "the simulator was told to fail");
             }
             if (fault && fault->kind == FaultKind::kDropBefore) {
                 // Headers go out, then the connection closes: the request was never handled.
@@ -174,8 +176,12 @@ void SimServer::routes() {
             const std::string body = res.body;
             const std::string type = res.get_header_value("Content-Type");
             switch (fault->kind) {
-                case FaultKind::kTruncatedJson: res.body = body.substr(0, body.size() / 2); break;
-                case FaultKind::kMalformedJson: res.body = "{\"id\": POS-, \"status\": }"; break;
+                case FaultKind::kTruncatedJson:
+                    res.body = body.substr(0, body.size() / 2);
+                    break;
+                case FaultKind::kMalformedJson:
+                    res.body = "{\"id\": POS-, \"status\": }";
+                    break;
                 case FaultKind::kDropMidResponse:
                     res.body.clear();
                     res.set_content_provider(body.size(), type.c_str(),
@@ -186,15 +192,17 @@ void SimServer::routes() {
                     break;
                 case FaultKind::kSlowDrip:
                     res.body.clear();
-                    res.set_content_provider(body.size(), type.c_str(),
-                                             [body](size_t offset, size_t, httplib::DataSink& sink) {
-                                                 const size_t n = std::min<size_t>(8, body.size() - offset);
-                                                 std::this_thread::sleep_for(std::chrono::milliseconds(15));
-                                                 sink.write(body.data() + offset, n);
-                                                 return true;
-                                             });
+                    res.set_content_provider(
+                        body.size(), type.c_str(),
+                        [body](size_t offset, size_t, httplib::DataSink& sink) {
+                            const size_t n = std::min<size_t>(8, body.size() - offset);
+                            std::this_thread::sleep_for(std::chrono::milliseconds(15));
+                            sink.write(body.data() + offset, n);
+                            return true;
+                        });
                     break;
-                default: break;
+                default:
+                    break;
             }
         };
     };
@@ -205,7 +213,10 @@ void SimServer::routes() {
             std::lock_guard lock(attempts_mu_);
             for (auto& [k, n] : attempts_) attempts[k] = n;
         }
-        res.set_content(json{{"appeals", store_.count()}, {"media", store_.media_count()}, {"attempts", attempts}}.dump(),
+        res.set_content(json{{"appeals", store_.count()},
+                             {"media", store_.media_count()},
+                             {"attempts", attempts}}
+                            .dump(),
                         "application/json");
     });
     s.Post("/sim/faults", [this](const httplib::Request& req, httplib::Response& res) {
@@ -224,26 +235,29 @@ void SimServer::routes() {
         res.set_content(R"({"ok":true})", "application/json");
     });
 
-    s.Post("/api/v1/media", guarded("media", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string key = req.get_header_value("Idempotency-Key");
-        if (key.empty() || key.size() > 100)
-            return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
-        const std::string sha = sha256_hex(req.body);
-        if (req.get_header_value("X-Content-SHA256") != sha)
-            return problem(res, 422, "Unprocessable Content",
-                           "X-Content-SHA256 does not match the body");
-        if (auto existing = store_.find_media("idempotency_key", key)) {
-            if (existing->sha256 != sha)
+    s.Post(
+        "/api/v1/media",
+        guarded("media", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string key = req.get_header_value("Idempotency-Key");
+            if (key.empty() || key.size() > 100)
+                return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
+            const std::string sha = sha256_hex(req.body);
+            if (req.get_header_value("X-Content-SHA256") != sha)
                 return problem(res, 422, "Unprocessable Content",
-                               "Idempotency-Key was used with another body");
-            res.set_content(json{{"id", existing->id}, {"sha256", sha}}.dump(), "application/json");
-            return;
-        }
-        auto stored = store_.insert_media({"", key, sha, req.body});
-        if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
-        res.status = 201;
-        res.set_content(json{{"id", stored->id}, {"sha256", sha}}.dump(), "application/json");
-    }));
+                               "X-Content-SHA256 does not match the body");
+            if (auto existing = store_.find_media("idempotency_key", key)) {
+                if (existing->sha256 != sha)
+                    return problem(res, 422, "Unprocessable Content",
+                                   "Idempotency-Key was used with another body");
+                res.set_content(json{{"id", existing->id}, {"sha256", sha}}.dump(),
+                                "application/json");
+                return;
+            }
+            auto stored = store_.insert_media({"", key, sha, req.body});
+            if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
+            res.status = 201;
+            res.set_content(json{{"id", stored->id}, {"sha256", sha}}.dump(), "application/json");
+        }));
 
     s.Get(R"(/media/([0-9a-f]{64})\.jpg)",
           [this](const httplib::Request& req, httplib::Response& res) {
@@ -252,60 +266,65 @@ void SimServer::routes() {
               res.set_content(m->data, "image/jpeg");
           });
 
-    s.Post("/api/v1/appeals", guarded("appeals", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string key = req.get_header_value("Idempotency-Key");
-        if (key.empty() || key.size() > 100)
-            return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
-        const std::string sha = sha256_hex(req.body);
-        if (auto existing = store_.find_by_key(key)) {
-            if (existing->body_sha != sha)
-                return problem(res, 422, "Unprocessable Content",
-                               "Idempotency-Key was already used with a different body");
-            res.status = 200;  // a replay: the same answer as the first time
-            res.set_content(appeal_json(*existing, base_url() + "/t").dump(), "application/json");
-            return;
-        }
-        auto j = json::parse(req.body, nullptr, false);
-        auto str = [&](const char* k) {
-            return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>()
-                                                                      : std::string();
-        };
-        if (!j.is_object()) return problem(res, 400, "Bad Request", "body is not a JSON object");
-        if (str("id") != key)
-            return problem(res, 400, "Bad Request", "id must equal the Idempotency-Key");
-        if (str("category").empty())
-            return problem(res, 422, "Unprocessable Content", "category is required");
-        const std::string text = str("text");
-        if (text.empty() || text.size() > 4 * 4000)
-            return problem(res, 422, "Unprocessable Content", "text must be 1..4000 characters");
-        json photos = json::array();
-        if (j.contains("photos")) {
-            if (!j["photos"].is_array())
-                return problem(res, 400, "Bad Request", "photos must be an array");
-            for (const auto& p : j["photos"]) {
-                if (!p.is_string() || !store_.find_media("sha256", p.get<std::string>()))
-                    return problem(res, 422, "Unprocessable Content",
-                                   "a photo was not uploaded first");
-                photos.push_back(p);
-            }
-        }
-        ReceivedAppeal a;
-        a.photos = photos.dump();
-        a.idempotency_key = key;
-        a.receipt_number = str("receipt_number");
-        a.category = str("category");
-        a.text = text;
-        a.language = str("language");
-        a.created_at = str("created_at");
-        a.received_unix_ms = now_ms();
-        a.status = "registered";
-        a.body_sha = sha;
-        auto stored = store_.insert(a);
-        if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
-        res.status = 201;
-        res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
-        res.set_content(appeal_json(*stored, base_url() + "/t").dump(), "application/json");
-    }));
+    s.Post("/api/v1/appeals",
+           guarded("appeals", [this](const httplib::Request& req, httplib::Response& res) {
+               const std::string key = req.get_header_value("Idempotency-Key");
+               if (key.empty() || key.size() > 100)
+                   return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
+               const std::string sha = sha256_hex(req.body);
+               if (auto existing = store_.find_by_key(key)) {
+                   if (existing->body_sha != sha)
+                       return problem(res, 422, "Unprocessable Content",
+                                      "Idempotency-Key was already used with a different body");
+                   res.status = 200;  // a replay: the same answer as the first time
+                   res.set_content(appeal_json(*existing, base_url() + "/t").dump(),
+                                   "application/json");
+                   return;
+               }
+               auto j = json::parse(req.body, nullptr, false);
+               auto str = [&](const char* k) {
+                   return j.is_object() && j.contains(k) && j[k].is_string()
+                              ? j[k].get<std::string>()
+                              : std::string();
+               };
+               if (!j.is_object())
+                   return problem(res, 400, "Bad Request", "body is not a JSON object");
+               if (str("id") != key)
+                   return problem(res, 400, "Bad Request", "id must equal the Idempotency-Key");
+               if (str("category").empty())
+                   return problem(res, 422, "Unprocessable Content", "category is required");
+               const std::string text = str("text");
+               if (text.empty() || text.size() > 4 * 4000)
+                   return problem(res, 422, "Unprocessable Content",
+                                  "text must be 1..4000 characters");
+               json photos = json::array();
+               if (j.contains("photos")) {
+                   if (!j["photos"].is_array())
+                       return problem(res, 400, "Bad Request", "photos must be an array");
+                   for (const auto& p : j["photos"]) {
+                       if (!p.is_string() || !store_.find_media("sha256", p.get<std::string>()))
+                           return problem(res, 422, "Unprocessable Content",
+                                          "a photo was not uploaded first");
+                       photos.push_back(p);
+                   }
+               }
+               ReceivedAppeal a;
+               a.photos = photos.dump();
+               a.idempotency_key = key;
+               a.receipt_number = str("receipt_number");
+               a.category = str("category");
+               a.text = text;
+               a.language = str("language");
+               a.created_at = str("created_at");
+               a.received_unix_ms = now_ms();
+               a.status = "registered";
+               a.body_sha = sha;
+               auto stored = store_.insert(a);
+               if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
+               res.status = 201;
+               res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
+               res.set_content(appeal_json(*stored, base_url() + "/t").dump(), "application/json");
+           }));
 
     s.Get(R"(/api/v1/appeals/([A-Za-z0-9-]+))",
           [this](const httplib::Request& req, httplib::Response& res) {

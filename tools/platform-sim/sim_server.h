@@ -24,7 +24,6 @@ struct SimOptions {
     std::string public_url;    // base for tracking URLs; empty: http://host:port
 };
 
-
 class SimServer {
   public:
     SimServer(SimOptions options, SimStore& store);

@@ -1,5 +1,6 @@
 // vmestectl: inspect a kiosk's data directory. Issue #8 grows it (provisioning, retry, export);
 // today: `status` (queue figures) and `find RECEIPT` (one appeal's state, without its text).
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -11,7 +12,8 @@ namespace {
 
 const char* kHelp =
     "Usage: vmestectl [--data-dir DIR] COMMAND\n"
-    "  status            queue depth, delivered, quarantined, oldest pending, last error\n"
+    "  status            queue depth, delivered, quarantined, oldest pending, last success,\n"
+    "                    next attempt, last error\n"
     "  find RECEIPT      the state of one appeal (no personal data is printed)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
@@ -59,13 +61,20 @@ int main(int argc, char** argv) {
         std::printf("pending:     %lld\ndelivered:   %lld\nquarantined: %lld\n",
                     static_cast<long long>(f->pending), static_cast<long long>(f->delivered),
                     static_cast<long long>(f->quarantined));
-        if (f->oldest_pending_unix_ms) {
-            const long long age_s =
-                (static_cast<long long>(std::time(nullptr)) * 1000 - *f->oldest_pending_unix_ms) /
-                1000;
-            std::printf("oldest pending: %lld s ago\n", age_s);
+        const long long now_ms = static_cast<long long>(std::time(nullptr)) * 1000;
+        auto ago = [&](int64_t t) { return std::to_string((now_ms - t) / 1000) + " s ago"; };
+        std::printf("oldest pending:  %s\n",
+                    f->oldest_pending_unix_ms ? ago(*f->oldest_pending_unix_ms).c_str() : "-");
+        std::printf("last success:    %s\n",
+                    f->last_success_unix_ms ? ago(*f->last_success_unix_ms).c_str() : "never");
+        if (f->next_attempt_unix_ms) {
+            const long long in_s =
+                std::max<long long>(0, (*f->next_attempt_unix_ms - now_ms) / 1000);
+            std::printf("next attempt:    in %lld s\n", in_s);
+        } else {
+            std::printf("next attempt:    - (nothing pending)\n");
         }
-        if (!f->last_error.empty()) std::printf("last error:  %s\n", f->last_error.c_str());
+        std::printf("last error:      %s\n", f->last_error.empty() ? "-" : f->last_error.c_str());
         return 0;
     }
     if (rest[0] == "find" && rest.size() == 2) {

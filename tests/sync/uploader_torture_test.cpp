@@ -1,0 +1,90 @@
+// Kill -9 of the uploading process, many times, while it talks to a faulty gateway: afterwards
+// exactly one copy of each accepted appeal (and photo) on the platform, byte-identical.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "kiosk/core/appeal_store.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
+
+using namespace vmeste;
+
+namespace {
+
+pid_t start_child(const std::string& dir, const std::string& url) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl(VMESTE_UPLOADER_CHILD, VMESTE_UPLOADER_CHILD, dir.c_str(), url.c_str(), nullptr);
+        _exit(127);
+    }
+    return pid;
+}
+
+}  // namespace
+
+TEST(UploaderTorture, KilledManyTimesEachAppealArrivesExactlyOnce) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    // A gateway that is slow and drops answers after storing: the worst case for duplicates.
+    for (const char* f :
+         {"*:drop-mid-response:rate=0.2", "*:latency=40:rate=0.3", "*:status=503:rate=0.1"})
+        sim.faults().add(*sim::parse_fault_rule(f));
+    std::vector<core::AcceptRequest> sent;
+    int photos = 0;
+    {
+        auto store = core::AppealStore::open(test::store_options(dir.path()));
+        for (int i = 0; i < 40; ++i) {
+            sent.push_back(test::appeal_request(
+                "UPL" + std::to_string(i / 10) + "-000" + std::to_string(i % 10),
+                "Обращение " + std::to_string(i), 1 + i % 2, 500 + i));
+            photos += 1 + i % 2;
+            ASSERT_TRUE((*store)->accept(sent.back(), 1));
+        }
+    }
+    std::mt19937_64 rng(42);
+    int kills = 0;
+    for (; kills < 60; ++kills) {
+        const pid_t pid = start_child(dir.path(), sim.url());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10 + rng() % 120));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "the uploader died by itself";
+        if (sim.store().count() == 40) break;
+    }
+    // The last run: no faults, no kill, until the queue is empty.
+    sim.faults().clear();
+    const pid_t pid = start_child(dir.path(), sim.url());
+    for (int i = 0; i < 1000; ++i) {
+        auto store = core::AppealStore::open(test::store_options(dir.path()));
+        if ((*store)->queue_figures()->pending == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+
+    EXPECT_EQ(sim.store().count(), 40);
+    EXPECT_EQ(sim.store().media_count(), photos);
+    for (const auto& req : sent) {
+        auto got = sim.store().find_by_receipt(req.appeal.receipt_number);
+        ASSERT_TRUE(got) << req.appeal.receipt_number;
+        auto hashes = nlohmann::json::parse(got->photos);
+        ASSERT_EQ(hashes.size(), req.photos.size());
+        for (size_t i = 0; i < req.photos.size(); ++i)
+            EXPECT_EQ(sim.store().find_media("sha256", hashes[i].get<std::string>())->data,
+                      req.photos[i]);
+    }
+    auto store = core::AppealStore::open(test::store_options(dir.path()));
+    EXPECT_EQ((*store)->queue_figures()->quarantined, 0);
+    std::printf("uploader torture: %d kills, %d replays seen by the gateway\n", kills, [&] {
+        int extra = 0;
+        for (const auto& r : sent) extra += std::max(0, sim.attempts(r.appeal.uuid) - 1);
+        return extra;
+    }());
+}
