@@ -85,4 +85,34 @@ DeliveryOutcome GatewayClient::post(const std::string& path, const std::string& 
     return out;
 }
 
+Result<GatewayClient::StatusPage> GatewayClient::status_changes(const std::string& cursor) {
+    HttpRequest req;
+    req.url = url("/api/v1/status-changes") + (cursor.empty() ? "" : "?since=" + cursor);
+    req.headers = {{"Accept", "application/json"},
+                   {"Authorization", "Bearer " + config_.device_token}};
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status != 200) return make_error(ErrorCode::kRetryLater, problem_summary(*resp));
+    // Anything unexpected in the answer rejects the whole page: a half-read page would move the
+    // cursor past changes we never applied.
+    auto j = nlohmann::json::parse(resp->body, nullptr, false);
+    if (!j.is_object() || !j.contains("changes") || !j["changes"].is_array() ||
+        !j.contains("cursor") || !j["cursor"].is_string())
+        return make_error(ErrorCode::kProtocol, "status-changes: unreadable answer");
+    StatusPage page;
+    page.cursor = j["cursor"].get<std::string>();
+    for (const auto& c : j["changes"]) {
+        if (!c.is_object() || !c.contains("id") || !c["id"].is_string() || !c.contains("status") ||
+            !c["status"].is_string())
+            return make_error(ErrorCode::kProtocol,
+                              "status-changes: a change without id or status");
+        page.changes.push_back({c["id"].get<std::string>(),
+                                c.contains("receipt_number") && c["receipt_number"].is_string()
+                                    ? c["receipt_number"].get<std::string>()
+                                    : std::string(),
+                                c["status"].get<std::string>()});
+    }
+    return page;
+}
+
 }  // namespace vmeste::sync

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sync/http.h"
+#include "sync/outbox.h"
 #include "sync/retry_policy.h"
 
 namespace vmeste::sync {
@@ -38,6 +39,13 @@ class GatewayClient {
     // same key returns the same media id.
     DeliveryOutcome upload_media(const std::string& idempotency_key, const std::string& bytes,
                                  const std::string& sha256_hex, int64_t now_unix_ms);
+
+    struct StatusPage {
+        std::vector<StatusChange> changes;
+        std::string cursor;
+    };
+    // GET /api/v1/status-changes?since=<cursor>
+    Result<StatusPage> status_changes(const std::string& cursor);
 
   private:
     std::string url(std::string_view path) const;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vmeste::sync {
 
@@ -16,6 +17,13 @@ struct OutboxItem {
     std::string body;             // appeal: JSON built from the sealed row; media: the JPEG bytes
     int attempts = 0;             // failed attempts so far
     std::string content_sha256;   // media: hex SHA-256 of body, sent for the platform to verify
+};
+
+// A status the platform reports for an appeal it has (GET /api/v1/status-changes).
+struct StatusChange {
+    std::string platform_id;
+    std::string receipt_number;
+    std::string status;
 };
 
 class OutboxQueue {
@@ -30,6 +38,11 @@ class OutboxQueue {
     virtual void schedule_retry(const OutboxItem& item, int64_t next_attempt_unix_ms,
                                 const std::string& reason) = 0;
     virtual void quarantine(const OutboxItem& item, const std::string& reason) = 0;
+    // Status polling: where the last poll ended, and what it brought (applied with the new
+    // cursor in one transaction, so a crash never skips or repeats a change).
+    virtual std::string status_cursor() { return {}; }
+    virtual void apply_status_changes(const std::vector<StatusChange>&,
+                                      const std::string& /*next_cursor*/) {}
 };
 
 }  // namespace vmeste::sync

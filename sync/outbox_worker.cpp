@@ -81,9 +81,22 @@ int OutboxWorker::drain_due() {
     return n;
 }
 
+int OutboxWorker::poll_statuses() {
+    next_poll_ = clock_.unix_millis() + poll_interval_.count();
+    auto page = gateway_->status_changes(queue_->status_cursor());
+    if (!page) {
+        log::warn("status poll failed: %s", page.error().message.c_str());
+        return -1;
+    }
+    queue_->apply_status_changes(page->changes, page->cursor);
+    return static_cast<int>(page->changes.size());
+}
+
 void OutboxWorker::run() {
     for (;;) {
         drain_due();
+        // Statuses only while the platform answers: the gate is open and nothing is due.
+        if (clock_.unix_millis() >= std::max(next_poll_, gate_until_)) poll_statuses();
         std::unique_lock lock(mu_);
         if (stop_) return;
         if (wake_) {

@@ -44,6 +44,9 @@ class OutboxWorker {
     // Runs one pass on the caller's thread (tests): delivers every due item, returns how many
     // attempts it made.
     int drain_due();
+    // One status poll on the caller's thread (tests); returns the changes applied, or -1 on error.
+    int poll_statuses();
+    void set_status_poll_interval(Millis interval) { poll_interval_ = interval; }
 
   private:
     void run();
@@ -56,6 +59,8 @@ class OutboxWorker {
     std::mt19937_64 rng_;
     int64_t gate_until_ = 0;   // worker thread only: no attempts before this (platform down)
     int outage_failures_ = 0;  // consecutive failures of the platform, for the gate's backoff
+    Millis poll_interval_{5 * 60 * 1000};  // status changes: every 5 min when the link is up
+    int64_t next_poll_ = 0;
 
     mutable std::mutex mu_;
     std::condition_variable cv_;

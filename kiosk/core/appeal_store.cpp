@@ -174,6 +174,14 @@ CREATE TABLE queue_stats(
 INSERT INTO queue_stats VALUES(1, 0, 0);
 )sql";
 
+// Version 3: what the uploader remembers between runs besides the outbox (the status cursor).
+const char* kSchemaV3 = R"sql(
+CREATE TABLE sync_state(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
 Result<sqlite3*> open_connection(const std::string& path, const std::string& vfs) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(
@@ -302,7 +310,9 @@ Result<void> AppealStore::migrate() {
                                                        std::to_string(kSchemaVersion) + ")");
         }
         if (version == kSchemaVersion) return exec("COMMIT");
-        Result<void> step = version == 0 ? exec(kSchemaV1) : migrate_v1_to_v2();
+        Result<void> step = version == 0   ? exec(kSchemaV1)
+                            : version == 1 ? migrate_v1_to_v2()
+                                           : exec(kSchemaV3);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -935,6 +945,43 @@ Result<void> AppealStore::quarantine(int64_t id, const std::string& reason) {
     return {};
 }
 
+std::string AppealStore::status_cursor() {
+    Statement st(db_, "SELECT value FROM sync_state WHERE key = 'status_cursor'");
+    return st.step() == SQLITE_ROW ? st.text(0) : std::string();
+}
+
+Result<int> AppealStore::apply_status_changes(const std::vector<sync::StatusChange>& changes,
+                                              const std::string& next_cursor) {
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r.error();
+    int applied = 0;
+    for (const auto& c : changes) {
+        Statement a(db_, "UPDATE appeals SET status = ? WHERE platform_id = ?");
+        a.bind(1, c.status).bind(2, c.platform_id);
+        Statement r(db_, "UPDATE receipts SET status = ? WHERE platform_id = ?");
+        r.bind(1, c.status).bind(2, c.platform_id);
+        if (a.step() != SQLITE_DONE || r.step() != SQLITE_DONE) {
+            Error e = db_error(db_, "apply status");
+            rollback();
+            return e;
+        }
+        applied += sqlite3_changes(db_) > 0;
+    }
+    Statement cur(db_,
+                  "INSERT INTO sync_state(key, value) VALUES('status_cursor', ?)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    cur.bind(1, next_cursor);
+    if (cur.step() != SQLITE_DONE) {
+        Error e = db_error(db_, "status cursor");
+        rollback();
+        return e;
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r.error();
+    }
+    return applied;
+}
+
 namespace {
 
 class StoreOutboxQueue final : public sync::OutboxQueue {
@@ -952,6 +999,12 @@ class StoreOutboxQueue final : public sync::OutboxQueue {
     }
     void quarantine(const sync::OutboxItem& item, const std::string& reason) override {
         report(store_->quarantine(item.id, reason));
+    }
+    std::string status_cursor() override { return store_->status_cursor(); }
+    void apply_status_changes(const std::vector<sync::StatusChange>& changes,
+                              const std::string& cursor) override {
+        auto r = store_->apply_status_changes(changes, cursor);
+        if (!r) log::error("store: status changes not applied: %s", r.error().message.c_str());
     }
 
   private:

@@ -94,7 +94,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (creating if missing), checks and migrates the store. A database that fails
     // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
@@ -141,6 +141,10 @@ class AppealStore {
     Result<void> schedule_retry(int64_t outbox_id, int attempts, int64_t next_unix_ms,
                                 const std::string& reason);
     Result<void> quarantine(int64_t outbox_id, const std::string& reason);
+    // Status polling: the cursor, and a page of changes applied with the next cursor atomically.
+    std::string status_cursor();
+    Result<int> apply_status_changes(const std::vector<sync::StatusChange>& changes,
+                                     const std::string& next_cursor);
 
   private:
     AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key);

@@ -117,3 +117,54 @@ TEST(OutboxWorker, AnAppealWaitsForItsPhotos) {
     EXPECT_EQ(rig.sim.store().count(), 1);
     EXPECT_EQ(rig.sim.store().media_count(), 2);
 }
+
+TEST(StatusPolling, PlatformStatusesReachTheKioskAndTheCursorPersists) {
+    test::TempDir dir;
+    sim::SimOptions so;
+    so.status_step_ms = 200;  // registered → in_work → answered, 0.2 s a step
+    test::RunningSim sim(so);
+    ManualClock clock;
+    auto make_worker = [&] {
+        auto gw = std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
+                                                        sync::make_curl_transport());
+        return std::make_unique<sync::OutboxWorker>(
+            core::make_outbox_queue(
+                core::AppealStore::open(test::store_options(dir.path())).value()),
+            std::move(gw), sync::RetryPolicy{}, clock);
+    };
+    auto view = core::AppealStore::open(test::store_options(dir.path())).value();
+    ASSERT_TRUE(view->accept(test::appeal_request("STS0-0001"), clock.unix_millis()));
+    {
+        auto worker = make_worker();
+        worker->drain_due();
+        EXPECT_EQ((*view->find_receipt("STS0-0001"))->status, "registered");
+        std::this_thread::sleep_for(std::chrono::milliseconds(450));
+        EXPECT_EQ(worker->poll_statuses(), 3);  // registered, in_work, answered
+    }
+    EXPECT_EQ((*view->find_by_receipt("STS0-0001"))->status, "answered");
+    EXPECT_EQ((*view->find_receipt("STS0-0001"))->status, "answered");
+    EXPECT_FALSE(view->status_cursor().empty());
+    auto again = make_worker();  // a restart: the cursor was stored, nothing is replayed
+    EXPECT_EQ(again->poll_statuses(), 0);
+}
+
+TEST(StatusPolling, AnUnreadableAnswerMovesNothing) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    ManualClock clock;
+    auto view = core::AppealStore::open(test::store_options(dir.path())).value();
+    // A transport that answers garbage for status pages.
+    struct Garbage final : sync::HttpTransport {
+        Result<sync::HttpResponse> send(const sync::HttpRequest&) override {
+            return sync::HttpResponse{
+                200, {}, R"({"changes": [{"status": "answered"}], "cursor": "99"})"};
+        }
+    };
+    sync::OutboxWorker worker(
+        core::make_outbox_queue(core::AppealStore::open(test::store_options(dir.path())).value()),
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
+                                              std::make_unique<Garbage>()),
+        sync::RetryPolicy{}, clock);
+    EXPECT_EQ(worker.poll_statuses(), -1);
+    EXPECT_TRUE(view->status_cursor().empty());
+}

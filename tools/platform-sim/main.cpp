@@ -21,6 +21,8 @@ const char* kHelp =
     "  --db FILE          SQLite file for received appeals (default platform-sim.db)\n"
     "  --token TOKEN      accept only this device token (default: any)\n"
     "  --port-file FILE   write the port here once listening\n"
+    "  --status-step S    seconds between status steps registered/in_work/answered (default 60;\n"
+    "                     0: statuses stay registered)\n"
     "  --fault SPEC       inject a fault; repeatable. SPEC is ROUTE:KIND[:key=value...]\n"
     "                     ROUTE: appeals, media or *; KIND: status=N, latency=MS, drop-before,\n"
     "                     drop-mid-response, truncated-json, malformed-json, slow-drip;\n"
@@ -57,6 +59,8 @@ int main(int argc, char** argv) {
                 options.device_token = value();
             else if (a == "--port-file")
                 port_file = value();
+            else if (a == "--status-step")
+                options.status_step_ms = std::stoll(value()) * 1000;
             else if (a == "--fault") {
                 auto rule = vmeste::sim::parse_fault_rule(value());
                 if (!rule) {

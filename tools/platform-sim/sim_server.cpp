@@ -3,11 +3,14 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 namespace vmeste::sim {
 
@@ -75,11 +78,37 @@ std::string sha256_hex(const std::string& data) {
     return hex;
 }
 
+// Where the regional centre (ЦУР) would route an appeal of each category.
+std::string organisation_for(const std::string& category) {
+    static const std::map<std::string, std::string> kOrgs = {
+        {"roads", "Департамент дорожного хозяйства"},  {"housing", "Управляющая компания"},
+        {"improvement", "Управление благоустройства"}, {"transport", "Департамент транспорта"},
+        {"health", "Управление здравоохранения"},      {"ecology", "Управление экологии"},
+        {"education", "Управление образования"},
+    };
+    auto it = kOrgs.find(category);
+    return it == kOrgs.end() ? "Центр управления регионом" : it->second;
+}
+
+const char* const kStatuses[] = {"registered", "in_work", "answered"};
+
+// The status an appeal has reached `now`, and when it reached each step so far.
+std::vector<std::pair<int64_t, std::string>> status_history(const ReceivedAppeal& a,
+                                                            int64_t step_ms, int64_t now) {
+    std::vector<std::pair<int64_t, std::string>> out{{a.received_unix_ms, kStatuses[0]}};
+    if (step_ms <= 0) return out;
+    for (int i = 1; i < 3; ++i)
+        if (a.received_unix_ms + i * step_ms <= now)
+            out.emplace_back(a.received_unix_ms + i * step_ms, kStatuses[i]);
+    return out;
+}
+
 json appeal_json(const ReceivedAppeal& a, const std::string& tracking_base) {
     return json{{"id", a.platform_id},
                 {"receipt_number", a.receipt_number},
                 {"status", a.status},
                 {"category", a.category},
+                {"organisation", organisation_for(a.category)},
                 {"tracking_url", tracking_base + "/" + a.receipt_number}};
 }
 
@@ -131,6 +160,12 @@ void SimServer::start_background() {
 void SimServer::stop() {
     if (server_) server_->stop();
     if (thread_.joinable()) thread_.join();
+}
+
+// The answer's status is the one the appeal has reached by now.
+nlohmann::json SimServer::with_status(nlohmann::json j, const ReceivedAppeal& a) const {
+    j["status"] = status_history(a, options_.status_step_ms, now_ms()).back().second;
+    return j;
 }
 
 void SimServer::routes() {
@@ -207,6 +242,39 @@ void SimServer::routes() {
         };
     };
 
+    // Status changes since a cursor (the time of the last change the caller has, in ms), oldest
+    // first. The simulator derives them from each appeal's receipt time and the step length.
+    s.Get("/api/v1/status-changes", [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string auth = req.get_header_value("Authorization");
+        if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
+            (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
+            return problem(res, 401, "Unauthorized", "a valid device token is required");
+        int64_t since = 0;
+        if (req.has_param("since")) {
+            try {
+                since = std::stoll(req.get_param_value("since"));
+            } catch (...) {
+                return problem(res, 400, "Bad Request",
+                               "since must be a cursor from an earlier answer");
+            }
+        }
+        const int64_t now = now_ms();
+        std::vector<std::tuple<int64_t, std::string, std::string, std::string>> changes;
+        for (const auto& a : store_.list(1'000'000))
+            for (const auto& [at, status] : status_history(a, options_.status_step_ms, now))
+                if (at > since) changes.emplace_back(at, a.platform_id, a.receipt_number, status);
+        std::sort(changes.begin(), changes.end());
+        json list = json::array();
+        int64_t cursor = since;
+        for (const auto& [at, id, receipt, status] : changes) {
+            list.push_back(
+                {{"id", id}, {"receipt_number", receipt}, {"status", status}, {"changed_at", at}});
+            cursor = at;
+        }
+        res.set_content(json{{"changes", list}, {"cursor", std::to_string(cursor)}}.dump(),
+                        "application/json");
+    });
+
     s.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {
         json attempts = json::object();
         {
@@ -277,8 +345,9 @@ void SimServer::routes() {
                        return problem(res, 422, "Unprocessable Content",
                                       "Idempotency-Key was already used with a different body");
                    res.status = 200;  // a replay: the same answer as the first time
-                   res.set_content(appeal_json(*existing, base_url() + "/t").dump(),
-                                   "application/json");
+                   res.set_content(
+                       with_status(appeal_json(*existing, base_url() + "/t"), *existing).dump(),
+                       "application/json");
                    return;
                }
                auto j = json::parse(req.body, nullptr, false);
@@ -323,14 +392,15 @@ void SimServer::routes() {
                if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
                res.status = 201;
                res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
-               res.set_content(appeal_json(*stored, base_url() + "/t").dump(), "application/json");
+               res.set_content(with_status(appeal_json(*stored, base_url() + "/t"), *stored).dump(),
+                               "application/json");
            }));
 
     s.Get(R"(/api/v1/appeals/([A-Za-z0-9-]+))",
           [this](const httplib::Request& req, httplib::Response& res) {
               auto a = store_.find_by_id(req.matches[1]);
               if (!a) return problem(res, 404, "Not Found", "no such appeal");
-              json j = appeal_json(*a, base_url() + "/t");
+              json j = with_status(appeal_json(*a, base_url() + "/t"), *a);
               j["text"] = a->text;
               j["language"] = a->language;
               j["created_at"] = a->created_at;
@@ -344,8 +414,10 @@ void SimServer::routes() {
           << html_escape(req.matches[1]) << "</title>" << kPageStyle << "<h1>Обращение № "
           << html_escape(req.matches[1]) << "</h1>";
         if (a) {
-            h << "<p>Статус: <b>" << html_escape(a->status)
-              << "</b></p><p>Номер на платформе: " << html_escape(a->platform_id) << "</p>";
+            h << "<p>Статус: <b>"
+              << status_history(*a, options_.status_step_ms, now_ms()).back().second
+              << "</b></p><p>Номер на платформе: " << html_escape(a->platform_id)
+              << "</p><p>Исполнитель: " << html_escape(organisation_for(a->category)) << "</p>";
         } else {
             res.status = 404;
             h << "<p>Обращение ещё не поступило на платформу. Если терминал был без связи, оно "
@@ -373,7 +445,8 @@ void SimServer::routes() {
                           << ".jpg\"><img height=64 src=\"/media/" << p.get<std::string>()
                           << ".jpg\"></a> ";
             h << "</td><td>" << html_escape(a.language) << "</td><td>" << html_escape(a.created_at)
-              << "</td><td>" << html_escape(a.status) << "</td></tr>";
+              << "</td><td>" << status_history(a, options_.status_step_ms, now_ms()).back().second
+              << "</td></tr>";
         }
         h << "</table></html>";
         res.set_content(h.str(), "text/html; charset=utf-8");

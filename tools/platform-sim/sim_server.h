@@ -9,6 +9,7 @@
 
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "tools/platform-sim/sim_faults.h"
 #include "tools/platform-sim/sim_store.h"
@@ -22,6 +23,8 @@ namespace vmeste::sim {
 struct SimOptions {
     std::string device_token;  // empty: any bearer token is accepted
     std::string public_url;    // base for tracking URLs; empty: http://host:port
+    // An appeal moves registered → in_work → answered, one step every this many ms (≤ 0: never).
+    int64_t status_step_ms = 60'000;
 };
 
 class SimServer {
@@ -41,6 +44,7 @@ class SimServer {
 
   private:
     void routes();
+    nlohmann::json with_status(nlohmann::json j, const ReceivedAppeal& a) const;
 
     SimOptions options_;
     SimStore& store_;
