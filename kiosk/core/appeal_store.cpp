@@ -831,15 +831,16 @@ Result<void> AppealStore::purge_personal_data(const std::string& receipt, const 
 // The oldest due item. An appeal item waits until every photo of it is delivered, so the platform
 // never sees an appeal whose photos it cannot find; media items are never blocked.
 std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
-    Statement st(db_,
-                 "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position "
-                 "FROM outbox o"
-                 " LEFT JOIN photos p ON p.id = o.photo_id"
-                 " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-                 " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
-                 "= o.appeal_uuid"
-                 "      AND m.kind = 'media' AND m.state != 'delivered'))"
-                 " ORDER BY o.next_attempt_at, o.id LIMIT 1");
+    Statement st(
+        db_,
+        "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position, p.sha256 "
+        "FROM outbox o"
+        " LEFT JOIN photos p ON p.id = o.photo_id"
+        " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+        " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
+        "= o.appeal_uuid"
+        "      AND m.kind = 'media' AND m.state != 'delivered'))"
+        " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
     if (st.step() != SQLITE_ROW) return std::nullopt;
     sync::OutboxItem item;
@@ -857,7 +858,7 @@ std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
             return next_due(now);
         }
         item.body = std::move(photo).value();
-        item.content_sha256 = sha256_hex(item.body);
+        item.content_sha256 = st.text(6);  // read_photo() checked the body against it
         return item;
     }
     // The appeal's JSON is built now from the sealed row: plaintext never rests in the outbox.
