@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_data.h"
 #include "kiosk/core/appeal_store.h"
 #include "sync/outbox_worker.h"
 #include "tools/platform-sim/sim_server.h"
@@ -21,15 +22,6 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-std::string photo(uint64_t seed, size_t size) {
-    std::string s(size, '\0');
-    uint64_t x = 0x9E3779B97F4A7C15ull * (seed + 1);
-    for (auto& c : s) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        c = static_cast<char>(x);
-    }
-    return s;
-}
 
 long peak_rss_kb() {
     std::ifstream in("/proc/self/status");
@@ -57,7 +49,7 @@ void fill(const std::string& dir, int appeals, int photos, size_t photo_bytes) {
         core::AcceptRequest r;
         r.appeal = core::Appeal{core::new_uuid(),       core::new_receipt_number(), "roads",
                                 "Обращение для замера", core::Language::kRu,        1};
-        for (int p = 0; p < photos; ++p) r.photos.push_back(photo(i * 10 + p, photo_bytes));
+        for (int p = 0; p < photos; ++p) r.photos.push_back(bench::photo(i * 10 + p, photo_bytes));
         if (!(*s)->accept(r, 1)) std::fprintf(stderr, "accept failed\n");
     }
 }
@@ -96,7 +88,7 @@ double plain_curl(const std::string& url, int appeals, int photos, size_t photo_
     for (int i = 0; i < appeals; ++i) {
         std::vector<std::string> hashes;
         for (int p = 0; p < photos; ++p) {
-            const std::string body = photo(1'000'000 + i * 10 + p, photo_bytes);
+            const std::string body = bench::photo(1'000'000 + i * 10 + p, photo_bytes);
             const std::string key =
                 "Idempotency-Key: base-" + std::to_string(i) + "-" + std::to_string(p);
             hashes.push_back(core::sha256_hex(body));

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_data.h"
 #include "kiosk/core/appeal_store.h"
 
 using namespace vmeste;
@@ -35,15 +36,6 @@ double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-std::string photo(int seed, size_t size) {
-    std::string s(size, '\0');
-    uint64_t x = 0x9E3779B97F4A7C15ull * (seed + 1);
-    for (auto& c : s) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        c = static_cast<char>(x);
-    }
-    return s;
-}
 
 core::AcceptRequest request(int i, int photos) {
     core::AcceptRequest r;
@@ -53,7 +45,7 @@ core::AcceptRequest request(int i, int photos) {
                             "Яма на дороге у дома " + std::to_string(i),
                             core::Language::kRu,
                             1'790'000'000'000};
-    for (int p = 0; p < photos; ++p) r.photos.push_back(photo(i * 10 + p, 400'000));
+    for (int p = 0; p < photos; ++p) r.photos.push_back(bench::photo(i * 10 + p, 400'000));
     return r;
 }
 
@@ -61,7 +53,7 @@ core::AcceptRequest request(int i, int photos) {
 // fsynced, a directory fsync after each, one 4 KiB write + fsync for the commit.
 Stats data_floor(const std::string& dir, int n) {
     std::vector<double> t;
-    const std::string data = photo(7, 400'000), block(4096, 'x');
+    const std::string data = bench::photo(7, 400'000), block(4096, 'x');
     auto put = [&](const std::string& path, const std::string& bytes) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (::write(fd, bytes.data(), bytes.size()) < 0 || ::fsync(fd) != 0) std::perror("floor");
