@@ -22,7 +22,6 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-
 long peak_rss_kb() {
     std::ifstream in("/proc/self/status");
     for (std::string line; std::getline(in, line);)

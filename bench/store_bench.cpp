@@ -36,7 +36,6 @@ double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-
 core::AcceptRequest request(int i, int photos) {
     core::AcceptRequest r;
     r.appeal = core::Appeal{core::new_uuid(),

@@ -33,6 +33,20 @@ constexpr const char* kColumns =
     "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
     " received_at, status, body_sha, photos";
 
+// Gives the row just inserted its public id, "<PREFIX>-000042" from its sequence number.
+std::string name_last_row(sqlite3* db, const char* update_sql, const char* prefix) {
+    const int64_t seq = sqlite3_last_insert_rowid(db);
+    char id[32];
+    std::snprintf(id, sizeof id, "%s-%06lld", prefix, static_cast<long long>(seq));
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, update_sql, -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return id;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
@@ -107,15 +121,7 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
-    const int64_t seq = sqlite3_last_insert_rowid(db_);
-    char id[32];
-    std::snprintf(id, sizeof id, "POS-%06lld", static_cast<long long>(seq));
-    a.platform_id = id;
-    sqlite3_prepare_v2(db_, "UPDATE appeals SET platform_id = ? WHERE seq = ?", -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    a.platform_id = name_last_row(db_, "UPDATE appeals SET platform_id = ? WHERE seq = ?", "POS");
     return a;
 }
 
@@ -170,15 +176,7 @@ Result<ReceivedMedia> SimStore::insert_media(ReceivedMedia m) {
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
-    const int64_t seq = sqlite3_last_insert_rowid(db_);
-    char id[32];
-    std::snprintf(id, sizeof id, "MED-%06lld", static_cast<long long>(seq));
-    m.id = id;
-    sqlite3_prepare_v2(db_, "UPDATE media SET id = ? WHERE seq = ?", -1, &st, nullptr);
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, seq);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    m.id = name_last_row(db_, "UPDATE media SET id = ? WHERE seq = ?", "MED");
     return m;
 }
 
