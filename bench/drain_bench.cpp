@@ -14,6 +14,7 @@
 
 #include "bench/bench_data.h"
 #include "kiosk/core/appeal_store.h"
+#include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
 #include "tools/platform-sim/sim_server.h"
 

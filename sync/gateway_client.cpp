@@ -4,59 +4,31 @@
 
 namespace vmeste::sync {
 
+using nlohmann::json;
+
 GatewayClient::GatewayClient(GatewayConfig config, std::unique_ptr<HttpTransport> transport)
     : config_(std::move(config)), transport_(std::move(transport)) {
     while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
+    if (config_.chunk_bytes == 0) config_.chunk_bytes = 512 * 1024;
 }
 
 std::string GatewayClient::url(std::string_view path) const {
     return config_.base_url + std::string(path);
 }
 
-namespace {
-
-// Problem details (RFC 9457) carry a title and a detail; we keep at most a short line of it.
-std::string problem_summary(const HttpResponse& r) {
-    std::string out = "HTTP " + std::to_string(r.status);
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (j.is_object()) {
-        if (auto t = j.find("title"); t != j.end() && t->is_string())
-            out += ": " + t->get<std::string>();
-    }
-    if (out.size() > 200) out.resize(200);
-    return out;
-}
-
-}  // namespace
-
-DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
-                                             const std::string& body_json, int64_t now_unix_ms) {
-    return post("/api/v1/appeals", idempotency_key, "application/json", body_json, {}, now_unix_ms);
-}
-
-DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,
-                                            const std::string& bytes, const std::string& sha256_hex,
-                                            int64_t now_unix_ms) {
-    return post("/api/v1/media", idempotency_key, "image/jpeg", bytes,
-                {{"X-Content-SHA256", sha256_hex}}, now_unix_ms);
-}
-
-DeliveryOutcome GatewayClient::post(const std::string& path, const std::string& idempotency_key,
-                                    const std::string& content_type, const std::string& body,
-                                    const std::vector<std::pair<std::string, std::string>>& extra,
-                                    int64_t now_unix_ms) {
+HttpRequest GatewayClient::request(std::string method, std::string_view path) const {
     HttpRequest req;
-    req.method = "POST";
+    req.method = std::move(method);
     req.url = url(path);
-    req.headers = {{"Content-Type", content_type},
-                   {"Accept", "application/json"},
-                   {"Idempotency-Key", idempotency_key},
+    req.headers = {{"Accept", "application/json"},
                    {"Authorization", "Bearer " + config_.device_token}};
-    req.headers.insert(req.headers.end(), extra.begin(), extra.end());
-    req.body = body;
+    return req;
+}
 
+// The verdict of one exchange from its status (or its absence) and Retry-After.
+DeliveryOutcome GatewayClient::outcome(const Result<HttpResponse>& resp,
+                                       int64_t now_unix_ms) const {
     DeliveryOutcome out;
-    auto resp = transport_->send(req);
     if (!resp) {
         out.verdict = Verdict::kRetry;
         out.reason = resp.error().message;
@@ -66,53 +38,252 @@ DeliveryOutcome GatewayClient::post(const std::string& path, const std::string& 
     out.verdict = classify_status(resp->status);
     if (const std::string* ra = resp->header("retry-after"))
         out.retry_after = parse_retry_after(*ra, now_unix_ms);
-    if (out.verdict != Verdict::kDone) {
-        out.reason = problem_summary(*resp);
-        return out;
-    }
+    out.reason = out.verdict == Verdict::kDone ? "HTTP " + std::to_string(resp->status)
+                                               : replies::problem_summary(resp->status, resp->body);
+    return out;
+}
+
+DeliveryOutcome GatewayClient::deliver(const OutboxItem& item, OutboxQueue&, int64_t now) {
+    return item.kind == "media"
+               ? upload_media(item.idempotency_key, item.body, item.content_sha256, now)
+               : create_appeal(item.idempotency_key, item.body, now);
+}
+
+DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
+                                             const std::string& body_json, int64_t now) {
+    HttpRequest req = request("POST", "/api/v1/appeals");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.headers.push_back({"Idempotency-Key", idempotency_key});
+    req.body = body_json;
+    auto resp = transport_->send(req);
+    DeliveryOutcome out = outcome(resp, now);
+    if (out.verdict != Verdict::kDone) return out;
     // A 2xx we cannot read is not a delivery we can prove: retry (the idempotency key makes the
     // repeat safe) rather than mark it done.
-    auto j = nlohmann::json::parse(resp->body, nullptr, false);
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) {
+    auto created = replies::created(resp->body);
+    if (!created) {
         out.verdict = Verdict::kRetry;
         out.reason = "HTTP " + std::to_string(resp->status) + " with an unreadable body";
         return out;
     }
-    out.platform_id = j["id"].get<std::string>();
-    if (j.contains("status") && j["status"].is_string())
-        out.status = j["status"].get<std::string>();
-    out.reason = "HTTP " + std::to_string(resp->status);
+    out.platform_id = created->id;
+    out.status = created->status;
     return out;
 }
 
-Result<GatewayClient::StatusPage> GatewayClient::status_changes(const std::string& cursor) {
+DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,
+                                            const std::string& bytes, const std::string& sha256,
+                                            int64_t now) {
+    const auto length = static_cast<int64_t>(bytes.size());
+    HttpRequest create = request("POST", "/api/v1/uploads");
+    create.headers.push_back({"Content-Type", "application/json"});
+    create.headers.push_back({"Idempotency-Key", idempotency_key});
+    create.body = json{{"length", length}, {"sha256", sha256}}.dump();
+    auto resp = transport_->send(create);
+    DeliveryOutcome out = outcome(resp, now);
+    if (out.verdict != Verdict::kDone) return out;
+    auto state = replies::upload_state(resp->body);
+    if (!state || state->length != length) {
+        out.verdict = Verdict::kRetry;
+        out.reason = "upload: unreadable answer to create";
+        return out;
+    }
+    auto finished = [&](const std::string& media_id) {
+        out.verdict = Verdict::kDone;
+        out.platform_id = media_id;
+        out.reason = "uploaded";
+        return out;
+    };
+    if (state->complete) return finished(state->media_id);
+
+    const std::string path = "/api/v1/uploads/" + state->upload_id;
+    int64_t offset = state->offset;
+    int resumes = 0;
+    // Where the gateway stands after a broken exchange: HEAD's Upload-Offset.
+    auto resync = [&]() -> bool {
+        if (++resumes > config_.max_resumes) return false;
+        auto head = transport_->send(request("HEAD", path));
+        if (!head || head->status != 200) return false;
+        const std::string* h = head->header("upload-offset");
+        auto o = h ? replies::upload_offset(*h, length) : std::nullopt;
+        if (!o) return false;
+        offset = *o;
+        return true;
+    };
+    for (;;) {
+        HttpRequest patch = request("PATCH", path);
+        patch.headers.push_back({"Content-Type", "application/offset+octet-stream"});
+        patch.headers.push_back({"Upload-Offset", std::to_string(offset)});
+        const size_t n =
+            std::min<size_t>(config_.chunk_bytes, static_cast<size_t>(length - offset));
+        patch.body.assign(bytes, static_cast<size_t>(offset), n);
+        auto r = transport_->send(patch);
+        bytes_uploaded_ += static_cast<int64_t>(n);
+        if (!r) {
+            // The connection broke somewhere in the chunk: ask how much arrived, go on from there.
+            if (resync()) continue;
+            return outcome(r, now);
+        }
+        const std::string* h = r->header("upload-offset");
+        const auto server_offset = h ? replies::upload_offset(*h, length) : std::nullopt;
+        if (r->status == 409) {
+            // Our offset was stale (an earlier chunk arrived after all): the answer says where
+            // the gateway stands. Never wedge on it.
+            if (server_offset && ++resumes <= config_.max_resumes) {
+                offset = *server_offset;
+                continue;
+            }
+            if (resync()) continue;
+            DeliveryOutcome o = outcome(r, now);
+            o.verdict = Verdict::kRetry;
+            return o;
+        }
+        if (r->status == 460) {
+            // Checksum mismatch at the end: the gateway starts the upload again at 0. Bytes were
+            // damaged on the way; a fresh attempt sends them again.
+            DeliveryOutcome o = outcome(r, now);
+            o.verdict = Verdict::kRetry;
+            o.reason = "upload: checksum mismatch at the gateway";
+            return o;
+        }
+        if (r->status == 404) {
+            // The upload expired on the gateway: the next attempt creates it anew.
+            DeliveryOutcome o = outcome(r, now);
+            o.verdict = Verdict::kRetry;
+            return o;
+        }
+        DeliveryOutcome o = outcome(r, now);
+        if (o.verdict != Verdict::kDone) return o;
+        if (r->status == 204) {
+            if (!server_offset || *server_offset <= offset) {
+                // No progress reported: ask rather than guess.
+                if (resync()) continue;
+                o.verdict = Verdict::kRetry;
+                o.reason = "upload: no Upload-Offset in the answer";
+                return o;
+            }
+            offset = *server_offset;
+            continue;
+        }
+        auto done = replies::upload_state(r->body);
+        if (done && done->complete) return finished(done->media_id);
+        if (resync()) continue;
+        o.verdict = Verdict::kRetry;
+        o.reason = "upload: unreadable answer to the last chunk";
+        return o;
+    }
+}
+
+Result<StatusPage> GatewayClient::status_changes(OutboxQueue& queue) {
+    return status_changes(queue.status_cursor());
+}
+
+Result<StatusPage> GatewayClient::status_changes(const std::string& cursor) {
+    auto resp = transport_->send(request(
+        "GET", "/api/v1/status-changes" + (cursor.empty() ? std::string() : "?since=" + cursor)));
+    if (!resp) return resp.error();
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::status_page(resp->body);
+}
+
+Result<replies::Enrolment> GatewayClient::enrol(const std::string& code, const std::string& serial,
+                                                const std::string& version) {
     HttpRequest req;
-    req.url = url("/api/v1/status-changes") + (cursor.empty() ? "" : "?since=" + cursor);
-    req.headers = {{"Accept", "application/json"},
-                   {"Authorization", "Bearer " + config_.device_token}};
+    req.method = "POST";
+    req.url = url("/api/v1/devices");
+    req.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
+    req.body = json{{"enrolment_code", code}, {"serial", serial}, {"version", version}}.dump();
     auto resp = transport_->send(req);
     if (!resp) return resp.error();
-    if (resp->status != 200) return make_error(ErrorCode::kRetryLater, problem_summary(*resp));
-    // Anything unexpected in the answer rejects the whole page: a half-read page would move the
-    // cursor past changes we never applied.
-    auto j = nlohmann::json::parse(resp->body, nullptr, false);
-    if (!j.is_object() || !j.contains("changes") || !j["changes"].is_array() ||
-        !j.contains("cursor") || !j["cursor"].is_string())
-        return make_error(ErrorCode::kProtocol, "status-changes: unreadable answer");
-    StatusPage page;
-    page.cursor = j["cursor"].get<std::string>();
-    for (const auto& c : j["changes"]) {
-        if (!c.is_object() || !c.contains("id") || !c["id"].is_string() || !c.contains("status") ||
-            !c["status"].is_string())
-            return make_error(ErrorCode::kProtocol,
-                              "status-changes: a change without id or status");
-        page.changes.push_back({c["id"].get<std::string>(),
-                                c.contains("receipt_number") && c["receipt_number"].is_string()
-                                    ? c["receipt_number"].get<std::string>()
-                                    : std::string(),
-                                c["status"].get<std::string>()});
+    if (resp->status == 403 || resp->status == 409)
+        return make_error(ErrorCode::kRejected, replies::problem_summary(resp->status, resp->body));
+    if (resp->status != 201 && resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::enrolment(resp->body);
+}
+
+Result<Versioned> GatewayClient::fetch_versioned(std::string_view path, const std::string& etag) {
+    HttpRequest req = request("GET", path);
+    if (!etag.empty()) req.headers.push_back({"If-None-Match", etag});
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    Versioned v;
+    if (resp->status == 304) {
+        v.not_modified = true;
+        v.etag = etag;
+        return v;
     }
-    return page;
+    if (resp->status == 401)
+        return make_error(ErrorCode::kUnauthorized, replies::problem_summary(401, resp->body));
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    v.body = std::move(resp->body);
+    if (const std::string* e = resp->header("etag")) v.etag = *e;
+    return v;
+}
+
+Result<Versioned> GatewayClient::fetch_catalogue(const std::string& etag) {
+    return fetch_versioned("/api/v1/catalogue", etag);
+}
+
+Result<Versioned> GatewayClient::fetch_polls(const std::string& etag) {
+    return fetch_versioned("/api/v1/polls", etag);
+}
+
+Result<replies::HeartbeatReply> GatewayClient::heartbeat(const std::string& body_json) {
+    HttpRequest req = request("POST", "/api/v1/heartbeat");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.body = body_json;
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status != 200)
+        return make_error(resp->status == 401 ? ErrorCode::kUnauthorized : ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::heartbeat_reply(resp->body);
+}
+
+Result<replies::Lookup> GatewayClient::lookup(const std::string& receipt_number) {
+    // Receipt numbers are Crockford base32 with a dash; nothing else may reach the URL.
+    for (char c : receipt_number)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-'))
+            return make_error(ErrorCode::kInvalidInput, "not a receipt number");
+    auto resp = transport_->send(request("GET", "/api/v1/appeals/by-receipt/" + receipt_number));
+    if (!resp) return resp.error();
+    if (resp->status == 404) return make_error(ErrorCode::kNotFound, "no such appeal");
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::lookup(resp->body);
+}
+
+Result<replies::DeviceAuthorization> GatewayClient::start_handoff() {
+    HttpRequest req = request("POST", "/api/v1/handoff");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.body = R"({"scope":"appeal"})";
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::device_authorization(resp->body);
+}
+
+Result<replies::TokenReply> GatewayClient::poll_handoff(const std::string& device_code) {
+    HttpRequest req = request("POST", "/api/v1/handoff/token");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.body = json{{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"},
+                    {"device_code", device_code}}
+                   .dump();
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status != 200 && resp->status != 400)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::token_reply(resp->status, resp->body);
 }
 
 }  // namespace vmeste::sync

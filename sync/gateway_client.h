@@ -1,61 +1,84 @@
-// GatewayClient: the platform gateway protocol of docs/protocol.md, over an HttpTransport.
-// It turns each HTTP exchange into a DeliveryOutcome the outbox worker can act on; it keeps no
-// state besides the connection inside the transport.
+// GatewayClient: the platform gateway protocol of docs/protocol.md, over an HttpTransport. As a
+// DeliveryAdapter it delivers outbox items (photos by resumable upload, then appeals); besides it
+// speaks the device services: enrolment, catalogue and polls with ETag, heartbeat, look-up by
+// receipt, and the citizen hand-off (RFC 8628). It keeps no state besides the connection inside
+// the transport; every answer is read by sync/replies.h.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "sync/adapter.h"
 #include "sync/http.h"
 #include "sync/outbox.h"
+#include "sync/replies.h"
 #include "sync/retry_policy.h"
 
 namespace vmeste::sync {
 
 struct GatewayConfig {
-    std::string base_url;      // e.g. http://127.0.0.1:8080 (no trailing slash needed)
-    std::string device_token;  // bearer token from enrolment
+    std::string base_url;             // e.g. http://127.0.0.1:8080 (no trailing slash needed)
+    std::string device_token;         // bearer token from enrolment
+    size_t chunk_bytes = 512 * 1024;  // one PATCH of a resumable upload
+    int max_resumes = 4;              // resumptions within one attempt before backing off
 };
 
-struct DeliveryOutcome {
-    Verdict verdict = Verdict::kRetry;
-    long http_status = 0;
-    std::string platform_id;            // when kDone
-    std::string status;                 // platform status name when kDone
-    std::optional<Millis> retry_after;  // when the platform asked
-    std::string reason;                 // short, technical, no personal data
+// A versioned document (catalogue, polls): either "not modified" or a new body and its ETag.
+struct Versioned {
+    bool not_modified = false;
+    std::string body;
+    std::string etag;
 };
 
-class GatewayClient {
+class GatewayClient final : public DeliveryAdapter {
   public:
     GatewayClient(GatewayConfig config, std::unique_ptr<HttpTransport> transport);
+
+    std::string_view name() const override { return "gateway"; }
+    DeliveryOutcome deliver(const OutboxItem& item, OutboxQueue& queue,
+                            int64_t now_unix_ms) override;
+    Result<StatusPage> status_changes(OutboxQueue& queue) override;
 
     // POST /api/v1/appeals with Idempotency-Key: a repeat of the same key returns the same appeal.
     DeliveryOutcome create_appeal(const std::string& idempotency_key, const std::string& body_json,
                                   int64_t now_unix_ms);
-
-    // POST /api/v1/media: one photo, verified by the platform against `sha256_hex`. A repeat of the
-    // same key returns the same media id.
+    // Resumable upload of one photo: POST /api/v1/uploads, then PATCH chunks at the offset the
+    // gateway holds; a broken connection resumes from HEAD's Upload-Offset, a 409 from the
+    // offset in its answer. A repeat of the same key finds the same upload (or the finished
+    // photo).
     DeliveryOutcome upload_media(const std::string& idempotency_key, const std::string& bytes,
                                  const std::string& sha256_hex, int64_t now_unix_ms);
-
-    struct StatusPage {
-        std::vector<StatusChange> changes;
-        std::string cursor;
-    };
     // GET /api/v1/status-changes?since=<cursor>
     Result<StatusPage> status_changes(const std::string& cursor);
 
+    // POST /api/v1/devices: a one-time enrolment code for a device token. Needs no token.
+    Result<replies::Enrolment> enrol(const std::string& code, const std::string& serial,
+                                     const std::string& version);
+    // GET with If-None-Match.
+    Result<Versioned> fetch_catalogue(const std::string& etag);
+    Result<Versioned> fetch_polls(const std::string& etag);
+    // POST /api/v1/heartbeat with the device's health (a JSON object).
+    Result<replies::HeartbeatReply> heartbeat(const std::string& body_json);
+    // GET /api/v1/appeals/by-receipt/{n}; kNotFound when the gateway has no such appeal.
+    Result<replies::Lookup> lookup(const std::string& receipt_number);
+    // RFC 8628: start a hand-off, then poll its token endpoint.
+    Result<replies::DeviceAuthorization> start_handoff();
+    Result<replies::TokenReply> poll_handoff(const std::string& device_code);
+
+    void set_device_token(std::string token) { config_.device_token = std::move(token); }
+    // Bytes sent in PATCH bodies so far (resumption tests and the drain bench read it).
+    int64_t bytes_uploaded() const { return bytes_uploaded_; }
+
   private:
     std::string url(std::string_view path) const;
-    DeliveryOutcome post(const std::string& path, const std::string& idempotency_key,
-                         const std::string& content_type, const std::string& body,
-                         const std::vector<std::pair<std::string, std::string>>& extra,
-                         int64_t now_unix_ms);
+    HttpRequest request(std::string method, std::string_view path) const;
+    DeliveryOutcome outcome(const Result<HttpResponse>& resp, int64_t now_unix_ms) const;
+    Result<Versioned> fetch_versioned(std::string_view path, const std::string& etag);
 
     GatewayConfig config_;
     std::unique_ptr<HttpTransport> transport_;
+    int64_t bytes_uploaded_ = 0;
 };
 
 }  // namespace vmeste::sync

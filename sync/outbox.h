@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/base/result.h"
+
 namespace vmeste::sync {
 
 struct OutboxItem {
@@ -24,6 +26,11 @@ struct StatusChange {
     std::string platform_id;
     std::string receipt_number;
     std::string status;
+};
+
+struct StatusPage {
+    std::vector<StatusChange> changes;
+    std::string cursor;
 };
 
 class OutboxQueue {
@@ -43,6 +50,13 @@ class OutboxQueue {
     virtual std::string status_cursor() { return {}; }
     virtual void apply_status_changes(const std::vector<StatusChange>&,
                                       const std::string& /*next_cursor*/) {}
+    // The photos of an appeal item, in order (for adapters that send them with the appeal, such
+    // as Open311's multipart photo1..N).
+    virtual Result<std::vector<std::string>> attachments(const OutboxItem&) {
+        return std::vector<std::string>{};
+    }
+    // Platform ids of delivered appeals not yet answered (for adapters that poll by id).
+    virtual std::vector<std::string> open_platform_ids(size_t /*limit*/) { return {}; }
 };
 
 }  // namespace vmeste::sync

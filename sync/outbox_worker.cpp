@@ -23,10 +23,10 @@ std::string reason_class(const DeliveryOutcome& out) {
 }  // namespace
 
 OutboxWorker::OutboxWorker(std::unique_ptr<OutboxQueue> queue,
-                           std::unique_ptr<GatewayClient> gateway, RetryPolicy policy,
+                           std::unique_ptr<DeliveryAdapter> adapter, RetryPolicy policy,
                            const Clock& clock)
     : queue_(std::move(queue)),
-      gateway_(std::move(gateway)),
+      adapter_(std::move(adapter)),
       policy_(policy),
       clock_(clock),
       rng_(std::random_device{}()) {}
@@ -83,7 +83,7 @@ int OutboxWorker::drain_due() {
 
 int OutboxWorker::poll_statuses() {
     next_poll_ = clock_.unix_millis() + poll_interval_.count();
-    auto page = gateway_->status_changes(queue_->status_cursor());
+    auto page = adapter_->status_changes(*queue_);
     if (!page) {
         log::warn("status poll failed: %s", page.error().message.c_str());
         return -1;
@@ -92,11 +92,32 @@ int OutboxWorker::poll_statuses() {
     return static_cast<int>(page->changes.size());
 }
 
+void OutboxWorker::add_periodic(std::string name, Millis interval, Millis retry,
+                                std::function<bool()> job) {
+    periodic_.push_back({std::move(name), interval, retry, std::move(job), 0});
+}
+
+int OutboxWorker::run_periodic() {
+    int n = 0;
+    for (auto& p : periodic_) {
+        const int64_t now = clock_.unix_millis();
+        if (now < p.next) continue;
+        const bool ok = p.job();
+        p.next = now + (ok ? p.interval : p.retry).count();
+        ++n;
+        if (!ok)
+            log::warn("%s failed; next try in %lld s", p.name.c_str(),
+                      static_cast<long long>(p.retry.count() / 1000));
+    }
+    return n;
+}
+
 void OutboxWorker::run() {
     for (;;) {
         drain_due();
-        // Statuses only while the platform answers: the gate is open and nothing is due.
+        // Statuses and periodic jobs only while the platform answers: the gate is open.
         if (clock_.unix_millis() >= std::max(next_poll_, gate_until_)) poll_statuses();
+        if (clock_.unix_millis() >= gate_until_) run_periodic();
         std::unique_lock lock(mu_);
         if (stop_) return;
         if (wake_) {
@@ -104,10 +125,14 @@ void OutboxWorker::run() {
             continue;
         }
         int64_t sleep_ms = kMaxIdleSleepMs;
+        for (const auto& p : periodic_)
+            sleep_ms = std::min(
+                sleep_ms,
+                std::max<int64_t>(std::max(p.next, gate_until_) - clock_.unix_millis(), 0));
         lock.unlock();
         if (auto due = queue_->earliest_due())
             sleep_ms = std::clamp<int64_t>(std::max(*due, gate_until_) - clock_.unix_millis(), 0,
-                                           kMaxIdleSleepMs);
+                                           sleep_ms);
         lock.lock();
         cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stop_ || wake_; });
         if (stop_) return;
@@ -117,10 +142,19 @@ void OutboxWorker::run() {
 
 void OutboxWorker::attempt(const OutboxItem& item) {
     const int64_t now = clock_.unix_millis();
-    DeliveryOutcome out =
-        item.kind == "media"
-            ? gateway_->upload_media(item.idempotency_key, item.body, item.content_sha256, now)
-            : gateway_->create_appeal(item.idempotency_key, item.body, now);
+    DeliveryOutcome out = adapter_->deliver(item, *queue_, now);
+    if (out.verdict == Verdict::kReconcile) {
+        // 409 on an idempotency key: the first request with this key is still being handled.
+        // The platform is up; ask again shortly (the repeat is answered with the first result),
+        // without counting it as an outage.
+        const Millis wait = out.retry_after
+                                ? std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax)
+                                : Millis(2000);
+        queue_->schedule_retry(item, now + wait.count(), out.reason);
+        std::lock_guard lock(mu_);
+        ++status_.counters["http-409"];
+        return;
+    }
     switch (out.verdict) {
         case Verdict::kDone: {
             queue_->mark_delivered(item, out.platform_id, out.status);
@@ -136,8 +170,8 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             return;
         }
         case Verdict::kRetry:
-        case Verdict::kRefreshCredentials:  // enrolment (issue #8) refreshes; until then retry
-        case Verdict::kReconcile: {         // reconcile lands with issue #4; until then retry
+        case Verdict::kReconcile:             // handled above
+        case Verdict::kRefreshCredentials: {  // 401: staff re-enrol (issue #8); back off till then
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             Millis wait = policy_.delay(item.attempts, unit(rng_));
             // Retry-After is honoured even past the backoff cap, clamped to [1 s, 24 h] so a

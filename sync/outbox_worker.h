@@ -12,9 +12,10 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kiosk/base/clock.h"
-#include "sync/gateway_client.h"
+#include "sync/adapter.h"
 #include "sync/outbox.h"
 #include "sync/retry_policy.h"
 
@@ -31,8 +32,8 @@ struct WorkerStatus {
 
 class OutboxWorker {
   public:
-    // `queue` and `gateway` are used only from the worker thread once start() ran.
-    OutboxWorker(std::unique_ptr<OutboxQueue> queue, std::unique_ptr<GatewayClient> gateway,
+    // `queue` and `adapter` are used only from the worker thread once start() ran.
+    OutboxWorker(std::unique_ptr<OutboxQueue> queue, std::unique_ptr<DeliveryAdapter> adapter,
                  RetryPolicy policy, const Clock& clock);
     ~OutboxWorker();
 
@@ -48,12 +49,27 @@ class OutboxWorker {
     int poll_statuses();
     void set_status_poll_interval(Millis interval) { poll_interval_ = interval; }
 
+    // A job the worker runs every `interval` while the platform answers (heartbeat, catalogue
+    // sync). It runs on the worker thread, so it may use its own connection freely; it returns
+    // false when it failed, and is then tried again after `retry` instead.
+    // Call before start().
+    void add_periodic(std::string name, Millis interval, Millis retry, std::function<bool()> job);
+    // Runs every periodic job that is due now, on the caller's thread (tests).
+    int run_periodic();
+
   private:
     void run();
     void attempt(const OutboxItem& item);
 
     std::unique_ptr<OutboxQueue> queue_;
-    std::unique_ptr<GatewayClient> gateway_;
+    std::unique_ptr<DeliveryAdapter> adapter_;
+    struct Periodic {
+        std::string name;
+        Millis interval, retry;
+        std::function<bool()> job;
+        int64_t next = 0;
+    };
+    std::vector<Periodic> periodic_;
     RetryPolicy policy_;
     const Clock& clock_;
     std::mt19937_64 rng_;

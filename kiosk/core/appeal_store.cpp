@@ -649,6 +649,34 @@ Result<std::optional<ReceiptRecord>> AppealStore::find_receipt(const std::string
         ReceiptRecord{st.text(0), st.text(1), st.i64(2), st.text(3), st.text(4), !st.is_null(5)});
 }
 
+Result<std::vector<std::string>> AppealStore::photos_of(const std::string& uuid) {
+    std::vector<int64_t> positions;
+    {
+        Statement st(db_, "SELECT position FROM photos WHERE appeal_uuid = ? ORDER BY position");
+        st.bind(1, uuid);
+        while (st.step() == SQLITE_ROW) positions.push_back(st.i64(0));
+    }
+    std::vector<std::string> out;
+    for (int64_t p : positions) {
+        auto photo = read_photo(uuid, static_cast<int>(p));
+        if (!photo) return photo.error();
+        out.push_back(std::move(photo).value());
+    }
+    return out;
+}
+
+std::vector<std::string> AppealStore::open_platform_ids(size_t limit) {
+    Statement st(
+        db_,
+        "SELECT platform_id FROM appeals WHERE platform_id IS NOT NULL AND platform_id != ''"
+        " AND status NOT IN ('answered', 'rated', 'rejected') ORDER BY delivered_at"
+        " LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<std::string> out;
+    while (st.step() == SQLITE_ROW) out.push_back(st.text(0));
+    return out;
+}
+
 Result<std::string> AppealStore::read_photo(const std::string& uuid, int position) {
     Statement st(db_,
                  "SELECT file_name, sha256 FROM photos WHERE appeal_uuid = ? AND position = ?");
@@ -1006,6 +1034,13 @@ class StoreOutboxQueue final : public sync::OutboxQueue {
                               const std::string& cursor) override {
         auto r = store_->apply_status_changes(changes, cursor);
         if (!r) log::error("store: status changes not applied: %s", r.error().message.c_str());
+    }
+    Result<std::vector<std::string>> attachments(const sync::OutboxItem& item) override {
+        // An appeal item's idempotency key is the appeal's UUID.
+        return store_->photos_of(item.idempotency_key);
+    }
+    std::vector<std::string> open_platform_ids(size_t limit) override {
+        return store_->open_platform_ids(limit);
     }
 
   private:

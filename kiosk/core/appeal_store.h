@@ -114,6 +114,10 @@ class AppealStore {
     Result<std::optional<StoredAppeal>> find_by_receipt(const std::string& receipt_number);
     Result<std::optional<ReceiptRecord>> find_receipt(const std::string& receipt_number);
     Result<std::string> read_photo(const std::string& uuid, int position);
+    // Every photo of an appeal, in order (opened and checked like read_photo).
+    Result<std::vector<std::string>> photos_of(const std::string& uuid);
+    // Platform ids of delivered appeals the platform has not answered yet, oldest first.
+    std::vector<std::string> open_platform_ids(size_t limit);
     Result<QueueFigures> queue_figures();
     Result<std::vector<AuditEntry>> audit_log(int limit);
     Result<bool> integrity_ok();

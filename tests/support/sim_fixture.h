@@ -26,6 +26,7 @@ class RunningSim {
     sim::SimStore& store() { return *store_; }
     sim::Faults& faults() { return server_->faults(); }
     int attempts(const std::string& key) const { return server_->attempts(key); }
+    sim::SimServer& server() { return *server_; }
 
   private:
     TempDir dir_;

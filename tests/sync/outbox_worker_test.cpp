@@ -1,5 +1,6 @@
 // The uploader end to end below the UI: the real store, the real worker, the simulator.
 #include "sync/outbox_worker.h"
+#include "sync/gateway_client.h"
 
 #include <gtest/gtest.h>
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "kiosk/core/appeal_store.h"
+#include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
 
 int main(int argc, char** argv) {

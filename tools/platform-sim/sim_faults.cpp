@@ -1,5 +1,6 @@
 #include "tools/platform-sim/sim_faults.h"
 
+#include <set>
 #include <sstream>
 
 namespace vmeste::sim {
@@ -33,9 +34,13 @@ Result<FaultRule> parse_fault_rule(const std::string& spec) {
                           "fault '" + spec + "': expected ROUTE:KIND[:key=value…]");
     FaultRule r;
     r.route = parts[0];
-    if (r.route != "*" && r.route != "appeals" && r.route != "media")
+    static const std::set<std::string> kRoutes = {
+        "*", "appeals", "media", "upload-chunk", "heartbeat", "enrol", "catalogue", "open311"};
+    if (!kRoutes.count(r.route))
         return make_error(ErrorCode::kInvalidInput,
-                          "fault '" + spec + "': route must be appeals, media or *");
+                          "fault '" + spec +
+                              "': route must be appeals, media, upload-chunk, heartbeat, enrol, "
+                              "catalogue, open311 or *");
     auto number = [&](const std::string& v, double* out) {
         try {
             size_t used = 0;

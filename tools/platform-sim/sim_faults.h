@@ -25,7 +25,7 @@ enum class FaultKind {
 };
 
 struct FaultRule {
-    std::string route = "*";  // "appeals", "media" or "*"
+    std::string route = "*";  // "appeals", "media", "upload-chunk", "heartbeat", … or "*"
     FaultKind kind = FaultKind::kStatus;
     int status = 503;
     double rate = 1.0;              // chance per matching request

@@ -1,5 +1,7 @@
 #include "tools/platform-sim/sim_server.h"
 
+#include "tools/platform-sim/sim_util.h"
+
 #include <httplib.h>
 #include <sodium.h>
 
@@ -16,92 +18,7 @@ namespace vmeste::sim {
 
 using nlohmann::json;
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 namespace {
-
-// IMF-fixdate `seconds` from now, for Retry-After as a date.
-std::string http_date_in(int seconds) {
-    const std::time_t t = std::time(nullptr) + seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-void problem(httplib::Response& res, int status, const std::string& title,
-             const std::string& detail) {
-    res.status = status;
-    res.set_content(
-        json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
-            .dump(),
-        "application/problem+json");
-}
-
-std::string sha256_hex(const std::string& data) {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return hex;
-}
-
-// Where the regional centre (ЦУР) would route an appeal of each category.
-std::string organisation_for(const std::string& category) {
-    static const std::map<std::string, std::string> kOrgs = {
-        {"roads", "Департамент дорожного хозяйства"},  {"housing", "Управляющая компания"},
-        {"improvement", "Управление благоустройства"}, {"transport", "Департамент транспорта"},
-        {"health", "Управление здравоохранения"},      {"ecology", "Управление экологии"},
-        {"education", "Управление образования"},
-    };
-    auto it = kOrgs.find(category);
-    return it == kOrgs.end() ? "Центр управления регионом" : it->second;
-}
-
-const char* const kStatuses[] = {"registered", "in_work", "answered"};
-
-// The status an appeal has reached `now`, and when it reached each step so far.
-std::vector<std::pair<int64_t, std::string>> status_history(const ReceivedAppeal& a,
-                                                            int64_t step_ms, int64_t now) {
-    std::vector<std::pair<int64_t, std::string>> out{{a.received_unix_ms, kStatuses[0]}};
-    if (step_ms <= 0) return out;
-    for (int i = 1; i < 3; ++i)
-        if (a.received_unix_ms + i * step_ms <= now)
-            out.emplace_back(a.received_unix_ms + i * step_ms, kStatuses[i]);
-    return out;
-}
 
 json appeal_json(const ReceivedAppeal& a, const std::string& tracking_base) {
     return json{{"id", a.platform_id},
@@ -112,18 +29,25 @@ json appeal_json(const ReceivedAppeal& a, const std::string& tracking_base) {
                 {"tracking_url", tracking_base + "/" + a.receipt_number}};
 }
 
-const char* kPageStyle =
-    "<style>body{font-family:'PT Sans',sans-serif;margin:2em;color:#1d2a3a}"
-    "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccd;padding:.4em;"
-    "vertical-align:top;text-align:left}th{background:#eef2f8}pre{white-space:pre-wrap;margin:0}"
-    "</style>";
-
 }  // namespace
 
 SimServer::SimServer(SimOptions options, SimStore& store)
-    : options_(std::move(options)), store_(store), server_(std::make_unique<httplib::Server>()) {
+    : options_(std::move(options)), store_(store) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    if (!options_.tls_cert_file.empty()) {
+        auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert_file.c_str(),
+                                                        options_.tls_key_file.c_str());
+        if (!tls->is_valid())
+            throw std::runtime_error("TLS certificate or key cannot be loaded: " +
+                                     options_.tls_cert_file);
+        server_ = std::move(tls);
+    } else {
+        server_ = std::make_unique<httplib::Server>();
+    }
     routes();
+    routes_uploads();
+    routes_device();
+    routes_open311();
 }
 
 SimServer::~SimServer() {
@@ -132,7 +56,8 @@ SimServer::~SimServer() {
 
 std::string SimServer::base_url() const {
     if (!options_.public_url.empty()) return options_.public_url;
-    return "http://" + host_ + ":" + std::to_string(port_);
+    return (options_.tls_cert_file.empty() ? "http://" : "https://") + host_ + ":" +
+           std::to_string(port_);
 }
 
 int SimServer::attempts(const std::string& key) const {
@@ -168,6 +93,100 @@ nlohmann::json SimServer::with_status(nlohmann::json j, const ReceivedAppeal& a)
     return j;
 }
 
+// Every device endpoint goes through `guarded`: authentication, the attempt count, and the
+// injected fault for its route, before and after the real handler.
+SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
+    return [this, route, inner](const httplib::Request& req, httplib::Response& res) {
+        if (!authorised(req))
+            return problem(res, 401, "Unauthorized", "a valid device token is required");
+        const std::string key = req.get_header_value("Idempotency-Key");
+        {
+            std::lock_guard lock(attempts_mu_);
+            ++attempts_[key];
+            // The same key while its first request is still being handled: 409, the device
+            // asks again later (docs/protocol.md "Idempotency").
+            if (route == "appeals" && !key.empty() && !appeals_in_flight_.insert(key).second)
+                return problem(res, 409, "Conflict",
+                               "a request with this Idempotency-Key is still in progress");
+        }
+        struct InFlight {
+            SimServer* self;
+            std::string key;
+            ~InFlight() {
+                std::lock_guard lock(self->attempts_mu_);
+                self->appeals_in_flight_.erase(key);
+            }
+        } in_flight{this, route == "appeals" ? key : std::string()};
+        const auto fault = faults_.draw(route);
+        if (fault && fault->kind == FaultKind::kStatus) {
+            if (fault->retry_after_s > 0)
+                res.set_header("Retry-After", fault->retry_after_date
+                                                  ? http_date_in(fault->retry_after_s)
+                                                  : std::to_string(fault->retry_after_s));
+            return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
+        }
+        if (fault && fault->kind == FaultKind::kDropBefore) {
+            // A chunk upload loses its connection half-way through the body: the platform
+            // keeps the half it received (as a real resumable endpoint does).
+            if (route == "upload-chunk") {
+                httplib::Request partial = req;
+                partial.body.resize(req.body.size() / 2);
+                httplib::Response ignored;
+                inner(partial, ignored);
+            }
+            // Headers go out, then the connection closes: no answer reaches the device.
+            res.set_content_provider(64, "application/json",
+                                     [](size_t, size_t, httplib::DataSink&) { return false; });
+            return;
+        }
+        if (fault && fault->kind == FaultKind::kLatency)
+            std::this_thread::sleep_for(std::chrono::milliseconds(fault->latency_ms));
+        inner(req, res);
+        if (!fault || res.status >= 300) return;
+        // The request was handled (the appeal is stored); only the answer goes wrong.
+        const std::string body = res.body;
+        const std::string type = res.get_header_value("Content-Type");
+        switch (fault->kind) {
+            case FaultKind::kTruncatedJson:
+                res.body = body.substr(0, body.size() / 2);
+                break;
+            case FaultKind::kMalformedJson:
+                res.body = "{\"id\": POS-, \"status\": }";
+                break;
+            case FaultKind::kDropMidResponse:
+                res.body.clear();
+                res.set_content_provider(body.size(), type.c_str(),
+                                         [body](size_t, size_t, httplib::DataSink& sink) {
+                                             sink.write(body.data(), body.size() / 2);
+                                             return false;  // the connection drops here
+                                         });
+                break;
+            case FaultKind::kSlowDrip:
+                res.body.clear();
+                res.set_content_provider(
+                    body.size(), type.c_str(),
+                    [body](size_t offset, size_t, httplib::DataSink& sink) {
+                        const size_t n = std::min<size_t>(8, body.size() - offset);
+                        std::this_thread::sleep_for(std::chrono::milliseconds(15));
+                        sink.write(body.data() + offset, n);
+                        return true;
+                    });
+                break;
+            default:
+                break;
+        }
+    };
+}
+
+bool SimServer::authorised(const httplib::Request& req) const {
+    const std::string auth = req.get_header_value("Authorization");
+    if (!auth.starts_with("Bearer ") || auth.size() <= 7) return false;
+    const std::string token = auth.substr(7);
+    if (!options_.device_token.empty() && token == options_.device_token) return true;
+    if (options_.device_token.empty() && !options_.require_enrolment) return true;
+    return store_.device_by_token(token).has_value();
+}
+
 void SimServer::routes() {
     auto& s = *server_;
 
@@ -175,79 +194,10 @@ void SimServer::routes() {
         res.set_content(R"({"status":"ok"})", "application/json");
     });
 
-    // Every write endpoint goes through `guarded`: authentication, the attempt count, and the
-    // injected fault for its route, before and after the real handler.
-    using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-    auto guarded = [this](std::string route, Handler inner) {
-        return [this, route, inner](const httplib::Request& req, httplib::Response& res) {
-            const std::string auth = req.get_header_value("Authorization");
-            if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
-                (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
-                return problem(res, 401, "Unauthorized", "a valid device token is required");
-            {
-                std::lock_guard lock(attempts_mu_);
-                ++attempts_[req.get_header_value("Idempotency-Key")];
-            }
-            const auto fault = faults_.draw(route);
-            if (fault && fault->kind == FaultKind::kStatus) {
-                if (fault->retry_after_s > 0)
-                    res.set_header("Retry-After", fault->retry_after_date
-                                                      ? http_date_in(fault->retry_after_s)
-                                                      : std::to_string(fault->retry_after_s));
-                return problem(res, fault->status, "Injected fault",
-                               "the simulator was told to fail");
-            }
-            if (fault && fault->kind == FaultKind::kDropBefore) {
-                // Headers go out, then the connection closes: the request was never handled.
-                res.set_content_provider(64, "application/json",
-                                         [](size_t, size_t, httplib::DataSink&) { return false; });
-                return;
-            }
-            if (fault && fault->kind == FaultKind::kLatency)
-                std::this_thread::sleep_for(std::chrono::milliseconds(fault->latency_ms));
-            inner(req, res);
-            if (!fault || res.status >= 300) return;
-            // The request was handled (the appeal is stored); only the answer goes wrong.
-            const std::string body = res.body;
-            const std::string type = res.get_header_value("Content-Type");
-            switch (fault->kind) {
-                case FaultKind::kTruncatedJson:
-                    res.body = body.substr(0, body.size() / 2);
-                    break;
-                case FaultKind::kMalformedJson:
-                    res.body = "{\"id\": POS-, \"status\": }";
-                    break;
-                case FaultKind::kDropMidResponse:
-                    res.body.clear();
-                    res.set_content_provider(body.size(), type.c_str(),
-                                             [body](size_t, size_t, httplib::DataSink& sink) {
-                                                 sink.write(body.data(), body.size() / 2);
-                                                 return false;  // the connection drops here
-                                             });
-                    break;
-                case FaultKind::kSlowDrip:
-                    res.body.clear();
-                    res.set_content_provider(
-                        body.size(), type.c_str(),
-                        [body](size_t offset, size_t, httplib::DataSink& sink) {
-                            const size_t n = std::min<size_t>(8, body.size() - offset);
-                            std::this_thread::sleep_for(std::chrono::milliseconds(15));
-                            sink.write(body.data() + offset, n);
-                            return true;
-                        });
-                    break;
-                default:
-                    break;
-            }
-        };
-    };
-
     // Status changes since a cursor (the time of the last change the caller has, in ms), oldest
     // first. The simulator derives them from each appeal's receipt time and the step length.
     s.Get("/api/v1/status-changes", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string auth = req.get_header_value("Authorization");
-        if (!auth.starts_with("Bearer ") || auth.size() <= 7 ||
-            (!options_.device_token.empty() && auth.substr(7) != options_.device_token))
+        if (!authorised(req))
             return problem(res, 401, "Unauthorized", "a valid device token is required");
         int64_t since = 0;
         if (req.has_param("since")) {
@@ -283,6 +233,7 @@ void SimServer::routes() {
         }
         res.set_content(json{{"appeals", store_.count()},
                              {"media", store_.media_count()},
+                             {"upload_bytes", upload_bytes_.load()},
                              {"attempts", attempts}}
                             .dump(),
                         "application/json");
@@ -302,30 +253,6 @@ void SimServer::routes() {
         faults_.clear();
         res.set_content(R"({"ok":true})", "application/json");
     });
-
-    s.Post(
-        "/api/v1/media",
-        guarded("media", [this](const httplib::Request& req, httplib::Response& res) {
-            const std::string key = req.get_header_value("Idempotency-Key");
-            if (key.empty() || key.size() > 100)
-                return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
-            const std::string sha = sha256_hex(req.body);
-            if (req.get_header_value("X-Content-SHA256") != sha)
-                return problem(res, 422, "Unprocessable Content",
-                               "X-Content-SHA256 does not match the body");
-            if (auto existing = store_.find_media("idempotency_key", key)) {
-                if (existing->sha256 != sha)
-                    return problem(res, 422, "Unprocessable Content",
-                                   "Idempotency-Key was used with another body");
-                res.set_content(json{{"id", existing->id}, {"sha256", sha}}.dump(),
-                                "application/json");
-                return;
-            }
-            auto stored = store_.insert_media({"", key, sha, req.body});
-            if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
-            res.status = 201;
-            res.set_content(json{{"id", stored->id}, {"sha256", sha}}.dump(), "application/json");
-        }));
 
     s.Get(R"(/media/([0-9a-f]{64})\.jpg)",
           [this](const httplib::Request& req, httplib::Response& res) {
@@ -379,6 +306,7 @@ void SimServer::routes() {
                }
                ReceivedAppeal a;
                a.photos = photos.dump();
+               if (j.contains("place") && j["place"].is_object()) a.place = j["place"].dump();
                a.idempotency_key = key;
                a.receipt_number = str("receipt_number");
                a.category = str("category");
@@ -395,6 +323,26 @@ void SimServer::routes() {
                res.set_content(with_status(appeal_json(*stored, base_url() + "/t"), *stored).dump(),
                                "application/json");
            }));
+
+    // Look-up by receipt number: what the receipt's owner may see (no text, no contact).
+    s.Get(R"(/api/v1/appeals/by-receipt/([A-Za-z0-9-]{1,40}))",
+          [this](const httplib::Request& req, httplib::Response& res) {
+              if (!authorised(req))
+                  return problem(res, 401, "Unauthorized", "a valid device token is required");
+              auto a = store_.find_by_receipt(req.matches[1]);
+              if (!a) return problem(res, 404, "Not Found", "no appeal with this receipt number");
+              const auto history = status_history(*a, options_.status_step_ms, now_ms());
+              json h = json::array();
+              for (const auto& [at, status] : history)
+                  h.push_back({{"status", status}, {"at", at}});
+              json j = with_status(appeal_json(*a, base_url() + "/t"), *a);
+              j["history"] = h;
+              // 30 calendar days stand in for the working-day deadline the catalogue defines.
+              j["expected_answer_by"] = a->received_unix_ms + 30ll * 24 * 3600 * 1000;
+              if (history.back().second == "answered")
+                  j["answer"] = "Работы включены в план на ближайший месяц. Спасибо за обращение.";
+              res.set_content(j.dump(), "application/json");
+          });
 
     s.Get(R"(/api/v1/appeals/([A-Za-z0-9-]+))",
           [this](const httplib::Request& req, httplib::Response& res) {

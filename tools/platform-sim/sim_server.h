@@ -7,16 +7,21 @@
 #include <string>
 #include <thread>
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
 
 #include "tools/platform-sim/sim_faults.h"
 #include "tools/platform-sim/sim_store.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace vmeste::sim {
 
@@ -25,6 +30,32 @@ struct SimOptions {
     std::string public_url;    // base for tracking URLs; empty: http://host:port
     // An appeal moves registered → in_work → answered, one step every this many ms (≤ 0: never).
     int64_t status_step_ms = 60'000;
+    // Only tokens issued by enrolment (and device_token) are accepted.
+    bool require_enrolment = false;
+    // HTTPS with this certificate chain and key (PEM files); empty: plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    // RFC 8628 hand-off: seconds a device code lives, and the minimum polling interval.
+    int handoff_expires_s = 600;
+    int handoff_interval_s = 5;
+};
+
+// One citizen hand-off in progress (RFC 8628).
+struct Handoff {
+    std::string device_code, user_code;
+    int64_t expires_at_ms = 0;
+    int interval_s = 5;
+    int64_t last_poll_ms = 0;
+    enum class State { kPending, kApproved, kDenied, kConsumed } state = State::kPending;
+    std::string subject;  // the approved identity (a pseudonymous ЕСИА id)
+    std::string display_name;
+};
+
+// A resumable media upload in progress (docs/protocol.md "Media").
+struct Upload {
+    std::string id, idempotency_key, sha256;
+    size_t length = 0;
+    std::string data;  // the bytes received so far
 };
 
 class SimServer {
@@ -41,22 +72,51 @@ class SimServer {
     std::string base_url() const;
     // Requests seen per Idempotency-Key (every attempt, faulted or not).
     int attempts(const std::string& key) const;
+    // Heartbeats received (newest last) and the commands queued for the next one.
+    std::vector<nlohmann::json> heartbeats() const;
+    void queue_command(const std::string& name);
+    // What a citizen's phone does on the approval page: approve or deny a user code.
+    bool decide_handoff(const std::string& user_code, bool approve);
+    SimStore& store() { return store_; }
+    // Bytes appended to resumable uploads (a byte sent twice is counted twice only if the
+    // platform kept it twice, which the offset rules forbid).
+    int64_t upload_bytes() const { return upload_bytes_; }
+
+    using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
   private:
     void routes();
+    void routes_uploads();
+    void routes_device();
+    void routes_open311();
+    // Authentication, the attempt count and the injected fault for `route`, around `inner`.
+    Handler guarded(std::string route, Handler inner);
+    bool authorised(const httplib::Request& req) const;
     nlohmann::json with_status(nlohmann::json j, const ReceivedAppeal& a) const;
+    nlohmann::json catalogue() const;
 
     SimOptions options_;
     SimStore& store_;
     Faults faults_;
     mutable std::mutex attempts_mu_;
     std::map<std::string, int> attempts_;
+    std::set<std::string> appeals_in_flight_;  // keys being handled now (a second one gets 409)
+    mutable std::mutex uploads_mu_;
+    std::map<std::string, Upload> uploads_;  // by id
+    std::atomic<int64_t> upload_bytes_{0};
+    mutable std::mutex device_mu_;
+    std::vector<nlohmann::json> heartbeats_;
+    std::vector<std::pair<std::string, std::string>> commands_;  // id, name
+    int command_seq_ = 0;
+    nlohmann::json managed_config_ = {{"heartbeat_interval_s", 300},
+                                      {"status_poll_interval_s", 300}};
+    std::string catalogue_override_;                     // PUT /sim/catalogue
+    std::map<std::string, std::string> open311_tokens_;  // token → service_request_id
+    std::map<std::string, Handoff> handoffs_;            // by device_code
     std::unique_ptr<httplib::Server> server_;
     std::string host_;
     int port_ = -1;
     std::thread thread_;
 };
-
-std::string html_escape(const std::string& s);
 
 }  // namespace vmeste::sim

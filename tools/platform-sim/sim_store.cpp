@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 namespace vmeste::sim {
@@ -26,12 +27,14 @@ ReceivedAppeal row(sqlite3_stmt* st) {
     a.status = col(st, 8);
     a.body_sha = col(st, 9);
     a.photos = col(st, 10);
+    a.place = col(st, 11);
+    a.channel = col(st, 12);
     return a;
 }
 
 constexpr const char* kColumns =
     "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
-    " received_at, status, body_sha, photos";
+    " received_at, status, body_sha, photos, place, coalesce(channel, 'gateway')";
 
 // Gives the row just inserted its public id, "<PREFIX>-000042" from its sequence number.
 std::string name_last_row(sqlite3* db, const char* update_sql, const char* prefix) {
@@ -64,7 +67,10 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
         " language TEXT, created_at TEXT, received_at INTEGER, status TEXT, body_sha TEXT, photos "
         "TEXT);"
         "CREATE TABLE IF NOT EXISTS media(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,"
-        " idempotency_key TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, data BLOB NOT NULL);";
+        " idempotency_key TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, data BLOB NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS enrol_codes(code TEXT PRIMARY KEY, used_by TEXT);"
+        "CREATE TABLE IF NOT EXISTS devices(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,"
+        " serial TEXT NOT NULL, token TEXT NOT NULL UNIQUE, enrolled_at INTEGER);";
     char* err = nullptr;
     if (sqlite3_exec(db, schema, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : "schema";
@@ -72,6 +78,10 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
         sqlite3_close(db);
         return make_error(ErrorCode::kIo, msg);
     }
+    // Columns added after the first release of the simulator; an older file gains them here.
+    for (const char* add : {"ALTER TABLE appeals ADD COLUMN place TEXT",
+                            "ALTER TABLE appeals ADD COLUMN channel TEXT"})
+        sqlite3_exec(db, add, nullptr, nullptr, nullptr);  // "duplicate column" is fine
     return std::unique_ptr<SimStore>(new SimStore(db));
 }
 
@@ -108,7 +118,8 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_prepare_v2(
         db_,
         "INSERT INTO appeals(idempotency_key, receipt_number, category, text, language,"
-        " created_at, received_at, status, body_sha, photos) VALUES(?,?,?,?,?,?,?,?,?,?)",
+        " created_at, received_at, status, body_sha, photos, place, channel)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
         -1, &st, nullptr);
     const std::string* texts[] = {&a.idempotency_key, &a.receipt_number, &a.category, &a.text,
                                   &a.language,        &a.created_at};
@@ -118,6 +129,8 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_bind_text(st, 8, a.status.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 9, a.body_sha.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, a.photos.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 11, a.place.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 12, a.channel.c_str(), -1, SQLITE_TRANSIENT);
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));
@@ -187,6 +200,61 @@ int64_t SimStore::media_count() {
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return n;
+}
+
+void SimStore::add_enrol_code(const std::string& code) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO enrol_codes(code) VALUES(?)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, code.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
+Result<Device> SimStore::enrol(const std::string& code, const std::string& serial,
+                               const std::string& token) {
+    std::lock_guard lock(mu_);
+    sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    auto rollback = [&](Error e) -> Result<Device> {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    };
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT used_by FROM enrol_codes WHERE code = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, code.c_str(), -1, SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    const bool used = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return rollback(make_error(ErrorCode::kNotFound, "unknown code"));
+    if (used) return rollback(make_error(ErrorCode::kConflict, "code already used"));
+    sqlite3_prepare_v2(db_, "INSERT INTO devices(serial, token, enrolled_at) VALUES(?,?,?)", -1,
+                       &st, nullptr);
+    sqlite3_bind_text(st, 1, serial.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, token.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, static_cast<int64_t>(std::time(nullptr)));
+    const int ins = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (ins != SQLITE_DONE) return rollback(make_error(ErrorCode::kIo, sqlite3_errmsg(db_)));
+    Device d{name_last_row(db_, "UPDATE devices SET id = ? WHERE seq = ?", "DEV"), serial, token};
+    sqlite3_prepare_v2(db_, "UPDATE enrol_codes SET used_by = ? WHERE code = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, d.device_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, code.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    return d;
+}
+
+std::optional<Device> SimStore::device_by_token(const std::string& token) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT id, serial, token FROM devices WHERE token = ?", -1, &st,
+                       nullptr);
+    sqlite3_bind_text(st, 1, token.c_str(), -1, SQLITE_TRANSIENT);
+    std::optional<Device> out;
+    if (sqlite3_step(st) == SQLITE_ROW) out = Device{col(st, 0), col(st, 1), col(st, 2)};
+    sqlite3_finalize(st);
+    return out;
 }
 
 }  // namespace vmeste::sim

@@ -24,8 +24,16 @@ struct ReceivedAppeal {
     std::string created_at;
     int64_t received_unix_ms = 0;
     std::string status;
-    std::string body_sha;  // to tell a replay from a different body under the same key
-    std::string photos;    // JSON array of the photos' SHA-256, in order
+    std::string body_sha;             // to tell a replay from a different body under the same key
+    std::string photos;               // JSON array of the photos' SHA-256, in order
+    std::string place;                // JSON object {lat, lon, address} or empty
+    std::string channel = "gateway";  // "gateway" or "open311"
+};
+
+struct Device {
+    std::string device_id;  // "DEV-000001"
+    std::string serial;
+    std::string token;
 };
 
 struct ReceivedMedia {
@@ -50,6 +58,14 @@ class SimStore {
     Result<ReceivedMedia> insert_media(ReceivedMedia m);
     int64_t media_count();
     int64_t count();
+
+    // One-time enrolment codes (docs/protocol.md "Enrolment").
+    void add_enrol_code(const std::string& code);
+    // Uses `code` (once) to enrol `serial` with `token`; kNotFound for an unknown code, kConflict
+    // for a used one.
+    Result<Device> enrol(const std::string& code, const std::string& serial,
+                         const std::string& token);
+    std::optional<Device> device_by_token(const std::string& token);
 
   private:
     explicit SimStore(sqlite3* db) : db_(db) {}
