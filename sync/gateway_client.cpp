@@ -198,7 +198,9 @@ Result<replies::Enrolment> GatewayClient::enrol(const std::string& code, const s
     auto resp = transport_->send(req);
     if (!resp) return resp.error();
     if (resp->status == 403 || resp->status == 409)
-        return make_error(ErrorCode::kRejected, replies::problem_summary(resp->status, resp->body));
+        return make_error(ErrorCode::kRejected, replies::problem_summary(resp->status, resp->body) +
+                                                    " (" + replies::problem_detail(resp->body) +
+                                                    ")");
     if (resp->status != 201 && resp->status != 200)
         return make_error(ErrorCode::kRetryLater,
                           replies::problem_summary(resp->status, resp->body));

@@ -61,6 +61,13 @@ std::string problem_summary(long status, std::string_view body) {
     return out;
 }
 
+std::string problem_detail(std::string_view body) {
+    auto j = parse(body);
+    std::string out = str(j, "detail");
+    if (out.size() > 200) out.resize(200);
+    return out;
+}
+
 Result<Created> created(std::string_view body) {
     auto j = parse(body);
     if (!has_string(j, "id")) return bad("no appeal id in the answer");

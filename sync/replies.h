@@ -17,6 +17,8 @@ namespace vmeste::sync::replies {
 // "HTTP 503: Service Unavailable" from RFC 9457 problem details (or an Open311 error array);
 // at most 200 bytes, no body text beyond the title.
 std::string problem_summary(long status, std::string_view body);
+// The problem's "detail" (or Open311's description), for messages a technician reads; ≤ 200 bytes.
+std::string problem_detail(std::string_view body);
 
 // 201/200 of POST /api/v1/appeals: {"id": …, "status": …}.
 struct Created {

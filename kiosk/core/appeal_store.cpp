@@ -974,6 +974,17 @@ Result<void> AppealStore::quarantine(int64_t id, const std::string& reason) {
     return {};
 }
 
+Result<int> AppealStore::release_quarantine(const std::string& actor, int64_t now) {
+    Statement st(db_,
+                 "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?,"
+                 " reason = NULL WHERE state = 'quarantined'");
+    st.bind(1, now);
+    if (st.step() != SQLITE_DONE) return db_error(db_, "release quarantine");
+    const int n = sqlite3_changes(db_);
+    audit(actor, "release-quarantine", "outbox", std::to_string(n) + " items", now);
+    return n;
+}
+
 std::string AppealStore::status_cursor() {
     Statement st(db_, "SELECT value FROM sync_state WHERE key = 'status_cursor'");
     return st.step() == SQLITE_ROW ? st.text(0) : std::string();

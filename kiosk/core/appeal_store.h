@@ -145,6 +145,9 @@ class AppealStore {
     Result<void> schedule_retry(int64_t outbox_id, int attempts, int64_t next_unix_ms,
                                 const std::string& reason);
     Result<void> quarantine(int64_t outbox_id, const std::string& reason);
+    // Puts every quarantined item back in the queue, due now (staff's "retry quarantine", or
+    // the gateway's command of that name); audited with `actor`. Returns how many.
+    Result<int> release_quarantine(const std::string& actor, int64_t now);
     // Status polling: the cursor, and a page of changes applied with the next cursor atomically.
     std::string status_cursor();
     Result<int> apply_status_changes(const std::vector<sync::StatusChange>& changes,

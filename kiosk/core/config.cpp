@@ -56,6 +56,20 @@ Setter int_setter(int Config::*field, int lo, int hi) {
     };
 }
 
+Setter coordinate_setter(double Config::*field, double limit) {
+    return [=](Config& c, std::string_view v) -> Result<void> {
+        double out = 0;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+        if (ec != std::errc() || p != v.data() + v.size() || out < -limit || out > limit)
+            return make_error(ErrorCode::kInvalidInput,
+                              "'" + std::string(v) + "' is not a coordinate in -" +
+                                  std::to_string(static_cast<int>(limit)) + ".." +
+                                  std::to_string(static_cast<int>(limit)));
+        c.*field = out;
+        return {};
+    };
+}
+
 const std::map<std::string, Setter, std::less<>>& setters() {
     static const std::map<std::string, Setter, std::less<>> kSetters = {
         {"data_dir",
@@ -81,6 +95,34 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.device_token = v;
              return {};
          }},
+        {"adapter",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "gateway" && v != "open311")
+                 return make_error(ErrorCode::kInvalidInput, "adapter must be gateway or open311");
+             c.adapter = v;
+             return {};
+         }},
+        {"open311_url",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (auto r = check_url(v); !r) return r;
+             c.open311_url = v;
+             return {};
+         }},
+        {"open311_api_key",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.open311_api_key = v;
+             return {};
+         }},
+        {"site_address",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.site_address = v;
+             return {};
+         }},
+        {"site_lat", coordinate_setter(&Config::site_lat, 90)},
+        {"site_lon", coordinate_setter(&Config::site_lon, 180)},
+        {"heartbeat_interval_s", int_setter(&Config::heartbeat_interval_s, 10, 24 * 3600)},
+        {"catalogue_sync_interval_s",
+         int_setter(&Config::catalogue_sync_interval_s, 60, 7 * 24 * 3600)},
         {"language",
          [](Config& c, std::string_view v) -> Result<void> {
              auto l = language_from_code(v);
@@ -115,6 +157,8 @@ Result<void> check_consistency(const Config& c) {
         return make_error(ErrorCode::kInvalidInput, "text_min_chars is larger than text_max_chars");
     if (c.retry_base_ms > c.retry_cap_ms)
         return make_error(ErrorCode::kInvalidInput, "retry_base_ms is larger than retry_cap_ms");
+    if (c.adapter == "open311" && c.open311_url.empty())
+        return make_error(ErrorCode::kInvalidInput, "adapter = open311 needs open311_url");
     return {};
 }
 

@@ -14,7 +14,16 @@ namespace vmeste::core {
 struct Config {
     std::string data_dir = "/var/lib/vmeste";            // appliance default (packaging/)
     std::string platform_url = "http://127.0.0.1:8080";  // the simulator's default port
-    std::string device_token = "dev-token";              // replaced by enrolment (issue #8)
+    std::string device_token = "dev-token";  // used until enrolment stores <data_dir>/device_token
+    // Which platform adapter delivers appeals: "gateway" (docs/protocol.md) or "open311".
+    std::string adapter = "gateway";
+    std::string open311_url;      // e.g. https://city.example/open311/v2
+    std::string open311_api_key;  // Open311's api_key
+    // The МФЦ the kiosk stands in: the place of "here" and of appeals without a place.
+    std::string site_address;
+    double site_lat = 0, site_lon = 0;
+    int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
+    int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag
     // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.
     std::string tracking_base_url;
     Language default_language = Language::kRu;  // brief: Russian first

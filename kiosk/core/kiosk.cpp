@@ -1,9 +1,12 @@
 #include "kiosk/core/kiosk.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include "kiosk/base/log.h"
+#include "kiosk/core/platform_jobs.h"
 #include "sync/gateway_client.h"
+#include "sync/open311_client.h"
 
 namespace vmeste::core {
 
@@ -21,6 +24,18 @@ StoreOptions Kiosk::store_options() const {
     o.limits.max_queued_bytes = static_cast<uint64_t>(cfg.max_queued_mb) << 20;
     o.limits.max_queued_items = cfg.max_queued_appeals;
     return o;
+}
+
+std::string read_device_token(const std::string& data_dir) {
+    std::ifstream in(std::filesystem::path(data_dir) / "device_token");
+    std::string token;
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    return token;
+}
+
+Result<void> store_device_token(const std::string& data_dir, const std::string& token) {
+    return write_durably(posix_file_ops(), data_dir, "device_token", token + "\n", 0600);
 }
 
 Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
@@ -45,17 +60,54 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     if (k->options_.start_uploader) {
         auto upload_store = AppealStore::open(k->store_options());
         if (!upload_store) return upload_store.error();
-        auto gateway = std::make_unique<sync::GatewayClient>(
-            sync::GatewayConfig{cfg.platform_url, cfg.device_token},
-            sync::make_curl_transport(k->options_.transport));
+        // The token enrolment stored wins over the config's.
+        std::string token = read_device_token(cfg.data_dir);
+        if (token.empty()) token = cfg.device_token;
+        std::unique_ptr<sync::DeliveryAdapter> adapter;
+        if (cfg.adapter == "open311") {
+            adapter = std::make_unique<sync::Open311Client>(
+                sync::Open311Config{cfg.open311_url, cfg.open311_api_key, "", cfg.site_address,
+                                    cfg.site_lat, cfg.site_lon},
+                sync::make_curl_transport(k->options_.transport));
+        } else {
+            adapter = std::make_unique<sync::GatewayClient>(
+                sync::GatewayConfig{cfg.platform_url, token},
+                sync::make_curl_transport(k->options_.transport));
+        }
         sync::RetryPolicy policy{Millis(cfg.retry_base_ms), Millis(cfg.retry_cap_ms)};
         k->uploader_ =
             std::make_unique<sync::OutboxWorker>(make_outbox_queue(std::move(upload_store).value()),
-                                                 std::move(gateway), policy, *k->clock_);
+                                                 std::move(adapter), policy, *k->clock_);
+        // The gateway's device services (heartbeat, catalogue, polls) run beside deliveries on
+        // the uploader's thread, with their own connection and store handle.
+        if (cfg.adapter == "gateway") {
+            auto jobs_store = AppealStore::open(k->store_options());
+            if (!jobs_store) return jobs_store.error();
+            sync::OutboxWorker* worker = k->uploader_.get();
+            k->jobs_ = std::make_unique<PlatformJobs>(
+                cfg.data_dir, std::move(jobs_store).value(),
+                std::make_unique<sync::GatewayClient>(
+                    sync::GatewayConfig{cfg.platform_url, token},
+                    sync::make_curl_transport(k->options_.transport)),
+                PlatformJobs::Hooks{[worker] { return worker->status(); },
+                                    [worker] { worker->wake(); }});
+            PlatformJobs* jobs = k->jobs_.get();
+            const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
+            worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
+                                 Millis(60'000), [jobs] { return jobs->heartbeat(); });
+            worker->add_periodic("catalogue sync", sync_every, Millis(300'000),
+                                 [jobs] { return jobs->sync_catalogue(); });
+            worker->add_periodic("polls sync", sync_every, Millis(300'000),
+                                 [jobs] { return jobs->sync_polls(); });
+        }
         k->uploader_->start();
     }
-    k->session_ =
-        std::make_unique<Session>(k->options_.config, CategoryCatalog::bundled(), *k->clock_);
+    // The catalogue synced from the platform if a valid copy is on disk, else the bundled one.
+    if (auto synced = PlatformJobs::load_synced_catalogue(cfg.data_dir))
+        k->catalog_ = std::move(*synced);
+    else
+        k->catalog_ = CategoryCatalog::bundled();
+    k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
     k->intake_thread_ = std::thread([raw = k.get()] { raw->intake_loop(); });
     return k;
 }
@@ -69,7 +121,8 @@ Kiosk::~Kiosk() {
     // The intake thread finishes the save in hand: an appeal the citizen already submitted is
     // committed before we exit.
     if (intake_thread_.joinable()) intake_thread_.join();
-    if (uploader_) uploader_->stop();
+    if (uploader_) uploader_->stop();  // before jobs_: the worker runs their periodic jobs
+    jobs_.reset();
 }
 
 void Kiosk::dispatch(const Intent& intent) {

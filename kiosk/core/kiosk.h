@@ -22,6 +22,13 @@
 
 namespace vmeste::core {
 
+class PlatformJobs;
+
+// The device token enrolment stored in the data directory (empty when not enrolled), and the
+// durable 0600 write of a new one.
+std::string read_device_token(const std::string& data_dir);
+Result<void> store_device_token(const std::string& data_dir, const std::string& token);
+
 class Kiosk {
   public:
     struct Options {
@@ -54,6 +61,10 @@ class Kiosk {
     const RecoveryReport& recovery() const { return recovery_; }
     StoreOptions store_options() const;
     void wake_uploader();
+    // Catalogue version, last heartbeat, commands run (empty when the adapter is not the gateway).
+    std::optional<PlatformJobs*> platform_jobs() const {
+        return jobs_ ? std::optional<PlatformJobs*>(jobs_.get()) : std::nullopt;
+    }
     const std::string& store_path() const { return store_path_; }
 
   private:
@@ -73,8 +84,10 @@ class Kiosk {
     std::string store_path_;
     RecoveryReport recovery_;
     int64_t last_retention_run_ms_ = 0;
+    CategoryCatalog catalog_;  // before session_, which refers to it
     std::unique_ptr<Session> session_;
     std::unique_ptr<AppealStore> intake_store_;  // used only on the intake thread
+    std::unique_ptr<PlatformJobs> jobs_;         // used on the uploader's thread only
     std::unique_ptr<sync::OutboxWorker> uploader_;
 
     mutable std::mutex mu_;

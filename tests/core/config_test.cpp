@@ -91,3 +91,23 @@ TEST(CommandLine, BadFlagsSayWhatIsWrong) {
     ASSERT_FALSE(config_err);
     EXPECT_NE(config_err.error().message.find("/definitely/missing.conf"), std::string::npos);
 }
+
+TEST(Config, AdapterSiteAndIntervalsAreCheckedAndOpen311NeedsItsUrl) {
+    auto ok = parse_config(
+        "adapter = open311\nopen311_url = https://city.example/open311/v2\n"
+        "open311_api_key = k-1\nsite_address = ул. Кирова, 39\nsite_lat = 55.4312\n"
+        "site_lon = 37.5447\nheartbeat_interval_s = 60\n");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->adapter, "open311");
+    EXPECT_DOUBLE_EQ(ok->site_lat, 55.4312);
+    EXPECT_EQ(ok->heartbeat_interval_s, 60);
+    auto no_url = parse_config("adapter = open311\n");
+    ASSERT_FALSE(no_url);
+    EXPECT_NE(no_url.error().message.find("open311_url"), std::string::npos);
+    EXPECT_FALSE(parse_config("adapter = carrier-pigeon\n"));
+    auto lat = parse_config("site_lat = 95\n");
+    ASSERT_FALSE(lat);
+    EXPECT_NE(lat.error().message.find("line 1"), std::string::npos) << lat.error().message;
+    EXPECT_FALSE(parse_config("site_lon = east\n"));
+    EXPECT_FALSE(parse_config("heartbeat_interval_s = 1\n"));
+}

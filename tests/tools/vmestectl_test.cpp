@@ -3,7 +3,11 @@
 
 #include <cstdio>
 
+#include <filesystem>
+
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/kiosk.h"
+#include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -44,4 +48,49 @@ TEST(Vmestectl, StatusShowsQueueDepthAgesLastSuccessNextAttemptAndLastError) {
     EXPECT_EQ(out.find("Яма"), std::string::npos) << "no appeal text in the output";
     const std::string found = run("--data-dir " + dir.path() + " find CTL0-0001");
     EXPECT_NE(found.find("platform:  POS-7"), std::string::npos) << found;
+}
+
+TEST(Vmestectl, EnrolStoresTheTokenPrivatelyOnceAndTheGatewayAcceptsIt) {
+    sim::SimOptions o;
+    o.require_enrolment = true;
+    test::RunningSim sim(o);
+    sim.store().add_enrol_code("5501-2207");
+    test::TempDir dir;
+    const std::string base = "--data-dir " + dir.path() + " enrol --platform " + sim.url();
+    const std::string out = run(base + " --serial SN-77 5501-2207");
+    EXPECT_NE(out.find("enrolled as DEV-000001"), std::string::npos) << out;
+    const std::string token = core::read_device_token(dir.path());
+    ASSERT_FALSE(token.empty());
+    EXPECT_EQ(out.find(token), std::string::npos) << "the token must never be printed";
+    EXPECT_EQ(std::filesystem::status(dir.file("device_token")).permissions() &
+                  std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_TRUE(sim.store().device_by_token(token));
+    // Enrolled already: refused without --force; a spent code is refused with a reason.
+    EXPECT_NE(run(base + " 5501-2207").find("already enrolled"), std::string::npos);
+    EXPECT_NE(run(base + " --force 5501-2207").find("already used"), std::string::npos);
+    EXPECT_EQ(core::read_device_token(dir.path()), token) << "a failed enrolment keeps the token";
+    EXPECT_NE(run(base).find("needs --platform URL and the code"), std::string::npos);
+}
+
+TEST(Vmestectl, RetryQuarantinePutsItemsBackAndAuditsIt) {
+    test::TempDir dir;
+    {
+        auto s = core::AppealStore::open(test::store_options(dir.path()));
+        ASSERT_TRUE((*s)->accept(test::appeal_request("CTL0-0501"), 1'000));
+        auto item = (*s)->next_due(1'000);
+        ASSERT_TRUE((*s)->quarantine(item->id, "HTTP 422: Unprocessable Content"));
+        EXPECT_EQ((*s)->queue_figures()->quarantined, 1);
+    }
+    EXPECT_NE(run("--data-dir " + dir.path() + " retry-quarantine").find("1 item(s)"),
+              std::string::npos);
+    auto s = core::AppealStore::open(test::store_options(dir.path()));
+    EXPECT_EQ((*s)->queue_figures()->quarantined, 0);
+    EXPECT_EQ((*s)->queue_figures()->pending, 1);
+    bool audited = false;
+    auto log = (*s)->audit_log(10);
+    ASSERT_TRUE(log);
+    for (const auto& e : *log)
+        audited |= e.actor == "vmestectl" && e.action == "release-quarantine";
+    EXPECT_TRUE(audited);
 }

@@ -284,6 +284,7 @@ void SimServer::routes_device() {
         if (it == handoffs_.end()) return oauth_error("invalid_grant");
         Handoff& h = it->second;
         const int64_t now = now_ms();
+        if (h.state == Handoff::State::kConsumed) return oauth_error("invalid_grant");
         if (h.expires_at_ms < now) return oauth_error("expired_token");
         if (h.last_poll_ms && now - h.last_poll_ms < h.interval_s * 1000ll) {
             h.interval_s += 5;  // §3.5: slow_down adds 5 seconds to the interval

@@ -43,7 +43,17 @@ void SimServer::routes_open311() {
     // Every leaf of the catalogue is a service; its code is the leaf id.
     auto services = [this] {
         json out = json::array();
-        for (const auto& c : catalogue()["categories"])
+        const json cat = catalogue();  // the loop must not range over a temporary's member
+        if (!cat.is_object() || !cat.contains("categories")) return out;
+        for (const auto& c : cat["categories"]) {
+            // The top level too, for kiosks whose catalogue stops there.
+            out.push_back({{"service_code", c["id"]},
+                           {"service_name", c["name"]["ru"].get<std::string>() + ": другое"},
+                           {"description", c["name"].value("en", "")},
+                           {"metadata", true},
+                           {"type", "realtime"},
+                           {"keywords", c["id"]},
+                           {"group", c["name"]["ru"]}});
             for (const auto& g : c.value("children", json::array()))
                 for (const auto& l : g.value("children", json::array()))
                     out.push_back({{"service_code", l["id"]},
@@ -53,6 +63,7 @@ void SimServer::routes_open311() {
                                    {"type", "realtime"},
                                    {"keywords", c["id"]},
                                    {"group", c["name"]["ru"]}});
+        }
         return out;
     };
 
@@ -153,7 +164,7 @@ void SimServer::routes_open311() {
                auto stored = store_.insert(a);
                if (!stored) return open311_error(res, 500, "storage failed");
                // Some Open311 servers answer with a token first; this one does when asked to.
-               if (field(req, "attribute[want_token]") == "1") {
+               if (options_.open311_tokens) {
                    std::lock_guard lock(device_mu_);
                    const std::string token = "TOK-" + random_hex(6);
                    open311_tokens_[token] = stored->platform_id;

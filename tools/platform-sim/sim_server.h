@@ -38,6 +38,8 @@ struct SimOptions {
     // RFC 8628 hand-off: seconds a device code lives, and the minimum polling interval.
     int handoff_expires_s = 600;
     int handoff_interval_s = 5;
+    // Open311: answer POST requests with a token to resolve later instead of the id.
+    bool open311_tokens = false;
 };
 
 // One citizen hand-off in progress (RFC 8628).

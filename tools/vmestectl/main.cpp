@@ -1,12 +1,19 @@
-// vmestectl: inspect a kiosk's data directory. Issue #8 grows it (provisioning, retry, export);
-// today: `status` (queue figures) and `find RECEIPT` (one appeal's state, without its text).
+// vmestectl: inspect and look after a kiosk's data directory: `status` (queue figures), `find
+// RECEIPT` (one appeal's state, without its text), `enrol` (one-time code → device token),
+// `retry-quarantine`. Issue #8 grows it (provisioning, export).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/kiosk.h"
+#include "sync/gateway_client.h"
 
 namespace {
 
@@ -15,7 +22,68 @@ const char* kHelp =
     "  status            queue depth, delivered, quarantined, oldest pending, last success,\n"
     "                    next attempt, last error\n"
     "  find RECEIPT      the state of one appeal (no personal data is printed)\n"
+    "  enrol --platform URL [--serial S] [--force] CODE\n"
+    "                    exchange a one-time enrolment code for the device token, stored 0600\n"
+    "                    in the data dir (refused when already enrolled, unless --force)\n"
+    "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
+
+// The machine's serial: /etc/machine-id, else the host name.
+std::string default_serial() {
+    std::ifstream in("/etc/machine-id");
+    std::string id;
+    std::getline(in, id);
+    if (!id.empty()) return id;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return host;
+}
+
+int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
+    std::string platform, serial = default_serial(), code;
+    bool force = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--platform" && i + 1 < args.size())
+            platform = args[++i];
+        else if (args[i] == "--serial" && i + 1 < args.size())
+            serial = args[++i];
+        else if (args[i] == "--force")
+            force = true;
+        else if (code.empty() && !args[i].starts_with("--"))
+            code = args[i];
+        else {
+            std::fprintf(stderr, "vmestectl enrol: unexpected '%s'\n%s", args[i].c_str(), kHelp);
+            return 2;
+        }
+    }
+    if (platform.empty() || code.empty()) {
+        std::fprintf(stderr, "vmestectl enrol: needs --platform URL and the code\n");
+        return 2;
+    }
+    if (!force && !vmeste::core::read_device_token(data_dir).empty()) {
+        std::fprintf(stderr,
+                     "vmestectl enrol: this kiosk is already enrolled (%s/device_token); use "
+                     "--force to enrol it again\n",
+                     data_dir.c_str());
+        return 1;
+    }
+    vmeste::sync::GatewayClient gw({platform, ""}, vmeste::sync::make_curl_transport());
+    auto e = gw.enrol(code, serial, "vmestectl");
+    if (!e) {
+        std::fprintf(stderr, "vmestectl enrol: %s\n", e.error().message.c_str());
+        return 1;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (auto w = vmeste::core::store_device_token(data_dir, e->token); !w) {
+        std::fprintf(stderr, "vmestectl enrol: %s\n", w.error().message.c_str());
+        return 1;
+    }
+    // The token itself is a secret: it is never printed.
+    std::printf("enrolled as %s (%s); token stored in %s/device_token\n", e->device_id.c_str(),
+                e->site_name.empty() ? "no site" : e->site_name.c_str(), data_dir.c_str());
+    return 0;
+}
 
 }  // namespace
 
@@ -43,6 +111,7 @@ int main(int argc, char** argv) {
         std::fputs(kHelp, stderr);
         return 2;
     }
+    if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     core::StoreOptions options;
     options.data_dir = data_dir;
     auto store = core::AppealStore::open(options);
@@ -91,6 +160,16 @@ int main(int argc, char** argv) {
                     (*a)->appeal.receipt_number.c_str(), (*a)->appeal.category_id.c_str(),
                     (*a)->status.c_str(),
                     (*a)->platform_id.empty() ? "-" : (*a)->platform_id.c_str());
+        return 0;
+    }
+    if (rest[0] == "retry-quarantine" && rest.size() == 1) {
+        auto n = (*store)->release_quarantine("vmestectl",
+                                              static_cast<int64_t>(std::time(nullptr)) * 1000);
+        if (!n) {
+            std::fprintf(stderr, "vmestectl: %s\n", n.error().message.c_str());
+            return 1;
+        }
+        std::printf("%d item(s) back in the queue\n", *n);
         return 0;
     }
     std::fprintf(stderr, "vmestectl: unknown command '%s'\n%s", rest[0].c_str(), kHelp);

@@ -1,0 +1,200 @@
+#include "kiosk/core/platform_jobs.h"
+
+#include <sys/statvfs.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "kiosk/base/log.h"
+#include "kiosk/core/file_ops.h"
+
+#ifndef VMESTE_VERSION
+#define VMESTE_VERSION "0.0.0"
+#endif
+
+namespace vmeste::core {
+
+using nlohmann::json;
+
+namespace {
+
+int64_t wall_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+int64_t disk_free_mb(const std::string& dir) {
+    struct statvfs v {};
+    if (statvfs(dir.c_str(), &v) != 0) return -1;
+    return static_cast<int64_t>(v.f_bavail) * static_cast<int64_t>(v.f_frsize) / (1024 * 1024);
+}
+
+}  // namespace
+
+std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,
+                           int64_t now) {
+    json counters = json::object();
+    for (const auto& [k, v] : f.worker.counters) counters[k] = v;
+    return json{
+        {"queue_depth", f.queue.pending},
+        {"queued_appeals", f.queue.queued_appeals},
+        {"quarantined", f.queue.quarantined},
+        {"oldest_age_s",
+         f.queue.oldest_pending_unix_ms ? (now - *f.queue.oldest_pending_unix_ms) / 1000 : 0},
+        {"last_success", f.worker.last_success_unix_ms},
+        {"last_error", f.worker.last_error},
+        {"disk_free_mb", f.disk_free_mb},
+        {"version", f.version},
+        {"catalogue_version", f.catalogue_version},
+        {"counters", counters},
+        {"acked_commands", acked},
+        {"sent_at", now}}
+        .dump();
+}
+
+PlatformJobs::PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
+                           std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks)
+    : data_dir_(std::move(data_dir)),
+      store_(std::move(store)),
+      gateway_(std::move(gateway)),
+      hooks_(std::move(hooks)) {
+    if (auto c = load_synced_catalogue(data_dir_)) status_.catalogue_version = c->version();
+}
+
+std::optional<CategoryCatalog> PlatformJobs::load_synced_catalogue(const std::string& data_dir) {
+    auto text = read_file(std::filesystem::path(data_dir) / "catalogue.json");
+    if (!text) return std::nullopt;
+    auto parsed = CategoryCatalog::parse(*text);
+    if (!parsed) {
+        log::error("synced catalogue unusable (%s); using the bundled one",
+                   parsed.error().message.c_str());
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
+PlatformJobs::Status PlatformJobs::status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+}
+
+bool PlatformJobs::sync_document(
+    const char* what, const char* file,
+    Result<sync::Versioned> (sync::GatewayClient::*fetch)(const std::string&),
+    const std::function<Result<std::string>(const std::string&)>& check) {
+    const auto dir = std::filesystem::path(data_dir_);
+    const std::string etag_file = std::string(file) + ".etag";
+    // Without the document itself an ETag means nothing: ask for the whole thing.
+    std::string etag;
+    if (std::filesystem::exists(dir / file)) etag = read_file(dir / etag_file).value_or("");
+    auto got = (gateway_.get()->*fetch)(etag);
+    if (!got) {
+        log::warn("%s sync: %s", what, got.error().message.c_str());
+        return false;
+    }
+    if (got->not_modified) return true;
+    auto version = check(got->body);
+    if (!version) {
+        // The gateway sent something the kiosk cannot use: keep the last good copy, tell staff.
+        log::error("%s sync: refused the new version: %s", what, version.error().message.c_str());
+        std::lock_guard lock(mu_);
+        if (std::string(what) == "catalogue") status_.catalogue_error = version.error().message;
+        return true;
+    }
+    // The document first, then its ETag: a cut between the two only costs one full download.
+    if (auto w = write_durably(posix_file_ops(), data_dir_, file, got->body); !w) {
+        log::error("%s sync: %s", what, w.error().message.c_str());
+        return false;
+    }
+    (void)write_durably(posix_file_ops(), data_dir_, etag_file, got->etag);
+    log::info("%s sync: version %s stored", what, version->c_str());
+    std::lock_guard lock(mu_);
+    if (std::string(what) == "catalogue") {
+        status_.catalogue_version = *version;
+        status_.catalogue_error.clear();
+    }
+    return true;
+}
+
+bool PlatformJobs::sync_catalogue() {
+    return sync_document("catalogue", "catalogue.json", &sync::GatewayClient::fetch_catalogue,
+                         [](const std::string& body) -> Result<std::string> {
+                             auto c = CategoryCatalog::parse(body);
+                             if (!c) return c.error();
+                             if (c->leaves().empty())
+                                 return make_error(ErrorCode::kInvalidInput,
+                                                   "category catalogue: no leaves");
+                             return c->version().empty() ? std::string("(unnamed)") : c->version();
+                         });
+}
+
+bool PlatformJobs::sync_polls() {
+    return sync_document("polls", "polls.json", &sync::GatewayClient::fetch_polls,
+                         [](const std::string& body) -> Result<std::string> {
+                             auto p = sync::replies::polls(body);
+                             if (!p) return p.error();
+                             return std::to_string(p->size()) + " items";
+                         });
+}
+
+bool PlatformJobs::heartbeat() {
+    HeartbeatFigures f;
+    if (auto q = store_->queue_figures()) f.queue = *q;
+    if (hooks_.worker_status) f.worker = hooks_.worker_status();
+    f.disk_free_mb = disk_free_mb(data_dir_);
+    f.version = VMESTE_VERSION;
+    {
+        std::lock_guard lock(mu_);
+        f.catalogue_version = status_.catalogue_version;
+    }
+    const int64_t now = wall_now_ms();
+    auto reply = gateway_->heartbeat(heartbeat_body(f, to_ack_, now));
+    if (!reply) {
+        log::warn("heartbeat: %s", reply.error().message.c_str());
+        return false;
+    }
+    to_ack_.clear();
+    // The settings layer (issue #8) applies what the gateway manages; it is kept as sent.
+    if (auto w =
+            write_durably(posix_file_ops(), data_dir_, "managed_config.json", reply->config_json);
+        !w)
+        log::error("heartbeat: managed config not stored: %s", w.error().message.c_str());
+    for (const auto& c : reply->commands) {
+        run_command(c);
+        to_ack_.push_back(c.id);
+    }
+    std::lock_guard lock(mu_);
+    status_.last_heartbeat_unix_ms = now;
+    return true;
+}
+
+void PlatformJobs::run_command(const sync::replies::Command& c) {
+    log::info("gateway command %s: %s", c.id.c_str(), c.name.c_str());
+    if (c.name == "retry_now") {
+        if (hooks_.wake_uploader) hooks_.wake_uploader();
+    } else if (c.name == "retry_quarantine") {
+        auto n = store_->release_quarantine("gateway", wall_now_ms());
+        if (n && hooks_.wake_uploader) hooks_.wake_uploader();
+    } else if (c.name == "sync_catalogue") {
+        sync_catalogue();
+    } else if (c.name == "sync_polls") {
+        sync_polls();
+    } else {
+        log::warn("gateway command %s: unknown, acknowledged and ignored", c.name.c_str());
+    }
+    std::lock_guard lock(mu_);
+    status_.commands_run.push_back(c.name);
+}
+
+}  // namespace vmeste::core

@@ -1,0 +1,76 @@
+// PlatformJobs: what the kiosk asks of the gateway besides delivering appeals, run periodically
+// on the uploader's thread (OutboxWorker::add_periodic) with a connection of their own:
+// - catalogue and polls sync with ETag: a new version is checked (CategoryCatalog::parse for the
+//   catalogue) and written durably to the data directory; a broken one is refused and the last
+//   good copy kept;
+// - the heartbeat: queue depth, oldest age, disk, version and counters out; the gateway-managed
+//   config (written to managed_config.json for the settings layer) and commands back. Commands
+//   are acknowledged in the next heartbeat, so one lost answer repeats a command: every command
+//   is idempotent.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/appeal_store.h"
+#include "kiosk/core/catalog.h"
+#include "sync/gateway_client.h"
+#include "sync/outbox_worker.h"
+
+namespace vmeste::core {
+
+struct HeartbeatFigures {
+    QueueFigures queue;
+    sync::WorkerStatus worker;
+    int64_t disk_free_mb = 0;
+    std::string version;
+    std::string catalogue_version;
+};
+// The heartbeat's JSON body (docs/protocol.md "Heartbeat"); no personal data.
+std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,
+                           int64_t now_unix_ms);
+
+class PlatformJobs {
+  public:
+    struct Hooks {
+        std::function<sync::WorkerStatus()> worker_status;
+        std::function<void()> wake_uploader;
+    };
+    PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
+                 std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);
+
+    // Each returns false when the gateway could not be asked (the worker retries sooner).
+    bool sync_catalogue();
+    bool sync_polls();
+    bool heartbeat();
+
+    // The catalogue in the data directory if there is a valid one, else nullopt.
+    static std::optional<CategoryCatalog> load_synced_catalogue(const std::string& data_dir);
+
+    struct Status {
+        std::string catalogue_version;
+        std::string catalogue_error;  // the last refused catalogue, for staff
+        int64_t last_heartbeat_unix_ms = 0;
+        std::vector<std::string> commands_run;  // names, oldest first
+    };
+    Status status() const;
+
+  private:
+    bool sync_document(const char* what, const char* file,
+                       Result<sync::Versioned> (sync::GatewayClient::*fetch)(const std::string&),
+                       const std::function<Result<std::string>(const std::string&)>& check);
+    void run_command(const sync::replies::Command& c);
+
+    std::string data_dir_;
+    std::unique_ptr<AppealStore> store_;
+    std::unique_ptr<sync::GatewayClient> gateway_;
+    Hooks hooks_;
+    std::vector<std::string> to_ack_;
+    mutable std::mutex mu_;
+    Status status_;
+};
+
+}  // namespace vmeste::core

@@ -1,0 +1,133 @@
+// PlatformJobs against the simulator: catalogue sync keeps the last good copy, the heartbeat
+// reports the queue and runs the gateway's commands, and the kiosk starts with what was synced.
+#include "kiosk/core/platform_jobs.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/core/kiosk.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
+
+using namespace vmeste;
+
+namespace {
+
+struct Rig {
+    test::TempDir dir;
+    test::RunningSim sim;
+    std::unique_ptr<core::AppealStore> view;
+    std::unique_ptr<core::PlatformJobs> jobs;
+    int wakes = 0;
+
+    Rig() {
+        view = core::AppealStore::open(test::store_options(dir.path())).value();
+        jobs = std::make_unique<core::PlatformJobs>(
+            dir.path(), core::AppealStore::open(test::store_options(dir.path())).value(),
+            std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
+                                                  sync::make_curl_transport()),
+            core::PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [this] { ++wakes; }});
+    }
+    void put_catalogue(const std::string& body) {
+        sync::HttpRequest r;
+        r.method = "PUT";
+        r.url = sim.url() + "/sim/catalogue";
+        r.headers = {{"Content-Type", "application/json"}};
+        r.body = body;
+        ASSERT_EQ(sync::make_curl_transport()->send(r)->status, 200);
+    }
+    std::string file(const char* name) {
+        std::ifstream in(dir.file(name));
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+};
+
+}  // namespace
+
+TEST(PlatformJobs, CatalogueSyncStoresNewVersionsAndRefusesBrokenOnes) {
+    Rig rig;
+    ASSERT_TRUE(rig.jobs->sync_catalogue());
+    const std::string first = rig.file("catalogue.json");
+    ASSERT_FALSE(first.empty());
+    EXPECT_FALSE(rig.file("catalogue.json.etag").empty());
+    EXPECT_EQ(rig.jobs->status().catalogue_version, "2026.11-default");
+
+    // A version the kiosk cannot use (a leaf with a broken deadline) is refused, the old kept.
+    auto broken = nlohmann::json::parse(first);
+    broken["version"] = "2026.12-broken";
+    broken["categories"][0]["children"][0]["children"][0]["deadline_working_days"] = 0;
+    rig.put_catalogue(broken.dump());
+    ASSERT_TRUE(rig.jobs->sync_catalogue());
+    EXPECT_EQ(rig.file("catalogue.json"), first);
+    EXPECT_NE(rig.jobs->status().catalogue_error.find("deadline_working_days"), std::string::npos);
+    EXPECT_EQ(rig.jobs->status().catalogue_version, "2026.11-default");
+
+    auto winter = nlohmann::json::parse(first);
+    winter["version"] = "2026.12-winter";
+    rig.put_catalogue(winter.dump());
+    ASSERT_TRUE(rig.jobs->sync_catalogue());
+    EXPECT_EQ(rig.jobs->status().catalogue_version, "2026.12-winter");
+    EXPECT_TRUE(rig.jobs->status().catalogue_error.empty());
+    EXPECT_EQ(core::PlatformJobs::load_synced_catalogue(rig.dir.path())->version(),
+              "2026.12-winter");
+
+    // Unchanged: 304, nothing rewritten.
+    const auto mtime = std::filesystem::last_write_time(rig.dir.file("catalogue.json"));
+    ASSERT_TRUE(rig.jobs->sync_catalogue());
+    EXPECT_EQ(std::filesystem::last_write_time(rig.dir.file("catalogue.json")), mtime);
+}
+
+TEST(PlatformJobs, HeartbeatReportsTheQueueAndRunsCommandsOnce) {
+    Rig rig;
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("HBT0-0001"), 1'000));
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("HBT0-0002"), 1'000));
+    auto item = rig.view->next_due(1'000);
+    ASSERT_TRUE(rig.view->quarantine(item->id, "HTTP 422"));
+    rig.sim.server().queue_command("retry_quarantine");
+    rig.sim.server().queue_command("reboot_into_the_moon");  // unknown: acknowledged, ignored
+
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    EXPECT_EQ(rig.view->queue_figures()->quarantined, 0);
+    EXPECT_EQ(rig.wakes, 1);
+    EXPECT_NE(rig.file("managed_config.json").find("heartbeat_interval_s"), std::string::npos);
+    auto sent = rig.sim.server().heartbeats().back();
+    EXPECT_EQ(sent["queue_depth"], 1);  // one pending, one quarantined at the time
+    EXPECT_EQ(sent["quarantined"], 1);
+    EXPECT_EQ(sent["version"], "0.1.0");
+    EXPECT_GT(sent["disk_free_mb"].get<int64_t>(), 0);
+    // Nothing personal goes out: no text, no receipt numbers.
+    EXPECT_EQ(sent.dump().find("HBT0"), std::string::npos);
+
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    auto acked = rig.sim.server().heartbeats().back()["acked_commands"];
+    EXPECT_EQ(acked.size(), 2u);
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    EXPECT_EQ(rig.jobs->status().commands_run.size(), 2u) << "a command ran twice";
+}
+
+TEST(PlatformJobs, TheKioskStartsWithTheSyncedCatalogueAndTheEnrolledToken) {
+    test::TempDir dir;
+    auto cat = nlohmann::json::parse(R"({"version": "synced-7", "categories": [
+        {"id": "roads", "name": {"ru": "Ремонт дорог"}, "children": [{"name": {"ru": "Дорога"},
+         "children": [{"id": "roads.road.pothole", "name": {"ru": "Яма"}}]}]}]})");
+    std::ofstream(dir.file("catalogue.json")) << cat.dump();
+    ASSERT_TRUE(core::store_device_token(dir.path(), "dev_secret"));
+    EXPECT_EQ(core::read_device_token(dir.path()), "dev_secret");
+    core::Kiosk::Options o;
+    o.config.data_dir = dir.path();
+    o.start_uploader = false;
+    auto k = core::Kiosk::start(o);
+    ASSERT_TRUE(k) << k.error().message;
+    EXPECT_EQ((*k)->session().catalog().version(), "synced-7");
+
+    // A damaged synced copy falls back to the bundled catalogue.
+    test::TempDir other;
+    std::ofstream(other.file("catalogue.json")) << "{\"version\": ";
+    o.config.data_dir = other.path();
+    auto k2 = core::Kiosk::start(o);
+    ASSERT_TRUE(k2);
+    EXPECT_EQ((*k2)->session().catalog().version(), core::CategoryCatalog::bundled().version());
+}
