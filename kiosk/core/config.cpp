@@ -118,6 +118,19 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.site_address = v;
              return {};
          }},
+        {"tls_ca_file",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.tls_ca_file = v;
+             return {};
+         }},
+        {"tls_pinned_public_key",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (!v.starts_with("sha256//") || v.size() < 20)
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "a pin is sha256//<base64 of the key's SHA-256>");
+             c.tls_pinned_public_key = v;
+             return {};
+         }},
         {"site_lat", coordinate_setter(&Config::site_lat, 90)},
         {"site_lon", coordinate_setter(&Config::site_lon, 180)},
         {"heartbeat_interval_s", int_setter(&Config::heartbeat_interval_s, 10, 24 * 3600)},

@@ -22,6 +22,8 @@ struct Config {
     // The МФЦ the kiosk stands in: the place of "here" and of appeals without a place.
     std::string site_address;
     double site_lat = 0, site_lon = 0;
+    std::string tls_ca_file;               // empty: the system's CA store
+    std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
     int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
     int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag
     // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.

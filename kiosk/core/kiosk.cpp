@@ -57,6 +57,9 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     k->recovery_ = *recovered;
     k->run_retention();
 
+    if (!cfg.tls_ca_file.empty()) k->options_.transport.ca_file = cfg.tls_ca_file;
+    if (!cfg.tls_pinned_public_key.empty())
+        k->options_.transport.pinned_public_key = cfg.tls_pinned_public_key;
     if (k->options_.start_uploader) {
         auto upload_store = AppealStore::open(k->store_options());
         if (!upload_store) return upload_store.error();

@@ -110,4 +110,10 @@ TEST(Config, AdapterSiteAndIntervalsAreCheckedAndOpen311NeedsItsUrl) {
     EXPECT_NE(lat.error().message.find("line 1"), std::string::npos) << lat.error().message;
     EXPECT_FALSE(parse_config("site_lon = east\n"));
     EXPECT_FALSE(parse_config("heartbeat_interval_s = 1\n"));
+    auto tls = parse_config(
+        "tls_ca_file = /etc/vmeste/gateway-ca.pem\n"
+        "tls_pinned_public_key = sha256//rPkKhi0ATY9CWlmL0jHZCWHczWswcQXwYSIWFegQz3o=\n");
+    ASSERT_TRUE(tls);
+    EXPECT_EQ(tls->tls_ca_file, "/etc/vmeste/gateway-ca.pem");
+    EXPECT_FALSE(parse_config("tls_pinned_public_key = md5//abc\n"));
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,13 @@ const char* kHelp =
     "  --port-file FILE   write the port here once listening\n"
     "  --status-step S    seconds between status steps registered/in_work/answered (default 60;\n"
     "                     0: statuses stay registered)\n"
+    "  --tls-cert FILE    serve HTTPS with this PEM certificate chain (and --tls-key FILE);\n"
+    "                     scripts/make-test-ca makes a throwaway CA and certificate\n"
+    "  --enrol-code CODE  accept this one-time enrolment code (repeatable; also POST\n"
+    "                     /sim/enrolment-codes at run time)\n"
+    "  --require-enrolment  accept only tokens issued by enrolment (and --token)\n"
+    "  --handoff-interval S  RFC 8628 polling interval for the hand-off (default 5)\n"
+    "  --open311-tokens   answer Open311 POST requests with a token, not the id\n"
     "  --fault SPEC       inject a fault; repeatable. SPEC is ROUTE:KIND[:key=value...]\n"
     "                     ROUTE: appeals, media (upload create), upload-chunk, heartbeat,\n"
     "                     enrol, catalogue, open311 or *; KIND: status=N, latency=MS, "
@@ -37,6 +45,7 @@ int main(int argc, char** argv) {
     std::string host = "127.0.0.1", db = "platform-sim.db", port_file;
     int port = 8080;
     std::vector<vmeste::sim::FaultRule> faults;
+    std::vector<std::string> enrol_codes;
     vmeste::sim::SimOptions options;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -61,6 +70,18 @@ int main(int argc, char** argv) {
                 options.device_token = value();
             else if (a == "--port-file")
                 port_file = value();
+            else if (a == "--tls-cert")
+                options.tls_cert_file = value();
+            else if (a == "--tls-key")
+                options.tls_key_file = value();
+            else if (a == "--enrol-code")
+                enrol_codes.push_back(value());
+            else if (a == "--require-enrolment")
+                options.require_enrolment = true;
+            else if (a == "--handoff-interval")
+                options.handoff_interval_s = std::stoi(value());
+            else if (a == "--open311-tokens")
+                options.open311_tokens = true;
             else if (a == "--status-step")
                 options.status_step_ms = std::stoll(value()) * 1000;
             else if (a == "--fault") {
@@ -85,7 +106,19 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmeste-platform-sim: %s\n", store.error().message.c_str());
         return 1;
     }
-    vmeste::sim::SimServer server(options, **store);
+    if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+        std::fprintf(stderr, "vmeste-platform-sim: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    for (const auto& c : enrol_codes) (*store)->add_enrol_code(c);
+    std::unique_ptr<vmeste::sim::SimServer> made;
+    try {
+        made = std::make_unique<vmeste::sim::SimServer>(options, **store);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "vmeste-platform-sim: %s\n", e.what());
+        return 1;
+    }
+    vmeste::sim::SimServer& server = *made;
     for (auto& f : faults) server.faults().add(f);
     const int bound = server.bind(host, port);
     if (bound < 0) {
