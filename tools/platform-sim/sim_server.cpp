@@ -379,10 +379,13 @@ void SimServer::routes() {
         h << "<!doctype html><html lang=ru><meta charset=utf-8><title>Platform simulator</title>"
           << kPageStyle
           << "<h1>Симулятор платформы «Решаем вместе»</h1><p>Получено обращений: " << store_.count()
-          << "</p><table><tr><th>ID</th><th>Квитанция</th><th>Категория</th>"
+          << " · <a href=/device>подтверждение входа через Госуслуги</a> · <a "
+             "href=/open311/v2/services.json>Open311</a></p><table><tr><th>ID</th><th>Квитанция</"
+             "th><th>Категория</th>"
           << "<th>Текст</th><th>Фото</th><th>Язык</th><th>Создано</th><th>Статус</th></tr>";
         for (const auto& a : store_.list(500)) {
-            h << "<tr><td>" << html_escape(a.platform_id) << "</td><td>"
+            h << "<tr><td>" << html_escape(a.platform_id)
+              << (a.channel == "open311" ? "<br><small>Open311</small>" : "") << "</td><td>"
               << html_escape(a.receipt_number) << "</td><td>" << html_escape(a.category)
               << "</td><td><pre>" << html_escape(a.text) << "</pre></td><td>";
             auto photos = json::parse(a.photos.empty() ? "[]" : a.photos, nullptr, false);
