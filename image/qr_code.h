@@ -24,4 +24,8 @@ Result<QrCode> encode_qr(std::string_view payload);
 // Greyscale raster (0 = black, 255 = white) with a quiet zone of 4 modules, `scale` px a module.
 std::vector<uint8_t> rasterize_qr(const QrCode& qr, int scale, int* side_px);
 
+// The same as RGBA (opaque black on opaque white), for textures and PNGs; `quiet` modules of
+// quiet zone (the standard asks for 4).
+std::vector<uint8_t> rasterize_qr_rgba(const QrCode& qr, int scale, int quiet, int* side_px);
+
 }  // namespace vmeste::image

@@ -43,3 +43,24 @@ TEST(QrCode, RasterHasAQuietZone) {
     EXPECT_EQ(side, (qr->size + 8) * 2);
     for (int i = 0; i < side * 8; ++i) ASSERT_EQ(px[i], 255) << i;  // top 4 modules white
 }
+
+TEST(QrCode, CyrillicAddressesAsPunycodeAndPercentEncodingDecodeAtEverySize) {
+    // «решаемвместе.рф/обращение/7K3Q-9PXA» the way a QR must carry it: plain ASCII.
+    const std::string url =
+        "https://xn--80adbhccsco1bi8c.xn--p1ai/%D0%BE%D0%B1%D1%80%D0%B0%D1%89%D0%B5%D0%BD%D0%B8"
+        "%D0%B5/7K3Q-9PXA";
+    auto qr = encode_qr(url);
+    ASSERT_TRUE(qr);
+    for (int scale : {2, 3, 4, 6, 10}) {
+        int side = 0;
+        auto rgba = rasterize_qr_rgba(*qr, scale, 4, &side);
+        ASSERT_EQ(rgba.size(), static_cast<size_t>(side) * side * 4);
+        EXPECT_EQ(side, (qr->size + 8) * scale);
+        EXPECT_EQ(vmeste::test::decode_qr_rgba(rgba, side, side), url)
+            << "module " << scale << " px";
+        // The quiet zone is white and opaque; every pixel is opaque.
+        EXPECT_EQ(rgba[0], 255);
+        EXPECT_EQ(rgba[(static_cast<size_t>(side) * (4 * scale - 1) + 4 * scale - 1) * 4], 255);
+        for (size_t i = 3; i < rgba.size(); i += 4) ASSERT_EQ(rgba[i], 255);
+    }
+}
