@@ -114,6 +114,7 @@ int OutboxWorker::run_periodic() {
 
 void OutboxWorker::run() {
     for (;;) {
+        if (alive_) alive_();
         drain_due();
         // Statuses and periodic jobs only while the platform answers: the gate is open.
         if (clock_.unix_millis() >= std::max(next_poll_, gate_until_)) poll_statuses();
@@ -141,6 +142,7 @@ void OutboxWorker::run() {
 }
 
 void OutboxWorker::attempt(const OutboxItem& item) {
+    if (alive_) alive_();
     const int64_t now = clock_.unix_millis();
     DeliveryOutcome out = adapter_->deliver(item, *queue_, now);
     if (out.verdict == Verdict::kReconcile) {

@@ -56,6 +56,9 @@ class OutboxWorker {
     void add_periodic(std::string name, Millis interval, Millis retry, std::function<bool()> job);
     // Runs every periodic job that is due now, on the caller's thread (tests).
     int run_periodic();
+    // Called from the worker thread as it goes round and before every attempt: the watchdog's
+    // proof that the uploader is not stuck (drivers::HealthGate). Call before start().
+    void set_alive_hook(std::function<void()> hook) { alive_ = std::move(hook); }
 
   private:
     void run();
@@ -70,6 +73,7 @@ class OutboxWorker {
         int64_t next = 0;
     };
     std::vector<Periodic> periodic_;
+    std::function<void()> alive_;
     RetryPolicy policy_;
     const Clock& clock_;
     std::mt19937_64 rng_;

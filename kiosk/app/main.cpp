@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/watchdog/health_gate.h"
 #include "drivers/watchdog/watchdog.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/config.h"
@@ -27,9 +28,27 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Supervisors: systemd always (a no-op outside systemd), the hardware watchdog when
+    // configured. Their pets pass a health gate: the UI loop and the uploader must both be
+    // making progress, or the pets stop and the kiosk is restarted.
+    drivers::WatchdogSet watchdogs;
+    watchdogs.add(drivers::make_systemd_watchdog());
+    if (!cl->config.watchdog_device.empty()) {
+        auto device = drivers::open_device_watchdog(cl->config.watchdog_device, 30);
+        if (device)
+            watchdogs.add(std::move(device).value());
+        else
+            log::error("%s", device.error().message.c_str());  // run on; systemd still watches
+    }
+    SystemClock clock;
+    drivers::HealthGate gate(watchdogs, clock);
+    gate.watch("ui", 20'000);         // the loop wakes at least every 5 s
+    gate.watch("uploader", 300'000);  // an attempt is bounded by curl's timeouts
+
     core::Kiosk::Options options;
     options.config = cl->config;
     options.wake_ui = ui::make_ui_waker();
+    options.uploader_alive = [&gate] { gate.alive("uploader"); };
     auto kiosk = core::Kiosk::start(std::move(options));
     if (!kiosk) {
         std::fprintf(stderr, "vmeste-kiosk: cannot start: %s\n", kiosk.error().message.c_str());
@@ -63,6 +82,6 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
         return 1;
     }
-    auto watchdog = drivers::make_systemd_watchdog();
-    return ui::run_kiosk_loop(kiosk_ui, **host, *watchdog);
+    drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");
+    return ui::run_kiosk_loop(kiosk_ui, **host, watchdog);
 }

@@ -118,6 +118,11 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.site_address = v;
              return {};
          }},
+        {"watchdog_device",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.watchdog_device = v;
+             return {};
+         }},
         {"tls_ca_file",
          [](Config& c, std::string_view v) -> Result<void> {
              c.tls_ca_file = v;

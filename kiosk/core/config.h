@@ -22,6 +22,7 @@ struct Config {
     // The МФЦ the kiosk stands in: the place of "here" and of appeals without a place.
     std::string site_address;
     double site_lat = 0, site_lon = 0;
+    std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only
     std::string tls_ca_file;               // empty: the system's CA store
     std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
     int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)

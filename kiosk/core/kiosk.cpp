@@ -103,6 +103,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             worker->add_periodic("polls sync", sync_every, Millis(300'000),
                                  [jobs] { return jobs->sync_polls(); });
         }
+        if (k->options_.uploader_alive) k->uploader_->set_alive_hook(k->options_.uploader_alive);
         k->uploader_->start();
     }
     // The catalogue synced from the platform if a valid copy is on disk, else the bundled one.

@@ -39,6 +39,7 @@ class Kiosk {
         sync::TransportOptions transport{};
         FileOps* fs = nullptr;   // tests inject faults here; default: the real file system
         std::string sqlite_vfs;  // likewise for SQLite
+        std::function<void()> uploader_alive;  // the watchdog's health gate (drivers/watchdog)
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);

@@ -167,7 +167,7 @@ TEST(Open311, ServicesAndTheirDefinitionsComeFromTheCatalogue) {
 
 TEST(Open311, MultipartBodiesFollowRfc7578) {
     const std::string body = sync::multipart_body(
-        {{"description", "Яма"},
+        {{"description", "Яма", "", "text/plain; charset=utf-8"},
          {"photo1", std::string("\xFF\xD8\x00\x01", 4), "photo1.jpg", "image/jpeg"}},
         "B0UND");
     EXPECT_EQ(body,
