@@ -1,0 +1,171 @@
+// Cameras through the one interface: the synthetic and folder cameras stream on their own
+// threads, hand the newest frame over without blocking, capture stills, and come back after
+// being "unplugged"; the V4L2 driver's device-free parts (format choice, YUYV conversion, error
+// texts) are checked alone, and a real /dev/video* is used when the machine has one.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "drivers/camera/camera.h"
+#include "image/jpeg.h"
+#include "tests/support/temp_dir.h"
+
+using namespace vmeste;
+using namespace vmeste::drivers;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::vector<PixelFormat> kWebcam = {
+    {kYuyv, 640, 480},   {kYuyv, 1280, 720},   {kYuyv, 1920, 1080}, {kMjpeg, 640, 480},
+    {kMjpeg, 1280, 720}, {kMjpeg, 1920, 1080}, {kMjpeg, 2592, 1944}};
+
+// The frame number the synthetic camera writes along the top row.
+int64_t stamped_number(const image::Raster& r) {
+    const int cell = std::max(2, r.width / 32);
+    int64_t n = 0;
+    for (int bit = 0; bit < 16; ++bit)
+        if (r.at(bit * cell + cell / 2, cell / 2)[0] > 128) n |= int64_t{1} << bit;
+    return n;
+}
+
+void write_jpeg(const std::string& path, uint8_t r, uint8_t g, uint8_t b) {
+    image::Raster img{64, 48, std::vector<uint8_t>(64 * 48 * 3)};
+    for (size_t i = 0; i < img.rgb.size(); i += 3)
+        img.rgb[i] = r, img.rgb[i + 1] = g, img.rgb[i + 2] = b;
+    std::ofstream(path, std::ios::binary) << image::encode_jpeg(img, 90).value();
+}
+
+}  // namespace
+
+TEST(CameraFormats, PreviewAndStillChoices) {
+    EXPECT_EQ(choose_format(kWebcam, 1280, 720), (PixelFormat{kMjpeg, 1280, 720}));
+    EXPECT_EQ(choose_format(kWebcam, 640, 480), (PixelFormat{kYuyv, 640, 480}));
+    EXPECT_EQ(choose_format(kWebcam, 1000, 700), (PixelFormat{kMjpeg, 1280, 720}));
+    EXPECT_EQ(choose_format(kWebcam, 5000, 4000), (PixelFormat{kMjpeg, 2592, 1944}));
+    EXPECT_EQ(choose_format({{kYuyv, 1280, 720}}, 1280, 720), (PixelFormat{kYuyv, 1280, 720}));
+    EXPECT_FALSE(choose_format({{fourcc('H', '2', '6', '4'), 1920, 1080}}, 1280, 720));
+    EXPECT_EQ(choose_still_format(kWebcam), (PixelFormat{kMjpeg, 2592, 1944}));
+    EXPECT_EQ(fourcc_name(kMjpeg), "MJPG");
+}
+
+TEST(CameraFormats, YuyvConvertsWithBt601LimitedRange) {
+    // Two pixels per 4 bytes: Y0 U Y1 V.
+    const uint8_t white_black[] = {235, 128, 16, 128};
+    auto wb = yuyv_to_rgb(white_black, sizeof white_black, 2, 1);
+    ASSERT_EQ(wb.width, 2);
+    EXPECT_EQ(wb.at(0, 0)[0], 255);
+    EXPECT_EQ(wb.at(0, 0)[2], 255);
+    EXPECT_EQ(wb.at(1, 0)[1], 0);
+    const uint8_t red[] = {81, 90, 81, 240};  // BT.601 red
+    auto r = yuyv_to_rgb(red, sizeof red, 2, 1);
+    EXPECT_GT(r.at(0, 0)[0], 245);
+    EXPECT_LT(r.at(0, 0)[1], 10);
+    EXPECT_LT(r.at(0, 0)[2], 10);
+    EXPECT_TRUE(yuyv_to_rgb(red, sizeof red, 3, 1).empty());  // odd width
+    EXPECT_TRUE(yuyv_to_rgb(red, 2, 2, 1).empty());           // short buffer
+}
+
+TEST(CameraFormats, ErrorsReadAsStaffNeedThem) {
+    EXPECT_NE(v4l2_error_text(EBUSY, "/dev/video0").find("in use by another program"),
+              std::string::npos);
+    EXPECT_NE(v4l2_error_text(EACCES, "/dev/video0").find("group video"), std::string::npos);
+    EXPECT_NE(v4l2_error_text(ENODEV, "/dev/video0").find("not connected"), std::string::npos);
+    EXPECT_TRUE(v4l2_error_is_disconnect(ENODEV));
+    EXPECT_FALSE(v4l2_error_is_disconnect(EBUSY));
+}
+
+TEST(SyntheticCamera, StreamsNewestFramesWithoutBlockingAndCapturesStills) {
+    SystemClock clock;
+    auto cam = make_synthetic_camera(clock, 2592, 1944, 30);
+    EXPECT_EQ(cam->latest(), nullptr);  // nothing yet, and no waiting
+    cam->start(1280, 720);
+    auto first = cam->wait_frame(0, 2s);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->rgb.width, 1280);
+    EXPECT_EQ(first->rgb.height, 720);
+    EXPECT_EQ(stamped_number(first->rgb), first->sequence);
+    auto later = cam->wait_frame(first->sequence, 2s);
+    ASSERT_NE(later, nullptr);
+    EXPECT_GT(later->sequence, first->sequence);
+    EXPECT_EQ(cam->state(), CameraState::kStreaming);
+    // latest() is a non-blocking look: nothing newer than the newest.
+    auto now = cam->latest();
+    ASSERT_NE(now, nullptr);
+    EXPECT_EQ(cam->latest(now->sequence + 1000), nullptr);
+    auto still = cam->capture_still();
+    ASSERT_TRUE(still);
+    EXPECT_EQ(still->rgb.width, 2592);
+    EXPECT_EQ(still->rgb.height, 1944);
+    cam->stop();
+    EXPECT_EQ(cam->state(), CameraState::kStopped);
+}
+
+TEST(FolderCamera, CyclesPicturesSkipsBrokenOnesAndComesBackAfterAnUnplug) {
+    test::TempDir dir;
+    const std::string pics = dir.file("pics");
+    std::filesystem::create_directories(pics);
+    write_jpeg(pics + "/1.jpg", 250, 0, 0);
+    std::ofstream(pics + "/2.jpg") << "not a jpeg";
+    write_jpeg(pics + "/3.jpg", 0, 0, 250);
+    SystemClock clock;
+    auto cam = make_folder_camera(pics, clock, 5ms);
+    auto formats = cam->formats();
+    ASSERT_TRUE(formats);
+    EXPECT_EQ((*formats)[0].width, 64);
+    cam->start();
+    bool red = false, blue = false;
+    int64_t seq = 0;
+    for (int i = 0; i < 20 && !(red && blue); ++i) {
+        auto f = cam->wait_frame(seq, 1s);
+        ASSERT_NE(f, nullptr);
+        seq = f->sequence;
+        red |= f->rgb.at(10, 10)[0] > 200;
+        blue |= f->rgb.at(10, 10)[2] > 200;
+    }
+    EXPECT_TRUE(red && blue);
+    // "Unplugged": the folder goes away; the camera says so and keeps trying.
+    std::filesystem::rename(pics, dir.file("away"));
+    for (int i = 0; i < 100 && cam->state() != CameraState::kDisconnected; ++i)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(cam->state(), CameraState::kDisconnected);
+    EXPECT_NE(cam->last_error().find("no JPEG files"), std::string::npos) << cam->last_error();
+    // Plugged back in: frames come again.
+    std::filesystem::rename(dir.file("away"), pics);
+    const int64_t before = cam->latest() ? cam->latest()->sequence : 0;
+    EXPECT_NE(cam->wait_frame(before, 3s), nullptr) << "the camera did not come back";
+    EXPECT_EQ(cam->state(), CameraState::kStreaming);
+    cam->stop();
+}
+
+TEST(V4l2Camera, AMissingDeviceIsReportedAndRetried) {
+    SystemClock clock;
+    auto cam = make_v4l2_camera("/dev/video-does-not-exist", clock);
+    EXPECT_FALSE(cam->formats());
+    cam->start();
+    for (int i = 0; i < 100 && cam->state() != CameraState::kDisconnected; ++i)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(cam->state(), CameraState::kDisconnected);
+    EXPECT_NE(cam->last_error().find("not connected"), std::string::npos) << cam->last_error();
+    EXPECT_FALSE(cam->capture_still());
+    cam->stop();
+}
+
+TEST(V4l2Camera, ARealDeviceStreamsWhenTheMachineHasOne) {
+    const auto devices = discover_v4l2_cameras();
+    if (devices.empty())
+        GTEST_SKIP() << "no /dev/video* capture device on this machine (CI containers have "
+                        "none); docs/hardware.md describes the qemu + vivid run";
+    SystemClock clock;
+    auto cam = make_v4l2_camera(devices[0], clock);
+    auto formats = cam->formats();
+    ASSERT_TRUE(formats) << formats.error().message;
+    ASSERT_FALSE(formats->empty());
+    cam->start(640, 480);
+    auto f = cam->wait_frame(0, 5s);
+    ASSERT_NE(f, nullptr) << cam->last_error();
+    EXPECT_GT(f->rgb.width, 0);
+    cam->stop();
+}
