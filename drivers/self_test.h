@@ -1,0 +1,38 @@
+// Self-tests: one per device, each returning what a maintenance screen shows. The result names a
+// string-catalog key and its arguments (the screen says it in the staff member's language) plus
+// a technical detail for the log; no self-test blocks the UI thread — run them on a worker.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "drivers/camera/camera.h"
+#include "drivers/printer/transport.h"
+#include "drivers/speech/speech.h"
+#include "drivers/watchdog/health_gate.h"
+
+namespace vmeste::drivers {
+
+struct SelfTestResult {
+    enum class Outcome { kOk, kWarning, kFailed } outcome = Outcome::kFailed;
+    std::string device;             // "camera", "printer", "watchdog", "speech"
+    std::string key;                // e.g. "selftest.printer.paper_out"
+    std::vector<std::string> args;  // values the catalog string refers to ({0}, {1}…)
+    std::string technical;          // for the log and the technician
+    bool ok() const { return outcome == Outcome::kOk; }
+};
+
+// Streams (starting the camera if it is stopped), waits for a frame, takes a still.
+SelfTestResult camera_self_test(Camera& camera, Millis timeout = Millis(3000));
+// Asks the status, then prints a test page (Cyrillic, a QR code, a cut) unless paper is out.
+SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when);
+// Which watched threads are late, and how many pets went out.
+SelfTestResult watchdog_self_test(const HealthGate& gate);
+// Speaks a short phrase (staff listen); fails only when the speech program cannot start.
+SelfTestResult speech_self_test(Speaker& speaker, const std::string& language);
+
+// The printer's test page as ESC/POS bytes (also what the preview shows staff).
+std::string printer_test_page(const std::string& when);
+
+}  // namespace vmeste::drivers
