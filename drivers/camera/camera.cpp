@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "drivers/camera/camera.h"
+#include "image/jpeg.h"
 #include "kiosk/base/log.h"
 
 namespace vmeste::drivers {
@@ -176,6 +177,11 @@ image::Raster yuyv_to_rgb(const uint8_t* d, size_t size, int w, int h) {
         }
     }
     return out;
+}
+
+image::Raster mjpeg_to_rgb(const uint8_t* data, size_t size) {
+    auto d = image::decode_jpeg(std::string_view(reinterpret_cast<const char*>(data), size));
+    return d ? std::move(d).value() : image::Raster{};
 }
 
 std::string v4l2_error_text(int err, const std::string& dev) {

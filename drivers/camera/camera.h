@@ -114,6 +114,9 @@ std::optional<PixelFormat> choose_format(const std::vector<PixelFormat>& offered
 std::optional<PixelFormat> choose_still_format(const std::vector<PixelFormat>& offered);
 // YUYV 4:2:2 (BT.601, limited range) to RGB.
 image::Raster yuyv_to_rgb(const uint8_t* data, size_t size, int width, int height);
+// One MJPEG frame to RGB. UVC cameras often leave out the Huffman tables (DHT); libjpeg-turbo
+// then uses the standard ones, as the MJPEG convention says. A damaged frame gives an empty raster.
+image::Raster mjpeg_to_rgb(const uint8_t* data, size_t size);
 // errno from a V4L2 call → what staff read.
 std::string v4l2_error_text(int err, const std::string& device);
 bool v4l2_error_is_disconnect(int err);

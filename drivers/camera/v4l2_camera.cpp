@@ -120,9 +120,8 @@ class V4l2Camera final : public Camera {
         const auto* data = static_cast<const uint8_t*>(buffers_[b.index].first);
         if (format_.fourcc == kYuyv)
             rgb = yuyv_to_rgb(data, b.bytesused, format_.width, format_.height);
-        else if (auto d = image::decode_jpeg(
-                     std::string_view(reinterpret_cast<const char*>(data), b.bytesused)))
-            rgb = std::move(d).value();  // a damaged MJPEG frame is skipped (empty raster)
+        else
+            rgb = mjpeg_to_rgb(data, b.bytesused);  // a damaged frame is skipped (empty raster)
         xioctl(fd_, VIDIOC_QBUF, &b);
         return rgb;
     }

@@ -68,6 +68,32 @@ TEST(CameraFormats, YuyvConvertsWithBt601LimitedRange) {
     EXPECT_TRUE(yuyv_to_rgb(red, 2, 2, 1).empty());           // short buffer
 }
 
+TEST(CameraFormats, MjpegFramesWithoutHuffmanTablesDecode) {
+    image::Raster img{64, 48, std::vector<uint8_t>(64 * 48 * 3, 120)};
+    for (size_t i = 0; i < img.rgb.size(); i += 3) img.rgb[i] = 200;
+    const std::string jpeg = image::encode_jpeg(img, 85).value();
+    // What many UVC cameras send: the same stream without its DHT segments.
+    std::string mjpeg = jpeg.substr(0, 2);
+    for (size_t p = 2; p + 4 <= jpeg.size();) {
+        const auto marker = static_cast<uint8_t>(jpeg[p + 1]);
+        if (marker == 0xDA) {
+            mjpeg += jpeg.substr(p);
+            break;
+        }
+        const size_t len =
+            (static_cast<uint8_t>(jpeg[p + 2]) << 8) | static_cast<uint8_t>(jpeg[p + 3]);
+        if (marker != 0xC4) mjpeg += jpeg.substr(p, 2 + len);
+        p += 2 + len;
+    }
+    ASSERT_EQ(mjpeg.find("\xFF\xC4"), std::string::npos);
+    auto rgb = mjpeg_to_rgb(reinterpret_cast<const uint8_t*>(mjpeg.data()), mjpeg.size());
+    ASSERT_EQ(rgb.width, 64);
+    EXPECT_NEAR(rgb.at(5, 5)[0], 200, 4);
+    EXPECT_NEAR(rgb.at(5, 5)[1], 120, 4);
+    const std::string cut = mjpeg.substr(0, 40);
+    EXPECT_TRUE(mjpeg_to_rgb(reinterpret_cast<const uint8_t*>(cut.data()), cut.size()).empty());
+}
+
 TEST(CameraFormats, ErrorsReadAsStaffNeedThem) {
     EXPECT_NE(v4l2_error_text(EBUSY, "/dev/video0").find("in use by another program"),
               std::string::npos);
