@@ -134,6 +134,19 @@ std::unique_ptr<Camera> make_synthetic_camera(const Clock& clock, int sw, int sh
     return std::make_unique<SyntheticCamera>(clock, sw, sh, fps);
 }
 
+Result<std::unique_ptr<Camera>> open_camera(const std::string& spec, const Clock& clock) {
+    if (spec == "synthetic") return make_synthetic_camera(clock);
+    if (spec == "auto") {
+        const auto found = discover_v4l2_cameras();
+        return found.empty() ? make_synthetic_camera(clock) : make_v4l2_camera(found[0], clock);
+    }
+    if (spec.starts_with("v4l2:") && spec.size() > 5)
+        return make_v4l2_camera(spec.substr(5), clock);
+    if (spec.starts_with("folder:") && spec.size() > 7)
+        return make_folder_camera(spec.substr(7), clock);
+    return make_error(ErrorCode::kInvalidInput, "camera '" + spec + "': unknown kind");
+}
+
 std::unique_ptr<Camera> make_folder_camera(const std::string& dir, const Clock& clock,
                                            Millis interval) {
     return std::make_unique<FolderCamera>(dir, clock, interval);

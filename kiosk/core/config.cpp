@@ -118,6 +118,34 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.site_address = v;
              return {};
          }},
+        {"camera",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (!(v == "auto" || v == "synthetic" || (v.starts_with("v4l2:/") && v.size() > 6) ||
+                   (v.starts_with("folder:") && v.size() > 7)))
+                 return make_error(
+                     ErrorCode::kInvalidInput,
+                     "camera must be auto, synthetic, v4l2:/dev/videoN or folder:DIR");
+             c.camera = v;
+             return {};
+         }},
+        {"printer",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (!(v == "none" || (v.starts_with("usb:/") && v.size() > 5) ||
+                   (v.starts_with("serial:/") && v.size() > 8) ||
+                   (v.starts_with("tcp:") && v.size() > 4)))
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "printer must be usb:PATH, serial:PATH[:BAUD], tcp:HOST[:PORT] "
+                                   "or none");
+             c.printer = v;
+             return {};
+         }},
+        {"voice_prompts",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "on" && v != "off")
+                 return make_error(ErrorCode::kInvalidInput, "voice_prompts must be on or off");
+             c.voice_prompts = v == "on";
+             return {};
+         }},
         {"watchdog_device",
          [](Config& c, std::string_view v) -> Result<void> {
              c.watchdog_device = v;

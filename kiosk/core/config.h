@@ -22,10 +22,16 @@ struct Config {
     // The МФЦ the kiosk stands in: the place of "here" and of appeals without a place.
     std::string site_address;
     double site_lat = 0, site_lon = 0;
-    std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only
-    std::string tls_ca_file;               // empty: the system's CA store
-    std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
-    int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
+    // Devices (docs/hardware.md): "auto" (the first V4L2 camera, else the synthetic one),
+    // "v4l2:/dev/videoN", "synthetic", "folder:DIR".
+    std::string camera = "auto";
+    // "usb:/dev/usb/lp0", "serial:/dev/ttyS0[:BAUD]", "tcp:HOST[:PORT]" or "none".
+    std::string printer = "usb:/dev/usb/lp0";
+    bool voice_prompts = false;         // espeak-ng prompts; citizens can turn them on per session
+    std::string watchdog_device;        // e.g. /dev/watchdog; empty: systemd's watchdog only
+    std::string tls_ca_file;            // empty: the system's CA store
+    std::string tls_pinned_public_key;  // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
+    int heartbeat_interval_s = 300;     // the gateway may change it (heartbeat config)
     int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag
     // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.
     std::string tracking_base_url;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <filesystem>
+#include <fstream>
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
@@ -93,4 +94,32 @@ TEST(Vmestectl, RetryQuarantinePutsItemsBackAndAuditsIt) {
     for (const auto& e : *log)
         audited |= e.actor == "vmestectl" && e.action == "release-quarantine";
     EXPECT_TRUE(audited);
+}
+
+TEST(Vmestectl, SelftestRunsTheConfiguredDevicesAndSaysWhatFailed) {
+    test::TempDir dir;
+    std::ofstream(dir.file("lp0")).close();  // a printer device file that takes the bytes
+    std::ofstream(dir.file("kiosk.conf"))
+        << "camera = synthetic\nprinter = usb:" << dir.file("lp0") << "\n";
+    const std::string out = run("selftest --no-speech --config " + dir.file("kiosk.conf"));
+    EXPECT_NE(out.find("camera   ok       selftest.camera.ok (synthetic, 1280×720, 2592×1944)"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("printer  WARNING  selftest.printer.printed_status_unknown"),
+              std::string::npos)
+        << out;
+    std::ifstream page(dir.file("lp0"), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(page)), {});
+    EXPECT_NE(bytes.find("VMESTE-PRINTER-TEST"), std::string::npos);
+
+    std::ofstream(dir.file("bad.conf"))
+        << "camera = v4l2:/dev/video-none\nprinter = tcp:127.0.0.1:1\n";
+    const std::string bad =
+        run("selftest --no-speech --config " + dir.file("bad.conf") + "; echo exit=$?");
+    EXPECT_NE(bad.find("camera   FAILED   selftest.camera.no_frames"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("printer  FAILED   selftest.printer.unavailable"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
+    std::ofstream(dir.file("typo.conf")) << "camera = webcam\n";
+    EXPECT_NE(run("selftest --config " + dir.file("typo.conf")).find("camera must be"),
+              std::string::npos);
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
 #include "sync/gateway_client.h"
@@ -26,6 +27,9 @@ const char* kHelp =
     "                    exchange a one-time enrolment code for the device token, stored 0600\n"
     "                    in the data dir (refused when already enrolled, unless --force)\n"
     "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
+    "  selftest [--config FILE] [--no-print] [--no-speech]\n"
+    "                    camera, printer (a test page) and speech self-tests on the devices\n"
+    "                    the config names; exit 1 when one failed\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
 // The machine's serial: /etc/machine-id, else the host name.
@@ -85,6 +89,74 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
     return 0;
 }
 
+const char* outcome_name(vmeste::drivers::SelfTestResult::Outcome o) {
+    using O = vmeste::drivers::SelfTestResult::Outcome;
+    return o == O::kOk ? "ok" : o == O::kWarning ? "WARNING" : "FAILED";
+}
+
+int selftest(const std::vector<std::string>& args) {
+    using namespace vmeste;
+    core::Config cfg;
+    bool print = true, speech = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size()) {
+            auto c = core::load_config_file(args[++i], cfg);
+            if (!c) {
+                std::fprintf(stderr, "vmestectl selftest: %s\n", c.error().message.c_str());
+                return 2;
+            }
+            cfg = *c;
+        } else if (args[i] == "--no-print") {
+            print = false;
+        } else if (args[i] == "--no-speech") {
+            speech = false;
+        } else {
+            std::fprintf(stderr, "vmestectl selftest: unexpected '%s'\n", args[i].c_str());
+            return 2;
+        }
+    }
+    std::vector<drivers::SelfTestResult> results;
+    SystemClock clock;
+    if (auto cam = drivers::open_camera(cfg.camera, clock)) {
+        results.push_back(drivers::camera_self_test(**cam));
+        (*cam)->stop();
+    } else {
+        results.push_back({drivers::SelfTestResult::Outcome::kFailed,
+                           "camera",
+                           "selftest.camera.bad_config",
+                           {cfg.camera},
+                           cam.error().message});
+    }
+    if (print && cfg.printer != "none") {
+        char when[32];
+        const std::time_t t = std::time(nullptr);
+        std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", std::localtime(&t));
+        if (auto p = drivers::open_printer(cfg.printer))
+            results.push_back(drivers::printer_self_test(**p, when));
+        else
+            results.push_back({drivers::SelfTestResult::Outcome::kFailed,
+                               "printer",
+                               "selftest.printer.unavailable",
+                               {cfg.printer},
+                               p.error().message});
+    }
+    if (speech) {
+        auto speaker = drivers::make_espeak_speaker();
+        results.push_back(drivers::speech_self_test(*speaker, "ru"));
+        for (int i = 0; i < 500 && speaker->speaking(); ++i) usleep(10'000);
+    }
+    bool failed = false;
+    for (const auto& r : results) {
+        std::string args_text;
+        for (const auto& a : r.args) args_text += (args_text.empty() ? "" : ", ") + a;
+        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), outcome_name(r.outcome),
+                    r.key.c_str(), args_text.c_str(), r.technical.empty() ? "" : " — ",
+                    r.technical.c_str());
+        failed |= r.outcome == drivers::SelfTestResult::Outcome::kFailed;
+    }
+    return failed ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,6 +184,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
+    if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
     core::StoreOptions options;
     options.data_dir = data_dir;
     auto store = core::AppealStore::open(options);
