@@ -116,8 +116,9 @@ TEST(Config, AdapterSiteAndIntervalsAreCheckedAndOpen311NeedsItsUrl) {
     ASSERT_TRUE(tls);
     EXPECT_EQ(tls->tls_ca_file, "/etc/vmeste/gateway-ca.pem");
     EXPECT_FALSE(parse_config("tls_pinned_public_key = md5//abc\n"));
-    auto dev = parse_config("camera = folder:/srv/pictures\nprinter = tcp:10.0.0.7:9100\n"
-                            "voice_prompts = on\n");
+    auto dev = parse_config(
+        "camera = folder:/srv/pictures\nprinter = tcp:10.0.0.7:9100\n"
+        "voice_prompts = on\n");
     ASSERT_TRUE(dev) << dev.error().message;
     EXPECT_EQ(dev->camera, "folder:/srv/pictures");
     EXPECT_EQ(dev->printer, "tcp:10.0.0.7:9100");
