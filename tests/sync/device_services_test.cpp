@@ -11,6 +11,7 @@
 #include "sync/gateway_client.h"
 #include "sync/handoff.h"
 #include "tests/support/sim_fixture.h"
+#include "tools/platform-sim/sim_util.h"
 
 using namespace vmeste;
 using namespace vmeste::sync;
@@ -149,6 +150,8 @@ TEST(Lookup, AReceiptShowsStatusHistoryOrganisationAndAnswerButNoText) {
     ASSERT_EQ(l->history.size(), 3u);
     EXPECT_EQ(l->history[0].first, "registered");
     EXPECT_EQ(l->organisation, "Департамент дорожного хозяйства");
+    EXPECT_EQ(sim::organisation_for("roads.road.pothole"), "Департамент дорожного хозяйства");
+    EXPECT_EQ(sim::organisation_for("culture.venues.library"), "Центр управления регионом");
     EXPECT_FALSE(l->answer.empty());
     EXPECT_GT(l->expected_answer_by_ms, l->history[0].second);
     // The look-up answer carries nothing the citizen wrote.

@@ -193,24 +193,23 @@ void SimServer::routes_open311() {
         const std::string& st = history.back().second;
         auto place = json::parse(a.place.empty() ? "{}" : a.place, nullptr, false);
         json photos = json::parse(a.photos.empty() ? "[]" : a.photos, nullptr, false);
-        json r = {
-            {"service_request_id", a.platform_id},
-            {"status", st == "answered" ? "closed" : "open"},
-            {"status_notes", st == "registered" ? "Зарегистрировано"
-                             : st == "in_work"  ? "В работе"
-                                                : "Дан ответ"},
-            {"service_code", a.category},
-            {"description", a.text},
-            {"agency_responsible", organisation_for(a.category.substr(0, a.category.find('.')))},
-            {"requested_datetime", iso_time(a.received_unix_ms)},
-            {"updated_datetime", iso_time(history.back().first)},
-            {"expected_datetime", iso_time(a.received_unix_ms + 30ll * 86'400'000)},
-            {"address", place.is_object() ? place.value("address", "") : ""},
-            {"lat", place.is_object() ? place.value("lat", "") : ""},
-            {"long", place.is_object() ? place.value("lon", "") : ""},
-            {"media_url", photos.is_array() && !photos.empty()
-                              ? base_url() + "/media/" + photos[0].get<std::string>() + ".jpg"
-                              : ""}};
+        json r = {{"service_request_id", a.platform_id},
+                  {"status", st == "answered" ? "closed" : "open"},
+                  {"status_notes", st == "registered" ? "Зарегистрировано"
+                                   : st == "in_work"  ? "В работе"
+                                                      : "Дан ответ"},
+                  {"service_code", a.category},
+                  {"description", a.text},
+                  {"agency_responsible", organisation_for(a.category)},
+                  {"requested_datetime", iso_time(a.received_unix_ms)},
+                  {"updated_datetime", iso_time(history.back().first)},
+                  {"expected_datetime", iso_time(a.received_unix_ms + 30ll * 86'400'000)},
+                  {"address", place.is_object() ? place.value("address", "") : ""},
+                  {"lat", place.is_object() ? place.value("lat", "") : ""},
+                  {"long", place.is_object() ? place.value("lon", "") : ""},
+                  {"media_url", photos.is_array() && !photos.empty()
+                                    ? base_url() + "/media/" + photos[0].get<std::string>() + ".jpg"
+                                    : ""}};
         return r;
     };
 

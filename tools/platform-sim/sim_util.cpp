@@ -78,7 +78,8 @@ std::string organisation_for(const std::string& category) {
         {"health", "Управление здравоохранения"},      {"ecology", "Управление экологии"},
         {"education", "Управление образования"},
     };
-    auto it = kOrgs.find(category);
+    // A leaf ("roads.road.pothole") goes where its top-level category goes.
+    auto it = kOrgs.find(category.substr(0, category.find('.')));
     return it == kOrgs.end() ? "Центр управления регионом" : it->second;
 }
 

@@ -26,7 +26,8 @@ std::string html_escape(const std::string& s);
 // A short random token of `bytes` random bytes, hex.
 std::string random_hex(size_t bytes);
 
-// Where the regional centre (ЦУР) would route an appeal of each category.
+// Where the regional centre (ЦУР) would route an appeal of each category (a top-level id or a
+// leaf of it).
 std::string organisation_for(const std::string& category);
 
 // The statuses an appeal has reached by `now`, with the time each was reached.
