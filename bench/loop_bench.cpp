@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
     // One full frame (build + llvmpipe raster) of the description screen, the heaviest.
     (*kiosk)->dispatch({core::IntentKind::kStart});
     (*kiosk)->dispatch({core::IntentKind::kChooseCategory, "roads"});
+    (*kiosk)->dispatch({core::IntentKind::kChooseLeaf, "roads.road.pothole"});
     double c0 = cpu_ms();
     const int n = 60;
     for (int i = 0; i < n; ++i) {

@@ -161,8 +161,52 @@ void draw_attract(Ui& ui) {
 // [SECTION] Category
 //-----------------------------------------------------------------------------
 
+// The causes (leaves) of the chosen category, grouped, one button each.
+void draw_leaves(Ui& ui, const core::Category& cat,
+                 const std::vector<const core::CategoryLeaf*>& leaves) {
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float y = heading(ui, r, cat.name(ui.lang()), ui.tr("category.leaves_hint"));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(ui.theme.metrics.touch_min) * 1.25f;
+    if (touch_button(ui, "category/all", ui.tr("category.all"), ImVec2(r.x, y),
+                     ImVec2(std::min(r.w, ui.px(520)), ui.px(ui.theme.metrics.touch_min)),
+                     ButtonKind::kSecondary, true, ui.fonts.body))
+        ui.post({IntentKind::kBack});
+    y += ui.px(ui.theme.metrics.touch_min) + gap * 2;
+    const int cols = landscape(ui) ? 2 : 1;
+    const float bw = (r.w - gap * (cols - 1)) / cols;
+    std::string group;
+    int col = 0;
+    for (const core::CategoryLeaf* l : leaves) {
+        const std::string& g = ui.lang() == core::Language::kRu ? l->group_ru : l->group_en;
+        if (g != group) {
+            if (col != 0) y += bh + gap;
+            col = 0;
+            group = g;
+            y += text_block(dl, ui.fonts.small, g, ImVec2(r.x, y), r.w, p.text_muted, false) +
+                 gap * 0.5f;
+        }
+        const bool chosen = l->id == ui.session.state().leaf_id;
+        if (touch_button(ui, "leaf/" + l->id, l->name(ui.lang()), ImVec2(r.x + col * (bw + gap), y),
+                         ImVec2(bw, bh), chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true,
+                         ui.fonts.button))
+            ui.post({IntentKind::kChooseLeaf, l->id});
+        if (++col == cols) {
+            col = 0;
+            y += bh + gap;
+        }
+    }
+    bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+}
+
 void draw_category(Ui& ui) {
     top_bar(ui, 1, 3);
+    if (const core::Category* chosen = ui.session.catalog().find(ui.session.state().category_id)) {
+        const auto leaves = ui.session.leaves_shown();
+        if (!leaves.empty()) return draw_leaves(ui, *chosen, leaves);
+    }
     const Rect r = content_rect(ui, true);
     float y = heading(ui, r, ui.tr("category.title"), ui.tr("category.hint"));
     const auto& cats = ui.session.catalog().categories();
@@ -365,7 +409,9 @@ void draw_review(Ui& ui) {
 
     // Topic card.
     const core::Category* cat = ui.session.catalog().find(st.category_id);
-    const std::string cat_name = cat ? cat->name(ui.lang()) : st.category_id;
+    std::string cat_name = cat ? cat->name(ui.lang()) : st.category_id;
+    if (const core::CategoryLeaf* leaf = ui.session.catalog().find_leaf(st.leaf_id))
+        cat_name += " · " + leaf->name(ui.lang());
     const float text_w = r.w - 3 * pad - edit_w;
     const float topic_h =
         std::max(edit_h, ui.fonts.small->FontSize * 1.3f +
@@ -487,6 +533,15 @@ void draw_receipt(Ui& ui) {
     if (!wide) ty += hint_h + ui.px(32);
     ty += text_block(dl, ui.fonts.body, ui.tr("receipt.delivery"), ImVec2(r.x, ty), col_w, p.text,
                      !wide);
+    if (!rc.answer_by.empty()) {
+        const std::string due =
+            ui.trf(rc.answer_by_estimated ? "receipt.answer_by_estimated" : "receipt.answer_by",
+                   {rc.answer_by});
+        const float top = ty;
+        ty += text_block(dl, ui.fonts.body, due, ImVec2(r.x, ty), col_w, p.text, !wide);
+        ui.widgets.add(
+            WidgetInfo{"receipt/answer_by", ImVec2(r.x, top), ImVec2(r.x + col_w, ty), true, due});
+    }
     if (auto left = ui.session.receipt_seconds_left()) {
         ty += ui.px(24);
         text_block(dl, ui.fonts.small, ui.trf("receipt.closes_in", {std::to_string(*left)}),

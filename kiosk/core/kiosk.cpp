@@ -219,7 +219,9 @@ Kiosk::SaveResult Kiosk::save(Appeal appeal) {
             r.ok = true;
             r.receipt = Receipt{request.appeal.receipt_number,
                                 cfg.tracking_base() + "/" + request.appeal.receipt_number,
-                                request.appeal.created_unix_ms};
+                                request.appeal.created_unix_ms,
+                                {},
+                                false};  // the session adds the answer date
             log::info("intake: appeal committed, receipt %s",
                       request.appeal.receipt_number.c_str());
             return r;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "kiosk/core/utf8.h"
+#include "kiosk/core/work_calendar.h"
 
 namespace vmeste::core {
 
@@ -39,7 +40,8 @@ struct Transition {
 constexpr std::array kFlow = {
     //          from                 on                          to
     Transition{Screen::kAttract,     IntentKind::kStart,          Screen::kCategory},
-    Transition{Screen::kCategory,    IntentKind::kChooseCategory, Screen::kDescription},
+    Transition{Screen::kCategory,    IntentKind::kChooseCategory, Screen::kDescription},  // or its leaves
+    Transition{Screen::kCategory,    IntentKind::kChooseLeaf,     Screen::kDescription},
     Transition{Screen::kCategory,    IntentKind::kBack,           Screen::kAttract},
     Transition{Screen::kDescription, IntentKind::kNext,           Screen::kReview},
     Transition{Screen::kDescription, IntentKind::kBack,           Screen::kCategory},
@@ -135,6 +137,26 @@ std::optional<Appeal> Session::apply(const Intent& intent) {
         case IntentKind::kChooseCategory:
             if (!catalog_.find(intent.text)) return std::nullopt;
             state_.category_id = intent.text;
+            state_.leaf_id.clear();
+            // A category with causes to pick from shows them on the same screen.
+            if (!leaves_shown().empty()) return std::nullopt;
+            break;
+        case IntentKind::kChooseLeaf: {
+            const auto shown = leaves_shown();
+            if (std::none_of(shown.begin(), shown.end(),
+                             [&](const CategoryLeaf* l) { return l->id == intent.text; }))
+                return std::nullopt;
+            state_.leaf_id = intent.text;
+            break;
+        }
+        case IntentKind::kBack:
+            // From the causes back to all categories, before leaving the screen.
+            if (state_.screen == Screen::kCategory && !state_.category_id.empty() &&
+                !leaves_shown().empty()) {
+                state_.category_id.clear();
+                state_.leaf_id.clear();
+                return std::nullopt;
+            }
             break;
         case IntentKind::kSubmit:
             state_.submit_problem = SubmitProblem::kNone;
@@ -150,7 +172,7 @@ std::optional<Appeal> Session::apply(const Intent& intent) {
 
     Appeal a;
     a.uuid = new_uuid();
-    a.category_id = state_.category_id;
+    a.category_id = appeal_category();
     // Trailing spaces and newlines carry nothing and would count against the minimum length.
     a.text = state_.text;
     while (!a.text.empty() && (a.text.back() == ' ' || a.text.back() == '\n')) a.text.pop_back();
@@ -159,9 +181,32 @@ std::optional<Appeal> Session::apply(const Intent& intent) {
     return a;
 }
 
+std::vector<const CategoryLeaf*> Session::leaves_shown() const {
+    std::vector<const CategoryLeaf*> out;
+    if (state_.category_id.empty()) return out;
+    const Date today = Date::from_unix_ms(clock_.unix_millis());
+    for (const auto& l : catalog_.leaves())
+        if (l.top_id == state_.category_id && l.in_season(today.month, today.day))
+            out.push_back(&l);
+    return out;
+}
+
+std::string Session::appeal_category() const {
+    return state_.leaf_id.empty() ? state_.category_id : state_.leaf_id;
+}
+
 void Session::on_saved(const Receipt& receipt) {
     if (state_.screen != Screen::kSubmitting) return;
     state_.receipt = receipt;
+    // The answer is due within the leaf's deadline in working days (30 without a leaf: the
+    // longest a сообщение waits), counted from the day of submission, Moscow time.
+    const CategoryLeaf* leaf = catalog_.find_leaf(state_.leaf_id);
+    const Deadline due = WorkCalendar::bundled().add_working_days(
+        Date::from_unix_ms(receipt.created_unix_ms ? receipt.created_unix_ms
+                                                   : clock_.unix_millis()),
+        leaf ? leaf->deadline_working_days : 30);
+    state_.receipt->answer_by = due.date.ru();
+    state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal.h"
@@ -32,6 +33,7 @@ enum class IntentKind {
     kStillHere,     // the citizen answered the idle countdown
     kEditCategory,  // review → category
     kEditText,      // review → description
+    kChooseLeaf,    // text = leaf id, of the category chosen before
 };
 
 struct Intent {
@@ -44,6 +46,8 @@ struct Receipt {
     std::string receipt_number;
     std::string tracking_url;
     int64_t created_unix_ms = 0;
+    std::string answer_by;             // "11.12.2026": the leaf's deadline in working days
+    bool answer_by_estimated = false;  // the production calendar of a year on the way is not out
 };
 
 enum class SubmitProblem { kNone, kStoreFull, kStorageFailed };
@@ -51,7 +55,8 @@ enum class SubmitProblem { kNone, kStoreFull, kStorageFailed };
 struct SessionState {
     Screen screen = Screen::kAttract;
     Language language = Language::kRu;
-    std::string category_id;
+    std::string category_id;  // the top-level category
+    std::string leaf_id;      // the cause within it (empty for a catalogue without leaves)
     std::string text;
     std::optional<Receipt> receipt;
     SubmitProblem submit_problem = SubmitProblem::kNone;
@@ -84,6 +89,11 @@ class Session {
     std::optional<int> receipt_seconds_left() const;
     // When tick() next has something to do (for the UI loop's wait), monotonic ms.
     Millis next_deadline() const;
+
+    // The leaves of the chosen category a citizen can pick today (out-of-season ones hidden).
+    std::vector<const CategoryLeaf*> leaves_shown() const;
+    // What the appeal is filed under: the leaf, or the category when it has no leaves.
+    std::string appeal_category() const;
 
     size_t text_length() const;    // code points
     bool text_acceptable() const;  // between the minimum and the maximum length

@@ -15,6 +15,7 @@ struct SessionTest : ::testing::Test {
     void to_description() {
         session.apply({IntentKind::kStart});
         session.apply({IntentKind::kChooseCategory, "roads"});
+        session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
     }
     Screen screen() const { return session.state().screen; }
 };
@@ -26,6 +27,7 @@ TEST_F(SessionTest, FollowsTheFlowFromAttractToSubmit) {
     session.apply({IntentKind::kStart});
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "roads"});
+    session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
     EXPECT_EQ(screen(), Screen::kDescription);
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
     session.apply({IntentKind::kNext});
@@ -33,7 +35,7 @@ TEST_F(SessionTest, FollowsTheFlowFromAttractToSubmit) {
     auto appeal = session.apply({IntentKind::kSubmit});
     ASSERT_TRUE(appeal);
     EXPECT_EQ(screen(), Screen::kSubmitting);
-    EXPECT_EQ(appeal->category_id, "roads");
+    EXPECT_EQ(appeal->category_id, "roads.road.pothole");
     EXPECT_EQ(appeal->text, "Яма на дороге у дома 5");
     EXPECT_EQ(appeal->created_unix_ms, clock.unix_millis());
 }
@@ -81,6 +83,7 @@ TEST_F(SessionTest, BackKeepsWhatWasTyped) {
     session.apply({IntentKind::kBack});
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "improvement"});
+    session.apply({IntentKind::kChooseLeaf, "improvement.yard.playground"});
     EXPECT_EQ(session.state().text, "Не горит фонарь");
 }
 
@@ -91,6 +94,7 @@ TEST_F(SessionTest, ReviewCanEditEitherStep) {
     session.apply({IntentKind::kEditCategory});
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "housing"});
+    session.apply({IntentKind::kChooseLeaf, "housing.building.hot_water"});
     session.apply({IntentKind::kNext});
     session.apply({IntentKind::kEditText});
     EXPECT_EQ(screen(), Screen::kDescription);
@@ -140,7 +144,7 @@ TEST_F(SessionTest, ReceiptClosesByItselfAndWipes) {
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
     session.apply({IntentKind::kNext});
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
-    session.on_saved({"7K3Q-9PXA", "http://x/t/7K3Q-9PXA", 1});
+    session.on_saved({"7K3Q-9PXA", "http://x/t/7K3Q-9PXA", 1, {}, false});
     EXPECT_EQ(screen(), Screen::kReceipt);
     EXPECT_EQ(*session.receipt_seconds_left(), config.receipt_timeout_s);
     clock.advance(Millis(config.receipt_timeout_s * 1000));
@@ -171,4 +175,45 @@ TEST_F(SessionTest, SubmittingTwiceSavesOnce) {
 TEST_F(SessionTest, NextDeadlineIsTheCountdownStart) {
     to_description();
     EXPECT_EQ(session.next_deadline(), clock.monotonic() + Millis(90'000));
+}
+
+TEST(SessionLeaves, ACategoryShowsItsCausesInSeasonAndBackReturnsToAllTopics) {
+    Config config;
+    ManualClock july(1'783'000'000'000);  // 2026-07-02
+    Session session(config, CategoryCatalog::bundled(), july);
+    session.apply({IntentKind::kStart});
+    session.apply({IntentKind::kChooseCategory, "improvement"});
+    EXPECT_EQ(session.state().screen, Screen::kCategory) << "the causes show on the same screen";
+    std::vector<std::string> ids;
+    for (const auto* l : session.leaves_shown()) ids.push_back(l->id);
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "improvement.yard.snow"), 0) << "snow in July";
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "improvement.yard.grass"), 1);
+    // A leaf of another category, or a hidden one, is refused.
+    session.apply({IntentKind::kChooseLeaf, "improvement.yard.snow"});
+    session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    EXPECT_EQ(session.state().screen, Screen::kCategory);
+    // Back goes to all topics first, then out.
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(session.state().screen, Screen::kCategory);
+    EXPECT_TRUE(session.state().category_id.empty());
+    session.apply({IntentKind::kChooseCategory, "other"});
+    ASSERT_EQ(session.leaves_shown().size(), 1u);  // «Другое» is always there
+    session.apply({IntentKind::kChooseLeaf, "other.other.other"});
+    EXPECT_EQ(session.state().screen, Screen::kDescription);
+    EXPECT_EQ(session.appeal_category(), "other.other.other");
+}
+
+TEST(SessionLeaves, TheReceiptCarriesTheAnswerDateInWorkingDays) {
+    Config config;
+    ManualClock clock(1'796'072'400'000);  // 2026-12-01 00:00 Moscow, a Tuesday
+    Session session(config, CategoryCatalog::bundled(), clock);
+    session.apply({IntentKind::kStart});
+    session.apply({IntentKind::kChooseCategory, "roads"});
+    session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});  // 10 working days
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
+    session.on_saved({"7K3Q-9PXA", "http://x/t/7K3Q-9PXA", clock.unix_millis(), {}, false});
+    EXPECT_EQ(session.state().receipt->answer_by, "15.12.2026");
+    EXPECT_FALSE(session.state().receipt->answer_by_estimated);
 }

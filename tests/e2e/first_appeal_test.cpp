@@ -26,9 +26,10 @@ UiDriver::Options options_for(const RunningSim& sim) {
     return o;
 }
 
-std::string report(UiDriver& d, const std::string& category, const std::string& text) {
+std::string report(UiDriver& d, const std::string& leaf, const std::string& text) {
     d.tap("attract/report");
-    d.tap("category/" + category);
+    d.tap("category/" + leaf.substr(0, leaf.find('.')));
+    d.tap("leaf/" + leaf);
     d.type(text);
     d.tap("nav/next");
     d.tap("review/submit");
@@ -48,14 +49,17 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
     RunningSim sim;
     UiDriver d(options_for(sim));
     const std::string text = "Не горит фонарь у дома №12 на ул. Мира, с 3 ноября";
-    const std::string receipt = report(d, "improvement", text);
+    const std::string receipt = report(d, "improvement.lighting.light_out", text);
     ASSERT_FALSE(receipt.empty());
     EXPECT_EQ(d.state().receipt->tracking_url, sim.url() + "/t/" + receipt);
 
     ASSERT_TRUE(d.wait_for([&] { return sim.store().count() == 1; }, 10s));
     auto got = sim.store().find_by_receipt(receipt);
     ASSERT_TRUE(got);
-    EXPECT_EQ(got->category, "improvement");
+    EXPECT_EQ(got->category, "improvement.lighting.light_out");
+    // The receipt says by when the answer is due: 5 working days for a street light.
+    EXPECT_FALSE(d.state().receipt->answer_by.empty());
+    EXPECT_NE(d.label("receipt/answer_by").find(d.state().receipt->answer_by), std::string::npos);
     EXPECT_EQ(got->text, text);
     EXPECT_EQ(got->language, "ru");
 
@@ -80,9 +84,10 @@ TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
     sim.faults().add(
         *sim::parse_fault_rule("*:status=503:count=3"));  // three 503s, then it is back
     UiDriver d(options_for(sim));
-    const std::string first = report(d, "roads", "Яма на проезжей части у школы");
+    const std::string first = report(d, "roads.road.pothole", "Яма на проезжей части у школы");
     d.tap("receipt/done");
-    const std::string second = report(d, "transport", "Автобус 5 не ходит по расписанию");
+    const std::string second =
+        report(d, "transport.public.bus_late", "Автобус 5 не ходит по расписанию");
     EXPECT_NE(first, second);
     ASSERT_TRUE(d.wait_for([&] { return sim.store().count() == 2; }, 15s));
     EXPECT_TRUE(sim.store().find_by_receipt(first));
@@ -100,7 +105,8 @@ TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {
     o.uploader = true;
     o.config.platform_url = "http://127.0.0.1:" + std::to_string(dead_port);
     UiDriver d(o);
-    const std::string receipt = report(d, "ecology", "Свалка мусора в лесу за гаражами");
+    const std::string receipt =
+        report(d, "ecology.environment.landfill", "Свалка мусора в лесу за гаражами");
     ASSERT_FALSE(receipt.empty());
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().failed_attempts >= 1; }, 10s));
     auto store = core::AppealStore::open(test::store_options(d.data_dir()));

@@ -101,6 +101,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.dispatch({IntentKind::kStart});
     shoot("2-category");
     k.dispatch({IntentKind::kChooseCategory, "roads"});
+    shoot("2b-category-leaves");
+    k.dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
     k.dispatch({IntentKind::kInsertText,
                 v.lang == core::Language::kRu
                     ? "Большая яма на проезжей части у дома №12 по ул. Мира. Машины "

@@ -141,8 +141,9 @@ void SimServer::routes_open311() {
                    if (part.content.empty() || part.content.size() > (16u << 20))
                        return open311_error(res, 400, name + " is empty or larger than 16 MiB");
                    const std::string sha = sha256_hex(part.content);
-                   if (!store_.find_media("sha256", sha))
-                       store_.insert_media({"", key + "-" + name, sha, part.content});
+                   if (!store_.find_media("sha256", sha) &&
+                       !store_.insert_media({"", key + "-" + name, sha, part.content}))
+                       return open311_error(res, 500, "storage failed");
                    photos.push_back(sha);
                }
                ReceivedAppeal a;
