@@ -250,9 +250,8 @@ Result<replies::HeartbeatReply> GatewayClient::heartbeat(const std::string& body
 
 Result<replies::Lookup> GatewayClient::lookup(const std::string& receipt_number) {
     // Receipt numbers are Crockford base32 with a dash; nothing else may reach the URL.
-    for (char c : receipt_number)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-'))
-            return make_error(ErrorCode::kInvalidInput, "not a receipt number");
+    if (!replies::url_safe_id(receipt_number))
+        return make_error(ErrorCode::kInvalidInput, "not a receipt number");
     auto resp = transport_->send(request("GET", "/api/v1/appeals/by-receipt/" + receipt_number));
     if (!resp) return resp.error();
     if (resp->status == 404) return make_error(ErrorCode::kNotFound, "no such appeal");

@@ -170,9 +170,8 @@ DeliveryOutcome Open311Client::post_request(const OutboxItem& item, OutboxQueue&
 }
 
 Result<std::string> Open311Client::resolve_token(const std::string& token) {
-    for (char c : token)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
-            return make_error(ErrorCode::kProtocol, "open311: a token a URL cannot carry");
+    if (!replies::url_safe_id(token))
+        return make_error(ErrorCode::kProtocol, "open311: a token a URL cannot carry");
     HttpRequest req;
     req.url = url("/tokens/" + token + ".json");
     req.headers = {{"Accept", "application/json"}};
@@ -195,9 +194,8 @@ Result<StatusPage> Open311Client::status_changes(OutboxQueue& queue) {
     if (ids.empty()) return page;
     std::string list;
     for (const auto& id : ids) {
-        for (char c : id)
-            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
-                return make_error(ErrorCode::kProtocol, "open311: an id a URL cannot carry");
+        if (!replies::url_safe_id(id))
+            return make_error(ErrorCode::kProtocol, "open311: an id a URL cannot carry");
         list += (list.empty() ? "" : ",") + id;
     }
     HttpRequest req;

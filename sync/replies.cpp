@@ -1,5 +1,7 @@
 #include "sync/replies.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -49,6 +51,13 @@ bool names(const json& j, const char* key, std::string* ru, std::string* en) {
 
 }  // namespace
 
+bool url_safe_id(std::string_view id) {
+    if (id.empty() || id.size() > 100) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+}
+
 std::string problem_summary(long status, std::string_view body) {
     std::string out = "HTTP " + std::to_string(status);
     auto j = parse(body);
@@ -92,9 +101,8 @@ Result<UploadState> upload_state(std::string_view body) {
     } else {
         if (!has_string(j, "upload")) return bad("upload: no upload id");
         s.upload_id = str(j, "upload");
-        for (char c : s.upload_id)
-            if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-'))
-                return bad("upload: the upload id has characters a URL cannot carry");
+        if (!url_safe_id(s.upload_id))
+            return bad("upload: the upload id has characters a URL cannot carry");
     }
     return s;
 }

@@ -14,6 +14,10 @@
 
 namespace vmeste::sync::replies {
 
+// True when `id` is a plain identifier (letters, digits, '-', '_', 1..100 characters) that can go
+// into a URL path as it is: what a platform sent never reaches a URL unchecked.
+bool url_safe_id(std::string_view id);
+
 // "HTTP 503: Service Unavailable" from RFC 9457 problem details (or an Open311 error array);
 // at most 200 bytes, no body text beyond the title.
 std::string problem_summary(long status, std::string_view body);
