@@ -42,10 +42,16 @@ class Open311Client final : public DeliveryAdapter {
 
 // multipart/form-data (RFC 7578): text fields, then files. Returns the body and sets `boundary`.
 struct FormPart {
+    FormPart(std::string n, std::string v, std::string file = {},
+             std::string type = "text/plain; charset=utf-8")
+        : name(std::move(n)),
+          value(std::move(v)),
+          filename(std::move(file)),
+          content_type(std::move(type)) {}
     std::string name;
     std::string value;
     std::string filename;  // non-empty: a file part
-    std::string content_type = "text/plain; charset=utf-8";
+    std::string content_type;
 };
 std::string multipart_body(const std::vector<FormPart>& parts, const std::string& boundary);
 

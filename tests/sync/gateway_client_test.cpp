@@ -76,7 +76,9 @@ TEST(GatewayClient, ServiceUnavailableIsRetriedWithRetryAfter) {
 }
 
 TEST(GatewayClient, AWrongTokenAsksForCredentials) {
-    test::RunningSim sim(vmeste::sim::SimOptions{"right-token", ""});
+    vmeste::sim::SimOptions options;
+    options.device_token = "right-token";
+    test::RunningSim sim(options);
     auto gw = client(sim, "wrong-token");
     const std::string key = "55555555-5555-4555-8555-555555555555";
     EXPECT_EQ(gw.create_appeal(key, body(key), 0).verdict, Verdict::kRefreshCredentials);
