@@ -70,6 +70,7 @@ PlatformJobs::PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> st
       gateway_(std::move(gateway)),
       hooks_(std::move(hooks)) {
     if (auto c = load_synced_catalogue(data_dir_)) status_.catalogue_version = c->version();
+    last_config_ = read_file(std::filesystem::path(data_dir_) / "managed_config.json").value_or("");
 }
 
 std::optional<CategoryCatalog> PlatformJobs::load_synced_catalogue(const std::string& data_dir) {
@@ -165,11 +166,17 @@ bool PlatformJobs::heartbeat() {
         return false;
     }
     to_ack_.clear();
-    // The settings layer (issue #8) applies what the gateway manages; it is kept as sent.
-    if (auto w =
-            write_durably(posix_file_ops(), data_dir_, "managed_config.json", reply->config_json);
-        !w)
-        log::error("heartbeat: managed config not stored: %s", w.error().message.c_str());
+    // The settings layer (issue #8) applies what the gateway manages; it is kept as sent, and
+    // written only when it changed (a heartbeat every 5 minutes for months must not wear the
+    // disk with identical writes).
+    if (reply->config_json != last_config_) {
+        if (auto w = write_durably(posix_file_ops(), data_dir_, "managed_config.json",
+                                   reply->config_json);
+            !w)
+            log::error("heartbeat: managed config not stored: %s", w.error().message.c_str());
+        else
+            last_config_ = reply->config_json;
+    }
     for (const auto& c : reply->commands) {
         run_command(c);
         to_ack_.push_back(c.id);

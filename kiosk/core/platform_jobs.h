@@ -69,6 +69,7 @@ class PlatformJobs {
     std::unique_ptr<sync::GatewayClient> gateway_;
     Hooks hooks_;
     std::vector<std::string> to_ack_;
+    std::string last_config_;  // the managed config last written
     mutable std::mutex mu_;
     Status status_;
 };

@@ -3,6 +3,7 @@
 #include "kiosk/core/platform_jobs.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -101,8 +102,16 @@ TEST(PlatformJobs, HeartbeatReportsTheQueueAndRunsCommandsOnce) {
     // Nothing personal goes out: no text, no receipt numbers.
     EXPECT_EQ(sent.dump().find("HBT0"), std::string::npos);
 
+    // A durable write renames a new file into place: the inode tells whether it happened.
+    auto inode = [&] {
+        struct stat st {};
+        ::stat(rig.dir.file("managed_config.json").c_str(), &st);
+        return st.st_ino;
+    };
+    const auto written = inode();
     ASSERT_TRUE(rig.jobs->heartbeat());
     auto acked = rig.sim.server().heartbeats().back()["acked_commands"];
+    EXPECT_EQ(inode(), written) << "an unchanged config was written again";
     EXPECT_EQ(acked.size(), 2u);
     ASSERT_TRUE(rig.jobs->heartbeat());
     EXPECT_EQ(rig.jobs->status().commands_run.size(), 2u) << "a command ran twice";
