@@ -382,6 +382,12 @@ void draw_description(Ui& ui) {
     if (n >= static_cast<size_t>(s.config().text_max_chars) || s.state().text_truncated) {
         note = ui.tr("description.limit");
         note_colour = p.warning;
+    } else if (const auto rude = s.obscene_words(); !rude.empty()) {
+        // A warning, not a block: the citizen may keep the words.
+        note = ui.trf("description.obscene", {rude.front()});
+        note_colour = p.warning;
+        ui.widgets.add(WidgetInfo{"note/obscene", ImVec2(box.x, cy),
+                                  ImVec2(box.right() - cw, cy + sf->FontSize), true, note});
     } else if (n < static_cast<size_t>(s.config().text_min_chars)) {
         note = ui.trf("description.too_short", {std::to_string(s.config().text_min_chars - n)});
     }

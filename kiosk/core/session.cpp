@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "kiosk/core/obscene.h"
 #include "kiosk/core/utf8.h"
 #include "kiosk/core/work_calendar.h"
 
@@ -189,6 +190,10 @@ std::vector<const CategoryLeaf*> Session::leaves_shown() const {
         if (l.top_id == state_.category_id && l.in_season(today.month, today.day))
             out.push_back(&l);
     return out;
+}
+
+std::vector<std::string> Session::obscene_words() const {
+    return ObsceneFilter::bundled().find(state_.text);
 }
 
 std::string Session::appeal_category() const {

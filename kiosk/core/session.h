@@ -95,6 +95,10 @@ class Session {
     // What the appeal is filed under: the leaf, or the category when it has no leaves.
     std::string appeal_category() const;
 
+    // Words in the text that may leave the appeal unanswered (the screen warns; the citizen
+    // decides).
+    std::vector<std::string> obscene_words() const;
+
     size_t text_length() const;    // code points
     bool text_acceptable() const;  // between the minimum and the maximum length
     bool can_apply(IntentKind k) const;

@@ -91,4 +91,55 @@ std::string_view prefix(std::string_view s, size_t max_cp) {
     return s;
 }
 
+std::u32string decode(std::string_view s) {
+    std::u32string out;
+    for (size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        auto cont = [&](size_t k) {
+            return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        };
+        if (b < 0x80) {
+            out += b;
+            ++i;
+        } else if ((b & 0xE0) == 0xC0 && cont(1)) {
+            out += static_cast<char32_t>(((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
+            i += 2;
+        } else if ((b & 0xF0) == 0xE0 && cont(1) && cont(2)) {
+            out += static_cast<char32_t>(((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |
+                                         (s[i + 2] & 0x3F));
+            i += 3;
+        } else if ((b & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
+            out += static_cast<char32_t>(((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
+                                         ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F));
+            i += 4;
+        } else {
+            out += U'\uFFFD';
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string encode(std::u32string_view s) {
+    std::string out;
+    for (char32_t c : s) {
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+    return out;
+}
+
 }  // namespace vmeste::core::utf8

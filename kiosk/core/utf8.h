@@ -17,5 +17,8 @@ void pop_back(std::string& s);
 std::string sanitize(std::string_view s);
 // The first `max_cp` code points of s.
 std::string_view prefix(std::string_view s, size_t max_cp);
+// Code points of s (an invalid byte becomes U+FFFD), and back.
+std::u32string decode(std::string_view s);
+std::string encode(std::u32string_view s);
 
 }  // namespace vmeste::core::utf8

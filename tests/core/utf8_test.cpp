@@ -40,3 +40,12 @@ TEST(Utf8, PrefixCutsAtCodePointBoundaries) {
     EXPECT_EQ(utf8::prefix("ёжик", 10), "ёжик");
     EXPECT_EQ(utf8::prefix("ёжик", 0), "");
 }
+
+TEST(Utf8, DecodeAndEncodeRoundTripAndMarkBrokenBytes) {
+    const std::string s = "Ёж, №5 — 😀";
+    EXPECT_EQ(vmeste::core::utf8::encode(vmeste::core::utf8::decode(s)), s);
+    EXPECT_EQ(vmeste::core::utf8::decode("a\xFF"
+                                         "b"),
+              U"a\uFFFDb");
+    EXPECT_EQ(vmeste::core::utf8::decode("\xD0"), U"\uFFFD");  // cut in the middle
+}

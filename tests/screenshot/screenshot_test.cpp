@@ -110,6 +110,11 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
                     : "A deep pothole in the road by house No. 12 on Mira St. Cars "
                       "swerve into the oncoming lane; at night it cannot be seen."});
     shoot("3-description");
+    // The obscene-language warning (the word is taken back afterwards).
+    k.dispatch({IntentKind::kInsertText, v.lang == core::Language::kRu ? " бля" : " shit"});
+    shoot("3b-description-warning");
+    for (int i = 0; i < (v.lang == core::Language::kRu ? 4 : 5); ++i)
+        k.dispatch({IntentKind::kBackspace});
     clock.advance(std::chrono::seconds(k.config().idle_timeout_s + 3));
     shoot("4-idle");
     k.dispatch({IntentKind::kStillHere});

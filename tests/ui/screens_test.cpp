@@ -37,7 +37,7 @@ class ScreensTest : public ::testing::TestWithParam<Orientation> {
         for (const auto& w : d.ui().widgets().all()) {
             // Read-only widgets (registered for tests to read), not touch targets.
             if (w.id.starts_with("receipt/qr") || w.id == "receipt/number" ||
-                w.id == "receipt/answer_by")
+                w.id == "receipt/answer_by" || w.id.starts_with("note/"))
                 continue;
             EXPECT_GE(w.max.x - w.min.x, min)
                 << w.id << " on " << core::screen_name(d.state().screen);
@@ -114,6 +114,20 @@ TEST_P(ScreensTest, NextStaysDisabledUntilTheTextIsLongEnough) {
     EXPECT_FALSE(d.enabled("nav/next"));
     d.type(" на дороге");
     EXPECT_TRUE(d.enabled("nav/next"));
+}
+
+TEST_P(ScreensTest, ObsceneWordsAreWarnedAboutButDoNotBlock) {
+    UiDriver d(options());
+    d.tap("attract/report");
+    d.tap("category/roads");
+    d.tap("leaf/roads.road.pothole");
+    d.type("Опять эта яма, бля, на том же месте");
+    ASSERT_TRUE(d.has("note/obscene"));
+    EXPECT_NE(d.label("note/obscene").find("«бля»"), std::string::npos) << d.label("note/obscene");
+    EXPECT_TRUE(d.enabled("nav/next")) << "a warning only: the citizen decides";
+    for (int i = 0; i < 30; ++i) d.kiosk().dispatch({core::IntentKind::kBackspace});
+    d.frame();
+    EXPECT_FALSE(d.has("note/obscene"));
 }
 
 TEST_P(ScreensTest, CounterShowsTheLimitAndStopsThere) {
