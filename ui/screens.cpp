@@ -146,12 +146,23 @@ void draw_attract(Ui& ui) {
     y += text_block(dl, ui.fonts.body, ui.tr("app.subtitle"), ImVec2(x, y), col_w, p.text, true);
     y += ui.px(landscape(ui) ? 56 : 96);
     const float bw = std::min(col_w, ui.px(760)), bh = ui.px(170);
+    const bool full = ui.session.state().store_full;
     if (touch_button(ui, "attract/report", ui.tr("attract.report"),
                      ImVec2((ui.display.x - bw) * 0.5f, y), ImVec2(bw, bh), ButtonKind::kPrimary,
-                     true, ui.fonts.title))
+                     !full, ui.fonts.title))
         ui.post({IntentKind::kStart});
     y += bh + ui.px(32);
-    text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w, p.text_muted, true);
+    if (full) {
+        // Said before anyone starts typing: no appeal is taken that cannot be kept.
+        const float top = y;
+        y += text_block(dl, ui.fonts.body, ui.tr("attract.store_full"), ImVec2(x, y), col_w,
+                        p.warning, true);
+        ui.widgets.add(WidgetInfo{"note/store_full", ImVec2(x, top), ImVec2(x + col_w, y), true,
+                                  ui.tr("attract.store_full")});
+    } else {
+        text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w, p.text_muted,
+                   true);
+    }
     const float ph = text_block_height(ui.fonts.small, ui.tr("attract.privacy"), col_w);
     text_block(dl, ui.fonts.small, ui.tr("attract.privacy"), ImVec2(x, r.bottom() - ph), col_w,
                p.text_muted, true);

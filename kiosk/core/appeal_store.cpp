@@ -451,6 +451,18 @@ Result<RecoveryReport> AppealStore::recover() {
 //-----------------------------------------------------------------------------
 
 Result<void> AppealStore::check_bounds(const AcceptRequest& req) {
+    uint64_t incoming = req.appeal.text.size() + Sealer::kOverhead;
+    for (const auto& p : req.photos) incoming += p.size() + Sealer::kOverhead;
+    return check_room(incoming);
+}
+
+Result<void> AppealStore::room_for_another() {
+    // 4,000 characters of Cyrillic and five photos of up to ~1 MB after the pipeline.
+    constexpr uint64_t kTypical = 8'000 + 5 * 1'000'000 + 6 * Sealer::kOverhead;
+    return check_room(kTypical);
+}
+
+Result<void> AppealStore::check_room(uint64_t incoming) {
     const StoreLimits& lim = options_.limits;
     uint64_t free_bytes = UINT64_MAX;
     if (options_.free_bytes) {
@@ -460,8 +472,6 @@ Result<void> AppealStore::check_bounds(const AcceptRequest& req) {
         if (statvfs(options_.data_dir.c_str(), &vfs) == 0)
             free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
     }
-    uint64_t incoming = req.appeal.text.size() + Sealer::kOverhead;
-    for (const auto& p : req.photos) incoming += p.size() + Sealer::kOverhead;
     if (free_bytes < lim.min_free_bytes + incoming)
         return make_error(ErrorCode::kNoSpace,
                           "disk: " + std::to_string(free_bytes >> 20) + " MiB free, minimum " +

@@ -110,6 +110,9 @@ class AppealStore {
     // receipt and outbox items. Errors: kConflict (receipt number taken: draw another), kNoSpace
     // (disk or a bound: message names which), kIo.
     Result<void> accept(const AcceptRequest& request, int64_t now_unix_ms);
+    // Whether an appeal of a typical full size (text and 5 photos) would be accepted now; the
+    // kiosk tells citizens before they start typing, not after (kNoSpace when not).
+    Result<void> room_for_another();
 
     Result<std::optional<StoredAppeal>> find_by_receipt(const std::string& receipt_number);
     Result<std::optional<ReceiptRecord>> find_receipt(const std::string& receipt_number);
@@ -160,6 +163,7 @@ class AppealStore {
     Result<void> migrate();
     Result<void> migrate_v1_to_v2();
     Result<void> check_bounds(const AcceptRequest& request);
+    Result<void> check_room(uint64_t incoming_bytes);
     Result<void> insert_all(const AcceptRequest& request, const std::vector<std::string>& files,
                             const std::vector<std::string>& sealed_photos, int64_t now);
     Result<void> purge_rows(const std::string& uuid);

@@ -140,17 +140,21 @@ void Kiosk::dispatch(const Intent& intent) {
 
 bool Kiosk::pump() {
     std::deque<SaveResult> done;
+    bool full = false;
     {
         std::lock_guard lock(mu_);
         done.swap(saved_);
+        full = store_full_;
     }
+    const bool room_changed = full != session_->state().store_full;
+    session_->set_store_full(full);
     for (auto& r : done) {
         if (r.ok)
             session_->on_saved(r.receipt);
         else
             session_->on_save_failed(r.problem);
     }
-    return !done.empty();
+    return !done.empty() || room_changed;
 }
 
 bool Kiosk::busy() const {
@@ -166,16 +170,31 @@ void Kiosk::wake_uploader() {
     if (uploader_) uploader_->wake();
 }
 
+void Kiosk::check_room() {
+    const auto room = intake_store_->room_for_another();
+    const bool full = !room && room.error().code == ErrorCode::kNoSpace;
+    {
+        std::lock_guard lock(mu_);
+        if (full == store_full_) return;
+        store_full_ = full;
+    }
+    if (full) log::warn("intake: no room for another appeal (%s)", room.error().message.c_str());
+    if (options_.wake_ui) options_.wake_ui();
+}
+
 void Kiosk::intake_loop() {
+    check_room();
     for (;;) {
         Appeal next;
         {
             std::unique_lock lock(mu_);
-            // Retention runs on this thread between saves, at most hourly.
-            if (!cv_.wait_for(lock, std::chrono::hours(1),
+            // Between saves: room for another appeal each minute (the uploader frees it),
+            // retention at most hourly.
+            if (!cv_.wait_for(lock, std::chrono::minutes(1),
                               [&] { return stop_ || !to_save_.empty(); })) {
                 lock.unlock();
-                run_retention();
+                check_room();
+                if (clock_->unix_millis() - last_retention_run_ms_ >= 3'600'000) run_retention();
                 continue;
             }
             if (to_save_.empty()) return;  // stop_ and nothing left to commit
@@ -190,10 +209,12 @@ void Kiosk::intake_loop() {
         }
         if (options_.wake_ui) options_.wake_ui();
         wake_uploader();
+        check_room();
     }
 }
 
 void Kiosk::run_retention() {
+    last_retention_run_ms_ = clock_->unix_millis();
     auto purged =
         intake_store_->purge_expired(clock_->unix_millis(), options_.config.retention_days);
     if (!purged)

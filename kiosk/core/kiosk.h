@@ -78,6 +78,7 @@ class Kiosk {
     };
     SaveResult save(Appeal appeal);
     void run_retention();
+    void check_room();  // intake thread
 
     Options options_;
     SystemClock system_clock_;
@@ -96,6 +97,7 @@ class Kiosk {
     std::deque<Appeal> to_save_;
     std::deque<SaveResult> saved_;
     int in_flight_ = 0;
+    bool store_full_ = false;  // under mu_
     bool stop_ = false;
     std::thread intake_thread_;
 };

@@ -91,6 +91,9 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kNext:
             if (state_.screen == Screen::kDescription && !text_acceptable()) return false;
             break;
+        case IntentKind::kStart:
+            if (state_.store_full) return false;  // said on the attract screen instead
+            break;
         default:
             break;
     }
@@ -104,7 +107,9 @@ void Session::go(Screen s) {
 
 void Session::wipe() {
     // Nothing of one citizen may reach the next: replace the whole state, do not patch it.
+    const bool full = state_.store_full;  // the terminal's, not the citizen's
     state_ = SessionState{};
+    state_.store_full = full;
     state_.language = config_.default_language;
     go(Screen::kAttract);
 }

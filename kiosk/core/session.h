@@ -61,6 +61,7 @@ struct SessionState {
     std::optional<Receipt> receipt;
     SubmitProblem submit_problem = SubmitProblem::kNone;
     bool text_truncated = false;  // the last insert hit the maximum length
+    bool store_full = false;      // no room for another appeal: said on the attract screen
 };
 
 class Session {
@@ -74,6 +75,9 @@ class Session {
     // Applies an intent. Returns the appeal to save when the intent was kSubmit and it was
     // accepted.
     std::optional<Appeal> apply(const Intent& intent);
+
+    // The intake thread's verdict on room for another appeal (Kiosk::pump passes it on).
+    void set_store_full(bool full) { state_.store_full = full; }
 
     // Results of the save started by apply(kSubmit).
     void on_saved(const Receipt& receipt);

@@ -116,6 +116,31 @@ TEST_P(ScreensTest, NextStaysDisabledUntilTheTextIsLongEnough) {
     EXPECT_TRUE(d.enabled("nav/next"));
 }
 
+TEST_P(ScreensTest, AFullStoreIsSaidBeforeAnyoneStartsTyping) {
+    UiDriver::Options o = options();
+    o.config.max_queued_appeals = 1;  // room for exactly one undelivered appeal
+    UiDriver d(o);
+    EXPECT_TRUE(d.enabled("attract/report"));
+    EXPECT_FALSE(d.has("note/store_full"));
+    d.tap("attract/report");
+    d.tap("category/housing");
+    d.tap("leaf/housing.building.hot_water");
+    d.type("Течёт крыша в подъезде");
+    d.tap("nav/next");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    d.tap("receipt/done");
+    // The next citizen is told at once, on the first screen, and cannot start.
+    ASSERT_TRUE(d.wait_for([&] { return d.state().store_full; }));
+    d.frame();
+    EXPECT_FALSE(d.enabled("attract/report"));
+    ASSERT_TRUE(d.has("note/store_full"));
+    EXPECT_NE(d.label("note/store_full").find("не принимает"), std::string::npos);
+    d.kiosk().dispatch({core::IntentKind::kStart});  // even an intent that got through
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    expect_touchable(d);
+}
+
 TEST_P(ScreensTest, ObsceneWordsAreWarnedAboutButDoNotBlock) {
     UiDriver d(options());
     d.tap("attract/report");
@@ -172,21 +197,20 @@ TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
 
 TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
     UiDriver::Options o = options();
-    o.config.max_queued_appeals = 1;  // the uploader is off: the first appeal stays queued
+    o.config.max_queued_appeals = 1;  // the uploader is off: an appeal stays queued
     UiDriver d(o);
-    auto submit = [&](const std::string& text) {
-        d.tap("attract/report");
-        d.tap("category/roads");
-        d.tap("leaf/roads.road.pothole");
-        d.type(text);
-        d.tap("nav/next");
-        d.tap("review/submit");
-        d.wait_for([&] { return d.state().screen != Screen::kSubmitting; });
-    };
-    submit("Первое обращение");
-    ASSERT_EQ(d.state().screen, Screen::kReceipt);
-    d.tap("receipt/done");
-    submit("Второе обращение");
+    d.tap("attract/report");
+    d.tap("category/roads");
+    d.tap("leaf/roads.road.pothole");
+    d.type("Второе обращение");
+    d.tap("nav/next");
+    // While this citizen typed, the store filled up (another appeal took the last place).
+    {
+        auto other = core::AppealStore::open(test::store_options(d.data_dir()));
+        ASSERT_TRUE((*other)->accept(test::appeal_request("FULL-0001"), 1'000));
+    }
+    d.tap("review/submit");
+    d.wait_for([&] { return d.state().screen != Screen::kSubmitting; });
     EXPECT_EQ(d.state().screen, Screen::kReview);
     EXPECT_EQ(d.state().submit_problem, core::SubmitProblem::kStoreFull);
     EXPECT_EQ(d.state().text, "Второе обращение");
