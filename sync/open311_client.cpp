@@ -169,18 +169,24 @@ DeliveryOutcome Open311Client::post_request(const OutboxItem& item, OutboxQueue&
     return out;
 }
 
-Result<std::string> Open311Client::resolve_token(const std::string& token) {
-    if (!replies::url_safe_id(token))
-        return make_error(ErrorCode::kProtocol, "open311: a token a URL cannot carry");
+Result<std::string> Open311Client::get(const std::string& path) {
     HttpRequest req;
-    req.url = url("/tokens/" + token + ".json");
+    req.url = url(path);
     req.headers = {{"Accept", "application/json"}};
     auto resp = transport_->send(req);
     if (!resp) return resp.error();
     if (resp->status != 200)
         return make_error(ErrorCode::kRetryLater,
                           replies::problem_summary(resp->status, resp->body));
-    auto c = replies::open311_created(resp->body);
+    return std::move(resp->body);
+}
+
+Result<std::string> Open311Client::resolve_token(const std::string& token) {
+    if (!replies::url_safe_id(token))
+        return make_error(ErrorCode::kProtocol, "open311: a token a URL cannot carry");
+    auto body = get("/tokens/" + token + ".json");
+    if (!body) return body.error();
+    auto c = replies::open311_created(*body);
     if (!c) return c.error();
     if (c->service_request_id.empty())
         return make_error(ErrorCode::kRetryLater, "open311: token has no request yet");
@@ -198,15 +204,9 @@ Result<StatusPage> Open311Client::status_changes(OutboxQueue& queue) {
             return make_error(ErrorCode::kProtocol, "open311: an id a URL cannot carry");
         list += (list.empty() ? "" : ",") + id;
     }
-    HttpRequest req;
-    req.url = url("/requests.json?service_request_id=" + list);
-    req.headers = {{"Accept", "application/json"}};
-    auto resp = transport_->send(req);
-    if (!resp) return resp.error();
-    if (resp->status != 200)
-        return make_error(ErrorCode::kRetryLater,
-                          replies::problem_summary(resp->status, resp->body));
-    auto requests = replies::open311_requests(resp->body);
+    auto body = get("/requests.json?service_request_id=" + list);
+    if (!body) return body.error();
+    auto requests = replies::open311_requests(*body);
     if (!requests) return requests.error();
     for (const auto& r : *requests)
         page.changes.push_back(

@@ -34,6 +34,8 @@ class Open311Client final : public DeliveryAdapter {
   private:
     DeliveryOutcome post_request(const OutboxItem& item, OutboxQueue& queue, int64_t now);
     Result<std::string> resolve_token(const std::string& token);
+    // GET of a path under the base URL; the body of a 200, else an error to retry later.
+    Result<std::string> get(const std::string& path);
     std::string url(const std::string& path) const;
 
     Open311Config config_;

@@ -34,6 +34,18 @@ HttpResponse send(const test::RunningSim& sim, const std::string& method, const 
     return make_curl_transport()->send(r).value();
 }
 
+// A simulator whose hand-off interval is 1 s, a client and the kiosk's clock.
+struct HandoffRig {
+    static sim::SimOptions options() {
+        sim::SimOptions o;
+        o.handoff_interval_s = 1;
+        return o;
+    }
+    test::RunningSim sim{options()};
+    GatewayClient gw = client(sim);
+    ManualClock clock{1'000'000};
+};
+
 }  // namespace
 
 TEST(Enrolment, AOneTimeCodeBecomesATokenOnceAndOnlyThatTokenIsAccepted) {
@@ -162,11 +174,10 @@ TEST(Lookup, AReceiptShowsStatusHistoryOrganisationAndAnswerButNoText) {
 }
 
 TEST(Handoff, ApprovedOnThePhoneTheKioskGetsTheIdentityOnce) {
-    sim::SimOptions o;
-    o.handoff_interval_s = 1;
-    test::RunningSim sim(o);
-    auto gw = client(sim);
-    ManualClock clock(1'000'000);
+    HandoffRig rig;
+    auto& sim = rig.sim;
+    auto& gw = rig.gw;
+    auto& clock = rig.clock;
     HandoffSession session(gw, clock);
     ASSERT_TRUE(session.start());
     EXPECT_EQ(session.state(), HandoffSession::State::kWaiting);
@@ -195,11 +206,9 @@ TEST(Handoff, ApprovedOnThePhoneTheKioskGetsTheIdentityOnce) {
 }
 
 TEST(Handoff, PollingTooFastIsToldToSlowDownAndTheIntervalGrowsByFive) {
-    sim::SimOptions o;
-    o.handoff_interval_s = 1;
-    test::RunningSim sim(o);
-    auto gw = client(sim);
-    ManualClock clock(1'000'000);
+    HandoffRig rig;
+    auto& gw = rig.gw;
+    auto& clock = rig.clock;
     HandoffSession session(gw, clock);
     ASSERT_TRUE(session.start());
     EXPECT_EQ(session.poll(), HandoffSession::State::kWaiting);  // not due yet: no request
@@ -217,11 +226,10 @@ TEST(Handoff, PollingTooFastIsToldToSlowDownAndTheIntervalGrowsByFive) {
 }
 
 TEST(Handoff, DeniedAndExpiredEndTheWait) {
-    sim::SimOptions o;
-    o.handoff_interval_s = 1;
-    test::RunningSim sim(o);
-    auto gw = client(sim);
-    ManualClock clock(1'000'000);
+    HandoffRig rig;
+    auto& sim = rig.sim;
+    auto& gw = rig.gw;
+    auto& clock = rig.clock;
     HandoffSession denied(gw, clock);
     ASSERT_TRUE(denied.start());
     send(sim, "POST", "/device", "user_code=" + denied.codes().user_code + "&action=deny",
