@@ -25,7 +25,12 @@ struct FontFiles {
     std::string symbols = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 };
 
-// Adds the fonts to the current ImGui context's atlas and builds it.
-Result<Fonts> load_fonts(const Theme& theme, const FontFiles& files = {});
+struct FontSets {
+    Fonts normal;
+    Fonts large;  // the "large text" toggle: × metrics.large_text
+};
+
+// Adds both sets to the current ImGui context's atlas and builds it.
+Result<FontSets> load_fonts(const Theme& theme, const FontFiles& files = {});
 
 }  // namespace vmeste::ui

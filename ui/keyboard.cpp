@@ -128,9 +128,28 @@ std::vector<std::vector<Key>> build(KeyboardLayout layout, KeyboardPage page) {
     return rows;
 }
 
+const std::vector<std::vector<Key>>& phone_rows() {
+    static const std::vector<std::vector<Key>> kRows = [] {
+        std::vector<std::vector<Key>> rows;
+        for (const char* row : {"123", "456", "789"}) {
+            std::vector<Key> r;
+            for (const char* c = row; *c; ++c) {
+                const std::string d(1, *c);
+                r.push_back(Key{KeyKind::kChar, d, d, 3.0f, "kbd/" + d});
+            }
+            rows.push_back(std::move(r));
+        }
+        rows.push_back({Key{KeyKind::kChar, "0", "0", 3.0f, "kbd/0"},
+                        special(KeyKind::kBackspace, 3.0f, "kbd/backspace")});
+        return rows;
+    }();
+    return kRows;
+}
+
 }  // namespace
 
 const std::vector<std::vector<Key>>& keyboard_rows(const KeyboardState& state) {
+    if (state.page == KeyboardPage::kPhone) return phone_rows();
     static const std::array<std::vector<std::vector<Key>>, 4> kRows = {
         build(KeyboardLayout::kCyrillic, KeyboardPage::kLetters),
         build(KeyboardLayout::kLatin, KeyboardPage::kLetters),
@@ -163,7 +182,7 @@ KeyEffect press_key(KeyboardState& s, const Key& key) {
             break;
         case KeyKind::kPage:
             s.page =
-                s.page == KeyboardPage::kLetters ? KeyboardPage::kSymbols : KeyboardPage::kLetters;
+                s.page == KeyboardPage::kSymbols ? KeyboardPage::kLetters : KeyboardPage::kSymbols;
             s.shift = false;
             break;
         case KeyKind::kLayout:

@@ -10,7 +10,11 @@
 namespace vmeste::ui {
 
 enum class KeyboardLayout { kCyrillic, kLatin };
-enum class KeyboardPage { kLetters, kSymbols };
+enum class KeyboardPage {
+    kLetters,
+    kSymbols,
+    kPhone
+};  // kPhone: the digits pad of the phone field
 
 struct KeyboardState {
     KeyboardLayout layout = KeyboardLayout::kCyrillic;
@@ -28,7 +32,7 @@ struct Key {
     std::string id;      // stable widget id: "kbd/й", "kbd/shift", …
 };
 
-// Rows top to bottom for the state's layout and page.
+// Rows top to bottom for the state's layout and page (kPhone: 1–9, 0 and backspace, big keys).
 const std::vector<std::vector<Key>>& keyboard_rows(const KeyboardState& state);
 
 struct KeyEffect {

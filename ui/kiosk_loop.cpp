@@ -15,6 +15,8 @@ std::atomic<Uint32> g_wake_event{0};
 constexpr int kMaxSleepMs = 5000;
 // A safety bound: a frame that keeps dispatching intents (a bug) cannot spin the loop.
 constexpr int kMaxFramesPerWake = 4;
+// The live camera preview: 15 frames a second is what the preview stream delivers.
+constexpr int kAnimationMs = 66;
 
 }  // namespace
 
@@ -56,8 +58,9 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         }
         const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now().time_since_epoch());
-        const int timeout = static_cast<int>(
+        int timeout = static_cast<int>(
             std::clamp<int64_t>((kiosk.session().next_deadline() - now).count(), 1, kMaxSleepMs));
+        if (ui.animating()) timeout = std::min(timeout, kAnimationMs);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, timeout)) {
             do {
@@ -68,8 +71,11 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         if (figures) ++figures->wakeups;
         dirty |= kiosk.pump();
         dirty |= kiosk.tick();
-        // The countdown and the receipt's timer show seconds: redraw when a deadline passed.
-        if (kiosk.session().idle_countdown_left() || kiosk.session().receipt_seconds_left())
+        // Countdowns and timers show seconds: redraw when a deadline passed; the live camera
+        // and the saving spinner move by themselves.
+        const core::Session& s = kiosk.session();
+        if (s.idle_countdown_left() || s.receipt_seconds_left() || s.photo_countdown_left() ||
+            s.handoff_seconds_left() || ui.animating())
             dirty = true;
         watchdog.pet();
     }

@@ -2,14 +2,20 @@
 
 #include <imgui.h>
 
+#include <ctime>
+
+#include "drivers/printer/escpos.h"
 #include "ui/screens.h"
 
 namespace vmeste::ui {
 
 KioskUi::KioskUi(core::Kiosk& kiosk, const StringCatalog& strings)
-    : kiosk_(kiosk), strings_(strings) {}
+    : kiosk_(kiosk), strings_(strings) {
+    kiosk_.set_speak_hook([this] { speak_pending_ = true; });
+}
 
 KioskUi::~KioskUi() {
+    kiosk_.set_speak_hook(nullptr);
     if (context_) ImGui::DestroyContext(context_);
 }
 
@@ -22,12 +28,11 @@ Result<void> KioskUi::init(float w, float h) {
     io.LogFilename = nullptr;
     io.DisplaySize = ImVec2(w, h);
     theme_.scale = scale_for_display(w, h);
+    frame_theme_ = theme_;
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowRounding = 0;
     style.WindowBorderSize = 0;
     style.DisabledAlpha = 1.0f;  // our widgets draw their own disabled look
-    const Rgb bg = theme_.palette.background;
-    style.Colors[ImGuiCol_WindowBg] = ImVec4(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.0f);
     auto fonts = load_fonts(theme_);
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
@@ -48,26 +53,143 @@ Result<void> KioskUi::fit_to_display(float w, float h) {
 int KioskUi::frame() {
     ImGui::SetCurrentContext(context_);
     ImGuiIO& io = ImGui::GetIO();
-    // The keyboard's shift/page belong to one visit: a new visit starts on the letters page.
-    const core::Screen screen = kiosk_.session().state().screen;
-    if (screen == core::Screen::kAttract && last_screen_ != core::Screen::kAttract)
+    const core::Session& session = kiosk_.session();
+    const core::SessionState& st = session.state();
+    // The keyboard's shift/page and the scratch belong to one visit.
+    if (session.visit() != last_visit_) {
         keyboard_ = KeyboardState{};
-    if (screen == core::Screen::kDescription && last_screen_ != core::Screen::kDescription) {
+        scratch_ = UiScratch{};
+        last_visit_ = session.visit();
+    }
+    const core::Screen screen = st.screen;
+    if (screen != last_screen_) {
         keyboard_.page = KeyboardPage::kLetters;
-        keyboard_.layout = kiosk_.session().state().language == core::Language::kRu
-                               ? KeyboardLayout::kCyrillic
-                               : KeyboardLayout::kLatin;
+        keyboard_.shift = false;
+        keyboard_.layout =
+            st.language == core::Language::kRu ? KeyboardLayout::kCyrillic : KeyboardLayout::kLatin;
     }
     last_screen_ = screen;
+    // An e-mail address is typed in Latin letters; a name in the citizen's language.
+    if (st.focus != last_focus_) {
+        if (st.focus == core::Field::kEmail) keyboard_.layout = KeyboardLayout::kLatin;
+        if (st.focus == core::Field::kName || st.focus == core::Field::kAddress)
+            keyboard_.layout = st.language == core::Language::kRu ? KeyboardLayout::kCyrillic
+                                                                  : KeyboardLayout::kLatin;
+        last_focus_ = st.focus;
+    }
 
+    frame_theme_ = theme_;
+    if (st.a11y.high_contrast) frame_theme_.palette = high_contrast_palette();
+    const Rgb bg = frame_theme_.palette.background;
+    ImGui::GetStyle().Colors[ImGuiCol_WindowBg] =
+        ImVec4(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.0f);
+
+    // Lower screen (portrait): the whole UI is laid out in the lower 60 % — input is moved up
+    // into the layout's coordinates and the draw data down onto the screen.
+    const ImVec2 full = io.DisplaySize;
+    const ImVec2 mouse = io.MousePos;
+    offset_y_ = 0;
+    if (st.a11y.lower_screen && full.y > full.x) {
+        offset_y_ = std::floor(full.y * 0.4f);
+        io.DisplaySize.y = full.y - offset_y_;
+        if (io.MousePos.y > -FLT_MAX) io.MousePos.y -= offset_y_;
+    }
+
+    // The previous frame is on screen: textures it did not use can go (a wiped visit's photos).
+    if (images_) images_->end_frame();
     std::vector<core::Intent> intents;
-    widgets_.begin_frame();
+    widgets_.begin_frame(offset_y_);
     ImGui::NewFrame();
-    Ui ui{kiosk_.session(), strings_, theme_, fonts_, widgets_, keyboard_, intents, io.DisplaySize};
+    Ui ui{session,
+          strings_,
+          frame_theme_,
+          st.a11y.large_text ? fonts_.large : fonts_.normal,
+          widgets_,
+          keyboard_,
+          intents,
+          io.DisplaySize,
+          images_,
+          kiosk_.map_tiles(),
+          &scratch_,
+          kiosk_.visit_workers().printer_configured(),
+          [this] { return receipt_bytes(); }};
     draw_screen(ui);
     ImGui::Render();
+    io.DisplaySize = full;
+    io.MousePos = mouse;
+    if (offset_y_ > 0) {
+        ImDrawData* dd = ImGui::GetDrawData();
+        dd->DisplayPos = ImVec2(0, -offset_y_);
+        dd->DisplaySize = full;
+    }
+    // The receipt prints itself when the terminal is set so.
+    const bool auto_print = screen == core::Screen::kReceipt &&
+                            st.print == core::PrintState::kNone &&
+                            kiosk_.config().auto_print_receipt && ui.printer;
     for (const auto& i : intents) kiosk_.dispatch(i);
-    return static_cast<int>(intents.size());
+    if (auto_print) kiosk_.dispatch({core::IntentKind::kPrint, receipt_bytes()});
+    if (speak_pending_) speak();
+    return static_cast<int>(intents.size()) + (auto_print ? 1 : 0);
+}
+
+bool KioskUi::animating() const {
+    const core::Session& s = kiosk_.session();
+    const core::SessionState& st = s.state();
+    if (st.screen == core::Screen::kSubmitting) return true;
+    return st.screen == core::Screen::kPhotos && st.photos.selected < 0 &&
+           s.camera_status() == core::CameraStatus::kReady;
+}
+
+std::string KioskUi::prompt_text() const {
+    const core::SessionState& st = kiosk_.session().state();
+    const std::string name = core::screen_name(st.screen);
+    const core::Language l = st.language;
+    switch (st.screen) {
+        case core::Screen::kAttract:
+            return strings_.get(l, "app.title") + ". " + strings_.get(l, "attract.hint");
+        case core::Screen::kSubmitting:
+            return strings_.get(l, "submitting.title");
+        case core::Screen::kReceipt:
+            return strings_.get(l, "receipt.title") + ". " + strings_.get(l, "receipt.number") +
+                   ": " + (st.receipt ? st.receipt->receipt_number : std::string());
+        default:
+            return strings_.get(l, name + ".title") + ". " + strings_.get(l, "help." + name);
+    }
+}
+
+void KioskUi::speak() {
+    speak_pending_ = false;
+    if (!speaker_) return;
+    const core::SessionState& st = kiosk_.session().state();
+    (void)speaker_->speak(prompt_text(), st.language == core::Language::kRu ? "ru" : "en");
+}
+
+std::string KioskUi::receipt_bytes() const {
+    const core::Session& s = kiosk_.session();
+    const core::SessionState& st = s.state();
+    if (!st.receipt) return {};
+    const core::Language l = st.language;
+    const core::Receipt& r = *st.receipt;
+    drivers::ReceiptContent c;
+    c.title = strings_.get(l, "print.title");
+    c.site = kiosk_.config().site_address;
+    const std::time_t t = static_cast<std::time_t>(r.created_unix_ms / 1000) + 3 * 3600;  // МСК
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+    c.datetime = when;
+    c.number_label = strings_.get(l, "receipt.number");
+    c.receipt_number = r.receipt_number;
+    if (const core::Category* top = s.catalog().find(st.category_id)) c.category = top->name(l);
+    if (const core::CategoryLeaf* leaf = s.leaf()) c.category += " · " + leaf->name(l);
+    if (!r.answer_by.empty())
+        c.answer_by = strings_.format(
+            l, r.answer_by_estimated ? "receipt.answer_by_estimated" : "receipt.answer_by",
+            {r.answer_by});
+    c.tracking_url = r.tracking_url;
+    c.instructions = {strings_.get(l, "print.scan"), strings_.get(l, "print.keep")};
+    return drivers::receipt_escpos(c);
 }
 
 ImDrawData* KioskUi::draw_data() const {

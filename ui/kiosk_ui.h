@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "drivers/speech/speech.h"
 #include "kiosk/core/kiosk.h"
 #include "ui/fonts.h"
 #include "ui/keyboard.h"
@@ -39,20 +40,43 @@ class KioskUi {
 
     ImDrawData* draw_data() const;
     const WidgetRegistry& widgets() const { return widgets_; }
-    const Theme& theme() const { return theme_; }
+    // The theme the last frame used (high contrast when the citizen chose it).
+    const Theme& theme() const { return frame_theme_; }
     const StringCatalog& strings() const { return strings_; }
     core::Kiosk& kiosk() { return kiosk_; }
     const KeyboardState& keyboard() const { return keyboard_; }
+    // Where the photos, camera and map tiles come from (the GL host's textures); none: headless.
+    void set_images(ImageSource* images) { images_ = images; }
+    // Voice prompts: each step's title and help are spoken when the citizen turned them on.
+    void set_speaker(drivers::Speaker* speaker) { speaker_ = speaker; }
+    // The text spoken for the current step (for tests and for the speaker).
+    std::string prompt_text() const;
+    // The receipt as printer bytes, in the citizen's language.
+    std::string receipt_bytes() const;
+    // True while the screen moves by itself (the live camera, the saving spinner): the loop
+    // then draws at the camera's pace instead of waiting for an event.
+    bool animating() const;
+    // The offset of the UI on screen in the "lower screen" mode (0 otherwise).
+    float offset_y() const { return offset_y_; }
 
   private:
     core::Kiosk& kiosk_;
     const StringCatalog& strings_;
+    void speak();
     Theme theme_;
-    Fonts fonts_;
+    Theme frame_theme_;
+    FontSets fonts_;
     KeyboardState keyboard_;
     WidgetRegistry widgets_;
+    UiScratch scratch_;
+    ImageSource* images_ = nullptr;
+    drivers::Speaker* speaker_ = nullptr;
+    bool speak_pending_ = false;
     ImGuiContext* context_ = nullptr;
     core::Screen last_screen_ = core::Screen::kAttract;
+    uint64_t last_visit_ = 0;
+    core::Field last_focus_ = core::Field::kText;
+    float offset_y_ = 0;
 };
 
 }  // namespace vmeste::ui

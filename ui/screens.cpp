@@ -1,14 +1,15 @@
-// [SECTION] Layout helpers: top bar, bottom bar, titles
+// [SECTION] Layout helpers: top bar, bottom bar, titles, fields, keyboard
 // [SECTION] Attract
-// [SECTION] Category
-// [SECTION] Description (text box + on-screen keyboard)
+// [SECTION] Category (grid, causes, search)
+// [SECTION] Description
 // [SECTION] Review
 // [SECTION] Submitting, Receipt
-// [SECTION] Idle countdown overlay
+// [SECTION] Overlays: idle countdown, help, accessibility
 // [SECTION] draw_screen
 //
 // Layout is absolute and proportional: every rect derives from the display size and the theme's
 // scale, so portrait 1080×1920 and landscape 1920×1080 both fill the screen without scrolling.
+// The photo, place, who-you-are and consent steps are in screens_steps.cpp.
 #include "ui/screens.h"
 
 #include <algorithm>
@@ -17,31 +18,23 @@
 
 #include "image/qr_code.h"
 #include "kiosk/core/utf8.h"
+#include "ui/layout.h"
 #include "ui/text_wrap.h"
 
 namespace vmeste::ui {
 
+using core::Field;
 using core::IntentKind;
 using core::Screen;
-
-namespace {
 
 //-----------------------------------------------------------------------------
 // [SECTION] Layout helpers
 //-----------------------------------------------------------------------------
 
-struct Rect {
-    float x, y, w, h;
-    float right() const { return x + w; }
-    float bottom() const { return y + h; }
-};
-
 bool landscape(const Ui& ui) {
     return ui.display.x > ui.display.y;
 }
 
-// Content column: full width in portrait, a centred column in landscape (long lines are hard to
-// read).
 Rect content_rect(const Ui& ui, bool with_bottom_bar) {
     const Metrics& m = ui.theme.metrics;
     const float top = ui.px(m.top_bar) + ui.px(m.margin) * 0.5f;
@@ -51,7 +44,7 @@ Rect content_rect(const Ui& ui, bool with_bottom_bar) {
     return Rect{(ui.display.x - w) * 0.5f, top, w, bottom - top};
 }
 
-void top_bar(Ui& ui, int step, int steps) {
+void top_bar(Ui& ui) {
     const Metrics& m = ui.theme.metrics;
     const Palette& p = ui.theme.palette;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -61,34 +54,71 @@ void top_bar(Ui& ui, int step, int steps) {
     const float bh = ui.px(m.touch_min);
     const float by = (h - bh) * 0.5f;
     const float margin = ui.px(m.margin) * 0.5f;
-    ImFont* f = ui.fonts.body;
-    if (step > 0) {
-        const std::string s = ui.trf("common.step", {std::to_string(step), std::to_string(steps)});
-        dl->AddText(f, f->FontSize, ImVec2(margin, (h - f->FontSize) * 0.5f), color(p.text_muted),
-                    s.c_str());
-    } else {
-        dl->AddText(ui.fonts.button, ui.fonts.button->FontSize,
-                    ImVec2(margin, (h - ui.fonts.button->FontSize) * 0.5f), color(p.primary),
-                    ui.tr("app.title").c_str());
-    }
-    const float lang_w = ui.px(220);
     const Screen screen = ui.session.state().screen;
-    if (touch_button(ui, "top/language", ui.tr("common.language"),
-                     ImVec2(ui.display.x - margin - lang_w, by), ImVec2(lang_w, bh),
-                     ButtonKind::kSecondary, screen != Screen::kSubmitting, ui.fonts.body)) {
+    const int step = core::step_number(screen);
+    // Right to left: language, accessibility, help, cancel.
+    float x = ui.display.x - margin;
+    auto place = [&](float w) {
+        x -= w;
+        const ImVec2 pos(x, by);
+        x -= ui.px(12);
+        return pos;
+    };
+    const float lang_w = ui.px(landscape(ui) ? 200 : 150);
+    if (touch_button(ui, "top/language", ui.tr("common.language"), place(lang_w),
+                     ImVec2(lang_w, bh), ButtonKind::kSecondary, screen != Screen::kSubmitting,
+                     ui.fonts.body))
         ui.post({IntentKind::kSetLanguage, "",
                  ui.lang() == core::Language::kRu ? core::Language::kEn : core::Language::kRu});
+    const bool a11y_open = ui.session.state().overlay == core::Overlay::kAccessibility;
+    const float a11y_w = ui.px(landscape(ui) ? 300 : 110);
+    if (touch_button(ui, "top/accessibility",
+                     landscape(ui) ? ui.tr("a11y.button") : ui.tr("a11y.button_short"),
+                     place(a11y_w), ImVec2(a11y_w, bh),
+                     a11y_open ? ButtonKind::kKeyActive : ButtonKind::kSecondary,
+                     ui.session.can_apply(IntentKind::kShowAccessibility), ui.fonts.body))
+        ui.post({IntentKind::kShowAccessibility});
+    if (step > 0) {
+        const bool help_open = ui.session.state().overlay == core::Overlay::kHelp;
+        const float help_w = ui.px(landscape(ui) ? 200 : 110);
+        if (touch_button(ui, "top/help", landscape(ui) ? ui.tr("help.button") : "?", place(help_w),
+                         ImVec2(help_w, bh),
+                         help_open ? ButtonKind::kKeyActive : ButtonKind::kSecondary, true,
+                         landscape(ui) ? ui.fonts.body : ui.fonts.title))
+            ui.post({IntentKind::kShowHelp});
     }
     if (ui.session.can_apply(IntentKind::kCancel) && screen != Screen::kReceipt) {
-        const float cancel_w = ui.px(300);
-        if (touch_button(ui, "top/cancel", ui.tr("common.cancel"),
-                         ImVec2(ui.display.x - 2 * margin - lang_w - cancel_w, by),
+        const float cancel_w = ui.px(landscape(ui) ? 260 : 230);
+        if (touch_button(ui, "top/cancel", ui.tr("common.cancel"), place(cancel_w),
                          ImVec2(cancel_w, bh), ButtonKind::kSecondary, true, ui.fonts.body))
             ui.post({IntentKind::kCancel});
     }
+    // The step indicator (or the product's name) in what is left on the left.
+    const float room = x - margin;
+    if (step > 0) {
+        const std::string s =
+            ui.trf("common.step", {std::to_string(step), std::to_string(core::kStepCount)});
+        ImFont* f = ui.fonts.body;
+        dl->AddText(f, f->FontSize, ImVec2(margin, h * 0.5f - f->FontSize * 0.85f),
+                    color(p.text_muted), s.c_str());
+        // Dots: done, current, to come.
+        const float r = ui.px(7), gap = ui.px(24);
+        for (int i = 1; i <= core::kStepCount && margin + i * gap < room; ++i) {
+            const ImVec2 c(margin + r + (i - 1) * gap, h * 0.5f + ui.px(26));
+            if (i <= step)
+                dl->AddCircleFilled(c, r, color(p.primary));
+            else
+                dl->AddCircle(c, r, color(p.secondary_border), 0, ui.px(2));
+        }
+    } else if (room > ui.px(200)) {
+        ImFont* f = ui.fonts.button;
+        dl->PushClipRect(ImVec2(0, 0), ImVec2(room + margin, h), true);
+        dl->AddText(f, f->FontSize, ImVec2(margin, (h - f->FontSize) * 0.5f), color(p.primary),
+                    ui.tr("app.title").c_str());
+        dl->PopClipRect();
+    }
 }
 
-// Back on the left, the one primary action on the right.
 void bottom_bar(Ui& ui, const char* primary_id, const std::string* primary_label,
                 bool primary_enabled, IntentKind primary_intent) {
     const Metrics& m = ui.theme.metrics;
@@ -110,8 +140,11 @@ void bottom_bar(Ui& ui, const char* primary_id, const std::string* primary_label
     }
 }
 
-// A title and an optional line under it; returns the y below them.
-float heading(Ui& ui, const Rect& r, std::string_view title, std::string_view sub = {}) {
+const std::string& next_label(const Ui& ui) {
+    return ui.tr(ui.session.state().editing ? "common.done" : "common.next");
+}
+
+float heading(Ui& ui, const Rect& r, std::string_view title, std::string_view sub) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float y = r.y;
     y += text_block(dl, ui.fonts.title, title, ImVec2(r.x, y), r.w, ui.theme.palette.text);
@@ -129,12 +162,335 @@ void card(const Ui& ui, ImVec2 min, ImVec2 max) {
                 ui.px(ui.theme.metrics.rounding), 0, ui.px(2));
 }
 
+float note(Ui& ui, std::string_view name, std::string_view text, ImVec2 pos, float width,
+           Rgb colour, ImFont* font, bool centred) {
+    if (!font) font = ui.fonts.small;
+    const float h = text_block(ImGui::GetWindowDrawList(), font, text, pos, width, colour, centred);
+    ui.widgets.add(WidgetInfo{"note/" + std::string(name), pos, ImVec2(pos.x + width, pos.y + h),
+                              true, std::string(text)});
+    return h;
+}
+
+namespace {
+
+MeasureFn measure_with(ImFont* f) {
+    return [f](std::string_view s) {
+        return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
+    };
+}
+
+void caret_bar(const Ui& ui, float x, float y, float h) {
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, y), ImVec2(x + ui.px(3), y + h),
+                                              color(ui.theme.palette.primary));
+}
+
+}  // namespace
+
+std::string field_message(const Ui& ui, Field f) {
+    const core::FieldProblem p = ui.session.problem(f);
+    if (p == core::FieldProblem::kOk) return {};
+    return ui.tr(std::string("field.") + core::field_problem_name(p));
+}
+
+float text_field_height(const Ui& ui) {
+    return ui.fonts.small->FontSize * 1.3f + ui.px(ui.theme.metrics.touch_min) +
+           ui.fonts.small->FontSize * 1.4f;
+}
+
+float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool required) {
+    const Palette& p = ui.theme.palette;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const core::SessionState& st = ui.session.state();
+    const bool focused = st.focus == f;
+    ImFont* sf = ui.fonts.small;
+    float y = line.y;
+    dl->AddText(sf, sf->FontSize, ImVec2(line.x, y), color(p.text_muted),
+                std::string(label).c_str());
+    y += sf->FontSize * 1.3f;
+    const float bh = ui.px(ui.theme.metrics.touch_min);
+    const std::string id = std::string("field/") + core::field_name(f);
+    // The whole box is the touch target that puts the keyboard here.
+    ImGui::SetCursorScreenPos(ImVec2(line.x, y));
+    ImGui::PushID(id.c_str());
+    if (ImGui::InvisibleButton("##field", ImVec2(line.w, bh)))
+        ui.post({IntentKind::kFocus, "", ui.lang(), static_cast<int>(f)});
+    ImGui::PopID();
+    const core::TextField& t = st.field(f);
+    const std::string shown = f == Field::kPhone ? core::format_phone(t.value) : t.value;
+    ui.widgets.add(WidgetInfo{id, ImVec2(line.x, y), ImVec2(line.right(), y + bh), true, shown});
+    const ImVec2 min(line.x, y), max(line.right(), y + bh);
+    dl->AddRectFilled(min, max, color(p.surface), ui.px(ui.theme.metrics.rounding));
+    dl->AddRect(min, max, color(focused ? p.primary : p.secondary_border),
+                ui.px(ui.theme.metrics.rounding), 0, ui.px(focused ? 4 : 2));
+    ImFont* font = ui.fonts.body;
+    const float pad = ui.px(18);
+    const float ty = y + (bh - font->FontSize) * 0.5f;
+    const auto measure = measure_with(font);
+    // The caret's place in what is shown (the phone's mask adds characters before digits).
+    std::string before = t.value.substr(0, t.caret);
+    if (f == Field::kPhone) before = core::format_phone(before);
+    const float inner = line.w - 2 * pad;
+    const float scroll = std::max(0.0f, measure(before) - inner + ui.px(8));
+    dl->PushClipRect(ImVec2(min.x + pad * 0.5f, min.y), ImVec2(max.x - pad * 0.5f, max.y), true);
+    if (shown.empty() && f != Field::kPhone) {
+        if (!focused)
+            dl->AddText(font, font->FontSize, ImVec2(min.x + pad, ty), color(p.text_muted),
+                        ui.tr("field.touch_to_type").c_str());
+    } else {
+        dl->AddText(font, font->FontSize, ImVec2(min.x + pad - scroll, ty), color(p.text),
+                    shown.c_str());
+    }
+    if (focused)
+        caret_bar(ui, min.x + pad - scroll + measure(before) + ui.px(1), ty, font->FontSize);
+    dl->PopClipRect();
+    y += bh + ui.px(4);
+    // The message: what is wrong (in red once something is typed), or that it is required.
+    std::string msg = field_message(ui, f);
+    Rgb colour = p.warning;
+    if (t.value.empty()) {
+        msg = required ? ui.tr("field.required") : ui.tr("field.optional");
+        colour = p.text_muted;
+    }
+    float msg_h = sf->FontSize * 1.4f;
+    if (!msg.empty())
+        msg_h = std::max(
+            msg_h,
+            note(ui, core::field_name(f), msg, ImVec2(line.x, y), line.w, colour, sf) + ui.px(6));
+    return y - line.y + msg_h;
+}
+
+void text_area(Ui& ui, Field f, const Rect& box, std::string_view placeholder) {
+    const Palette& p = ui.theme.palette;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    card(ui, ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()));
+    ImFont* font = ui.fonts.body;
+    const float pad = ui.px(20);
+    const float line_h = font->FontSize * 1.2f;
+    const core::TextField& t = ui.session.state().field(f);
+    const std::string& text = t.value;
+    const float inner_w = box.w - 2 * pad;
+    if (text.empty()) {
+        text_block(dl, font, placeholder, ImVec2(box.x + pad, box.y + pad), inner_w, p.text_muted);
+        caret_bar(ui, box.x + pad, box.y + pad, line_h);
+        return;
+    }
+    const auto measure = measure_with(font);
+    const auto lines = wrap_text(text, inner_w - ui.px(8), measure);
+    // The caret's line: the first whose end it does not pass (after a soft break it belongs to
+    // the next line's start).
+    size_t caret_line = lines.size() - 1;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const size_t start = static_cast<size_t>(lines[i].data() - text.data());
+        const size_t end = start + lines[i].size();
+        const size_t next_start =
+            i + 1 < lines.size() ? static_cast<size_t>(lines[i + 1].data() - text.data()) : end;
+        if (t.caret <= end || t.caret < next_start) {
+            caret_line = i;
+            break;
+        }
+    }
+    // Keep the caret's line in view.
+    const int fit = std::max(1, static_cast<int>((box.h - 2 * pad) / line_h));
+    size_t first = lines.size() > static_cast<size_t>(fit) ? lines.size() - fit : 0;
+    if (caret_line < first) first = caret_line;
+    if (caret_line >= first + fit) first = caret_line - fit + 1;
+    dl->PushClipRect(ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()), true);
+    float y = box.y + pad;
+    for (size_t i = first; i < lines.size() && i < first + fit; ++i, y += line_h) {
+        dl->AddText(font, font->FontSize, ImVec2(box.x + pad, y + font->FontSize * 0.1f),
+                    color(p.text), lines[i].data(), lines[i].data() + lines[i].size());
+        if (i == caret_line) {
+            // A steady caret: no blinking, so an idle screen needs no redraws.
+            const size_t start = static_cast<size_t>(lines[i].data() - text.data());
+            const size_t upto =
+                std::min(t.caret, start + lines[i].size()) - std::min(t.caret, start);
+            const float cx = box.x + pad + measure(std::string_view(text).substr(start, upto));
+            caret_bar(ui, cx + ui.px(1), y, line_h);
+        }
+    }
+    dl->PopClipRect();
+}
+
+float edit_keys_extent(const Ui& ui) {
+    return ui.px(ui.theme.metrics.touch_min) + ui.px(12);
+}
+
+void edit_keys(Ui& ui, const Rect& r, bool column) {
+    struct K {
+        const char* id;
+        const char* label_key;
+        IntentKind intent;
+    };
+    static const K keys[] = {{"edit/left", "keyboard.caret_left", IntentKind::kCaretLeft},
+                             {"edit/right", "keyboard.caret_right", IntentKind::kCaretRight},
+                             {"edit/delete_word", "keyboard.delete_word", IntentKind::kDeleteWord}};
+    const float gap = ui.px(12);
+    const float n = 3;
+    for (int i = 0; i < 3; ++i) {
+        ImVec2 pos, size;
+        if (column) {
+            const float h = (r.h - gap * (n - 1)) / n;
+            pos = ImVec2(r.x, r.y + i * (h + gap));
+            size = ImVec2(r.w, h);
+        } else {
+            const float w = (r.w - gap * (n - 1)) / n;
+            pos = ImVec2(r.x + i * (w + gap), r.y);
+            size = ImVec2(w, r.h);
+        }
+        if (touch_button(ui, keys[i].id, ui.tr(keys[i].label_key), pos, size, ButtonKind::kKey,
+                         true, i == 2 ? ui.fonts.small : ui.fonts.title))
+            ui.post({keys[i].intent});
+    }
+}
+
+void take_physical_keys(Ui& ui) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::u32string cps;
+    for (ImWchar c : io.InputQueueCharacters) cps.push_back(c);
+    const std::string typed = core::utf8::encode(cps);
+    if (!typed.empty()) ui.post({IntentKind::kInsertText, typed});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)))
+        ui.post({IntentKind::kBackspace});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)))
+        ui.post({IntentKind::kCaretLeft});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)))
+        ui.post({IntentKind::kCaretRight});
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
+        ui.post({IntentKind::kInsertText, "\n"});
+}
+
+namespace {
+
+std::string key_label(const Ui& ui, const Key& k) {
+    const KeyboardState& s = ui.keyboard;
+    switch (k.kind) {
+        case KeyKind::kChar:
+            return s.shift ? k.upper : k.lower;
+        case KeyKind::kShift:
+            return ui.tr("keyboard.shift");
+        case KeyKind::kBackspace:
+            return ui.tr("keyboard.backspace");
+        case KeyKind::kSpace:
+            return ui.tr("keyboard.space");
+        case KeyKind::kEnter:
+            return ui.tr("keyboard.enter");
+        case KeyKind::kPage:
+            if (s.page != KeyboardPage::kLetters)
+                return ui.tr(s.layout == KeyboardLayout::kCyrillic ? "keyboard.letters_cyrillic"
+                                                                   : "keyboard.letters_latin");
+            return ui.tr("keyboard.symbols");
+        case KeyKind::kLayout:
+            return ui.tr(s.layout == KeyboardLayout::kCyrillic ? "keyboard.to_latin"
+                                                               : "keyboard.to_cyrillic");
+    }
+    return {};
+}
+
+float key_height(const Ui& ui) {
+    return ui.px(landscape(ui) ? 96 : ui.theme.metrics.key_height);
+}
+
+// The keyboard a field needs: the digits pad for the phone, else the letters the state says.
+KeyboardState keyboard_for(const Ui& ui) {
+    KeyboardState s = ui.keyboard;
+    if (ui.session.state().focus == Field::kPhone)
+        s.page = KeyboardPage::kPhone;
+    else if (s.page == KeyboardPage::kPhone)
+        s.page = KeyboardPage::kLetters;
+    return s;
+}
+
+image::QrCode cached_qr(const std::string& payload) {
+    // Encoded once per payload, not per frame (a receipt and a hand-off at most).
+    static std::map<std::string, image::QrCode> cache;
+    auto it = cache.find(payload);
+    if (it != cache.end()) return it->second;
+    if (cache.size() > 8) cache.clear();
+    auto qr = image::encode_qr(payload);
+    return cache[payload] = qr ? std::move(qr).value() : image::QrCode{};
+}
+
+}  // namespace
+
+float keyboard_height(const Ui& ui) {
+    return 4 * key_height(ui);
+}
+
+// Keys are laid edge to edge as touch targets and drawn inset, so a 12-key row on a 1080 px
+// portrait screen still gives 90 px targets.
+void draw_keyboard(Ui& ui, const Rect& r) {
+    const float kh = key_height(ui), inset = ui.px(5);
+    KeyboardState shown = keyboard_for(ui);
+    ui.keyboard.page = shown.page;
+    const auto& rows = keyboard_rows(shown);
+    float y = r.y;
+    for (const auto& row : rows) {
+        float units = 0;
+        for (const Key& k : row) units += k.width;
+        const float unit = r.w / std::max(units, 12.0f);  // short rows keep the key size, centred
+        float x = r.x + (r.w - unit * units) * 0.5f;
+        for (const Key& k : row) {
+            const float w = unit * k.width;
+            const bool active = k.kind == KeyKind::kShift && ui.keyboard.shift;
+            ImFont* font = k.kind == KeyKind::kChar ? ui.fonts.title : ui.fonts.body;
+            if (k.kind == KeyKind::kShift || k.kind == KeyKind::kBackspace) font = ui.fonts.title;
+            if (touch_button(ui, k.id, key_label(ui, k), ImVec2(x, y), ImVec2(w, kh),
+                             active ? ButtonKind::kKeyActive : ButtonKind::kKey, true, font,
+                             inset)) {
+                KeyEffect e = press_key(ui.keyboard, k);
+                if (e.insert) ui.post({IntentKind::kInsertText, *e.insert});
+                if (e.backspace) ui.post({IntentKind::kBackspace});
+            }
+            x += w;
+        }
+        y += kh;
+    }
+}
+
+void draw_qr(Ui& ui, std::string_view id, const std::string& payload, ImVec2 pos, float side) {
+    const image::QrCode qr = cached_qr(payload);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32_WHITE);
+    if (qr.size == 0) return;
+    const int quiet = 4;
+    const float module = std::floor(side / (qr.size + 2 * quiet));
+    const float offset = (side - module * qr.size) * 0.5f;
+    for (int y = 0; y < qr.size; ++y)
+        for (int x = 0; x < qr.size; ++x)
+            if (qr.dark(x, y)) {
+                const ImVec2 a(pos.x + offset + x * module, pos.y + offset + y * module);
+                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32_BLACK);
+            }
+    ui.widgets.add(
+        WidgetInfo{std::string(id), pos, ImVec2(pos.x + side, pos.y + side), true, payload});
+}
+
+void draw_picture(Ui& ui, ImTextureID tex, ImVec2 min, ImVec2 max) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (tex) {
+        dl->AddImage(tex, min, max);
+        return;
+    }
+    dl->AddRectFilled(min, max, color(ui.theme.palette.disabled));
+    dl->AddLine(min, max, color(ui.theme.palette.secondary_border), ui.px(2));
+    dl->AddLine(ImVec2(min.x, max.y), ImVec2(max.x, min.y),
+                color(ui.theme.palette.secondary_border), ui.px(2));
+}
+
+Rect fit_into(const Rect& box, float w, float h) {
+    if (w <= 0 || h <= 0) return box;
+    const float s = std::min(box.w / w, box.h / h);
+    return Rect{box.x + (box.w - w * s) * 0.5f, box.y + (box.h - h * s) * 0.5f, w * s, h * s};
+}
+
+namespace {
+
 //-----------------------------------------------------------------------------
 // [SECTION] Attract
 //-----------------------------------------------------------------------------
 
 void draw_attract(Ui& ui) {
-    top_bar(ui, 0, 0);
+    top_bar(ui);
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, false);
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -212,18 +568,66 @@ void draw_leaves(Ui& ui, const core::Category& cat,
     bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
 }
 
+// The search over the causes: a field, the results as buttons, the keyboard.
+void draw_search(Ui& ui) {
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    float y = heading(ui, r, ui.tr("search.title"), ui.tr("search.hint"));
+    const float kb_h = keyboard_height(ui);
+    const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
+    const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
+    const float keys_w = 3 * edit_keys_extent(ui);
+    const float field_w = r.w - keys_w - ui.px(ui.theme.metrics.gap);
+    text_field(ui, Field::kSearch, ui.tr("search.label"), Rect{r.x, y, field_w, 0}, false);
+    edit_keys(ui,
+              Rect{r.x + field_w + ui.px(ui.theme.metrics.gap), y + ui.fonts.small->FontSize * 1.3f,
+                   keys_w, ui.px(ui.theme.metrics.touch_min)},
+              false);
+    y += text_field_height(ui) + ui.px(ui.theme.metrics.gap);
+    const auto found = ui.session.search_results(landscape(ui) ? 4 : 8);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(ui.theme.metrics.touch_min) * 1.2f;
+    const int cols = landscape(ui) ? 2 : 1;
+    const float bw = (r.w - gap * (cols - 1)) / cols;
+    const std::string& query = ui.session.state().field(Field::kSearch).value;
+    if (!query.empty() && found.empty())
+        note(ui, "search_none", ui.tr("search.none"), ImVec2(r.x, y), r.w, p.text_muted,
+             ui.fonts.body);
+    int i = 0;
+    for (const core::CategoryLeaf* l : found) {
+        const float by = y + (i / cols) * (bh + gap);
+        if (by + bh > kb.y - gap) break;
+        const core::Category* top = ui.session.catalog().find(l->top_id);
+        const std::string label =
+            l->name(ui.lang()) + (top ? " · " + top->name(ui.lang()) : std::string());
+        if (touch_button(ui, "leaf/" + l->id, label, ImVec2(r.x + (i % cols) * (bw + gap), by),
+                         ImVec2(bw, bh), ButtonKind::kKey, true, ui.fonts.body))
+            ui.post({IntentKind::kChooseLeaf, l->id});
+        ++i;
+    }
+    draw_keyboard(ui, kb);
+    bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+}
+
 void draw_category(Ui& ui) {
-    top_bar(ui, 1, 3);
+    top_bar(ui);
+    if (ui.session.state().searching) return draw_search(ui);
     if (const core::Category* chosen = ui.session.catalog().find(ui.session.state().category_id)) {
         const auto leaves = ui.session.leaves_shown();
         if (!leaves.empty()) return draw_leaves(ui, *chosen, leaves);
     }
     const Rect r = content_rect(ui, true);
     float y = heading(ui, r, ui.tr("category.title"), ui.tr("category.hint"));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float sh = ui.px(ui.theme.metrics.touch_min);
+    if (touch_button(ui, "search/open", ui.tr("search.open"), ImVec2(r.x, y),
+                     ImVec2(std::min(r.w, ui.px(640)), sh), ButtonKind::kSecondary, true,
+                     ui.fonts.body))
+        ui.post({IntentKind::kOpenSearch});
+    y += sh + gap;
     const auto& cats = ui.session.catalog().categories();
     const int cols = landscape(ui) ? 4 : 2;
     const int rows = static_cast<int>((cats.size() + cols - 1) / cols);
-    const float gap = ui.px(ui.theme.metrics.gap);
     const float bw = (r.w - gap * (cols - 1)) / cols;
     const float bh = std::clamp((r.bottom() - y - gap * (rows - 1)) / rows,
                                 ui.px(ui.theme.metrics.touch_min), ui.px(200));
@@ -242,129 +646,8 @@ void draw_category(Ui& ui) {
 // [SECTION] Description
 //-----------------------------------------------------------------------------
 
-// Keys typed on a physical keyboard (a technician's, or a test's) arrive as ImGui input characters.
-void take_physical_keys(Ui& ui) {
-    ImGuiIO& io = ImGui::GetIO();
-    std::string typed;
-    for (ImWchar c : io.InputQueueCharacters) {
-        if (c < 0x80)
-            typed += static_cast<char>(c);
-        else if (c < 0x800) {
-            typed += static_cast<char>(0xC0 | (c >> 6));
-            typed += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            typed += static_cast<char>(0xE0 | (c >> 12));
-            typed += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            typed += static_cast<char>(0x80 | (c & 0x3F));
-        }
-    }
-    if (!typed.empty()) ui.post({IntentKind::kInsertText, typed});
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)))
-        ui.post({IntentKind::kBackspace});
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
-        ui.post({IntentKind::kInsertText, "\n"});
-}
-
-std::string key_label(const Ui& ui, const Key& k) {
-    const KeyboardState& s = ui.keyboard;
-    switch (k.kind) {
-        case KeyKind::kChar:
-            return s.shift ? k.upper : k.lower;
-        case KeyKind::kShift:
-            return ui.tr("keyboard.shift");
-        case KeyKind::kBackspace:
-            return ui.tr("keyboard.backspace");
-        case KeyKind::kSpace:
-            return ui.tr("keyboard.space");
-        case KeyKind::kEnter:
-            return ui.tr("keyboard.enter");
-        case KeyKind::kPage:
-            if (s.page == KeyboardPage::kSymbols)
-                return ui.tr(s.layout == KeyboardLayout::kCyrillic ? "keyboard.letters_cyrillic"
-                                                                   : "keyboard.letters_latin");
-            return ui.tr("keyboard.symbols");
-        case KeyKind::kLayout:
-            return ui.tr(s.layout == KeyboardLayout::kCyrillic ? "keyboard.to_latin"
-                                                               : "keyboard.to_cyrillic");
-    }
-    return {};
-}
-
-// Landscape has less height to share between the text and the keyboard; 96 px keys still clear
-// the 88 px minimum.
-float key_height(const Ui& ui) {
-    return ui.px(landscape(ui) ? 96 : ui.theme.metrics.key_height);
-}
-float keyboard_height(const Ui& ui) {
-    return 4 * key_height(ui);
-}
-
-// Keys are laid edge to edge as touch targets and drawn inset, so a 12-key row on a 1080 px
-// portrait screen still gives 90 px targets.
-void draw_keyboard(Ui& ui, const Rect& r) {
-    const float kh = key_height(ui), inset = ui.px(5);
-    const auto& rows = keyboard_rows(ui.keyboard);
-    float y = r.y;
-    for (const auto& row : rows) {
-        float units = 0;
-        for (const Key& k : row) units += k.width;
-        const float unit = r.w / std::max(units, 12.0f);  // short rows keep the key size, centred
-        float x = r.x + (r.w - unit * units) * 0.5f;
-        for (const Key& k : row) {
-            const float w = unit * k.width;
-            const bool active = k.kind == KeyKind::kShift && ui.keyboard.shift;
-            ImFont* font = k.kind == KeyKind::kChar ? ui.fonts.title : ui.fonts.body;
-            if (k.kind == KeyKind::kShift || k.kind == KeyKind::kBackspace) font = ui.fonts.title;
-            if (touch_button(ui, k.id, key_label(ui, k), ImVec2(x, y), ImVec2(w, kh),
-                             active ? ButtonKind::kKeyActive : ButtonKind::kKey, true, font,
-                             inset)) {
-                KeyEffect e = press_key(ui.keyboard, k);
-                if (e.insert) ui.post({IntentKind::kInsertText, *e.insert});
-                if (e.backspace) ui.post({IntentKind::kBackspace});
-            }
-            x += w;
-        }
-        y += kh;
-    }
-}
-
-void draw_text_box(Ui& ui, const Rect& box) {
-    const Palette& p = ui.theme.palette;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    card(ui, ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()));
-    ImFont* f = ui.fonts.body;
-    const float pad = ui.px(20);
-    const float line_h = f->FontSize * 1.2f;
-    const std::string& text = ui.session.state().text;
-    const float inner_w = box.w - 2 * pad;
-    if (text.empty()) {
-        text_block(dl, f, ui.tr("description.placeholder"), ImVec2(box.x + pad, box.y + pad),
-                   inner_w, p.text_muted);
-        dl->AddRectFilled(ImVec2(box.x + pad, box.y + pad),
-                          ImVec2(box.x + pad + ui.px(3), box.y + pad + line_h), color(p.primary));
-        return;
-    }
-    auto measure = [f](std::string_view s) {
-        return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
-    };
-    const auto lines = wrap_text(text, inner_w - ui.px(8), measure);
-    // Keep the end (where typing happens) in view: show the last lines that fit.
-    const int fit = std::max(1, static_cast<int>((box.h - 2 * pad) / line_h));
-    const size_t first = lines.size() > static_cast<size_t>(fit) ? lines.size() - fit : 0;
-    dl->PushClipRect(ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()), true);
-    float y = box.y + pad;
-    for (size_t i = first; i < lines.size(); ++i, y += line_h)
-        dl->AddText(f, f->FontSize, ImVec2(box.x + pad, y + f->FontSize * 0.1f), color(p.text),
-                    lines[i].data(), lines[i].data() + lines[i].size());
-    // A steady caret after the last character: no blinking, so an idle screen needs no redraws.
-    const float cx = box.x + pad + measure(lines.back()) + ui.px(2);
-    const float cy = y - line_h;
-    dl->AddRectFilled(ImVec2(cx, cy), ImVec2(cx + ui.px(3), cy + line_h), color(p.primary));
-    dl->PopClipRect();
-}
-
 void draw_description(Ui& ui) {
-    top_bar(ui, 2, 3);
+    top_bar(ui);
     take_physical_keys(ui);
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
@@ -374,9 +657,12 @@ void draw_description(Ui& ui) {
     const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
     const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
     const float counter_h = ui.fonts.small->FontSize * 1.4f;
-    const Rect box{r.x, y, r.w,
-                   std::max(ui.px(120), kb.y - y - counter_h - ui.px(ui.theme.metrics.gap) * 2)};
-    draw_text_box(ui, box);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float keys_w = edit_keys_extent(ui) * 1.25f;
+    const Rect box{r.x, y, r.w - keys_w - gap,
+                   std::max(ui.px(3 * 88 + 24), kb.y - y - counter_h - gap * 2)};
+    text_area(ui, Field::kText, box, ui.tr("description.placeholder"));
+    edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
 
     const core::Session& s = ui.session;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -386,94 +672,184 @@ void draw_description(Ui& ui) {
     const float cy = box.bottom() + ui.px(8);
     ImFont* sf = ui.fonts.small;
     const float cw = sf->CalcTextSizeA(sf->FontSize, FLT_MAX, 0, counter.c_str()).x;
-    dl->AddText(sf, sf->FontSize, ImVec2(box.right() - cw, cy), color(p.text_muted),
-                counter.c_str());
-    std::string note;
+    dl->AddText(sf, sf->FontSize, ImVec2(r.right() - cw, cy), color(p.text_muted), counter.c_str());
+    std::string msg;
     Rgb note_colour = p.text_muted;
     if (n >= static_cast<size_t>(s.config().text_max_chars) || s.state().text_truncated) {
-        note = ui.tr("description.limit");
+        msg = ui.tr("description.limit");
         note_colour = p.warning;
     } else if (const auto rude = s.obscene_words(); !rude.empty()) {
         // A warning, not a block: the citizen may keep the words.
-        note = ui.trf("description.obscene", {rude.front()});
-        note_colour = p.warning;
-        ui.widgets.add(WidgetInfo{"note/obscene", ImVec2(box.x, cy),
-                                  ImVec2(box.right() - cw, cy + sf->FontSize), true, note});
+        note(ui, "obscene", ui.trf("description.obscene", {rude.front()}), ImVec2(box.x, cy),
+             r.w - cw - gap, p.warning);
     } else if (n < static_cast<size_t>(s.config().text_min_chars)) {
-        note = ui.trf("description.too_short", {std::to_string(s.config().text_min_chars - n)});
+        msg = ui.trf("description.too_short", {std::to_string(s.config().text_min_chars - n)});
     }
-    if (!note.empty())
-        dl->AddText(sf, sf->FontSize, ImVec2(box.x, cy), color(note_colour), note.c_str());
+    if (!msg.empty()) text_block(dl, sf, msg, ImVec2(box.x, cy), r.w - cw - gap, note_colour);
 
     draw_keyboard(ui, kb);
-    const std::string& next = ui.tr("common.next");
-    bottom_bar(ui, "nav/next", &next, s.can_apply(IntentKind::kNext), IntentKind::kNext);
+    bottom_bar(ui, "nav/next", &next_label(ui), s.can_apply(IntentKind::kNext), IntentKind::kNext);
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Review
 //-----------------------------------------------------------------------------
 
+std::string place_summary(const Ui& ui) {
+    const auto place = ui.session.chosen_place();
+    if (!place) return ui.tr("review.missing");
+    char coords[64] = "";
+    if (place->lat && place->lon)
+        std::snprintf(coords, sizeof coords, "%.5f, %.5f", *place->lat, *place->lon);
+    if (place->source == "here") return ui.trf("review.place_here", {place->address});
+    if (place->source == "map") return ui.trf("review.place_map", {coords});
+    return place->address;
+}
+
+std::string who_summary(const Ui& ui) {
+    const core::SessionState& st = ui.session.state();
+    if (ui.session.identified()) return ui.trf("review.who_gosuslugi", {st.handoff.display_name});
+    std::string s =
+        st.field(Field::kName).value + ", " + core::format_phone(st.field(Field::kPhone).value);
+    if (!st.field(Field::kEmail).value.empty()) s += ", " + st.field(Field::kEmail).value;
+    return s;
+}
+
+// One part of the appeal on the review screen.
+struct ReviewPart {
+    const char* id;
+    std::string label, value;
+    Screen edit;  // kAttract: not editable (the consent)
+    bool photos = false;
+    float max_h = 0;  // 0: as tall as the value
+};
+
+float review_card_height(const Ui& ui, const ReviewPart& p, float w) {
+    const float pad = ui.px(20), edit_w = ui.px(220), edit_h = ui.px(ui.theme.metrics.touch_min);
+    const float text_w = w - 3 * pad - (p.edit == Screen::kAttract ? 0 : edit_w);
+    const float label_h = ui.fonts.small->FontSize * 1.3f;
+    float h =
+        std::max(edit_h, label_h + text_block_height(ui.fonts.body, p.value, text_w)) + 2 * pad;
+    if (p.max_h > 0) h = std::min(h, p.max_h);
+    if (p.photos && !ui.session.state().photos.photos.empty()) h += ui.px(136);
+    return h;
+}
+
+void review_card(Ui& ui, const ReviewPart& part, const Rect& r, float y) {
+    const Palette& p = ui.theme.palette;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float pad = ui.px(20);
+    const float edit_w = ui.px(220), edit_h = ui.px(ui.theme.metrics.touch_min);
+    const float text_w = r.w - 3 * pad - (part.edit == Screen::kAttract ? 0 : edit_w);
+    const float label_h = ui.fonts.small->FontSize * 1.3f;
+    const auto& photos = ui.session.state().photos.photos;
+    const float strip = part.photos && !photos.empty() ? ui.px(136) : 0;
+    const float h = review_card_height(ui, part, r.w) - strip;
+    card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + h));
+    dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
+                color(p.text_muted), part.label.c_str());
+    dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), y + h - pad * 0.5f), true);
+    text_block(dl, ui.fonts.body, part.value, ImVec2(r.x + pad, y + pad + label_h), text_w, p.text);
+    dl->PopClipRect();
+    ui.widgets.add(WidgetInfo{std::string("review/") + part.id, ImVec2(r.x, y),
+                              ImVec2(r.x + pad + text_w, y + h), true, part.value});
+    if (part.edit != Screen::kAttract &&
+        touch_button(ui, std::string("review/edit_") + part.id, ui.tr("review.edit"),
+                     ImVec2(r.right() - pad - edit_w, y + (h - edit_h) * 0.5f),
+                     ImVec2(edit_w, edit_h), ButtonKind::kSecondary, true, ui.fonts.body))
+        ui.post({IntentKind::kEdit, "", ui.lang(), static_cast<int>(part.edit)});
+    if (strip == 0) return;
+    // The photos' thumbnails under their card.
+    const float th = ui.px(120);
+    float x = r.x + pad;
+    for (const auto& ph : photos) {
+        ImVec2 size(4, 3);
+        ImTextureID tex = ui.images ? ui.images->photo(ph.id, ph.thumbnail, &size) : nullptr;
+        const float tw = th * size.x / std::max(1.0f, size.y);
+        draw_picture(ui, tex, ImVec2(x, y + h + ui.px(8)), ImVec2(x + tw, y + h + ui.px(8) + th));
+        x += tw + ui.px(12);
+    }
+}
+
 void draw_review(Ui& ui) {
-    top_bar(ui, 3, 3);
+    top_bar(ui);
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float y = heading(ui, r, ui.tr("review.title"));
+    const float y = heading(ui, r, ui.tr("review.title"));
     const core::SessionState& st = ui.session.state();
-    const float pad = ui.px(24);
-    const float edit_w = ui.px(240), edit_h = ui.px(ui.theme.metrics.touch_min);
+    const float gap = ui.px(ui.theme.metrics.gap);
 
-    // Topic card.
-    const core::Category* cat = ui.session.catalog().find(st.category_id);
-    std::string cat_name = cat ? cat->name(ui.lang()) : st.category_id;
-    if (const core::CategoryLeaf* leaf = ui.session.catalog().find_leaf(st.leaf_id))
-        cat_name += " · " + leaf->name(ui.lang());
-    const float text_w = r.w - 3 * pad - edit_w;
-    const float topic_h =
-        std::max(edit_h, ui.fonts.small->FontSize * 1.3f +
-                             text_block_height(ui.fonts.button, cat_name, text_w)) +
-        2 * pad;
-    card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + topic_h));
-    dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
-                color(p.text_muted), ui.tr("review.category").c_str());
-    text_block(dl, ui.fonts.button, cat_name,
-               ImVec2(r.x + pad, y + pad + ui.fonts.small->FontSize * 1.3f), text_w, p.text);
-    if (touch_button(ui, "review/edit_category", ui.tr("review.edit"),
-                     ImVec2(r.right() - pad - edit_w, y + (topic_h - edit_h) * 0.5f),
-                     ImVec2(edit_w, edit_h), ButtonKind::kSecondary, true, ui.fonts.body))
-        ui.post({IntentKind::kEditCategory});
-    y += topic_h + ui.px(ui.theme.metrics.gap);
-
-    // Notes under the text card: what kind of submission this is, and any save problem.
+    // What kind of submission this is, and any save problem, under the cards.
+    const std::string kind =
+        ui.tr(ui.session.identified() ? "review.kind_appeal" : "review.kind_message");
     std::string problem;
     if (st.submit_problem == core::SubmitProblem::kStoreFull) problem = ui.tr("review.store_full");
     if (st.submit_problem == core::SubmitProblem::kStorageFailed)
         problem = ui.tr("review.storage_failed");
-    const float kind_h = text_block_height(ui.fonts.small, ui.tr("review.kind"), r.w);
-    const float problem_h =
-        problem.empty() ? 0 : text_block_height(ui.fonts.body, problem, r.w) + ui.px(12);
-    const float notes_h = kind_h + problem_h + ui.px(ui.theme.metrics.gap);
+    const float notes_h =
+        text_block_height(ui.fonts.small, kind, r.w) +
+        (problem.empty() ? 0 : text_block_height(ui.fonts.body, problem, r.w) + ui.px(12));
+    const float avail = r.bottom() - y - notes_h - gap;
 
-    // Text card: as tall as the text or the room left; a long text shows its beginning and fades.
-    const float room = r.bottom() - y - notes_h;
-    const float body_h = text_block_height(ui.fonts.body, st.text, text_w);
-    const float label_h = ui.fonts.small->FontSize * 1.3f;
-    const float text_card_h = std::min(room, std::max(edit_h, label_h + body_h) + 2 * pad);
-    card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + text_card_h));
-    dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
-                color(p.text_muted), ui.tr("review.text").c_str());
-    dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), y + text_card_h - pad * 0.5f), true);
-    text_block(dl, ui.fonts.body, st.text, ImVec2(r.x + pad, y + pad + label_h), text_w, p.text);
-    dl->PopClipRect();
-    if (touch_button(ui, "review/edit_text", ui.tr("review.edit"),
-                     ImVec2(r.right() - pad - edit_w, y + pad), ImVec2(edit_w, edit_h),
-                     ButtonKind::kSecondary, true, ui.fonts.body))
-        ui.post({IntentKind::kEditText});
-    y += text_card_h + ui.px(ui.theme.metrics.gap);
-    y += text_block(dl, ui.fonts.small, ui.tr("review.kind"), ImVec2(r.x, y), r.w, p.text_muted);
+    const core::Category* cat = ui.session.catalog().find(st.category_id);
+    std::string cat_name = cat ? cat->name(ui.lang()) : st.category_id;
+    if (const core::CategoryLeaf* leaf = ui.session.leaf())
+        cat_name += " · " + leaf->name(ui.lang());
+    const auto& photos = st.photos.photos;
+    std::vector<ReviewPart> parts = {
+        {"category", ui.tr("review.category"), cat_name, Screen::kCategory},
+        {"text", ui.tr("review.text"), st.text(), Screen::kDescription, false, avail * 0.4f},
+        {"photos", ui.tr("review.photos"),
+         photos.empty() ? ui.tr("review.no_photos")
+                        : ui.trf("review.photos_count", {std::to_string(photos.size())}),
+         Screen::kPhotos, true},
+        {"place", ui.tr("review.place"), place_summary(ui), Screen::kPlace},
+        {"who", ui.tr("review.who"), who_summary(ui), Screen::kWho},
+        {"consent", ui.tr("review.consent"),
+         st.consent_unix_ms ? ui.tr("review.consent_given") : ui.tr("review.missing"),
+         Screen::kAttract},
+    };
+    // Two columns in landscape. When the parts do not all fit (large text, the lower-screen
+    // mode) they page by whole cards with ▲ ▼, so no button is ever cut in half.
+    const int cols = landscape(ui) ? 2 : 1;
+    auto layout = [&](int first, float w, std::vector<std::pair<int, ImVec2>>* placed) {
+        int col = 0;
+        float cy = y;
+        int i = first;
+        for (; i < static_cast<int>(parts.size()); ++i) {
+            const float h = review_card_height(ui, parts[i], w);
+            if (cy + h > y + avail && cy > y) {
+                if (++col == cols) break;
+                cy = y;
+            }
+            if (placed) placed->push_back({i, ImVec2(r.x + col * (w + gap), cy)});
+            cy += h + gap;
+        }
+        return i;  // the first part not placed
+    };
+    int& first = ui.scratch->review_first;
+    const float full_w = (r.w - gap * (cols - 1)) / cols;
+    const bool paging = first > 0 || layout(0, full_w, nullptr) < static_cast<int>(parts.size());
+    const float arrows_w = paging ? ui.px(110) + gap : 0;
+    const float w = (r.w - arrows_w - gap * (cols - 1)) / cols;
+    first = std::clamp(first, 0, static_cast<int>(parts.size()) - 1);
+    std::vector<std::pair<int, ImVec2>> placed;
+    const int next = layout(first, w, &placed);
+    for (const auto& [i, pos] : placed) review_card(ui, parts[i], Rect{pos.x, pos.y, w, 0}, pos.y);
+    if (paging) {
+        const float ax = r.right() - ui.px(110), ah = (avail - gap) * 0.5f;
+        if (touch_button(ui, "review/up", "▲", ImVec2(ax, y), ImVec2(ui.px(110), ah),
+                         ButtonKind::kKey, first > 0, ui.fonts.title))
+            --first;
+        if (touch_button(ui, "review/down", "▼", ImVec2(ax, y + ah + gap), ImVec2(ui.px(110), ah),
+                         ButtonKind::kKey, next < static_cast<int>(parts.size()), ui.fonts.title))
+            ++first;
+    }
+    float ny = r.bottom() - notes_h;
+    ny += note(ui, "kind", kind, ImVec2(r.x, ny), r.w, p.text_muted);
     if (!problem.empty())
-        text_block(dl, ui.fonts.body, problem, ImVec2(r.x, y + ui.px(12)), r.w, p.warning);
+        text_block(dl, ui.fonts.body, problem, ImVec2(r.x, ny + ui.px(12)), r.w, p.warning);
 
     const std::string& submit = ui.tr("review.submit");
     bottom_bar(ui, "review/submit", &submit, ui.session.can_apply(IntentKind::kSubmit),
@@ -485,51 +861,35 @@ void draw_review(Ui& ui) {
 //-----------------------------------------------------------------------------
 
 void draw_submitting(Ui& ui) {
-    top_bar(ui, 0, 0);
+    top_bar(ui);
     const Rect r = content_rect(ui, false);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float h = text_block_height(ui.fonts.title, ui.tr("submitting.title"), r.w);
-    text_block(dl, ui.fonts.title, ui.tr("submitting.title"), ImVec2(r.x, r.y + (r.h - h) * 0.5f),
-               r.w, ui.theme.palette.text, true);
-}
-
-void draw_qr(Ui& ui, const std::string& payload, ImVec2 pos, float side) {
-    // Encoded once per receipt, not per frame.
-    static std::string cached_payload;
-    static image::QrCode cached;
-    if (payload != cached_payload) {
-        auto qr = image::encode_qr(payload);
-        cached = qr ? std::move(qr).value() : image::QrCode{};
-        cached_payload = payload;
-    }
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(pos, ImVec2(pos.x + side, pos.y + side), IM_COL32_WHITE);
-    if (cached.size == 0) return;
-    const int quiet = 4;
-    const float module = std::floor(side / (cached.size + 2 * quiet));
-    const float offset = (side - module * cached.size) * 0.5f;
-    for (int y = 0; y < cached.size; ++y)
-        for (int x = 0; x < cached.size; ++x)
-            if (cached.dark(x, y)) {
-                const ImVec2 a(pos.x + offset + x * module, pos.y + offset + y * module);
-                dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32_BLACK);
-            }
-    ui.widgets.add(
-        WidgetInfo{"receipt/qr", pos, ImVec2(pos.x + side, pos.y + side), true, payload});
+    const float y = r.y + (r.h - h) * 0.5f;
+    text_block(dl, ui.fonts.title, ui.tr("submitting.title"), ImVec2(r.x, y), r.w,
+               ui.theme.palette.text, true);
+    // A turning arc: the screen is alive while the store commits.
+    const ImVec2 c(ui.display.x * 0.5f, y - ui.px(120));
+    const float a = static_cast<float>(ImGui::GetTime() * 4.0);
+    dl->PathArcTo(c, ui.px(56), a, a + 4.2f, 40);
+    dl->PathStroke(color(ui.theme.palette.primary), 0, ui.px(10));
+    text_block(dl, ui.fonts.small, ui.tr("submitting.hint"), ImVec2(r.x, y + h + ui.px(24)), r.w,
+               ui.theme.palette.text_muted, true);
 }
 
 void draw_receipt(Ui& ui) {
-    top_bar(ui, 0, 0);
+    top_bar(ui);
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const core::Receipt& rc = *ui.session.state().receipt;
+    const core::SessionState& st = ui.session.state();
+    const core::Receipt& rc = *st.receipt;
     const bool wide = landscape(ui);
     float y = r.y;
     y += text_block(dl, ui.fonts.title, "✓ " + ui.tr("receipt.title"), ImVec2(r.x, y), r.w,
                     p.success, true);
-    y += ui.px(wide ? 24 : 48);
-    const float qr_side = std::min(ui.px(wide ? 440 : 520), r.w * 0.6f);
+    y += ui.px(wide ? 24 : 40);
+    const float qr_side = std::min(ui.px(wide ? 440 : 480), r.w * 0.6f);
     // Portrait: number, QR, notes in one column. Landscape: number and notes left, QR right.
     const float col_w = wide ? r.w - qr_side - ui.px(64) : r.w;
     float ty = y;
@@ -538,16 +898,16 @@ void draw_receipt(Ui& ui) {
     ty += text_block(dl, ui.fonts.huge, rc.receipt_number, ImVec2(r.x, ty), col_w, p.text, !wide);
     ui.widgets.add(WidgetInfo{"receipt/number", ImVec2(r.x, y), ImVec2(r.x + col_w, ty), true,
                               rc.receipt_number});
-    ty += ui.px(32);
+    ty += ui.px(24);
     ImVec2 qr_pos =
         wide ? ImVec2(r.right() - qr_side, y) : ImVec2(r.x + (r.w - qr_side) * 0.5f, ty);
-    draw_qr(ui, rc.tracking_url, qr_pos, qr_side);
-    if (!wide) ty += qr_side + ui.px(16);
+    draw_qr(ui, "receipt/qr", rc.tracking_url, qr_pos, qr_side);
+    if (!wide) ty += qr_side + ui.px(12);
     const float hint_x = wide ? qr_pos.x : r.x, hint_w = wide ? qr_side : r.w;
     const float hint_y = wide ? qr_pos.y + qr_side + ui.px(12) : ty;
     const float hint_h = text_block(dl, ui.fonts.small, ui.tr("receipt.qr_hint"),
                                     ImVec2(hint_x, hint_y), hint_w, p.text_muted, true);
-    if (!wide) ty += hint_h + ui.px(32);
+    if (!wide) ty += hint_h + ui.px(24);
     ty += text_block(dl, ui.fonts.body, ui.tr("receipt.delivery"), ImVec2(r.x, ty), col_w, p.text,
                      !wide);
     if (!rc.answer_by.empty()) {
@@ -559,8 +919,31 @@ void draw_receipt(Ui& ui) {
         ui.widgets.add(
             WidgetInfo{"receipt/answer_by", ImVec2(r.x, top), ImVec2(r.x + col_w, ty), true, due});
     }
+    // Print: a button, and what became of the last print.
+    if (ui.printer) {
+        ty += ui.px(20);
+        const float pw = std::min(col_w, ui.px(520)), ph = ui.px(ui.theme.metrics.touch_min);
+        const float px = wide ? r.x : r.x + (r.w - pw) * 0.5f;
+        const bool printing = st.print == core::PrintState::kPrinting;
+        if (touch_button(ui, "receipt/print",
+                         ui.tr(printing                              ? "receipt.printing"
+                               : st.print == core::PrintState::kNone ? "receipt.print"
+                                                                     : "receipt.print_again"),
+                         ImVec2(px, ty), ImVec2(pw, ph), ButtonKind::kSecondary, !printing,
+                         ui.fonts.body)) {
+            const std::string bytes = ui.receipt_bytes ? ui.receipt_bytes() : std::string();
+            ui.post({IntentKind::kPrint, bytes});
+        }
+        ty += ph + ui.px(8);
+        if (st.print == core::PrintState::kPrinted)
+            ty += note(ui, "printed", ui.tr("receipt.printed"), ImVec2(r.x, ty), col_w, p.success,
+                       nullptr, !wide);
+        if (st.print == core::PrintState::kFailed)
+            ty += note(ui, "print_failed", ui.tr("receipt.print_failed"), ImVec2(r.x, ty), col_w,
+                       p.warning, nullptr, !wide);
+    }
     if (auto left = ui.session.receipt_seconds_left()) {
-        ty += ui.px(24);
+        ty += ui.px(16);
         text_block(dl, ui.fonts.small, ui.trf("receipt.closes_in", {std::to_string(*left)}),
                    ImVec2(r.x, ty), col_w, p.text_muted, !wide);
     }
@@ -576,36 +959,110 @@ void draw_receipt(Ui& ui) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Idle countdown overlay
+// [SECTION] Overlays
 //-----------------------------------------------------------------------------
 
-void draw_idle_overlay(Ui& ui, int seconds_left) {
-    const Palette& p = ui.theme.palette;
+// A card over a dimmed screen; `body` draws into it from y and returns the y after it.
+template <typename Body>
+void overlay_card(Ui& ui, const char* window, float content_h, Body body) {
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ui.display);
     ImGui::SetNextWindowFocus();  // on top of the screen, and the only thing that takes touches
-    ImGui::Begin("##idle", nullptr,
+    ImGui::Begin(window, nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(0, 0), ui.display, IM_COL32(10, 20, 40, 170));
-    const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(860));
+    const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900));
     const float pad = ui.px(40);
-    const std::string body = ui.trf("idle.body", {std::to_string(seconds_left)});
-    const float h = pad * 3 + text_block_height(ui.fonts.title, ui.tr("idle.title"), w - 2 * pad) +
-                    text_block_height(ui.fonts.body, body, w - 2 * pad) + ui.px(150);
+    const float h = std::min(content_h + 2 * pad, ui.display.y - 2 * ui.px(24));
     const ImVec2 min((ui.display.x - w) * 0.5f, (ui.display.y - h) * 0.5f);
     card(ui, min, ImVec2(min.x + w, min.y + h));
-    float y = min.y + pad;
-    y += text_block(dl, ui.fonts.title, ui.tr("idle.title"), ImVec2(min.x + pad, y), w - 2 * pad,
-                    p.text, true);
-    y += ui.px(16);
-    y += text_block(dl, ui.fonts.body, body, ImVec2(min.x + pad, y), w - 2 * pad, p.text, true);
-    y += pad;
-    if (touch_button(ui, "idle/continue", ui.tr("idle.continue"), ImVec2(min.x + pad, y),
-                     ImVec2(w - 2 * pad, ui.px(130)), ButtonKind::kPrimary))
-        ui.post({IntentKind::kStillHere});
+    body(Rect{min.x + pad, min.y + pad, w - 2 * pad, h - 2 * pad});
     ImGui::End();
+}
+
+void draw_idle_overlay(Ui& ui, int seconds_left) {
+    const std::string body = ui.trf("idle.body", {std::to_string(seconds_left)});
+    const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900)) - 2 * ui.px(40);
+    const float h = text_block_height(ui.fonts.title, ui.tr("idle.title"), w) + ui.px(16) +
+                    text_block_height(ui.fonts.body, body, w) + ui.px(40) + ui.px(130);
+    overlay_card(ui, "##idle", h, [&](const Rect& r) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        float y = r.y;
+        y += text_block(dl, ui.fonts.title, ui.tr("idle.title"), ImVec2(r.x, y), r.w,
+                        ui.theme.palette.text, true);
+        y += ui.px(16);
+        y += text_block(dl, ui.fonts.body, body, ImVec2(r.x, y), r.w, ui.theme.palette.text, true);
+        y += ui.px(40);
+        if (touch_button(ui, "idle/continue", ui.tr("idle.continue"), ImVec2(r.x, y),
+                         ImVec2(r.w, ui.px(130)), ButtonKind::kPrimary))
+            ui.post({IntentKind::kStillHere});
+    });
+}
+
+void draw_help_overlay(Ui& ui) {
+    const std::string name = core::screen_name(ui.session.state().screen);
+    const std::string& title = ui.tr(name + ".title");
+    const std::string& help = ui.tr("help." + name);
+    const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900)) - 2 * ui.px(40);
+    const float h = text_block_height(ui.fonts.title, title, w) + ui.px(16) +
+                    text_block_height(ui.fonts.body, help, w) + ui.px(40) + ui.px(110);
+    overlay_card(ui, "##help", h, [&](const Rect& r) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        float y = r.y;
+        y += text_block(dl, ui.fonts.title, title, ImVec2(r.x, y), r.w, ui.theme.palette.text);
+        y += ui.px(16);
+        y += note(ui, "help", help, ImVec2(r.x, y), r.w, ui.theme.palette.text, ui.fonts.body);
+        y += ui.px(40);
+        if (touch_button(ui, "help/close", ui.tr("common.close"), ImVec2(r.x, y),
+                         ImVec2(r.w, ui.px(110)), ButtonKind::kPrimary))
+            ui.post({IntentKind::kShowHelp});
+    });
+}
+
+void draw_accessibility_overlay(Ui& ui) {
+    struct Option {
+        const char* id;
+        const char* key;
+        core::A11yOption option;
+        bool on;
+    };
+    const core::Accessibility& a = ui.session.state().a11y;
+    const bool portrait = ui.display.y > ui.display.x;
+    std::vector<Option> options = {
+        {"a11y/large_text", "a11y.large_text", core::A11yOption::kLargeText, a.large_text},
+        {"a11y/high_contrast", "a11y.high_contrast", core::A11yOption::kHighContrast,
+         a.high_contrast},
+        {"a11y/voice", "a11y.voice", core::A11yOption::kVoice, a.voice},
+    };
+    // Lowering the screen helps on a tall portrait screen only.
+    if (portrait || a.lower_screen)
+        options.insert(options.begin() + 2, {"a11y/lower_screen", "a11y.lower_screen",
+                                             core::A11yOption::kLowerScreen, a.lower_screen});
+    const float bh = ui.px(120), gap = ui.px(16);
+    const float h = ui.fonts.title->FontSize * 1.3f + ui.px(24) + options.size() * (bh + gap) +
+                    ui.px(24) + ui.px(110);
+    overlay_card(ui, "##a11y", h, [&](const Rect& r) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        float y = r.y;
+        y += text_block(dl, ui.fonts.title, ui.tr("a11y.title"), ImVec2(r.x, y), r.w,
+                        ui.theme.palette.text);
+        y += ui.px(24);
+        for (const Option& o : options) {
+            const std::string label = ui.tr(o.key) + " — " + ui.tr(o.on ? "a11y.on" : "a11y.off");
+            if (touch_button(ui, o.id, label, ImVec2(r.x, y), ImVec2(r.w, bh),
+                             o.on ? ButtonKind::kKeyActive : ButtonKind::kKey, true,
+                             ui.fonts.button))
+                ui.post(
+                    {IntentKind::kToggleAccessibility, "", ui.lang(), static_cast<int>(o.option)});
+            y += bh + gap;
+        }
+        y += ui.px(24) - gap;
+        if (touch_button(ui, "a11y/close", ui.tr("common.close"), ImVec2(r.x, y),
+                         ImVec2(r.w, ui.px(110)), ButtonKind::kPrimary))
+            ui.post({IntentKind::kShowAccessibility});
+    });
 }
 
 }  // namespace
@@ -624,7 +1081,9 @@ void draw_screen(Ui& ui) {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoScrollWithMouse);
     const auto countdown = ui.session.idle_countdown_left();
-    if (countdown) ImGui::BeginDisabled();  // the overlay takes every touch
+    const core::Overlay overlay = ui.session.state().overlay;
+    const bool covered = countdown || overlay != core::Overlay::kNone;
+    if (covered) ImGui::BeginDisabled();  // the overlay takes every touch
     switch (ui.session.state().screen) {
         case Screen::kAttract:
             draw_attract(ui);
@@ -634,6 +1093,18 @@ void draw_screen(Ui& ui) {
             break;
         case Screen::kDescription:
             draw_description(ui);
+            break;
+        case Screen::kPhotos:
+            draw_photos(ui);
+            break;
+        case Screen::kPlace:
+            draw_place(ui);
+            break;
+        case Screen::kWho:
+            draw_who(ui);
+            break;
+        case Screen::kConsent:
+            draw_consent(ui);
             break;
         case Screen::kReview:
             draw_review(ui);
@@ -645,10 +1116,15 @@ void draw_screen(Ui& ui) {
             draw_receipt(ui);
             break;
     }
-    if (countdown) ImGui::EndDisabled();
+    if (covered) ImGui::EndDisabled();
     ImGui::End();
     ImGui::PopStyleVar(2);
-    if (countdown) draw_idle_overlay(ui, *countdown);
+    if (countdown)
+        draw_idle_overlay(ui, *countdown);
+    else if (overlay == core::Overlay::kHelp)
+        draw_help_overlay(ui);
+    else if (overlay == core::Overlay::kAccessibility)
+        draw_accessibility_overlay(ui);
 }
 
 }  // namespace vmeste::ui

@@ -31,6 +31,9 @@ struct Palette {
     Rgb success{0x12, 0x6B, 0x3A};
 };
 
+// The high-contrast theme (accessibility): white and yellow on black, no greys for text.
+Palette high_contrast_palette();
+
 struct Metrics {
     float body = 34;   // px at scale 1
     float small = 30;  // the smallest text anywhere
@@ -44,6 +47,7 @@ struct Metrics {
     float gap = 20;
     float rounding = 14;
     float key_height = 108;
+    float large_text = 1.5f;  // the "large text" toggle multiplies text sizes by this
 };
 
 struct Theme {

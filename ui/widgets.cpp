@@ -91,7 +91,13 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
     dl->AddRect(dmin, dmax, color(border), r, 0, ui.px(2.5f));
     const float pad = std::min(ui.px(16), size.x * 0.1f);
     const float inner_w = size.x - 2 * pad;
-    const float h = text_block_height(font, label, inner_w);
+    float h = text_block_height(font, label, inner_w);
+    // A label that does not fit (large text, a long word in a narrow button) steps down to the
+    // small size rather than spill out of its button.
+    if (h > size.y - pad && font != ui.fonts.small) {
+        font = ui.fonts.small;
+        h = text_block_height(font, label, inner_w);
+    }
     text_block(dl, font, label, ImVec2(pos.x + pad, pos.y + (size.y - h) * 0.5f), inner_w, fg,
                true);
 

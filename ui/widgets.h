@@ -6,12 +6,15 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "kiosk/core/map_tiles.h"
 #include "kiosk/core/session.h"
 #include "ui/fonts.h"
+#include "ui/images.h"
 #include "ui/keyboard.h"
 #include "ui/string_catalog.h"
 #include "ui/theme.h"
@@ -27,8 +30,17 @@ struct WidgetInfo {
 
 class WidgetRegistry {
   public:
-    void begin_frame() { widgets_.clear(); }
-    void add(WidgetInfo w) { widgets_.push_back(std::move(w)); }
+    // `offset_y`: where the layout's y = 0 is on the screen (the "lower screen" mode draws the
+    // whole UI lower down); the registry keeps screen coordinates, as a finger sees them.
+    void begin_frame(float offset_y = 0) {
+        widgets_.clear();
+        offset_y_ = offset_y;
+    }
+    void add(WidgetInfo w) {
+        w.min.y += offset_y_;
+        w.max.y += offset_y_;
+        widgets_.push_back(std::move(w));
+    }
     const WidgetInfo* find(std::string_view id) const {
         for (const auto& w : widgets_)
             if (w.id == id) return &w;
@@ -38,6 +50,18 @@ class WidgetRegistry {
 
   private:
     std::vector<WidgetInfo> widgets_;
+    float offset_y_ = 0;
+};
+
+// What the UI remembers between frames that is not the citizen's data: scroll positions, the
+// place a finger went down on the map. Reset with each visit.
+struct UiScratch {
+    float consent_scroll = 0;
+    bool dragging = false;
+    ImVec2 drag_from{0, 0};
+    double drag_lat = 0, drag_lon = 0;
+    float drag_scroll = 0;
+    int review_first = 0;  // the first part shown when review pages
 };
 
 // What a frame draws with and where it puts the citizen's intents.
@@ -50,6 +74,11 @@ struct Ui {
     KeyboardState& keyboard;
     std::vector<core::Intent>& intents;
     ImVec2 display;
+    ImageSource* images = nullptr;     // null: placeholders
+    core::TileCache* tiles = nullptr;  // the region's map; null: none
+    UiScratch* scratch = nullptr;
+    bool printer = false;                        // a receipt printer is configured
+    std::function<std::string()> receipt_bytes;  // the receipt as printer bytes
 
     core::Language lang() const { return session.state().language; }
     const std::string& tr(std::string_view key) const { return strings.get(lang(), key); }

@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "drivers/speech/speech.h"
 #include "drivers/watchdog/health_gate.h"
 #include "drivers/watchdog/watchdog.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/kiosk.h"
+#include "ui/gl_images.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
 #include "ui/sdl_gl_host.h"
@@ -82,6 +84,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
         return 1;
     }
+    ui::GlImages images((*kiosk)->visit_workers().camera());
+    kiosk_ui.set_images(&images);
+    auto speaker = drivers::make_espeak_speaker();
+    kiosk_ui.set_speaker(speaker.get());
     drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");
     return ui::run_kiosk_loop(kiosk_ui, **host, watchdog);
 }

@@ -62,16 +62,29 @@ std::string appeal_request_json(const Appeal& a, const std::vector<std::string>&
     nlohmann::json j = {
         {"id", a.uuid},
         {"receipt_number", a.receipt_number},
-        {"kind", "message"},  // сообщение; identified обращения arrive with the hand-off (#6)
+        {"kind", a.kind},
         {"category", a.category_id},
         {"text", a.text},
         {"language", std::string(code(a.language))},
         {"created_at", iso8601_utc(a.created_unix_ms)},
     };
     if (!photo_sha256.empty()) j["photos"] = photo_sha256;
-    if (contact)
-        j["contact"] = {
-            {"name", contact->name}, {"phone", contact->phone}, {"email", contact->email}};
+    if (a.place) {
+        nlohmann::json place = {{"source", a.place->source}};
+        if (a.place->lat && a.place->lon) {
+            place["lat"] = *a.place->lat;
+            place["lon"] = *a.place->lon;
+        }
+        if (!a.place->address.empty()) place["address"] = a.place->address;
+        j["place"] = std::move(place);
+    }
+    if (contact) {
+        nlohmann::json c = {{"name", contact->name}};
+        if (!contact->phone.empty()) c["phone"] = contact->phone;
+        if (!contact->email.empty()) c["email"] = contact->email;
+        j["contact"] = std::move(c);
+        if (!contact->subject.empty()) j["identity"] = {{"subject", contact->subject}};
+    }
     return j.dump();
 }
 

@@ -1,5 +1,5 @@
-// Appeal: what the citizen submits, as the kiosk stores and sends it. Photos, place and contact
-// join in issue #6; the fields here are the ones every appeal has.
+// Appeal: what the citizen submits, as the kiosk stores and sends it. Photos, contact and consent
+// travel beside it in AcceptRequest (appeal_store.h).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,14 @@
 
 namespace vmeste::core {
 
+// Where the problem is: a pin on the map, the kiosk's own МФЦ ("here"), or an address typed in.
+struct Place {
+    std::optional<double> lat, lon;
+    std::string address;
+    std::string source;  // "map" | "here" | "address"
+    bool operator==(const Place&) const = default;
+};
+
 struct Appeal {
     std::string uuid;            // RFC 9562 v4; the idempotency key on the platform
     std::string receipt_number;  // short, printed and spoken: "7K3Q-9PXA"
@@ -18,10 +26,15 @@ struct Appeal {
     std::string text;
     Language language = Language::kRu;
     int64_t created_unix_ms = 0;
+    // "message" (сообщение: name and phone) or "appeal" (обращение under 59-ФЗ: the citizen was
+    // identified through the Госуслуги hand-off).
+    std::string kind = "message";
+    std::optional<Place> place{};
 };
 
 struct Contact {
-    std::string name, phone, email;
+    std::string name, phone, email;  // phone in E.164: +79123456789
+    std::string subject;  // the Госуслуги identity from the hand-off (kind "appeal")
 };
 
 // A new random UUID (version 4), lower-case hex with dashes.

@@ -182,6 +182,11 @@ CREATE TABLE sync_state(
 );
 )sql";
 
+// Version 4: the appeal's place (sealed: a typed address may be the citizen's own).
+const char* kSchemaV4 = R"sql(
+ALTER TABLE appeals ADD COLUMN place_sealed BLOB;
+)sql";
+
 Result<sqlite3*> open_connection(const std::string& path, const std::string& vfs) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(
@@ -215,13 +220,42 @@ std::string contact_ad(const std::string& uuid) {
     return "contact:" + uuid;
 }
 
+std::string place_ad(const std::string& uuid) {
+    return "place:" + uuid;
+}
+
 std::string contact_json(const Contact& c) {
-    return nlohmann::json{{"name", c.name}, {"phone", c.phone}, {"email", c.email}}.dump();
+    return nlohmann::json{
+        {"name", c.name}, {"phone", c.phone}, {"email", c.email}, {"subject", c.subject}}
+        .dump();
 }
 std::optional<Contact> contact_from_json(const std::string& s) {
     auto j = nlohmann::json::parse(s, nullptr, false);
     if (!j.is_object()) return std::nullopt;
-    return Contact{j.value("name", ""), j.value("phone", ""), j.value("email", "")};
+    return Contact{j.value("name", ""), j.value("phone", ""), j.value("email", ""),
+                   j.value("subject", "")};
+}
+
+// A typed address may be the citizen's own: the place is sealed like the text.
+std::string place_json(const Place& p) {
+    nlohmann::json j = {{"address", p.address}, {"source", p.source}};
+    if (p.lat && p.lon) {
+        j["lat"] = *p.lat;
+        j["lon"] = *p.lon;
+    }
+    return j.dump();
+}
+std::optional<Place> place_from_json(const std::string& s) {
+    auto j = nlohmann::json::parse(s, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    Place p;
+    p.address = j.value("address", "");
+    p.source = j.value("source", "");
+    if (j.contains("lat") && j["lat"].is_number() && j.contains("lon") && j["lon"].is_number()) {
+        p.lat = j["lat"].get<double>();
+        p.lon = j["lon"].get<double>();
+    }
+    return p;
 }
 
 }  // namespace
@@ -312,7 +346,8 @@ Result<void> AppealStore::migrate() {
         if (version == kSchemaVersion) return exec("COMMIT");
         Result<void> step = version == 0   ? exec(kSchemaV1)
                             : version == 1 ? migrate_v1_to_v2()
-                                           : exec(kSchemaV3);
+                            : version == 2 ? exec(kSchemaV3)
+                                           : exec(kSchemaV4);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -544,7 +579,7 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req,
         Statement st(db_,
                      "INSERT INTO appeals(uuid, receipt_number, category_id, language, created_at, "
                      "text_sealed,"
-                     " contact_sealed, bytes) VALUES(?,?,?,?,?,?,?,?)");
+                     " contact_sealed, bytes, kind, place_sealed) VALUES(?,?,?,?,?,?,?,?,?,?)");
         st.bind(1, a.uuid)
             .bind(2, a.receipt_number)
             .bind(3, a.category_id)
@@ -554,7 +589,11 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req,
             st.bind_blob(7, sealer_.seal(contact_json(*req.contact), contact_ad(a.uuid)));
         else
             st.bind_null(7);
-        st.bind(8, bytes);
+        st.bind(8, bytes).bind(9, a.kind);
+        if (a.place)
+            st.bind_blob(10, sealer_.seal(place_json(*a.place), place_ad(a.uuid)));
+        else
+            st.bind_null(10);
         if (st.step() != SQLITE_DONE) return db_error(db_, "insert appeal");
     }
     {
@@ -616,7 +655,7 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
         db_,
         "SELECT uuid, receipt_number, category_id, language, created_at, status, platform_id,"
         " text_sealed, contact_sealed, flagged, (SELECT count(*) FROM photos p WHERE p.appeal_uuid "
-        "= a.uuid)"
+        "= a.uuid), kind, place_sealed"
         " FROM appeals a WHERE receipt_number = ?");
     st.bind(1, receipt);
     const int rc = st.step();
@@ -644,6 +683,14 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
     }
     s.flagged = st.text(9);
     s.photo_count = static_cast<int>(st.i64(10));
+    s.appeal.kind = st.text(11);
+    if (!st.is_null(12)) {
+        auto place = sealer_.open(st.text(12), place_ad(s.appeal.uuid));
+        if (!place)
+            return make_error(ErrorCode::kCorrupt,
+                              "appeal " + s.appeal.uuid + ": " + place.error().message);
+        s.appeal.place = place_from_json(*place);
+    }
     return std::optional<StoredAppeal>(std::move(s));
 }
 

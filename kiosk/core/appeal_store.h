@@ -94,7 +94,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens (creating if missing), checks and migrates the store. A database that fails
     // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.

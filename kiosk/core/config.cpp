@@ -146,6 +146,29 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.voice_prompts = v == "on";
              return {};
          }},
+        {"auto_print_receipt",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "on" && v != "off")
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "auto_print_receipt must be on or off");
+             c.auto_print_receipt = v == "on";
+             return {};
+         }},
+        {"map_file",
+         [](Config& c, std::string_view v) -> Result<void> {
+             c.map_file = v;
+             return {};
+         }},
+        {"consent_version",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v.empty() || v.size() > 40)
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "consent_version must be 1..40 characters");
+             c.consent_version = v;
+             return {};
+         }},
+        {"max_photos", int_setter(&Config::max_photos, 0, 10)},
+        {"photo_countdown_s", int_setter(&Config::photo_countdown_s, 0, 10)},
         {"watchdog_device",
          [](Config& c, std::string_view v) -> Result<void> {
              c.watchdog_device = v;

@@ -27,11 +27,19 @@ struct Config {
     std::string camera = "auto";
     // "usb:/dev/usb/lp0", "serial:/dev/ttyS0[:BAUD]", "tcp:HOST[:PORT]" or "none".
     std::string printer = "usb:/dev/usb/lp0";
-    bool voice_prompts = false;         // espeak-ng prompts; citizens can turn them on per session
-    std::string watchdog_device;        // e.g. /dev/watchdog; empty: systemd's watchdog only
-    std::string tls_ca_file;            // empty: the system's CA store
-    std::string tls_pinned_public_key;  // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
-    int heartbeat_interval_s = 300;     // the gateway may change it (heartbeat config)
+    bool voice_prompts = false;       // espeak-ng prompts; citizens can turn them on per session
+    bool auto_print_receipt = false;  // print the receipt without waiting for the button
+    // The region's map: raster tiles in an MBTiles file (docs/hardware.md). Empty or missing:
+    // the place step offers "here" and a typed address only.
+    std::string map_file;
+    int max_photos = 5;         // DOMAIN.md: up to 5 (default)
+    int photo_countdown_s = 3;  // before the shot: time to step back and hold still
+    // The version of the 152-ФЗ consent text the citizen accepts (stored with each appeal).
+    std::string consent_version = "2025-09-01";
+    std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only
+    std::string tls_ca_file;               // empty: the system's CA store
+    std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
+    int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
     int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag
     // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.
     std::string tracking_base_url;

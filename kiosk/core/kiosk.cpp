@@ -112,6 +112,27 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     else
         k->catalog_ = CategoryCatalog::bundled();
     k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
+    {
+        VisitWorkers::Options vo;
+        vo.config = cfg;
+        vo.clock = k->clock_;
+        vo.wake_ui = k->options_.wake_ui;
+        vo.transport = k->options_.transport;
+        vo.device_token = read_device_token(cfg.data_dir);
+        if (vo.device_token.empty()) vo.device_token = cfg.device_token;
+        vo.camera = k->options_.camera;
+        vo.printer = k->options_.printer;
+        k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
+    }
+    if (!cfg.map_file.empty()) {
+        // No map is not a fault the citizen sees: the place step offers "here" and an address.
+        auto map = MbTiles::open(cfg.map_file);
+        if (map)
+            k->tiles_ = std::make_unique<TileCache>(std::move(map).value(), k->options_.wake_ui);
+        else
+            log::warn("%s; the map is off", map.error().message.c_str());
+    }
+    k->session_->set_map_available(k->tiles_ != nullptr);
     k->intake_thread_ = std::thread([raw = k.get()] { raw->intake_loop(); });
     return k;
 }
@@ -127,15 +148,35 @@ Kiosk::~Kiosk() {
     if (intake_thread_.joinable()) intake_thread_.join();
     if (uploader_) uploader_->stop();  // before jobs_: the worker runs their periodic jobs
     jobs_.reset();
+    visit_.reset();
 }
 
 void Kiosk::dispatch(const Intent& intent) {
-    if (auto appeal = session_->apply(intent)) {
+    if (auto request = session_->apply(intent)) {
         std::lock_guard lock(mu_);
-        to_save_.push_back(std::move(*appeal));
+        to_save_.push_back(std::move(*request));
         ++in_flight_;
         cv_.notify_all();
     }
+    run_effects();
+}
+
+void Kiosk::run_effects() {
+    for (const Effect& e : session_->take_effects()) {
+        if (e.kind == Effect::Kind::kSpeak) {
+            if (speak_hook_) speak_hook_();
+        } else {
+            visit_->run(e);
+        }
+    }
+    visit_->want_camera(session_->state().screen == Screen::kPhotos);
+    session_->set_camera_status(visit_->camera_status());
+}
+
+bool Kiosk::tick() {
+    const bool changed = session_->tick();
+    run_effects();
+    return changed;
 }
 
 bool Kiosk::pump() {
@@ -154,7 +195,10 @@ bool Kiosk::pump() {
         else
             session_->on_save_failed(r.problem);
     }
-    return !done.empty() || room_changed;
+    const bool visit_work = visit_->deliver(*session_);
+    const CameraStatus camera = session_->camera_status();
+    run_effects();
+    return !done.empty() || room_changed || visit_work || camera != session_->camera_status();
 }
 
 bool Kiosk::busy() const {
@@ -185,7 +229,7 @@ void Kiosk::check_room() {
 void Kiosk::intake_loop() {
     check_room();
     for (;;) {
-        Appeal next;
+        AcceptRequest next;
         {
             std::unique_lock lock(mu_);
             // Between saves: room for another appeal each minute (the uploader frees it),
@@ -227,11 +271,9 @@ void Kiosk::run_retention() {
         log::warn("store: checkpoint: %s", r.error().message.c_str());
 }
 
-Kiosk::SaveResult Kiosk::save(Appeal appeal) {
+Kiosk::SaveResult Kiosk::save(AcceptRequest request) {
     SaveResult r;
     const Config& cfg = options_.config;
-    AcceptRequest request;
-    request.appeal = std::move(appeal);
     // 40 random bits: a collision is rare, and the UNIQUE constraint catches the rare one.
     for (int tries = 0; tries < 5; ++tries) {
         request.appeal.receipt_number = new_receipt_number();

@@ -16,7 +16,9 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/map_tiles.h"
 #include "kiosk/core/session.h"
+#include "kiosk/core/visit_workers.h"
 #include "sync/http.h"
 #include "sync/outbox_worker.h"
 
@@ -40,6 +42,9 @@ class Kiosk {
         FileOps* fs = nullptr;   // tests inject faults here; default: the real file system
         std::string sqlite_vfs;  // likewise for SQLite
         std::function<void()> uploader_alive;  // the watchdog's health gate (drivers/watchdog)
+        // Devices for the tests; when null, opened from the config's specs.
+        std::shared_ptr<drivers::Camera> camera;
+        std::shared_ptr<drivers::PrinterTransport> printer;
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);
@@ -54,7 +59,12 @@ class Kiosk {
     // UI thread: take in finished saves. True if the session changed.
     bool pump();
     // UI thread: timers. True if the session changed.
-    bool tick() { return session_->tick(); }
+    bool tick();
+    // UI thread: called for each kSpeak effect (the UI knows the words in the citizen's language).
+    void set_speak_hook(std::function<void()> hook) { speak_hook_ = std::move(hook); }
+    const VisitWorkers& visit_workers() const { return *visit_; }
+    // The region's map (config map_file); null when there is none or it cannot be read.
+    TileCache* map_tiles() { return tiles_.get(); }
     // True while a save is in flight.
     bool busy() const;
 
@@ -76,9 +86,10 @@ class Kiosk {
         Receipt receipt;
         SubmitProblem problem = SubmitProblem::kNone;
     };
-    SaveResult save(Appeal appeal);
+    SaveResult save(AcceptRequest request);
     void run_retention();
-    void check_room();  // intake thread
+    void check_room();   // intake thread
+    void run_effects();  // UI thread
 
     Options options_;
     SystemClock system_clock_;
@@ -91,10 +102,13 @@ class Kiosk {
     std::unique_ptr<AppealStore> intake_store_;  // used only on the intake thread
     std::unique_ptr<PlatformJobs> jobs_;         // used on the uploader's thread only
     std::unique_ptr<sync::OutboxWorker> uploader_;
+    std::unique_ptr<VisitWorkers> visit_;
+    std::unique_ptr<TileCache> tiles_;
+    std::function<void()> speak_hook_;
 
     mutable std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<Appeal> to_save_;
+    std::deque<AcceptRequest> to_save_;
     std::deque<SaveResult> saved_;
     int in_flight_ = 0;
     bool store_full_ = false;  // under mu_

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "kiosk/core/obscene.h"
 #include "kiosk/core/utf8.h"
@@ -17,6 +18,14 @@ const char* screen_name(Screen s) {
             return "category";
         case Screen::kDescription:
             return "description";
+        case Screen::kPhotos:
+            return "photos";
+        case Screen::kPlace:
+            return "place";
+        case Screen::kWho:
+            return "who";
+        case Screen::kConsent:
+            return "consent";
         case Screen::kReview:
             return "review";
         case Screen::kSubmitting:
@@ -27,10 +36,52 @@ const char* screen_name(Screen s) {
     return "?";
 }
 
+int step_number(Screen s) {
+    switch (s) {
+        case Screen::kCategory:
+            return 1;
+        case Screen::kDescription:
+            return 2;
+        case Screen::kPhotos:
+            return 3;
+        case Screen::kPlace:
+            return 4;
+        case Screen::kWho:
+            return 5;
+        case Screen::kConsent:
+            return 6;
+        case Screen::kReview:
+            return 7;
+        default:
+            return 0;
+    }
+}
+
+const char* handoff_state_name(Handoff::State s) {
+    switch (s) {
+        case Handoff::State::kNone:
+            return "none";
+        case Handoff::State::kStarting:
+            return "starting";
+        case Handoff::State::kWaiting:
+            return "waiting";
+        case Handoff::State::kApproved:
+            return "approved";
+        case Handoff::State::kDenied:
+            return "denied";
+        case Handoff::State::kExpired:
+            return "expired";
+        case Handoff::State::kFailed:
+            return "failed";
+    }
+    return "?";
+}
+
 namespace {
 
 // The citizen journey as one table: (screen, intent) → next screen. An intent not in the table
-// for the current screen is ignored. Guards that need the session (text length) are in can_apply.
+// for the current screen is ignored. Guards that need the session (a step complete) are in
+// can_apply; intents that stay on their screen (typing, photos, the pin…) are in can_apply too.
 struct Transition {
     Screen from;
     IntentKind on;
@@ -44,12 +95,18 @@ constexpr std::array kFlow = {
     Transition{Screen::kCategory,    IntentKind::kChooseCategory, Screen::kDescription},  // or its leaves
     Transition{Screen::kCategory,    IntentKind::kChooseLeaf,     Screen::kDescription},
     Transition{Screen::kCategory,    IntentKind::kBack,           Screen::kAttract},
-    Transition{Screen::kDescription, IntentKind::kNext,           Screen::kReview},
+    Transition{Screen::kDescription, IntentKind::kNext,           Screen::kPhotos},
     Transition{Screen::kDescription, IntentKind::kBack,           Screen::kCategory},
+    Transition{Screen::kPhotos,      IntentKind::kNext,           Screen::kPlace},
+    Transition{Screen::kPhotos,      IntentKind::kBack,           Screen::kDescription},
+    Transition{Screen::kPlace,       IntentKind::kNext,           Screen::kWho},
+    Transition{Screen::kPlace,       IntentKind::kBack,           Screen::kPhotos},
+    Transition{Screen::kWho,         IntentKind::kNext,           Screen::kConsent},
+    Transition{Screen::kWho,         IntentKind::kBack,           Screen::kPlace},
+    Transition{Screen::kConsent,     IntentKind::kConsentAgree,   Screen::kReview},
+    Transition{Screen::kConsent,     IntentKind::kBack,           Screen::kWho},
     Transition{Screen::kReview,      IntentKind::kSubmit,         Screen::kSubmitting},
-    Transition{Screen::kReview,      IntentKind::kBack,           Screen::kDescription},
-    Transition{Screen::kReview,      IntentKind::kEditCategory,   Screen::kCategory},
-    Transition{Screen::kReview,      IntentKind::kEditText,       Screen::kDescription},
+    Transition{Screen::kReview,      IntentKind::kBack,           Screen::kConsent},
     Transition{Screen::kReceipt,     IntentKind::kFinish,         Screen::kAttract},
 };
 // clang-format on
@@ -60,16 +117,58 @@ const Transition* find_transition(Screen from, IntentKind on) {
     return nullptr;
 }
 
+// Intents that change something on their own screen, and the screens they belong to.
+bool stays_on(Screen s, IntentKind k) {
+    switch (k) {
+        case IntentKind::kOpenSearch:
+        case IntentKind::kCloseSearch:
+            return s == Screen::kCategory;
+        case IntentKind::kFocus:
+        case IntentKind::kInsertText:
+        case IntentKind::kBackspace:
+        case IntentKind::kCaretLeft:
+        case IntentKind::kCaretRight:
+        case IntentKind::kDeleteWord:
+            return s == Screen::kCategory || s == Screen::kDescription || s == Screen::kPlace ||
+                   s == Screen::kWho;
+        case IntentKind::kTakePhoto:
+        case IntentKind::kSelectPhoto:
+        case IntentKind::kDeletePhoto:
+        case IntentKind::kRetakePhoto:
+        case IntentKind::kBlurAt:
+            return s == Screen::kPhotos;
+        case IntentKind::kPlaceHere:
+        case IntentKind::kPlaceMap:
+        case IntentKind::kPlaceAddress:
+        case IntentKind::kPlacePin:
+        case IntentKind::kMapView:
+            return s == Screen::kPlace;
+        case IntentKind::kHandoffStart:
+        case IntentKind::kHandoffCancel:
+        case IntentKind::kUseContact:
+            return s == Screen::kWho;
+        case IntentKind::kConsentDecline:
+            return s == Screen::kConsent;
+        case IntentKind::kPrint:
+            return s == Screen::kReceipt;
+        case IntentKind::kEdit:
+            return s == Screen::kReview;
+        default:
+            return false;
+    }
+}
+
 }  // namespace
 
 Session::Session(const Config& config, const CategoryCatalog& catalog, const Clock& clock)
     : config_(config), catalog_(catalog), clock_(clock) {
     state_.language = config.default_language;
+    state_.a11y.voice = config.voice_prompts;
     last_activity_ = screen_since_ = clock.monotonic();
 }
 
 size_t Session::text_length() const {
-    return utf8::length(state_.text);
+    return utf8::length(state_.text());
 }
 
 bool Session::text_acceptable() const {
@@ -78,67 +177,323 @@ bool Session::text_acceptable() const {
            n <= static_cast<size_t>(config_.text_max_chars);
 }
 
+size_t Session::max_chars(Field f) const {
+    switch (f) {
+        case Field::kText:
+            return static_cast<size_t>(config_.text_max_chars);
+        case Field::kSearch:
+            return 40;
+        case Field::kAddress:
+            return 300;
+        case Field::kName:
+            return 100;
+        case Field::kPhone:
+            return 10;
+        case Field::kEmail:
+            return 254;  // RFC 5321's path limit
+    }
+    return 0;
+}
+
+FieldProblem Session::problem(Field f) const {
+    const std::string& v = state_.field(f).value;
+    switch (f) {
+        case Field::kName:
+            return check_name(v);
+        case Field::kPhone:
+            return check_phone(v);
+        case Field::kEmail:
+            return check_email(v);
+        case Field::kAddress:
+            return check_address(v);
+        default:
+            return FieldProblem::kOk;
+    }
+}
+
+bool Session::here_available() const {
+    return !config_.site_address.empty() || config_.site_lat != 0 || config_.site_lon != 0;
+}
+
+bool Session::handoff_available() const {
+    return config_.adapter == "gateway";
+}
+
+bool Session::identified() const {
+    return state_.who == WhoMode::kGosuslugi && state_.handoff.state == Handoff::State::kApproved;
+}
+
+bool Session::photo_required() const {
+    const CategoryLeaf* l = leaf();
+    return l && l->photo_required && config_.max_photos > 0;
+}
+
+std::optional<Place> Session::chosen_place() const {
+    const PlaceStep& p = state_.place;
+    switch (p.mode) {
+        case PlaceMode::kHere: {
+            if (!here_available()) return std::nullopt;
+            Place out{std::nullopt, std::nullopt, config_.site_address, "here"};
+            if (config_.site_lat != 0 || config_.site_lon != 0) {
+                out.lat = config_.site_lat;
+                out.lon = config_.site_lon;
+            }
+            return out;
+        }
+        case PlaceMode::kMap:
+            if (!p.pin_lat || !p.pin_lon) return std::nullopt;
+            return Place{p.pin_lat, p.pin_lon, {}, "map"};
+        case PlaceMode::kAddress: {
+            if (problem(Field::kAddress) != FieldProblem::kOk) return std::nullopt;
+            std::string a = state_.field(Field::kAddress).value;
+            while (!a.empty() && (a.back() == ' ' || a.back() == '\n')) a.pop_back();
+            return Place{std::nullopt, std::nullopt, a, "address"};
+        }
+        case PlaceMode::kNone:
+            break;
+    }
+    return std::nullopt;
+}
+
+bool Session::step_complete(Screen s) const {
+    switch (s) {
+        case Screen::kCategory:
+            return !state_.category_id.empty() &&
+                   (!state_.leaf_id.empty() || leaves_shown().empty());
+        case Screen::kDescription:
+            return text_acceptable();
+        case Screen::kPhotos: {
+            const PhotoStep& p = state_.photos;
+            if (p.capturing || p.countdown_end.count() != 0) return false;
+            for (const auto& ph : p.photos)
+                if (ph.blurring) return false;
+            return !photo_required() || !p.photos.empty();
+        }
+        case Screen::kPlace:
+            return chosen_place().has_value();
+        case Screen::kWho:
+            if (identified()) return true;
+            return state_.who == WhoMode::kContact && problem(Field::kName) == FieldProblem::kOk &&
+                   problem(Field::kPhone) == FieldProblem::kOk &&
+                   problem(Field::kEmail) == FieldProblem::kOk;
+        case Screen::kConsent:
+            return state_.consent_unix_ms.has_value();
+        default:
+            return true;
+    }
+}
+
 bool Session::can_apply(IntentKind k) const {
+    const Screen s = state_.screen;
     switch (k) {
-        case IntentKind::kInsertText:
-        case IntentKind::kBackspace:
-            return state_.screen == Screen::kDescription;
         case IntentKind::kSetLanguage:
         case IntentKind::kStillHere:
-            return true;
+        case IntentKind::kToggleAccessibility:
+        case IntentKind::kShowAccessibility:
+            return s != Screen::kSubmitting;
+        case IntentKind::kShowHelp:
+            return step_number(s) > 0;
         case IntentKind::kCancel:
-            return state_.screen != Screen::kAttract && state_.screen != Screen::kSubmitting;
+            return s != Screen::kAttract && s != Screen::kSubmitting;
         case IntentKind::kNext:
-            if (state_.screen == Screen::kDescription && !text_acceptable()) return false;
+            if (!step_complete(s)) return false;
             break;
         case IntentKind::kStart:
             if (state_.store_full) return false;  // said on the attract screen instead
             break;
+        case IntentKind::kConsentAgree:
+            return s == Screen::kConsent;
+        case IntentKind::kSubmit:
+            if (s != Screen::kReview) return false;
+            for (Screen step : {Screen::kCategory, Screen::kDescription, Screen::kPhotos,
+                                Screen::kPlace, Screen::kWho, Screen::kConsent})
+                if (!step_complete(step)) return false;
+            return true;
+        case IntentKind::kTakePhoto:
+            return s == Screen::kPhotos && camera_ == CameraStatus::kReady &&
+                   !state_.photos.capturing && state_.photos.countdown_end.count() == 0 &&
+                   static_cast<int>(state_.photos.photos.size()) < config_.max_photos;
+        case IntentKind::kRetakePhoto:
+            return s == Screen::kPhotos && camera_ == CameraStatus::kReady &&
+                   !state_.photos.capturing && state_.photos.countdown_end.count() == 0;
+        case IntentKind::kPlaceHere:
+            return s == Screen::kPlace && here_available();
+        case IntentKind::kPlaceMap:
+        case IntentKind::kPlacePin:
+        case IntentKind::kMapView:
+            return s == Screen::kPlace && map_available_;
+        case IntentKind::kHandoffStart:
+            return s == Screen::kWho && handoff_available();
+        case IntentKind::kPrint:
+            return s == Screen::kReceipt && state_.print != PrintState::kPrinting;
         default:
             break;
     }
-    return find_transition(state_.screen, k) != nullptr;
+    return stays_on(s, k) || find_transition(s, k) != nullptr;
 }
 
 void Session::go(Screen s) {
+    if (s != state_.screen) state_.overlay = Overlay::kNone;
     state_.screen = s;
     screen_since_ = clock_.monotonic();
+    // The keyboard types where the step needs it first.
+    if (s == Screen::kDescription) state_.focus = Field::kText;
+    if (s == Screen::kPlace && state_.place.mode == PlaceMode::kAddress)
+        state_.focus = Field::kAddress;
+    if (s == Screen::kWho && state_.focus != Field::kPhone && state_.focus != Field::kEmail)
+        state_.focus = Field::kName;
+    if (state_.a11y.voice && step_number(s) > 0) effect({Effect::Kind::kSpeak});
+}
+
+void Session::effect(Effect e) {
+    e.visit = visit_;
+    effects_.push_back(std::move(e));
+}
+
+std::vector<Effect> Session::take_effects() {
+    return std::exchange(effects_, {});
 }
 
 void Session::wipe() {
-    // Nothing of one citizen may reach the next: replace the whole state, do not patch it.
+    // Nothing of one citizen may reach the next: replace the whole state, do not patch it. Work
+    // still running for this visit (a photo, the hand-off) reports to a visit that is gone.
+    if (state_.handoff.state == Handoff::State::kStarting ||
+        state_.handoff.state == Handoff::State::kWaiting)
+        effect({Effect::Kind::kHandoffCancel});
     const bool full = state_.store_full;  // the terminal's, not the citizen's
     state_ = SessionState{};
     state_.store_full = full;
     state_.language = config_.default_language;
+    state_.a11y.voice = config_.voice_prompts;
+    ++visit_;
     go(Screen::kAttract);
 }
 
-std::optional<Appeal> Session::apply(const Intent& intent) {
+void Session::edit_field(const Intent& intent) {
+    const Field f = state_.focus;
+    TextField& t = field(f);
+    switch (intent.kind) {
+        case IntentKind::kInsertText: {
+            std::string add = intent.text;
+            if (f == Field::kPhone) {
+                // The mask holds digits only; "+7" is printed before them.
+                std::string digits;
+                for (char c : add)
+                    if (c >= '0' && c <= '9') digits += c;
+                // "+7 916…" or "8 916…" pasted or typed whole: the country prefix is the mask's.
+                if (t.value.empty() && digits.size() == 11 &&
+                    (digits[0] == '7' || digits[0] == '8'))
+                    digits.erase(0, 1);
+                add = digits;
+            }
+            if (f == Field::kEmail || f == Field::kSearch || f == Field::kName ||
+                f == Field::kPhone) {
+                std::erase(add, '\n');  // one line
+            }
+            state_.text_truncated = !t.insert(add, max_chars(f));
+            break;
+        }
+        case IntentKind::kBackspace:
+            t.backspace();
+            state_.text_truncated = false;
+            break;
+        case IntentKind::kCaretLeft:
+            t.left();
+            break;
+        case IntentKind::kCaretRight:
+            t.right();
+            break;
+        case IntentKind::kDeleteWord:
+            t.delete_word();
+            state_.text_truncated = false;
+            break;
+        default:
+            break;
+    }
+}
+
+void Session::start_countdown() {
+    state_.photos.problem = PhotoProblem::kNone;
+    state_.photos.selected = -1;
+    if (config_.photo_countdown_s == 0) {
+        state_.photos.capturing = true;
+        effect({Effect::Kind::kCapture});
+        return;
+    }
+    state_.photos.countdown_end = clock_.monotonic() + Millis(config_.photo_countdown_s * 1000);
+}
+
+void Session::set_camera_status(CameraStatus s) {
+    if (s == camera_) return;
+    camera_ = s;
+    if (s == CameraStatus::kUnavailable && state_.photos.countdown_end.count() != 0) {
+        state_.photos.countdown_end = Millis(0);
+        state_.photos.problem = PhotoProblem::kCameraGone;
+    }
+}
+
+std::optional<AcceptRequest> Session::apply(const Intent& intent) {
     last_activity_ = clock_.monotonic();
     if (!can_apply(intent.kind)) return std::nullopt;
+    const Screen screen = state_.screen;
     switch (intent.kind) {
         case IntentKind::kSetLanguage:
             state_.language = intent.language;
+            if (state_.a11y.voice && step_number(screen) > 0) effect({Effect::Kind::kSpeak});
             return std::nullopt;
         case IntentKind::kStillHere:
+            return std::nullopt;
+        case IntentKind::kToggleAccessibility: {
+            Accessibility& a = state_.a11y;
+            switch (static_cast<A11yOption>(intent.index)) {
+                case A11yOption::kLargeText:
+                    a.large_text = !a.large_text;
+                    break;
+                case A11yOption::kHighContrast:
+                    a.high_contrast = !a.high_contrast;
+                    break;
+                case A11yOption::kLowerScreen:
+                    a.lower_screen = !a.lower_screen;
+                    break;
+                case A11yOption::kVoice:
+                    a.voice = !a.voice;
+                    if (a.voice) effect({Effect::Kind::kSpeak});
+                    break;
+            }
+            return std::nullopt;
+        }
+        case IntentKind::kShowHelp:
+            state_.overlay = state_.overlay == Overlay::kHelp ? Overlay::kNone : Overlay::kHelp;
+            if (state_.overlay == Overlay::kHelp && state_.a11y.voice)
+                effect({Effect::Kind::kSpeak});
+            return std::nullopt;
+        case IntentKind::kShowAccessibility:
+            state_.overlay = state_.overlay == Overlay::kAccessibility ? Overlay::kNone
+                                                                       : Overlay::kAccessibility;
             return std::nullopt;
         case IntentKind::kCancel:
             wipe();
             return std::nullopt;
-        case IntentKind::kInsertText: {
-            std::string add = utf8::sanitize(intent.text);
-            const size_t room = config_.text_max_chars > static_cast<int>(text_length())
-                                    ? config_.text_max_chars - text_length()
-                                    : 0;
-            std::string_view fits = utf8::prefix(add, room);
-            state_.text_truncated = fits.size() < add.size();
-            state_.text.append(fits);
+        case IntentKind::kFocus:
+            if (intent.index >= 0 && intent.index < kFieldCount)
+                state_.focus = static_cast<Field>(intent.index);
+            if (screen == Screen::kPlace && state_.focus == Field::kAddress)
+                state_.place.mode = PlaceMode::kAddress;
             return std::nullopt;
-        }
+        case IntentKind::kInsertText:
         case IntentKind::kBackspace:
-            utf8::pop_back(state_.text);
-            state_.text_truncated = false;
+        case IntentKind::kCaretLeft:
+        case IntentKind::kCaretRight:
+        case IntentKind::kDeleteWord:
+            edit_field(intent);
+            return std::nullopt;
+        case IntentKind::kOpenSearch:
+            state_.searching = true;
+            state_.focus = Field::kSearch;
+            return std::nullopt;
+        case IntentKind::kCloseSearch:
+            state_.searching = false;
+            field(Field::kSearch).clear();
             return std::nullopt;
         case IntentKind::kChooseCategory:
             if (!catalog_.find(intent.text)) return std::nullopt;
@@ -148,22 +503,140 @@ std::optional<Appeal> Session::apply(const Intent& intent) {
             if (!leaves_shown().empty()) return std::nullopt;
             break;
         case IntentKind::kChooseLeaf: {
-            const auto shown = leaves_shown();
-            if (std::none_of(shown.begin(), shown.end(),
-                             [&](const CategoryLeaf* l) { return l->id == intent.text; }))
-                return std::nullopt;
-            state_.leaf_id = intent.text;
+            // From the causes of the chosen category, or from the search results.
+            const CategoryLeaf* l = catalog_.find_leaf(intent.text);
+            const Date today = Date::from_unix_ms(clock_.unix_millis());
+            if (!l || !l->in_season(today.month, today.day)) return std::nullopt;
+            if (!state_.searching && l->top_id != state_.category_id) return std::nullopt;
+            state_.category_id = l->top_id;
+            state_.leaf_id = l->id;
+            state_.searching = false;
+            field(Field::kSearch).clear();
             break;
         }
         case IntentKind::kBack:
-            // From the causes back to all categories, before leaving the screen.
-            if (state_.screen == Screen::kCategory && !state_.category_id.empty() &&
+            // From the causes (or the search) back to all categories, before leaving the screen.
+            if (screen == Screen::kCategory && state_.searching) {
+                state_.searching = false;
+                field(Field::kSearch).clear();
+                return std::nullopt;
+            }
+            if (screen == Screen::kCategory && !state_.category_id.empty() &&
                 !leaves_shown().empty()) {
                 state_.category_id.clear();
                 state_.leaf_id.clear();
                 return std::nullopt;
             }
             break;
+        case IntentKind::kEdit: {
+            const Screen to = static_cast<Screen>(intent.index);
+            if (step_number(to) == 0 || to == Screen::kReview || to == Screen::kConsent)
+                return std::nullopt;
+            state_.editing = true;
+            if (to == Screen::kCategory) {
+                state_.category_id.clear();  // the grid, with the old choice forgotten only
+                state_.leaf_id.clear();      // when a new one is made
+            }
+            go(to);
+            return std::nullopt;
+        }
+        case IntentKind::kNext:
+            if (state_.editing) {
+                go(Screen::kReview);
+                return std::nullopt;
+            }
+            break;
+        // Photos
+        case IntentKind::kTakePhoto:
+            start_countdown();
+            return std::nullopt;
+        case IntentKind::kRetakePhoto:
+        case IntentKind::kDeletePhoto: {
+            auto& photos = state_.photos.photos;
+            if (intent.index < 0 || intent.index >= static_cast<int>(photos.size()))
+                return std::nullopt;
+            photos.erase(photos.begin() + intent.index);
+            state_.photos.selected = -1;
+            state_.photos.problem = PhotoProblem::kNone;
+            if (intent.kind == IntentKind::kRetakePhoto) start_countdown();
+            return std::nullopt;
+        }
+        case IntentKind::kSelectPhoto: {
+            const int n = static_cast<int>(state_.photos.photos.size());
+            state_.photos.selected = intent.index >= 0 && intent.index < n ? intent.index : -1;
+            return std::nullopt;
+        }
+        case IntentKind::kBlurAt: {
+            auto& photos = state_.photos.photos;
+            if (intent.index < 0 || intent.index >= static_cast<int>(photos.size()))
+                return std::nullopt;
+            PhotoDraft& p = photos[intent.index];
+            if (p.blurring || intent.x < 0 || intent.x > 1 || intent.y < 0 || intent.y > 1)
+                return std::nullopt;
+            p.blurring = true;
+            state_.photos.problem = PhotoProblem::kNone;
+            effect({Effect::Kind::kBlur, 0, p.id, p.jpeg, intent.x, intent.y});
+            return std::nullopt;
+        }
+        // Place
+        case IntentKind::kPlaceHere:
+            state_.place.mode = PlaceMode::kHere;
+            return std::nullopt;
+        case IntentKind::kPlaceMap:
+            state_.place.mode = PlaceMode::kMap;
+            return std::nullopt;
+        case IntentKind::kPlaceAddress:
+            state_.place.mode = PlaceMode::kAddress;
+            state_.focus = Field::kAddress;
+            return std::nullopt;
+        case IntentKind::kPlacePin:
+            if (intent.x < -90 || intent.x > 90 || intent.y < -180 || intent.y > 180)
+                return std::nullopt;
+            state_.place.mode = PlaceMode::kMap;
+            state_.place.pin_lat = intent.x;
+            state_.place.pin_lon = intent.y;
+            return std::nullopt;
+        case IntentKind::kMapView:
+            state_.place.view = MapView{intent.x, intent.y, intent.index};
+            return std::nullopt;
+        // Who you are
+        case IntentKind::kHandoffStart:
+            state_.who = WhoMode::kGosuslugi;
+            if (state_.handoff.state == Handoff::State::kStarting ||
+                state_.handoff.state == Handoff::State::kWaiting ||
+                state_.handoff.state == Handoff::State::kApproved)
+                return std::nullopt;
+            state_.handoff = Handoff{};
+            state_.handoff.state = Handoff::State::kStarting;
+            effect({Effect::Kind::kHandoffStart});
+            return std::nullopt;
+        case IntentKind::kHandoffCancel:
+        case IntentKind::kUseContact:
+            if (state_.handoff.state == Handoff::State::kStarting ||
+                state_.handoff.state == Handoff::State::kWaiting)
+                effect({Effect::Kind::kHandoffCancel});
+            if (state_.handoff.state != Handoff::State::kApproved ||
+                intent.kind == IntentKind::kUseContact)
+                state_.handoff = Handoff{};
+            state_.who =
+                intent.kind == IntentKind::kUseContact ? WhoMode::kContact : WhoMode::kUndecided;
+            if (state_.who == WhoMode::kContact) state_.focus = Field::kName;
+            return std::nullopt;
+        // Consent
+        case IntentKind::kConsentAgree:
+            state_.consent_unix_ms = clock_.unix_millis();
+            state_.consent_declined = false;
+            break;
+        case IntentKind::kConsentDecline:
+            state_.consent_unix_ms.reset();
+            state_.consent_declined = true;
+            return std::nullopt;
+        // Receipt
+        case IntentKind::kPrint:
+            if (intent.text.empty()) return std::nullopt;
+            state_.print = PrintState::kPrinting;
+            effect({Effect::Kind::kPrint, 0, 0, intent.text});
+            return std::nullopt;
         case IntentKind::kSubmit:
             state_.submit_problem = SubmitProblem::kNone;
             break;
@@ -173,18 +646,47 @@ std::optional<Appeal> Session::apply(const Intent& intent) {
         default:
             break;
     }
-    go(find_transition(state_.screen, intent.kind)->to);
+    const Transition* t = find_transition(state_.screen, intent.kind);
+    if (!t) return std::nullopt;
+    // Choosing the topic while editing from review goes back there when nothing else is missing.
+    const bool chose =
+        intent.kind == IntentKind::kChooseCategory || intent.kind == IntentKind::kChooseLeaf;
+    // (or to the photo step, when the new cause needs a photo the appeal does not have).
+    if (chose && state_.editing)
+        go(step_complete(Screen::kPhotos) ? Screen::kReview : Screen::kPhotos);
+    else
+        go(t->to);
+    if (state_.screen == Screen::kReview) state_.editing = false;
     if (intent.kind != IntentKind::kSubmit) return std::nullopt;
+    return submission();
+}
 
-    Appeal a;
+AcceptRequest Session::submission() const {
+    AcceptRequest r;
+    Appeal& a = r.appeal;
     a.uuid = new_uuid();
     a.category_id = appeal_category();
     // Trailing spaces and newlines carry nothing and would count against the minimum length.
-    a.text = state_.text;
+    a.text = state_.text();
     while (!a.text.empty() && (a.text.back() == ' ' || a.text.back() == '\n')) a.text.pop_back();
     a.language = state_.language;
     a.created_unix_ms = clock_.unix_millis();
-    return a;
+    a.place = chosen_place();
+    for (const auto& p : state_.photos.photos) r.photos.push_back(p.jpeg);
+    Contact c;
+    if (identified()) {
+        a.kind = "appeal";
+        c.subject = state_.handoff.subject;
+        c.name = state_.handoff.display_name;
+    } else {
+        c.name = state_.field(Field::kName).value;
+        while (!c.name.empty() && c.name.back() == ' ') c.name.pop_back();
+        c.phone = phone_e164(state_.field(Field::kPhone).value);
+        c.email = state_.field(Field::kEmail).value;
+    }
+    r.contact = c;
+    r.consent = Consent{config_.consent_version, state_.consent_unix_ms.value_or(0)};
+    return r;
 }
 
 std::vector<const CategoryLeaf*> Session::leaves_shown() const {
@@ -197,8 +699,35 @@ std::vector<const CategoryLeaf*> Session::leaves_shown() const {
     return out;
 }
 
+std::vector<const CategoryLeaf*> Session::search_results(size_t limit) const {
+    std::vector<const CategoryLeaf*> out;
+    const std::string query = fold_for_search(state_.field(Field::kSearch).value);
+    std::vector<std::string> words;
+    for (size_t i = 0; i < query.size();) {
+        const size_t sp = query.find(' ', i);
+        const size_t end = sp == std::string::npos ? query.size() : sp;
+        if (end > i) words.push_back(query.substr(i, end - i));
+        i = end + 1;
+    }
+    if (words.empty()) return out;
+    const Date today = Date::from_unix_ms(clock_.unix_millis());
+    for (const auto& l : catalog_.leaves()) {
+        if (!l.in_season(today.month, today.day)) continue;
+        const Category* top = catalog_.find(l.top_id);
+        // Both languages: a tourist may search in English on the Russian screen, and back.
+        const std::string hay =
+            fold_for_search(l.name_ru + " " + l.name_en + " " + l.group_ru + " " + l.group_en +
+                            " " + (top ? top->name_ru + " " + top->name_en : ""));
+        if (std::all_of(words.begin(), words.end(),
+                        [&](const std::string& w) { return hay.find(w) != std::string::npos; }))
+            out.push_back(&l);
+        if (out.size() >= limit) break;
+    }
+    return out;
+}
+
 std::vector<std::string> Session::obscene_words() const {
-    return ObsceneFilter::bundled().find(state_.text);
+    return ObsceneFilter::bundled().find(state_.text());
 }
 
 std::string Session::appeal_category() const {
@@ -207,14 +736,26 @@ std::string Session::appeal_category() const {
 
 void Session::on_saved(const Receipt& receipt) {
     if (state_.screen != Screen::kSubmitting) return;
+    // The appeal is in the store: the citizen's photos and contact leave the session now, the
+    // receipt is all that stays until the screen closes.
+    const Language lang = state_.language;
+    const Accessibility a11y = state_.a11y;
+    const std::string leaf_id = state_.leaf_id, category_id = state_.category_id;
+    const bool full = state_.store_full;
+    state_ = SessionState{};
+    state_.language = lang;
+    state_.a11y = a11y;
+    state_.category_id = category_id;  // the receipt names the topic and the cause
+    state_.leaf_id = leaf_id;
+    state_.store_full = full;
     state_.receipt = receipt;
     // The answer is due within the leaf's deadline in working days (30 without a leaf: the
     // longest a сообщение waits), counted from the day of submission, Moscow time.
-    const CategoryLeaf* leaf = catalog_.find_leaf(state_.leaf_id);
+    const CategoryLeaf* l = catalog_.find_leaf(leaf_id);
     const Deadline due = WorkCalendar::bundled().add_working_days(
         Date::from_unix_ms(receipt.created_unix_ms ? receipt.created_unix_ms
                                                    : clock_.unix_millis()),
-        leaf ? leaf->deadline_working_days : 30);
+        l ? l->deadline_working_days : 30);
     state_.receipt->answer_by = due.date.ru();
     state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
@@ -224,6 +765,52 @@ void Session::on_save_failed(SubmitProblem problem) {
     if (state_.screen != Screen::kSubmitting) return;
     state_.submit_problem = problem;
     go(Screen::kReview);  // nothing typed is lost; the citizen can try again or ask staff
+}
+
+void Session::on_photo_taken(uint64_t visit, PhotoDraft photo) {
+    if (visit != visit_) return;
+    state_.photos.capturing = false;
+    if (static_cast<int>(state_.photos.photos.size()) >= config_.max_photos) return;
+    photo.id = next_photo_id_++;
+    state_.photos.photos.push_back(std::move(photo));
+    state_.photos.selected = static_cast<int>(state_.photos.photos.size()) - 1;  // to review it
+}
+
+void Session::on_photo_failed(uint64_t visit, PhotoProblem problem) {
+    if (visit != visit_) return;
+    state_.photos.capturing = false;
+    state_.photos.problem = problem;
+}
+
+void Session::on_photo_blurred(uint64_t visit, uint64_t photo_id, std::string jpeg,
+                               std::string thumbnail) {
+    if (visit != visit_) return;
+    for (auto& p : state_.photos.photos)
+        if (p.id == photo_id) {
+            p.jpeg = std::move(jpeg);
+            p.thumbnail = std::move(thumbnail);
+            p.blurring = false;
+            ++p.blurs;
+            // A new id: the UI's texture of the unblurred picture must not be reused.
+            p.id = next_photo_id_++;
+        }
+}
+
+void Session::on_blur_failed(uint64_t visit, uint64_t photo_id) {
+    if (visit != visit_) return;
+    for (auto& p : state_.photos.photos)
+        if (p.id == photo_id) p.blurring = false;
+    state_.photos.problem = PhotoProblem::kBlurFailed;
+}
+
+void Session::on_handoff(uint64_t visit, const Handoff& update) {
+    if (visit != visit_ || state_.who != WhoMode::kGosuslugi) return;
+    state_.handoff = update;
+}
+
+void Session::on_printed(uint64_t visit, bool ok) {
+    if (visit != visit_ || state_.screen != Screen::kReceipt) return;
+    state_.print = ok ? PrintState::kPrinted : PrintState::kFailed;
 }
 
 Millis Session::idle_for() const {
@@ -248,34 +835,63 @@ std::optional<int> Session::receipt_seconds_left() const {
     return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
 }
 
+std::optional<int> Session::photo_countdown_left() const {
+    if (state_.photos.countdown_end.count() == 0) return std::nullopt;
+    const int64_t left = (state_.photos.countdown_end - clock_.monotonic()).count();
+    return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
+}
+
+std::optional<int> Session::handoff_seconds_left() const {
+    if (state_.handoff.state != Handoff::State::kWaiting) return std::nullopt;
+    const int64_t left = state_.handoff.expires_unix_ms - clock_.unix_millis();
+    return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
+}
+
 bool Session::tick() {
     const Screen before = state_.screen;
+    bool changed = false;
     if (state_.screen == Screen::kReceipt &&
         clock_.monotonic() - screen_since_ >= Millis(config_.receipt_timeout_s * 1000)) {
         wipe();
     } else if (auto left = idle_countdown_left(); left && *left == 0) {
         wipe();
+    } else if (state_.photos.countdown_end.count() != 0 &&
+               clock_.monotonic() >= state_.photos.countdown_end) {
+        state_.photos.countdown_end = Millis(0);
+        if (state_.screen == Screen::kPhotos && camera_ == CameraStatus::kReady) {
+            state_.photos.capturing = true;
+            effect({Effect::Kind::kCapture});
+        } else {
+            state_.photos.problem = PhotoProblem::kCameraGone;
+        }
+        changed = true;
     }
-    return state_.screen != before;
+    return changed || state_.screen != before;
 }
 
 Millis Session::next_deadline() const {
     const Millis now = clock_.monotonic();
     constexpr Millis kFar{3'600'000};
+    const Millis next_second = now + Millis(1000);
     switch (state_.screen) {
         case Screen::kAttract:
         case Screen::kSubmitting:
             return now + kFar;
         case Screen::kReceipt:
             // Once a second: the receipt shows how long until it closes.
-            return std::min(screen_since_ + Millis(config_.receipt_timeout_s * 1000),
-                            now + Millis(1000));
+            return std::min(screen_since_ + Millis(config_.receipt_timeout_s * 1000), next_second);
         default:
             break;
     }
+    Millis next = now + kFar;
+    // The numbers of the photo and hand-off countdowns change each second.
+    if (state_.photos.countdown_end.count() != 0)
+        next = std::min({next, state_.photos.countdown_end,
+                         now + Millis(1 + (state_.photos.countdown_end - now).count() % 1000)});
+    if (state_.handoff.state == Handoff::State::kWaiting) next = std::min(next, next_second);
     const Millis countdown_at = last_activity_ + Millis(config_.idle_timeout_s * 1000);
-    if (now < countdown_at) return countdown_at;
-    return now + Millis(1000 - (now - countdown_at).count() % 1000);  // next whole second
+    if (now < countdown_at) return std::min(next, countdown_at);
+    return std::min(next, now + Millis(1000 - (now - countdown_at).count() % 1000));
 }
 
 }  // namespace vmeste::core

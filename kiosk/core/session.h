@@ -1,8 +1,11 @@
 // Session: one citizen's visit, from the first touch to the receipt. The UI draws it and sends
-// Intents back; the flow is the transition table in session.cpp. Effects (saving the appeal) are
-// handed out to the Kiosk, which runs them off the UI thread and reports back.
+// Intents back; the flow is the transition table in session.cpp. Work that must not run on the UI
+// thread (saving, taking and blurring photos, the Госуслуги hand-off, printing) leaves as Effects
+// the Kiosk runs on its workers; their results come back through the on_*() calls, tagged with
+// the visit they belong to, so nothing of one citizen can land in the next one's visit.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,36 +13,84 @@
 
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal.h"
+#include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/fields.h"
 #include "kiosk/core/language.h"
 
 namespace vmeste::core {
 
-enum class Screen { kAttract, kCategory, kDescription, kReview, kSubmitting, kReceipt };
+enum class Screen {
+    kAttract,
+    kCategory,
+    kDescription,
+    kPhotos,
+    kPlace,
+    kWho,
+    kConsent,
+    kReview,
+    kSubmitting,
+    kReceipt,
+};
 const char* screen_name(Screen s);
+// 1..7 for the steps of a report (the step indicator), 0 for the others.
+int step_number(Screen s);
+constexpr int kStepCount = 7;
 
 enum class IntentKind {
     kStart,           // attract → report a problem
     kChooseCategory,  // text = category id
-    kInsertText,      // text = UTF-8 to append at the end
-    kBackspace,
-    kNext,
-    kBack,
-    kSubmit,
-    kSetLanguage,   // language
-    kFinish,        // receipt → attract
-    kCancel,        // abandon the visit from any step: wipe
-    kStillHere,     // the citizen answered the idle countdown
-    kEditCategory,  // review → category
-    kEditText,      // review → description
-    kChooseLeaf,    // text = leaf id, of the category chosen before
+    kChooseLeaf,      // text = leaf id, of the category chosen before
+    kOpenSearch,      // category: search the causes by name
+    kCloseSearch,
+    kFocus,        // index = Field: where the keyboard types
+    kInsertText,   // text = UTF-8, at the caret of the focused field
+    kBackspace,    // the character before the caret
+    kCaretLeft,    // move the caret one character
+    kCaretRight,   //
+    kDeleteWord,   // the word before the caret
+    kNext,         // the step's primary action
+    kBack,         //
+    kEdit,         // review → the step `index` (a Screen), and back to review after it
+    kSubmit,       //
+    kSetLanguage,  // language
+    kFinish,       // receipt → attract
+    kCancel,       // abandon the visit from any step: wipe
+    kStillHere,    // the citizen answered the idle countdown
+    // Photos
+    kTakePhoto,    // starts the countdown; the shot is taken when it ends
+    kSelectPhoto,  // index
+    kDeletePhoto,  // index
+    kRetakePhoto,  // index: delete it and start the countdown for its replacement
+    kBlurAt,       // index; x, y in 0..1 of the photo: blur a face or number plate there
+    // Place
+    kPlaceHere,     // "here, at this МФЦ"
+    kPlaceMap,      // show the map (and the pin)
+    kPlaceAddress,  // type an address
+    kPlacePin,      // x = latitude, y = longitude
+    kMapView,       // x = latitude, y = longitude of the centre, index = zoom
+    // Who you are
+    kHandoffStart,  // "Войти через Госуслуги": the QR
+    kHandoffCancel,
+    kUseContact,  // name and phone instead
+    // Consent
+    kConsentAgree,
+    kConsentDecline,
+    // Receipt
+    kPrint,  // text = the receipt's printer bytes (the UI lays it out in the citizen's language)
+    // Always available
+    kToggleAccessibility,  // index = A11yOption
+    kShowHelp,             // toggles the help panel of the step
+    kShowAccessibility,    // toggles the accessibility panel
 };
 
 struct Intent {
     IntentKind kind;
     std::string text{};
     Language language = Language::kRu;
+    int index = -1;
+    double x = 0, y = 0;
 };
 
 struct Receipt {
@@ -52,16 +103,102 @@ struct Receipt {
 
 enum class SubmitProblem { kNone, kStoreFull, kStorageFailed };
 
+// A photo taken in this visit, not yet submitted. Kept in memory only: a photo never reaches the
+// disk before the citizen submits, so a wipe (or a power cut) leaves nothing behind.
+struct PhotoDraft {
+    uint64_t id = 0;        // unique in the process: the UI's texture key
+    std::string jpeg;       // upright, ≤ 2,048 px, no metadata, blurs burnt in
+    std::string thumbnail;  // JPEG, ≤ 320 px
+    int width = 0, height = 0;
+    int blurs = 0;
+    bool blurring = false;  // a blur is being applied on the worker
+};
+
+enum class CameraStatus { kOff, kStarting, kReady, kUnavailable };
+enum class PhotoProblem { kNone, kCameraGone, kCaptureFailed, kBlurFailed };
+
+struct PhotoStep {
+    std::vector<PhotoDraft> photos;
+    int selected = -1;        // the photo shown large; -1: the live preview
+    Millis countdown_end{0};  // 0: no countdown
+    bool capturing = false;   // the shot is being taken and prepared
+    PhotoProblem problem = PhotoProblem::kNone;
+};
+
+enum class PlaceMode { kNone, kHere, kMap, kAddress };
+
+struct MapView {
+    double lat = 0, lon = 0;
+    int zoom = 0;
+};
+
+struct PlaceStep {
+    PlaceMode mode = PlaceMode::kNone;
+    std::optional<double> pin_lat, pin_lon;
+    MapView view;  // where the map looks (set by the UI when the map opens)
+};
+
+struct Handoff {
+    enum class State { kNone, kStarting, kWaiting, kApproved, kDenied, kExpired, kFailed };
+    State state = State::kNone;
+    std::string user_code;         // "BCDF-GHJK", shown large
+    std::string verification_uri;  // the QR's payload
+    int64_t expires_unix_ms = 0;
+    std::string subject, display_name;  // once approved
+};
+const char* handoff_state_name(Handoff::State s);
+
+enum class WhoMode { kUndecided, kGosuslugi, kContact };
+
+enum class PrintState { kNone, kPrinting, kPrinted, kFailed };
+
+enum class A11yOption { kLargeText, kHighContrast, kLowerScreen, kVoice };
+constexpr int kA11yOptionCount = 4;
+struct Accessibility {
+    bool large_text = false;     // text × 1.5
+    bool high_contrast = false;  // white and yellow on black
+    bool lower_screen = false;   // everything in the lower 60 % (wheelchair users)
+    bool voice = false;          // each step's title and help read aloud
+    bool operator==(const Accessibility&) const = default;
+};
+
+enum class Overlay { kNone, kHelp, kAccessibility };
+
 struct SessionState {
     Screen screen = Screen::kAttract;
     Language language = Language::kRu;
     std::string category_id;  // the top-level category
     std::string leaf_id;      // the cause within it (empty for a catalogue without leaves)
-    std::string text;
+    bool searching = false;   // the category screen shows the search box and results
+    std::array<TextField, kFieldCount> fields{};
+    Field focus = Field::kText;
+    bool text_truncated = false;  // the last insert hit the field's maximum length
+    PhotoStep photos;
+    PlaceStep place;
+    WhoMode who = WhoMode::kUndecided;
+    Handoff handoff;
+    std::optional<int64_t> consent_unix_ms;  // when the citizen agreed
+    bool consent_declined = false;
+    bool editing = false;  // came from review: the step's primary action returns there
     std::optional<Receipt> receipt;
     SubmitProblem submit_problem = SubmitProblem::kNone;
-    bool text_truncated = false;  // the last insert hit the maximum length
-    bool store_full = false;      // no room for another appeal: said on the attract screen
+    PrintState print = PrintState::kNone;
+    Accessibility a11y;
+    Overlay overlay = Overlay::kNone;
+    bool store_full = false;  // no room for another appeal: said on the attract screen
+
+    const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
+    const TextField& field(Field f) const { return fields[static_cast<int>(f)]; }
+};
+
+// Work for the Kiosk's workers.
+struct Effect {
+    enum class Kind { kCapture, kBlur, kHandoffStart, kHandoffCancel, kPrint, kSpeak };
+    Kind kind;
+    uint64_t visit = 0;
+    uint64_t photo_id = 0;  // kBlur
+    std::string data{};     // kBlur: the photo's JPEG; kPrint: printer bytes
+    double x = 0, y = 0;    // kBlur: where, 0..1
 };
 
 class Session {
@@ -71,33 +208,54 @@ class Session {
     const SessionState& state() const { return state_; }
     const Config& config() const { return config_; }
     const CategoryCatalog& catalog() const { return catalog_; }
+    uint64_t visit() const { return visit_; }
 
-    // Applies an intent. Returns the appeal to save when the intent was kSubmit and it was
-    // accepted.
-    std::optional<Appeal> apply(const Intent& intent);
+    // Applies an intent. Returns what to save when the intent was kSubmit and it was accepted.
+    std::optional<AcceptRequest> apply(const Intent& intent);
+    // Work the last intents and ticks started, for the Kiosk's workers.
+    std::vector<Effect> take_effects();
 
-    // The intake thread's verdict on room for another appeal (Kiosk::pump passes it on).
+    // What the terminal reports (Kiosk::pump passes it on).
     void set_store_full(bool full) { state_.store_full = full; }
+    void set_camera_status(CameraStatus s);
+    CameraStatus camera_status() const { return camera_; }
+    void set_map_available(bool available) { map_available_ = available; }
+    bool map_available() const { return map_available_; }
 
-    // Results of the save started by apply(kSubmit).
+    // Results of the workers; ignored when `visit` is not the current one.
     void on_saved(const Receipt& receipt);
     void on_save_failed(SubmitProblem problem);
+    void on_photo_taken(uint64_t visit, PhotoDraft photo);
+    void on_photo_failed(uint64_t visit, PhotoProblem problem);
+    void on_photo_blurred(uint64_t visit, uint64_t photo_id, std::string jpeg,
+                          std::string thumbnail);
+    void on_blur_failed(uint64_t visit, uint64_t photo_id);
+    void on_handoff(uint64_t visit, const Handoff& update);
+    void on_printed(uint64_t visit, bool ok);
 
-    // Time passes: the idle countdown and the receipt's auto-return. Returns true if the screen
-    // changed (so the UI must redraw).
+    // Time passes: the idle countdown, the photo countdown, the receipt's auto-return. Returns
+    // true if something on screen changed (so the UI must redraw).
     bool tick();
 
     // Seconds left of the idle countdown, when it is showing.
     std::optional<int> idle_countdown_left() const;
     // Seconds until the receipt screen closes by itself, while it shows.
     std::optional<int> receipt_seconds_left() const;
+    // Seconds left before the photo is taken, while the countdown runs.
+    std::optional<int> photo_countdown_left() const;
+    // Seconds left to approve the hand-off, while its QR shows.
+    std::optional<int> handoff_seconds_left() const;
     // When tick() next has something to do (for the UI loop's wait), monotonic ms.
     Millis next_deadline() const;
 
     // The leaves of the chosen category a citizen can pick today (out-of-season ones hidden).
     std::vector<const CategoryLeaf*> leaves_shown() const;
+    // Leaves in season whose name (or group) contains every word typed in the search field.
+    std::vector<const CategoryLeaf*> search_results(size_t limit = 12) const;
     // What the appeal is filed under: the leaf, or the category when it has no leaves.
     std::string appeal_category() const;
+    const CategoryLeaf* leaf() const { return catalog_.find_leaf(state_.leaf_id); }
+    bool photo_required() const;
 
     // Words in the text that may leave the appeal unanswered (the screen warns; the citizen
     // decides).
@@ -105,17 +263,37 @@ class Session {
 
     size_t text_length() const;    // code points
     bool text_acceptable() const;  // between the minimum and the maximum length
+    // What is wrong with a field's value now (kOk when nothing).
+    FieldProblem problem(Field f) const;
+    // The place the appeal will carry, if the step is complete.
+    std::optional<Place> chosen_place() const;
+    bool here_available() const;  // the kiosk's site is configured
+    bool handoff_available() const;
+    // An обращение (identified) or a сообщение.
+    bool identified() const;
+    bool step_complete(Screen s) const;
     bool can_apply(IntentKind k) const;
+    size_t max_chars(Field f) const;
 
   private:
     void go(Screen s);
     void wipe();
     Millis idle_for() const;
+    TextField& field(Field f) { return state_.fields[static_cast<int>(f)]; }
+    void edit_field(const Intent& intent);
+    void start_countdown();
+    void effect(Effect e);
+    AcceptRequest submission() const;
 
     const Config& config_;
     const CategoryCatalog& catalog_;
     const Clock& clock_;
     SessionState state_;
+    uint64_t visit_ = 1;
+    uint64_t next_photo_id_ = 1;
+    CameraStatus camera_ = CameraStatus::kOff;
+    bool map_available_ = false;
+    std::vector<Effect> effects_;
     Millis last_activity_;
     Millis screen_since_;
 };

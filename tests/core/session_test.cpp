@@ -2,22 +2,58 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace vmeste;
 using namespace vmeste::core;
 
 namespace {
 
 struct SessionTest : ::testing::Test {
-    Config config;
+    Config config = [] {
+        Config c;
+        c.site_address = "Москва, ул. Тверская, 1 (МФЦ)";
+        c.site_lat = 55.7575;
+        c.site_lon = 37.6136;
+        return c;
+    }();
     ManualClock clock;
     Session session{config, CategoryCatalog::bundled(), clock};
 
-    void to_description() {
+    void to_description(const char* leaf = "roads.road.pothole") {
         session.apply({IntentKind::kStart});
-        session.apply({IntentKind::kChooseCategory, "roads"});
-        session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
+        session.apply({IntentKind::kChooseCategory,
+                       std::string(leaf).substr(0, std::string(leaf).find('.'))});
+        session.apply({IntentKind::kChooseLeaf, leaf});
+    }
+    void type(Field f, const std::string& text) {
+        session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(f)});
+        session.apply({IntentKind::kInsertText, text});
+    }
+    // From the description (text typed) to review: no photo, "here", name and phone, consent.
+    void to_review() {
+        session.apply({IntentKind::kNext});  // → photos
+        if (session.photo_required() && session.state().photos.photos.empty())
+            session.on_photo_taken(session.visit(), photo());
+        session.apply({IntentKind::kNext});  // → place
+        session.apply({IntentKind::kPlaceHere});
+        session.apply({IntentKind::kNext});  // → who
+        session.apply({IntentKind::kUseContact});
+        type(Field::kName, "Анна");
+        type(Field::kPhone, "9161234567");
+        session.apply({IntentKind::kNext});  // → consent
+        session.apply({IntentKind::kConsentAgree});
     }
     Screen screen() const { return session.state().screen; }
+    const std::string& text() const { return session.state().text(); }
+    PhotoDraft photo(const std::string& bytes = "jpeg") {
+        PhotoDraft d;
+        d.jpeg = bytes;
+        d.thumbnail = "thumb";
+        d.width = 2048;
+        d.height = 1536;
+        return d;
+    }
 };
 
 }  // namespace
@@ -30,14 +66,26 @@ TEST_F(SessionTest, FollowsTheFlowFromAttractToSubmit) {
     session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
     EXPECT_EQ(screen(), Screen::kDescription);
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
-    session.apply({IntentKind::kNext});
+    to_review();
     EXPECT_EQ(screen(), Screen::kReview);
-    auto appeal = session.apply({IntentKind::kSubmit});
-    ASSERT_TRUE(appeal);
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
     EXPECT_EQ(screen(), Screen::kSubmitting);
-    EXPECT_EQ(appeal->category_id, "roads.road.pothole");
-    EXPECT_EQ(appeal->text, "Яма на дороге у дома 5");
-    EXPECT_EQ(appeal->created_unix_ms, clock.unix_millis());
+    const Appeal& appeal = request->appeal;
+    EXPECT_EQ(appeal.category_id, "roads.road.pothole");
+    EXPECT_EQ(appeal.text, "Яма на дороге у дома 5");
+    EXPECT_EQ(appeal.created_unix_ms, clock.unix_millis());
+    EXPECT_EQ(appeal.kind, "message");
+    ASSERT_TRUE(appeal.place);
+    EXPECT_EQ(appeal.place->source, "here");
+    EXPECT_EQ(appeal.place->address, config.site_address);
+    EXPECT_DOUBLE_EQ(*appeal.place->lat, 55.7575);
+    ASSERT_TRUE(request->contact);
+    EXPECT_EQ(request->contact->name, "Анна");
+    EXPECT_EQ(request->contact->phone, "+79161234567");
+    ASSERT_TRUE(request->consent);
+    EXPECT_EQ(request->consent->version, config.consent_version);
+    EXPECT_EQ(request->consent->accepted_unix_ms, clock.unix_millis());
 }
 
 TEST_F(SessionTest, UnknownCategoryIsIgnored) {
@@ -65,7 +113,7 @@ TEST_F(SessionTest, TextStopsAtTheMaximumAndSaysSo) {
         {IntentKind::kInsertText, std::string(30, 'b') + "ёёёёёёёёёёёёёёё"});  // 105 total
     EXPECT_EQ(session.text_length(), 100u);
     EXPECT_TRUE(session.state().text_truncated);
-    EXPECT_EQ(session.state().text.substr(90), "ёёёёёёёёёё");
+    EXPECT_EQ(text().substr(90), "ёёёёёёёёёё");
     session.apply({IntentKind::kBackspace});
     EXPECT_EQ(session.text_length(), 99u);
     EXPECT_FALSE(session.state().text_truncated);
@@ -74,7 +122,7 @@ TEST_F(SessionTest, TextStopsAtTheMaximumAndSaysSo) {
 TEST_F(SessionTest, ControlCharactersNeverReachTheText) {
     to_description();
     session.apply({IntentKind::kInsertText, "a\x1b[2Jb\xff"});
-    EXPECT_EQ(session.state().text, "a[2Jb");
+    EXPECT_EQ(text(), "a[2Jb");
 }
 
 TEST_F(SessionTest, BackKeepsWhatWasTyped) {
@@ -84,20 +132,35 @@ TEST_F(SessionTest, BackKeepsWhatWasTyped) {
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "improvement"});
     session.apply({IntentKind::kChooseLeaf, "improvement.yard.playground"});
-    EXPECT_EQ(session.state().text, "Не горит фонарь");
+    EXPECT_EQ(text(), "Не горит фонарь");
 }
 
 TEST_F(SessionTest, ReviewCanEditEitherStep) {
-    to_description();
+    to_description("housing.building.hot_water");
     session.apply({IntentKind::kInsertText, "Не вывозят мусор"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kEditCategory});
+    to_review();
+    ASSERT_EQ(screen(), Screen::kReview);
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kCategory)});
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "housing"});
     session.apply({IntentKind::kChooseLeaf, "housing.building.hot_water"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kEditText});
+    EXPECT_EQ(screen(), Screen::kReview) << "choosing the topic again returns to review";
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kDescription)});
     EXPECT_EQ(screen(), Screen::kDescription);
+    session.apply({IntentKind::kInsertText, " во дворе"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kReview) << "the primary action of an edited step is «done»";
+    EXPECT_EQ(text(), "Не вывозят мусор во дворе");
+    // A topic whose cause needs a photo sends the citizen through the photo step.
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kCategory)});
+    session.apply({IntentKind::kChooseCategory, "housing"});
+    session.apply({IntentKind::kChooseLeaf, "housing.building.roof"});
+    EXPECT_EQ(screen(), Screen::kPhotos);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext));
+    session.on_photo_taken(session.visit(), photo());
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kReview);
+    EXPECT_TRUE(session.can_apply(IntentKind::kSubmit));
 }
 
 TEST_F(SessionTest, IdleShowsACountdownThenWipesEverything) {
@@ -113,7 +176,7 @@ TEST_F(SessionTest, IdleShowsACountdownThenWipesEverything) {
     clock.advance(Millis(19'000));
     EXPECT_TRUE(session.tick());
     EXPECT_EQ(screen(), Screen::kAttract);
-    EXPECT_EQ(session.state().text, "");
+    EXPECT_EQ(text(), "");
     EXPECT_EQ(session.state().category_id, "");
     EXPECT_EQ(session.state().language, Language::kRu);
 }
@@ -132,7 +195,7 @@ TEST_F(SessionTest, AnyTouchCancelsTheCountdown) {
 TEST_F(SessionTest, NoTimeoutWhileSaving) {
     to_description();
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
-    session.apply({IntentKind::kNext});
+    to_review();
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
     clock.advance(Millis(600'000));
     EXPECT_FALSE(session.tick());
@@ -142,7 +205,7 @@ TEST_F(SessionTest, NoTimeoutWhileSaving) {
 TEST_F(SessionTest, ReceiptClosesByItselfAndWipes) {
     to_description();
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
-    session.apply({IntentKind::kNext});
+    to_review();
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
     session.on_saved({"7K3Q-9PXA", "http://x/t/7K3Q-9PXA", 1, {}, false});
     EXPECT_EQ(screen(), Screen::kReceipt);
@@ -156,18 +219,18 @@ TEST_F(SessionTest, ReceiptClosesByItselfAndWipes) {
 TEST_F(SessionTest, AFailedSaveReturnsToReviewWithTheTextIntact) {
     to_description();
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
-    session.apply({IntentKind::kNext});
+    to_review();
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
     session.on_save_failed(SubmitProblem::kStoreFull);
     EXPECT_EQ(screen(), Screen::kReview);
     EXPECT_EQ(session.state().submit_problem, SubmitProblem::kStoreFull);
-    EXPECT_EQ(session.state().text, "Сломана скамейка в парке");
+    EXPECT_EQ(text(), "Сломана скамейка в парке");
 }
 
 TEST_F(SessionTest, SubmittingTwiceSavesOnce) {
     to_description();
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
-    session.apply({IntentKind::kNext});
+    to_review();
     EXPECT_TRUE(session.apply({IntentKind::kSubmit}));
     EXPECT_FALSE(session.apply({IntentKind::kSubmit}));  // a double tap
 }
@@ -212,8 +275,313 @@ TEST(SessionLeaves, TheReceiptCarriesTheAnswerDateInWorkingDays) {
     session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});  // 10 working days
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
     session.apply({IntentKind::kNext});
+    session.on_photo_taken(session.visit(), PhotoDraft{0, "jpeg", "thumb", 2048, 1536, 0, false});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Ленина, 5"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kUseContact});
+    session.apply({IntentKind::kInsertText, "Иван Петров"});
+    session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(Field::kPhone)});
+    session.apply({IntentKind::kInsertText, "+7 (916) 123-45-67"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kConsentAgree});
     ASSERT_TRUE(session.apply({IntentKind::kSubmit}));
     session.on_saved({"7K3Q-9PXA", "http://x/t/7K3Q-9PXA", clock.unix_millis(), {}, false});
     EXPECT_EQ(session.state().receipt->answer_by, "15.12.2026");
     EXPECT_FALSE(session.state().receipt->answer_by_estimated);
+}
+
+TEST_F(SessionTest, TheCaretMovesAndEditsInTheMiddle) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма у дома"});
+    for (int i = 0; i < 4; ++i) session.apply({IntentKind::kCaretLeft});  // before «дома»
+    session.apply({IntentKind::kInsertText, "моего "});
+    EXPECT_EQ(text(), "Яма у моего дома");
+    session.apply({IntentKind::kDeleteWord});  // «моего » goes, back to the word start
+    EXPECT_EQ(text(), "Яма у дома");
+    session.apply({IntentKind::kBackspace});  // the space before the caret
+    EXPECT_EQ(text(), "Яма удома");
+    for (int i = 0; i < 20; ++i) session.apply({IntentKind::kCaretRight});  // stops at the end
+    session.apply({IntentKind::kInsertText, "!"});
+    EXPECT_EQ(text(), "Яма удома!");
+    for (int i = 0; i < 20; ++i) session.apply({IntentKind::kCaretLeft});  // stops at the start
+    session.apply({IntentKind::kBackspace});                               // nothing before it
+    EXPECT_EQ(text(), "Яма удома!");
+}
+
+TEST_F(SessionTest, ContactFieldsValidateAndThePhoneKeepsDigitsOnly) {
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Не горит фонарь во дворе"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kWho);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "neither way chosen yet";
+    session.apply({IntentKind::kUseContact});
+    type(Field::kName, "A1");
+    EXPECT_EQ(session.problem(Field::kName), FieldProblem::kNameCharacters);
+    session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(Field::kName)});
+    session.apply({IntentKind::kDeleteWord});
+    session.apply({IntentKind::kInsertText, "Мария-Анна д'Арк"});
+    EXPECT_EQ(session.problem(Field::kName), FieldProblem::kOk);
+    type(Field::kPhone, "8 (916) 12");
+    EXPECT_EQ(session.state().field(Field::kPhone).value, "891612");
+    EXPECT_EQ(session.problem(Field::kPhone), FieldProblem::kPhoneIncomplete);
+    EXPECT_EQ(format_phone("891612"), "+7 (891) 612");
+    session.apply({IntentKind::kInsertText, "345678"});  // ten digits at most
+    EXPECT_EQ(session.state().field(Field::kPhone).value, "8916123456");
+    EXPECT_EQ(session.problem(Field::kPhone), FieldProblem::kOk);
+    type(Field::kEmail, "anna@");
+    EXPECT_EQ(session.problem(Field::kEmail), FieldProblem::kEmailFormat);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "a bad optional e-mail still blocks";
+    session.apply({IntentKind::kInsertText, "почта.рф"});
+    EXPECT_EQ(session.problem(Field::kEmail), FieldProblem::kOk);
+    EXPECT_TRUE(session.can_apply(IntentKind::kNext));
+    EXPECT_EQ(check_phone("1234567890"), FieldProblem::kPhoneCode);
+    EXPECT_EQ(check_email("a b@c.ru"), FieldProblem::kEmailFormat);
+    EXPECT_EQ(check_email("a@b"), FieldProblem::kEmailFormat);
+    EXPECT_EQ(check_email(""), FieldProblem::kOk);
+    EXPECT_EQ(check_name(" "), FieldProblem::kEmpty);
+    EXPECT_EQ(check_address("дом"), FieldProblem::kAddressTooShort);
+}
+
+TEST_F(SessionTest, APhotoIsTakenAfterTheCountdownOnTheWorker) {
+    to_description("improvement.lighting.light_out");  // photo required
+    session.apply({IntentKind::kInsertText, "Не горит фонарь во дворе"});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kPhotos);
+    EXPECT_TRUE(session.photo_required());
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "a required photo cannot be skipped";
+    EXPECT_FALSE(session.can_apply(IntentKind::kTakePhoto)) << "the camera is not ready yet";
+    session.set_camera_status(CameraStatus::kReady);
+    session.apply({IntentKind::kTakePhoto});
+    EXPECT_EQ(*session.photo_countdown_left(), 3);
+    EXPECT_TRUE(session.take_effects().empty()) << "nothing is shot before the countdown ends";
+    clock.advance(Millis(2'000));
+    EXPECT_FALSE(session.tick());
+    EXPECT_EQ(*session.photo_countdown_left(), 1);
+    clock.advance(Millis(1'000));
+    EXPECT_TRUE(session.tick());
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kCapture);
+    EXPECT_TRUE(session.state().photos.capturing);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "not while the shot is prepared";
+    session.on_photo_taken(effects[0].visit, photo("first"));
+    EXPECT_EQ(session.state().photos.photos.size(), 1u);
+    EXPECT_EQ(session.state().photos.selected, 0) << "the new photo is shown for review";
+    EXPECT_TRUE(session.can_apply(IntentKind::kNext));
+
+    // Blur: the worker gets the photo's bytes and the touch; the result replaces the photo.
+    session.apply({IntentKind::kBlurAt, "", Language::kRu, 0, 0.25, 0.5});
+    effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kBlur);
+    EXPECT_EQ(effects[0].data, "first");
+    EXPECT_DOUBLE_EQ(effects[0].x, 0.25);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "not while a blur is applied";
+    const uint64_t old_id = session.state().photos.photos[0].id;
+    session.on_photo_blurred(effects[0].visit, effects[0].photo_id, "blurred", "t2");
+    EXPECT_EQ(session.state().photos.photos[0].jpeg, "blurred");
+    EXPECT_EQ(session.state().photos.photos[0].blurs, 1);
+    EXPECT_NE(session.state().photos.photos[0].id, old_id) << "a new texture key";
+    // Retake deletes it and counts down again; delete leaves none.
+    session.apply({IntentKind::kRetakePhoto, "", Language::kRu, 0});
+    EXPECT_TRUE(session.state().photos.photos.empty());
+    EXPECT_TRUE(session.photo_countdown_left());
+    // The camera goes away during the countdown: a message, no shot.
+    session.set_camera_status(CameraStatus::kUnavailable);
+    EXPECT_FALSE(session.photo_countdown_left());
+    EXPECT_EQ(session.state().photos.problem, PhotoProblem::kCameraGone);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "required: ask staff";
+}
+
+TEST_F(SessionTest, PhotosStopAtTheConfiguredMaximum) {
+    config.max_photos = 2;
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.set_camera_status(CameraStatus::kReady);
+    for (int i = 0; i < 2; ++i) session.on_photo_taken(session.visit(), photo());
+    EXPECT_FALSE(session.can_apply(IntentKind::kTakePhoto));
+    session.on_photo_taken(session.visit(), photo());  // a late one is dropped
+    EXPECT_EQ(session.state().photos.photos.size(), 2u);
+    session.apply({IntentKind::kDeletePhoto, "", Language::kRu, 1});
+    EXPECT_TRUE(session.can_apply(IntentKind::kTakePhoto));
+}
+
+TEST_F(SessionTest, WorkOfAWipedVisitNeverReachesTheNextOne) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.set_camera_status(CameraStatus::kReady);
+    const uint64_t old_visit = session.visit();
+    session.on_photo_taken(old_visit, photo("mine"));
+    session.apply({IntentKind::kCancel});
+    EXPECT_NE(session.visit(), old_visit);
+    to_description();
+    session.apply({IntentKind::kInsertText, "Другой человек пишет"});
+    session.apply({IntentKind::kNext});
+    session.on_photo_taken(old_visit, photo("late"));
+    session.on_handoff(old_visit, Handoff{Handoff::State::kApproved, "", "", 0, "s", "Иван"});
+    EXPECT_TRUE(session.state().photos.photos.empty());
+    EXPECT_EQ(session.state().handoff.state, Handoff::State::kNone);
+}
+
+TEST_F(SessionTest, PlaceNeedsOneOfTheThreeWays) {
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kPlace);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext));
+    EXPECT_FALSE(session.can_apply(IntentKind::kPlaceMap)) << "no map file";
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "дом"});
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext));
+    session.apply({IntentKind::kInsertText, " 5, ул. Мира"});
+    EXPECT_EQ(session.chosen_place()->address, "дом 5, ул. Мира");
+    EXPECT_FALSE(session.chosen_place()->lat);
+    session.set_map_available(true);
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 55.75, 37.62});
+    EXPECT_EQ(session.chosen_place()->source, "map");
+    EXPECT_DOUBLE_EQ(*session.chosen_place()->lon, 37.62);
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 95.0, 37.62});  // not a place
+    EXPECT_DOUBLE_EQ(*session.chosen_place()->lat, 55.75);
+    session.apply({IntentKind::kPlaceAddress});
+    EXPECT_EQ(session.chosen_place()->address, "дом 5, ул. Мира") << "the typed address is kept";
+}
+
+TEST_F(SessionTest, AnApprovedHandOffMakesItAnIdentifiedAppeal) {
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kHandoffStart});
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kHandoffStart);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext));
+    Handoff waiting{
+        Handoff::State::kWaiting,      "BCDF-GHJK", "http://x/device?user_code=BCDF-GHJK",
+        clock.unix_millis() + 600'000, "",          ""};
+    session.on_handoff(session.visit(), waiting);
+    EXPECT_EQ(*session.handoff_seconds_left(), 600);
+    Handoff ok = waiting;
+    ok.state = Handoff::State::kApproved;
+    ok.subject = "esia-123";
+    ok.display_name = "Иванов И. И.";
+    session.on_handoff(session.visit(), ok);
+    EXPECT_TRUE(session.identified());
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kConsentAgree});
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
+    EXPECT_EQ(request->appeal.kind, "appeal");
+    EXPECT_EQ(request->contact->subject, "esia-123");
+    EXPECT_EQ(request->contact->name, "Иванов И. И.");
+    EXPECT_TRUE(request->contact->phone.empty());
+}
+
+TEST_F(SessionTest, LeavingAHandOffMidWayCancelsIt) {
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kHandoffStart});
+    session.take_effects();
+    session.apply({IntentKind::kUseContact});
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kHandoffCancel);
+    session.apply({IntentKind::kHandoffStart});
+    session.take_effects();
+    session.apply({IntentKind::kCancel});  // the visit ends with the QR on screen
+    effects = session.take_effects();
+    EXPECT_TRUE(std::any_of(effects.begin(), effects.end(), [](const Effect& e) {
+        return e.kind == Effect::Kind::kHandoffCancel;
+    }));
+}
+
+TEST_F(SessionTest, NoConsentNoSubmissionAndAWayBack) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    to_review();
+    session.apply({IntentKind::kBack});
+    ASSERT_EQ(screen(), Screen::kConsent);
+    session.apply({IntentKind::kConsentDecline});
+    EXPECT_TRUE(session.state().consent_declined);
+    EXPECT_FALSE(session.state().consent_unix_ms);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext));
+    EXPECT_FALSE(session.apply({IntentKind::kSubmit}));
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(screen(), Screen::kWho) << "back to change the contact";
+    EXPECT_EQ(session.state().field(Field::kName).value, "Анна");
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kConsentAgree});
+    EXPECT_TRUE(session.can_apply(IntentKind::kSubmit));
+}
+
+TEST_F(SessionTest, AWipeLeavesNothingOfTheCitizen) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.set_camera_status(CameraStatus::kReady);
+    session.apply({IntentKind::kNext});
+    session.on_photo_taken(session.visit(), photo());
+    to_review();
+    session.apply({IntentKind::kToggleAccessibility, "", Language::kRu,
+                   static_cast<int>(A11yOption::kLargeText)});
+    session.apply({IntentKind::kCancel});
+    const SessionState& st = session.state();
+    EXPECT_EQ(st.screen, Screen::kAttract);
+    for (int f = 0; f < kFieldCount; ++f) EXPECT_TRUE(st.fields[f].value.empty()) << f;
+    EXPECT_TRUE(st.photos.photos.empty());
+    EXPECT_EQ(st.place.mode, PlaceMode::kNone);
+    EXPECT_EQ(st.who, WhoMode::kUndecided);
+    EXPECT_FALSE(st.consent_unix_ms);
+    EXPECT_FALSE(st.a11y.large_text) << "the next citizen starts with the defaults";
+}
+
+TEST_F(SessionTest, VoicePromptsAskToSpeakOnEveryStep) {
+    session.apply({IntentKind::kToggleAccessibility, "", Language::kRu,
+                   static_cast<int>(A11yOption::kVoice)});
+    auto speak_count = [&] {
+        auto e = session.take_effects();
+        return std::count_if(e.begin(), e.end(),
+                             [](const Effect& x) { return x.kind == Effect::Kind::kSpeak; });
+    };
+    EXPECT_EQ(speak_count(), 1) << "turning it on speaks at once";
+    session.apply({IntentKind::kStart});
+    EXPECT_EQ(speak_count(), 1);
+    session.apply({IntentKind::kSetLanguage, "", Language::kEn});
+    EXPECT_EQ(speak_count(), 1) << "again in the new language";
+    session.apply({IntentKind::kShowHelp});
+    EXPECT_EQ(speak_count(), 1);
+    EXPECT_EQ(session.state().overlay, Overlay::kHelp);
+    session.apply({IntentKind::kToggleAccessibility, "", Language::kRu,
+                   static_cast<int>(A11yOption::kVoice)});
+    session.apply({IntentKind::kChooseCategory, "roads"});
+    EXPECT_EQ(speak_count(), 0) << "off means silent";
+}
+
+TEST_F(SessionTest, SearchFindsCausesByAnyWordInEitherLanguage) {
+    session.apply({IntentKind::kStart});
+    session.apply({IntentKind::kOpenSearch});
+    session.apply({IntentKind::kInsertText, "ЯМА"});
+    auto found = session.search_results();
+    ASSERT_FALSE(found.empty());
+    EXPECT_EQ(found[0]->id, "roads.road.pothole");
+    session.apply({IntentKind::kDeleteWord});
+    session.apply({IntentKind::kInsertText, "pothole"});
+    ASSERT_FALSE(session.search_results().empty());
+    session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    EXPECT_EQ(screen(), Screen::kDescription);
+    EXPECT_EQ(session.state().category_id, "roads");
+    EXPECT_FALSE(session.state().searching);
 }

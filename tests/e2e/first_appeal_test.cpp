@@ -32,6 +32,7 @@ std::string report(UiDriver& d, const std::string& leaf, const std::string& text
     d.tap("leaf/" + leaf);
     d.type(text);
     d.tap("nav/next");
+    d.complete_steps();
     d.tap("review/submit");
     EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     return d.state().receipt ? d.state().receipt->receipt_number : std::string();
@@ -71,11 +72,15 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
     EXPECT_EQ(track.status, 200);
     EXPECT_NE(track.body.find(got->platform_id), std::string::npos);
 
-    // The kiosk recorded the delivery.
-    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().delivered == 1; }));
+    // The kiosk recorded the delivery (the street light's required photo went first).
     auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    ASSERT_TRUE(d.wait_for([&] {
+        auto mine = (*store)->find_by_receipt(receipt);
+        return mine && *mine && !(*mine)->platform_id.empty();
+    }));
     auto mine = (*store)->find_by_receipt(receipt);
     EXPECT_EQ((*mine)->platform_id, got->platform_id);
+    EXPECT_EQ(d.kiosk().uploader_status().delivered, 2) << "the photo and the appeal";
     EXPECT_EQ((*store)->queue_figures()->pending, 0);
 }
 
@@ -110,7 +115,7 @@ TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {
     ASSERT_FALSE(receipt.empty());
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().failed_attempts >= 1; }, 10s));
     auto store = core::AppealStore::open(test::store_options(d.data_dir()));
-    EXPECT_EQ((*store)->queue_figures()->pending, 1);
+    EXPECT_EQ((*store)->queue_figures()->queued_appeals, 1);
     EXPECT_NE((*store)->queue_figures()->last_error.find("curl"), std::string::npos);
     // And the next citizen can start.
     d.tap("receipt/done");

@@ -11,9 +11,15 @@
 #include <filesystem>
 #include <map>
 
+#include <functional>
+
+#include "drivers/printer/transport.h"
+#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "tests/support/qr_decode.h"
+#include "tests/support/sim_fixture.h"
 #include "tests/support/temp_dir.h"
+#include "ui/gl_images.h"
 #include "ui/kiosk_ui.h"
 #include "ui/sdl_gl_host.h"
 
@@ -26,14 +32,16 @@ struct Variant {
     const char* orientation;
     int w, h;
     core::Language lang;
+    bool a11y = false;  // large text and high contrast
 };
 
 void PrintTo(const Variant& v, std::ostream* os) {
-    *os << v.orientation << "/" << core::code(v.lang);
+    *os << v.orientation << "/" << core::code(v.lang) << (v.a11y ? "/a11y" : "");
 }
 
 std::string variant_name(const Variant& v) {
-    return std::string(v.orientation) + "-" + std::string(core::code(v.lang));
+    return std::string(v.orientation) + "-" + std::string(core::code(v.lang)) +
+           (v.a11y ? "-a11y" : "");
 }
 
 class ScreenshotTest : public ::testing::TestWithParam<Variant> {};
@@ -47,13 +55,26 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     std::filesystem::create_directories(out_dir + "/half");
 
     test::TempDir dir;
-    ManualClock clock;
+    test::RunningSim sim;                  // the hand-off's QR comes from the simulator
+    ManualClock clock(1'796'072'400'000);  // 2026-12-01 00:00 Moscow, a Tuesday
+    const std::string map_file = dir.file("region.mbtiles");
+    core::DemoMapOptions map;
+    map.radius = 3;
+    map.min_zoom = 15;
+    ASSERT_TRUE(core::write_demo_map(map_file, map));
+    static SystemClock camera_clock;
     core::Kiosk::Options ko;
     ko.config.data_dir = dir.path();
-    ko.config.platform_url = "http://127.0.0.1:8080";
+    ko.config.platform_url = sim.url();
     ko.config.default_language = v.lang;
+    ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ «Тверской»)";
+    ko.config.site_lat = map.lat;
+    ko.config.site_lon = map.lon;
+    ko.config.map_file = map_file;
     ko.clock = &clock;
     ko.start_uploader = false;
+    ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
+    ko.printer = std::make_shared<drivers::FakePrinter>();
     auto kiosk = core::Kiosk::start(std::move(ko));
     ASSERT_TRUE(kiosk) << kiosk.error().message;
     ui::KioskUi kui(**kiosk);
@@ -65,6 +86,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_EQ(dw, v.w)
         << "the display is too small for the window; Xvfb needs -screen 0 1920x1920x24";
     ASSERT_EQ(dh, v.h);
+    auto images = std::make_unique<ui::GlImages>((*kiosk)->visit_workers().camera());
+    kui.set_images(images.get());
 
     auto shoot = [&](const std::string& screen) -> std::vector<unsigned char> {
         SDL_PumpEvents();
@@ -95,51 +118,133 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
             << name;
         return *px;
     };
-
     core::Kiosk& k = **kiosk;
+    auto settle = [&](const std::function<bool()>& done) {
+        for (int i = 0; i < 1000 && !done(); ++i) {
+            SDL_Delay(5);
+            k.pump();
+            k.tick();
+        }
+        return done();
+    };
+    const bool ru = v.lang == core::Language::kRu;
+    auto toggle = [&](core::A11yOption o) {
+        k.dispatch({IntentKind::kToggleAccessibility, "", v.lang, static_cast<int>(o)});
+    };
+    if (v.a11y) {
+        toggle(core::A11yOption::kLargeText);
+        toggle(core::A11yOption::kHighContrast);
+    }
+
     shoot("1-attract");
+    k.dispatch({IntentKind::kShowAccessibility});
+    shoot("1b-accessibility");
+    k.dispatch({IntentKind::kShowAccessibility});
     k.dispatch({IntentKind::kStart});
     shoot("2-category");
+    k.dispatch({IntentKind::kOpenSearch});
+    k.dispatch({IntentKind::kInsertText, ru ? "фонарь" : "light"});
+    shoot("2c-category-search");
+    k.dispatch({IntentKind::kBack});
     k.dispatch({IntentKind::kChooseCategory, "roads"});
     shoot("2b-category-leaves");
     k.dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
     k.dispatch({IntentKind::kInsertText,
-                v.lang == core::Language::kRu
-                    ? "Большая яма на проезжей части у дома №12 по ул. Мира. Машины "
-                      "объезжают её по встречной полосе, вечером яму не видно."
-                    : "A deep pothole in the road by house No. 12 on Mira St. Cars "
-                      "swerve into the oncoming lane; at night it cannot be seen."});
+                ru ? "Большая яма на проезжей части у дома №12 по ул. Мира. Машины "
+                     "объезжают её по встречной полосе, вечером яму не видно."
+                   : "A deep pothole in the road by house No. 12 on Mira St. Cars "
+                     "swerve into the oncoming lane; at night it cannot be seen."});
+    for (int i = 0; i < 12; ++i) k.dispatch({IntentKind::kCaretLeft});  // the caret mid-text
     shoot("3-description");
+    for (int i = 0; i < 12; ++i) k.dispatch({IntentKind::kCaretRight});
     // The obscene-language warning (the word is taken back afterwards).
-    k.dispatch({IntentKind::kInsertText, v.lang == core::Language::kRu ? " бля" : " shit"});
+    k.dispatch({IntentKind::kInsertText, ru ? " бля" : " shit"});
     shoot("3b-description-warning");
-    for (int i = 0; i < (v.lang == core::Language::kRu ? 4 : 5); ++i)
-        k.dispatch({IntentKind::kBackspace});
+    for (int i = 0; i < (ru ? 4 : 5); ++i) k.dispatch({IntentKind::kBackspace});
     clock.advance(std::chrono::seconds(k.config().idle_timeout_s + 3));
     shoot("4-idle");
     k.dispatch({IntentKind::kStillHere});
     k.dispatch({IntentKind::kNext});
-    shoot("5-review");
-    k.dispatch({IntentKind::kSubmit});
-    for (int i = 0; i < 500 && k.session().state().screen != core::Screen::kReceipt; ++i) {
-        SDL_Delay(5);
-        k.pump();
+    // Photos: the live camera with the countdown, then the photo taken with a blur.
+    ASSERT_TRUE(settle([&] { return k.session().camera_status() == core::CameraStatus::kReady; }));
+    ASSERT_TRUE(settle([&] { return k.visit_workers().camera()->latest() != nullptr; }));
+    k.dispatch({IntentKind::kTakePhoto});
+    shoot("5-photos");
+    clock.advance(std::chrono::seconds(3));
+    k.tick();
+    ASSERT_TRUE(settle([&] { return !k.session().state().photos.photos.empty(); }));
+    k.dispatch({IntentKind::kBlurAt, "", v.lang, 0, 0.5, 0.45});
+    ASSERT_TRUE(settle([&] { return k.session().state().photos.photos[0].blurs == 1; }));
+    shoot("5b-photo-review");
+    k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kPlaceHere});
+    shoot("6-place-here");
+    k.dispatch({IntentKind::kPlaceMap});
+    kui.frame();  // the map sets its first view
+    k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
+    ASSERT_TRUE(settle([&] {
+        kui.frame();  // asks for the tiles in view
+        return k.map_tiles()->loaded() > 0 && k.map_tiles()->pending() == 0;
+    }));
+    shoot("6b-place-map");
+    k.dispatch({IntentKind::kPlaceAddress});
+    k.dispatch({IntentKind::kInsertText,
+                ru ? "ул. Мира, 12, у остановки" : "12 Mira St, by the bus stop"});
+    shoot("6c-place-address");
+    k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
+    k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kHandoffStart});
+    ASSERT_TRUE(settle(
+        [&] { return k.session().state().handoff.state == core::Handoff::State::kWaiting; }));
+    auto handoff = shoot("7b-who-gosuslugi");
+    EXPECT_EQ(test::decode_qr_rgba(handoff, v.w, v.h),
+              k.session().state().handoff.verification_uri);
+    k.dispatch({IntentKind::kUseContact});
+    k.dispatch({IntentKind::kInsertText, ru ? "Анна Иванова" : "Anna Ivanova"});
+    k.dispatch({IntentKind::kFocus, "", v.lang, static_cast<int>(core::Field::kPhone)});
+    k.dispatch({IntentKind::kInsertText, "91612345"});
+    k.dispatch({IntentKind::kFocus, "", v.lang, static_cast<int>(core::Field::kEmail)});
+    k.dispatch({IntentKind::kInsertText, "anna@"});
+    shoot("7-who-contact");
+    k.dispatch({IntentKind::kInsertText, "mail.ru"});
+    k.dispatch({IntentKind::kFocus, "", v.lang, static_cast<int>(core::Field::kPhone)});
+    k.dispatch({IntentKind::kInsertText, "67"});
+    k.dispatch({IntentKind::kShowHelp});
+    shoot("7c-help");
+    k.dispatch({IntentKind::kShowHelp});
+    k.dispatch({IntentKind::kNext});
+    shoot("8-consent");
+    k.dispatch({IntentKind::kConsentDecline});
+    shoot("8b-consent-declined");
+    k.dispatch({IntentKind::kConsentAgree});
+    shoot("9-review");
+    if (v.a11y && v.h > v.w) {
+        toggle(core::A11yOption::kLowerScreen);
+        shoot("9b-review-lower-screen");
+        toggle(core::A11yOption::kLowerScreen);
     }
-    ASSERT_EQ(k.session().state().screen, core::Screen::kReceipt);
+    k.dispatch({IntentKind::kSubmit});
+    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kReceipt; }));
     int w = v.w, h = v.h;
-    auto receipt = shoot("6-receipt");
+    auto receipt = shoot("10-receipt");
     ASSERT_FALSE(receipt.empty());
     // What the citizen's phone would read off the screen.
     EXPECT_EQ(test::decode_qr_rgba(receipt, w, h), k.session().state().receipt->tracking_url);
+    images.reset();
     host->reset();  // backends go before the ImGui context
 }
 
-INSTANTIATE_TEST_SUITE_P(AllVariants, ScreenshotTest,
-                         ::testing::Values(Variant{"portrait", 1080, 1920, core::Language::kRu},
-                                           Variant{"portrait", 1080, 1920, core::Language::kEn},
-                                           Variant{"landscape", 1920, 1080, core::Language::kRu},
-                                           Variant{"landscape", 1920, 1080, core::Language::kEn}),
-                         [](const auto& info) {
-                             return std::string(info.param.orientation) + "_" +
-                                    std::string(core::code(info.param.lang));
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    AllVariants, ScreenshotTest,
+    ::testing::Values(Variant{"portrait", 1080, 1920, core::Language::kRu},
+                      Variant{"portrait", 1080, 1920, core::Language::kEn},
+                      Variant{"landscape", 1920, 1080, core::Language::kRu},
+                      Variant{"landscape", 1920, 1080, core::Language::kEn},
+                      Variant{"portrait", 1080, 1920, core::Language::kRu, true},
+                      Variant{"portrait", 1080, 1920, core::Language::kEn, true},
+                      Variant{"landscape", 1920, 1080, core::Language::kRu, true},
+                      Variant{"landscape", 1920, 1080, core::Language::kEn, true}),
+    [](const auto& info) {
+        return std::string(info.param.orientation) + "_" +
+               std::string(core::code(info.param.lang)) + (info.param.a11y ? "_a11y" : "");
+    });

@@ -15,18 +15,66 @@ UiDriver::UiDriver(Options o) {
         o.config.data_dir = temp_->path();
     }
     data_dir_ = o.config.data_dir;
+    if (o.quick_photos) o.config.photo_countdown_s = 0;
     core::Kiosk::Options ko;
     ko.config = o.config;
     ko.clock = o.clock;
     ko.start_uploader = o.uploader;
     ko.transport.connect_timeout = std::chrono::milliseconds(1000);
+    static SystemClock camera_clock;
+    if (o.camera)
+        ko.camera = o.camera;
+    else if (!o.no_camera)
+        ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
+    printer_ = std::make_shared<drivers::FakePrinter>();
+    ko.printer = printer_;
     auto k = core::Kiosk::start(std::move(ko));
     if (!k) throw std::runtime_error("Kiosk::start: " + k.error().message);
     kiosk_ = std::move(k).value();
     ui_ = std::make_unique<ui::KioskUi>(*kiosk_);
+    ui_->set_images(&images_);
     if (auto r = ui_->init(o.width, o.height); !r)
         throw std::runtime_error("KioskUi::init: " + r.error().message);
     frame();
+}
+
+ImTextureID RecordingImages::photo(uint64_t id, const std::string& jpeg, ImVec2* size) {
+    if (jpeg.empty()) return nullptr;
+    photos_[id] = true;
+    if (size) *size = ImVec2(4, 3);
+    return reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(id + 1));
+}
+
+ImTextureID RecordingImages::camera(ImVec2* size) {
+    ++camera_frames;
+    if (size) *size = ImVec2(4, 3);
+    return reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(1));
+}
+
+ImTextureID RecordingImages::tile(const std::string& key, const image::Raster&) {
+    tiles_[key] = true;
+    return reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(2));
+}
+
+namespace {
+
+template <typename Map>
+void keep_used(Map& m) {
+    for (auto it = m.begin(); it != m.end();) {
+        if (!it->second) {
+            it = m.erase(it);
+        } else {
+            it->second = false;
+            ++it;
+        }
+    }
+}
+
+}  // namespace
+
+void RecordingImages::end_frame() {
+    keep_used(photos_);
+    keep_used(tiles_);
 }
 
 UiDriver::~UiDriver() {
@@ -77,6 +125,59 @@ bool UiDriver::tap(std::string_view id) {
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // a finger lifts: nothing stays hovered
     frame();  // the new state drawn, so the registry shows the next screen
     return true;
+}
+
+bool UiDriver::tap_at(std::string_view id, float fx, float fy) {
+    return drag(id, fx, fy, fx, fy);
+}
+
+bool UiDriver::drag(std::string_view id, float fx0, float fy0, float fx1, float fy1) {
+    const ui::WidgetInfo* w = ui_->widgets().find(id);
+    if (!w || !w->enabled) {
+        ADD_FAILURE() << "no enabled widget '" << id << "' on screen "
+                      << core::screen_name(state().screen);
+        return false;
+    }
+    const ImVec2 min = w->min, max = w->max;
+    auto at = [&](float fx, float fy) {
+        return ImVec2(min.x + (max.x - min.x) * fx, min.y + (max.y - min.y) * fy);
+    };
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = at(fx0, fy0);
+    io.MouseDown[0] = false;
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    for (int i = 1; i <= 4; ++i) {  // the finger moves over a few frames
+        const float t = i / 4.0f;
+        io.MousePos = at(fx0 + (fx1 - fx0) * t, fy0 + (fy1 - fy0) * t);
+        frame();
+    }
+    io.MouseDown[0] = false;
+    frame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    frame();
+    return true;
+}
+
+void UiDriver::complete_steps(const std::string& name, const std::string& phone) {
+    EXPECT_EQ(state().screen, core::Screen::kPhotos);
+    if (kiosk_->session().photo_required()) {
+        wait_for([&] { return enabled("photo/take"); });
+        tap("photo/take");
+        EXPECT_TRUE(wait_for([&] { return !state().photos.photos.empty(); }));
+    }
+    tap("nav/next");  // skip the photos, or on with the one taken
+    tap("place/address");
+    type("ул. Ленина, 5");
+    tap("nav/next");
+    tap("who/contact");
+    type(name);
+    tap("field/phone");
+    for (char c : phone) tap(std::string("kbd/") + c);
+    tap("nav/next");
+    tap("consent/agree");
+    EXPECT_EQ(state().screen, core::Screen::kReview);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,23 @@
 
 namespace vmeste::test {
 
+// An ImageSource without a GPU: it keeps what the screens asked for the way GlImages keeps
+// textures (and lets them go the same way), so tests can see which photos are still held.
+class RecordingImages final : public ui::ImageSource {
+  public:
+    ImTextureID photo(uint64_t id, const std::string& jpeg, ImVec2* size) override;
+    ImTextureID camera(ImVec2* size) override;
+    ImTextureID tile(const std::string& key, const image::Raster& pixels) override;
+    void end_frame() override;
+    size_t photo_textures() const override { return photos_.size(); }
+    size_t tiles() const { return tiles_.size(); }
+    size_t camera_frames = 0;
+
+  private:
+    std::map<uint64_t, bool> photos_;  // id → used this frame
+    std::map<std::string, bool> tiles_;
+};
+
 class UiDriver {
   public:
     struct Options {
@@ -23,6 +41,11 @@ class UiDriver {
         bool uploader = false;  // start the real outbox worker
         float width = 1080, height = 1920;
         const Clock* clock = nullptr;
+        // A synthetic camera (system clock, 1280×960 stills) unless the test brings its own;
+        // a fake printer that keeps what it was sent.
+        std::shared_ptr<drivers::Camera> camera;
+        bool no_camera = false;
+        bool quick_photos = true;  // no 3-second countdown before a shot (its own test has one)
     };
 
     explicit UiDriver(Options options);
@@ -30,6 +53,14 @@ class UiDriver {
 
     void frame();                   // one frame (1/60 s), then take in finished saves
     bool tap(std::string_view id);  // false (and a test failure) if absent or disabled
+    // A touch at a point of the widget, given as fractions of its width and height.
+    bool tap_at(std::string_view id, float fx, float fy);
+    // A finger pressed at one point of the widget, moved, and lifted at another.
+    bool drag(std::string_view id, float fx0, float fy0, float fx1, float fy1);
+    // From the photo step to review the plainest way: skip photos, type an address, give a
+    // name and phone, agree to the consent.
+    void complete_steps(const std::string& name = "Анна Иванова",
+                        const std::string& phone = "9161234567");
     bool has(std::string_view id) const;
     bool enabled(std::string_view id) const;
     std::string label(std::string_view id) const;
@@ -40,6 +71,8 @@ class UiDriver {
                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     core::Kiosk& kiosk() { return *kiosk_; }
+    drivers::FakePrinter& printer() { return *printer_; }
+    RecordingImages& images() { return images_; }
     const core::SessionState& state() const { return kiosk_->session().state(); }
     ui::KioskUi& ui() { return *ui_; }
     const std::string& data_dir() const { return data_dir_; }
@@ -47,6 +80,8 @@ class UiDriver {
   private:
     std::unique_ptr<TempDir> temp_;
     std::string data_dir_;
+    std::shared_ptr<drivers::FakePrinter> printer_;
+    RecordingImages images_;
     std::unique_ptr<core::Kiosk> kiosk_;
     std::unique_ptr<ui::KioskUi> ui_;
 };

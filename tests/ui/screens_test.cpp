@@ -36,8 +36,9 @@ class ScreensTest : public ::testing::TestWithParam<Orientation> {
         const float min = 88.0f * d.ui().theme().scale - 0.5f;
         for (const auto& w : d.ui().widgets().all()) {
             // Read-only widgets (registered for tests to read), not touch targets.
-            if (w.id.starts_with("receipt/qr") || w.id == "receipt/number" ||
-                w.id == "receipt/answer_by" || w.id.starts_with("note/"))
+            if (w.id.starts_with("receipt/qr") || w.id == "who/qr" || w.id == "who/user_code" ||
+                w.id == "receipt/number" || w.id == "receipt/answer_by" ||
+                w.id.starts_with("note/"))
                 continue;
             EXPECT_GE(w.max.x - w.min.x, min)
                 << w.id << " on " << core::screen_name(d.state().screen);
@@ -84,7 +85,9 @@ TEST_P(ScreensTest, LanguageSwitchWorksOnEveryScreen) {
     check();
     d.type("Не горит фонарь");
     d.tap("nav/next");
-    check();
+    check();  // photos
+    d.complete_steps();
+    check();  // review
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     check();
@@ -99,10 +102,10 @@ TEST_P(ScreensTest, OnScreenKeyboardTypesBothAlphabetsDigitsAndPunctuation) {
     expect_touchable(d);
     const std::string text = "Яма у дома №5, ул. Ленина (Lenin St.) — «опасно»!\nС 2024 года";
     d.type(std::string("Яма у дома №5, ул. Ленина (Lenin St.) ") + "- «опасно»!\nС 2024 года");
-    EXPECT_EQ(d.state().text, "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 года");
+    EXPECT_EQ(d.state().text(), "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 года");
     d.tap("kbd/backspace");
     d.tap("kbd/backspace");
-    EXPECT_EQ(d.state().text, "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 го");
+    EXPECT_EQ(d.state().text(), "Яма у дома №5, ул. Ленина (Lenin St.) - «опасно»!\nС 2024 го");
 }
 
 TEST_P(ScreensTest, NextStaysDisabledUntilTheTextIsLongEnough) {
@@ -127,6 +130,7 @@ TEST_P(ScreensTest, AFullStoreIsSaidBeforeAnyoneStartsTyping) {
     d.tap("leaf/housing.building.hot_water");
     d.type("Течёт крыша в подъезде");
     d.tap("nav/next");
+    d.complete_steps();
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     d.tap("receipt/done");
@@ -165,7 +169,7 @@ TEST_P(ScreensTest, CounterShowsTheLimitAndStopsThere) {
     d.kiosk().dispatch({core::IntentKind::kInsertText, std::string(118, 'x')});
     d.frame();
     d.type("абв");
-    EXPECT_EQ(d.state().text.size(), 118u + 4u);  // "аб" fit, "в" did not
+    EXPECT_EQ(d.state().text().size(), 118u + 4u);  // "аб" fit, "в" did not
     EXPECT_TRUE(d.state().text_truncated);
 }
 
@@ -176,6 +180,7 @@ TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
     d.tap("leaf/housing.building.hot_water");
     d.type("Течёт крыша в подъезде");
     d.tap("nav/next");
+    d.complete_steps();
     ASSERT_EQ(d.state().screen, Screen::kReview);
     expect_touchable(d);
     d.tap("review/submit");
@@ -192,7 +197,7 @@ TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
     EXPECT_EQ((*stored)->appeal.category_id, "housing.building.hot_water");
     d.tap("receipt/done");
     EXPECT_EQ(d.state().screen, Screen::kAttract);
-    EXPECT_TRUE(d.state().text.empty());
+    EXPECT_TRUE(d.state().text().empty());
 }
 
 TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
@@ -204,6 +209,7 @@ TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
     d.tap("leaf/roads.road.pothole");
     d.type("Второе обращение");
     d.tap("nav/next");
+    d.complete_steps();
     // While this citizen typed, the store filled up (another appeal took the last place).
     {
         auto other = core::AppealStore::open(test::store_options(d.data_dir()));
@@ -213,7 +219,7 @@ TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
     d.wait_for([&] { return d.state().screen != Screen::kSubmitting; });
     EXPECT_EQ(d.state().screen, Screen::kReview);
     EXPECT_EQ(d.state().submit_problem, core::SubmitProblem::kStoreFull);
-    EXPECT_EQ(d.state().text, "Второе обращение");
+    EXPECT_EQ(d.state().text(), "Второе обращение");
     EXPECT_TRUE(d.enabled("review/submit"));  // the citizen may try again once staff made room
 }
 
@@ -253,6 +259,7 @@ TEST_P(ScreensTest, EveryStringOnEveryScreenComesFromTheCatalog) {
         d.tap("kbd/layout");
         d.type("Road is broken");
         d.tap("nav/next");
+        d.complete_steps("Anna", "9161234567");
         d.tap("review/submit");
         ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
         d.tap("receipt/done");

@@ -143,6 +143,16 @@ bool SimServer::decide_handoff(const std::string& user_code, bool approve) {
     return false;
 }
 
+bool SimServer::identity_confirmed(const std::string& subject) const {
+    if (subject.empty()) return false;
+    std::lock_guard lock(device_mu_);
+    for (const auto& [code, h] : handoffs_)
+        if (h.subject == subject &&
+            (h.state == Handoff::State::kApproved || h.state == Handoff::State::kConsumed))
+            return true;
+    return false;
+}
+
 void SimServer::routes_device() {
     auto& s = *server_;
 

@@ -261,68 +261,78 @@ void SimServer::routes() {
               res.set_content(m->data, "image/jpeg");
           });
 
-    s.Post("/api/v1/appeals",
-           guarded("appeals", [this](const httplib::Request& req, httplib::Response& res) {
-               const std::string key = req.get_header_value("Idempotency-Key");
-               if (key.empty() || key.size() > 100)
-                   return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
-               const std::string sha = sha256_hex(req.body);
-               if (auto existing = store_.find_by_key(key)) {
-                   if (existing->body_sha != sha)
-                       return problem(res, 422, "Unprocessable Content",
-                                      "Idempotency-Key was already used with a different body");
-                   res.status = 200;  // a replay: the same answer as the first time
-                   res.set_content(
-                       with_status(appeal_json(*existing, base_url() + "/t"), *existing).dump(),
-                       "application/json");
-                   return;
-               }
-               auto j = json::parse(req.body, nullptr, false);
-               auto str = [&](const char* k) {
-                   return j.is_object() && j.contains(k) && j[k].is_string()
-                              ? j[k].get<std::string>()
-                              : std::string();
-               };
-               if (!j.is_object())
-                   return problem(res, 400, "Bad Request", "body is not a JSON object");
-               if (str("id") != key)
-                   return problem(res, 400, "Bad Request", "id must equal the Idempotency-Key");
-               if (str("category").empty())
-                   return problem(res, 422, "Unprocessable Content", "category is required");
-               const std::string text = str("text");
-               if (text.empty() || text.size() > 4 * 4000)
-                   return problem(res, 422, "Unprocessable Content",
-                                  "text must be 1..4000 characters");
-               json photos = json::array();
-               if (j.contains("photos")) {
-                   if (!j["photos"].is_array())
-                       return problem(res, 400, "Bad Request", "photos must be an array");
-                   for (const auto& p : j["photos"]) {
-                       if (!p.is_string() || !store_.find_media("sha256", p.get<std::string>()))
-                           return problem(res, 422, "Unprocessable Content",
-                                          "a photo was not uploaded first");
-                       photos.push_back(p);
-                   }
-               }
-               ReceivedAppeal a;
-               a.photos = photos.dump();
-               if (j.contains("place") && j["place"].is_object()) a.place = j["place"].dump();
-               a.idempotency_key = key;
-               a.receipt_number = str("receipt_number");
-               a.category = str("category");
-               a.text = text;
-               a.language = str("language");
-               a.created_at = str("created_at");
-               a.received_unix_ms = now_ms();
-               a.status = "registered";
-               a.body_sha = sha;
-               auto stored = store_.insert(a);
-               if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
-               res.status = 201;
-               res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
-               res.set_content(with_status(appeal_json(*stored, base_url() + "/t"), *stored).dump(),
-                               "application/json");
-           }));
+    s.Post(
+        "/api/v1/appeals",
+        guarded("appeals", [this](const httplib::Request& req, httplib::Response& res) {
+            const std::string key = req.get_header_value("Idempotency-Key");
+            if (key.empty() || key.size() > 100)
+                return problem(res, 400, "Bad Request", "Idempotency-Key header is required");
+            const std::string sha = sha256_hex(req.body);
+            if (auto existing = store_.find_by_key(key)) {
+                if (existing->body_sha != sha)
+                    return problem(res, 422, "Unprocessable Content",
+                                   "Idempotency-Key was already used with a different body");
+                res.status = 200;  // a replay: the same answer as the first time
+                res.set_content(
+                    with_status(appeal_json(*existing, base_url() + "/t"), *existing).dump(),
+                    "application/json");
+                return;
+            }
+            auto j = json::parse(req.body, nullptr, false);
+            auto str = [&](const char* k) {
+                return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>()
+                                                                          : std::string();
+            };
+            if (!j.is_object())
+                return problem(res, 400, "Bad Request", "body is not a JSON object");
+            if (str("id") != key)
+                return problem(res, 400, "Bad Request", "id must equal the Idempotency-Key");
+            if (str("category").empty())
+                return problem(res, 422, "Unprocessable Content", "category is required");
+            const std::string text = str("text");
+            if (text.empty() || text.size() > 4 * 4000)
+                return problem(res, 422, "Unprocessable Content",
+                               "text must be 1..4000 characters");
+            json photos = json::array();
+            if (j.contains("photos")) {
+                if (!j["photos"].is_array())
+                    return problem(res, 400, "Bad Request", "photos must be an array");
+                for (const auto& p : j["photos"]) {
+                    if (!p.is_string() || !store_.find_media("sha256", p.get<std::string>()))
+                        return problem(res, 422, "Unprocessable Content",
+                                       "a photo was not uploaded first");
+                    photos.push_back(p);
+                }
+            }
+            ReceivedAppeal a;
+            a.kind = str("kind").empty() ? "message" : str("kind");
+            if (a.kind != "message" && a.kind != "appeal")
+                return problem(res, 422, "Unprocessable Content", "kind must be message or appeal");
+            if (j.contains("contact") && j["contact"].is_object()) a.contact = j["contact"].dump();
+            // An обращение under 59-ФЗ needs an identity the platform confirmed (hand-off).
+            if (j.contains("identity") && j["identity"].is_object())
+                a.subject = j["identity"].value("subject", "");
+            if (a.kind == "appeal" && !identity_confirmed(a.subject))
+                return problem(res, 422, "Unprocessable Content",
+                               "an appeal needs an identity confirmed through the hand-off");
+            a.photos = photos.dump();
+            if (j.contains("place") && j["place"].is_object()) a.place = j["place"].dump();
+            a.idempotency_key = key;
+            a.receipt_number = str("receipt_number");
+            a.category = str("category");
+            a.text = text;
+            a.language = str("language");
+            a.created_at = str("created_at");
+            a.received_unix_ms = now_ms();
+            a.status = "registered";
+            a.body_sha = sha;
+            auto stored = store_.insert(a);
+            if (!stored) return problem(res, 500, "Internal Server Error", "storage failed");
+            res.status = 201;
+            res.set_header("Location", "/api/v1/appeals/" + stored->platform_id);
+            res.set_content(with_status(appeal_json(*stored, base_url() + "/t"), *stored).dump(),
+                            "application/json");
+        }));
 
     // Look-up by receipt number: what the receipt's owner may see (no text, no contact).
     s.Get(R"(/api/v1/appeals/by-receipt/([A-Za-z0-9-]{1,40}))",

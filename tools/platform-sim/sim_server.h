@@ -79,6 +79,8 @@ class SimServer {
     void queue_command(const std::string& name);
     // What a citizen's phone does on the approval page: approve or deny a user code.
     bool decide_handoff(const std::string& user_code, bool approve);
+    // True when a hand-off approved on the platform issued this subject (an appeal's identity).
+    bool identity_confirmed(const std::string& subject) const;
     SimStore& store() { return store_; }
     // Bytes appended to resumable uploads (a byte sent twice is counted twice only if the
     // platform kept it twice, which the offset rules forbid).

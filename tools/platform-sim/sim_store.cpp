@@ -29,12 +29,16 @@ ReceivedAppeal row(sqlite3_stmt* st) {
     a.photos = col(st, 10);
     a.place = col(st, 11);
     a.channel = col(st, 12);
+    a.kind = col(st, 13);
+    a.contact = col(st, 14);
+    a.subject = col(st, 15);
     return a;
 }
 
 constexpr const char* kColumns =
     "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
-    " received_at, status, body_sha, photos, place, coalesce(channel, 'gateway')";
+    " received_at, status, body_sha, photos, place, coalesce(channel, 'gateway'),"
+    " coalesce(kind, 'message'), coalesce(contact, ''), coalesce(subject, '')";
 
 // Gives the row just inserted its public id, "<PREFIX>-000042" from its sequence number.
 std::string name_last_row(sqlite3* db, const char* update_sql, const char* prefix) {
@@ -79,8 +83,11 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
         return make_error(ErrorCode::kIo, msg);
     }
     // Columns added after the first release of the simulator; an older file gains them here.
-    for (const char* add : {"ALTER TABLE appeals ADD COLUMN place TEXT",
-                            "ALTER TABLE appeals ADD COLUMN channel TEXT"})
+    for (const char* add :
+         {"ALTER TABLE appeals ADD COLUMN place TEXT",
+          "ALTER TABLE appeals ADD COLUMN channel TEXT", "ALTER TABLE appeals ADD COLUMN kind TEXT",
+          "ALTER TABLE appeals ADD COLUMN contact TEXT",
+          "ALTER TABLE appeals ADD COLUMN subject TEXT"})
         sqlite3_exec(db, add, nullptr, nullptr, nullptr);  // "duplicate column" is fine
     return std::unique_ptr<SimStore>(new SimStore(db));
 }
@@ -118,8 +125,8 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_prepare_v2(
         db_,
         "INSERT INTO appeals(idempotency_key, receipt_number, category, text, language,"
-        " created_at, received_at, status, body_sha, photos, place, channel)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+        " created_at, received_at, status, body_sha, photos, place, channel, kind, contact,"
+        " subject) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         -1, &st, nullptr);
     const std::string* texts[] = {&a.idempotency_key, &a.receipt_number, &a.category, &a.text,
                                   &a.language,        &a.created_at};
@@ -131,6 +138,9 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_bind_text(st, 10, a.photos.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 11, a.place.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 12, a.channel.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 13, a.kind.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 14, a.contact.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 15, a.subject.c_str(), -1, SQLITE_TRANSIENT);
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));

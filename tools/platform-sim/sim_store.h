@@ -28,6 +28,9 @@ struct ReceivedAppeal {
     std::string photos;               // JSON array of the photos' SHA-256, in order
     std::string place;                // JSON object {lat, lon, address} or empty
     std::string channel = "gateway";  // "gateway" or "open311"
+    std::string kind = "message";  // "message" (сообщение) or "appeal" (обращение, 59-ФЗ)
+    std::string contact;  // JSON object {name, phone, email} or empty
+    std::string subject;  // the Госуслуги identity of an "appeal"
 };
 
 struct Device {

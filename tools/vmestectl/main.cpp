@@ -13,6 +13,7 @@
 
 #include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "sync/gateway_client.h"
 
@@ -30,6 +31,9 @@ const char* kHelp =
     "  selftest [--config FILE] [--no-print] [--no-speech]\n"
     "                    camera, printer (a test page) and speech self-tests on the devices\n"
     "                    the config names; exit 1 when one failed\n"
+    "  make-demo-map FILE [LAT LON]\n"
+    "                    write a made-up MBTiles map around a point (demos; a terminal gets its\n"
+    "                    region's real map from the technician)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
 // The machine's serial: /etc/machine-id, else the host name.
@@ -185,6 +189,29 @@ int main(int argc, char** argv) {
     }
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
+    if (rest[0] == "make-demo-map") {
+        core::DemoMapOptions o;
+        if (rest.size() != 2 && rest.size() != 4) {
+            std::fputs("vmestectl make-demo-map: FILE [LAT LON]\n", stderr);
+            return 2;
+        }
+        if (rest.size() == 4) {
+            char* end = nullptr;
+            o.lat = std::strtod(rest[2].c_str(), &end);
+            const bool lat_ok = *end == 0 && o.lat > -85 && o.lat < 85;
+            o.lon = std::strtod(rest[3].c_str(), &end);
+            if (!lat_ok || *end != 0 || o.lon < -180 || o.lon > 180) {
+                std::fputs("vmestectl make-demo-map: LAT and LON are degrees\n", stderr);
+                return 2;
+            }
+        }
+        if (auto r = core::write_demo_map(rest[1], o); !r) {
+            std::fprintf(stderr, "vmestectl: %s\n", r.error().message.c_str());
+            return 1;
+        }
+        std::printf("%s: demo map around %.5f, %.5f\n", rest[1].c_str(), o.lat, o.lon);
+        return 0;
+    }
     core::StoreOptions options;
     options.data_dir = data_dir;
     auto store = core::AppealStore::open(options);

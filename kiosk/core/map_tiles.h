@@ -1,0 +1,93 @@
+// The region's map, as the technician provisions it: an MBTiles file (raster tiles in SQLite,
+// https://github.com/mapbox/mbtiles-spec 1.3): `metadata(name, value)` and
+// `tiles(zoom_level, tile_column, tile_row, tile_data)`, rows counted from the south (TMS).
+// MbTiles reads it; TileCache loads and decodes tiles on its own thread for the map screen, so
+// the UI thread never waits on the disk or a decoder.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+
+#include "image/raster.h"
+#include "kiosk/base/result.h"
+
+struct sqlite3;
+
+namespace vmeste::core {
+
+struct MapMetadata {
+    std::string name;
+    std::string format;  // "png" or "jpg"
+    int min_zoom = 0, max_zoom = 0;
+    // Bounds: west, south, east, north (degrees); the whole world when the file does not say.
+    double west = -180, south = -85.0511, east = 180, north = 85.0511;
+    std::optional<double> center_lon, center_lat;
+    std::optional<int> center_zoom;
+};
+
+class MbTiles {
+  public:
+    // Opens read-only and checks the schema; a file that is not MBTiles is a clear error.
+    static Result<std::unique_ptr<MbTiles>> open(const std::string& path);
+    ~MbTiles();
+    MbTiles(const MbTiles&) = delete;
+    MbTiles& operator=(const MbTiles&) = delete;
+
+    const MapMetadata& metadata() const { return meta_; }
+    // The tile at XYZ coordinates (y from the north, as web maps count); nullopt when absent.
+    Result<std::optional<std::string>> tile(int z, int x, int y);
+
+  private:
+    explicit MbTiles(sqlite3* db) : db_(db) {}
+    sqlite3* db_;
+    MapMetadata meta_;
+};
+
+// Web Mercator: degrees ↔ world pixels at a zoom (256-px tiles).
+double lon_to_world_x(double lon, int zoom);
+double lat_to_world_y(double lat, int zoom);
+double world_x_to_lon(double x, int zoom);
+double world_y_to_lat(double y, int zoom);
+
+class TileCache {
+  public:
+    using Tile = std::shared_ptr<const image::Raster>;
+    // `wake`: called from the loader thread when a tile is ready (thread-safe).
+    TileCache(std::unique_ptr<MbTiles> tiles, std::function<void()> wake, size_t capacity = 96);
+    ~TileCache();
+
+    const MapMetadata& metadata() const { return tiles_->metadata(); }
+    // The decoded tile if it is loaded; otherwise asks the loader for it and returns null. A
+    // tile the file does not have is remembered as missing and never asked for again.
+    Tile get(int z, int x, int y);
+    bool missing(int z, int x, int y) const;
+    size_t loaded() const;
+    // Tiles asked for and not loaded yet (0: what was asked for is on hand).
+    size_t pending() const;
+
+  private:
+    using Key = std::tuple<int, int, int>;
+    void loop();
+    std::unique_ptr<MbTiles> tiles_;
+    std::function<void()> wake_;
+    size_t capacity_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::map<Key, Tile> cache_;  // null: missing in the file
+    std::list<Key> lru_;         // most recent first
+    std::deque<Key> wanted_;
+    bool loading_ = false;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace vmeste::core

@@ -1,0 +1,280 @@
+#include "kiosk/core/visit_workers.h"
+
+#include <algorithm>
+
+#include "image/jpeg.h"
+#include "image/photo.h"
+#include "kiosk/base/log.h"
+#include "sync/gateway_client.h"
+#include "sync/handoff.h"
+
+namespace vmeste::core {
+
+namespace {
+
+// The "thumbnail" of a draft is what the photo screen shows large: 960 px keeps a blur touch
+// precise on a 1080-px screen and decodes in a few milliseconds.
+image::PhotoOptions preview_options() {
+    image::PhotoOptions o;
+    o.thumbnail_long_side = 960;
+    return o;
+}
+
+}  // namespace
+
+VisitWorkers::VisitWorkers(Options options)
+    : options_(std::move(options)),
+      clock_(options_.clock ? *options_.clock : system_clock_),
+      camera_(std::move(options_.camera)) {
+    if (!camera_ && options_.config.max_photos > 0) {
+        // The camera's own frame clock is the system's: preview frames are real time even when
+        // a test drives the session's clock by hand.
+        auto cam = drivers::open_camera(options_.config.camera, system_clock_);
+        if (cam) {
+            camera_ = std::move(cam).value();
+        } else {
+            camera_error_ = cam.error().message;
+            log::warn("camera: %s", camera_error_.c_str());
+        }
+    }
+    media_thread_ = std::thread([this] { media_loop(); });
+    handoff_thread_ = std::thread([this] { handoff_loop(); });
+}
+
+VisitWorkers::~VisitWorkers() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    media_thread_.join();
+    handoff_thread_.join();
+    if (camera_) camera_->stop();
+}
+
+void VisitWorkers::post(std::function<void()> job) {
+    {
+        std::lock_guard lock(mu_);
+        jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+}
+
+void VisitWorkers::complete(std::function<void(Session&)> f) {
+    {
+        std::lock_guard lock(mu_);
+        done_.push_back(std::move(f));
+    }
+    if (options_.wake_ui) options_.wake_ui();
+}
+
+bool VisitWorkers::deliver(Session& session) {
+    std::deque<std::function<void(Session&)>> done;
+    {
+        std::lock_guard lock(mu_);
+        done.swap(done_);
+    }
+    for (auto& f : done) f(session);
+    return !done.empty();
+}
+
+void VisitWorkers::media_loop() {
+    for (;;) {
+        std::function<void()> job;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+            if (stop_) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        job();
+    }
+}
+
+void VisitWorkers::want_camera(bool on) {
+    if (!camera_ || on == camera_wanted_) return;
+    camera_wanted_ = on;
+    // Starting and stopping join the camera's thread: on the worker, never on the UI thread.
+    drivers::Camera* cam = camera_.get();
+    post([cam, on, this] {
+        if (on)
+            cam->start(1280, 720);
+        else
+            cam->stop();
+        if (options_.wake_ui) options_.wake_ui();
+    });
+}
+
+CameraStatus VisitWorkers::camera_status() const {
+    if (!camera_) return CameraStatus::kUnavailable;
+    if (!camera_wanted_) return CameraStatus::kOff;
+    switch (camera_->state()) {
+        case drivers::CameraState::kStreaming:
+            return CameraStatus::kReady;
+        case drivers::CameraState::kStopped:
+        case drivers::CameraState::kStarting:
+            return CameraStatus::kStarting;
+        case drivers::CameraState::kDisconnected:
+        case drivers::CameraState::kFailed:
+            return CameraStatus::kUnavailable;
+    }
+    return CameraStatus::kUnavailable;
+}
+
+bool VisitWorkers::printer_configured() const {
+    return options_.printer || options_.config.printer != "none";
+}
+
+void VisitWorkers::run(const Effect& e) {
+    switch (e.kind) {
+        case Effect::Kind::kCapture:
+            post([this, visit = e.visit] { capture(visit); });
+            break;
+        case Effect::Kind::kBlur:
+            post([this, e] { blur(e); });
+            break;
+        case Effect::Kind::kPrint:
+            post([this, e] { print(e); });
+            break;
+        case Effect::Kind::kHandoffStart: {
+            std::lock_guard lock(mu_);
+            handoff_visit_ = e.visit;
+            ++handoff_generation_;
+            cv_.notify_all();
+            break;
+        }
+        case Effect::Kind::kHandoffCancel: {
+            std::lock_guard lock(mu_);
+            handoff_visit_ = 0;
+            ++handoff_generation_;
+            cv_.notify_all();
+            break;
+        }
+        case Effect::Kind::kSpeak:
+            break;
+    }
+}
+
+void VisitWorkers::capture(uint64_t visit) {
+    if (!camera_ || camera_->state() != drivers::CameraState::kStreaming) {
+        complete([visit](Session& s) { s.on_photo_failed(visit, PhotoProblem::kCameraGone); });
+        return;
+    }
+    auto still = camera_->capture_still();
+    if (!still) {
+        log::warn("camera: still failed: %s", still.error().message.c_str());
+        const bool gone = camera_->state() != drivers::CameraState::kStreaming;
+        complete([visit, gone](Session& s) {
+            s.on_photo_failed(visit,
+                              gone ? PhotoProblem::kCameraGone : PhotoProblem::kCaptureFailed);
+        });
+        return;
+    }
+    auto prepared = image::prepare_photo(still->rgb, {}, preview_options());
+    if (!prepared) {
+        log::warn("photo: %s", prepared.error().message.c_str());
+        complete([visit](Session& s) { s.on_photo_failed(visit, PhotoProblem::kCaptureFailed); });
+        return;
+    }
+    PhotoDraft d;
+    d.jpeg = std::move(prepared->jpeg);
+    d.thumbnail = std::move(prepared->thumbnail);
+    d.width = prepared->width;
+    d.height = prepared->height;
+    complete(
+        [visit, d = std::move(d)](Session& s) mutable { s.on_photo_taken(visit, std::move(d)); });
+}
+
+void VisitWorkers::blur(const Effect& e) {
+    auto fail = [&] {
+        complete([v = e.visit, id = e.photo_id](Session& s) { s.on_blur_failed(v, id); });
+    };
+    auto raster = image::decode_jpeg(e.data);
+    if (!raster) return fail();
+    // A square about the size of a face or a number plate at arm's length, centred on the touch.
+    const int side = std::max(24, static_cast<int>(std::max(raster->width, raster->height) * 0.16));
+    const int cx = static_cast<int>(e.x * raster->width),
+              cy = static_cast<int>(e.y * raster->height);
+    image::Rect r{std::clamp(cx - side / 2, 0, std::max(0, raster->width - side)),
+                  std::clamp(cy - side / 2, 0, std::max(0, raster->height - side)),
+                  std::min(side, raster->width), std::min(side, raster->height)};
+    auto prepared = image::prepare_photo(*raster, {r}, preview_options());
+    if (!prepared) return fail();
+    complete([v = e.visit, id = e.photo_id, jpeg = std::move(prepared->jpeg),
+              thumb = std::move(prepared->thumbnail)](Session& s) mutable {
+        s.on_photo_blurred(v, id, std::move(jpeg), std::move(thumb));
+    });
+}
+
+void VisitWorkers::print(const Effect& e) {
+    Result<void> written = make_error(ErrorCode::kNotFound, "no printer");
+    if (options_.printer) {
+        written = options_.printer->write(e.data);
+    } else if (options_.config.printer != "none") {
+        auto t = drivers::open_printer(options_.config.printer);
+        written = t ? (*t)->write(e.data) : Result<void>(t.error());
+    }
+    if (!written) log::warn("printer: %s", written.error().message.c_str());
+    complete([v = e.visit, ok = bool(written)](Session& s) { s.on_printed(v, ok); });
+}
+
+void VisitWorkers::handoff_loop() {
+    for (;;) {
+        uint64_t visit = 0, generation = 0;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return stop_ || handoff_visit_ != 0; });
+            if (stop_) return;
+            visit = handoff_visit_;
+            generation = handoff_generation_;
+        }
+        auto still_wanted = [&] {
+            std::lock_guard lock(mu_);
+            return !stop_ && handoff_generation_ == generation;
+        };
+        sync::GatewayClient gateway(
+            sync::GatewayConfig{options_.config.platform_url, options_.device_token},
+            sync::make_curl_transport(options_.transport));
+        sync::HandoffSession hs(gateway, clock_);
+        auto report = [&](Handoff h) {
+            if (!still_wanted()) return;
+            complete([visit, h = std::move(h)](Session& s) { s.on_handoff(visit, h); });
+        };
+        Handoff view;
+        if (auto r = hs.start(); !r) {
+            log::warn("hand-off: %s", r.error().message.c_str());
+            view.state = Handoff::State::kFailed;
+            report(view);
+        } else {
+            view.state = Handoff::State::kWaiting;
+            view.user_code = hs.codes().user_code;
+            view.verification_uri = hs.codes().verification_uri_complete.empty()
+                                        ? hs.codes().verification_uri
+                                        : hs.codes().verification_uri_complete;
+            view.expires_unix_ms = hs.expires_unix_ms();
+            report(view);
+            while (still_wanted()) {
+                const auto st = hs.poll();
+                if (st != sync::HandoffSession::State::kWaiting) {
+                    view.state =
+                        st == sync::HandoffSession::State::kApproved  ? Handoff::State::kApproved
+                        : st == sync::HandoffSession::State::kDenied  ? Handoff::State::kDenied
+                        : st == sync::HandoffSession::State::kExpired ? Handoff::State::kExpired
+                                                                      : Handoff::State::kFailed;
+                    view.subject = hs.identity().subject;
+                    view.display_name = hs.identity().display_name;
+                    report(view);
+                    break;
+                }
+                std::unique_lock lock(mu_);
+                cv_.wait_for(lock, std::chrono::milliseconds(250),
+                             [&] { return stop_ || handoff_generation_ != generation; });
+            }
+        }
+        std::lock_guard lock(mu_);
+        if (handoff_generation_ == generation) handoff_visit_ = 0;  // done: wait for the next
+    }
+}
+
+}  // namespace vmeste::core

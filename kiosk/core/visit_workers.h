@@ -1,0 +1,80 @@
+// VisitWorkers: the work of a citizen's visit that must not run on the UI thread — the camera
+// (started only while the photo step shows), taking and preparing a photo, burning a blur into
+// it, the Госуслуги hand-off (RFC 8628 polling) and printing the receipt. Two threads: one for
+// the camera, photos and printer (in order), one for the hand-off (it waits on the network).
+// Results come back as completions the UI thread applies to the Session in deliver().
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "drivers/camera/camera.h"
+#include "drivers/printer/transport.h"
+#include "kiosk/base/clock.h"
+#include "kiosk/core/config.h"
+#include "kiosk/core/session.h"
+#include "sync/http.h"
+
+namespace vmeste::core {
+
+class VisitWorkers {
+  public:
+    struct Options {
+        Config config;
+        const Clock* clock = nullptr;
+        std::function<void()> wake_ui;
+        sync::TransportOptions transport{};
+        std::string device_token;
+        // Injected devices (tests); when null they are opened from the config's specs.
+        std::shared_ptr<drivers::Camera> camera;
+        std::shared_ptr<drivers::PrinterTransport> printer;
+    };
+
+    explicit VisitWorkers(Options options);
+    ~VisitWorkers();
+    VisitWorkers(const VisitWorkers&) = delete;
+    VisitWorkers& operator=(const VisitWorkers&) = delete;
+
+    // UI thread: start the work an effect asks for (kSpeak is the UI's own).
+    void run(const Effect& effect);
+    // UI thread: the camera streams only while the photo step shows (it costs CPU and light).
+    void want_camera(bool on);
+    CameraStatus camera_status() const;
+    // For the preview texture: latest() never blocks. Null when there is no camera.
+    const drivers::Camera* camera() const { return camera_.get(); }
+    bool printer_configured() const;
+    // UI thread: applies finished work to the session. True if anything changed.
+    bool deliver(Session& session);
+
+  private:
+    void post(std::function<void()> job);
+    void complete(std::function<void(Session&)> f);
+    void media_loop();
+    void handoff_loop();
+    void capture(uint64_t visit);
+    void blur(const Effect& e);
+    void print(const Effect& e);
+
+    Options options_;
+    SystemClock system_clock_;
+    const Clock& clock_;
+    std::shared_ptr<drivers::Camera> camera_;
+    std::string camera_error_;
+    bool camera_wanted_ = false;  // UI thread
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> jobs_;
+    std::deque<std::function<void(Session&)>> done_;
+    uint64_t handoff_visit_ = 0;  // the visit that asked for a hand-off; 0: none
+    uint64_t handoff_generation_ = 0;
+    bool stop_ = false;
+    std::thread media_thread_, handoff_thread_;
+};
+
+}  // namespace vmeste::core

@@ -1,0 +1,68 @@
+// Layout pieces every screen shares: the content column, the top bar (step, help, accessibility,
+// language, cancel), the bottom bar (Back and the one primary action), headings, cards, text
+// fields with their caret and message, the editing keys and the on-screen keyboard.
+// Internal to ui/: screens*.cpp use it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "kiosk/core/fields.h"
+#include "ui/widgets.h"
+
+namespace vmeste::ui {
+
+struct Rect {
+    float x, y, w, h;
+    float right() const { return x + w; }
+    float bottom() const { return y + h; }
+};
+
+bool landscape(const Ui& ui);
+// Content column: full width in portrait, a centred column in landscape.
+Rect content_rect(const Ui& ui, bool with_bottom_bar);
+void top_bar(Ui& ui);
+// Back on the left, the one primary action on the right (none when primary_label is null).
+void bottom_bar(Ui& ui, const char* primary_id, const std::string* primary_label,
+                bool primary_enabled, core::IntentKind primary_intent);
+// The step's primary button label: "Далее", or "Готово" when the citizen came from review.
+const std::string& next_label(const Ui& ui);
+// A title and an optional line under it; returns the y below them.
+float heading(Ui& ui, const Rect& r, std::string_view title, std::string_view sub = {});
+void card(const Ui& ui, ImVec2 min, ImVec2 max);
+// A read-only text a test can find ("note/<name>"); returns its height.
+float note(Ui& ui, std::string_view name, std::string_view text, ImVec2 pos, float width,
+           Rgb colour, ImFont* font = nullptr, bool centred = false);
+
+// The message under a field, in the current language; empty when the value will do.
+std::string field_message(const Ui& ui, core::Field f);
+// A one-line field: label above, the value with its caret when focused, the message below.
+// Touching it focuses it. Returns the height used (text_field_height() with a one-line message).
+float text_field(Ui& ui, core::Field f, std::string_view label, const Rect& box_line,
+                 bool required);
+float text_field_height(const Ui& ui);
+// The wrapped, multi-line description box with a caret where the citizen edits.
+void text_area(Ui& ui, core::Field f, const Rect& box, std::string_view placeholder);
+// Caret left/right and delete-word keys, in a row or a column.
+void edit_keys(Ui& ui, const Rect& r, bool column);
+float edit_keys_extent(const Ui& ui);  // their row's width or column's height per key
+// The on-screen keyboard for the focused field (the digits pad for the phone).
+float keyboard_height(const Ui& ui);
+void draw_keyboard(Ui& ui, const Rect& r);
+// Keys typed on a physical keyboard (a technician's, or a test's).
+void take_physical_keys(Ui& ui);
+
+// A QR code of `payload` drawn as dark modules on white (encoded once per payload).
+void draw_qr(Ui& ui, std::string_view id, const std::string& payload, ImVec2 pos, float side);
+// A picture: the texture when the image source has one, else a labelled placeholder.
+void draw_picture(Ui& ui, ImTextureID tex, ImVec2 min, ImVec2 max);
+// Fits a w×h picture into a box, centred; returns its rect.
+Rect fit_into(const Rect& box, float w, float h);
+
+// Screens in screens_steps.cpp.
+void draw_photos(Ui& ui);
+void draw_place(Ui& ui);
+void draw_who(Ui& ui);
+void draw_consent(Ui& ui);
+
+}  // namespace vmeste::ui
