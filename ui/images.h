@@ -24,7 +24,7 @@ class ImageSource {
     virtual ImTextureID camera(ImVec2* size) = 0;
     // A map tile (decoded by the tile cache), keyed by "z/x/y".
     virtual ImTextureID tile(const std::string& key, const image::Raster& pixels) = 0;
-    // Before a frame, once the previous one is rendered: release what that frame did not use.
+    // After a frame is built (before it is rendered): release what that frame does not use.
     virtual void end_frame() = 0;
     // Photo textures alive (tests check that a wipe leaves none).
     virtual size_t photo_textures() const = 0;

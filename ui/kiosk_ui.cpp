@@ -95,8 +95,6 @@ int KioskUi::frame() {
         if (io.MousePos.y > -FLT_MAX) io.MousePos.y -= offset_y_;
     }
 
-    // The previous frame is on screen: textures it did not use can go (a wiped visit's photos).
-    if (images_) images_->end_frame();
     std::vector<core::Intent> intents;
     widgets_.begin_frame(offset_y_);
     ImGui::NewFrame();
@@ -115,6 +113,9 @@ int KioskUi::frame() {
           [this] { return receipt_bytes(); }};
     draw_screen(ui);
     ImGui::Render();
+    // Textures this frame does not draw can go now (a wiped visit's photos leave with the first
+    // frame without them); the ones it draws stay until the host has rendered it.
+    if (images_) images_->end_frame();
     io.DisplaySize = full;
     io.MousePos = mouse;
     if (offset_y_ > 0) {

@@ -34,7 +34,7 @@ struct Appeal {
 
 struct Contact {
     std::string name, phone, email;  // phone in E.164: +79123456789
-    std::string subject;  // the Госуслуги identity from the hand-off (kind "appeal")
+    std::string subject{};  // the Госуслуги identity from the hand-off (kind "appeal")
 };
 
 // A new random UUID (version 4), lower-case hex with dashes.

@@ -10,8 +10,11 @@ TEST(Theme, ContrastRatioMatchesWcagReferenceValues) {
     EXPECT_NEAR(contrast_ratio({0x77, 0x77, 0x77}, {255, 255, 255}), 4.48, 0.01);
 }
 
-TEST(Theme, EveryTextColourPairReachesFourAndAHalf) {
-    const Palette p;
+class ThemeContrast : public ::testing::TestWithParam<bool> {};
+
+// Both themes: the usual one and the high-contrast one the citizen can switch to.
+TEST_P(ThemeContrast, EveryTextColourPairReachesFourAndAHalf) {
+    const Palette p = GetParam() ? high_contrast_palette() : Palette{};
     struct Pair {
         const char* name;
         Rgb fg, bg;
@@ -29,9 +32,18 @@ TEST(Theme, EveryTextColourPairReachesFourAndAHalf) {
         {"text/key_pressed", p.text, p.key_pressed},
         {"warning/background", p.warning, p.background},
         {"success/background", p.success, p.background},
+        {"text/key", p.text, p.key},
+        {"warning/surface", p.warning, p.surface},
+        {"success/surface", p.success, p.surface},
+        {"primary/key_pressed", p.primary, p.key_pressed},  // a secondary button held
     };
     for (const auto& pr : pairs) EXPECT_GE(contrast_ratio(pr.fg, pr.bg), 4.5) << pr.name;
+    // The high-contrast theme earns its name: body text at least 15:1 (WCAG AAA is 7:1).
+    if (GetParam()) EXPECT_GE(contrast_ratio(p.text, p.background), 15.0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Themes, ThemeContrast, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "high_contrast" : "usual"; });
 
 TEST(Theme, SizesMeetTheTouchAndTextMinimums) {
     const Metrics m;

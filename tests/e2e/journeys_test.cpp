@@ -1,0 +1,429 @@
+// Whole citizen journeys through the UI test driver, as a finger would make them: with photos and
+// the map, without photos, with an address only, with the Госуслуги hand-off approved or expired
+// on the simulator, with consent refused, with an idle wipe in the middle of every step, and with
+// the language switched mid-way. The last test submits through the screens and checks every field
+// and photo where they land: on the simulator.
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "image/jpeg.h"
+#include "kiosk/core/appeal_store.h"
+#include "kiosk/core/demo_map.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using namespace std::chrono_literals;
+using core::Screen;
+
+namespace {
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    static const char* kHex = "0123456789abcdef";
+    std::string s;
+    for (unsigned char c : h) {
+        s += kHex[c >> 4];
+        s += kHex[c & 15];
+    }
+    return s;
+}
+
+// A kiosk at an МФЦ with a map of its district.
+UiDriver::Options at_site(const std::string& map_file) {
+    UiDriver::Options o;
+    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
+    o.config.site_lat = 55.7575;
+    o.config.site_lon = 37.6136;
+    o.config.map_file = map_file;
+    return o;
+}
+
+void start(UiDriver& d, const std::string& leaf, const std::string& text) {
+    d.tap("attract/report");
+    d.tap("category/" + leaf.substr(0, leaf.find('.')));
+    d.tap("leaf/" + leaf);
+    d.type(text);
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
+}
+
+void take_photo(UiDriver& d) {
+    const size_t before = d.state().photos.photos.size();
+    ASSERT_TRUE(d.wait_for([&] { return d.enabled("photo/take"); }));
+    d.tap("photo/take");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().photos.photos.size() == before + 1; }));
+}
+
+void contact(UiDriver& d, const std::string& name, const std::string& phone,
+             const std::string& email = "") {
+    d.tap("who/contact");
+    d.type(name);
+    d.tap("field/phone");
+    for (char c : phone) d.tap(std::string("kbd/") + c);
+    if (!email.empty()) {
+        d.tap("field/email");
+        d.type(email);
+    }
+}
+
+// Files under the data directory that could hold a citizen's data besides the store itself.
+std::vector<std::string> loose_files(const std::string& data_dir) {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir)) {
+        if (!e.is_regular_file()) continue;
+        const std::string name = e.path().filename().string();
+        if (name.starts_with("appeals.db") || name == "device.key" || name == "region.mbtiles")
+            continue;
+        out.push_back(e.path().string());
+    }
+    return out;
+}
+
+class Journeys : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        core::DemoMapOptions m;
+        m.min_zoom = 15;
+        ASSERT_TRUE(core::write_demo_map(map_.file("region.mbtiles"), m));
+    }
+    std::string map_file() { return map_.file("region.mbtiles"); }
+    TempDir map_;
+};
+
+}  // namespace
+
+TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
+    UiDriver d(at_site(map_file()));
+    start(d, "improvement.lighting.light_out", "Не горит фонарь у дома 12, уже неделю");
+    EXPECT_FALSE(d.enabled("nav/next")) << "a street light needs a photo";
+    take_photo(d);
+    ASSERT_TRUE(d.has("photo/view"));
+    const std::string before = d.state().photos.photos[0].jpeg;
+    d.tap_at("photo/view", 0.3f, 0.4f);  // a face there
+    ASSERT_TRUE(d.wait_for([&] { return d.state().photos.photos[0].blurs == 1; }));
+    EXPECT_NE(d.state().photos.photos[0].jpeg, before);
+    d.tap("photo/more");
+    take_photo(d);
+    EXPECT_EQ(d.images().photo_textures(), 2u) << "both thumbnails on screen";
+    d.tap("nav/next");
+
+    ASSERT_EQ(d.state().screen, Screen::kPlace);
+    d.tap("place/map");
+    ASSERT_TRUE(d.has("map/view"));
+    ASSERT_TRUE(d.wait_for([&] { return d.images().tiles() > 0; })) << "tiles are drawn";
+    const std::string view_before = d.label("map/view");
+    d.drag("map/view", 0.5f, 0.5f, 0.3f, 0.5f);  // the map moves east under the finger
+    EXPECT_NE(d.label("map/view"), view_before);
+    EXPECT_FALSE(d.state().place.pin_lat) << "a drag sets no pin";
+    d.tap_at("map/view", 0.5f, 0.5f);
+    ASSERT_TRUE(d.state().place.pin_lat);
+    EXPECT_GT(*d.state().place.pin_lon, 37.6136) << "east of the МФЦ after the drag";
+    d.tap("nav/next");
+
+    contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+    EXPECT_NE(d.label("review/photos").find("2"), std::string::npos);
+    EXPECT_NE(d.label("review/place").find("55.7"), std::string::npos);
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    EXPECT_EQ(d.images().photo_textures(), 0u) << "submitting wipes the photos from the screen";
+
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    auto stored = (*store)->find_by_receipt(d.state().receipt->receipt_number);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_EQ((*stored)->photo_count, 2);
+    EXPECT_EQ((*stored)->appeal.place->source, "map");
+    EXPECT_EQ((*stored)->contact->email, "anna@mail.ru");
+    // Printing: the button sends ESC/POS to the printer and says so.
+    d.tap("receipt/print");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kPrinted; }));
+    EXPECT_NE(d.printer().received.find(d.state().receipt->receipt_number), std::string::npos);
+    EXPECT_TRUE(d.has("note/printed"));
+}
+
+TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
+    UiDriver d(at_site(map_file()));
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    EXPECT_EQ(d.label("nav/next"), "Пропустить →");
+    d.tap("nav/next");
+    d.tap("place/here");
+    EXPECT_NE(d.label("note/place").find("Тверская"), std::string::npos);
+    d.tap("nav/next");
+    contact(d, "Пётр", "4951234567");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    auto stored = (*store)->find_by_receipt(d.state().receipt->receipt_number);
+    EXPECT_EQ((*stored)->photo_count, 0);
+    EXPECT_EQ((*stored)->appeal.place->source, "here");
+    EXPECT_DOUBLE_EQ(*(*stored)->appeal.place->lat, 55.7575);
+    EXPECT_EQ((*stored)->contact->phone, "+74951234567");
+}
+
+TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
+    UiDriver::Options o;
+    o.config.map_file = "/nonexistent/region.mbtiles";  // a missing file: the map is off
+    UiDriver d(o);
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    EXPECT_FALSE(d.has("place/map"));
+    EXPECT_FALSE(d.has("place/here"));
+    d.tap("place/address");
+    d.type("Лен");
+    EXPECT_FALSE(d.enabled("nav/next"));
+    EXPECT_NE(d.label("note/address").find("коротко"), std::string::npos);
+    d.type("ина, 5");
+    EXPECT_TRUE(d.enabled("nav/next"));
+    d.tap("nav/next");
+    contact(d, "Пётр", "4951234567");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    auto stored = (*store)->find_by_receipt(d.state().receipt->receipt_number);
+    EXPECT_EQ((*stored)->appeal.place->address, "Ленина, 5");
+    EXPECT_FALSE((*stored)->appeal.place->lat);
+}
+
+TEST_F(Journeys, HandOffApprovedOnThePhoneMakesAnAppealUnder59FZ) {
+    sim::SimOptions so;
+    so.handoff_interval_s = 1;
+    RunningSim sim(so);
+    UiDriver::Options o = at_site(map_file());
+    o.config.platform_url = sim.url();
+    o.uploader = true;
+    o.config.retry_base_ms = 50;
+    UiDriver d(o);
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.tap("nav/next");
+    d.tap("who/gosuslugi");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("who/user_code"); }, 10s));
+    EXPECT_NE(d.label("who/qr").find("user_code="), std::string::npos);
+    EXPECT_NE(d.label("note/handoff_left").find("10:00"), std::string::npos);
+    // The citizen approves on the phone.
+    ASSERT_TRUE(sim.server().decide_handoff(d.label("who/user_code"), true));
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().session().identified(); }, 10s));
+    EXPECT_NE(d.label("note/handoff").find("Иванова"), std::string::npos);
+    EXPECT_NE(d.label("note/kind").find("59-ФЗ"), std::string::npos);
+    EXPECT_FALSE(d.has("field/name")) << "no name and phone needed";
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    EXPECT_NE(d.label("note/kind").find("обращение"), std::string::npos);
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string receipt = d.state().receipt->receipt_number;
+    ASSERT_TRUE(d.wait_for([&] { return sim.store().find_by_receipt(receipt).has_value(); }, 10s));
+    auto got = sim.store().find_by_receipt(receipt);
+    EXPECT_EQ(got->kind, "appeal");
+    EXPECT_TRUE(sim.server().identity_confirmed(got->subject));
+    EXPECT_NE(got->contact.find("Иванова"), std::string::npos);
+}
+
+TEST_F(Journeys, HandOffExpiredLeavesNameAndPhone) {
+    sim::SimOptions so;
+    so.handoff_interval_s = 1;
+    so.handoff_expires_s = 2;
+    RunningSim sim(so);
+    UiDriver::Options o = at_site(map_file());
+    o.config.platform_url = sim.url();
+    UiDriver d(o);
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.tap("nav/next");
+    d.tap("who/gosuslugi");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("who/user_code"); }, 10s));
+    ASSERT_TRUE(d.wait_for([&] { return d.has("who/retry"); }, 10s)) << "the code ran out";
+    EXPECT_NE(d.label("note/handoff").find("истекло"), std::string::npos);
+    EXPECT_FALSE(d.enabled("nav/next"));
+    EXPECT_FALSE(d.kiosk().session().identified());
+    contact(d, "Пётр", "4951234567");
+    EXPECT_TRUE(d.enabled("nav/next"));
+    EXPECT_NE(d.label("note/kind").find("сообщение"), std::string::npos);
+}
+
+TEST_F(Journeys, ConsentRefusedSendsNothingAndLeavesAWayBack) {
+    UiDriver d(at_site(map_file()));
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.tap("nav/next");
+    contact(d, "Пётр", "4951234567");
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kConsent);
+    EXPECT_NE(d.label("note/consent_text").find("152-ФЗ"), std::string::npos);
+    d.tap("consent/down");  // the text pages
+    d.tap("consent/decline");
+    ASSERT_TRUE(d.has("note/consent_declined"));
+    EXPECT_EQ(d.state().screen, Screen::kConsent);
+    EXPECT_FALSE(d.kiosk().session().can_apply(core::IntentKind::kSubmit));
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().screen, Screen::kWho);
+    EXPECT_EQ(d.label("field/name"), "Пётр") << "nothing typed is lost";
+    d.tap("top/cancel");  // finish without sending
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    EXPECT_EQ((*store)->queue_figures()->queued_appeals, 0);
+}
+
+TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
+    const Screen steps[] = {Screen::kCategory, Screen::kDescription, Screen::kPhotos,
+                            Screen::kPlace,    Screen::kWho,         Screen::kConsent,
+                            Screen::kReview};
+    for (Screen stop_at : steps) {
+        SCOPED_TRACE(core::screen_name(stop_at));
+        ManualClock clock;
+        UiDriver::Options o = at_site(map_file());
+        o.clock = &clock;
+        UiDriver d(o);
+        d.tap("attract/report");
+        d.tap("category/improvement");
+        auto reached = [&] { return d.state().screen == stop_at; };
+        if (!reached()) {
+            d.tap("leaf/improvement.lighting.light_out");
+            d.type("Секретная улица Тайная, 7");
+        }
+        if (!reached()) {
+            d.tap("nav/next");
+            take_photo(d);
+        }
+        if (!reached()) {
+            d.tap("nav/next");
+            d.tap("place/address");
+            d.type("ул. Тайная, 7");
+        }
+        if (!reached()) {
+            d.tap("nav/next");
+            contact(d, "Секретов", "9169998877", "secret@mail.ru");
+        }
+        if (!reached()) d.tap("nav/next");
+        if (!reached()) d.tap("consent/agree");
+        ASSERT_TRUE(reached());
+        // Nobody touches the screen: 90 s, then the 20-second countdown, then the wipe.
+        clock.advance(std::chrono::seconds(95));
+        d.frame();
+        ASSERT_TRUE(d.has("idle/continue"));
+        clock.advance(std::chrono::seconds(20));
+        d.frame();
+        d.frame();
+        ASSERT_EQ(d.state().screen, Screen::kAttract);
+        const core::SessionState& st = d.state();
+        for (int f = 0; f < core::kFieldCount; ++f)
+            EXPECT_TRUE(st.fields[f].value.empty())
+                << core::field_name(static_cast<core::Field>(f));
+        EXPECT_TRUE(st.photos.photos.empty());
+        EXPECT_TRUE(st.category_id.empty());
+        EXPECT_EQ(st.place.mode, core::PlaceMode::kNone);
+        EXPECT_FALSE(st.consent_unix_ms);
+        EXPECT_EQ(d.images().photo_textures(), 0u) << "no photo left on screen or GPU";
+        // Nothing on screen says anything of them.
+        for (const auto& w : d.ui().widgets().all()) {
+            EXPECT_EQ(w.label.find("Секрет"), std::string::npos) << w.id;
+            EXPECT_EQ(w.label.find("Тайная"), std::string::npos) << w.id;
+        }
+        // Nothing reached the store or the disk.
+        auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+        EXPECT_EQ((*store)->queue_figures()->queued_appeals, 0);
+        EXPECT_TRUE(loose_files(d.data_dir()).empty()) << loose_files(d.data_dir()).front();
+    }
+}
+
+TEST_F(Journeys, LanguageSwitchMidJourneyKeepsEverything) {
+    UiDriver d(at_site(map_file()));
+    start(d, "improvement.lighting.light_out", "Не горит фонарь у дома 12");
+    take_photo(d);
+    d.tap("top/language");
+    EXPECT_EQ(d.label("nav/next"), "Next →");
+    EXPECT_EQ(d.state().photos.photos.size(), 1u);
+    d.tap("nav/next");
+    d.tap("place/address");
+    d.type("ул. Мира, 12");
+    d.tap("nav/next");
+    contact(d, "Anna", "9161234567");
+    d.tap("top/language");
+    EXPECT_EQ(d.label("who/contact"), "Указать имя и телефон");
+    EXPECT_EQ(d.label("field/name"), "Anna");
+    EXPECT_EQ(d.label("field/phone"), "+7 (916) 123-45-67");
+    d.tap("nav/back");
+    EXPECT_EQ(d.label("field/address"), "ул. Мира, 12");
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().photos.photos.size(), 1u);
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().text(), "Не горит фонарь у дома 12");
+}
+
+TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
+    RunningSim sim;
+    TempDir map;
+    core::DemoMapOptions m;
+    m.min_zoom = 15;
+    ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
+    UiDriver::Options o = at_site(map.file("region.mbtiles"));
+    o.uploader = true;
+    o.config.platform_url = sim.url();
+    o.config.retry_base_ms = 50;
+    UiDriver d(o);
+    const std::string text = "Сломана скамейка в сквере у дома 3; торчат гвозди, опасно детям";
+    start(d, "improvement.yard.playground", text);
+    take_photo(d);
+    d.tap_at("photo/view", 0.6f, 0.3f);
+    ASSERT_TRUE(d.wait_for([&] { return d.state().photos.photos[0].blurs == 1; }));
+    d.tap("photo/more");
+    take_photo(d);
+    std::vector<std::string> sent;
+    for (const auto& p : d.state().photos.photos) sent.push_back(p.jpeg);
+    d.tap("nav/next");
+    d.tap("place/map");
+    ASSERT_TRUE(d.has("map/view"));
+    d.tap_at("map/view", 0.5f, 0.5f);
+    const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
+    d.tap("nav/next");
+    contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string receipt = d.state().receipt->receipt_number;
+    ASSERT_TRUE(d.wait_for([&] { return sim.store().find_by_receipt(receipt).has_value(); }, 15s));
+
+    auto got = sim.store().find_by_receipt(receipt);
+    EXPECT_EQ(got->category, "improvement.yard.playground");
+    EXPECT_EQ(got->text, text);
+    EXPECT_EQ(got->language, "ru");
+    EXPECT_EQ(got->kind, "message");
+    auto place = nlohmann::json::parse(got->place);
+    EXPECT_EQ(place["source"], "map");
+    EXPECT_NEAR(place["lat"].get<double>(), lat, 1e-9);
+    EXPECT_NEAR(place["lon"].get<double>(), lon, 1e-9);
+    auto c = nlohmann::json::parse(got->contact);
+    EXPECT_EQ(c["name"], "Анна Иванова");
+    EXPECT_EQ(c["phone"], "+79161234567");
+    EXPECT_EQ(c["email"], "anna@mail.ru");
+    // The photos: the very bytes the citizen saw, in order, upright, ≤ 2,048 px, no metadata.
+    auto hashes = nlohmann::json::parse(got->photos);
+    ASSERT_EQ(hashes.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(hashes[i], sha256_hex(sent[i])) << i;
+        auto media = sim.store().find_media("sha256", hashes[i].get<std::string>());
+        ASSERT_TRUE(media) << i;
+        EXPECT_EQ(media->data, sent[i]);
+        EXPECT_FALSE(image::has_metadata(media->data));
+        auto px = image::decode_jpeg(media->data);
+        ASSERT_TRUE(px);
+        EXPECT_LE(std::max(px->width, px->height), 2048);
+    }
+}
