@@ -236,6 +236,10 @@ Result<Versioned> GatewayClient::fetch_polls(const std::string& etag) {
     return fetch_versioned("/api/v1/polls", etag);
 }
 
+Result<Versioned> GatewayClient::fetch_calendar(const std::string& etag) {
+    return fetch_versioned("/api/v1/calendar", etag);
+}
+
 Result<replies::HeartbeatReply> GatewayClient::heartbeat(const std::string& body_json) {
     HttpRequest req = request("POST", "/api/v1/heartbeat");
     req.headers.push_back({"Content-Type", "application/json"});

@@ -58,6 +58,8 @@ class GatewayClient final : public DeliveryAdapter {
     // GET with If-None-Match.
     Result<Versioned> fetch_catalogue(const std::string& etag);
     Result<Versioned> fetch_polls(const std::string& etag);
+    // GET /api/v1/calendar: the production calendar (holidays and transfers), with ETag.
+    Result<Versioned> fetch_calendar(const std::string& etag);
     // POST /api/v1/heartbeat with the device's health (a JSON object).
     Result<replies::HeartbeatReply> heartbeat(const std::string& body_json);
     // GET /api/v1/appeals/by-receipt/{n}; kNotFound when the gateway has no such appeal.

@@ -19,6 +19,9 @@ struct Rect {
 };
 
 bool landscape(const Ui& ui);
+// A portrait screen short of height (the lower-screen mode): keyboard steps drop their
+// subtitles (Help has them) and pack their controls tighter.
+bool compact(const Ui& ui);
 // Content column: full width in portrait, a centred column in landscape.
 Rect content_rect(const Ui& ui, bool with_bottom_bar);
 void top_bar(Ui& ui);

@@ -35,6 +35,10 @@ bool landscape(const Ui& ui) {
     return ui.display.x > ui.display.y;
 }
 
+bool compact(const Ui& ui) {
+    return !landscape(ui) && ui.display.y < ui.px(1400);
+}
+
 Rect content_rect(const Ui& ui, bool with_bottom_bar) {
     const Metrics& m = ui.theme.metrics;
     const float top = ui.px(m.top_bar) + ui.px(m.margin) * 0.5f;
@@ -387,7 +391,7 @@ std::string key_label(const Ui& ui, const Key& k) {
 }
 
 float key_height(const Ui& ui) {
-    return ui.px(landscape(ui) ? 96 : ui.theme.metrics.key_height);
+    return ui.px(landscape(ui) || compact(ui) ? 96 : ui.theme.metrics.key_height);
 }
 
 // The keyboard a field needs: the digits pad for the phone, else the letters the state says.
@@ -572,7 +576,7 @@ void draw_leaves(Ui& ui, const core::Category& cat,
 void draw_search(Ui& ui) {
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.tr("search.title"), ui.tr("search.hint"));
+    float y = heading(ui, r, ui.tr("search.title"), compact(ui) ? "" : ui.tr("search.hint"));
     const float kb_h = keyboard_height(ui);
     const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
     const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
@@ -617,7 +621,7 @@ void draw_category(Ui& ui) {
         if (!leaves.empty()) return draw_leaves(ui, *chosen, leaves);
     }
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.tr("category.title"), ui.tr("category.hint"));
+    float y = heading(ui, r, ui.tr("category.title"), compact(ui) ? "" : ui.tr("category.hint"));
     const float gap = ui.px(ui.theme.metrics.gap);
     const float sh = ui.px(ui.theme.metrics.touch_min);
     if (touch_button(ui, "search/open", ui.tr("search.open"), ImVec2(r.x, y),
@@ -626,7 +630,7 @@ void draw_category(Ui& ui) {
         ui.post({IntentKind::kOpenSearch});
     y += sh + gap;
     const auto& cats = ui.session.catalog().categories();
-    const int cols = landscape(ui) ? 4 : 2;
+    const int cols = landscape(ui) ? 4 : compact(ui) ? 3 : 2;
     const int rows = static_cast<int>((cats.size() + cols - 1) / cols);
     const float bw = (r.w - gap * (cols - 1)) / cols;
     const float bh = std::clamp((r.bottom() - y - gap * (rows - 1)) / rows,
@@ -651,7 +655,9 @@ void draw_description(Ui& ui) {
     take_physical_keys(ui);
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.tr("description.title"), ui.tr("description.prompt"));
+    // Short of height (the lower-screen mode) the prompts move to Help.
+    float y =
+        heading(ui, r, ui.tr("description.title"), compact(ui) ? "" : ui.tr("description.prompt"));
     const float kb_h = keyboard_height(ui);
     // Portrait: the keyboard spans the whole width (every key needs its 88 px).
     const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);

@@ -251,7 +251,7 @@ void draw_place(Ui& ui) {
     const core::SessionState& st = s.state();
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.tr("place.title"), ui.tr("place.hint"));
+    float y = heading(ui, r, ui.tr("place.title"), compact(ui) ? "" : ui.tr("place.hint"));
     const float gap = ui.px(ui.theme.metrics.gap);
     const Columns c = columns(ui, r, y, ui.px(440));
     std::vector<Choice> list;
@@ -412,22 +412,31 @@ void draw_who(Ui& ui) {
                     ui.tr("who.contact"),
                     st.who == core::WhoMode::kContact,
                     {IntentKind::kUseContact}});
-    float ly = c.left.y + choices(ui, list, c.left, c.split);
-    // What this choice means for the answer, always in view.
-    const std::string kind = ui.tr(s.identified()                      ? "who.kind_appeal"
-                                   : st.who == core::WhoMode::kContact ? "who.kind_message"
-                                                                       : "who.kind_choose");
+    const bool contact = st.who == core::WhoMode::kContact;
+    // Short of height, the editing keys share the choices' row and the note goes (review and
+    // Help say it too).
+    const bool tight = compact(ui) && contact;
+    Rect choice_area = c.left;
+    if (tight) choice_area.w = (r.w - gap) * 0.5f;
+    float ly = c.left.y + choices(ui, list, choice_area, c.split);
+    // What this choice means for the answer.
+    const std::string kind = ui.tr(s.identified() ? "who.kind_appeal"
+                                   : contact      ? "who.kind_message"
+                                                  : "who.kind_choose");
     Rect work = c.right;
-    if (st.who == core::WhoMode::kContact && c.split) {
+    if (contact && (c.split || tight)) {
         // Landscape: the editing keys under the choices, fields and keyboard on the right.
-        edit_keys(ui, Rect{c.left.x, ly, c.left.w, ui.px(ui.theme.metrics.touch_min)}, false);
-        ly += ui.px(ui.theme.metrics.touch_min) + gap;
+        const Rect keys = tight
+                              ? Rect{r.x + choice_area.w + gap, c.left.y, choice_area.w, ui.px(110)}
+                              : Rect{c.left.x, ly, c.left.w, ui.px(ui.theme.metrics.touch_min)};
+        edit_keys(ui, keys, false);
+        if (!tight) ly += ui.px(ui.theme.metrics.touch_min) + gap;
     }
     if (c.split) {
         note(ui, "kind", kind, ImVec2(c.left.x, ly), c.left.w, p.text_muted);
     } else {
-        const float kh = note(ui, "kind", kind, ImVec2(r.x, ly), r.w, p.text_muted);
-        work.y = ly + kh + gap;
+        const float kh = tight ? 0 : note(ui, "kind", kind, ImVec2(r.x, ly), r.w, p.text_muted);
+        work.y = ly + kh + (tight ? 0 : gap);
         work.h = r.bottom() - work.y;
     }
     if (st.who == core::WhoMode::kGosuslugi) {
@@ -436,7 +445,7 @@ void draw_who(Ui& ui) {
         take_physical_keys(ui);
         const Rect kb = keyboard_rect(ui, work);
         float fy = work.y;
-        if (c.split) {
+        if (c.split || tight) {
             const float fw = (work.w - 2 * gap) / 3;
             text_field(ui, Field::kName, ui.tr("who.name"), Rect{work.x, fy, fw, 0}, true);
             text_field(ui, Field::kPhone, ui.tr("who.phone"), Rect{work.x + fw + gap, fy, fw, 0},

@@ -93,7 +93,14 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                     sync::GatewayConfig{cfg.platform_url, token},
                     sync::make_curl_transport(k->options_.transport)),
                 PlatformJobs::Hooks{[worker] { return worker->status(); },
-                                    [worker] { worker->wake(); }});
+                                    [worker] { worker->wake(); },
+                                    [raw = k.get()](std::shared_ptr<const WorkCalendar> c) {
+                                        {
+                                            std::lock_guard lock(raw->mu_);
+                                            raw->new_calendar_ = std::move(c);
+                                        }
+                                        if (raw->options_.wake_ui) raw->options_.wake_ui();
+                                    }});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
             worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
@@ -102,6 +109,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                                  [jobs] { return jobs->sync_catalogue(); });
             worker->add_periodic("polls sync", sync_every, Millis(300'000),
                                  [jobs] { return jobs->sync_polls(); });
+            worker->add_periodic("calendar sync", sync_every, Millis(300'000),
+                                 [jobs] { return jobs->sync_calendar(); });
         }
         if (k->options_.uploader_alive) k->uploader_->set_alive_hook(k->options_.uploader_alive);
         k->uploader_->start();
@@ -112,6 +121,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     else
         k->catalog_ = CategoryCatalog::bundled();
     k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
+    k->session_->set_calendar(PlatformJobs::load_synced_calendar(cfg.data_dir));
     {
         VisitWorkers::Options vo;
         vo.config = cfg;
@@ -182,11 +192,14 @@ bool Kiosk::tick() {
 bool Kiosk::pump() {
     std::deque<SaveResult> done;
     bool full = false;
+    std::shared_ptr<const WorkCalendar> calendar;
     {
         std::lock_guard lock(mu_);
         done.swap(saved_);
         full = store_full_;
+        calendar.swap(new_calendar_);
     }
+    if (calendar) session_->set_calendar(std::move(calendar));
     const bool room_changed = full != session_->state().store_full;
     session_->set_store_full(full);
     for (auto& r : done) {

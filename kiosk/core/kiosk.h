@@ -111,7 +111,8 @@ class Kiosk {
     std::deque<AcceptRequest> to_save_;
     std::deque<SaveResult> saved_;
     int in_flight_ = 0;
-    bool store_full_ = false;  // under mu_
+    bool store_full_ = false;                           // under mu_
+    std::shared_ptr<const WorkCalendar> new_calendar_;  // under mu_: from the gateway
     bool stop_ = false;
     std::thread intake_thread_;
 };

@@ -140,6 +140,43 @@ bool PlatformJobs::sync_catalogue() {
                          });
 }
 
+bool PlatformJobs::sync_calendar() {
+    std::shared_ptr<const WorkCalendar> fresh;
+    const bool ok = sync_document(
+        "calendar", "work_calendar.json", &sync::GatewayClient::fetch_calendar,
+        [&](const std::string& body) -> Result<std::string> {
+            auto c = WorkCalendar::parse(body);
+            if (!c) return c.error();
+            // An older calendar than the one built in is no update.
+            if (c->version() < WorkCalendar::bundled().version())
+                return make_error(ErrorCode::kInvalidInput, "calendar " + c->version() +
+                                                                " is older than the bundled " +
+                                                                WorkCalendar::bundled().version());
+            fresh = std::make_shared<const WorkCalendar>(std::move(c).value());
+            return fresh->version();
+        });
+    // Once it is stored, the session counts deadlines with it.
+    if (fresh && hooks_.calendar_changed) {
+        auto on_disk = load_synced_calendar(data_dir_);
+        if (on_disk && on_disk->version() == fresh->version()) hooks_.calendar_changed(on_disk);
+    }
+    return ok;
+}
+
+std::shared_ptr<const WorkCalendar> PlatformJobs::load_synced_calendar(
+    const std::string& data_dir) {
+    auto text = read_file(std::filesystem::path(data_dir) / "work_calendar.json");
+    if (!text) return nullptr;
+    auto parsed = WorkCalendar::parse(*text);
+    if (!parsed || parsed->version() < WorkCalendar::bundled().version()) {
+        if (!parsed)
+            log::error("synced calendar unusable (%s); using the bundled one",
+                       parsed.error().message.c_str());
+        return nullptr;
+    }
+    return std::make_shared<const WorkCalendar>(std::move(parsed).value());
+}
+
 bool PlatformJobs::sync_polls() {
     return sync_document("polls", "polls.json", &sync::GatewayClient::fetch_polls,
                          [](const std::string& body) -> Result<std::string> {

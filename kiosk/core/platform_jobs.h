@@ -17,6 +17,7 @@
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
+#include "kiosk/core/work_calendar.h"
 #include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
 
@@ -38,6 +39,8 @@ class PlatformJobs {
     struct Hooks {
         std::function<sync::WorkerStatus()> worker_status;
         std::function<void()> wake_uploader;
+        // A newer production calendar was stored (called on the uploader's thread).
+        std::function<void(std::shared_ptr<const WorkCalendar>)> calendar_changed{};
     };
     PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
                  std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);
@@ -45,10 +48,13 @@ class PlatformJobs {
     // Each returns false when the gateway could not be asked (the worker retries sooner).
     bool sync_catalogue();
     bool sync_polls();
+    bool sync_calendar();
     bool heartbeat();
 
     // The catalogue in the data directory if there is a valid one, else nullopt.
     static std::optional<CategoryCatalog> load_synced_catalogue(const std::string& data_dir);
+    // The calendar the gateway sent, if a valid copy is on disk and newer than the bundled one.
+    static std::shared_ptr<const WorkCalendar> load_synced_calendar(const std::string& data_dir);
 
     struct Status {
         std::string catalogue_version;

@@ -752,13 +752,17 @@ void Session::on_saved(const Receipt& receipt) {
     // The answer is due within the leaf's deadline in working days (30 without a leaf: the
     // longest a сообщение waits), counted from the day of submission, Moscow time.
     const CategoryLeaf* l = catalog_.find_leaf(leaf_id);
-    const Deadline due = WorkCalendar::bundled().add_working_days(
+    const Deadline due = calendar().add_working_days(
         Date::from_unix_ms(receipt.created_unix_ms ? receipt.created_unix_ms
                                                    : clock_.unix_millis()),
         l ? l->deadline_working_days : 30);
     state_.receipt->answer_by = due.date.ru();
     state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
+}
+
+const WorkCalendar& Session::calendar() const {
+    return calendar_ ? *calendar_ : WorkCalendar::bundled();
 }
 
 void Session::on_save_failed(SubmitProblem problem) {

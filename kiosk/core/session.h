@@ -18,6 +18,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/fields.h"
 #include "kiosk/core/language.h"
+#include "kiosk/core/work_calendar.h"
 
 namespace vmeste::core {
 
@@ -220,6 +221,9 @@ class Session {
     void set_camera_status(CameraStatus s);
     CameraStatus camera_status() const { return camera_; }
     void set_map_available(bool available) { map_available_ = available; }
+    // The production calendar deadlines are counted with (a newer one from the gateway).
+    void set_calendar(std::shared_ptr<const WorkCalendar> c) { calendar_ = std::move(c); }
+    const WorkCalendar& calendar() const;
     bool map_available() const { return map_available_; }
 
     // Results of the workers; ignored when `visit` is not the current one.
@@ -293,6 +297,7 @@ class Session {
     uint64_t next_photo_id_ = 1;
     CameraStatus camera_ = CameraStatus::kOff;
     bool map_available_ = false;
+    std::shared_ptr<const WorkCalendar> calendar_;  // null: the bundled one
     std::vector<Effect> effects_;
     Millis last_activity_;
     Millis screen_since_;

@@ -140,3 +140,76 @@ TEST(PlatformJobs, TheKioskStartsWithTheSyncedCatalogueAndTheEnrolledToken) {
     ASSERT_TRUE(k2);
     EXPECT_EQ((*k2)->session().catalog().version(), core::CategoryCatalog::bundled().version());
 }
+
+TEST(PlatformJobs, ANewerProductionCalendarFromTheGatewayIsUsedForDeadlines) {
+    Rig rig;
+    std::shared_ptr<const core::WorkCalendar> got;
+    rig.jobs = std::make_unique<core::PlatformJobs>(
+        rig.dir.path(), core::AppealStore::open(test::store_options(rig.dir.path())).value(),
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{rig.sim.url(), "t"},
+                                              sync::make_curl_transport()),
+        core::PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {},
+                                  [&](std::shared_ptr<const core::WorkCalendar> c) { got = c; }});
+    // The same calendar as the bundled one: stored, nothing new for the session.
+    ASSERT_TRUE(rig.jobs->sync_calendar());
+    ASSERT_TRUE(got);
+    EXPECT_FALSE(got->is_official(2027));
+
+    // The decree for 2027 is out: the gateway sends it.
+    auto cal = nlohmann::json::parse(rig.file("work_calendar.json"));
+    cal["version"] = "2026-10-15";
+    cal["years"]["2027"] = {{"source", "Постановление Правительства (test)"},
+                            {"days_off",
+                             {"2027-01-01", "2027-01-04", "2027-01-05", "2027-01-06", "2027-01-07",
+                              "2027-01-08", "2027-02-23", "2027-03-08", "2027-05-03", "2027-05-10",
+                              "2027-06-14", "2027-11-04", "2027-12-31"}},
+                            {"working_weekends", nlohmann::json::array()}};
+    sync::HttpRequest put;
+    put.method = "PUT";
+    put.url = rig.sim.url() + "/sim/calendar";
+    put.body = cal.dump();
+    ASSERT_EQ(sync::make_curl_transport()->send(put)->status, 200);
+    got.reset();
+    ASSERT_TRUE(rig.jobs->sync_calendar());
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->version(), "2026-10-15");
+    EXPECT_TRUE(got->is_official(2027));
+    EXPECT_TRUE(core::PlatformJobs::load_synced_calendar(rig.dir.path())->is_official(2027));
+
+    // A session counting with it says the January date without "estimated".
+    core::Config config;
+    ManualClock clock(1'798'405'200'000);  // 2026-12-28 00:00 Moscow
+    core::Session session(config, core::CategoryCatalog::bundled(), clock);
+    session.apply({core::IntentKind::kStart});
+    session.apply({core::IntentKind::kChooseCategory, "housing"});
+    session.apply({core::IntentKind::kChooseLeaf, "housing.building.hot_water"});
+    session.apply({core::IntentKind::kInsertText, "Нет горячей воды"});
+    session.apply({core::IntentKind::kNext});
+    session.apply({core::IntentKind::kNext});
+    session.apply({core::IntentKind::kPlaceAddress});
+    session.apply({core::IntentKind::kInsertText, "ул. Мира, 1"});
+    session.apply({core::IntentKind::kNext});
+    session.apply({core::IntentKind::kUseContact});
+    session.apply({core::IntentKind::kInsertText, "Пётр"});
+    session.apply(
+        {core::IntentKind::kFocus, "", core::Language::kRu, static_cast<int>(core::Field::kPhone)});
+    session.apply({core::IntentKind::kInsertText, "9161234567"});
+    session.apply({core::IntentKind::kNext});
+    session.apply({core::IntentKind::kConsentAgree});
+    ASSERT_TRUE(session.apply({core::IntentKind::kSubmit}));
+    // With the bundled calendar the date would fall in 2027 and be an estimate.
+    const int days = session.leaf()->deadline_working_days;
+    ASSERT_TRUE(core::WorkCalendar::bundled().add_working_days({2026, 12, 28}, days).estimated);
+    session.set_calendar(got);
+    session.on_saved({"AAAA-0001", "http://x/t/AAAA-0001", clock.unix_millis(), {}, false});
+    EXPECT_FALSE(session.state().receipt->answer_by_estimated);
+
+    // An older calendar is refused and the newer one kept.
+    cal["version"] = "2020-01-01";
+    put.body = cal.dump();
+    ASSERT_EQ(sync::make_curl_transport()->send(put)->status, 200);
+    got.reset();
+    ASSERT_TRUE(rig.jobs->sync_calendar());
+    EXPECT_FALSE(got);
+    EXPECT_EQ(core::PlatformJobs::load_synced_calendar(rig.dir.path())->version(), "2026-10-15");
+}

@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "drivers/speech/speech.h"
 #include "kiosk/core/appeal_store.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
@@ -265,6 +266,123 @@ TEST_P(ScreensTest, EveryStringOnEveryScreenComesFromTheCatalog) {
         d.tap("receipt/done");
     }
     EXPECT_TRUE(d.ui().strings().missing().empty()) << *d.ui().strings().missing().begin();
+}
+
+TEST_P(ScreensTest, LowerScreenPutsEveryControlInTheLowerSixtyPercent) {
+    if (GetParam().w > GetParam().h) GTEST_SKIP() << "a portrait-screen mode";
+    UiDriver::Options o = options();
+    o.config.site_address = "ул. Тверская, 8";
+    UiDriver d(o);
+    d.tap("top/accessibility");
+    d.tap("a11y/lower_screen");
+    d.tap("a11y/close");
+    ASSERT_TRUE(d.state().a11y.lower_screen);
+    const float top = GetParam().h * 0.4f - 0.5f;
+    auto check = [&] {
+        ASSERT_FALSE(d.ui().widgets().all().empty());
+        for (const auto& w : d.ui().widgets().all())
+            EXPECT_GE(w.min.y, top) << w.id << " on " << core::screen_name(d.state().screen);
+        expect_touchable(d);
+    };
+    check();
+    d.tap("attract/report");
+    check();
+    d.tap("category/housing");
+    d.tap("leaf/housing.building.hot_water");
+    d.type("Нет горячей воды");
+    check();
+    d.tap("nav/next");
+    check();
+    d.tap("nav/next");
+    d.tap("place/address");
+    check();
+    d.type("ул. Мира, 1");
+    d.tap("nav/next");
+    d.tap("who/contact");
+    check();
+    d.type("Пётр");
+    d.tap("field/phone");
+    for (char c : std::string("9161234567")) d.tap(std::string("kbd/") + c);
+    d.tap("nav/next");
+    check();
+    d.tap("consent/agree");
+    check();
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+}
+
+TEST_P(ScreensTest, VoicePromptsReadEachStepsTitleAndHelp) {
+    UiDriver d(options());
+    drivers::SilentSpeaker speaker;
+    d.ui().set_speaker(&speaker);
+    d.tap("attract/report");
+    EXPECT_TRUE(speaker.said.empty()) << "silent until the citizen asks";
+    d.tap("top/accessibility");
+    d.tap("a11y/voice");
+    ASSERT_EQ(speaker.said.size(), 1u);
+    EXPECT_NE(speaker.said[0].find("ru: Выберите тему обращения"), std::string::npos);
+    d.tap("a11y/close");
+    d.tap("category/housing");
+    d.tap("leaf/housing.building.hot_water");
+    ASSERT_EQ(speaker.said.size(), 2u);
+    EXPECT_NE(speaker.said[1].find("Опишите проблему"), std::string::npos);
+    EXPECT_NE(speaker.said[1].find("10 знаков"), std::string::npos) << "the help is read too";
+    d.tap("top/language");
+    ASSERT_EQ(speaker.said.size(), 3u);
+    EXPECT_NE(speaker.said[2].find("en: Describe the problem"), std::string::npos);
+}
+
+TEST_P(ScreensTest, HelpSaysWhatTheStepNeeds) {
+    UiDriver d(options());
+    d.tap("attract/report");
+    d.tap("top/help");
+    ASSERT_TRUE(d.has("note/help"));
+    EXPECT_NE(d.label("note/help").find("«Другое»"), std::string::npos);
+    EXPECT_FALSE(d.enabled("category/roads")) << "the panel takes the touches";
+    expect_touchable(d);
+    d.tap("help/close");
+    EXPECT_TRUE(d.enabled("category/roads"));
+}
+
+TEST_P(ScreensTest, AutomaticPrintingPrintsTheReceiptByItself) {
+    UiDriver::Options o = options();
+    o.config.auto_print_receipt = true;
+    UiDriver d(o);
+    d.tap("attract/report");
+    d.tap("category/housing");
+    d.tap("leaf/housing.building.hot_water");
+    d.type("Нет горячей воды");
+    d.tap("nav/next");
+    d.complete_steps();
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kPrinted; }));
+    EXPECT_NE(d.printer().received.find(d.state().receipt->receipt_number), std::string::npos);
+    EXPECT_EQ(d.printer().received.substr(0, 2), "\x1b@") << "ESC @ starts the job";
+    EXPECT_EQ(d.label("receipt/print"), "Распечатать ещё раз");
+}
+
+TEST_P(ScreensTest, NoCameraSaysSoAndOnlyARequiredPhotoSendsToStaff) {
+    UiDriver::Options o = options();
+    o.config.camera = "v4l2:/dev/video-missing";
+    o.no_camera = true;
+    UiDriver d(o);
+    d.tap("attract/report");
+    d.tap("category/housing");
+    d.tap("leaf/housing.building.hot_water");
+    d.type("Нет горячей воды");
+    d.tap("nav/next");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/photos"); }));
+    EXPECT_NE(d.label("note/photos").find("можно пропустить"), std::string::npos);
+    EXPECT_FALSE(d.enabled("photo/take"));
+    EXPECT_TRUE(d.enabled("nav/next"));
+    d.tap("nav/back");
+    d.tap("nav/back");
+    d.tap("category/all");
+    d.tap("category/improvement");
+    d.tap("leaf/improvement.lighting.light_out");
+    d.tap("nav/next");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/photos"); }));
+    EXPECT_NE(d.label("note/photos").find("сотруднику"), std::string::npos);
+    EXPECT_FALSE(d.enabled("nav/next"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Orientations, ScreensTest,

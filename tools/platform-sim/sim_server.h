@@ -115,6 +115,7 @@ class SimServer {
     nlohmann::json managed_config_ = {{"heartbeat_interval_s", 300},
                                       {"status_poll_interval_s", 300}};
     std::string catalogue_override_;                     // PUT /sim/catalogue
+    std::string calendar_override_;                      // PUT /sim/calendar
     std::map<std::string, std::string> open311_tokens_;  // token → service_request_id
     std::map<std::string, Handoff> handoffs_;            // by device_code
     std::unique_ptr<httplib::Server> server_;
