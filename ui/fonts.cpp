@@ -5,18 +5,36 @@
 
 #include <filesystem>
 
+#include "kiosk/base/log.h"
+
 namespace vmeste::ui {
 namespace {
 
-// Latin + Latin-1 (« » are there), Cyrillic, general punctuation (— … “ ”), № and the rest of
-// letterlike symbols. ImWchar is 16-bit in Debian's build, so everything must be in the BMP.
-const ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0400, 0x04FF, 0x2010, 0x205E, 0x2100, 0x214F, 0};
-// From DejaVu: arrows (← → ⇧), minus (−), technical (⌫ ⌨), triangles (▲ ▼), check mark (✓),
-// brackets (⟦ ⟧ mark missing strings).
-const ImWchar kSymbolRanges[] = {0x2190, 0x21FF, 0x2212, 0x2212, 0x2300, 0x23FF, 0x25A0,
-                                 0x25FF, 0x2713, 0x2713, 0x27E6, 0x27E7, 0};
+// Latin + Latin-1 (« » are there), the Russian part of Cyrillic (with Ё), the punctuation in use
+// (— … “ ” ‰ ‹ ›) and №. Only what Russian and English text need: on a GPU-less terminal the atlas
+// is a texture in RAM, and the whole Cyrillic and symbol blocks would double it. ImWchar is
+// 16-bit in Debian's build, so everything must be in the BMP.
+const ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0400, 0x045F, 0x2010, 0x2027,
+                               0x2030, 0x203A, 0x2116, 0x2116, 0};
+// From DejaVu, one by one (each range costs atlas space in every font): arrows (← → ⇧), minus,
+// technical (⌫ ⌨), triangles (▲ ▼), check mark (✓), brackets (⟦ ⟧ mark missing strings), and the
+// category icons.
+const ImWchar kSymbolRanges[] = {
+    0x20BD, 0x20BD,  // ₽ (business)
+    0x2190, 0x2190, 0x2192, 0x2192, 0x21C6, 0x21C6, 0x21E7, 0x21E7, 0x2212, 0x2212, 0x22EF,
+    0x22EF, 0x2302, 0x2302, 0x2328, 0x2328, 0x232B, 0x232B, 0x25B2, 0x25B2, 0x25BC, 0x25BC,
+    0x260E, 0x260E, 0x2663, 0x2663, 0x2665, 0x2665, 0x266B, 0x266B, 0x267B, 0x267B, 0x2691,
+    0x2692, 0x2698, 0x2698, 0x26A0, 0x26A0,  // category icons (ui/screens.cpp)
+    0x270E, 0x270E, 0x2713, 0x2713, 0x271A, 0x271A, 0x2740, 0x2740, 0x27E6, 0x27E7, 0};
 
 }  // namespace
+
+bool font_has_glyph(char32_t c) {
+    for (const ImWchar* ranges : {kTextRanges, kSymbolRanges})
+        for (const ImWchar* r = ranges; r[0]; r += 2)
+            if (c >= r[0] && c <= r[1]) return true;
+    return false;
+}
 
 Result<FontSets> load_fonts(const Theme& theme, const FontFiles& files) {
     for (const std::string* f : {&files.regular, &files.bold, &files.symbols})
@@ -27,6 +45,8 @@ Result<FontSets> load_fonts(const Theme& theme, const FontFiles& files) {
     io.Fonts->Clear();
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     io.Fonts->TexGlyphPadding = 1;
+    // As tall as the glyphs need, not the next power of two (on llvmpipe every texel is RAM).
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
 
     auto add = [&](const std::string& file, float size) {
         ImFontConfig cfg;
@@ -59,6 +79,10 @@ Result<FontSets> load_fonts(const Theme& theme, const FontFiles& files) {
             return make_error(ErrorCode::kInternal, "could not load the fonts");
     if (!io.Fonts->Build())
         return make_error(ErrorCode::kInternal, "could not build the font atlas");
+    int glyphs = 0;
+    for (const ImFont* f : io.Fonts->Fonts) glyphs += f->Glyphs.Size;
+    log::info("fonts: %d fonts, %d glyphs, atlas %dx%d", io.Fonts->Fonts.Size, glyphs,
+              io.Fonts->TexWidth, io.Fonts->TexHeight);
     return sets;
 }
 

@@ -30,6 +30,9 @@ struct FontSets {
     Fonts large;  // the "large text" toggle: × metrics.large_text
 };
 
+// True when the atlas has a glyph for `c` (tests check every string the screens can show).
+bool font_has_glyph(char32_t c);
+
 // Adds both sets to the current ImGui context's atlas and builds it.
 Result<FontSets> load_fonts(const Theme& theme, const FontFiles& files = {});
 

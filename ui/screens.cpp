@@ -613,6 +613,19 @@ void draw_search(Ui& ui) {
     bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
 }
 
+// The category grid's pictures: glyphs of DejaVu Sans (the font has no emoji, and ImGui's 16-bit
+// characters could not show them); an unknown icon name shows none.
+const char* category_icon(const std::string& name) {
+    static const std::map<std::string, const char*> kIcons = {
+        {"improvement", "❀"},    {"housing", "⌂"},     {"health", "✚"},     {"culture", "♫"},
+        {"forestry", "♣"},       {"education", "✎"},   {"business", "₽"}, {"roads", "⚠"},
+        {"communications", "☎"}, {"agriculture", "⚘"}, {"social", "♥"},     {"construction", "⚒"},
+        {"transport", "⇆"},      {"sport", "⚑"},       {"ecology", "♻"},    {"other", "⋯"},
+    };
+    auto it = kIcons.find(name);
+    return it == kIcons.end() ? nullptr : it->second;
+}
+
 void draw_category(Ui& ui) {
     top_bar(ui);
     if (ui.session.state().searching) return draw_search(ui);
@@ -639,9 +652,22 @@ void draw_category(Ui& ui) {
         const int c = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
         const ImVec2 pos(r.x + c * (bw + gap), y + row * (bh + gap));
         const bool chosen = cats[i].id == ui.session.state().category_id;
-        if (touch_button(ui, "category/" + cats[i].id, cats[i].name(ui.lang()), pos, ImVec2(bw, bh),
-                         chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true, ui.fonts.button))
+        const char* icon = category_icon(cats[i].icon);
+        // The icon in a square on the left, the name beside it.
+        const float side = icon ? std::min(bh, ui.px(110)) : 0;
+        if (touch_button(ui, "category/" + cats[i].id, cats[i].name(ui.lang()),
+                         ImVec2(pos.x, pos.y), ImVec2(bw, bh),
+                         chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true, ui.fonts.button,
+                         0, side))
             ui.post({IntentKind::kChooseCategory, cats[i].id});
+        if (icon) {
+            ImFont* f = ui.fonts.title;
+            const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, icon);
+            ImGui::GetWindowDrawList()->AddText(
+                f, f->FontSize,
+                ImVec2(pos.x + (side - ts.x) * 0.5f + ui.px(8), pos.y + (bh - ts.y) * 0.5f),
+                color(chosen ? ui.theme.palette.on_primary : ui.theme.palette.primary), icon);
+        }
     }
     bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
 }

@@ -98,6 +98,9 @@ void SdlGlHost::begin_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
+    // The atlas is in a GL texture now: its CPU copy (RGBA32 and alpha, 40 MB for the two font
+    // sizes sets) is not needed again.
+    if (io.Fonts->TexID && io.Fonts->TexPixelsRGBA32) io.Fonts->ClearTexData();
     io.MousePos = ImVec2(pointer_.x, pointer_.y);
     io.MouseDown[0] = pointer_.down || pointer_.latched;
     release_pending_ = pointer_.latched && !pointer_.down;

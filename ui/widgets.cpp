@@ -42,7 +42,7 @@ float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos
 }
 
 bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 pos, ImVec2 size,
-                  ButtonKind kind, bool enabled, ImFont* font, float inset) {
+                  ButtonKind kind, bool enabled, ImFont* font, float inset, float lead) {
     const Palette& p = ui.theme.palette;
     if (!font)
         font = kind == ButtonKind::kKey || kind == ButtonKind::kKeyActive ? ui.fonts.body
@@ -90,7 +90,7 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
     dl->AddRectFilled(dmin, dmax, color(bg), r);
     dl->AddRect(dmin, dmax, color(border), r, 0, ui.px(2.5f));
     const float pad = std::min(ui.px(16), size.x * 0.1f);
-    const float inner_w = size.x - 2 * pad;
+    const float inner_w = size.x - 2 * pad - lead;
     float h = text_block_height(font, label, inner_w);
     // A label that does not fit (large text, a long word in a narrow button) steps down to the
     // small size rather than spill out of its button.
@@ -98,8 +98,8 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
         font = ui.fonts.small;
         h = text_block_height(font, label, inner_w);
     }
-    text_block(dl, font, label, ImVec2(pos.x + pad, pos.y + (size.y - h) * 0.5f), inner_w, fg,
-               true);
+    text_block(dl, font, label, ImVec2(pos.x + pad + lead, pos.y + (size.y - h) * 0.5f), inner_w,
+               fg, true);
 
     ui.widgets.add(WidgetInfo{std::string(id), pos, max, live, std::string(label)});
     return pressed && enabled;

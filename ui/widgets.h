@@ -97,8 +97,11 @@ ImU32 color(Rgb c, float alpha = 1.0f);
 // (released over it). Disabled buttons draw muted and never return true. `inset` shrinks only the
 // drawn shape: the keyboard's keys touch each other as targets (so each is ≥ 88 px even with 12
 // in a 1080 px row) but are drawn apart.
+// `lead`: room kept free on the left for a picture the caller draws (the label is centred in the
+// rest).
 bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 pos, ImVec2 size,
-                  ButtonKind kind, bool enabled = true, ImFont* font = nullptr, float inset = 0.0f);
+                  ButtonKind kind, bool enabled = true, ImFont* font = nullptr, float inset = 0.0f,
+                  float lead = 0.0f);
 
 // Wrapped text in a box of `width`, top-left at pos. Returns the height used.
 float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos, float width,

@@ -63,6 +63,7 @@ Result<CategoryCatalog> CategoryCatalog::parse(std::string_view text) {
             return make_error(ErrorCode::kInvalidInput, where + " needs \"id\" and \"name\"");
         Category out;
         out.id = c["id"].get<std::string>();
+        if (c.contains("icon") && c["icon"].is_string()) out.icon = c["icon"].get<std::string>();
         if (!read_name(c, &out.name_ru, &out.name_en))
             return make_error(ErrorCode::kInvalidInput, where + " has no Russian name");
         if (out.id.empty() || !seen.insert(out.id).second)

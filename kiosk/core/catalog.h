@@ -18,6 +18,7 @@ struct Category {
     std::string id;
     std::string name_ru;
     std::string name_en;
+    std::string icon;  // a name from the catalogue ("roads"); the UI draws its own picture
 
     const std::string& name(Language l) const { return l == Language::kRu ? name_ru : name_en; }
 };

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "kiosk/core/catalog.h"
+#include "kiosk/core/utf8.h"
+#include "ui/fonts.h"
+
 using namespace vmeste::ui;
 
 TEST(StringCatalog, BothLanguagesHaveTheSameKeys) {
@@ -40,4 +44,21 @@ TEST(StringCatalog, AMissingKeyIsVisibleAndRemembered) {
 TEST(StringCatalog, RejectsNonStringValues) {
     EXPECT_FALSE(StringCatalog::parse(R"({"a": 1})", R"({})"));
     EXPECT_FALSE(StringCatalog::parse("[", "{}"));
+}
+
+TEST(StringCatalog, EveryCharacterOnScreenHasAGlyph) {
+    // The atlas holds only the ranges Russian and English need (ui/fonts.cpp); a character
+    // outside them would show as "?". Strings, category names and the keyboard are checked.
+    const auto& c = StringCatalog::bundled();
+    auto check = [](const std::string& s, const std::string& where) {
+        for (char32_t ch : vmeste::core::utf8::decode(s)) {
+            if (ch < 0x20) continue;
+            EXPECT_TRUE(vmeste::ui::font_has_glyph(ch)) << where << ": U+" << std::hex << int(ch);
+        }
+    };
+    for (auto lang : {Language::kRu, Language::kEn})
+        for (const auto& k : c.keys(lang)) check(c.get(lang, k), k);
+    const auto& cat = vmeste::core::CategoryCatalog::bundled();
+    for (const auto& top : cat.categories()) check(top.name_ru + top.name_en, top.id);
+    for (const auto& l : cat.leaves()) check(l.name_ru + l.name_en + l.group_ru + l.group_en, l.id);
 }

@@ -1,0 +1,315 @@
+// ui_bench: the kiosk's side of the comparison with Chromium (bench/ui_compare.py runs both and
+// prints them side by side). One mode per run, so each figure is taken from a fresh process:
+//
+//   first-frame            prints the CLOCK_MONOTONIC time (ms) at which the first frame was on
+//                          screen; the script subtracts the time it started the process
+//   frames description N   N frames of the description screen, a character typed before each
+//   frames map N           N frames of the map, panned before each (tiles already loaded)
+//                          → per-frame wall time (build + raster + swap + glFinish), p50 and p99
+//   idle                   the real event loop on the attract screen until SIGTERM (the script
+//                          measures the process's CPU over 60 s)
+//   photos                 a report with 5 photos taken on the (synthetic) camera, left on the
+//                          review screen until SIGTERM (the script measures PSS)
+//   write-assets DIR       the 5 photos (as the kiosk prepares them) and the map tiles the
+//                          Chromium page shows, so both draw the same pictures
+//
+// Portrait 1080×1920, under a display (bench/run starts Xvfb). DESIGN.md: GPU-less terminals.
+#include <GL/gl.h>
+#include <SDL.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "drivers/camera/camera.h"
+#include "drivers/watchdog/watchdog.h"
+#include "image/photo.h"
+#include "kiosk/core/demo_map.h"
+#include "kiosk/core/kiosk.h"
+#include "kiosk/core/map_tiles.h"
+#include "ui/gl_images.h"
+#include "ui/kiosk_loop.h"
+#include "ui/kiosk_ui.h"
+#include "ui/sdl_gl_host.h"
+
+using namespace vmeste;
+using core::IntentKind;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+struct Rig {
+    std::string dir;
+    std::unique_ptr<core::Kiosk> kiosk;
+    std::unique_ptr<ui::KioskUi> ui;
+    std::unique_ptr<ui::SdlGlHost> host;
+    std::unique_ptr<ui::GlImages> images;
+    SystemClock camera_clock;
+
+    bool open() {
+        char tmpl[] = "/tmp/vmeste-ui-bench-XXXXXX";
+        dir = mkdtemp(tmpl);
+        core::DemoMapOptions m;
+        // The map is made beforehand (write-assets), so start-up time is the kiosk's own.
+        const char* assets = std::getenv("VMESTE_BENCH_ASSETS");
+        const std::string map =
+            assets ? std::string(assets) + "/region.mbtiles" : dir + "/region.mbtiles";
+        if (!std::filesystem::exists(map)) {
+            m.min_zoom = 15;
+            if (!core::write_demo_map(map, m)) return false;
+        }
+        core::Kiosk::Options ko;
+        ko.config.data_dir = dir;
+        ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
+        ko.config.site_lat = m.lat;
+        ko.config.site_lon = m.lon;
+        ko.config.map_file = map;
+        ko.config.photo_countdown_s = 0;
+        ko.config.printer = "none";
+        ko.start_uploader = false;
+        ko.wake_ui = ui::make_ui_waker();
+        ko.camera = drivers::make_synthetic_camera(camera_clock, 2592, 1944, 15);
+        auto k = core::Kiosk::start(std::move(ko));
+        if (!k) {
+            std::fprintf(stderr, "ui_bench: %s\n", k.error().message.c_str());
+            return false;
+        }
+        kiosk = std::move(k).value();
+        ui = std::make_unique<ui::KioskUi>(*kiosk);
+        if (!ui->init(1080, 1920)) return false;
+        auto h = ui::SdlGlHost::open({"Vmeste bench", 1080, 1920, false});
+        if (!h) {
+            std::fprintf(stderr, "ui_bench: %s\n", h.error().message.c_str());
+            return false;
+        }
+        host = std::move(h).value();
+        images = std::make_unique<ui::GlImages>(kiosk->visit_workers().camera());
+        ui->set_images(images.get());
+        return true;
+    }
+    void frame() {
+        host->begin_frame();
+        ui->frame();
+        kiosk->pump();
+        kiosk->tick();
+        host->present(ui->draw_data());
+    }
+    bool settle(const std::function<bool()>& done, int max_ms = 20000) {
+        const double until = now_ms() + max_ms;
+        while (!done()) {
+            if (now_ms() > until) return false;
+            SDL_Delay(5);
+            frame();
+        }
+        return true;
+    }
+    void to_description() {
+        kiosk->dispatch({IntentKind::kStart});
+        kiosk->dispatch({IntentKind::kChooseCategory, "roads"});
+        kiosk->dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    }
+    void close() {
+        images.reset();
+        host.reset();
+        ui.reset();
+        kiosk.reset();
+        std::filesystem::remove_all(dir);
+    }
+};
+
+double cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+void print_percentiles(const char* what, std::vector<double> v, double cpu_total_ms) {
+    const size_t n = v.size();
+    std::sort(v.begin(), v.end());
+    auto at = [&](double q) {
+        return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+    };
+    std::printf("%s frames=%zu p50_ms=%.2f p99_ms=%.2f cpu_ms_per_frame=%.2f\n", what, n, at(0.5),
+                at(0.99), cpu_total_ms / n);
+}
+
+int frames(Rig& rig, const std::string& screen, int n) {
+    rig.to_description();
+    if (screen == "map") {
+        rig.kiosk->dispatch({IntentKind::kInsertText, "Яма на дороге у дома 12"});
+        rig.kiosk->dispatch({IntentKind::kNext});
+        rig.kiosk->session().on_photo_taken(rig.kiosk->session().visit(),
+                                            core::PhotoDraft{0, "x", "x", 4, 3, 0, false});
+        rig.kiosk->dispatch({IntentKind::kNext});
+        rig.kiosk->dispatch({IntentKind::kPlaceMap});
+        rig.frame();
+        if (!rig.settle([&] {
+                return rig.kiosk->map_tiles()->loaded() > 0 &&
+                       rig.kiosk->map_tiles()->pending() == 0;
+            }))
+            return 1;
+    }
+    const core::MapView start = rig.kiosk->session().state().place.view;
+    if (screen != "map")
+        rig.kiosk->dispatch({IntentKind::kInsertText,
+                             "Большая яма на проезжей части у дома 12 по улице Мира, машины "
+                             "объезжают её по встречной полосе. "});
+    std::vector<double> times;
+    const double cpu0 = cpu_ms();  // the whole process: llvmpipe's raster threads too
+    for (int i = 0; i < n; ++i) {
+        if (screen == "map") {
+            // A finger dragging east by 4 px a frame, back and forth over two tiles.
+            const double lon = start.lon + 0.00002 * ((i % 200) < 100 ? i % 100 : 100 - i % 100);
+            rig.kiosk->dispatch(
+                {IntentKind::kMapView, "", core::Language::kRu, start.zoom, start.lat, lon});
+        } else {
+            const char* word = i % 7 == 6 ? " " : "а";  // words of six letters
+            rig.kiosk->dispatch({IntentKind::kInsertText, word});
+        }
+        const double t0 = now_ms();
+        rig.host->begin_frame();
+        rig.ui->frame();
+        rig.host->present(rig.ui->draw_data());
+        glFinish();
+        times.push_back(now_ms() - t0);
+        rig.kiosk->pump();
+    }
+    print_percentiles(screen.c_str(), times, cpu_ms() - cpu0);
+    return 0;
+}
+
+int photos(Rig& rig) {
+    rig.to_description();
+    rig.kiosk->dispatch({IntentKind::kInsertText, "Яма на дороге у дома 12, опасно"});
+    rig.kiosk->dispatch({IntentKind::kNext});
+    if (!rig.settle(
+            [&] { return rig.kiosk->session().camera_status() == core::CameraStatus::kReady; }))
+        return 1;
+    for (int i = 0; i < 5; ++i) {
+        rig.kiosk->dispatch({IntentKind::kSelectPhoto, "", core::Language::kRu, -1});
+        rig.kiosk->dispatch({IntentKind::kTakePhoto});
+        if (!rig.settle(
+                [&] { return rig.kiosk->session().state().photos.photos.size() == size_t(i) + 1; }))
+            return 1;
+    }
+    rig.kiosk->dispatch({IntentKind::kNext});
+    rig.kiosk->dispatch({IntentKind::kPlaceHere});
+    rig.kiosk->dispatch({IntentKind::kNext});
+    rig.kiosk->dispatch({IntentKind::kUseContact});
+    rig.kiosk->dispatch({IntentKind::kInsertText, "Анна Иванова"});
+    rig.kiosk->dispatch(
+        {IntentKind::kFocus, "", core::Language::kRu, static_cast<int>(core::Field::kPhone)});
+    rig.kiosk->dispatch({IntentKind::kInsertText, "9161234567"});
+    rig.kiosk->dispatch({IntentKind::kNext});
+    rig.kiosk->dispatch({IntentKind::kConsentAgree});
+    rig.frame();
+    rig.frame();
+    std::printf("ready screen=%s photos=%zu\n",
+                core::screen_name(rig.kiosk->session().state().screen),
+                rig.kiosk->session().state().photos.photos.size());
+    std::fflush(stdout);
+    while (!g_stop) {
+        SDL_Event ev;
+        while (SDL_PollEvent(&ev)) rig.host->handle_event(ev);
+        SDL_Delay(100);
+    }
+    return 0;
+}
+
+int write_assets(const std::string& out) {
+    std::filesystem::create_directories(out + "/tiles");
+    SystemClock clock;
+    auto cam = drivers::make_synthetic_camera(clock, 2592, 1944, 15);
+    for (int i = 0; i < 5; ++i) {
+        auto still = cam->capture_still();
+        if (!still) return 1;
+        auto p = image::prepare_photo(still->rgb);
+        if (!p) return 1;
+        std::ofstream(out + "/photo" + std::to_string(i + 1) + ".jpg", std::ios::binary) << p->jpeg;
+    }
+    core::DemoMapOptions m;
+    m.min_zoom = 15;
+    const std::string map = out + "/region.mbtiles";
+    if (!core::write_demo_map(map, m)) return 1;
+    auto tiles = core::MbTiles::open(map);
+    if (!tiles) return 1;
+    const int z = 16;
+    const int cx = static_cast<int>(core::lon_to_world_x(m.lon, z) / 256);
+    const int cy = static_cast<int>(core::lat_to_world_y(m.lat, z) / 256);
+    for (int y = cy - 2; y <= cy + 2; ++y)
+        for (int x = cx - 2; x <= cx + 2; ++x) {
+            auto t = (*tiles)->tile(z, x, y);
+            if (t && *t)
+                std::ofstream(out + "/tiles/" + std::to_string(x - cx) + "_" +
+                                  std::to_string(y - cy) + ".jpg",
+                              std::ios::binary)
+                    << **t;
+        }
+    std::printf("assets in %s\n", out.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGTERM, [](int) { g_stop = true; });
+    std::signal(SIGINT, [](int) { g_stop = true; });
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(
+            "usage: vmeste-bench-ui first-frame | frames description|map N | idle | photos | "
+            "write-assets DIR\n",
+            stderr);
+        return 2;
+    }
+    if (args[0] == "write-assets" && args.size() == 2) return write_assets(args[1]);
+    if (!std::getenv("DISPLAY")) {
+        std::fprintf(stderr, "ui_bench: needs a display (bench/run starts Xvfb)\n");
+        return 1;
+    }
+    Rig rig;
+    if (!rig.open()) return 1;
+    int rc = 0;
+    if (args[0] == "first-frame") {
+        rig.frame();
+        glFinish();
+        std::printf("first_frame_monotonic_ms=%.1f\n", now_ms());
+    } else if (args[0] == "frames" && args.size() == 3) {
+        rc = frames(rig, args[1], std::atoi(args[2].c_str()));
+    } else if (args[0] == "idle") {
+        drivers::CountingWatchdog wd;
+        std::thread stopper([] {
+            while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            SDL_Event ev{};
+            ev.type = SDL_QUIT;
+            SDL_PushEvent(&ev);
+        });
+        std::printf("ready\n");
+        std::fflush(stdout);
+        ui::run_kiosk_loop(*rig.ui, *rig.host, wd);
+        g_stop = true;
+        stopper.join();
+    } else if (args[0] == "photos") {
+        rc = photos(rig);
+    } else {
+        std::fprintf(stderr, "ui_bench: unknown mode %s\n", args[0].c_str());
+        rc = 2;
+    }
+    rig.close();
+    return rc;
+}
