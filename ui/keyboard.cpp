@@ -165,11 +165,19 @@ KeyEffect press_key(KeyboardState& s, const Key& key) {
     KeyEffect e;
     switch (key.kind) {
         case KeyKind::kChar:
-            e.insert = s.shift ? key.upper : key.lower;
+            e.insert = s.upper() ? key.upper : key.lower;
             s.shift = false;
             break;
         case KeyKind::kShift:
-            s.shift = !s.shift;
+            // Off → one letter upper case → all upper case (caps) → off.
+            if (s.caps) {
+                s.caps = false;
+            } else if (s.shift) {
+                s.shift = false;
+                s.caps = true;
+            } else {
+                s.shift = true;
+            }
             break;
         case KeyKind::kBackspace:
             e.backspace = true;

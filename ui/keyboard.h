@@ -20,6 +20,8 @@ struct KeyboardState {
     KeyboardLayout layout = KeyboardLayout::kCyrillic;
     KeyboardPage page = KeyboardPage::kLetters;
     bool shift = false;  // one-shot: the next letter is upper case
+    bool caps = false;   // shift pressed twice: upper case until pressed again
+    bool upper() const { return shift || caps; }
 };
 
 enum class KeyKind { kChar, kShift, kBackspace, kSpace, kEnter, kPage, kLayout };

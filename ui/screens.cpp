@@ -369,9 +369,9 @@ std::string key_label(const Ui& ui, const Key& k) {
     const KeyboardState& s = ui.keyboard;
     switch (k.kind) {
         case KeyKind::kChar:
-            return s.shift ? k.upper : k.lower;
+            return s.upper() ? k.upper : k.lower;
         case KeyKind::kShift:
-            return ui.tr("keyboard.shift");
+            return ui.tr(s.caps ? "keyboard.caps" : "keyboard.shift");
         case KeyKind::kBackspace:
             return ui.tr("keyboard.backspace");
         case KeyKind::kSpace:
@@ -435,7 +435,7 @@ void draw_keyboard(Ui& ui, const Rect& r) {
         float x = r.x + (r.w - unit * units) * 0.5f;
         for (const Key& k : row) {
             const float w = unit * k.width;
-            const bool active = k.kind == KeyKind::kShift && ui.keyboard.shift;
+            const bool active = k.kind == KeyKind::kShift && ui.keyboard.upper();
             ImFont* font = k.kind == KeyKind::kChar ? ui.fonts.title : ui.fonts.body;
             if (k.kind == KeyKind::kShift || k.kind == KeyKind::kBackspace) font = ui.fonts.title;
             if (touch_button(ui, k.id, key_label(ui, k), ImVec2(x, y), ImVec2(w, kh),
@@ -930,6 +930,14 @@ void draw_receipt(Ui& ui) {
     ty += text_block(dl, ui.fonts.huge, rc.receipt_number, ImVec2(r.x, ty), col_w, p.text, !wide);
     ui.widgets.add(WidgetInfo{"receipt/number", ImVec2(r.x, y), ImVec2(r.x + col_w, ty), true,
                               rc.receipt_number});
+    // What it is about: the topic and the cause.
+    std::string topic;
+    if (const core::Category* c = ui.session.catalog().find(ui.session.state().category_id))
+        topic = c->name(ui.lang());
+    if (const core::CategoryLeaf* l = ui.session.leaf()) topic += " · " + l->name(ui.lang());
+    if (!topic.empty())
+        ty += ui.px(8) + note(ui, "receipt_category", topic, ImVec2(r.x, ty + ui.px(8)), col_w,
+                              p.text, ui.fonts.body, !wide);
     ty += ui.px(24);
     ImVec2 qr_pos =
         wide ? ImVec2(r.right() - qr_side, y) : ImVec2(r.x + (r.w - qr_side) * 0.5f, ty);

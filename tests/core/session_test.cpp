@@ -44,6 +44,15 @@ struct SessionTest : ::testing::Test {
         session.apply({IntentKind::kNext});  // → consent
         session.apply({IntentKind::kConsentAgree});
     }
+    // To the "who are you" step with a plain text, no photo and "here".
+    void to_who(const char* leaf = "housing.building.hot_water") {
+        to_description(leaf);
+        session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+        session.apply({IntentKind::kNext});
+        session.apply({IntentKind::kNext});
+        session.apply({IntentKind::kPlaceHere});
+        session.apply({IntentKind::kNext});
+    }
     Screen screen() const { return session.state().screen; }
     const std::string& text() const { return session.state().text(); }
     PhotoDraft photo(const std::string& bytes = "jpeg") {
@@ -311,12 +320,7 @@ TEST_F(SessionTest, TheCaretMovesAndEditsInTheMiddle) {
 }
 
 TEST_F(SessionTest, ContactFieldsValidateAndThePhoneKeepsDigitsOnly) {
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Не горит фонарь во дворе"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kPlaceHere});
-    session.apply({IntentKind::kNext});
+    to_who();
     ASSERT_EQ(screen(), Screen::kWho);
     EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "neither way chosen yet";
     session.apply({IntentKind::kUseContact});
@@ -455,12 +459,7 @@ TEST_F(SessionTest, PlaceNeedsOneOfTheThreeWays) {
 }
 
 TEST_F(SessionTest, AnApprovedHandOffMakesItAnIdentifiedAppeal) {
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kPlaceHere});
-    session.apply({IntentKind::kNext});
+    to_who();
     session.apply({IntentKind::kHandoffStart});
     auto effects = session.take_effects();
     ASSERT_EQ(effects.size(), 1u);
@@ -488,12 +487,7 @@ TEST_F(SessionTest, AnApprovedHandOffMakesItAnIdentifiedAppeal) {
 }
 
 TEST_F(SessionTest, LeavingAHandOffMidWayCancelsIt) {
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kPlaceHere});
-    session.apply({IntentKind::kNext});
+    to_who();
     session.apply({IntentKind::kHandoffStart});
     session.take_effects();
     session.apply({IntentKind::kUseContact});

@@ -27,10 +27,7 @@ UiDriver::Options options_for(const RunningSim& sim) {
 }
 
 std::string report(UiDriver& d, const std::string& leaf, const std::string& text) {
-    d.tap("attract/report");
-    d.tap("category/" + leaf.substr(0, leaf.find('.')));
-    d.tap("leaf/" + leaf);
-    d.type(text);
+    d.describe(leaf, text);
     d.tap("nav/next");
     d.complete_steps();
     d.tap("review/submit");

@@ -46,12 +46,17 @@ UiDriver::Options at_site(const std::string& map_file) {
 }
 
 void start(UiDriver& d, const std::string& leaf, const std::string& text) {
-    d.tap("attract/report");
-    d.tap("category/" + leaf.substr(0, leaf.find('.')));
-    d.tap("leaf/" + leaf);
-    d.type(text);
+    d.describe(leaf, text);
     d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kPhotos);
+}
+
+// No photo, "here": on to the "who are you" step.
+void to_who_here(UiDriver& d) {
+    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.tap("nav/next");
 }
 
 void take_photo(UiDriver& d) {
@@ -71,6 +76,19 @@ void contact(UiDriver& d, const std::string& name, const std::string& phone,
         d.tap("field/email");
         d.type(email);
     }
+}
+
+// Consent, submit, the receipt: what the kiosk stored under its number.
+core::StoredAppeal submit(UiDriver& d) {
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    auto stored =
+        (*store)->find_by_receipt(d.state().receipt ? d.state().receipt->receipt_number : "");
+    EXPECT_TRUE(stored && *stored);
+    return stored && *stored ? **stored : core::StoredAppeal{};
 }
 
 // Files under the data directory that could hold a citizen's data besides the store itself.
@@ -159,16 +177,11 @@ TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
     EXPECT_NE(d.label("note/place").find("Тверская"), std::string::npos);
     d.tap("nav/next");
     contact(d, "Пётр", "4951234567");
-    d.tap("nav/next");
-    d.tap("consent/agree");
-    d.tap("review/submit");
-    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
-    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
-    auto stored = (*store)->find_by_receipt(d.state().receipt->receipt_number);
-    EXPECT_EQ((*stored)->photo_count, 0);
-    EXPECT_EQ((*stored)->appeal.place->source, "here");
-    EXPECT_DOUBLE_EQ(*(*stored)->appeal.place->lat, 55.7575);
-    EXPECT_EQ((*stored)->contact->phone, "+74951234567");
+    const core::StoredAppeal stored = submit(d);
+    EXPECT_EQ(stored.photo_count, 0);
+    EXPECT_EQ(stored.appeal.place->source, "here");
+    EXPECT_DOUBLE_EQ(*stored.appeal.place->lat, 55.7575);
+    EXPECT_EQ(stored.contact->phone, "+74951234567");
 }
 
 TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
@@ -187,14 +200,9 @@ TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
     EXPECT_TRUE(d.enabled("nav/next"));
     d.tap("nav/next");
     contact(d, "Пётр", "4951234567");
-    d.tap("nav/next");
-    d.tap("consent/agree");
-    d.tap("review/submit");
-    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
-    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
-    auto stored = (*store)->find_by_receipt(d.state().receipt->receipt_number);
-    EXPECT_EQ((*stored)->appeal.place->address, "Ленина, 5");
-    EXPECT_FALSE((*stored)->appeal.place->lat);
+    const core::StoredAppeal stored = submit(d);
+    EXPECT_EQ(stored.appeal.place->address, "Ленина, 5");
+    EXPECT_FALSE(stored.appeal.place->lat);
 }
 
 TEST_F(Journeys, HandOffApprovedOnThePhoneMakesAnAppealUnder59FZ) {
@@ -206,10 +214,7 @@ TEST_F(Journeys, HandOffApprovedOnThePhoneMakesAnAppealUnder59FZ) {
     o.uploader = true;
     o.config.retry_base_ms = 50;
     UiDriver d(o);
-    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
-    d.tap("nav/next");
-    d.tap("place/here");
-    d.tap("nav/next");
+    to_who_here(d);
     d.tap("who/gosuslugi");
     ASSERT_TRUE(d.wait_for([&] { return d.has("who/user_code"); }, 10s));
     EXPECT_NE(d.label("who/qr").find("user_code="), std::string::npos);
@@ -241,10 +246,7 @@ TEST_F(Journeys, HandOffExpiredLeavesNameAndPhone) {
     UiDriver::Options o = at_site(map_file());
     o.config.platform_url = sim.url();
     UiDriver d(o);
-    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
-    d.tap("nav/next");
-    d.tap("place/here");
-    d.tap("nav/next");
+    to_who_here(d);
     d.tap("who/gosuslugi");
     ASSERT_TRUE(d.wait_for([&] { return d.has("who/user_code"); }, 10s));
     ASSERT_TRUE(d.wait_for([&] { return d.has("who/retry"); }, 10s)) << "the code ran out";
@@ -258,10 +260,7 @@ TEST_F(Journeys, HandOffExpiredLeavesNameAndPhone) {
 
 TEST_F(Journeys, ConsentRefusedSendsNothingAndLeavesAWayBack) {
     UiDriver d(at_site(map_file()));
-    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
-    d.tap("nav/next");
-    d.tap("place/here");
-    d.tap("nav/next");
+    to_who_here(d);
     contact(d, "Пётр", "4951234567");
     d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kConsent);

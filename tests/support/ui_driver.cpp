@@ -160,6 +160,14 @@ bool UiDriver::drag(std::string_view id, float fx0, float fy0, float fx1, float 
     return true;
 }
 
+void UiDriver::describe(const std::string& leaf, const std::string& text) {
+    tap("attract/report");
+    tap("category/" + leaf.substr(0, leaf.find('.')));
+    tap("leaf/" + leaf);
+    type(text);
+    EXPECT_EQ(state().screen, core::Screen::kDescription);
+}
+
 void UiDriver::complete_steps(const std::string& name, const std::string& phone) {
     EXPECT_EQ(state().screen, core::Screen::kPhotos);
     if (kiosk_->session().photo_required()) {
@@ -230,7 +238,8 @@ void UiDriver::type(std::string_view text) {
         // Layout first: switching it returns to the letters page.
         if (ui_->keyboard().layout != place->layout) tap("kbd/layout");
         if (ui_->keyboard().page != place->page) tap("kbd/page");
-        if (ui_->keyboard().shift != place->shift) tap("kbd/shift");
+        // Shift cycles off → one letter → caps → off.
+        for (int i = 0; i < 3 && ui_->keyboard().upper() != place->shift; ++i) tap("kbd/shift");
         tap(place->id);
     }
 }

@@ -57,6 +57,9 @@ class UiDriver {
     bool tap_at(std::string_view id, float fx, float fy);
     // A finger pressed at one point of the widget, moved, and lifted at another.
     bool drag(std::string_view id, float fx0, float fy0, float fx1, float fy1);
+    // From the attract screen: "report a problem", the leaf's category and the leaf, the text
+    // typed on the on-screen keyboard. Ends on the description screen.
+    void describe(const std::string& leaf, const std::string& text);
     // From the photo step to review the plainest way: skip photos, type an address, give a
     // name and phone, agree to the consent.
     void complete_steps(const std::string& name = "Анна Иванова",

@@ -38,6 +38,19 @@ TEST(Keyboard, ShiftIsOneShot) {
     EXPECT_EQ(*press_key(s, key(s, "kbd/я")).insert, "я");
 }
 
+TEST(Keyboard, ShiftTwiceLocksCapitalsUntilPressedAgain) {
+    KeyboardState s;
+    press_key(s, key(s, "kbd/shift"));
+    press_key(s, key(s, "kbd/shift"));
+    EXPECT_TRUE(s.caps);
+    EXPECT_EQ(*press_key(s, key(s, "kbd/м")).insert, "М");
+    EXPECT_EQ(*press_key(s, key(s, "kbd/ф")).insert, "Ф");
+    EXPECT_EQ(*press_key(s, key(s, "kbd/ц")).insert, "Ц");
+    press_key(s, key(s, "kbd/shift"));
+    EXPECT_FALSE(s.upper());
+    EXPECT_EQ(*press_key(s, key(s, "kbd/ц")).insert, "ц");
+}
+
 TEST(Keyboard, LayoutSwitchGoesToQwertyLetters) {
     KeyboardState s;
     press_key(s, key(s, "kbd/page"));

@@ -347,10 +347,7 @@ TEST_P(ScreensTest, AutomaticPrintingPrintsTheReceiptByItself) {
     UiDriver::Options o = options();
     o.config.auto_print_receipt = true;
     UiDriver d(o);
-    d.tap("attract/report");
-    d.tap("category/housing");
-    d.tap("leaf/housing.building.hot_water");
-    d.type("Нет горячей воды");
+    d.describe("housing.building.hot_water", "Нет горячей воды");
     d.tap("nav/next");
     d.complete_steps();
     d.tap("review/submit");
@@ -365,10 +362,7 @@ TEST_P(ScreensTest, NoCameraSaysSoAndOnlyARequiredPhotoSendsToStaff) {
     o.config.camera = "v4l2:/dev/video-missing";
     o.no_camera = true;
     UiDriver d(o);
-    d.tap("attract/report");
-    d.tap("category/housing");
-    d.tap("leaf/housing.building.hot_water");
-    d.type("Нет горячей воды");
+    d.describe("housing.building.hot_water", "Нет горячей воды");
     d.tap("nav/next");
     ASSERT_TRUE(d.wait_for([&] { return d.has("note/photos"); }));
     EXPECT_NE(d.label("note/photos").find("можно пропустить"), std::string::npos);
