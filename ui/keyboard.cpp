@@ -148,8 +148,26 @@ const std::vector<std::vector<Key>>& phone_rows() {
 
 }  // namespace
 
+const std::vector<std::vector<Key>>& receipt_rows() {
+    static const std::vector<std::vector<Key>> kRows = [] {
+        std::vector<std::vector<Key>> rows;
+        for (const char* row : {"1234567890", "ABCDEFGHJK", "MNPQRSTVWX", "YZ"}) {
+            std::vector<Key> r;
+            for (const char* c = row; *c; ++c) {
+                const std::string d(1, *c);
+                r.push_back(Key{KeyKind::kChar, d, d, 1.2f, "kbd/" + d});
+            }
+            rows.push_back(std::move(r));
+        }
+        rows.back().push_back(special(KeyKind::kBackspace, 2.4f, "kbd/backspace"));
+        return rows;
+    }();
+    return kRows;
+}
+
 const std::vector<std::vector<Key>>& keyboard_rows(const KeyboardState& state) {
     if (state.page == KeyboardPage::kPhone) return phone_rows();
+    if (state.page == KeyboardPage::kReceipt) return receipt_rows();
     static const std::array<std::vector<std::vector<Key>>, 4> kRows = {
         build(KeyboardLayout::kCyrillic, KeyboardPage::kLetters),
         build(KeyboardLayout::kLatin, KeyboardPage::kLetters),

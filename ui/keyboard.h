@@ -10,10 +10,13 @@
 namespace vmeste::ui {
 
 enum class KeyboardLayout { kCyrillic, kLatin };
+// kPhone: the digits pad of the phone field; kReceipt: the receipt number's alphabet (Crockford
+// base32: digits and the letters without I, L, O, U).
 enum class KeyboardPage {
     kLetters,
     kSymbols,
-    kPhone
+    kPhone,
+    kReceipt
 };  // kPhone: the digits pad of the phone field
 
 struct KeyboardState {

@@ -67,5 +67,8 @@ void draw_photos(Ui& ui);
 void draw_place(Ui& ui);
 void draw_who(Ui& ui);
 void draw_consent(Ui& ui);
+// Screens in screens_services.cpp.
+void draw_status(Ui& ui);
+void draw_status_result(Ui& ui);
 
 }  // namespace vmeste::ui

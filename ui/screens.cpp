@@ -397,9 +397,12 @@ float key_height(const Ui& ui) {
 // The keyboard a field needs: the digits pad for the phone, else the letters the state says.
 KeyboardState keyboard_for(const Ui& ui) {
     KeyboardState s = ui.keyboard;
-    if (ui.session.state().focus == Field::kPhone)
+    const Field focus = ui.session.state().focus;
+    if (focus == Field::kPhone)
         s.page = KeyboardPage::kPhone;
-    else if (s.page == KeyboardPage::kPhone)
+    else if (focus == Field::kReceipt)
+        s.page = KeyboardPage::kReceipt;
+    else if (s.page == KeyboardPage::kPhone || s.page == KeyboardPage::kReceipt)
         s.page = KeyboardPage::kLetters;
     return s;
 }
@@ -520,9 +523,16 @@ void draw_attract(Ui& ui) {
         ui.widgets.add(WidgetInfo{"note/store_full", ImVec2(x, top), ImVec2(x + col_w, y), true,
                                   ui.tr("attract.store_full")});
     } else {
-        text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w, p.text_muted,
-                   true);
+        y += text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w,
+                        p.text_muted, true);
     }
+    // The other services: follow an appeal already made (works with a full store too).
+    y += ui.px(landscape(ui) ? 32 : 64);
+    const float sh = ui.px(120);
+    if (touch_button(ui, "attract/status", ui.tr("attract.status"),
+                     ImVec2((ui.display.x - bw) * 0.5f, y), ImVec2(bw, sh), ButtonKind::kSecondary,
+                     true, ui.fonts.button))
+        ui.post({IntentKind::kCheckStatus});
     const float ph = text_block_height(ui.fonts.small, ui.tr("attract.privacy"), col_w);
     text_block(dl, ui.fonts.small, ui.tr("attract.privacy"), ImVec2(x, r.bottom() - ph), col_w,
                p.text_muted, true);
@@ -1154,6 +1164,12 @@ void draw_screen(Ui& ui) {
             break;
         case Screen::kReceipt:
             draw_receipt(ui);
+            break;
+        case Screen::kStatus:
+            draw_status(ui);
+            break;
+        case Screen::kStatusResult:
+            draw_status_result(ui);
             break;
     }
     if (covered) ImGui::EndDisabled();

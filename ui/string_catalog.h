@@ -22,6 +22,8 @@ class StringCatalog {
     static const StringCatalog& bundled();
 
     const std::string& get(Language l, std::string_view key) const;
+    // True when the Russian catalog has the key (both catalogs have the same keys: tested).
+    bool has(std::string_view key) const { return ru_.find(key) != ru_.end(); }
     // get() with {0}, {1}… replaced by args.
     std::string format(Language l, std::string_view key,
                        const std::vector<std::string>& args) const;

@@ -46,6 +46,24 @@ std::string new_receipt_number() {
     return s;
 }
 
+std::optional<std::string> parse_receipt_number(std::string_view text) {
+    static const std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    // A URL: the last path segment.
+    if (const size_t slash = text.rfind('/'); slash != std::string_view::npos)
+        text = text.substr(slash + 1);
+    std::string symbols;
+    for (char c : text) {
+        if (c == '-' || c == ' ') continue;
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (c == 'O') c = '0';
+        if (c == 'I' || c == 'L') c = '1';
+        if (kAlphabet.find(c) == std::string_view::npos) return std::nullopt;
+        symbols += c;
+    }
+    if (symbols.size() != 8) return std::nullopt;
+    return symbols.substr(0, 4) + "-" + symbols.substr(4);
+}
+
 std::string iso8601_utc(int64_t unix_ms) {
     std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/core/language.h"
@@ -44,6 +45,11 @@ std::string new_uuid();
 // on thermal paper) as XXXX-XXXX, 40 random bits. The store rejects a repeat and a new one is
 // drawn.
 std::string new_receipt_number();
+
+// A receipt number from what a citizen typed or a camera read off a receipt: "7k3q9pxa",
+// "7K3Q-9PXA", or the QR's status-page URL ".../t/7K3Q-9PXA". Letters people confuse are read as
+// Crockford base32 says (O → 0, I and L → 1). Nullopt when it is not 8 symbols of the alphabet.
+std::optional<std::string> parse_receipt_number(std::string_view text);
 
 // The JSON body of POST /api/v1/appeals (docs/protocol.md). `photo_sha256` lists the photos
 // uploaded before it, in order; contact data is sent only when the citizen gave it.

@@ -20,6 +20,8 @@ const char* field_name(Field f) {
             return "phone";
         case Field::kEmail:
             return "email";
+        case Field::kReceipt:
+            return "receipt";
     }
     return "?";
 }

@@ -131,6 +131,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         vo.device_token = read_device_token(cfg.data_dir);
         if (vo.device_token.empty()) vo.device_token = cfg.device_token;
         vo.camera = k->options_.camera;
+        vo.store = k->store_options();
         vo.printer = k->options_.printer;
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }
@@ -179,7 +180,8 @@ void Kiosk::run_effects() {
             visit_->run(e);
         }
     }
-    visit_->want_camera(session_->state().screen == Screen::kPhotos);
+    visit_->want_camera(session_->state().screen == Screen::kPhotos || session_->scanning());
+    visit_->want_scan(session_->scanning() ? session_->visit() : 0);
     session_->set_camera_status(visit_->camera_status());
 }
 

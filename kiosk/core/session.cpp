@@ -32,6 +32,10 @@ const char* screen_name(Screen s) {
             return "submitting";
         case Screen::kReceipt:
             return "receipt";
+        case Screen::kStatus:
+            return "status";
+        case Screen::kStatusResult:
+            return "status_result";
     }
     return "?";
 }
@@ -108,6 +112,10 @@ constexpr std::array kFlow = {
     Transition{Screen::kReview,      IntentKind::kSubmit,         Screen::kSubmitting},
     Transition{Screen::kReview,      IntentKind::kBack,           Screen::kConsent},
     Transition{Screen::kReceipt,     IntentKind::kFinish,         Screen::kAttract},
+    Transition{Screen::kAttract,     IntentKind::kCheckStatus,    Screen::kStatus},
+    Transition{Screen::kStatus,      IntentKind::kBack,           Screen::kAttract},
+    Transition{Screen::kStatusResult, IntentKind::kBack,          Screen::kStatus},
+    Transition{Screen::kStatusResult, IntentKind::kFinish,        Screen::kAttract},
 };
 // clang-format on
 
@@ -130,7 +138,7 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kCaretRight:
         case IntentKind::kDeleteWord:
             return s == Screen::kCategory || s == Screen::kDescription || s == Screen::kPlace ||
-                   s == Screen::kWho;
+                   s == Screen::kWho || s == Screen::kStatus;
         case IntentKind::kTakePhoto:
         case IntentKind::kSelectPhoto:
         case IntentKind::kDeletePhoto:
@@ -153,6 +161,8 @@ bool stays_on(Screen s, IntentKind k) {
             return s == Screen::kReceipt;
         case IntentKind::kEdit:
             return s == Screen::kReview;
+        case IntentKind::kScanReceipt:
+            return s == Screen::kStatus;
         default:
             return false;
     }
@@ -191,6 +201,8 @@ size_t Session::max_chars(Field f) const {
             return 10;
         case Field::kEmail:
             return 254;  // RFC 5321's path limit
+        case Field::kReceipt:
+            return 8;  // XXXX-XXXX without its dash
     }
     return 0;
 }
@@ -326,6 +338,9 @@ bool Session::can_apply(IntentKind k) const {
             return s == Screen::kWho && handoff_available();
         case IntentKind::kPrint:
             return s == Screen::kReceipt && state_.print != PrintState::kPrinting;
+        case IntentKind::kLookup:
+            return s == Screen::kStatus && state_.status.state != StatusCheck::State::kLooking &&
+                   parse_receipt_number(state_.field(Field::kReceipt).value).has_value();
         default:
             break;
     }
@@ -342,6 +357,7 @@ void Session::go(Screen s) {
         state_.focus = Field::kAddress;
     if (s == Screen::kWho && state_.focus != Field::kPhone && state_.focus != Field::kEmail)
         state_.focus = Field::kName;
+    if (s == Screen::kStatus) state_.focus = Field::kReceipt;
     if (state_.a11y.voice && step_number(s) > 0) effect({Effect::Kind::kSpeak});
 }
 
@@ -386,8 +402,17 @@ void Session::edit_field(const Intent& intent) {
                     digits.erase(0, 1);
                 add = digits;
             }
+            if (f == Field::kReceipt) {
+                // Symbols of the receipt's alphabet only, upper case; the dash is the screen's.
+                std::string sym;
+                for (char c : add) {
+                    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+                    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) sym += c;
+                }
+                add = sym;
+            }
             if (f == Field::kEmail || f == Field::kSearch || f == Field::kName ||
-                f == Field::kPhone) {
+                f == Field::kPhone || f == Field::kReceipt) {
                 std::erase(add, '\n');  // one line
             }
             state_.text_truncated = !t.insert(add, max_chars(f));
@@ -640,6 +665,21 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
         case IntentKind::kSubmit:
             state_.submit_problem = SubmitProblem::kNone;
             break;
+        // Status check
+        case IntentKind::kCheckStatus:
+            state_.status = StatusCheck{};
+            break;
+        case IntentKind::kScanReceipt:
+            state_.status.scanning = !state_.status.scanning;
+            if (state_.status.state == StatusCheck::State::kNotAReceipt)
+                state_.status.state = StatusCheck::State::kIdle;
+            return std::nullopt;
+        case IntentKind::kLookup:
+            state_.status.state = StatusCheck::State::kLooking;
+            state_.status.scanning = false;
+            effect({Effect::Kind::kLookup, 0, 0,
+                    *parse_receipt_number(state_.field(Field::kReceipt).value)});
+            return std::nullopt;
         case IntentKind::kFinish:
             wipe();
             return std::nullopt;
@@ -810,6 +850,28 @@ void Session::on_blur_failed(uint64_t visit, uint64_t photo_id) {
 void Session::on_handoff(uint64_t visit, const Handoff& update) {
     if (visit != visit_ || state_.who != WhoMode::kGosuslugi) return;
     state_.handoff = update;
+}
+
+void Session::on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result) {
+    if (visit != visit_ || state_.screen != Screen::kStatus ||
+        state_.status.state != StatusCheck::State::kLooking)
+        return;
+    state_.status.state = state;
+    state_.status.result = std::move(result);
+    if (state == StatusCheck::State::kFound) go(Screen::kStatusResult);
+}
+
+void Session::on_receipt_scanned(uint64_t visit, const std::string& payload) {
+    if (visit != visit_ || !scanning()) return;
+    auto number = parse_receipt_number(payload);
+    if (!number) {
+        state_.status.state = StatusCheck::State::kNotAReceipt;
+        return;
+    }
+    TextField& f = field(Field::kReceipt);
+    f.value = number->substr(0, 4) + number->substr(5);
+    f.caret = f.value.size();
+    apply({IntentKind::kLookup});
 }
 
 void Session::on_printed(uint64_t visit, bool ok) {

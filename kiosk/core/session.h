@@ -33,6 +33,8 @@ enum class Screen {
     kReview,
     kSubmitting,
     kReceipt,
+    kStatus,        // check a status: the receipt number typed or its QR shown to the camera
+    kStatusResult,  // what the platform (or, offline, the kiosk) knows of it
 };
 const char* screen_name(Screen s);
 // 1..7 for the steps of a report (the step indicator), 0 for the others.
@@ -84,6 +86,10 @@ enum class IntentKind {
     kToggleAccessibility,  // index = A11yOption
     kShowHelp,             // toggles the help panel of the step
     kShowAccessibility,    // toggles the accessibility panel
+    // Status check
+    kCheckStatus,  // attract → the status check
+    kScanReceipt,  // toggles reading the receipt's QR with the camera
+    kLookup,       // look up the number typed
 };
 
 struct Intent {
@@ -151,6 +157,22 @@ const char* handoff_state_name(Handoff::State s);
 
 enum class WhoMode { kUndecided, kGosuslugi, kContact };
 
+// What a status check found: from the gateway, or — without a connection — what the kiosk's own
+// store remembers (no text, no contact: only what the receipt shows).
+struct StatusResult {
+    std::string receipt_number, status, category, organisation, answer;
+    int64_t answer_by_unix_ms = 0;
+    std::vector<std::pair<std::string, int64_t>> history;  // status, when (unix ms)
+    bool offline = false;  // the platform did not answer: the kiosk's own, maybe old, knowledge
+};
+
+struct StatusCheck {
+    enum class State { kIdle, kLooking, kFound, kNotFound, kNoConnection, kNotAReceipt };
+    State state = State::kIdle;
+    bool scanning = false;
+    StatusResult result;
+};
+
 enum class PrintState { kNone, kPrinting, kPrinted, kFailed };
 
 enum class A11yOption { kLargeText, kHighContrast, kLowerScreen, kVoice };
@@ -186,6 +208,7 @@ struct SessionState {
     PrintState print = PrintState::kNone;
     Accessibility a11y;
     Overlay overlay = Overlay::kNone;
+    StatusCheck status;
     bool store_full = false;  // no room for another appeal: said on the attract screen
 
     const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
@@ -194,7 +217,7 @@ struct SessionState {
 
 // Work for the Kiosk's workers.
 struct Effect {
-    enum class Kind { kCapture, kBlur, kHandoffStart, kHandoffCancel, kPrint, kSpeak };
+    enum class Kind { kCapture, kBlur, kHandoffStart, kHandoffCancel, kPrint, kSpeak, kLookup };
     Kind kind;
     uint64_t visit = 0;
     uint64_t photo_id = 0;  // kBlur
@@ -236,6 +259,10 @@ class Session {
     void on_blur_failed(uint64_t visit, uint64_t photo_id);
     void on_handoff(uint64_t visit, const Handoff& update);
     void on_printed(uint64_t visit, bool ok);
+    void on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result);
+    // A QR code the camera read while the status check scans.
+    void on_receipt_scanned(uint64_t visit, const std::string& payload);
+    bool scanning() const { return state_.screen == Screen::kStatus && state_.status.scanning; }
 
     // Time passes: the idle countdown, the photo countdown, the receipt's auto-return. Returns
     // true if something on screen changed (so the UI must redraw).

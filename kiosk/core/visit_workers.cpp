@@ -4,6 +4,7 @@
 
 #include "image/jpeg.h"
 #include "image/photo.h"
+#include "image/qr_decode.h"
 #include "kiosk/base/log.h"
 #include "sync/gateway_client.h"
 #include "sync/handoff.h"
@@ -52,10 +53,15 @@ VisitWorkers::~VisitWorkers() {
     if (camera_) camera_->stop();
 }
 
-void VisitWorkers::post(std::function<void()> job) {
+void VisitWorkers::post(std::function<void()> job, std::chrono::milliseconds delay) {
     {
         std::lock_guard lock(mu_);
-        jobs_.push_back(std::move(job));
+        Job j{std::chrono::steady_clock::now() + delay, std::move(job)};
+        // In due order; equal times keep the order they were posted in.
+        auto at =
+            std::upper_bound(jobs_.begin(), jobs_.end(), j.due,
+                             [](const auto& due, const Job& other) { return due < other.due; });
+        jobs_.insert(at, std::move(j));
     }
     cv_.notify_all();
 }
@@ -83,9 +89,15 @@ void VisitWorkers::media_loop() {
         std::function<void()> job;
         {
             std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-            if (stop_) return;
-            job = std::move(jobs_.front());
+            for (;;) {
+                if (stop_) return;
+                if (!jobs_.empty() && jobs_.front().due <= std::chrono::steady_clock::now()) break;
+                if (jobs_.empty())
+                    cv_.wait(lock);
+                else
+                    cv_.wait_until(lock, jobs_.front().due);
+            }
+            job = std::move(jobs_.front().run);
             jobs_.pop_front();
         }
         job();
@@ -151,9 +163,93 @@ void VisitWorkers::run(const Effect& e) {
             cv_.notify_all();
             break;
         }
+        case Effect::Kind::kLookup:
+            post([this, e] { lookup(e); });
+            break;
         case Effect::Kind::kSpeak:
             break;
     }
+}
+
+void VisitWorkers::lookup(const Effect& e) {
+    const std::string& receipt = e.data;
+    StatusResult r;
+    r.receipt_number = receipt;
+    auto done = [&](StatusCheck::State s) {
+        complete([v = e.visit, s, r](Session& session) mutable {
+            session.on_lookup(v, s, std::move(r));
+        });
+    };
+    if (options_.config.adapter == "gateway") {
+        sync::GatewayClient gateway(
+            sync::GatewayConfig{options_.config.platform_url, options_.device_token},
+            sync::make_curl_transport(options_.transport));
+        auto got = gateway.lookup(receipt);
+        if (got) {
+            r.status = got->status;
+            r.category = got->category;
+            r.organisation = got->organisation;
+            r.answer_by_unix_ms = got->expected_answer_by_ms;
+            r.history = got->history;
+            r.answer = got->answer;
+            return done(StatusCheck::State::kFound);
+        }
+        if (got.error().code == ErrorCode::kNotFound) {
+            // The platform does not know it — but it may be still on its way from this kiosk.
+            log::info("status: %s unknown to the platform", receipt.c_str());
+        } else {
+            log::warn("status: %s", got.error().message.c_str());
+            r.offline = true;
+        }
+    } else {
+        r.offline = true;
+    }
+    // What this kiosk's own store remembers (only appeals taken here).
+    if (!store_) {
+        auto s = AppealStore::open(options_.store);
+        if (s) store_ = std::move(s).value();
+    }
+    auto rec =
+        store_ ? store_->find_receipt(receipt) : Result<std::optional<ReceiptRecord>>(std::nullopt);
+    if (rec && *rec) {
+        r.status = (*rec)->status;
+        r.category = (*rec)->category_id;
+        r.history = {{"queued", (*rec)->created_unix_ms}};
+        return done(StatusCheck::State::kFound);
+    }
+    done(options_.config.adapter == "gateway" ? StatusCheck::State::kNotFound
+                                              : StatusCheck::State::kNoConnection);
+}
+
+void VisitWorkers::want_scan(uint64_t visit) {
+    scan_visit_ = visit;
+    if (visit == 0) return;
+    {
+        std::lock_guard lock(mu_);
+        if (scan_posted_) return;
+        scan_posted_ = true;
+    }
+    post([this] { scan(); });
+}
+
+// One look at the newest frame; again in 150 ms while the status check still scans.
+void VisitWorkers::scan() {
+    const uint64_t visit = scan_visit_;
+    if (visit != 0 && camera_) {
+        if (auto frame = camera_->latest(scanned_sequence_)) {
+            scanned_sequence_ = frame->sequence;
+            if (auto code = image::decode_qr(frame->rgb)) {
+                complete([visit, c = *code](Session& s) { s.on_receipt_scanned(visit, c); });
+                scan_visit_ = 0;
+            }
+        }
+    }
+    if (scan_visit_ == 0) {
+        std::lock_guard lock(mu_);
+        scan_posted_ = false;
+        return;
+    }
+    post([this] { scan(); }, std::chrono::milliseconds(150));
 }
 
 void VisitWorkers::capture(uint64_t visit) {

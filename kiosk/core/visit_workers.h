@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -16,6 +17,7 @@
 #include "drivers/camera/camera.h"
 #include "drivers/printer/transport.h"
 #include "kiosk/base/clock.h"
+#include "kiosk/core/appeal_store.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/session.h"
 #include "sync/http.h"
@@ -30,6 +32,7 @@ class VisitWorkers {
         std::function<void()> wake_ui;
         sync::TransportOptions transport{};
         std::string device_token;
+        StoreOptions store;  // for the status check without a connection (its own connection)
         // Injected devices (tests); when null they are opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
@@ -42,8 +45,11 @@ class VisitWorkers {
 
     // UI thread: start the work an effect asks for (kSpeak is the UI's own).
     void run(const Effect& effect);
-    // UI thread: the camera streams only while the photo step shows (it costs CPU and light).
+    // UI thread: the camera streams only while the photo step shows or a receipt's QR is being
+    // read (it costs CPU and light).
     void want_camera(bool on);
+    // UI thread: read QR codes off the camera's frames for this visit (0: stop).
+    void want_scan(uint64_t visit);
     CameraStatus camera_status() const;
     // For the preview texture: latest() never blocks. Null when there is no camera.
     const drivers::Camera* camera() const { return camera_.get(); }
@@ -52,13 +58,16 @@ class VisitWorkers {
     bool deliver(Session& session);
 
   private:
-    void post(std::function<void()> job);
+    // A job for the media thread, now or after a delay (jobs run in due order).
+    void post(std::function<void()> job, std::chrono::milliseconds delay = {});
     void complete(std::function<void(Session&)> f);
     void media_loop();
     void handoff_loop();
     void capture(uint64_t visit);
     void blur(const Effect& e);
     void print(const Effect& e);
+    void lookup(const Effect& e);
+    void scan();
 
     Options options_;
     SystemClock system_clock_;
@@ -66,10 +75,18 @@ class VisitWorkers {
     std::shared_ptr<drivers::Camera> camera_;
     std::string camera_error_;
     bool camera_wanted_ = false;  // UI thread
+    std::atomic<uint64_t> scan_visit_{0};
+    bool scan_posted_ = false;            // under mu_
+    int64_t scanned_sequence_ = 0;        // media thread
+    std::unique_ptr<AppealStore> store_;  // media thread, opened on the first offline look-up
 
     std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<std::function<void()>> jobs_;
+    struct Job {
+        std::chrono::steady_clock::time_point due;
+        std::function<void()> run;
+    };
+    std::deque<Job> jobs_;
     std::deque<std::function<void(Session&)>> done_;
     uint64_t handoff_visit_ = 0;  // the visit that asked for a hand-off; 0: none
     uint64_t handoff_generation_ = 0;

@@ -579,3 +579,54 @@ TEST_F(SessionTest, SearchFindsCausesByAnyWordInEitherLanguage) {
     EXPECT_EQ(session.state().category_id, "roads");
     EXPECT_FALSE(session.state().searching);
 }
+
+TEST(ReceiptNumber, ReadFromTypingOrFromTheReceiptsQr) {
+    EXPECT_EQ(parse_receipt_number("7k3q9pxa"), "7K3Q-9PXA");
+    EXPECT_EQ(parse_receipt_number("7K3Q-9PXA"), "7K3Q-9PXA");
+    EXPECT_EQ(parse_receipt_number("http://127.0.0.1:8080/t/7K3Q-9PXA"), "7K3Q-9PXA");
+    EXPECT_EQ(parse_receipt_number("OIL1-2345"), "0111-2345") << "Crockford's look-alikes";
+    EXPECT_FALSE(parse_receipt_number("7K3Q-9PX"));
+    EXPECT_FALSE(parse_receipt_number("7K3Q-9PXU")) << "U is not in the alphabet";
+    EXPECT_FALSE(parse_receipt_number("https://example.org/"));
+}
+
+TEST_F(SessionTest, AStatusCheckLooksUpOnTheWorkerAndShowsTheResult) {
+    session.apply({IntentKind::kCheckStatus});
+    ASSERT_EQ(screen(), Screen::kStatus);
+    EXPECT_EQ(session.state().focus, Field::kReceipt);
+    session.apply({IntentKind::kInsertText, "7k3q-9p"});
+    EXPECT_EQ(session.state().field(Field::kReceipt).value, "7K3Q9P") << "symbols only, upper case";
+    EXPECT_FALSE(session.can_apply(IntentKind::kLookup));
+    session.apply({IntentKind::kInsertText, "xaz"});  // 8 at most
+    EXPECT_EQ(session.state().field(Field::kReceipt).value, "7K3Q9PXA");
+    session.apply({IntentKind::kLookup});
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kLookup);
+    EXPECT_EQ(effects[0].data, "7K3Q-9PXA");
+    EXPECT_FALSE(session.can_apply(IntentKind::kLookup)) << "one look-up at a time";
+    session.on_lookup(session.visit(), StatusCheck::State::kNotFound, {});
+    EXPECT_EQ(screen(), Screen::kStatus);
+    session.apply({IntentKind::kLookup});
+    StatusResult r;
+    r.receipt_number = "7K3Q-9PXA";
+    r.status = "in_work";
+    session.on_lookup(session.visit(), StatusCheck::State::kFound, r);
+    EXPECT_EQ(screen(), Screen::kStatusResult);
+    session.apply({IntentKind::kFinish});
+    EXPECT_EQ(screen(), Screen::kAttract);
+    EXPECT_TRUE(session.state().field(Field::kReceipt).value.empty());
+}
+
+TEST_F(SessionTest, AScannedReceiptIsLookedUpAtOnce) {
+    session.apply({IntentKind::kCheckStatus});
+    session.apply({IntentKind::kScanReceipt});
+    EXPECT_TRUE(session.scanning());
+    session.on_receipt_scanned(session.visit(), "https://example.org/hello");
+    EXPECT_EQ(session.state().status.state, StatusCheck::State::kNotAReceipt);
+    session.on_receipt_scanned(session.visit(), "http://x/t/7K3Q-9PXA");
+    EXPECT_FALSE(session.scanning());
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].data, "7K3Q-9PXA");
+}

@@ -230,6 +230,28 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_FALSE(receipt.empty());
     // What the citizen's phone would read off the screen.
     EXPECT_EQ(test::decode_qr_rgba(receipt, w, h), k.session().state().receipt->tracking_url);
+    // The status check (issue #7): the platform has had this appeal for a while.
+    const std::string number = k.session().state().receipt->receipt_number;
+    sim::ReceivedAppeal got;
+    got.idempotency_key = "screenshot-" + number;
+    got.receipt_number = number;
+    got.category = "roads.road.pothole";
+    got.text = "-";
+    got.language = "ru";
+    got.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count() -
+                           150'000;  // two status steps ago: registered, in work
+    got.status = "registered";
+    ASSERT_TRUE(sim.store().insert(got));
+    k.dispatch({IntentKind::kFinish});
+    k.dispatch({IntentKind::kCheckStatus});
+    k.dispatch({IntentKind::kInsertText, number.substr(0, 6)});
+    shoot("11-status");
+    k.dispatch({IntentKind::kInsertText, number.substr(6)});
+    k.dispatch({IntentKind::kLookup});
+    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kStatusResult; }));
+    shoot("12-status-result");
     images.reset();
     host->reset();  // backends go before the ImGui context
 }

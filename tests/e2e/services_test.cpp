@@ -1,0 +1,151 @@
+// The citizen services beyond a report (issue #7), through the screens: checking a status by the
+// number typed or by the receipt's QR shown to the camera, online against the simulator and
+// offline from the kiosk's own store.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "drivers/camera/camera.h"
+#include "image/jpeg.h"
+#include "image/qr_code.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using namespace std::chrono_literals;
+using core::Screen;
+
+namespace {
+
+// A report through the screens, its receipt number back.
+std::string report(UiDriver& d) {
+    d.describe("housing.building.hot_water", "Третий день сухо в кране, дом 7");
+    d.tap("nav/next");
+    d.complete_steps();
+    d.tap("review/submit");
+    EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string number = d.state().receipt ? d.state().receipt->receipt_number : "";
+    d.tap("receipt/done");
+    return number;
+}
+
+void type_receipt(UiDriver& d, const std::string& number) {
+    for (char c : number)
+        if (c != '-') d.tap(std::string("kbd/") + c);
+}
+
+}  // namespace
+
+TEST(StatusCheck, TypedNumberShowsTheHistoryTheOrganisationAndTheAnswer) {
+    sim::SimOptions so;
+    so.status_step_ms = 50;  // registered → in work → answered within the test
+    RunningSim sim(so);
+    UiDriver::Options o;
+    o.uploader = true;
+    o.config.platform_url = sim.url();
+    o.config.retry_base_ms = 50;
+    UiDriver d(o);
+    const std::string number = report(d);
+    ASSERT_TRUE(d.wait_for([&] { return sim.store().find_by_receipt(number).has_value(); }, 10s));
+    std::this_thread::sleep_for(300ms);
+    d.tap("attract/status");
+    ASSERT_EQ(d.state().screen, Screen::kStatus);
+    EXPECT_FALSE(d.enabled("status/find"));
+    type_receipt(d, number);
+    EXPECT_EQ(d.label("field/receipt"), number);
+    d.tap("status/find");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kStatusResult; }, 10s));
+    EXPECT_FALSE(d.has("note/offline"));
+    EXPECT_EQ(d.label("note/status_now"), "Дан ответ");
+    EXPECT_NE(d.label("note/status_history").find("Зарегистрировано"), std::string::npos);
+    EXPECT_NE(d.label("note/status_history").find("В работе"), std::string::npos);
+    EXPECT_NE(d.label("note/status_organisation").find("Рассматривает"), std::string::npos);
+    EXPECT_TRUE(d.has("note/status_answer_by"));
+    EXPECT_FALSE(d.label("note/status_answer").empty());
+    // Nothing personal: no name, no phone, no text on the screen.
+    for (const auto& w : d.ui().widgets().all()) {
+        EXPECT_EQ(w.label.find("Анна"), std::string::npos) << w.id;
+        EXPECT_EQ(w.label.find("916"), std::string::npos) << w.id;
+        EXPECT_EQ(w.label.find("в кране"), std::string::npos) << w.id;
+    }
+    d.tap("status/done");
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+}
+
+TEST(StatusCheck, UnknownNumberIsSaidAndNothingElseHappens) {
+    RunningSim sim;
+    UiDriver::Options o;
+    o.config.platform_url = sim.url();
+    UiDriver d(o);
+    d.tap("attract/status");
+    type_receipt(d, "ZZZZ-ZZZZ");
+    d.tap("status/find");
+    ASSERT_TRUE(d.wait_for([&] {
+        return d.has("note/status") &&
+               d.state().status.state == core::StatusCheck::State::kNotFound;
+    }));
+    EXPECT_NE(d.label("note/status").find("не найдено"), std::string::npos);
+    EXPECT_EQ(d.state().screen, Screen::kStatus);
+}
+
+TEST(StatusCheck, OfflineTheKioskSaysWhatItKnowsAndThatItMayBeOld) {
+    int dead_port;
+    {
+        RunningSim gone;
+        dead_port = gone.port();
+    }
+    UiDriver::Options o;
+    o.uploader = true;
+    o.config.platform_url = "http://127.0.0.1:" + std::to_string(dead_port);
+    UiDriver d(o);
+    const std::string number = report(d);
+    d.tap("attract/status");
+    type_receipt(d, number);
+    d.tap("status/find");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kStatusResult; }, 10s));
+    ASSERT_TRUE(d.has("note/offline"));
+    EXPECT_NE(d.label("note/offline").find("Нет связи"), std::string::npos);
+    EXPECT_EQ(d.label("note/status_now"), "Ждёт отправки с терминала");
+}
+
+TEST(StatusCheck, TheReceiptsQrShownToTheCameraIsReadAndLookedUp) {
+    RunningSim sim;
+    sim::ReceivedAppeal a;
+    a.idempotency_key = "k-1";
+    a.receipt_number = "7K3Q-9PXA";
+    a.category = "roads.road.pothole";
+    a.text = "x";
+    a.language = "ru";
+    a.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    a.status = "registered";
+    ASSERT_TRUE(sim.store().insert(a));
+    // What the camera sees: the receipt's QR (the status page's URL) on white paper.
+    TempDir shots;
+    auto qr = image::encode_qr(sim.url() + "/t/7K3Q-9PXA");
+    ASSERT_TRUE(qr);
+    int side = 0;
+    const auto rgba = image::rasterize_qr_rgba(*qr, 8, 4, &side);
+    image::Raster paper;
+    paper.width = 640;
+    paper.height = 480;
+    paper.rgb.assign(640 * 480 * 3, 235);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x)
+            for (int c = 0; c < 3; ++c)
+                paper.at(100 + x, 40 + y)[c] = rgba[(static_cast<size_t>(y) * side + x) * 4 + c];
+    std::ofstream(shots.file("receipt.jpg"), std::ios::binary) << *image::encode_jpeg(paper, 90);
+    static SystemClock clock;
+    UiDriver::Options o;
+    o.config.platform_url = sim.url();
+    o.camera = drivers::make_folder_camera(shots.path(), clock, Millis(100));
+    UiDriver d(o);
+    d.tap("attract/status");
+    d.tap("status/scan");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kStatusResult; }, 10s));
+    EXPECT_EQ(d.state().status.result.receipt_number, "7K3Q-9PXA");
+    EXPECT_EQ(d.label("note/status_now"), "Зарегистрировано");
+    EXPECT_GT(d.images().camera_frames, 0u) << "the citizen saw the camera's picture";
+}

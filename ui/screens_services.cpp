@@ -1,0 +1,176 @@
+// [SECTION] Status check: the receipt number typed, or its QR shown to the camera
+// [SECTION] Status result: history, organisation, answer date, answer
+//
+// The services a citizen reaches from the attract screen besides a new report (issue #7).
+#include <algorithm>
+#include <ctime>
+
+#include "ui/layout.h"
+
+namespace vmeste::ui {
+
+using core::Field;
+using core::IntentKind;
+using core::Screen;
+using State = core::StatusCheck::State;
+
+namespace {
+
+// "29.11.2026", Moscow time.
+std::string date_ru(int64_t unix_ms) {
+    if (unix_ms <= 0) return {};
+    return core::Date::from_unix_ms(unix_ms).ru();
+}
+
+std::string status_label(const Ui& ui, const std::string& status) {
+    const std::string key = "status." + status;
+    return ui.strings.has(key) ? ui.tr(key) : status;
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Status check
+//-----------------------------------------------------------------------------
+
+void draw_status(Ui& ui) {
+    top_bar(ui);
+    take_physical_keys(ui);
+    const core::Session& s = ui.session;
+    const core::StatusCheck& sc = s.state().status;
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    float y = heading(ui, r, ui.tr("status.title"), compact(ui) ? "" : ui.tr("status.hint"));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(110);
+    if (touch_button(ui, "status/scan", ui.tr(sc.scanning ? "status.scan_stop" : "status.scan"),
+                     ImVec2(r.x, y), ImVec2(std::min(r.w, ui.px(640)), bh),
+                     sc.scanning ? ButtonKind::kKeyActive : ButtonKind::kSecondary, true,
+                     ui.fonts.body))
+        ui.post({IntentKind::kScanReceipt});
+    y += bh + gap;
+    if (sc.scanning) {
+        // The camera's picture, so the citizen sees where to hold the receipt.
+        const float h = std::min(r.bottom() - y - ui.px(120), r.w * 0.75f);
+        const Rect view = fit_into(Rect{r.x, y, r.w, h}, 4, 3);
+        ImVec2 size(4, 3);
+        ImTextureID tex = s.camera_status() == core::CameraStatus::kReady && ui.images
+                              ? ui.images->camera(&size)
+                              : nullptr;
+        draw_picture(ui, tex, ImVec2(view.x, view.y), ImVec2(view.right(), view.bottom()));
+        y = view.bottom() + gap;
+        const bool no_camera = s.camera_status() == core::CameraStatus::kUnavailable;
+        note(ui, "status", ui.tr(no_camera ? "status.no_camera" : "status.scan_hint"),
+             ImVec2(r.x, y), r.w, no_camera ? p.warning : p.text_muted, ui.fonts.body);
+    } else {
+        // The number: its own field and a keypad of the receipt's alphabet.
+        const core::TextField& f = s.state().field(Field::kReceipt);
+        std::string shown = f.value;
+        if (shown.size() > 4) shown.insert(4, "-");
+        const float fh = ui.px(130);
+        card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + fh));
+        ImFont* big = ui.fonts.huge;
+        const std::string display = shown.empty() ? "____-____" : shown;
+        const ImVec2 ts = big->CalcTextSizeA(big->FontSize, FLT_MAX, 0, display.c_str());
+        ImGui::GetWindowDrawList()->AddText(
+            big, big->FontSize, ImVec2(r.x + (r.w - ts.x) * 0.5f, y + (fh - ts.y) * 0.5f),
+            color(shown.empty() ? p.text_muted : p.text), display.c_str());
+        ui.widgets.add(
+            WidgetInfo{"field/receipt", ImVec2(r.x, y), ImVec2(r.right(), y + fh), true, shown});
+        y += fh + gap;
+        std::string msg;
+        Rgb colour = p.text_muted;
+        switch (sc.state) {
+            case State::kLooking:
+                msg = ui.tr("status.looking");
+                break;
+            case State::kNotFound:
+                msg = ui.tr("status.not_found");
+                colour = p.warning;
+                break;
+            case State::kNoConnection:
+                msg = ui.tr("status.no_connection");
+                colour = p.warning;
+                break;
+            case State::kNotAReceipt:
+                msg = ui.tr("status.not_a_receipt");
+                colour = p.warning;
+                break;
+            default:
+                if (!f.value.empty() && !s.can_apply(IntentKind::kLookup))
+                    msg = ui.tr("status.incomplete");
+                break;
+        }
+        if (!msg.empty()) note(ui, "status", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body);
+        const float kb_h = keyboard_height(ui);
+        const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1100)) : ui.display.x - 2 * ui.px(8);
+        draw_keyboard(ui, Rect{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h});
+    }
+    const std::string& find = ui.tr("status.find");
+    bottom_bar(ui, "status/find", &find, s.can_apply(IntentKind::kLookup), IntentKind::kLookup);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Status result
+//-----------------------------------------------------------------------------
+
+void draw_status_result(Ui& ui) {
+    top_bar(ui);
+    const core::StatusResult& res = ui.session.state().status.result;
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float y = heading(ui, r, ui.trf("status.result_title", {res.receipt_number}));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    if (res.offline)
+        y += note(ui, "offline", ui.tr("status.offline"), ImVec2(r.x, y), r.w, p.warning,
+                  ui.fonts.body) +
+             gap;
+    // The status now, large.
+    y += note(ui, "status_now", status_label(ui, res.status), ImVec2(r.x, y), r.w, p.primary,
+              ui.fonts.title) +
+         gap;
+    // What it is about and who handles it; when the answer is due.
+    std::string topic;
+    if (const core::CategoryLeaf* l = ui.session.catalog().find_leaf(res.category)) {
+        const core::Category* top = ui.session.catalog().find(l->top_id);
+        topic = (top ? top->name(ui.lang()) + " · " : std::string()) + l->name(ui.lang());
+    } else if (const core::Category* c = ui.session.catalog().find(res.category)) {
+        topic = c->name(ui.lang());
+    }
+    if (!topic.empty())
+        y += note(ui, "status_topic", topic, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    if (!res.organisation.empty())
+        y += note(ui, "status_organisation", ui.trf("status.organisation", {res.organisation}),
+                  ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    if (res.answer_by_unix_ms > 0)
+        y += note(ui, "status_answer_by",
+                  ui.trf("status.answer_by", {date_ru(res.answer_by_unix_ms)}), ImVec2(r.x, y), r.w,
+                  p.text, ui.fonts.body);
+    y += gap;
+    // The history, oldest first.
+    y += text_block(dl, ui.fonts.small, ui.tr("status.history"), ImVec2(r.x, y), r.w, p.text_muted);
+    std::string history;
+    for (const auto& [status, at] : res.history)
+        history += date_ru(at) + " — " + status_label(ui, status) + "\n";
+    if (!history.empty()) history.pop_back();
+    y += note(ui, "status_history", history, ImVec2(r.x, y), r.w, p.text, ui.fonts.body) + gap;
+    if (!res.answer.empty()) {
+        const float pad = ui.px(24);
+        const float h = text_block_height(ui.fonts.body, res.answer, r.w - 2 * pad) +
+                        ui.fonts.small->FontSize * 1.3f + 2 * pad;
+        const float hh = std::min(h, r.bottom() - y);
+        card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + hh));
+        dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
+                    color(p.text_muted), ui.tr("status.answer").c_str());
+        dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), y + hh), true);
+        note(ui, "status_answer", res.answer,
+             ImVec2(r.x + pad, y + pad + ui.fonts.small->FontSize * 1.3f), r.w - 2 * pad, p.text,
+             ui.fonts.body);
+        dl->PopClipRect();
+    }
+    const std::string& done = ui.tr("status.done");
+    bottom_bar(ui, "status/done", &done, true, IntentKind::kFinish);
+}
+
+}  // namespace vmeste::ui
