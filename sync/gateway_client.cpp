@@ -71,6 +71,15 @@ DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
     return out;
 }
 
+DeliveryOutcome GatewayClient::send_rating(const std::string& idempotency_key,
+                                           const std::string& body_json, int64_t now) {
+    HttpRequest req = request("POST", "/api/v1/ratings");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.headers.push_back({"Idempotency-Key", idempotency_key});
+    req.body = body_json;
+    return outcome(transport_->send(req), now);
+}
+
 DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,
                                             const std::string& bytes, const std::string& sha256,
                                             int64_t now) {

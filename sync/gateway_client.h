@@ -58,6 +58,11 @@ class GatewayClient final : public DeliveryAdapter {
     // GET with If-None-Match.
     Result<Versioned> fetch_catalogue(const std::string& etag);
     Result<Versioned> fetch_polls(const std::string& etag);
+    // POST /api/v1/ratings with the rating's UUID as Idempotency-Key. kDone when the platform
+    // has it (now or before); kQuarantine when it refuses it (422: unknown receipt, not answered
+    // yet, already rated); kRetry/kReconcile: ask again later.
+    DeliveryOutcome send_rating(const std::string& idempotency_key, const std::string& body_json,
+                                int64_t now_unix_ms);
     // GET /api/v1/calendar: the production calendar (holidays and transfers), with ETag.
     Result<Versioned> fetch_calendar(const std::string& etag);
     // POST /api/v1/heartbeat with the device's health (a JSON object).

@@ -70,5 +70,6 @@ void draw_consent(Ui& ui);
 // Screens in screens_services.cpp.
 void draw_status(Ui& ui);
 void draw_status_result(Ui& ui);
+void draw_rate(Ui& ui);
 
 }  // namespace vmeste::ui

@@ -1171,6 +1171,9 @@ void draw_screen(Ui& ui) {
         case Screen::kStatusResult:
             draw_status_result(ui);
             break;
+        case Screen::kRate:
+            draw_rate(ui);
+            break;
     }
     if (covered) ImGui::EndDisabled();
     ImGui::End();

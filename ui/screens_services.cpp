@@ -169,8 +169,77 @@ void draw_status_result(Ui& ui) {
              ui.fonts.body);
         dl->PopClipRect();
     }
+    if (ui.session.can_apply(IntentKind::kRate)) {
+        const float bh = ui.px(110), bw = std::min(r.w, ui.px(560));
+        if (touch_button(ui, "status/rate", ui.tr("rate.open"),
+                         ImVec2(r.x + (r.w - bw) * 0.5f, r.bottom() - bh), ImVec2(bw, bh),
+                         ButtonKind::kSecondary, true, ui.fonts.button))
+            ui.post({IntentKind::kRate});
+    }
     const std::string& done = ui.tr("status.done");
     bottom_bar(ui, "status/done", &done, true, IntentKind::kFinish);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Rate the answer
+//-----------------------------------------------------------------------------
+
+void draw_rate(Ui& ui) {
+    top_bar(ui);
+    const core::Session& s = ui.session;
+    const core::RatingStep& rs = s.state().rating;
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    float y = heading(ui, r, ui.trf("rate.title", {s.state().status.result.receipt_number}),
+                      compact(ui) ? "" : ui.tr("rate.hint"));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    using RS = core::RatingStep::State;
+    if (rs.state == RS::kSaved) {
+        note(ui, "rate", ui.tr("rate.thanks"), ImVec2(r.x, y), r.w, p.success, ui.fonts.title);
+        const std::string& done = ui.tr("status.done");
+        bottom_bar(ui, "rate/done", &done, true, IntentKind::kFinish);
+        return;
+    }
+    take_physical_keys(ui);
+    // Five stars, one button each: the chosen one and those before it filled.
+    const float sw = (r.w - 4 * gap) / 5, sh = ui.px(130);
+    for (int i = 1; i <= 5; ++i) {
+        const std::string label = std::to_string(i) + " ★";
+        if (touch_button(ui, "rate/" + std::to_string(i), label,
+                         ImVec2(r.x + (i - 1) * (sw + gap), y), ImVec2(sw, sh),
+                         i <= rs.stars ? ButtonKind::kKeyActive : ButtonKind::kKey,
+                         s.can_apply(IntentKind::kSetStars), ui.fonts.title))
+            ui.post({IntentKind::kSetStars, "", ui.lang(), i});
+    }
+    y += sh + gap;
+    const float kb_h = keyboard_height(ui);
+    const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
+    const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
+    const float msg_h = ui.fonts.body->FontSize * 2.6f;
+    const float keys_w = edit_keys_extent(ui) * 1.25f;
+    const Rect box{r.x, y, r.w - keys_w - gap,
+                   std::max(ui.px(2 * 88 + 12), kb.y - y - msg_h - gap)};
+    text_area(
+        ui, Field::kComment, box,
+        ui.tr(rs.stars > 0 && rs.stars <= 2 ? "rate.comment_required" : "rate.comment_optional"));
+    edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
+    std::string msg;
+    Rgb colour = p.text_muted;
+    if (rs.state == RS::kFailed) {
+        msg = ui.tr("rate.failed");
+        colour = p.warning;
+    } else if (rs.stars == 0) {
+        msg = ui.tr("rate.choose");
+    } else if (!s.rating_acceptable()) {
+        msg = ui.tr("rate.needs_comment");
+        colour = p.warning;
+    }
+    if (!msg.empty())
+        note(ui, "rate", msg, ImVec2(r.x, box.bottom() + ui.px(8)), r.w, colour, ui.fonts.body);
+    draw_keyboard(ui, kb);
+    const std::string& send = ui.tr("rate.send");
+    bottom_bar(ui, "rate/send", &send, s.can_apply(IntentKind::kSubmitRating),
+               IntentKind::kSubmitRating);
 }
 
 }  // namespace vmeste::ui

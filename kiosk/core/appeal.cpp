@@ -64,6 +64,15 @@ std::optional<std::string> parse_receipt_number(std::string_view text) {
     return symbols.substr(0, 4) + "-" + symbols.substr(4);
 }
 
+std::string rating_request_json(const Rating& r) {
+    nlohmann::json j = {{"id", r.uuid},
+                        {"receipt_number", r.receipt_number},
+                        {"stars", r.stars},
+                        {"created_at", iso8601_utc(r.created_unix_ms)}};
+    if (!r.comment.empty()) j["comment"] = r.comment;
+    return j.dump();
+}
+
 std::string iso8601_utc(int64_t unix_ms) {
     std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};

@@ -38,6 +38,17 @@ struct Contact {
     std::string subject{};  // the Госуслуги identity from the hand-off (kind "appeal")
 };
 
+// A citizen's rating of the answer to an appeal (1–5; a comment is required for 1 and 2).
+struct Rating {
+    std::string uuid;  // the idempotency key
+    std::string receipt_number;
+    int stars = 0;
+    std::string comment{};
+    int64_t created_unix_ms = 0;
+};
+// The JSON body of POST /api/v1/ratings.
+std::string rating_request_json(const Rating& r);
+
 // A new random UUID (version 4), lower-case hex with dashes.
 std::string new_uuid();
 

@@ -187,6 +187,26 @@ const char* kSchemaV4 = R"sql(
 ALTER TABLE appeals ADD COLUMN place_sealed BLOB;
 )sql";
 
+// Version 5: ratings of answers, delivered by their own job (they may rate an appeal made
+// elsewhere, so they are not outbox items of a local appeal).
+const char* kSchemaV5 = R"sql(
+CREATE TABLE ratings(
+  uuid            TEXT PRIMARY KEY,
+  receipt_number  TEXT NOT NULL,
+  stars           INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+  comment_sealed  BLOB,
+  created_at      INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | refused
+  reason          TEXT,
+  settled_at      INTEGER
+);
+CREATE INDEX ratings_pending ON ratings(created_at) WHERE state = 'pending';
+)sql";
+
+std::string comment_ad(const std::string& uuid) {
+    return "rating:" + uuid;
+}
+
 Result<sqlite3*> open_connection(const std::string& path, const std::string& vfs) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(
@@ -347,7 +367,8 @@ Result<void> AppealStore::migrate() {
         Result<void> step = version == 0   ? exec(kSchemaV1)
                             : version == 1 ? migrate_v1_to_v2()
                             : version == 2 ? exec(kSchemaV3)
-                                           : exec(kSchemaV4);
+                            : version == 3 ? exec(kSchemaV4)
+                                           : exec(kSchemaV5);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -692,6 +713,48 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
         s.appeal.place = place_from_json(*place);
     }
     return std::optional<StoredAppeal>(std::move(s));
+}
+
+Result<void> AppealStore::accept_rating(const Rating& r) {
+    Statement st(db_,
+                 "INSERT INTO ratings(uuid, receipt_number, stars, comment_sealed, created_at)"
+                 " VALUES(?,?,?,?,?)");
+    st.bind(1, r.uuid).bind(2, r.receipt_number).bind(3, static_cast<int64_t>(r.stars));
+    if (r.comment.empty())
+        st.bind_null(4);
+    else
+        st.bind_blob(4, sealer_.seal(r.comment, comment_ad(r.uuid)));
+    st.bind(5, r.created_unix_ms);
+    if (st.step() != SQLITE_DONE) return db_error(db_, "insert rating");
+    return {};
+}
+
+Result<std::vector<Rating>> AppealStore::pending_ratings(int limit) {
+    Statement st(db_,
+                 "SELECT uuid, receipt_number, stars, comment_sealed, created_at FROM ratings"
+                 " WHERE state = 'pending' ORDER BY created_at LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<Rating> out;
+    while (st.step() == SQLITE_ROW) {
+        Rating r{st.text(0), st.text(1), static_cast<int>(st.i64(2)), {}, st.i64(4)};
+        if (!st.is_null(3)) {
+            auto c = sealer_.open(st.text(3), comment_ad(r.uuid));
+            if (!c)
+                return make_error(ErrorCode::kCorrupt,
+                                  "rating " + r.uuid + ": " + c.error().message);
+            r.comment = std::move(c).value();
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+Result<void> AppealStore::settle_rating(const std::string& uuid, const std::string& state,
+                                        const std::string& reason, int64_t now) {
+    Statement st(db_, "UPDATE ratings SET state = ?, reason = ?, settled_at = ? WHERE uuid = ?");
+    st.bind(1, state).bind(2, reason).bind(3, now).bind(4, uuid);
+    if (st.step() != SQLITE_DONE) return db_error(db_, "settle rating");
+    return {};
 }
 
 Result<std::optional<ReceiptRecord>> AppealStore::find_receipt(const std::string& receipt) {

@@ -94,7 +94,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (creating if missing), checks and migrates the store. A database that fails
     // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
@@ -116,6 +116,15 @@ class AppealStore {
 
     Result<std::optional<StoredAppeal>> find_by_receipt(const std::string& receipt_number);
     Result<std::optional<ReceiptRecord>> find_receipt(const std::string& receipt_number);
+
+    // Ratings (issue #7): committed before the citizen is thanked, delivered by the uploader's
+    // ratings job with the rating's UUID as the idempotency key. The comment is sealed.
+    Result<void> accept_rating(const Rating& rating);
+    // Ratings not yet delivered or refused, oldest first.
+    Result<std::vector<Rating>> pending_ratings(int limit);
+    // "delivered", or "refused" with the platform's reason (kept for staff).
+    Result<void> settle_rating(const std::string& uuid, const std::string& state,
+                               const std::string& reason, int64_t now_unix_ms);
     Result<std::string> read_photo(const std::string& uuid, int position);
     // Every photo of an appeal, in order (opened and checked like read_photo).
     Result<std::vector<std::string>> photos_of(const std::string& uuid);

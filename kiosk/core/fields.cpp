@@ -22,6 +22,8 @@ const char* field_name(Field f) {
             return "email";
         case Field::kReceipt:
             return "receipt";
+        case Field::kComment:
+            return "comment";
     }
     return "?";
 }

@@ -10,8 +10,8 @@
 
 namespace vmeste::core {
 
-enum class Field { kText, kSearch, kAddress, kName, kPhone, kEmail, kReceipt };
-constexpr int kFieldCount = 7;
+enum class Field { kText, kSearch, kAddress, kName, kPhone, kEmail, kReceipt, kComment };
+constexpr int kFieldCount = 8;
 const char* field_name(Field f);
 
 struct TextField {

@@ -111,6 +111,9 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                                  [jobs] { return jobs->sync_polls(); });
             worker->add_periodic("calendar sync", sync_every, Millis(300'000),
                                  [jobs] { return jobs->sync_calendar(); });
+            // Ratings wait in the store at most this long once the gateway answers.
+            worker->add_periodic("ratings", Millis(5'000), Millis(10'000),
+                                 [jobs] { return jobs->deliver_ratings(); });
         }
         if (k->options_.uploader_alive) k->uploader_->set_alive_hook(k->options_.uploader_alive);
         k->uploader_->start();
@@ -132,6 +135,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         if (vo.device_token.empty()) vo.device_token = cfg.device_token;
         vo.camera = k->options_.camera;
         vo.store = k->store_options();
+        vo.rating_saved = [raw = k.get()] { raw->wake_uploader(); };
         vo.printer = k->options_.printer;
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }

@@ -49,6 +49,9 @@ class PlatformJobs {
     bool sync_catalogue();
     bool sync_polls();
     bool sync_calendar();
+    // Delivers the ratings waiting in the store (idempotent: the rating's UUID is the key).
+    // False when the platform did not take them all (the job backs off).
+    bool deliver_ratings();
     bool heartbeat();
 
     // The catalogue in the data directory if there is a valid one, else nullopt.

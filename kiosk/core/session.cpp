@@ -36,6 +36,8 @@ const char* screen_name(Screen s) {
             return "status";
         case Screen::kStatusResult:
             return "status_result";
+        case Screen::kRate:
+            return "rate";
     }
     return "?";
 }
@@ -116,6 +118,9 @@ constexpr std::array kFlow = {
     Transition{Screen::kStatus,      IntentKind::kBack,           Screen::kAttract},
     Transition{Screen::kStatusResult, IntentKind::kBack,          Screen::kStatus},
     Transition{Screen::kStatusResult, IntentKind::kFinish,        Screen::kAttract},
+    Transition{Screen::kStatusResult, IntentKind::kRate,          Screen::kRate},
+    Transition{Screen::kRate,        IntentKind::kBack,           Screen::kStatusResult},
+    Transition{Screen::kRate,        IntentKind::kFinish,         Screen::kAttract},
 };
 // clang-format on
 
@@ -138,7 +143,7 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kCaretRight:
         case IntentKind::kDeleteWord:
             return s == Screen::kCategory || s == Screen::kDescription || s == Screen::kPlace ||
-                   s == Screen::kWho || s == Screen::kStatus;
+                   s == Screen::kWho || s == Screen::kStatus || s == Screen::kRate;
         case IntentKind::kTakePhoto:
         case IntentKind::kSelectPhoto:
         case IntentKind::kDeletePhoto:
@@ -163,6 +168,8 @@ bool stays_on(Screen s, IntentKind k) {
             return s == Screen::kReview;
         case IntentKind::kScanReceipt:
             return s == Screen::kStatus;
+        case IntentKind::kSetStars:
+            return s == Screen::kRate;
         default:
             return false;
     }
@@ -203,6 +210,8 @@ size_t Session::max_chars(Field f) const {
             return 254;  // RFC 5321's path limit
         case Field::kReceipt:
             return 8;  // XXXX-XXXX without its dash
+        case Field::kComment:
+            return 1000;
     }
     return 0;
 }
@@ -341,6 +350,15 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kLookup:
             return s == Screen::kStatus && state_.status.state != StatusCheck::State::kLooking &&
                    parse_receipt_number(state_.field(Field::kReceipt).value).has_value();
+        case IntentKind::kSetStars:
+            return s == Screen::kRate && state_.rating.state == RatingStep::State::kEditing;
+        case IntentKind::kRate:
+            // Only an answer can be rated, and only with the platform's word that it is one.
+            return s == Screen::kStatusResult && state_.status.result.status == "answered" &&
+                   !state_.status.result.offline;
+        case IntentKind::kSubmitRating:
+            return s == Screen::kRate && state_.rating.state != RatingStep::State::kSaving &&
+                   state_.rating.state != RatingStep::State::kSaved && rating_acceptable();
         default:
             break;
     }
@@ -358,6 +376,7 @@ void Session::go(Screen s) {
     if (s == Screen::kWho && state_.focus != Field::kPhone && state_.focus != Field::kEmail)
         state_.focus = Field::kName;
     if (s == Screen::kStatus) state_.focus = Field::kReceipt;
+    if (s == Screen::kRate) state_.focus = Field::kComment;
     if (state_.a11y.voice && step_number(s) > 0) effect({Effect::Kind::kSpeak});
 }
 
@@ -674,6 +693,29 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             if (state_.status.state == StatusCheck::State::kNotAReceipt)
                 state_.status.state = StatusCheck::State::kIdle;
             return std::nullopt;
+        case IntentKind::kRate:
+            state_.rating = RatingStep{};
+            field(Field::kComment).clear();
+            break;
+        case IntentKind::kSetStars:
+            if (intent.index < 1 || intent.index > 5) return std::nullopt;
+            state_.rating.stars = intent.index;
+            return std::nullopt;
+        case IntentKind::kSubmitRating: {
+            state_.rating.state = RatingStep::State::kSaving;
+            Rating r;
+            r.uuid = new_uuid();
+            r.receipt_number = state_.status.result.receipt_number;
+            r.stars = state_.rating.stars;
+            r.comment = state_.field(Field::kComment).value;
+            while (!r.comment.empty() && (r.comment.back() == ' ' || r.comment.back() == '\n'))
+                r.comment.pop_back();
+            r.created_unix_ms = clock_.unix_millis();
+            Effect e{Effect::Kind::kSaveRating};
+            e.rating = std::move(r);
+            effect(std::move(e));
+            return std::nullopt;
+        }
         case IntentKind::kLookup:
             state_.status.state = StatusCheck::State::kLooking;
             state_.status.scanning = false;
@@ -859,6 +901,22 @@ void Session::on_lookup(uint64_t visit, StatusCheck::State state, StatusResult r
     state_.status.state = state;
     state_.status.result = std::move(result);
     if (state == StatusCheck::State::kFound) go(Screen::kStatusResult);
+}
+
+bool Session::rating_acceptable() const {
+    const int stars = state_.rating.stars;
+    if (stars < 1 || stars > 5) return false;
+    if (stars > 2) return true;
+    size_t meaningful = 0;
+    for (char c : state_.field(Field::kComment).value) meaningful += c != ' ' && c != '\n';
+    return meaningful >= 3;
+}
+
+void Session::on_rating_saved(uint64_t visit, bool ok) {
+    if (visit != visit_ || state_.screen != Screen::kRate) return;
+    state_.rating.state = ok ? RatingStep::State::kSaved : RatingStep::State::kFailed;
+    // The comment was given for the platform; it leaves the screen once it is stored.
+    if (ok) field(Field::kComment).clear();
 }
 
 void Session::on_receipt_scanned(uint64_t visit, const std::string& payload) {

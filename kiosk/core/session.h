@@ -35,6 +35,7 @@ enum class Screen {
     kReceipt,
     kStatus,        // check a status: the receipt number typed or its QR shown to the camera
     kStatusResult,  // what the platform (or, offline, the kiosk) knows of it
+    kRate,          // rate the answer: 1–5 stars, a comment for 1 and 2
 };
 const char* screen_name(Screen s);
 // 1..7 for the steps of a report (the step indicator), 0 for the others.
@@ -90,6 +91,9 @@ enum class IntentKind {
     kCheckStatus,  // attract → the status check
     kScanReceipt,  // toggles reading the receipt's QR with the camera
     kLookup,       // look up the number typed
+    kRate,         // status result (answered) → rate the answer
+    kSetStars,     // index = 1..5
+    kSubmitRating,
 };
 
 struct Intent {
@@ -166,6 +170,12 @@ struct StatusResult {
     bool offline = false;  // the platform did not answer: the kiosk's own, maybe old, knowledge
 };
 
+struct RatingStep {
+    enum class State { kEditing, kSaving, kSaved, kFailed };
+    State state = State::kEditing;
+    int stars = 0;
+};
+
 struct StatusCheck {
     enum class State { kIdle, kLooking, kFound, kNotFound, kNoConnection, kNotAReceipt };
     State state = State::kIdle;
@@ -209,6 +219,7 @@ struct SessionState {
     Accessibility a11y;
     Overlay overlay = Overlay::kNone;
     StatusCheck status;
+    RatingStep rating;
     bool store_full = false;  // no room for another appeal: said on the attract screen
 
     const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
@@ -217,12 +228,22 @@ struct SessionState {
 
 // Work for the Kiosk's workers.
 struct Effect {
-    enum class Kind { kCapture, kBlur, kHandoffStart, kHandoffCancel, kPrint, kSpeak, kLookup };
+    enum class Kind {
+        kCapture,
+        kBlur,
+        kHandoffStart,
+        kHandoffCancel,
+        kPrint,
+        kSpeak,
+        kLookup,
+        kSaveRating,
+    };
     Kind kind;
     uint64_t visit = 0;
     uint64_t photo_id = 0;  // kBlur
     std::string data{};     // kBlur: the photo's JPEG; kPrint: printer bytes
     double x = 0, y = 0;    // kBlur: where, 0..1
+    Rating rating{};        // kSaveRating
 };
 
 class Session {
@@ -260,6 +281,9 @@ class Session {
     void on_handoff(uint64_t visit, const Handoff& update);
     void on_printed(uint64_t visit, bool ok);
     void on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result);
+    void on_rating_saved(uint64_t visit, bool ok);
+    // A comment is needed for 1 or 2 stars (DOMAIN.md).
+    bool rating_acceptable() const;
     // A QR code the camera read while the status check scans.
     void on_receipt_scanned(uint64_t visit, const std::string& payload);
     bool scanning() const { return state_.screen == Screen::kStatus && state_.status.scanning; }

@@ -166,6 +166,9 @@ void VisitWorkers::run(const Effect& e) {
         case Effect::Kind::kLookup:
             post([this, e] { lookup(e); });
             break;
+        case Effect::Kind::kSaveRating:
+            post([this, e] { save_rating(e); });
+            break;
         case Effect::Kind::kSpeak:
             break;
     }
@@ -205,12 +208,8 @@ void VisitWorkers::lookup(const Effect& e) {
         r.offline = true;
     }
     // What this kiosk's own store remembers (only appeals taken here).
-    if (!store_) {
-        auto s = AppealStore::open(options_.store);
-        if (s) store_ = std::move(s).value();
-    }
-    auto rec =
-        store_ ? store_->find_receipt(receipt) : Result<std::optional<ReceiptRecord>>(std::nullopt);
+    auto rec = store() ? store()->find_receipt(receipt)
+                       : Result<std::optional<ReceiptRecord>>(std::nullopt);
     if (rec && *rec) {
         r.status = (*rec)->status;
         r.category = (*rec)->category_id;
@@ -219,6 +218,26 @@ void VisitWorkers::lookup(const Effect& e) {
     }
     done(options_.config.adapter == "gateway" ? StatusCheck::State::kNotFound
                                               : StatusCheck::State::kNoConnection);
+}
+
+AppealStore* VisitWorkers::store() {
+    if (!store_) {
+        auto s = AppealStore::open(options_.store);
+        if (s)
+            store_ = std::move(s).value();
+        else
+            log::error("visit: store: %s", s.error().message.c_str());
+    }
+    return store_.get();
+}
+
+void VisitWorkers::save_rating(const Effect& e) {
+    // Committed before the citizen is thanked; the uploader delivers it.
+    auto saved = store() ? store()->accept_rating(e.rating)
+                         : Result<void>(make_error(ErrorCode::kIo, "no store"));
+    if (!saved) log::error("rating not stored: %s", saved.error().message.c_str());
+    complete([v = e.visit, ok = bool(saved)](Session& s) { s.on_rating_saved(v, ok); });
+    if (saved && options_.rating_saved) options_.rating_saved();
 }
 
 void VisitWorkers::want_scan(uint64_t visit) {

@@ -32,7 +32,8 @@ class VisitWorkers {
         std::function<void()> wake_ui;
         sync::TransportOptions transport{};
         std::string device_token;
-        StoreOptions store;  // for the status check without a connection (its own connection)
+        StoreOptions store;                  // status check offline, ratings (its own connection)
+        std::function<void()> rating_saved;  // wakes the uploader
         // Injected devices (tests); when null they are opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
@@ -67,6 +68,8 @@ class VisitWorkers {
     void blur(const Effect& e);
     void print(const Effect& e);
     void lookup(const Effect& e);
+    void save_rating(const Effect& e);
+    AppealStore* store();
     void scan();
 
     Options options_;

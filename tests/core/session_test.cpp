@@ -630,3 +630,41 @@ TEST_F(SessionTest, AScannedReceiptIsLookedUpAtOnce) {
     ASSERT_EQ(effects.size(), 1u);
     EXPECT_EQ(effects[0].data, "7K3Q-9PXA");
 }
+
+TEST_F(SessionTest, OnlyAnAnswerTheGatewayConfirmedCanBeRatedAndLowRatingsNeedAComment) {
+    session.apply({IntentKind::kCheckStatus});
+    session.apply({IntentKind::kInsertText, "7K3Q9PXA"});
+    session.apply({IntentKind::kLookup});
+    StatusResult r;
+    r.receipt_number = "7K3Q-9PXA";
+    r.status = "answered";
+    r.offline = true;  // the kiosk's own knowledge: not enough to rate
+    session.on_lookup(session.visit(), StatusCheck::State::kFound, r);
+    EXPECT_FALSE(session.can_apply(IntentKind::kRate));
+    session.apply({IntentKind::kBack});
+    session.apply({IntentKind::kLookup});
+    r.offline = false;
+    session.on_lookup(session.visit(), StatusCheck::State::kFound, r);
+    ASSERT_TRUE(session.can_apply(IntentKind::kRate));
+    session.apply({IntentKind::kRate});
+    ASSERT_EQ(screen(), Screen::kRate);
+    EXPECT_FALSE(session.can_apply(IntentKind::kSubmitRating)) << "no stars yet";
+    session.apply({IntentKind::kSetStars, "", Language::kRu, 1});
+    EXPECT_FALSE(session.can_apply(IntentKind::kSubmitRating)) << "1 star needs a comment";
+    session.apply({IntentKind::kInsertText, "Ответ не по существу"});
+    ASSERT_TRUE(session.can_apply(IntentKind::kSubmitRating));
+    session.take_effects();  // the look-ups
+    session.apply({IntentKind::kSubmitRating});
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kSaveRating);
+    EXPECT_EQ(effects[0].rating.receipt_number, "7K3Q-9PXA");
+    EXPECT_EQ(effects[0].rating.stars, 1);
+    EXPECT_EQ(effects[0].rating.comment, "Ответ не по существу");
+    EXPECT_FALSE(session.can_apply(IntentKind::kSubmitRating)) << "saving: no double tap";
+    session.on_rating_saved(effects[0].visit, true);
+    EXPECT_EQ(session.state().rating.state, RatingStep::State::kSaved);
+    EXPECT_TRUE(session.state().field(Field::kComment).value.empty());
+    EXPECT_EQ(rating_request_json(effects[0].rating).find("\"stars\":1") != std::string::npos,
+              true);
+}

@@ -8,7 +8,9 @@
 #include "drivers/camera/camera.h"
 #include "image/jpeg.h"
 #include "image/qr_code.h"
+#include "kiosk/core/appeal_store.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
 
 using namespace vmeste;
@@ -111,17 +113,7 @@ TEST(StatusCheck, OfflineTheKioskSaysWhatItKnowsAndThatItMayBeOld) {
 
 TEST(StatusCheck, TheReceiptsQrShownToTheCameraIsReadAndLookedUp) {
     RunningSim sim;
-    sim::ReceivedAppeal a;
-    a.idempotency_key = "k-1";
-    a.receipt_number = "7K3Q-9PXA";
-    a.category = "roads.road.pothole";
-    a.text = "x";
-    a.language = "ru";
-    a.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-    a.status = "registered";
-    ASSERT_TRUE(sim.store().insert(a));
+    sim.add_received("7K3Q-9PXA", 0);
     // What the camera sees: the receipt's QR (the status page's URL) on white paper.
     TempDir shots;
     auto qr = image::encode_qr(sim.url() + "/t/7K3Q-9PXA");
@@ -148,4 +140,95 @@ TEST(StatusCheck, TheReceiptsQrShownToTheCameraIsReadAndLookedUp) {
     EXPECT_EQ(d.state().status.result.receipt_number, "7K3Q-9PXA");
     EXPECT_EQ(d.label("note/status_now"), "Зарегистрировано");
     EXPECT_GT(d.images().camera_frames, 0u) << "the citizen saw the camera's picture";
+}
+
+namespace {
+
+// An appeal the platform answered long ago (the simulator moves one status a minute).
+void answered_on_the_platform(RunningSim& sim, const std::string& receipt) {
+    sim.add_received(receipt, 3'600'000);
+}
+
+void look_up(UiDriver& d, const std::string& receipt) {
+    d.tap("attract/status");
+    type_receipt(d, receipt);
+    d.tap("status/find");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kStatusResult; }, 10s));
+}
+
+}  // namespace
+
+TEST(Rating, ALowRatingNeedsACommentIsStoredAndArrivesExactlyOnce) {
+    RunningSim sim;
+    answered_on_the_platform(sim, "7K3Q-9PXA");
+    // The platform's first answer is lost on the way back: the kiosk must send it again, and the
+    // platform must count it once.
+    sim.faults().add(*sim::parse_fault_rule("ratings:drop-mid-response:count=1"));
+    UiDriver::Options o;
+    o.uploader = true;
+    o.config.platform_url = sim.url();
+    o.config.retry_base_ms = 50;
+    UiDriver d(o);
+    look_up(d, "7K3Q-9PXA");
+    EXPECT_EQ(d.label("note/status_now"), "Дан ответ");
+    d.tap("status/rate");
+    ASSERT_EQ(d.state().screen, Screen::kRate);
+    EXPECT_FALSE(d.enabled("rate/send"));
+    d.tap("rate/2");
+    EXPECT_FALSE(d.enabled("rate/send")) << "1 or 2 stars need a comment";
+    EXPECT_NE(d.label("note/rate").find("комментарий"), std::string::npos);
+    d.type("Яму так и не заделали");
+    ASSERT_TRUE(d.enabled("rate/send"));
+    d.tap("rate/send");
+    ASSERT_TRUE(d.wait_for([&] {
+        return d.has("note/rate") && d.state().rating.state == core::RatingStep::State::kSaved;
+    }));
+    EXPECT_NE(d.label("note/rate").find("Спасибо"), std::string::npos);
+    EXPECT_TRUE(d.state().field(core::Field::kComment).value.empty()) << "gone from the screen";
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            return sim.server().ratings().size() == 1 && sim.faults().rules().front().count == 0;
+        },
+        20s));
+    // Delivered, and the repeat after the lost answer did not make a second one.
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    ASSERT_TRUE(d.wait_for([&] { return (*store)->pending_ratings(10)->empty(); }, 20s));
+    const auto got = sim.server().ratings();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].stars, 2);
+    EXPECT_EQ(got[0].comment, "Яму так и не заделали");
+    EXPECT_GE(sim.attempts(got[0].key), 2) << "the lost answer made the kiosk ask again";
+    // A rated answer cannot be rated again from the kiosk.
+    d.tap("rate/done");
+    look_up(d, "7K3Q-9PXA");
+    EXPECT_EQ(d.label("note/status_now"), "Ответ оценён");
+    EXPECT_FALSE(d.has("status/rate"));
+}
+
+TEST(Rating, AStoredRatingSurvivesARestartAndIsDeliveredAfterwards) {
+    RunningSim sim;
+    answered_on_the_platform(sim, "7K3Q-9PXB");
+    TempDir data;
+    {
+        UiDriver::Options o;
+        o.config.data_dir = data.path();
+        o.config.platform_url = sim.url();
+        UiDriver d(o);  // no uploader: the kiosk "crashes" with the rating only in its store
+        look_up(d, "7K3Q-9PXB");
+        d.tap("status/rate");
+        d.tap("rate/5");
+        d.tap("rate/send");
+        ASSERT_TRUE(
+            d.wait_for([&] { return d.state().rating.state == core::RatingStep::State::kSaved; }));
+    }
+    EXPECT_TRUE(sim.server().ratings().empty());
+    UiDriver::Options o;
+    o.config.data_dir = data.path();
+    o.config.platform_url = sim.url();
+    o.uploader = true;
+    UiDriver d(o);
+    ASSERT_TRUE(d.wait_for([&] { return sim.server().ratings().size() == 1; }, 20s));
+    EXPECT_EQ(sim.server().ratings()[0].stars, 5);
+    std::this_thread::sleep_for(6s);  // another round of the ratings job
+    EXPECT_EQ(sim.server().ratings().size(), 1u);
 }

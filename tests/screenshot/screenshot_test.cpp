@@ -232,18 +232,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     EXPECT_EQ(test::decode_qr_rgba(receipt, w, h), k.session().state().receipt->tracking_url);
     // The status check (issue #7): the platform has had this appeal for a while.
     const std::string number = k.session().state().receipt->receipt_number;
-    sim::ReceivedAppeal got;
-    got.idempotency_key = "screenshot-" + number;
-    got.receipt_number = number;
-    got.category = "roads.road.pothole";
-    got.text = "-";
-    got.language = "ru";
-    got.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count() -
-                           150'000;  // two status steps ago: registered, in work
-    got.status = "registered";
-    ASSERT_TRUE(sim.store().insert(got));
+    sim.add_received(number, 200'000);  // three status steps ago: registered, in work, answered
     k.dispatch({IntentKind::kFinish});
     k.dispatch({IntentKind::kCheckStatus});
     k.dispatch({IntentKind::kInsertText, number.substr(0, 6)});
@@ -252,6 +241,14 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.dispatch({IntentKind::kLookup});
     ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kStatusResult; }));
     shoot("12-status-result");
+    if (k.session().can_apply(IntentKind::kRate)) {
+        k.dispatch({IntentKind::kRate});
+        k.dispatch({IntentKind::kSetStars, "", v.lang, 2});
+        k.dispatch({IntentKind::kInsertText,
+                    ru ? "Яму засыпали щебнем, через неделю она снова"
+                       : "The hole was filled with gravel; a week later it was back"});
+        shoot("13-rate");
+    }
     images.reset();
     host->reset();  // backends go before the ImGui context
 }

@@ -2,7 +2,9 @@
 // SQLite file. Tests talk to it over real HTTP through libcurl.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "tests/support/temp_dir.h"
@@ -27,6 +29,23 @@ class RunningSim {
     sim::Faults& faults() { return server_->faults(); }
     int attempts(const std::string& key) const { return server_->attempts(key); }
     sim::SimServer& server() { return *server_; }
+    // An appeal the platform received `age_ms` ago (its status moves a step a minute), as if
+    // another kiosk or the app had sent it.
+    void add_received(const std::string& receipt, int64_t age_ms,
+                      const std::string& category = "roads.road.pothole") {
+        sim::ReceivedAppeal a;
+        a.idempotency_key = "received-" + receipt;
+        a.receipt_number = receipt;
+        a.category = category;
+        a.text = "-";
+        a.language = "ru";
+        a.received_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count() -
+                             age_ms;
+        a.status = "registered";
+        if (!store_->insert(a)) throw std::runtime_error("sim store insert failed");
+    }
 
   private:
     TempDir dir_;

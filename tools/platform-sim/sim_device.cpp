@@ -144,6 +144,11 @@ bool SimServer::decide_handoff(const std::string& user_code, bool approve) {
     return false;
 }
 
+std::vector<SimServer::ReceivedRating> SimServer::ratings() const {
+    std::lock_guard lock(device_mu_);
+    return ratings_;
+}
+
 bool SimServer::identity_confirmed(const std::string& subject) const {
     if (subject.empty()) return false;
     std::lock_guard lock(device_mu_);
@@ -201,6 +206,53 @@ void SimServer::routes_device() {
         catalogue_override_ = req.body;
         res.set_content(R"({"ok":true})", "application/json");
     });
+
+    // A citizen's rating of an answer: once per appeal, only once it is answered, idempotent by
+    // its key (the same key and body → the first answer again; another body → 422).
+    s.Post("/api/v1/ratings",
+           guarded("ratings", [this](const httplib::Request& req, httplib::Response& res) {
+               if (!authorised(req))
+                   return problem(res, 401, "Unauthorized", "a valid device token is required");
+               const std::string key = req.get_header_value("Idempotency-Key");
+               if (key.empty() || key.size() > 100)
+                   return problem(res, 400, "Bad Request", "Idempotency-Key is required");
+               auto j = json::parse(req.body, nullptr, false);
+               if (!j.is_object() || !j.contains("stars") || !j["stars"].is_number_integer() ||
+                   !j.contains("receipt_number") || !j["receipt_number"].is_string())
+                   return problem(res, 400, "Bad Request", "receipt_number and stars are required");
+               const int stars = j["stars"].get<int>();
+               const std::string receipt = j["receipt_number"].get<std::string>();
+               const std::string comment = j.value("comment", "");
+               std::lock_guard lock(device_mu_);
+               for (const auto& r : ratings_) {
+                   if (r.key != key) continue;
+                   if (r.body != req.body)
+                       return problem(res, 422, "Unprocessable Content",
+                                      "this key was used for another rating");
+                   res.set_content(json{{"receipt_number", receipt}, {"stars", r.stars}}.dump(),
+                                   "application/json");
+                   return;  // 200: the same rating again
+               }
+               if (stars < 1 || stars > 5)
+                   return problem(res, 422, "Unprocessable Content", "stars must be 1..5");
+               if (stars <= 2 && comment.empty())
+                   return problem(res, 422, "Unprocessable Content",
+                                  "a rating of 1 or 2 needs a comment");
+               auto a = store_.find_by_receipt(receipt);
+               if (!a) return problem(res, 422, "Unprocessable Content", "unknown receipt number");
+               const auto history = status_history(*a, options_.status_step_ms, now_ms());
+               if (history.back().second != "answered")
+                   return problem(res, 422, "Unprocessable Content",
+                                  "the appeal is not answered yet");
+               for (const auto& r : ratings_)
+                   if (r.receipt_number == receipt)
+                       return problem(res, 422, "Unprocessable Content",
+                                      "this appeal has been rated already");
+               ratings_.push_back({key, receipt, comment, req.body, stars});
+               res.status = 201;
+               res.set_content(json{{"receipt_number", receipt}, {"stars", stars}}.dump(),
+                               "application/json");
+           }));
 
     // The production calendar: the kiosk's bundled copy unless a test puts a newer one.
     s.Get("/api/v1/calendar", [this](const httplib::Request& req, httplib::Response& res) {

@@ -35,7 +35,8 @@ Result<FaultRule> parse_fault_rule(const std::string& spec) {
     FaultRule r;
     r.route = parts[0];
     static const std::set<std::string> kRoutes = {
-        "*", "appeals", "media", "upload-chunk", "heartbeat", "enrol", "catalogue", "open311"};
+        "*",     "appeals",   "media",   "upload-chunk", "heartbeat",
+        "enrol", "catalogue", "open311", "ratings"};
     if (!kRoutes.count(r.route))
         return make_error(ErrorCode::kInvalidInput,
                           "fault '" + spec +

@@ -351,6 +351,12 @@ void SimServer::routes() {
               j["expected_answer_by"] = a->received_unix_ms + 30ll * 24 * 3600 * 1000;
               if (history.back().second == "answered")
                   j["answer"] = "Работы включены в план на ближайший месяц. Спасибо за обращение.";
+              // A rated answer: the citizen's rating is the last step.
+              for (const auto& r : ratings())
+                  if (r.receipt_number == a->receipt_number) {
+                      j["status"] = "rated";
+                      j["history"].push_back({{"status", "rated"}, {"at", now_ms()}});
+                  }
               res.set_content(j.dump(), "application/json");
           });
 

@@ -79,6 +79,12 @@ class SimServer {
     void queue_command(const std::string& name);
     // What a citizen's phone does on the approval page: approve or deny a user code.
     bool decide_handoff(const std::string& user_code, bool approve);
+    // Ratings received (POST /api/v1/ratings), by receipt number: stars and comment.
+    struct ReceivedRating {
+        std::string key, receipt_number, comment, body;
+        int stars = 0;
+    };
+    std::vector<ReceivedRating> ratings() const;
     // True when a hand-off approved on the platform issued this subject (an appeal's identity).
     bool identity_confirmed(const std::string& subject) const;
     SimStore& store() { return store_; }
@@ -116,6 +122,7 @@ class SimServer {
                                       {"status_poll_interval_s", 300}};
     std::string catalogue_override_;                     // PUT /sim/catalogue
     std::string calendar_override_;                      // PUT /sim/calendar
+    std::vector<ReceivedRating> ratings_;                // under device_mu_
     std::map<std::string, std::string> open311_tokens_;  // token → service_request_id
     std::map<std::string, Handoff> handoffs_;            // by device_code
     std::unique_ptr<httplib::Server> server_;
