@@ -71,5 +71,7 @@ void draw_consent(Ui& ui);
 void draw_status(Ui& ui);
 void draw_status_result(Ui& ui);
 void draw_rate(Ui& ui);
+void draw_polls(Ui& ui);
+void draw_poll(Ui& ui);
 
 }  // namespace vmeste::ui

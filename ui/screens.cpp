@@ -68,7 +68,7 @@ void top_bar(Ui& ui) {
         x -= ui.px(12);
         return pos;
     };
-    const float lang_w = ui.px(landscape(ui) ? 200 : 150);
+    const float lang_w = ui.px(landscape(ui) ? 200 : 190);
     if (touch_button(ui, "top/language", ui.tr("common.language"), place(lang_w),
                      ImVec2(lang_w, bh), ButtonKind::kSecondary, screen != Screen::kSubmitting,
                      ui.fonts.body))
@@ -503,7 +503,7 @@ void draw_attract(Ui& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float col_w = std::min(r.w, ui.px(900));
     const float x = (ui.display.x - col_w) * 0.5f;
-    float y = r.y + r.h * (landscape(ui) ? 0.12f : 0.22f);
+    float y = r.y + r.h * (landscape(ui) || compact(ui) ? 0.04f : 0.22f);
     y += text_block(dl, ui.fonts.huge, ui.tr("app.title"), ImVec2(x, y), col_w, p.primary, true);
     y += ui.px(24);
     y += text_block(dl, ui.fonts.body, ui.tr("app.subtitle"), ImVec2(x, y), col_w, p.text, true);
@@ -526,13 +526,17 @@ void draw_attract(Ui& ui) {
         y += text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w,
                         p.text_muted, true);
     }
-    // The other services: follow an appeal already made (works with a full store too).
-    y += ui.px(landscape(ui) ? 32 : 64);
-    const float sh = ui.px(120);
-    if (touch_button(ui, "attract/status", ui.tr("attract.status"),
-                     ImVec2((ui.display.x - bw) * 0.5f, y), ImVec2(bw, sh), ButtonKind::kSecondary,
-                     true, ui.fonts.button))
+    // The other services, side by side: follow an appeal already made (works with a full store
+    // too), polls and votes.
+    y += ui.px(landscape(ui) || compact(ui) ? 24 : 64);
+    const float sh = ui.px(130), sgap = ui.px(20), sw = (bw - sgap) * 0.5f;
+    const float sx = (ui.display.x - bw) * 0.5f;
+    if (touch_button(ui, "attract/status", ui.tr("attract.status"), ImVec2(sx, y), ImVec2(sw, sh),
+                     ButtonKind::kSecondary, true, ui.fonts.button))
         ui.post({IntentKind::kCheckStatus});
+    if (touch_button(ui, "attract/polls", ui.tr("attract.polls"), ImVec2(sx + sw + sgap, y),
+                     ImVec2(sw, sh), ButtonKind::kSecondary, true, ui.fonts.button))
+        ui.post({IntentKind::kShowPolls});
     const float ph = text_block_height(ui.fonts.small, ui.tr("attract.privacy"), col_w);
     text_block(dl, ui.fonts.small, ui.tr("attract.privacy"), ImVec2(x, r.bottom() - ph), col_w,
                p.text_muted, true);
@@ -1173,6 +1177,12 @@ void draw_screen(Ui& ui) {
             break;
         case Screen::kRate:
             draw_rate(ui);
+            break;
+        case Screen::kPolls:
+            draw_polls(ui);
+            break;
+        case Screen::kPoll:
+            draw_poll(ui);
             break;
     }
     if (covered) ImGui::EndDisabled();

@@ -242,4 +242,90 @@ void draw_rate(Ui& ui) {
                IntentKind::kSubmitRating);
 }
 
+//-----------------------------------------------------------------------------
+// [SECTION] Polls, votes and public discussions
+//-----------------------------------------------------------------------------
+
+namespace {
+
+const std::string& poll_text(const Ui& ui, const std::string& ru, const std::string& en) {
+    return ui.lang() == core::Language::kEn && !en.empty() ? en : ru;
+}
+
+std::string poll_kind(const Ui& ui, const std::string& kind) {
+    const std::string key = "polls.kind." + kind;
+    return ui.strings.has(key) ? ui.tr(key) : kind;
+}
+
+}  // namespace
+
+void draw_polls(Ui& ui) {
+    top_bar(ui);
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    float y = heading(ui, r, ui.tr("polls.title"), ui.tr("polls.hint"));
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const auto open = ui.session.open_polls();
+    if (open.empty())
+        note(ui, "polls", ui.tr("polls.none"), ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+    const int cols = landscape(ui) ? 2 : 1;
+    const float w = (r.w - gap * (cols - 1)) / cols, h = ui.px(200);
+    int i = 0;
+    for (const auto* poll : open) {
+        const ImVec2 pos(r.x + (i % cols) * (w + gap), y + (i / cols) * (h + gap));
+        if (pos.y + h > r.bottom()) break;
+        const std::string label =
+            poll_kind(ui, poll->kind) + " · " +
+            ui.trf("polls.until", {core::Date::from_unix_ms(poll->deadline_ms).ru()}) + "\n" +
+            poll_text(ui, poll->title_ru, poll->title_en);
+        if (touch_button(ui, "poll/" + poll->id, label, pos, ImVec2(w, h), ButtonKind::kKey, true,
+                         ui.fonts.body))
+            ui.post({IntentKind::kOpenPoll, poll->id});
+        ++i;
+    }
+    bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+}
+
+void draw_poll(Ui& ui) {
+    top_bar(ui);
+    const sync::replies::Poll* poll = ui.session.poll();
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    if (!poll) {
+        bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+        return;
+    }
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float y = r.y;
+    y += text_block(dl, ui.fonts.small, poll_kind(ui, poll->kind) + " · " + poll->municipality,
+                    ImVec2(r.x, y), r.w, p.text_muted);
+    y += note(ui, "poll_title", poll_text(ui, poll->title_ru, poll->title_en), ImVec2(r.x, y), r.w,
+              p.text, ui.fonts.title);
+    y += ui.px(12);
+    y += note(ui, "poll_text", poll_text(ui, poll->text_ru, poll->text_en), ImVec2(r.x, y), r.w,
+              p.text, ui.fonts.body);
+    y += ui.px(12);
+    y += note(ui, "poll_deadline",
+              ui.trf("polls.until", {core::Date::from_unix_ms(poll->deadline_ms).ru()}),
+              ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+    if (!poll->options.empty()) {
+        y += ui.px(16);
+        std::string options;
+        for (const auto& o : poll->options) options += "• " + poll_text(ui, o.ru, o.en) + "\n";
+        options.pop_back();
+        y += note(ui, "poll_options", options, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    }
+    // Votes need a Госуслуги identity and the citizen's address: the phone opens it there.
+    y += ui.px(24);
+    const float side = std::min({ui.px(420), r.w * 0.6f, r.bottom() - y - ui.px(120)});
+    if (!poll->url.empty() && side > ui.px(160)) {
+        draw_qr(ui, "poll/qr", poll->url, ImVec2(r.x + (r.w - side) * 0.5f, y), side);
+        y += side + ui.px(12);
+        note(ui, "poll_qr_hint", ui.tr("polls.qr_hint"), ImVec2(r.x, y), r.w, p.text_muted,
+             ui.fonts.small, true);
+    }
+    const std::string& done = ui.tr("status.done");
+    bottom_bar(ui, "poll/done", &done, true, IntentKind::kFinish);
+}
+
 }  // namespace vmeste::ui

@@ -92,15 +92,22 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                 std::make_unique<sync::GatewayClient>(
                     sync::GatewayConfig{cfg.platform_url, token},
                     sync::make_curl_transport(k->options_.transport)),
-                PlatformJobs::Hooks{[worker] { return worker->status(); },
-                                    [worker] { worker->wake(); },
-                                    [raw = k.get()](std::shared_ptr<const WorkCalendar> c) {
-                                        {
-                                            std::lock_guard lock(raw->mu_);
-                                            raw->new_calendar_ = std::move(c);
-                                        }
-                                        if (raw->options_.wake_ui) raw->options_.wake_ui();
-                                    }});
+                PlatformJobs::Hooks{
+                    [worker] { return worker->status(); }, [worker] { worker->wake(); },
+                    [raw = k.get()](std::shared_ptr<const WorkCalendar> c) {
+                        {
+                            std::lock_guard lock(raw->mu_);
+                            raw->new_calendar_ = std::move(c);
+                        }
+                        if (raw->options_.wake_ui) raw->options_.wake_ui();
+                    },
+                    [raw = k.get()](std::shared_ptr<const std::vector<sync::replies::Poll>> p) {
+                        {
+                            std::lock_guard lock(raw->mu_);
+                            raw->new_polls_ = std::move(p);
+                        }
+                        if (raw->options_.wake_ui) raw->options_.wake_ui();
+                    }});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
             worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
@@ -125,6 +132,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         k->catalog_ = CategoryCatalog::bundled();
     k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
     k->session_->set_calendar(PlatformJobs::load_synced_calendar(cfg.data_dir));
+    k->session_->set_polls(PlatformJobs::load_synced_polls(cfg.data_dir));
     {
         VisitWorkers::Options vo;
         vo.config = cfg;
@@ -199,13 +207,16 @@ bool Kiosk::pump() {
     std::deque<SaveResult> done;
     bool full = false;
     std::shared_ptr<const WorkCalendar> calendar;
+    std::shared_ptr<const std::vector<sync::replies::Poll>> polls;
     {
         std::lock_guard lock(mu_);
         done.swap(saved_);
         full = store_full_;
         calendar.swap(new_calendar_);
+        polls.swap(new_polls_);
     }
     if (calendar) session_->set_calendar(std::move(calendar));
+    if (polls) session_->set_polls(std::move(polls));
     const bool room_changed = full != session_->state().store_full;
     session_->set_store_full(full);
     for (auto& r : done) {

@@ -113,6 +113,7 @@ class Kiosk {
     int in_flight_ = 0;
     bool store_full_ = false;                           // under mu_
     std::shared_ptr<const WorkCalendar> new_calendar_;  // under mu_: from the gateway
+    std::shared_ptr<const std::vector<sync::replies::Poll>> new_polls_;  // under mu_
     bool stop_ = false;
     std::thread intake_thread_;
 };

@@ -202,12 +202,28 @@ bool PlatformJobs::deliver_ratings() {
 }
 
 bool PlatformJobs::sync_polls() {
-    return sync_document("polls", "polls.json", &sync::GatewayClient::fetch_polls,
-                         [](const std::string& body) -> Result<std::string> {
-                             auto p = sync::replies::polls(body);
-                             if (!p) return p.error();
-                             return std::to_string(p->size()) + " items";
-                         });
+    bool fresh = false;
+    const bool ok = sync_document("polls", "polls.json", &sync::GatewayClient::fetch_polls,
+                                  [&](const std::string& body) -> Result<std::string> {
+                                      auto p = sync::replies::polls(body);
+                                      if (!p) return p.error();
+                                      fresh = true;
+                                      return std::to_string(p->size()) + " items";
+                                  });
+    if (fresh && hooks_.polls_changed) hooks_.polls_changed(load_synced_polls(data_dir_));
+    return ok;
+}
+
+std::shared_ptr<const std::vector<sync::replies::Poll>> PlatformJobs::load_synced_polls(
+    const std::string& data_dir) {
+    auto text = read_file(std::filesystem::path(data_dir) / "polls.json");
+    if (!text) return std::make_shared<const std::vector<sync::replies::Poll>>();
+    auto parsed = sync::replies::polls(*text);
+    if (!parsed) {
+        log::error("synced polls unusable (%s)", parsed.error().message.c_str());
+        return std::make_shared<const std::vector<sync::replies::Poll>>();
+    }
+    return std::make_shared<const std::vector<sync::replies::Poll>>(std::move(parsed).value());
 }
 
 bool PlatformJobs::heartbeat() {

@@ -41,6 +41,9 @@ class PlatformJobs {
         std::function<void()> wake_uploader;
         // A newer production calendar was stored (called on the uploader's thread).
         std::function<void(std::shared_ptr<const WorkCalendar>)> calendar_changed{};
+        // A new list of polls, votes and discussions was stored.
+        std::function<void(std::shared_ptr<const std::vector<sync::replies::Poll>>)>
+            polls_changed{};
     };
     PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
                  std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);
@@ -58,6 +61,9 @@ class PlatformJobs {
     static std::optional<CategoryCatalog> load_synced_catalogue(const std::string& data_dir);
     // The calendar the gateway sent, if a valid copy is on disk and newer than the bundled one.
     static std::shared_ptr<const WorkCalendar> load_synced_calendar(const std::string& data_dir);
+    // The polls the gateway sent last (empty when none yet).
+    static std::shared_ptr<const std::vector<sync::replies::Poll>> load_synced_polls(
+        const std::string& data_dir);
 
     struct Status {
         std::string catalogue_version;

@@ -38,6 +38,10 @@ const char* screen_name(Screen s) {
             return "status_result";
         case Screen::kRate:
             return "rate";
+        case Screen::kPolls:
+            return "polls";
+        case Screen::kPoll:
+            return "poll";
     }
     return "?";
 }
@@ -121,6 +125,11 @@ constexpr std::array kFlow = {
     Transition{Screen::kStatusResult, IntentKind::kRate,          Screen::kRate},
     Transition{Screen::kRate,        IntentKind::kBack,           Screen::kStatusResult},
     Transition{Screen::kRate,        IntentKind::kFinish,         Screen::kAttract},
+    Transition{Screen::kAttract,     IntentKind::kShowPolls,      Screen::kPolls},
+    Transition{Screen::kPolls,       IntentKind::kBack,           Screen::kAttract},
+    Transition{Screen::kPolls,       IntentKind::kOpenPoll,       Screen::kPoll},
+    Transition{Screen::kPoll,        IntentKind::kBack,           Screen::kPolls},
+    Transition{Screen::kPoll,        IntentKind::kFinish,         Screen::kAttract},
 };
 // clang-format on
 
@@ -693,6 +702,14 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             if (state_.status.state == StatusCheck::State::kNotAReceipt)
                 state_.status.state = StatusCheck::State::kIdle;
             return std::nullopt;
+        case IntentKind::kOpenPoll: {
+            const auto open = open_polls();
+            if (std::none_of(open.begin(), open.end(),
+                             [&](const sync::replies::Poll* p) { return p->id == intent.text; }))
+                return std::nullopt;
+            state_.poll_id = intent.text;
+            break;
+        }
         case IntentKind::kRate:
             state_.rating = RatingStep{};
             field(Field::kComment).clear();
@@ -841,6 +858,23 @@ void Session::on_saved(const Receipt& receipt) {
     state_.receipt->answer_by = due.date.ru();
     state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
+}
+
+std::vector<const sync::replies::Poll*> Session::open_polls() const {
+    std::vector<const sync::replies::Poll*> out;
+    if (!polls_) return out;
+    const int64_t now = clock_.unix_millis();
+    for (const auto& p : *polls_)
+        if (p.deadline_ms == 0 || p.deadline_ms > now) out.push_back(&p);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto* a, const auto* b) { return a->deadline_ms < b->deadline_ms; });
+    return out;
+}
+
+const sync::replies::Poll* Session::poll() const {
+    for (const auto* p : open_polls())
+        if (p->id == state_.poll_id) return p;
+    return nullptr;
 }
 
 const WorkCalendar& Session::calendar() const {

@@ -19,6 +19,7 @@
 #include "kiosk/core/fields.h"
 #include "kiosk/core/language.h"
 #include "kiosk/core/work_calendar.h"
+#include "sync/replies.h"
 
 namespace vmeste::core {
 
@@ -36,6 +37,8 @@ enum class Screen {
     kStatus,        // check a status: the receipt number typed or its QR shown to the camera
     kStatusResult,  // what the platform (or, offline, the kiosk) knows of it
     kRate,          // rate the answer: 1–5 stars, a comment for 1 and 2
+    kPolls,         // polls, votes and public discussions open now
+    kPoll,          // one of them: its text, options, deadline and the QR to open it on a phone
 };
 const char* screen_name(Screen s);
 // 1..7 for the steps of a report (the step indicator), 0 for the others.
@@ -94,6 +97,8 @@ enum class IntentKind {
     kRate,         // status result (answered) → rate the answer
     kSetStars,     // index = 1..5
     kSubmitRating,
+    kShowPolls,  // attract → the list
+    kOpenPoll,   // text = poll id
 };
 
 struct Intent {
@@ -220,6 +225,7 @@ struct SessionState {
     Overlay overlay = Overlay::kNone;
     StatusCheck status;
     RatingStep rating;
+    std::string poll_id;      // the poll shown
     bool store_full = false;  // no room for another appeal: said on the attract screen
 
     const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
@@ -268,6 +274,13 @@ class Session {
     // The production calendar deadlines are counted with (a newer one from the gateway).
     void set_calendar(std::shared_ptr<const WorkCalendar> c) { calendar_ = std::move(c); }
     const WorkCalendar& calendar() const;
+    // The polls, votes and discussions the gateway sent (synced with ETag).
+    void set_polls(std::shared_ptr<const std::vector<sync::replies::Poll>> p) {
+        polls_ = std::move(p);
+    }
+    // Those still open (deadline ahead), soonest deadline first.
+    std::vector<const sync::replies::Poll*> open_polls() const;
+    const sync::replies::Poll* poll() const;
     bool map_available() const { return map_available_; }
 
     // Results of the workers; ignored when `visit` is not the current one.
@@ -349,6 +362,7 @@ class Session {
     CameraStatus camera_ = CameraStatus::kOff;
     bool map_available_ = false;
     std::shared_ptr<const WorkCalendar> calendar_;  // null: the bundled one
+    std::shared_ptr<const std::vector<sync::replies::Poll>> polls_;
     std::vector<Effect> effects_;
     Millis last_activity_;
     Millis screen_since_;

@@ -668,3 +668,23 @@ TEST_F(SessionTest, OnlyAnAnswerTheGatewayConfirmedCanBeRatedAndLowRatingsNeedAC
     EXPECT_EQ(rating_request_json(effects[0].rating).find("\"stars\":1") != std::string::npos,
               true);
 }
+
+TEST_F(SessionTest, OnlyOpenPollsAreListedSoonestFirst) {
+    auto polls = std::make_shared<std::vector<sync::replies::Poll>>();
+    const int64_t now = clock.unix_millis();
+    polls->push_back(
+        {"LATER", "vote", "Позже", "", "", "", "", "", "u1", now + 20 * 86'400'000LL, {}});
+    polls->push_back({"OVER", "poll", "Прошло", "", "", "", "", "", "u2", now - 1, {}});
+    polls->push_back({"SOON", "poll", "Скоро", "", "", "", "", "", "u3", now + 86'400'000LL, {}});
+    session.set_polls(polls);
+    const auto open = session.open_polls();
+    ASSERT_EQ(open.size(), 2u);
+    EXPECT_EQ(open[0]->id, "SOON");
+    EXPECT_EQ(open[1]->id, "LATER");
+    session.apply({IntentKind::kShowPolls});
+    session.apply({IntentKind::kOpenPoll, "OVER"});  // closed: not shown, not opened
+    EXPECT_EQ(screen(), Screen::kPolls);
+    session.apply({IntentKind::kOpenPoll, "LATER"});
+    EXPECT_EQ(screen(), Screen::kPoll);
+    EXPECT_EQ(session.poll()->url, "u1");
+}

@@ -232,3 +232,32 @@ TEST(Rating, AStoredRatingSurvivesARestartAndIsDeliveredAfterwards) {
     std::this_thread::sleep_for(6s);  // another round of the ratings job
     EXPECT_EQ(sim.server().ratings().size(), 1u);
 }
+
+TEST(Polls, TheSyncedListShowsWhatIsOpenAndEachOpensOnThePhoneByItsQr) {
+    RunningSim sim;
+    UiDriver::Options o;
+    o.uploader = true;  // the polls come with the uploader's sync job
+    o.config.platform_url = sim.url();
+    UiDriver d(o);
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().session().open_polls().size() == 3; }, 15s));
+    d.tap("attract/polls");
+    ASSERT_EQ(d.state().screen, Screen::kPolls);
+    // Soonest deadline first: the bus survey (7 days), the parks vote (20), the discussion (30).
+    std::vector<std::string> order;
+    for (const auto& w : d.ui().widgets().all())
+        if (w.id.starts_with("poll/")) order.push_back(w.id);
+    ASSERT_EQ(order.size(), 3u);
+    EXPECT_EQ(order[0], "poll/POLL-BUS-ROUTES");
+    EXPECT_NE(d.label("poll/POLL-2027-PARKS").find("Голосование"), std::string::npos);
+    d.tap("poll/POLL-2027-PARKS");
+    ASSERT_EQ(d.state().screen, Screen::kPoll);
+    EXPECT_EQ(d.label("note/poll_title"), "Какую территорию благоустроить в 2027 году?");
+    EXPECT_NE(d.label("note/poll_options").find("Сквер у школы № 5"), std::string::npos);
+    EXPECT_EQ(d.label("poll/qr"), "https://pos.gosuslugi.ru/lkp/polls/2027-parks");
+    d.tap("top/language");
+    EXPECT_EQ(d.label("note/poll_title"), "Which public space should be improved in 2027?");
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().screen, Screen::kPolls);
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+}

@@ -16,6 +16,8 @@
 #include "drivers/printer/transport.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
+#include "sync/http.h"
+#include "sync/replies.h"
 #include "tests/support/qr_decode.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -249,6 +251,22 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
                        : "The hole was filled with gravel; a week later it was back"});
         shoot("13-rate");
     }
+    // Polls, votes and discussions: the list the simulator serves.
+    {
+        sync::HttpRequest get{
+            "GET", sim.url() + "/api/v1/polls", {{"Authorization", "Bearer dev-token"}}, {}};
+        auto resp = sync::make_curl_transport()->send(get);
+        ASSERT_TRUE(resp && resp->status == 200);
+        auto polls = sync::replies::polls(resp->body);
+        ASSERT_TRUE(polls);
+        k.session().set_polls(std::make_shared<const std::vector<sync::replies::Poll>>(*polls));
+    }
+    k.dispatch({IntentKind::kFinish});
+    k.dispatch({IntentKind::kShowPolls});
+    shoot("14-polls");
+    k.dispatch({IntentKind::kOpenPoll, "POLL-2027-PARKS"});
+    auto poll = shoot("15-poll");
+    EXPECT_EQ(test::decode_qr_rgba(poll, w, h), "https://pos.gosuslugi.ru/lkp/polls/2027-parks");
     images.reset();
     host->reset();  // backends go before the ImGui context
 }
