@@ -98,14 +98,9 @@ TEST(FirstAppeal, PlatformDownTheAppealWaitsAndTheKioskKeepsWorking) {
 }
 
 TEST(FirstAppeal, NoPlatformAtAllStillGivesAReceiptAndKeepsTheAppeal) {
-    int dead_port;
-    {
-        RunningSim gone;
-        dead_port = gone.port();
-    }
     UiDriver::Options o;
     o.uploader = true;
-    o.config.platform_url = "http://127.0.0.1:" + std::to_string(dead_port);
+    o.config.platform_url = RunningSim::gone_url();
     UiDriver d(o);
     const std::string receipt =
         report(d, "ecology.environment.landfill", "Свалка мусора в лесу за гаражами");

@@ -24,6 +24,12 @@ class RunningSim {
     ~RunningSim() { server_->stop(); }
 
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    // A platform that is not there: the URL of a simulator that has just stopped (nothing
+    // listens on its port).
+    static std::string gone_url() {
+        RunningSim gone;
+        return gone.url();
+    }
     int port() const { return port_; }
     sim::SimStore& store() { return *store_; }
     sim::Faults& faults() { return server_->faults(); }
