@@ -111,10 +111,7 @@ TEST_P(ScreensTest, OnScreenKeyboardTypesBothAlphabetsDigitsAndPunctuation) {
 
 TEST_P(ScreensTest, NextStaysDisabledUntilTheTextIsLongEnough) {
     UiDriver d(options());
-    d.tap("attract/report");
-    d.tap("category/roads");
-    d.tap("leaf/roads.road.pothole");
-    d.type("яма");
+    d.describe("roads.road.pothole", "яма");
     EXPECT_FALSE(d.enabled("nav/next"));
     d.type(" на дороге");
     EXPECT_TRUE(d.enabled("nav/next"));
@@ -126,10 +123,7 @@ TEST_P(ScreensTest, AFullStoreIsSaidBeforeAnyoneStartsTyping) {
     UiDriver d(o);
     EXPECT_TRUE(d.enabled("attract/report"));
     EXPECT_FALSE(d.has("note/store_full"));
-    d.tap("attract/report");
-    d.tap("category/housing");
-    d.tap("leaf/housing.building.hot_water");
-    d.type("Течёт крыша в подъезде");
+    d.describe("housing.building.hot_water", "Течёт крыша в подъезде");
     d.tap("nav/next");
     d.complete_steps();
     d.tap("review/submit");
@@ -148,10 +142,7 @@ TEST_P(ScreensTest, AFullStoreIsSaidBeforeAnyoneStartsTyping) {
 
 TEST_P(ScreensTest, ObsceneWordsAreWarnedAboutButDoNotBlock) {
     UiDriver d(options());
-    d.tap("attract/report");
-    d.tap("category/roads");
-    d.tap("leaf/roads.road.pothole");
-    d.type("Опять эта яма, бля, на том же месте");
+    d.describe("roads.road.pothole", "Опять эта яма, бля, на том же месте");
     ASSERT_TRUE(d.has("note/obscene"));
     EXPECT_NE(d.label("note/obscene").find("«бля»"), std::string::npos) << d.label("note/obscene");
     EXPECT_TRUE(d.enabled("nav/next")) << "a warning only: the citizen decides";
@@ -176,10 +167,7 @@ TEST_P(ScreensTest, CounterShowsTheLimitAndStopsThere) {
 
 TEST_P(ScreensTest, SubmitStoresBeforeTheReceiptShows) {
     UiDriver d(options());
-    d.tap("attract/report");
-    d.tap("category/housing");
-    d.tap("leaf/housing.building.hot_water");
-    d.type("Течёт крыша в подъезде");
+    d.describe("housing.building.hot_water", "Течёт крыша в подъезде");
     d.tap("nav/next");
     d.complete_steps();
     ASSERT_EQ(d.state().screen, Screen::kReview);
@@ -205,10 +193,7 @@ TEST_P(ScreensTest, AFullStoreRefusesWithAMessageAndKeepsTheText) {
     UiDriver::Options o = options();
     o.config.max_queued_appeals = 1;  // the uploader is off: an appeal stays queued
     UiDriver d(o);
-    d.tap("attract/report");
-    d.tap("category/roads");
-    d.tap("leaf/roads.road.pothole");
-    d.type("Второе обращение");
+    d.describe("roads.road.pothole", "Второе обращение");
     d.tap("nav/next");
     d.complete_steps();
     // While this citizen typed, the store filled up (another appeal took the last place).
