@@ -1,5 +1,8 @@
 #include "sync/gateway_client.h"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace vmeste::sync {
@@ -73,11 +76,65 @@ DeliveryOutcome GatewayClient::create_appeal(const std::string& idempotency_key,
 
 DeliveryOutcome GatewayClient::send_rating(const std::string& idempotency_key,
                                            const std::string& body_json, int64_t now) {
-    HttpRequest req = request("POST", "/api/v1/ratings");
+    return send_action("/api/v1/ratings", idempotency_key, body_json, now);
+}
+
+DeliveryOutcome GatewayClient::send_action(const std::string& path,
+                                           const std::string& idempotency_key,
+                                           const std::string& body_json, int64_t now) {
+    HttpRequest req = request("POST", path);
     req.headers.push_back({"Content-Type", "application/json"});
     req.headers.push_back({"Idempotency-Key", idempotency_key});
     req.body = body_json;
-    return outcome(transport_->send(req), now);
+    auto resp = transport_->send(req);
+    DeliveryOutcome out = outcome(resp, now);
+    // 409 with a problem of the type "already-voted" is the platform's final word, not the
+    // "first request with this key still running" of RFC draft-ietf-httpapi-idempotency-key.
+    if (resp && resp->status == 409 && resp->body.find("already-") != std::string::npos)
+        out.verdict = Verdict::kQuarantine;
+    return out;
+}
+
+Result<std::vector<replies::NearbyAppeal>> GatewayClient::nearby(const std::string& category,
+                                                                 double lat, double lon,
+                                                                 int radius_m, int limit) {
+    // Catalogue ids: "roads.road.pothole" — letters, digits, dots, dashes, underscores.
+    const bool safe_category =
+        !category.empty() && category.size() <= 100 &&
+        std::all_of(category.begin(), category.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+        });
+    if (!safe_category) return make_error(ErrorCode::kInvalidInput, "not a category id");
+    // to_chars: the same dot whatever the locale.
+    auto fixed6 = [](double v) {
+        char buf[40];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 6);
+        return ec == std::errc() ? std::string(buf, end) : std::string("0");
+    };
+    const std::string query = "/api/v1/appeals/nearby?category=" + category +
+                              "&lat=" + fixed6(lat) + "&lon=" + fixed6(lon) +
+                              "&radius_m=" + std::to_string(radius_m) +
+                              "&limit=" + std::to_string(limit);
+    auto resp = transport_->send(request("GET", query));
+    if (!resp) return resp.error();
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return replies::nearby(resp->body);
+}
+
+Result<std::string> GatewayClient::first_photo(const std::string& receipt_number) {
+    if (!replies::url_safe_id(receipt_number))
+        return make_error(ErrorCode::kInvalidInput, "not a receipt number");
+    HttpRequest req = request("GET", "/api/v1/appeals/by-receipt/" + receipt_number + "/photo");
+    req.headers[0] = {"Accept", "image/jpeg"};
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status == 404) return make_error(ErrorCode::kNotFound, "no photo");
+    if (resp->status != 200)
+        return make_error(ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    return std::move(resp->body);
 }
 
 DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,

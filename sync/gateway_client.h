@@ -63,6 +63,16 @@ class GatewayClient final : public DeliveryAdapter {
     // yet, already rated); kRetry/kReconcile: ask again later.
     DeliveryOutcome send_rating(const std::string& idempotency_key, const std::string& body_json,
                                 int64_t now_unix_ms);
+    // POST `path` with an Idempotency-Key: a vote or a +1 (CitizenAction). The verdicts are
+    // send_rating's; a 409 that is not about the key (http_status 409, kQuarantine) means the
+    // platform already has one by this identity (a second vote).
+    DeliveryOutcome send_action(const std::string& path, const std::string& idempotency_key,
+                                const std::string& body_json, int64_t now_unix_ms);
+    // GET /api/v1/appeals/nearby: appeals of `category` within `radius_m` of the point.
+    Result<std::vector<replies::NearbyAppeal>> nearby(const std::string& category, double lat,
+                                                      double lon, int radius_m, int limit);
+    // GET /api/v1/appeals/by-receipt/{n}/photo: the first photo (JPEG); kNotFound without one.
+    Result<std::string> first_photo(const std::string& receipt_number);
     // GET /api/v1/calendar: the production calendar (holidays and transfers), with ETag.
     Result<Versioned> fetch_calendar(const std::string& etag);
     // POST /api/v1/heartbeat with the device's health (a JSON object).

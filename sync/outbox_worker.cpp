@@ -97,7 +97,23 @@ void OutboxWorker::add_periodic(std::string name, Millis interval, Millis retry,
     periodic_.push_back({std::move(name), interval, retry, std::move(job), 0});
 }
 
+void OutboxWorker::expedite(const std::string& name) {
+    {
+        std::lock_guard lock(mu_);
+        expedite_.push_back(name);
+        wake_ = true;
+    }
+    cv_.notify_all();
+}
+
 int OutboxWorker::run_periodic() {
+    std::vector<std::string> now_please;
+    {
+        std::lock_guard lock(mu_);
+        now_please.swap(expedite_);
+    }
+    for (auto& p : periodic_)
+        if (std::find(now_please.begin(), now_please.end(), p.name) != now_please.end()) p.next = 0;
     int n = 0;
     for (auto& p : periodic_) {
         const int64_t now = clock_.unix_millis();

@@ -54,6 +54,8 @@ class OutboxWorker {
     // false when it failed, and is then tried again after `retry` instead.
     // Call before start().
     void add_periodic(std::string name, Millis interval, Millis retry, std::function<bool()> job);
+    // Runs the periodic job `name` as soon as the worker can (a citizen waits for its answer).
+    void expedite(const std::string& name);
     // Runs every periodic job that is due now, on the caller's thread (tests).
     int run_periodic();
     // Called from the worker thread as it goes round and before every attempt: the watchdog's
@@ -86,6 +88,7 @@ class OutboxWorker {
     std::condition_variable cv_;
     bool wake_ = false;
     bool stop_ = false;
+    std::vector<std::string> expedite_;  // periodic jobs to run now
     WorkerStatus status_;
     std::thread thread_;
 };

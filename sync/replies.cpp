@@ -230,6 +230,30 @@ Result<Lookup> lookup(std::string_view body) {
     return l;
 }
 
+Result<std::vector<NearbyAppeal>> nearby(std::string_view body) {
+    auto j = parse(body);
+    if (!j.is_object() || !j.contains("appeals") || !j["appeals"].is_array())
+        return bad("nearby: no appeals array");
+    std::vector<NearbyAppeal> out;
+    for (const auto& a : j["appeals"]) {
+        NearbyAppeal n;
+        n.receipt_number = str(a, "receipt_number");
+        n.status = str(a, "status");
+        n.category = str(a, "category");
+        auto created = integer(a, "created_at");
+        if (!url_safe_id(n.receipt_number) || n.status.empty() || !created ||
+            !a.contains("distance_m") || !a["distance_m"].is_number())
+            return bad("nearby: an item without receipt number, status, date or distance");
+        n.created_ms = *created;
+        n.distance_m = a["distance_m"].get<double>();
+        n.supporters = static_cast<int>(
+            std::clamp<int64_t>(integer(a, "supporters").value_or(0), 0, 1'000'000));
+        n.has_photo = a.contains("photo") && a["photo"].is_boolean() && a["photo"].get<bool>();
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
 Result<std::vector<Poll>> polls(std::string_view body) {
     auto j = parse(body);
     if (!j.is_object() || !j.contains("polls") || !j["polls"].is_array())

@@ -101,6 +101,16 @@ struct Lookup {
 };
 Result<Lookup> lookup(std::string_view body);
 
+// GET /api/v1/appeals/nearby: appeals of a category near a point (public facts only).
+struct NearbyAppeal {
+    std::string receipt_number, status, category;
+    int64_t created_ms = 0;
+    double distance_m = 0;
+    int supporters = 0;  // "у меня та же проблема" so far
+    bool has_photo = false;
+};
+Result<std::vector<NearbyAppeal>> nearby(std::string_view body);
+
 // GET /api/v1/polls.
 struct PollOption {
     std::string id, ru, en;

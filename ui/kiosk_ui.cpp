@@ -137,6 +137,12 @@ bool KioskUi::animating() const {
     const core::Session& s = kiosk_.session();
     const core::SessionState& st = s.state();
     if (st.screen == core::Screen::kSubmitting) return true;
+    // A spinner turns while a vote, a +1 or the search for similar appeals is under way.
+    if ((st.screen == core::Screen::kVote && st.vote.outcome == core::ActionOutcome::kSaving) ||
+        (st.screen == core::Screen::kSupport &&
+         st.similar.support == core::ActionOutcome::kSaving) ||
+        (st.screen == core::Screen::kSimilar && st.similar.searching))
+        return true;
     return st.screen == core::Screen::kPhotos && st.photos.selected < 0 &&
            s.camera_status() == core::CameraStatus::kReady;
 }

@@ -55,6 +55,13 @@ void draw_keyboard(Ui& ui, const Rect& r);
 // Keys typed on a physical keyboard (a technician's, or a test's).
 void take_physical_keys(Ui& ui);
 
+// The keyboard at the bottom of `area` (full display width in portrait).
+Rect keyboard_rect(const Ui& ui, const Rect& area);
+// The Госуслуги hand-off in `work`: connecting, the QR with its code and time left, approved, or
+// what went wrong with a retry (the who step and voting share it).
+void draw_handoff(Ui& ui, const Rect& work);
+// A turning arc around `centre`: work is going on.
+void spinner(Ui& ui, ImVec2 centre, float radius);
 // A QR code of `payload` drawn as dark modules on white (encoded once per payload).
 void draw_qr(Ui& ui, std::string_view id, const std::string& payload, ImVec2 pos, float side);
 // A picture: the texture when the image source has one, else a labelled placeholder.
@@ -73,5 +80,13 @@ void draw_status_result(Ui& ui);
 void draw_rate(Ui& ui);
 void draw_polls(Ui& ui);
 void draw_poll(Ui& ui);
+void draw_vote(Ui& ui);
+// Screens in screens_similar.cpp.
+void draw_similar(Ui& ui);
+void draw_support(Ui& ui);
+// "12.11.2026" (Moscow time); empty for 0.
+std::string date_ru(int64_t unix_ms);
+// The status's name in the citizen's language ("status.<name>"), or the name itself.
+std::string status_label(const Ui& ui, const std::string& status);
 
 }  // namespace vmeste::ui

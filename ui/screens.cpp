@@ -484,6 +484,13 @@ void draw_picture(Ui& ui, ImTextureID tex, ImVec2 min, ImVec2 max) {
                 color(ui.theme.palette.secondary_border), ui.px(2));
 }
 
+void spinner(Ui& ui, ImVec2 centre, float radius) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float a = static_cast<float>(ImGui::GetTime() * 4.0);
+    dl->PathArcTo(centre, radius, a, a + 4.2f, 40);
+    dl->PathStroke(color(ui.theme.palette.primary), 0, radius * 0.18f);
+}
+
 Rect fit_into(const Rect& box, float w, float h) {
     if (w <= 0 || h <= 0) return box;
     const float s = std::min(box.w / w, box.h / h);
@@ -914,11 +921,8 @@ void draw_submitting(Ui& ui) {
     const float y = r.y + (r.h - h) * 0.5f;
     text_block(dl, ui.fonts.title, ui.tr("submitting.title"), ImVec2(r.x, y), r.w,
                ui.theme.palette.text, true);
-    // A turning arc: the screen is alive while the store commits.
-    const ImVec2 c(ui.display.x * 0.5f, y - ui.px(120));
-    const float a = static_cast<float>(ImGui::GetTime() * 4.0);
-    dl->PathArcTo(c, ui.px(56), a, a + 4.2f, 40);
-    dl->PathStroke(color(ui.theme.palette.primary), 0, ui.px(10));
+    // The screen is alive while the store commits.
+    spinner(ui, ImVec2(ui.display.x * 0.5f, y - ui.px(120)), ui.px(56));
     text_block(dl, ui.fonts.small, ui.tr("submitting.hint"), ImVec2(r.x, y + h + ui.px(24)), r.w,
                ui.theme.palette.text_muted, true);
 }
@@ -1183,6 +1187,15 @@ void draw_screen(Ui& ui) {
             break;
         case Screen::kPoll:
             draw_poll(ui);
+            break;
+        case Screen::kVote:
+            draw_vote(ui);
+            break;
+        case Screen::kSimilar:
+            draw_similar(ui);
+            break;
+        case Screen::kSupport:
+            draw_support(ui);
             break;
     }
     if (covered) ImGui::EndDisabled();

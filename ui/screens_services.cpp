@@ -14,9 +14,6 @@ using core::IntentKind;
 using core::Screen;
 using State = core::StatusCheck::State;
 
-namespace {
-
-// "29.11.2026", Moscow time.
 std::string date_ru(int64_t unix_ms) {
     if (unix_ms <= 0) return {};
     return core::Date::from_unix_ms(unix_ms).ru();
@@ -26,8 +23,6 @@ std::string status_label(const Ui& ui, const std::string& status) {
     const std::string key = "status." + status;
     return ui.strings.has(key) ? ui.tr(key) : status;
 }
-
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Status check
@@ -295,37 +290,168 @@ void draw_poll(Ui& ui) {
         bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
         return;
     }
+    // Landscape: the text and "vote here" on the left, the phone's QR on the right; portrait:
+    // one column.
+    const bool wide = landscape(ui);
+    const float gap = ui.px(ui.theme.metrics.margin);
+    const float qr_w = wide ? std::min(ui.px(520), r.w * 0.36f) : r.w;
+    const Rect text_col{r.x, r.y, wide ? r.w - qr_w - gap : r.w, r.h};
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float y = r.y;
+    const float tx = text_col.x, tw = text_col.w;
     y += text_block(dl, ui.fonts.small, poll_kind(ui, poll->kind) + " · " + poll->municipality,
-                    ImVec2(r.x, y), r.w, p.text_muted);
-    y += note(ui, "poll_title", poll_text(ui, poll->title_ru, poll->title_en), ImVec2(r.x, y), r.w,
+                    ImVec2(tx, y), tw, p.text_muted);
+    y += note(ui, "poll_title", poll_text(ui, poll->title_ru, poll->title_en), ImVec2(tx, y), tw,
               p.text, ui.fonts.title);
     y += ui.px(12);
-    y += note(ui, "poll_text", poll_text(ui, poll->text_ru, poll->text_en), ImVec2(r.x, y), r.w,
+    y += note(ui, "poll_text", poll_text(ui, poll->text_ru, poll->text_en), ImVec2(tx, y), tw,
               p.text, ui.fonts.body);
     y += ui.px(12);
     y += note(ui, "poll_deadline",
               ui.trf("polls.until", {core::Date::from_unix_ms(poll->deadline_ms).ru()}),
-              ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+              ImVec2(tx, y), tw, p.text_muted, ui.fonts.body);
     if (!poll->options.empty()) {
         y += ui.px(16);
         std::string options;
         for (const auto& o : poll->options) options += "• " + poll_text(ui, o.ru, o.en) + "\n";
         options.pop_back();
-        y += note(ui, "poll_options", options, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+        y += note(ui, "poll_options", options, ImVec2(tx, y), tw, p.text, ui.fonts.body);
     }
-    // Votes need a Госуслуги identity and the citizen's address: the phone opens it there.
-    y += ui.px(24);
-    const float side = std::min({ui.px(420), r.w * 0.6f, r.bottom() - y - ui.px(120)});
+    // Voting here needs the Госуслуги hand-off (the platform knows the citizen's address).
+    if (ui.session.can_vote_here()) {
+        y += ui.px(24);
+        const float bw = std::min(tw, ui.px(640));
+        if (touch_button(ui, "poll/vote_here", ui.tr("vote.open"),
+                         ImVec2(wide ? tx : tx + (tw - bw) * 0.5f, y),
+                         ImVec2(bw, ui.px(ui.theme.metrics.touch_min)), ButtonKind::kPrimary, true,
+                         ui.fonts.button))
+            ui.post({IntentKind::kVoteHere});
+        y += ui.px(ui.theme.metrics.touch_min);
+    }
+    // Or on the phone: the QR opens it on Госуслуги.
+    const float qx = wide ? r.right() - qr_w : r.x;
+    float qy = wide ? r.y : y + ui.px(24);
+    const float hint_h = text_block_height(ui.fonts.small, ui.tr("polls.qr_hint"), qr_w);
+    const float side =
+        std::min({ui.px(420), qr_w * (wide ? 1.0f : 0.6f), r.bottom() - qy - hint_h - ui.px(12)});
     if (!poll->url.empty() && side > ui.px(160)) {
-        draw_qr(ui, "poll/qr", poll->url, ImVec2(r.x + (r.w - side) * 0.5f, y), side);
-        y += side + ui.px(12);
-        note(ui, "poll_qr_hint", ui.tr("polls.qr_hint"), ImVec2(r.x, y), r.w, p.text_muted,
+        draw_qr(ui, "poll/qr", poll->url, ImVec2(qx + (qr_w - side) * 0.5f, qy), side);
+        qy += side + ui.px(12);
+        note(ui, "poll_qr_hint", ui.tr("polls.qr_hint"), ImVec2(qx, qy), qr_w, p.text_muted,
              ui.fonts.small, true);
     }
     const std::string& done = ui.tr("status.done");
     bottom_bar(ui, "poll/done", &done, true, IntentKind::kFinish);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Voting on the kiosk
+//-----------------------------------------------------------------------------
+
+namespace {
+
+// What the screen says once the vote left the citizen's hands.
+void vote_outcome(Ui& ui, const Rect& r, float y, core::ActionOutcome o) {
+    const Palette& p = ui.theme.palette;
+    using O = core::ActionOutcome;
+    if (o == O::kSaving) {
+        spinner(ui, ImVec2(r.x + r.w * 0.5f, y + ui.px(90)), ui.px(56));
+        note(ui, "vote_outcome", ui.tr("vote.sending"), ImVec2(r.x, y + ui.px(190)), r.w,
+             p.text_muted, ui.fonts.body, true);
+        return;
+    }
+    const bool good = o == O::kDelivered || o == O::kQueued;
+    const char* key = o == O::kDelivered   ? "vote.delivered"
+                      : o == O::kQueued    ? "vote.queued"
+                      : o == O::kDuplicate ? "vote.duplicate"
+                      : o == O::kRefused   ? "vote.refused"
+                                           : "vote.failed";
+    note(ui, "vote_outcome", ui.tr(key), ImVec2(r.x, y), r.w, good ? p.success : p.warning,
+         ui.fonts.title);
+}
+
+}  // namespace
+
+void draw_vote(Ui& ui) {
+    top_bar(ui);
+    const core::Session& s = ui.session;
+    const core::VoteStep& v = s.state().vote;
+    const sync::replies::Poll* poll = s.poll();
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    if (!poll) {
+        bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+        return;
+    }
+    auto option_label = [&](const std::string& id) {
+        for (const auto& o : poll->options)
+            if (o.id == id) return poll_text(ui, o.ru, o.en);
+        return id;
+    };
+    using Stage = core::VoteStep::Stage;
+    float y = heading(ui, r, poll_text(ui, poll->title_ru, poll->title_en),
+                      v.stage == Stage::kIdentify ? std::string_view(ui.tr("vote.identify_hint"))
+                                                  : std::string_view());
+    const float gap = ui.px(ui.theme.metrics.gap);
+    switch (v.stage) {
+        case Stage::kIdentify:
+            draw_handoff(ui, Rect{r.x, y, r.w, r.bottom() - y});
+            bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
+            return;
+        case Stage::kChoose: {
+            y += note(ui, "vote_who", ui.trf("vote.as", {s.state().handoff.display_name}),
+                      ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+            y += gap;
+            const float bh = ui.px(120);
+            for (const auto& o : poll->options) {
+                if (y + bh > r.bottom()) break;
+                const bool chosen = o.id == v.option_id;
+                if (touch_button(ui, "vote/option/" + o.id,
+                                 (chosen ? "● " : "○ ") + poll_text(ui, o.ru, o.en), ImVec2(r.x, y),
+                                 ImVec2(r.w, bh),
+                                 chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true,
+                                 ui.fonts.button))
+                    ui.post({IntentKind::kChooseOption, o.id});
+                y += bh + gap;
+            }
+            const std::string& next = ui.tr("common.next");
+            bottom_bar(ui, "vote/next", &next, s.can_apply(IntentKind::kNext), IntentKind::kNext);
+            return;
+        }
+        case Stage::kConfirm: {
+            // The choice, large, and that it is final: one person, one vote.
+            const float pad = ui.px(32);
+            const std::string& label = option_label(v.option_id);
+            const float inner = r.w - 2 * pad;
+            const float h = text_block_height(ui.fonts.small, ui.tr("vote.confirm_title"), inner) +
+                            text_block_height(ui.fonts.title, label, inner) +
+                            text_block_height(ui.fonts.body, ui.tr("vote.final"), inner) + 2 * pad +
+                            ui.px(24);
+            card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + h));
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            float cy = y + pad;
+            cy += text_block(dl, ui.fonts.small, ui.tr("vote.confirm_title"), ImVec2(r.x + pad, cy),
+                             inner, p.text_muted);
+            cy += note(ui, "vote_choice", label, ImVec2(r.x + pad, cy), inner, p.text,
+                       ui.fonts.title);
+            cy += ui.px(24);
+            note(ui, "vote_final", ui.tr("vote.final"), ImVec2(r.x + pad, cy), inner, p.text,
+                 ui.fonts.body);
+            const std::string& cast = ui.tr("vote.cast");
+            bottom_bar(ui, "vote/cast", &cast, s.can_apply(IntentKind::kCastVote),
+                       IntentKind::kCastVote);
+            return;
+        }
+        case Stage::kDone: {
+            y += note(ui, "vote_choice", ui.trf("vote.your_choice", {option_label(v.option_id)}),
+                      ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+            vote_outcome(ui, r, y + gap, v.outcome);
+            const std::string& done = ui.tr("status.done");
+            bottom_bar(ui, "vote/done", &done, s.can_apply(IntentKind::kFinish),
+                       IntentKind::kFinish);
+            return;
+        }
+    }
 }
 
 }  // namespace vmeste::ui

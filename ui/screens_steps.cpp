@@ -67,15 +67,14 @@ float choices(Ui& ui, const std::vector<Choice>& list, const Rect& area, bool st
     return stacked ? y - area.y : bh + gap;
 }
 
-// The keyboard at the bottom of `area` (full display width in portrait).
+}  // namespace
+
 Rect keyboard_rect(const Ui& ui, const Rect& area) {
     const float kb_h = keyboard_height(ui);
     if (landscape(ui)) return Rect{area.x, area.bottom() - kb_h, area.w, kb_h};
     const float kb_w = ui.display.x - 2 * ui.px(8);
     return Rect{(ui.display.x - kb_w) * 0.5f, area.bottom() - kb_h, kb_w, kb_h};
 }
-
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Photos
@@ -319,8 +318,6 @@ void draw_place(Ui& ui) {
 // [SECTION] Who you are
 //-----------------------------------------------------------------------------
 
-namespace {
-
 void draw_handoff(Ui& ui, const Rect& work) {
     const core::Session& s = ui.session;
     const core::Handoff& h = s.state().handoff;
@@ -390,8 +387,6 @@ void draw_handoff(Ui& ui, const Rect& work) {
         }
     }
 }
-
-}  // namespace
 
 void draw_who(Ui& ui) {
     top_bar(ui);

@@ -1,5 +1,7 @@
 #include "kiosk/core/appeal.h"
 
+#include "kiosk/core/device_key.h"
+
 #include <sodium.h>
 
 #include <array>
@@ -71,6 +73,67 @@ std::string rating_request_json(const Rating& r) {
                         {"created_at", iso8601_utc(r.created_unix_ms)}};
     if (!r.comment.empty()) j["comment"] = r.comment;
     return j.dump();
+}
+
+CitizenAction vote_action(const std::string& poll_id, const std::string& option_id,
+                          const std::string& subject, int64_t now) {
+    CitizenAction a;
+    a.uuid = new_uuid();
+    a.kind = "vote";
+    a.target = poll_id;
+    a.created_unix_ms = now;
+    a.body = nlohmann::json{{"id", a.uuid},
+                            {"poll_id", poll_id},
+                            {"option", option_id},
+                            {"identity", {{"subject", subject}}},
+                            {"created_at", iso8601_utc(now)}}
+                 .dump();
+    // One vote per identity and poll: the key says so without keeping the identity in the clear.
+    a.once_key = "vote:" + poll_id + ":" + sha256_hex("vmeste-vote:" + poll_id + ":" + subject);
+    return a;
+}
+
+CitizenAction support_action(const std::string& receipt_number, const Contact& contact,
+                             int64_t now) {
+    CitizenAction a;
+    a.uuid = new_uuid();
+    a.kind = "support";
+    a.target = receipt_number;
+    a.created_unix_ms = now;
+    nlohmann::json j = {
+        {"id", a.uuid}, {"receipt_number", receipt_number}, {"created_at", iso8601_utc(now)}};
+    if (!contact.name.empty() || !contact.phone.empty()) {
+        nlohmann::json c = {{"name", contact.name}};
+        if (!contact.phone.empty()) c["phone"] = contact.phone;
+        j["contact"] = std::move(c);
+    }
+    a.body = j.dump();
+    return a;
+}
+
+namespace {
+// RFC 3986 §2.3: everything but the unreserved characters percent-encoded (ids come from the
+// gateway; one must not be able to change the path).
+std::string path_segment(std::string_view s) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+}  // namespace
+
+std::string action_path(const CitizenAction& a) {
+    if (a.kind == "vote") return "/api/v1/polls/" + path_segment(a.target) + "/votes";
+    return "/api/v1/appeals/by-receipt/" + path_segment(a.target) + "/supporters";
 }
 
 std::string iso8601_utc(int64_t unix_ms) {

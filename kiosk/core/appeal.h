@@ -49,6 +49,28 @@ struct Rating {
 // The JSON body of POST /api/v1/ratings.
 std::string rating_request_json(const Rating& r);
 
+// What a citizen does on the platform besides an appeal or a rating (issue #7), queued and
+// delivered like them with its UUID as the idempotency key:
+//  - "vote": one choice in a poll, by the Госуслуги identity of the hand-off; one per identity
+//    and poll (`once_key` makes the kiosk refuse a repeat itself, offline too);
+//  - "support": "у меня та же проблема", a +1 to an appeal already filed, with an optional contact.
+struct CitizenAction {
+    std::string uuid;
+    std::string kind;        // "vote" | "support"
+    std::string target;      // the poll id, or the supported appeal's receipt number
+    std::string body;        // the request's JSON (sealed in the store: it may hold a contact)
+    std::string once_key{};  // non-empty: at most one such action is kept (not refused)
+    int64_t created_unix_ms = 0;
+};
+// The request of a vote, and of a +1 (contact optional: empty name and phone send none).
+CitizenAction vote_action(const std::string& poll_id, const std::string& option_id,
+                          const std::string& subject, int64_t now_unix_ms);
+CitizenAction support_action(const std::string& receipt_number, const Contact& contact,
+                             int64_t now_unix_ms);
+// Where the platform takes it: POST /api/v1/polls/{id}/votes or
+// /api/v1/appeals/by-receipt/{n}/supporters.
+std::string action_path(const CitizenAction& a);
+
 // A new random UUID (version 4), lower-case hex with dashes.
 std::string new_uuid();
 

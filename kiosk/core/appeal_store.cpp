@@ -10,12 +10,14 @@
 #include <sqlite3.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "kiosk/base/geo.h"
 #include "kiosk/base/log.h"
 
 namespace vmeste::core {
@@ -203,6 +205,30 @@ CREATE TABLE ratings(
 CREATE INDEX ratings_pending ON ratings(created_at) WHERE state = 'pending';
 )sql";
 
+// Version 6: votes and +1s to appeals (CitizenAction), delivered by their own job like ratings.
+// A vote's once_key (a hash of poll and identity) keeps one vote per citizen and poll on this
+// kiosk, offline too; a vote the platform refused does not hold the key.
+const char* kSchemaV6 = R"sql(
+CREATE TABLE citizen_actions(
+  uuid            TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL,             -- vote | support
+  target          TEXT NOT NULL,             -- poll id | receipt number
+  once_key        TEXT,
+  body_sealed     BLOB NOT NULL,
+  created_at      INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | duplicate | refused
+  reason          TEXT,
+  settled_at      INTEGER
+);
+CREATE UNIQUE INDEX citizen_actions_once ON citizen_actions(once_key)
+  WHERE once_key IS NOT NULL AND state IN ('pending', 'delivered');
+CREATE INDEX citizen_actions_pending ON citizen_actions(created_at) WHERE state = 'pending';
+)sql";
+
+std::string action_ad(const std::string& uuid) {
+    return "action:" + uuid;
+}
+
 std::string comment_ad(const std::string& uuid) {
     return "rating:" + uuid;
 }
@@ -368,7 +394,8 @@ Result<void> AppealStore::migrate() {
                             : version == 1 ? migrate_v1_to_v2()
                             : version == 2 ? exec(kSchemaV3)
                             : version == 3 ? exec(kSchemaV4)
-                                           : exec(kSchemaV5);
+                            : version == 4 ? exec(kSchemaV5)
+                                           : exec(kSchemaV6);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -755,6 +782,91 @@ Result<void> AppealStore::settle_rating(const std::string& uuid, const std::stri
     st.bind(1, state).bind(2, reason).bind(3, now).bind(4, uuid);
     if (st.step() != SQLITE_DONE) return db_error(db_, "settle rating");
     return {};
+}
+
+Result<void> AppealStore::accept_action(const CitizenAction& a) {
+    Statement st(
+        db_,
+        "INSERT INTO citizen_actions(uuid, kind, target, once_key, body_sealed, created_at)"
+        " VALUES(?,?,?,?,?,?)");
+    st.bind(1, a.uuid).bind(2, a.kind).bind(3, a.target);
+    if (a.once_key.empty())
+        st.bind_null(4);
+    else
+        st.bind(4, a.once_key);
+    st.bind_blob(5, sealer_.seal(a.body, action_ad(a.uuid))).bind(6, a.created_unix_ms);
+    const int rc = st.step();
+    if (rc == SQLITE_CONSTRAINT_UNIQUE && !a.once_key.empty()) {
+        Statement dup(db_,
+                      "SELECT 1 FROM citizen_actions WHERE once_key = ? AND state IN "
+                      "('pending', 'delivered')");
+        dup.bind(1, a.once_key);
+        if (dup.step() == SQLITE_ROW)
+            return make_error(ErrorCode::kConflict, "this " + a.kind + " was made already");
+    }
+    if (rc != SQLITE_DONE) return db_error(db_, "insert " + a.kind);
+    return {};
+}
+
+Result<std::vector<CitizenAction>> AppealStore::pending_actions(int limit) {
+    Statement st(db_,
+                 "SELECT uuid, kind, target, once_key, body_sealed, created_at FROM citizen_actions"
+                 " WHERE state = 'pending' ORDER BY created_at LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<CitizenAction> out;
+    while (st.step() == SQLITE_ROW) {
+        CitizenAction a{st.text(0), st.text(1), st.text(2), {}, st.text(3), st.i64(5)};
+        auto body = sealer_.open(st.text(4), action_ad(a.uuid));
+        if (!body)
+            return make_error(ErrorCode::kCorrupt,
+                              a.kind + " " + a.uuid + ": " + body.error().message);
+        a.body = std::move(body).value();
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+Result<void> AppealStore::settle_action(const std::string& uuid, const std::string& state,
+                                        const std::string& reason, int64_t now) {
+    Statement st(db_,
+                 "UPDATE citizen_actions SET state = ?, reason = ?, settled_at = ? WHERE uuid = ?");
+    st.bind(1, state).bind(2, reason).bind(3, now).bind(4, uuid);
+    if (st.step() != SQLITE_DONE) return db_error(db_, "settle " + uuid);
+    return {};
+}
+
+Result<std::optional<std::string>> AppealStore::action_state(const std::string& uuid) {
+    Statement st(db_, "SELECT state FROM citizen_actions WHERE uuid = ?");
+    st.bind(1, uuid);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return db_error(db_, "read action state");
+    return std::optional<std::string>(st.text(0));
+}
+
+Result<std::vector<AppealStore::Nearby>> AppealStore::nearby(const std::string& category_id,
+                                                             double lat, double lon,
+                                                             double radius_m, int limit) {
+    Statement st(db_,
+                 "SELECT uuid, receipt_number, status, created_at, place_sealed,"
+                 " (SELECT count(*) FROM photos p WHERE p.appeal_uuid = a.uuid AND p.state = 'ok')"
+                 " FROM appeals a WHERE category_id = ? AND place_sealed IS NOT NULL");
+    st.bind(1, category_id);
+    std::vector<Nearby> out;
+    while (st.step() == SQLITE_ROW) {
+        const std::string uuid = st.text(0);
+        auto sealed = sealer_.open(st.text(4), place_ad(uuid));
+        if (!sealed) continue;  // one unreadable place does not hide the others
+        const auto place = place_from_json(*sealed);
+        if (!place || !place->lat || !place->lon) continue;
+        const double d = geo::distance_m(lat, lon, *place->lat, *place->lon);
+        if (d > radius_m) continue;
+        out.push_back({uuid, st.text(1), st.text(2), st.i64(3), d, static_cast<int>(st.i64(5))});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Nearby& a, const Nearby& b) { return a.distance_m < b.distance_m; });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
 }
 
 Result<std::optional<ReceiptRecord>> AppealStore::find_receipt(const std::string& receipt) {

@@ -94,7 +94,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Opens (creating if missing), checks and migrates the store. A database that fails
     // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
@@ -125,6 +125,25 @@ class AppealStore {
     // "delivered", or "refused" with the platform's reason (kept for staff).
     Result<void> settle_rating(const std::string& uuid, const std::string& state,
                                const std::string& reason, int64_t now_unix_ms);
+    // Votes and +1s (issue #7), the same way. kConflict when an action with the same once_key is
+    // pending or delivered (the citizen voted in this poll already).
+    Result<void> accept_action(const CitizenAction& action);
+    Result<std::vector<CitizenAction>> pending_actions(int limit);
+    // "delivered", "duplicate" (the platform has one by this identity), or "refused".
+    Result<void> settle_action(const std::string& uuid, const std::string& state,
+                               const std::string& reason, int64_t now_unix_ms);
+    // pending | delivered | duplicate | refused; nullopt when there is no such action.
+    Result<std::optional<std::string>> action_state(const std::string& uuid);
+    // Appeals still in the store of this category within radius_m of (lat, lon), nearest first:
+    // the "similar appeals" offline (their places are sealed, so this opens them one by one).
+    struct Nearby {
+        std::string uuid, receipt_number, status;
+        int64_t created_unix_ms = 0;
+        double distance_m = 0;
+        int photo_count = 0;
+    };
+    Result<std::vector<Nearby>> nearby(const std::string& category_id, double lat, double lon,
+                                       double radius_m, int limit);
     Result<std::string> read_photo(const std::string& uuid, int position);
     // Every photo of an appeal, in order (opened and checked like read_photo).
     Result<std::vector<std::string>> photos_of(const std::string& uuid);

@@ -169,6 +169,7 @@ const std::map<std::string, Setter, std::less<>>& setters() {
          }},
         {"max_photos", int_setter(&Config::max_photos, 0, 10)},
         {"photo_countdown_s", int_setter(&Config::photo_countdown_s, 0, 10)},
+        {"similar_radius_m", int_setter(&Config::similar_radius_m, 0, 2000)},
         {"watchdog_device",
          [](Config& c, std::string_view v) -> Result<void> {
              c.watchdog_device = v;

@@ -34,6 +34,9 @@ struct Config {
     std::string map_file;
     int max_photos = 5;         // DOMAIN.md: up to 5 (default)
     int photo_countdown_s = 3;  // before the shot: time to step back and hold still
+    // Appeals of the same category within this many metres are shown before a new one is made
+    // (issue #7); 0 turns the "similar appeals" screen off.
+    int similar_radius_m = 250;
     // The version of the 152-ФЗ consent text the citizen accepts (stored with each appeal).
     std::string consent_version = "2025-09-01";
     std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only

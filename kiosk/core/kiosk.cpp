@@ -121,6 +121,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             // Ratings wait in the store at most this long once the gateway answers.
             worker->add_periodic("ratings", Millis(5'000), Millis(10'000),
                                  [jobs] { return jobs->deliver_ratings(); });
+            worker->add_periodic("citizen actions", Millis(5'000), Millis(10'000),
+                                 [jobs] { return jobs->deliver_actions(); });
         }
         if (k->options_.uploader_alive) k->uploader_->set_alive_hook(k->options_.uploader_alive);
         k->uploader_->start();
@@ -143,7 +145,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         if (vo.device_token.empty()) vo.device_token = cfg.device_token;
         vo.camera = k->options_.camera;
         vo.store = k->store_options();
-        vo.rating_saved = [raw = k.get()] { raw->wake_uploader(); };
+        vo.rating_saved = [raw = k.get()] { raw->expedite("ratings"); };
+        vo.action_saved = [raw = k.get()] { raw->expedite("citizen actions"); };
         vo.printer = k->options_.printer;
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }
@@ -242,6 +245,10 @@ sync::WorkerStatus Kiosk::uploader_status() const {
 
 void Kiosk::wake_uploader() {
     if (uploader_) uploader_->wake();
+}
+
+void Kiosk::expedite(const std::string& name) {
+    if (uploader_) uploader_->expedite(name);
 }
 
 void Kiosk::check_room() {

@@ -72,6 +72,8 @@ class Kiosk {
     const RecoveryReport& recovery() const { return recovery_; }
     StoreOptions store_options() const;
     void wake_uploader();
+    // Runs the uploader's periodic job `name` now (a rating or a vote the citizen just made).
+    void expedite(const std::string& name);
     // Catalogue version, last heartbeat, commands run (empty when the adapter is not the gateway).
     std::optional<PlatformJobs*> platform_jobs() const {
         return jobs_ ? std::optional<PlatformJobs*>(jobs_.get()) : std::nullopt;

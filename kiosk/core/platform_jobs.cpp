@@ -201,6 +201,37 @@ bool PlatformJobs::deliver_ratings() {
     return true;
 }
 
+bool PlatformJobs::deliver_actions() {
+    auto pending = store_->pending_actions(20);
+    if (!pending) {
+        log::error("citizen actions: %s", pending.error().message.c_str());
+        return false;
+    }
+    for (const CitizenAction& a : *pending) {
+        // A +1 to an appeal made here waits until the platform has the appeal itself.
+        if (a.kind == "support") {
+            auto local = store_->find_receipt(a.target);
+            if (local && *local && (*local)->platform_id.empty()) continue;
+        }
+        const int64_t now = wall_now_ms();
+        const auto out = gateway_->send_action(action_path(a), a.uuid, a.body, now);
+        if (out.verdict == sync::Verdict::kDone) {
+            (void)store_->settle_action(a.uuid, "delivered", "", now);
+            log::info("%s for %s delivered", a.kind.c_str(), a.target.c_str());
+        } else if (out.verdict == sync::Verdict::kQuarantine) {
+            const bool duplicate = out.http_status == 409;
+            (void)store_->settle_action(a.uuid, duplicate ? "duplicate" : "refused", out.reason,
+                                        now);
+            log::warn("%s for %s refused: %s", a.kind.c_str(), a.target.c_str(),
+                      out.reason.c_str());
+        } else {
+            log::warn("citizen actions: %s", out.reason.c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
 bool PlatformJobs::sync_polls() {
     bool fresh = false;
     const bool ok = sync_document("polls", "polls.json", &sync::GatewayClient::fetch_polls,

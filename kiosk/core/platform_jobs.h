@@ -55,6 +55,9 @@ class PlatformJobs {
     // Delivers the ratings waiting in the store (idempotent: the rating's UUID is the key).
     // False when the platform did not take them all (the job backs off).
     bool deliver_ratings();
+    // Delivers votes and +1s the same way. A vote the platform already has from this identity
+    // (another terminal, the phone) is settled "duplicate"; the citizen is told so.
+    bool deliver_actions();
     bool heartbeat();
 
     // The catalogue in the data directory if there is a valid one, else nullopt.

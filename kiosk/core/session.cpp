@@ -42,6 +42,12 @@ const char* screen_name(Screen s) {
             return "polls";
         case Screen::kPoll:
             return "poll";
+        case Screen::kVote:
+            return "vote";
+        case Screen::kSimilar:
+            return "similar";
+        case Screen::kSupport:
+            return "support";
     }
     return "?";
 }
@@ -55,6 +61,8 @@ int step_number(Screen s) {
         case Screen::kPhotos:
             return 3;
         case Screen::kPlace:
+        case Screen::kSimilar:  // part of "where": the appeals already made about that place
+        case Screen::kSupport:
             return 4;
         case Screen::kWho:
             return 5;
@@ -130,6 +138,14 @@ constexpr std::array kFlow = {
     Transition{Screen::kPolls,       IntentKind::kOpenPoll,       Screen::kPoll},
     Transition{Screen::kPoll,        IntentKind::kBack,           Screen::kPolls},
     Transition{Screen::kPoll,        IntentKind::kFinish,         Screen::kAttract},
+    Transition{Screen::kPoll,        IntentKind::kVoteHere,       Screen::kVote},
+    Transition{Screen::kVote,        IntentKind::kBack,           Screen::kPoll},
+    Transition{Screen::kVote,        IntentKind::kFinish,         Screen::kAttract},
+    Transition{Screen::kSimilar,     IntentKind::kNext,           Screen::kWho},
+    Transition{Screen::kSimilar,     IntentKind::kBack,           Screen::kPlace},
+    Transition{Screen::kSimilar,     IntentKind::kSupport,        Screen::kSupport},
+    Transition{Screen::kSupport,     IntentKind::kBack,           Screen::kSimilar},
+    Transition{Screen::kSupport,     IntentKind::kFinish,         Screen::kAttract},
 };
 // clang-format on
 
@@ -152,7 +168,8 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kCaretRight:
         case IntentKind::kDeleteWord:
             return s == Screen::kCategory || s == Screen::kDescription || s == Screen::kPlace ||
-                   s == Screen::kWho || s == Screen::kStatus || s == Screen::kRate;
+                   s == Screen::kWho || s == Screen::kStatus || s == Screen::kRate ||
+                   s == Screen::kSupport;
         case IntentKind::kTakePhoto:
         case IntentKind::kSelectPhoto:
         case IntentKind::kDeletePhoto:
@@ -167,8 +184,16 @@ bool stays_on(Screen s, IntentKind k) {
             return s == Screen::kPlace;
         case IntentKind::kHandoffStart:
         case IntentKind::kHandoffCancel:
+            return s == Screen::kWho || s == Screen::kVote;
         case IntentKind::kUseContact:
             return s == Screen::kWho;
+        case IntentKind::kChooseOption:
+        case IntentKind::kCastVote:
+            return s == Screen::kVote;
+        case IntentKind::kOpenSimilar:
+            return s == Screen::kSimilar;
+        case IntentKind::kSendSupport:
+            return s == Screen::kSupport;
         case IntentKind::kConsentDecline:
             return s == Screen::kConsent;
         case IntentKind::kPrint:
@@ -326,8 +351,40 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kCancel:
             return s != Screen::kAttract && s != Screen::kSubmitting;
         case IntentKind::kNext:
+            if (s == Screen::kVote)
+                return state_.vote.stage == VoteStep::Stage::kChoose &&
+                       !state_.vote.option_id.empty();
             if (!step_complete(s)) return false;
             break;
+        case IntentKind::kBack:
+            if (s == Screen::kVote) return state_.vote.outcome != ActionOutcome::kSaving;
+            if (s == Screen::kSupport)
+                return state_.similar.support == ActionOutcome::kNone ||
+                       state_.similar.support == ActionOutcome::kFailed;
+            break;
+        case IntentKind::kFinish:
+            if (s == Screen::kVote && state_.vote.outcome == ActionOutcome::kSaving) return false;
+            if (s == Screen::kSupport && state_.similar.support == ActionOutcome::kSaving)
+                return false;
+            break;
+        case IntentKind::kVoteHere:
+            return s == Screen::kPoll && can_vote_here();
+        case IntentKind::kChooseOption:
+            return s == Screen::kVote && state_.vote.stage == VoteStep::Stage::kChoose;
+        case IntentKind::kCastVote:
+            return s == Screen::kVote && state_.vote.stage == VoteStep::Stage::kConfirm;
+        case IntentKind::kOpenSimilar:
+            return s == Screen::kSimilar && !state_.similar.searching;
+        case IntentKind::kSupport: {
+            const auto& sim = state_.similar;
+            return s == Screen::kSimilar && sim.selected >= 0 &&
+                   sim.selected < static_cast<int>(sim.appeals.size());
+        }
+        case IntentKind::kSendSupport:
+            return s == Screen::kSupport &&
+                   (state_.similar.support == ActionOutcome::kNone ||
+                    state_.similar.support == ActionOutcome::kFailed) &&
+                   support_contact_ok();
         case IntentKind::kStart:
             if (state_.store_full) return false;  // said on the attract screen instead
             break;
@@ -353,6 +410,8 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kMapView:
             return s == Screen::kPlace && map_available_;
         case IntentKind::kHandoffStart:
+            if (s == Screen::kVote)
+                return handoff_available() && state_.vote.stage == VoteStep::Stage::kIdentify;
             return s == Screen::kWho && handoff_available();
         case IntentKind::kPrint:
             return s == Screen::kReceipt && state_.print != PrintState::kPrinting;
@@ -465,6 +524,17 @@ void Session::edit_field(const Intent& intent) {
     }
 }
 
+void Session::start_handoff() {
+    state_.who = WhoMode::kGosuslugi;
+    if (state_.handoff.state == Handoff::State::kStarting ||
+        state_.handoff.state == Handoff::State::kWaiting ||
+        state_.handoff.state == Handoff::State::kApproved)
+        return;
+    state_.handoff = Handoff{};
+    state_.handoff.state = Handoff::State::kStarting;
+    effect({Effect::Kind::kHandoffStart});
+}
+
 void Session::start_countdown() {
     state_.photos.problem = PhotoProblem::kNone;
     state_.photos.selected = -1;
@@ -568,6 +638,23 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             break;
         }
         case IntentKind::kBack:
+            if (screen == Screen::kVote) {
+                if (state_.vote.stage == VoteStep::Stage::kConfirm) {
+                    state_.vote.stage = VoteStep::Stage::kChoose;
+                    return std::nullopt;
+                }
+                // Leaving the vote: a hand-off still waiting for the phone stops.
+                if (state_.handoff.state == Handoff::State::kStarting ||
+                    state_.handoff.state == Handoff::State::kWaiting) {
+                    effect({Effect::Kind::kHandoffCancel});
+                    state_.handoff = Handoff{};
+                }
+                break;
+            }
+            if (screen == Screen::kSimilar && state_.similar.selected >= 0) {
+                state_.similar.selected = -1;
+                return std::nullopt;
+            }
             // From the causes (or the search) back to all categories, before leaving the screen.
             if (screen == Screen::kCategory && state_.searching) {
                 state_.searching = false;
@@ -583,7 +670,8 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             break;
         case IntentKind::kEdit: {
             const Screen to = static_cast<Screen>(intent.index);
-            if (step_number(to) == 0 || to == Screen::kReview || to == Screen::kConsent)
+            if (step_number(to) == 0 || to == Screen::kReview || to == Screen::kConsent ||
+                to == Screen::kSimilar || to == Screen::kSupport)
                 return std::nullopt;
             state_.editing = true;
             if (to == Screen::kCategory) {
@@ -598,7 +686,81 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                 go(Screen::kReview);
                 return std::nullopt;
             }
+            if (screen == Screen::kVote) {
+                state_.vote.stage = VoteStep::Stage::kConfirm;
+                return std::nullopt;
+            }
+            if (screen == Screen::kPlace && config_.similar_radius_m > 0 && handoff_available()) {
+                // Before a new appeal: those already made about this place, when it has
+                // coordinates to search around.
+                const auto place = chosen_place();
+                if (place && place->lat && place->lon) {
+                    state_.similar = SimilarStep{};
+                    state_.similar.searching = true;
+                    Effect e{Effect::Kind::kFindSimilar};
+                    e.data = appeal_category();
+                    e.x = *place->lat;
+                    e.y = *place->lon;
+                    effect(std::move(e));
+                    go(Screen::kSimilar);
+                    return std::nullopt;
+                }
+            }
             break;
+        // Voting on the kiosk
+        case IntentKind::kVoteHere:
+            state_.vote = VoteStep{};
+            if (identified()) {
+                state_.vote.stage = VoteStep::Stage::kChoose;
+            } else {
+                state_.vote.stage = VoteStep::Stage::kIdentify;
+                start_handoff();  // the QR comes at once: one tap less
+            }
+            break;
+        case IntentKind::kChooseOption: {
+            const sync::replies::Poll* p = poll();
+            if (!p || std::none_of(p->options.begin(), p->options.end(),
+                                   [&](const auto& o) { return o.id == intent.text; }))
+                return std::nullopt;
+            state_.vote.option_id = intent.text;
+            return std::nullopt;
+        }
+        case IntentKind::kCastVote:
+            state_.vote.stage = VoteStep::Stage::kDone;
+            state_.vote.outcome = ActionOutcome::kSaving;
+            {
+                Effect e{Effect::Kind::kSaveAction};
+                e.action = vote_action(state_.poll_id, state_.vote.option_id,
+                                       state_.handoff.subject, clock_.unix_millis());
+                state_.vote.action_uuid = e.action.uuid;
+                effect(std::move(e));
+            }
+            return std::nullopt;
+        // Similar appeals
+        case IntentKind::kOpenSimilar: {
+            const int n = static_cast<int>(state_.similar.appeals.size());
+            state_.similar.selected = intent.index >= 0 && intent.index < n ? intent.index : -1;
+            return std::nullopt;
+        }
+        case IntentKind::kSupport:
+            state_.similar.support = ActionOutcome::kNone;
+            state_.focus = Field::kName;
+            break;
+        case IntentKind::kSendSupport: {
+            state_.similar.support = ActionOutcome::kSaving;
+            Contact c;
+            c.name = state_.field(Field::kName).value;
+            while (!c.name.empty() && c.name.back() == ' ') c.name.pop_back();
+            if (!state_.field(Field::kPhone).value.empty())
+                c.phone = phone_e164(state_.field(Field::kPhone).value);
+            Effect e{Effect::Kind::kSaveAction};
+            e.action = support_action(
+                state_.similar.appeals[static_cast<size_t>(state_.similar.selected)].receipt_number,
+                c, clock_.unix_millis());
+            state_.similar.action_uuid = e.action.uuid;
+            effect(std::move(e));
+            return std::nullopt;
+        }
         // Photos
         case IntentKind::kTakePhoto:
             start_countdown();
@@ -654,14 +816,7 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             return std::nullopt;
         // Who you are
         case IntentKind::kHandoffStart:
-            state_.who = WhoMode::kGosuslugi;
-            if (state_.handoff.state == Handoff::State::kStarting ||
-                state_.handoff.state == Handoff::State::kWaiting ||
-                state_.handoff.state == Handoff::State::kApproved)
-                return std::nullopt;
-            state_.handoff = Handoff{};
-            state_.handoff.state = Handoff::State::kStarting;
-            effect({Effect::Kind::kHandoffStart});
+            start_handoff();
             return std::nullopt;
         case IntentKind::kHandoffCancel:
         case IntentKind::kUseContact:
@@ -926,6 +1081,51 @@ void Session::on_blur_failed(uint64_t visit, uint64_t photo_id) {
 void Session::on_handoff(uint64_t visit, const Handoff& update) {
     if (visit != visit_ || state_.who != WhoMode::kGosuslugi) return;
     state_.handoff = update;
+    if (state_.screen == Screen::kVote && state_.vote.stage == VoteStep::Stage::kIdentify &&
+        identified())
+        state_.vote.stage = VoteStep::Stage::kChoose;
+}
+
+bool Session::can_vote_here() const {
+    const sync::replies::Poll* p = poll();
+    return p && p->kind != "discussion" && !p->options.empty() && handoff_available();
+}
+
+bool Session::support_contact_ok() const {
+    const std::string& name = state_.field(Field::kName).value;
+    const std::string& phone = state_.field(Field::kPhone).value;
+    if (name.empty() && phone.empty()) return true;  // anonymous +1
+    return check_name(name) == FieldProblem::kOk && check_phone(phone) == FieldProblem::kOk;
+}
+
+void Session::on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome) {
+    // Only the action the screen waits for: an older one's late word changes nothing.
+    if (visit != visit_ || uuid.empty()) return;
+    if (state_.screen == Screen::kVote && state_.vote.action_uuid == uuid &&
+        state_.vote.outcome == ActionOutcome::kSaving) {
+        state_.vote.outcome = outcome;
+    } else if (state_.screen == Screen::kSupport && state_.similar.action_uuid == uuid &&
+               state_.similar.support == ActionOutcome::kSaving) {
+        state_.similar.support = outcome;
+        // The contact was given for the platform; it leaves the screen once it is stored.
+        if (outcome != ActionOutcome::kFailed) {
+            field(Field::kName).clear();
+            field(Field::kPhone).clear();
+        }
+    }
+}
+
+void Session::on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool offline) {
+    if (visit != visit_ || state_.screen != Screen::kSimilar || !state_.similar.searching) return;
+    state_.similar.searching = false;
+    if (found.empty()) {
+        go(Screen::kWho);  // nothing like it nearby: on with the new appeal
+        return;
+    }
+    for (auto& a : found)
+        if (!a.photo.empty()) a.photo_id = next_photo_id_++;
+    state_.similar.appeals = std::move(found);
+    state_.similar.offline = offline;
 }
 
 void Session::on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result) {

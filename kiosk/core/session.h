@@ -39,6 +39,9 @@ enum class Screen {
     kRate,          // rate the answer: 1–5 stars, a comment for 1 and 2
     kPolls,         // polls, votes and public discussions open now
     kPoll,          // one of them: its text, options, deadline and the QR to open it on a phone
+    kVote,          // voting on the kiosk: Госуслуги hand-off, one choice, confirmation
+    kSimilar,       // appeals of the same category near the place, before a new one is made
+    kSupport,  // "у меня та же проблема": a +1 to one of them, with an optional contact
 };
 const char* screen_name(Screen s);
 // 1..7 for the steps of a report (the step indicator), 0 for the others.
@@ -99,6 +102,14 @@ enum class IntentKind {
     kSubmitRating,
     kShowPolls,  // attract → the list
     kOpenPoll,   // text = poll id
+    // Voting on the kiosk
+    kVoteHere,      // poll → vote (starts the hand-off unless the citizen is identified)
+    kChooseOption,  // text = option id
+    kCastVote,      // the confirmation's "yes"
+    // Similar appeals
+    kOpenSimilar,  // index: show one large (-1: the list)
+    kSupport,      // similar → join the one shown
+    kSendSupport,  // send the +1
 };
 
 struct Intent {
@@ -190,6 +201,46 @@ struct StatusCheck {
 
 enum class PrintState { kNone, kPrinting, kPrinted, kFailed };
 
+// What became of a vote or a +1 (a CitizenAction): stored first, then the kiosk waits a few
+// seconds for the platform's word before it says "saved, will be sent".
+enum class ActionOutcome {
+    kNone,
+    kSaving,     // being stored and sent
+    kDelivered,  // the platform has it
+    kQueued,     // stored; the platform did not answer yet: it will be sent
+    kDuplicate,  // this citizen voted in this poll already (here, elsewhere or on the phone)
+    kRefused,    // the platform refused it (the poll closed, …)
+    kFailed,     // could not be stored
+};
+
+struct VoteStep {
+    enum class Stage { kIdentify, kChoose, kConfirm, kDone };
+    Stage stage = Stage::kIdentify;
+    std::string option_id;
+    ActionOutcome outcome = ActionOutcome::kNone;
+    std::string action_uuid;  // the vote being saved and sent
+};
+
+// An appeal near the place of the one being made (from the platform, or offline from the store).
+struct SimilarAppeal {
+    std::string receipt_number, status;
+    int64_t created_ms = 0;
+    double distance_m = 0;
+    int supporters = 0;
+    uint64_t photo_id = 0;  // the UI's texture key; 0: no photo
+    std::string photo{};    // its first photo, JPEG ≤ 480 px
+    int width = 0, height = 0;
+};
+
+struct SimilarStep {
+    bool searching = false;
+    bool offline = false;  // the platform did not answer: the kiosk's own appeals
+    std::vector<SimilarAppeal> appeals;
+    int selected = -1;  // shown large; -1: the list
+    ActionOutcome support = ActionOutcome::kNone;
+    std::string action_uuid;  // the +1 being saved and sent
+};
+
 enum class A11yOption { kLargeText, kHighContrast, kLowerScreen, kVoice };
 constexpr int kA11yOptionCount = 4;
 struct Accessibility {
@@ -225,7 +276,9 @@ struct SessionState {
     Overlay overlay = Overlay::kNone;
     StatusCheck status;
     RatingStep rating;
-    std::string poll_id;      // the poll shown
+    std::string poll_id;  // the poll shown
+    VoteStep vote;
+    SimilarStep similar;
     bool store_full = false;  // no room for another appeal: said on the attract screen
 
     const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
@@ -243,13 +296,16 @@ struct Effect {
         kSpeak,
         kLookup,
         kSaveRating,
+        kSaveAction,
+        kFindSimilar,
     };
     Kind kind;
     uint64_t visit = 0;
     uint64_t photo_id = 0;  // kBlur
-    std::string data{};     // kBlur: the photo's JPEG; kPrint: printer bytes
-    double x = 0, y = 0;    // kBlur: where, 0..1
-    Rating rating{};        // kSaveRating
+    std::string data{};   // kBlur: the photo's JPEG; kPrint: printer bytes; kFindSimilar: category
+    double x = 0, y = 0;  // kBlur: where, 0..1; kFindSimilar: latitude, longitude
+    Rating rating{};      // kSaveRating
+    CitizenAction action{};  // kSaveAction
 };
 
 class Session {
@@ -295,6 +351,15 @@ class Session {
     void on_printed(uint64_t visit, bool ok);
     void on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result);
     void on_rating_saved(uint64_t visit, bool ok);
+    // A vote's or a +1's fate, once known (or once the kiosk stopped waiting for it).
+    void on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome);
+    // What the search for similar appeals found (none: the journey goes on to "who").
+    void on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool offline);
+    // The poll can be voted on here: a vote or poll with options, open, and a hand-off to
+    // identify the citizen.
+    bool can_vote_here() const;
+    // A +1's contact is optional, but when given it must be complete.
+    bool support_contact_ok() const;
     // A comment is needed for 1 or 2 stars (DOMAIN.md).
     bool rating_acceptable() const;
     // A QR code the camera read while the status check scans.
@@ -350,6 +415,7 @@ class Session {
     TextField& field(Field f) { return state_.fields[static_cast<int>(f)]; }
     void edit_field(const Intent& intent);
     void start_countdown();
+    void start_handoff();
     void effect(Effect e);
     AcceptRequest submission() const;
 

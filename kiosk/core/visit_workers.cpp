@@ -13,6 +13,10 @@ namespace vmeste::core {
 
 namespace {
 
+// How long a citizen waits for the platform's word on a vote or a +1 before the screen says
+// "saved, it will be sent".
+constexpr int kActionWaitMs = 6000;
+
 // The "thumbnail" of a draft is what the photo screen shows large: 960 px keeps a blur touch
 // precise on a 1080-px screen and decodes in a few milliseconds.
 image::PhotoOptions preview_options() {
@@ -169,6 +173,12 @@ void VisitWorkers::run(const Effect& e) {
         case Effect::Kind::kSaveRating:
             post([this, e] { save_rating(e); });
             break;
+        case Effect::Kind::kSaveAction:
+            post([this, e] { save_action(e); });
+            break;
+        case Effect::Kind::kFindSimilar:
+            post([this, e] { find_similar(e); });
+            break;
         case Effect::Kind::kSpeak:
             break;
     }
@@ -238,6 +248,98 @@ void VisitWorkers::save_rating(const Effect& e) {
     if (!saved) log::error("rating not stored: %s", saved.error().message.c_str());
     complete([v = e.visit, ok = bool(saved)](Session& s) { s.on_rating_saved(v, ok); });
     if (saved && options_.rating_saved) options_.rating_saved();
+}
+
+void VisitWorkers::save_action(const Effect& e) {
+    // Committed first; then the uploader is asked to send it at once, and the citizen is told
+    // what the platform said — or, after a few seconds, that it is saved and will be sent.
+    auto saved = store() ? store()->accept_action(e.action)
+                         : Result<void>(make_error(ErrorCode::kIo, "no store"));
+    if (!saved) {
+        const bool duplicate = saved.error().code == ErrorCode::kConflict;
+        if (!duplicate)
+            log::error("%s not stored: %s", e.action.kind.c_str(), saved.error().message.c_str());
+        complete([v = e.visit, uuid = e.action.uuid, duplicate](Session& s) {
+            s.on_action(v, uuid, duplicate ? ActionOutcome::kDuplicate : ActionOutcome::kFailed);
+        });
+        return;
+    }
+    if (options_.action_saved) options_.action_saved();
+    watch_action(e.visit, e.action.uuid,
+                 std::chrono::steady_clock::now() + std::chrono::milliseconds(kActionWaitMs));
+}
+
+void VisitWorkers::watch_action(uint64_t visit, const std::string& uuid,
+                                std::chrono::steady_clock::time_point until) {
+    auto state = store()->action_state(uuid);
+    const std::string s = state && *state ? **state : std::string("pending");
+    if (s != "pending" || std::chrono::steady_clock::now() >= until) {
+        const ActionOutcome o = s == "delivered"   ? ActionOutcome::kDelivered
+                                : s == "duplicate" ? ActionOutcome::kDuplicate
+                                : s == "refused"   ? ActionOutcome::kRefused
+                                                   : ActionOutcome::kQueued;
+        complete([visit, uuid, o](Session& session) { session.on_action(visit, uuid, o); });
+        return;
+    }
+    post([this, visit, uuid, until] { watch_action(visit, uuid, until); },
+         std::chrono::milliseconds(250));
+}
+
+void VisitWorkers::find_similar(const Effect& e) {
+    const std::string& category = e.data;
+    const int radius = options_.config.similar_radius_m;
+    constexpr int kShown = 6;
+    // The first photo, small: the list shows it beside the status.
+    auto with_photo = [](SimilarAppeal& a, const Result<std::string>& jpeg) {
+        if (!jpeg) return;
+        image::PhotoOptions o;
+        o.max_long_side = 480;
+        o.thumbnail_long_side = 160;
+        auto p = image::prepare_photo_jpeg(*jpeg, {}, o);
+        if (!p) return;
+        a.photo = std::move(p->jpeg);
+        a.width = p->width;
+        a.height = p->height;
+    };
+    std::vector<SimilarAppeal> found;
+    bool offline = true;
+    if (options_.config.adapter == "gateway") {
+        sync::GatewayClient gateway(
+            sync::GatewayConfig{options_.config.platform_url, options_.device_token},
+            sync::make_curl_transport(options_.transport));
+        auto near = gateway.nearby(category, e.x, e.y, radius, kShown);
+        if (near) {
+            offline = false;
+            for (const auto& n : *near) {
+                SimilarAppeal a{n.receipt_number, n.status, n.created_ms, n.distance_m,
+                                n.supporters};
+                if (n.has_photo) with_photo(a, gateway.first_photo(n.receipt_number));
+                found.push_back(std::move(a));
+            }
+        } else {
+            log::warn("similar appeals: %s", near.error().message.c_str());
+        }
+    }
+    // This kiosk's own appeals: all of them offline, those not yet on the platform online.
+    if (store()) {
+        auto local = store()->nearby(category, e.x, e.y, radius, kShown);
+        if (!local) log::warn("similar appeals: %s", local.error().message.c_str());
+        for (const auto& n : local ? *local : std::vector<AppealStore::Nearby>{}) {
+            if (static_cast<int>(found.size()) >= kShown) break;
+            if (std::any_of(found.begin(), found.end(), [&](const SimilarAppeal& f) {
+                    return f.receipt_number == n.receipt_number;
+                }))
+                continue;
+            SimilarAppeal a{n.receipt_number, n.status, n.created_unix_ms, n.distance_m, 0};
+            if (n.photo_count > 0) with_photo(a, store()->read_photo(n.uuid, 0));
+            found.push_back(std::move(a));
+        }
+    }
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.distance_m < b.distance_m; });
+    complete([v = e.visit, found = std::move(found), offline](Session& s) mutable {
+        s.on_similar(v, std::move(found), offline);
+    });
 }
 
 void VisitWorkers::want_scan(uint64_t visit) {

@@ -34,6 +34,7 @@ class VisitWorkers {
         std::string device_token;
         StoreOptions store;                  // status check offline, ratings (its own connection)
         std::function<void()> rating_saved;  // wakes the uploader
+        std::function<void()> action_saved;  // a vote or a +1: deliver it now
         // Injected devices (tests); when null they are opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
@@ -69,6 +70,11 @@ class VisitWorkers {
     void print(const Effect& e);
     void lookup(const Effect& e);
     void save_rating(const Effect& e);
+    void save_action(const Effect& e);
+    // Until the uploader settled the action or `until` passed, every 250 ms.
+    void watch_action(uint64_t visit, const std::string& uuid,
+                      std::chrono::steady_clock::time_point until);
+    void find_similar(const Effect& e);
     AppealStore* store();
     void scan();
 

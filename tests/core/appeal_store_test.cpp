@@ -319,3 +319,88 @@ TEST(AppealStore, AStaffPurgeIsImmediateAndAudited) {
     EXPECT_EQ(audit->front().detail, "consent withdrawn");
     EXPECT_FALSE(s->purge_personal_data("DEL0-0001", "staff:1234", "again", 6));
 }
+
+TEST(AppealStore, OneVotePerIdentityAndPollEvenOffline) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    const auto first = vote_action("POLL-1", "a", "esia-123", 1000);
+    ASSERT_TRUE(s->accept_action(first));
+    // The same citizen again, another choice: refused by the kiosk itself, nothing queued.
+    const auto again = s->accept_action(vote_action("POLL-1", "b", "esia-123", 2000));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+    // Another citizen, or another poll: fine.
+    ASSERT_TRUE(s->accept_action(vote_action("POLL-1", "b", "esia-456", 3000)));
+    ASSERT_TRUE(s->accept_action(vote_action("POLL-2", "b", "esia-123", 4000)));
+    auto pending = s->pending_actions(10);
+    ASSERT_TRUE(pending);
+    ASSERT_EQ(pending->size(), 3u);
+    EXPECT_EQ((*pending)[0].uuid, first.uuid);
+    EXPECT_EQ((*pending)[0].body, first.body);  // sealed and opened back
+    EXPECT_EQ(action_path((*pending)[0]), "/api/v1/polls/POLL-1/votes");
+    // A vote the platform refused does not hold the place: the citizen may vote once more.
+    ASSERT_TRUE(s->settle_action(first.uuid, "refused", "poll closed", 5000));
+    EXPECT_EQ(**s->action_state(first.uuid), "refused");
+    EXPECT_TRUE(s->accept_action(vote_action("POLL-1", "c", "esia-123", 6000)));
+    EXPECT_EQ(s->pending_actions(10)->size(), 3u);
+    EXPECT_FALSE(*s->action_state("no-such-uuid"));
+}
+
+TEST(AppealStore, ActionsSurviveReopenAndTheirContactIsSealed) {
+    test::TempDir dir;
+    std::string uuid;
+    {
+        auto s = open_store(dir);
+        const auto a =
+            support_action("7K3Q-9PXA", Contact{"Фамилия-Поддержки", "+79995554433", ""}, 1000);
+        uuid = a.uuid;
+        ASSERT_TRUE(s->accept_action(a));
+        EXPECT_EQ(action_path(a), "/api/v1/appeals/by-receipt/7K3Q-9PXA/supporters");
+    }
+    const std::string raw = slurp(dir.file("appeals.db")) + slurp(dir.file("appeals.db-wal"));
+    EXPECT_EQ(raw.find("Фамилия-Поддержки"), std::string::npos);
+    EXPECT_EQ(raw.find("+79995554433"), std::string::npos);
+    auto s = open_store(dir);
+    auto pending = s->pending_actions(10);
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_EQ((*pending)[0].uuid, uuid);
+    EXPECT_NE((*pending)[0].body.find("Фамилия-Поддержки"), std::string::npos);
+    ASSERT_TRUE(s->settle_action(uuid, "delivered", "", 2000));
+    EXPECT_TRUE(s->pending_actions(10)->empty());
+}
+
+TEST(AppealStore, NearbyFindsAppealsOfTheCategoryWithinTheRadiusNearestFirst) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    auto add = [&](const std::string& receipt, const std::string& category, double lat,
+                   double lon) {
+        auto r = test::appeal_request(receipt, "Яма на дороге у дома 5", 1);
+        r.appeal.category_id = category;
+        r.appeal.place = Place{lat, lon, "", "map"};
+        ASSERT_TRUE(s->accept(r, 1000));
+    };
+    // 0.001° of latitude is about 111 m.
+    add("AAAA-0001", "roads", 55.4300, 37.5400);   // at the point
+    add("AAAA-0002", "roads", 55.4320, 37.5400);   // ~222 m north
+    add("AAAA-0003", "roads", 55.4330, 37.5400);   // ~334 m north
+    add("AAAA-0004", "lights", 55.4301, 37.5400);  // near, another category
+    auto addr = test::appeal_request("AAAA-0005", "Яма на дороге у дома 5");
+    addr.appeal.place = Place{std::nullopt, std::nullopt, "ул. Ленина, 1", "address"};
+    ASSERT_TRUE(s->accept(addr, 1000));  // no coordinates: cannot be near anything
+    auto near = s->nearby("roads", 55.4319, 37.5400, 250, 10);  // ~11 m south of 0002
+    ASSERT_TRUE(near);
+    ASSERT_EQ(near->size(), 3u);
+    EXPECT_EQ((*near)[0].receipt_number, "AAAA-0002");
+    EXPECT_EQ((*near)[1].receipt_number, "AAAA-0003");
+    EXPECT_EQ((*near)[2].receipt_number, "AAAA-0001");
+    EXPECT_NEAR((*near)[0].distance_m, 11.1, 1.0);
+    EXPECT_NEAR((*near)[2].distance_m, 211.3, 2.0);
+    near = s->nearby("roads", 55.4300, 37.5400, 250, 10);  // 0003 is ~334 m from here
+    ASSERT_EQ(near->size(), 2u);
+    EXPECT_EQ((*near)[0].receipt_number, "AAAA-0001");
+    EXPECT_EQ((*near)[1].receipt_number, "AAAA-0002");
+    EXPECT_EQ((*near)[0].photo_count, 1);
+    EXPECT_EQ((*near)[0].status, "queued");
+    EXPECT_EQ(s->nearby("roads", 55.4319, 37.5400, 250, 1)->size(), 1u);
+    EXPECT_TRUE(s->nearby("roads", 56.0, 38.0, 250, 10)->empty());
+}

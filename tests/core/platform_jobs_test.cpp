@@ -213,3 +213,37 @@ TEST(PlatformJobs, ANewerProductionCalendarFromTheGatewayIsUsedForDeadlines) {
     EXPECT_FALSE(got);
     EXPECT_EQ(core::PlatformJobs::load_synced_calendar(rig.dir.path())->version(), "2026-10-15");
 }
+
+TEST(PlatformJobs, APlusOneWaitsForItsLocalAppealAndARepeatedVoteIsSettledAsDuplicate) {
+    Rig rig;
+    // A +1 to an appeal this kiosk has not delivered yet: the platform does not know it.
+    auto req = test::appeal_request("AAAA-0007");
+    ASSERT_TRUE(rig.view->accept(req, 1000));
+    ASSERT_TRUE(rig.view->accept_action(core::support_action("AAAA-0007", {}, 1000)));
+    ASSERT_TRUE(rig.jobs->deliver_actions());
+    EXPECT_EQ(rig.view->pending_actions(10)->size(), 1u) << "kept until the appeal is there";
+    EXPECT_TRUE(rig.sim.server().actions().empty());
+    // Once the appeal is delivered, the +1 follows.
+    rig.sim.add_received("AAAA-0007", 0);
+    while (auto item = rig.view->next_due(INT64_MAX))
+        ASSERT_TRUE(rig.view->mark_delivered(item->id, "POS-7", "registered", 2000));
+    ASSERT_TRUE(rig.jobs->deliver_actions());
+    EXPECT_TRUE(rig.view->pending_actions(10)->empty());
+    ASSERT_EQ(rig.sim.server().actions().size(), 1u);
+
+    // A vote by someone who voted already elsewhere: 409 from the platform, "duplicate" here.
+    sync::GatewayClient gw(sync::GatewayConfig{rig.sim.url(), "t"}, sync::make_curl_transport());
+    auto codes = gw.start_handoff();
+    ASSERT_TRUE(codes);
+    ASSERT_TRUE(rig.sim.server().decide_handoff(codes->user_code, true, "vera"));
+    auto token = gw.poll_handoff(codes->device_code);
+    ASSERT_TRUE(token && !token->subject.empty());
+    const auto first = core::vote_action("POLL-2027-PARKS", "a", token->subject, 3000);
+    const auto again = core::vote_action("POLL-2027-PARKS", "b", token->subject, 4000);
+    ASSERT_EQ(gw.send_action(core::action_path(first), first.uuid, first.body, 3000).verdict,
+              sync::Verdict::kDone);
+    // (this kiosk never saw the first: another terminal sent it)
+    ASSERT_TRUE(rig.view->accept_action(again));
+    ASSERT_TRUE(rig.jobs->deliver_actions());
+    EXPECT_EQ(**rig.view->action_state(again.uuid), "duplicate");
+}

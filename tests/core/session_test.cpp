@@ -15,6 +15,7 @@ struct SessionTest : ::testing::Test {
         c.site_address = "Москва, ул. Тверская, 1 (МФЦ)";
         c.site_lat = 55.7575;
         c.site_lon = 37.6136;
+        c.similar_radius_m = 0;  // the "similar appeals" screen has tests of its own
         return c;
     }();
     ManualClock clock;
@@ -687,4 +688,172 @@ TEST_F(SessionTest, OnlyOpenPollsAreListedSoonestFirst) {
     session.apply({IntentKind::kOpenPoll, "LATER"});
     EXPECT_EQ(screen(), Screen::kPoll);
     EXPECT_EQ(session.poll()->url, "u1");
+}
+
+namespace {
+
+Handoff approved(const ManualClock& clock, const std::string& subject) {
+    return Handoff{Handoff::State::kApproved,     "BCDF-GHJK", "http://x/device",
+                   clock.unix_millis() + 600'000, subject,     "Иванов И. И."};
+}
+
+}  // namespace
+
+TEST_F(SessionTest, AVoteNeedsTheHandOffOneChoiceAndAConfirmation) {
+    auto polls = std::make_shared<std::vector<sync::replies::Poll>>();
+    const int64_t day = 86'400'000LL;
+    polls->push_back({"PARKS",
+                      "vote",
+                      "Парки",
+                      "",
+                      "",
+                      "",
+                      "",
+                      "",
+                      "u1",
+                      clock.unix_millis() + day,
+                      {{"a", "Сквер", ""}, {"b", "Набережная", ""}}});
+    polls->push_back({"TALK",
+                      "discussion",
+                      "Обсуждение",
+                      "",
+                      "",
+                      "",
+                      "",
+                      "",
+                      "u2",
+                      clock.unix_millis() + day,
+                      {}});
+    session.set_polls(polls);
+    session.apply({IntentKind::kShowPolls});
+    session.apply({IntentKind::kOpenPoll, "TALK"});
+    EXPECT_FALSE(session.can_apply(IntentKind::kVoteHere)) << "a discussion has nothing to vote";
+    session.apply({IntentKind::kBack});
+    session.apply({IntentKind::kOpenPoll, "PARKS"});
+    session.apply({IntentKind::kVoteHere});
+    ASSERT_EQ(screen(), Screen::kVote);
+    // The hand-off starts at once; nothing can be chosen before it is approved.
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kHandoffStart);
+    EXPECT_EQ(session.state().vote.stage, VoteStep::Stage::kIdentify);
+    EXPECT_FALSE(session.can_apply(IntentKind::kChooseOption));
+    session.on_handoff(session.visit(), approved(clock, "esia-1"));
+    ASSERT_EQ(session.state().vote.stage, VoteStep::Stage::kChoose);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "no option chosen yet";
+    session.apply({IntentKind::kChooseOption, "zzz"});  // not an option of this poll
+    EXPECT_TRUE(session.state().vote.option_id.empty());
+    session.apply({IntentKind::kChooseOption, "a"});
+    session.apply({IntentKind::kChooseOption, "b"});  // changed the mind: one choice only
+    EXPECT_EQ(session.state().vote.option_id, "b");
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(session.state().vote.stage, VoteStep::Stage::kConfirm);
+    session.apply({IntentKind::kBack});  // back to the choice, not out of the vote
+    EXPECT_EQ(session.state().vote.stage, VoteStep::Stage::kChoose);
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kCastVote});
+    effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    ASSERT_EQ(effects[0].kind, Effect::Kind::kSaveAction);
+    const CitizenAction& a = effects[0].action;
+    EXPECT_EQ(a.kind, "vote");
+    EXPECT_EQ(a.target, "PARKS");
+    EXPECT_NE(a.body.find("\"option\":\"b\""), std::string::npos);
+    EXPECT_NE(a.body.find("esia-1"), std::string::npos);
+    EXPECT_EQ(a.once_key, vote_action("PARKS", "a", "esia-1", 0).once_key)
+        << "the key is the poll and the person, not the choice";
+    EXPECT_NE(a.once_key, vote_action("PARKS", "b", "esia-2", 0).once_key);
+    EXPECT_EQ(a.once_key.find("esia-1"), std::string::npos) << "no identity in the clear";
+    EXPECT_EQ(session.state().vote.outcome, ActionOutcome::kSaving);
+    EXPECT_FALSE(session.can_apply(IntentKind::kCastVote)) << "one vote per tap";
+    EXPECT_FALSE(session.can_apply(IntentKind::kFinish)) << "not before it is stored";
+    session.on_action(effects[0].visit + 1, a.uuid, ActionOutcome::kDelivered);  // another visit's
+    session.on_action(effects[0].visit, "another-action", ActionOutcome::kDelivered);
+    EXPECT_EQ(session.state().vote.outcome, ActionOutcome::kSaving);
+    session.on_action(effects[0].visit, a.uuid, ActionOutcome::kDuplicate);
+    EXPECT_EQ(session.state().vote.outcome, ActionOutcome::kDuplicate);
+    session.apply({IntentKind::kFinish});
+    EXPECT_EQ(screen(), Screen::kAttract);
+    EXPECT_EQ(session.state().handoff.state, Handoff::State::kNone) << "the identity is wiped";
+}
+
+TEST_F(SessionTest, SimilarAppealsAreSearchedAroundThePlaceBeforeWho) {
+    config.similar_radius_m = 250;
+    to_description("roads.road.pothole");
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.on_photo_taken(session.visit(), photo());
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceHere});
+    session.take_effects();
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kSimilar);
+    EXPECT_TRUE(session.state().similar.searching);
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    EXPECT_EQ(effects[0].kind, Effect::Kind::kFindSimilar);
+    EXPECT_EQ(effects[0].data, "roads.road.pothole");
+    EXPECT_DOUBLE_EQ(effects[0].x, 55.7575);
+    EXPECT_DOUBLE_EQ(effects[0].y, 37.6136);
+    SimilarAppeal near{"7K3Q-9PXA", "in_work", 1, 40.0, 2};
+    near.photo = "jpeg";
+    session.on_similar(effects[0].visit, {near, SimilarAppeal{"7K3Q-9PXB", "registered", 2, 90}},
+                       false);
+    ASSERT_EQ(screen(), Screen::kSimilar);
+    ASSERT_EQ(session.state().similar.appeals.size(), 2u);
+    EXPECT_NE(session.state().similar.appeals[0].photo_id, 0u) << "a texture key for the photo";
+    EXPECT_EQ(session.state().similar.appeals[1].photo_id, 0u);
+    EXPECT_FALSE(session.can_apply(IntentKind::kSupport)) << "one must be chosen first";
+    session.apply({IntentKind::kOpenSimilar, "", Language::kRu, 0});
+    EXPECT_EQ(session.state().similar.selected, 0);
+    session.apply({IntentKind::kBack});  // to the list, not off the screen
+    EXPECT_EQ(screen(), Screen::kSimilar);
+    EXPECT_EQ(session.state().similar.selected, -1);
+    // "Go on with mine": the appeal continues with everything kept.
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+    EXPECT_EQ(session.state().photos.photos.size(), 1u);
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(screen(), Screen::kPlace) << "back skips the list";
+    // A place without coordinates cannot be searched around; nothing found goes straight on.
+    session.apply({IntentKind::kPlaceAddress});
+    type(Field::kAddress, "ул. Ленина, 5");
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+    session.apply({IntentKind::kBack});
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
+    session.on_similar(session.visit(), {}, true);
+    EXPECT_EQ(screen(), Screen::kWho);
+}
+
+TEST_F(SessionTest, APlusOneHasAnOptionalButWholeContactAndEndsTheVisit) {
+    config.similar_radius_m = 250;
+    to_who();
+    ASSERT_EQ(screen(), Screen::kSimilar);
+    session.on_similar(session.visit(), {SimilarAppeal{"7K3Q-9PXA", "in_work", 1, 40.0}}, false);
+    session.apply({IntentKind::kOpenSimilar, "", Language::kRu, 0});
+    session.apply({IntentKind::kSupport});
+    ASSERT_EQ(screen(), Screen::kSupport);
+    EXPECT_TRUE(session.can_apply(IntentKind::kSendSupport)) << "anonymous is fine";
+    type(Field::kName, "Анна");
+    EXPECT_FALSE(session.can_apply(IntentKind::kSendSupport)) << "a name without a phone";
+    type(Field::kPhone, "9161234567");
+    ASSERT_TRUE(session.can_apply(IntentKind::kSendSupport));
+    session.take_effects();
+    session.apply({IntentKind::kSendSupport});
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    const CitizenAction& a = effects[0].action;
+    EXPECT_EQ(a.kind, "support");
+    EXPECT_EQ(a.target, "7K3Q-9PXA");
+    EXPECT_NE(a.body.find("+79161234567"), std::string::npos);
+    EXPECT_TRUE(a.once_key.empty());
+    EXPECT_FALSE(session.can_apply(IntentKind::kBack));
+    session.on_action(session.visit(), a.uuid, ActionOutcome::kQueued);
+    EXPECT_EQ(session.state().similar.support, ActionOutcome::kQueued);
+    EXPECT_TRUE(session.state().field(Field::kPhone).value.empty()) << "off the screen";
+    session.apply({IntentKind::kFinish});
+    EXPECT_EQ(screen(), Screen::kAttract);
+    EXPECT_TRUE(session.state().text().empty()) << "the unsent appeal is wiped";
 }

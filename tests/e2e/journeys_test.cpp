@@ -56,7 +56,7 @@ void to_who_here(UiDriver& d) {
     start(d, "housing.building.hot_water", "Нет горячей воды третий день");
     d.tap("nav/next");
     d.tap("place/here");
-    d.tap("nav/next");
+    d.leave_place();
 }
 
 void take_photo(UiDriver& d) {
@@ -143,7 +143,7 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     d.tap_at("map/view", 0.5f, 0.5f);
     ASSERT_TRUE(d.state().place.pin_lat);
     EXPECT_GT(*d.state().place.pin_lon, 37.6136) << "east of the МФЦ after the drag";
-    d.tap("nav/next");
+    d.leave_place();
 
     contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
     d.tap("nav/next");
@@ -175,7 +175,7 @@ TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
     d.tap("nav/next");
     d.tap("place/here");
     EXPECT_NE(d.label("note/place").find("Тверская"), std::string::npos);
-    d.tap("nav/next");
+    d.leave_place();
     contact(d, "Пётр", "4951234567");
     const core::StoredAppeal stored = submit(d);
     EXPECT_EQ(stored.photo_count, 0);
@@ -390,7 +390,7 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
     ASSERT_TRUE(d.has("map/view"));
     d.tap_at("map/view", 0.5f, 0.5f);
     const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
-    d.tap("nav/next");
+    d.leave_place();
     contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
     d.tap("nav/next");
     d.tap("consent/agree");

@@ -30,6 +30,12 @@ using core::IntentKind;
 
 namespace {
 
+sim::SimOptions quick_handoff() {
+    sim::SimOptions so;
+    so.handoff_interval_s = 1;
+    return so;
+}
+
 struct Variant {
     const char* orientation;
     int w, h;
@@ -57,8 +63,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     std::filesystem::create_directories(out_dir + "/half");
 
     test::TempDir dir;
-    test::RunningSim sim;                  // the hand-off's QR comes from the simulator
-    ManualClock clock(1'796'072'400'000);  // 2026-12-01 00:00 Moscow, a Tuesday
+    test::RunningSim sim(quick_handoff());  // the hand-off's QR comes from the simulator
+    ManualClock clock(1'796'072'400'000);   // 2026-12-01 00:00 Moscow, a Tuesday
     const std::string map_file = dir.file("region.mbtiles");
     core::DemoMapOptions map;
     map.radius = 3;
@@ -137,6 +143,15 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
         toggle(core::A11yOption::kLargeText);
         toggle(core::A11yOption::kHighContrast);
     }
+    // The end of a visit wipes the citizen's accessibility choices too; the next visit of these
+    // screenshots makes them again.
+    auto finish = [&] {
+        k.dispatch({IntentKind::kFinish});
+        if (v.a11y) {
+            toggle(core::A11yOption::kLargeText);
+            toggle(core::A11yOption::kHighContrast);
+        }
+    };
 
     shoot("1-attract");
     k.dispatch({IntentKind::kShowAccessibility});
@@ -195,6 +210,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     shoot("6c-place-address");
     k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
     k.dispatch({IntentKind::kNext});
+    // No appeal near the pin yet: the search finds none and the journey goes on to "who".
+    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kWho; }));
     k.dispatch({IntentKind::kHandoffStart});
     ASSERT_TRUE(settle(
         [&] { return k.session().state().handoff.state == core::Handoff::State::kWaiting; }));
@@ -235,7 +252,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     // The status check (issue #7): the platform has had this appeal for a while.
     const std::string number = k.session().state().receipt->receipt_number;
     sim.add_received(number, 200'000);  // three status steps ago: registered, in work, answered
-    k.dispatch({IntentKind::kFinish});
+    finish();
     k.dispatch({IntentKind::kCheckStatus});
     k.dispatch({IntentKind::kInsertText, number.substr(0, 6)});
     shoot("11-status");
@@ -261,12 +278,76 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
         ASSERT_TRUE(polls);
         k.session().set_polls(std::make_shared<const std::vector<sync::replies::Poll>>(*polls));
     }
-    k.dispatch({IntentKind::kFinish});
+    finish();
     k.dispatch({IntentKind::kShowPolls});
     shoot("14-polls");
     k.dispatch({IntentKind::kOpenPoll, "POLL-2027-PARKS"});
     auto poll = shoot("15-poll");
     EXPECT_EQ(test::decode_qr_rgba(poll, w, h), "https://pos.gosuslugi.ru/lkp/polls/2027-parks");
+    // Voting here: the hand-off's QR, the choice, the confirmation, the platform's word.
+    k.dispatch({IntentKind::kVoteHere});
+    ASSERT_TRUE(settle(
+        [&] { return k.session().state().handoff.state == core::Handoff::State::kWaiting; }));
+    auto vote_qr = shoot("16-vote-identify");
+    EXPECT_EQ(test::decode_qr_rgba(vote_qr, w, h), k.session().state().handoff.verification_uri);
+    ASSERT_TRUE(sim.server().decide_handoff(k.session().state().handoff.user_code, true));
+    // The kiosk polls at the interval the simulator set (1 s), on its own (manual) clock.
+    for (int i = 0; i < 20 && k.session().state().vote.stage != core::VoteStep::Stage::kChoose;
+         ++i) {
+        clock.advance(std::chrono::seconds(1));
+        SDL_Delay(1100);
+        k.pump();
+        k.tick();
+    }
+    ASSERT_EQ(k.session().state().vote.stage, core::VoteStep::Stage::kChoose);
+    k.dispatch({IntentKind::kChooseOption, "b"});
+    shoot("16b-vote-choose");
+    k.dispatch({IntentKind::kNext});
+    shoot("16c-vote-confirm");
+    k.dispatch({IntentKind::kCastVote});
+    // No uploader here: the platform's answer is played in (the e2e tests get it for real).
+    k.session().on_action(k.session().visit(), k.session().state().vote.action_uuid,
+                          core::ActionOutcome::kDelivered);
+    shoot("16d-vote-done");
+    k.session().on_action(k.session().visit(), k.session().state().vote.action_uuid,
+                          core::ActionOutcome::kSaving);  // no effect: the vote is settled
+    EXPECT_EQ(k.session().state().vote.outcome, core::ActionOutcome::kDelivered);
+    finish();
+    // Similar appeals: the same cause at the same pin as the report above (in this kiosk's store).
+    k.dispatch({IntentKind::kStart});
+    k.dispatch({IntentKind::kChooseCategory, "roads"});
+    k.dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    k.dispatch(
+        {IntentKind::kInsertText, ru ? "Яма у дома 12, глубокая" : "A deep pothole by No. 12"});
+    k.dispatch({IntentKind::kNext});
+    ASSERT_TRUE(settle([&] { return k.session().camera_status() == core::CameraStatus::kReady; }));
+    k.dispatch({IntentKind::kTakePhoto});
+    clock.advance(std::chrono::seconds(3));
+    k.tick();
+    ASSERT_TRUE(settle([&] { return !k.session().state().photos.photos.empty(); }));
+    k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kPlaceMap});
+    kui.frame();
+    k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0009, map.lon + 0.0014});
+    k.dispatch({IntentKind::kNext});
+    ASSERT_TRUE(settle([&] {
+        return k.session().state().screen == core::Screen::kSimilar &&
+               !k.session().state().similar.searching;
+    }));
+    ASSERT_EQ(k.session().state().similar.appeals.size(), 1u);
+    shoot("17-similar");
+    k.dispatch({IntentKind::kOpenSimilar, "", v.lang, 0});
+    shoot("17b-similar-appeal");
+    k.dispatch({IntentKind::kSupport});
+    k.dispatch({IntentKind::kInsertText, ru ? "Пётр" : "Peter"});
+    k.dispatch({IntentKind::kFocus, "", v.lang, static_cast<int>(core::Field::kPhone)});
+    k.dispatch({IntentKind::kInsertText, "90311122"});
+    shoot("18-support");
+    k.dispatch({IntentKind::kInsertText, "33"});
+    k.dispatch({IntentKind::kSendSupport});
+    k.session().on_action(k.session().visit(), k.session().state().similar.action_uuid,
+                          core::ActionOutcome::kDelivered);
+    shoot("18b-support-done");
     images.reset();
     host->reset();  // backends go before the ImGui context
 }

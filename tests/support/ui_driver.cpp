@@ -168,6 +168,15 @@ void UiDriver::describe(const std::string& leaf, const std::string& text) {
     EXPECT_EQ(state().screen, core::Screen::kDescription);
 }
 
+void UiDriver::leave_place() {
+    EXPECT_EQ(state().screen, core::Screen::kPlace);
+    tap("nav/next");
+    EXPECT_TRUE(wait_for([&] {
+        return state().screen == core::Screen::kWho ||
+               (state().screen == core::Screen::kSimilar && !state().similar.searching);
+    }));
+}
+
 void UiDriver::complete_steps(const std::string& name, const std::string& phone) {
     EXPECT_EQ(state().screen, core::Screen::kPhotos);
     if (kiosk_->session().photo_required()) {

@@ -27,6 +27,7 @@ class RecordingImages final : public ui::ImageSource {
     void end_frame() override;
     size_t photo_textures() const override { return photos_.size(); }
     size_t tiles() const { return tiles_.size(); }
+    bool has_photo(uint64_t id) const { return photos_.count(id) > 0; }
     size_t camera_frames = 0;
 
   private:
@@ -60,6 +61,9 @@ class UiDriver {
     // From the attract screen: "report a problem", the leaf's category and the leaf, the text
     // typed on the on-screen keyboard. Ends on the description screen.
     void describe(const std::string& leaf, const std::string& text);
+    // "Next" on the place step, and the wait while similar appeals are looked for: on "who"
+    // when none were found, on the list when some were.
+    void leave_place();
     // From the photo step to review the plainest way: skip photos, type an address, give a
     // name and phone, agree to the consent.
     void complete_steps(const std::string& name = "Анна Иванова",

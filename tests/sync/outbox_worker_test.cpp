@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -86,6 +87,30 @@ TEST(OutboxWorker, TheThreadWakesForNewWork) {
     for (int i = 0; i < 500 && rig.sim.store().count() == 0; ++i) std::this_thread::sleep_for(10ms);
     rig.worker->stop();
     EXPECT_EQ(rig.sim.store().count(), 1);
+}
+
+TEST(OutboxWorker, AnExpeditedPeriodicJobRunsNowNotAtItsInterval) {
+    Rig rig;
+    std::atomic<int> runs{0}, others{0};
+    rig.worker->add_periodic("actions", Millis(3'600'000), Millis(3'600'000), [&] {
+        ++runs;
+        return true;
+    });
+    rig.worker->add_periodic("other", Millis(3'600'000), Millis(3'600'000), [&] {
+        ++others;
+        return true;
+    });
+    rig.worker->start();
+    auto waited = [](auto&& done) {
+        for (int i = 0; i < 200 && !done(); ++i) std::this_thread::sleep_for(10ms);
+        return done();
+    };
+    ASSERT_TRUE(waited([&] { return runs == 1 && others == 1; }));  // the first round
+    rig.worker->expedite("actions");  // the manual clock never reaches the hour
+    ASSERT_TRUE(waited([&] { return runs == 2; }));
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(others, 1) << "only the job asked for";
+    rig.worker->stop();
 }
 
 TEST(OutboxWorker, PhotosGoFirstAndTheAppealNamesThem) {

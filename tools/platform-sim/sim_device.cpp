@@ -46,7 +46,16 @@ std::string user_code() {
     return out;
 }
 
-json polls_json() {
+const char* kApprovalPage =
+    "<h1>Вход через Госуслуги</h1><p>Это страница, которую открывает телефон гражданина по QR-коду "
+    "с терминала. Введите код с экрана терминала.</p><form method=post action=/device>"
+    "<p><input name=user_code size=12 value=\"%CODE%\" autocomplete=off></p>"
+    "<p><button name=action value=approve>Подтвердить</button> "
+    "<button name=action value=deny>Отказать</button></p></form>";
+
+}  // namespace
+
+nlohmann::json polls_json() {
     const int64_t day = 24ll * 3600 * 1000;
     const int64_t now = now_ms();
     return json{
@@ -104,15 +113,6 @@ json polls_json() {
                {"url", "https://pos.gosuslugi.ru/lkp/discussions/noise-rules"}}})}};
 }
 
-const char* kApprovalPage =
-    "<h1>Вход через Госуслуги</h1><p>Это страница, которую открывает телефон гражданина по QR-коду "
-    "с терминала. Введите код с экрана терминала.</p><form method=post action=/device>"
-    "<p><input name=user_code size=12 value=\"%CODE%\" autocomplete=off></p>"
-    "<p><button name=action value=approve>Подтвердить</button> "
-    "<button name=action value=deny>Отказать</button></p></form>";
-
-}  // namespace
-
 nlohmann::json SimServer::catalogue() const {
     std::lock_guard lock(device_mu_);
     auto j = json::parse(vmeste_sim_catalogue_json(), nullptr, false);
@@ -130,14 +130,16 @@ void SimServer::queue_command(const std::string& name) {
     commands_.push_back({"CMD-" + std::to_string(++command_seq_), name});
 }
 
-bool SimServer::decide_handoff(const std::string& user_code, bool approve) {
+bool SimServer::decide_handoff(const std::string& user_code, bool approve,
+                               const std::string& citizen) {
     std::lock_guard lock(device_mu_);
     for (auto& [code, h] : handoffs_) {
         if (h.user_code != user_code || h.state != Handoff::State::kPending ||
             h.expires_at_ms < now_ms())
             continue;
         h.state = approve ? Handoff::State::kApproved : Handoff::State::kDenied;
-        h.subject = "esia-" + random_hex(6);
+        // ЕСИА gives a person the same subject every time: one vote per person is checked by it.
+        h.subject = "esia-" + sha256_hex("citizen:" + citizen).substr(0, 12);
         h.display_name = "Иванова А. П.";
         return true;
     }
@@ -405,7 +407,8 @@ void SimServer::routes_device() {
     });
     s.Post("/device", [this](const httplib::Request& req, httplib::Response& res) {
         const bool approve = req.get_param_value("action") == "approve";
-        const bool ok = decide_handoff(req.get_param_value("user_code"), approve);
+        const bool ok = decide_handoff(req.get_param_value("user_code"), approve,
+                                       req.get_param_value("citizen"));
         res.status = ok ? 200 : 404;
         res.set_content(std::string("<!doctype html><html lang=ru><meta charset=utf-8>") +
                             kPageStyle +

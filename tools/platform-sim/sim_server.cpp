@@ -44,6 +44,7 @@ SimServer::SimServer(SimOptions options, SimStore& store)
     } else {
         server_ = std::make_unique<httplib::Server>();
     }
+    routes_citizen();  // first: /api/v1/appeals/nearby before /api/v1/appeals/{id}
     routes();
     routes_uploads();
     routes_device();

@@ -25,6 +25,9 @@ struct Response;
 
 namespace vmeste::sim {
 
+// The polls, votes and discussions the platform offers (deadlines counted from now).
+nlohmann::json polls_json();
+
 struct SimOptions {
     std::string device_token;  // empty: any bearer token is accepted
     std::string public_url;    // base for tracking URLs; empty: http://host:port
@@ -78,7 +81,15 @@ class SimServer {
     std::vector<nlohmann::json> heartbeats() const;
     void queue_command(const std::string& name);
     // What a citizen's phone does on the approval page: approve or deny a user code.
-    bool decide_handoff(const std::string& user_code, bool approve);
+    // `citizen` names the person approving (each has one stable ЕСИА subject); empty: the
+    // default test citizen.
+    bool decide_handoff(const std::string& user_code, bool approve,
+                        const std::string& citizen = "");
+    // Votes and +1s received (docs/protocol.md "Votes", "Supporters").
+    struct ReceivedAction {
+        std::string kind, key, target, subject, option, contact, body;
+    };
+    std::vector<ReceivedAction> actions() const;
     // Ratings received (POST /api/v1/ratings), by receipt number: stars and comment.
     struct ReceivedRating {
         std::string key, receipt_number, comment, body;
@@ -99,6 +110,7 @@ class SimServer {
     void routes_uploads();
     void routes_device();
     void routes_open311();
+    void routes_citizen();
     // Authentication, the attempt count and the injected fault for `route`, around `inner`.
     Handler guarded(std::string route, Handler inner);
     bool authorised(const httplib::Request& req) const;
@@ -123,6 +135,7 @@ class SimServer {
     std::string catalogue_override_;                     // PUT /sim/catalogue
     std::string calendar_override_;                      // PUT /sim/calendar
     std::vector<ReceivedRating> ratings_;                // under device_mu_
+    std::vector<ReceivedAction> actions_;                // under device_mu_
     std::map<std::string, std::string> open311_tokens_;  // token → service_request_id
     std::map<std::string, Handoff> handoffs_;            // by device_code
     std::unique_ptr<httplib::Server> server_;

@@ -55,11 +55,10 @@ int64_t now_ms() {
 }
 
 void problem(httplib::Response& res, int status, const std::string& title,
-             const std::string& detail) {
+             const std::string& detail, const std::string& type) {
     res.status = status;
     res.set_content(
-        json{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}}
-            .dump(),
+        json{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}}.dump(),
         "application/problem+json");
 }
 

@@ -20,7 +20,7 @@ int64_t now_ms();
 std::string http_date_in(int seconds);
 // RFC 9457 problem details with the given status.
 void problem(httplib::Response& res, int status, const std::string& title,
-             const std::string& detail);
+             const std::string& detail, const std::string& type = "about:blank");
 std::string sha256_hex(const std::string& data);
 std::string html_escape(const std::string& s);
 // A short random token of `bytes` random bytes, hex.

@@ -1,0 +1,262 @@
+// Voting on the kiosk and "у меня та же проблема" (issue #7), through the screens against the
+// simulator: one vote per person (refused by this kiosk itself, and by the platform when the
+// person voted elsewhere), a vote that reaches the platform exactly once across a crash, and the
+// similar appeals shown before a new one, online with their photos and offline from the store.
+#include <gtest/gtest.h>
+
+#include "image/jpeg.h"
+#include "kiosk/core/appeal_store.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using namespace std::chrono_literals;
+using core::ActionOutcome;
+using core::Screen;
+
+namespace {
+
+UiDriver::Options online(RunningSim& sim, const std::string& data_dir = "") {
+    UiDriver::Options o;
+    o.uploader = true;  // polls come with its sync job, votes and +1s leave with it
+    o.config.platform_url = sim.url();
+    o.config.retry_base_ms = 50;
+    o.config.data_dir = data_dir;
+    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
+    o.config.site_lat = 55.7575;
+    o.config.site_lon = 37.6136;
+    return o;
+}
+
+sim::SimOptions quick_handoff() {
+    sim::SimOptions so;
+    so.handoff_interval_s = 1;
+    return so;
+}
+
+// attract → the parks vote → "vote here" → the phone approves as `citizen` → `option` → confirm.
+// Ends when the kiosk knows the vote's fate.
+void vote(UiDriver& d, RunningSim& sim, const std::string& citizen, const std::string& option) {
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().session().open_polls().size() == 3; }, 15s));
+    d.tap("attract/polls");
+    d.tap("poll/POLL-2027-PARKS");
+    ASSERT_TRUE(d.has("poll/vote_here"));
+    d.tap("poll/vote_here");
+    ASSERT_EQ(d.state().screen, Screen::kVote);
+    ASSERT_TRUE(d.wait_for([&] { return d.has("who/user_code"); }, 10s)) << "the QR at once";
+    EXPECT_FALSE(d.has("vote/option/a")) << "no choice before the identity";
+    ASSERT_TRUE(sim.server().decide_handoff(d.label("who/user_code"), true, citizen));
+    ASSERT_TRUE(d.wait_for([&] { return d.has("vote/option/a"); }, 15s));
+    EXPECT_NE(d.label("note/vote_who").find("Иванова"), std::string::npos);
+    EXPECT_FALSE(d.enabled("vote/next"));
+    d.tap("vote/option/" + option);
+    d.tap("vote/next");
+    ASSERT_TRUE(d.has("vote/cast"));
+    d.tap("vote/cast");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().vote.outcome != ActionOutcome::kSaving; }, 15s));
+}
+
+std::vector<sim::SimServer::ReceivedAction> of_kind(RunningSim& sim, const std::string& kind) {
+    std::vector<sim::SimServer::ReceivedAction> out;
+    for (auto& a : sim.server().actions())
+        if (a.kind == kind) out.push_back(a);
+    return out;
+}
+
+}  // namespace
+
+TEST(Votes, OneChoiceConfirmedIsCountedAndTheSamePersonCannotVoteAgain) {
+    RunningSim sim(quick_handoff());
+    UiDriver d(online(sim));
+    // A public discussion has nothing to vote on here: its QR only.
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().session().open_polls().size() == 3; }, 15s));
+    d.tap("attract/polls");
+    d.tap("poll/DISC-NOISE-RULES");
+    EXPECT_FALSE(d.has("poll/vote_here"));
+    d.tap("top/cancel");
+
+    vote(d, sim, "anna", "b");
+    EXPECT_EQ(d.state().vote.outcome, ActionOutcome::kDelivered);
+    EXPECT_NE(d.label("note/vote_outcome").find("учтён"), std::string::npos);
+    EXPECT_NE(d.label("note/vote_choice").find("Набережная реки Пахры"), std::string::npos);
+    auto votes = of_kind(sim, "vote");
+    ASSERT_EQ(votes.size(), 1u);
+    EXPECT_EQ(votes[0].target, "POLL-2027-PARKS");
+    EXPECT_EQ(votes[0].option, "b");
+    EXPECT_TRUE(sim.server().identity_confirmed(votes[0].subject));
+    d.tap("vote/done");
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    EXPECT_EQ(d.state().handoff.state, core::Handoff::State::kNone) << "the identity is wiped";
+
+    // The same person again on this kiosk: refused here, offline or not, with the reason.
+    vote(d, sim, "anna", "c");
+    EXPECT_EQ(d.state().vote.outcome, ActionOutcome::kDuplicate);
+    EXPECT_NE(d.label("note/vote_outcome").find("уже голосовали"), std::string::npos);
+    d.tap("vote/done");
+
+    // …and on another terminal: the platform refuses it, and that terminal says so.
+    UiDriver other(online(sim));
+    vote(other, sim, "anna", "a");
+    EXPECT_EQ(other.state().vote.outcome, ActionOutcome::kDuplicate);
+    EXPECT_NE(other.label("note/vote_outcome").find("уже голосовали"), std::string::npos);
+    other.tap("vote/done");
+    // Someone else may vote there.
+    vote(other, sim, "boris", "a");
+    EXPECT_EQ(other.state().vote.outcome, ActionOutcome::kDelivered);
+    votes = of_kind(sim, "vote");
+    ASSERT_EQ(votes.size(), 2u);
+    EXPECT_EQ(votes[0].option, "b") << "the first vote stands";
+    EXPECT_NE(votes[0].subject, votes[1].subject);
+}
+
+TEST(Votes, AVoteStoredBeforeACrashIsCountedExactlyOnceAfterTheRestart) {
+    RunningSim sim(quick_handoff());
+    TempDir data;
+    // The platform takes the vote but its answers never arrive: the kiosk cannot know.
+    sim.faults().add(*sim::parse_fault_rule("votes:drop-mid-response"));
+    {
+        UiDriver d(online(sim, data.path()));
+        vote(d, sim, "anna", "c");
+        EXPECT_EQ(d.state().vote.outcome, ActionOutcome::kQueued);
+        EXPECT_NE(d.label("note/vote_outcome").find("будет передан"), std::string::npos);
+        ASSERT_EQ(of_kind(sim, "vote").size(), 1u);
+    }  // the kiosk goes down with the vote still pending in its store
+    auto pending = [&] {
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        return (*store)->pending_actions(10)->size();
+    };
+    ASSERT_EQ(pending(), 1u);
+    sim.faults().clear();
+    UiDriver d(online(sim, data.path()));
+    ASSERT_TRUE(d.wait_for([&] { return pending() == 0; }, 20s));
+    std::this_thread::sleep_for(6s);  // another round of the job
+    const auto votes = of_kind(sim, "vote");
+    ASSERT_EQ(votes.size(), 1u) << "the repeats were the same vote";
+    EXPECT_EQ(votes[0].option, "c");
+    EXPECT_GE(sim.attempts(votes[0].key), 2);
+}
+
+namespace {
+
+// From attract to the place step's "next" for a pothole with one photo, "here, at this МФЦ".
+void pothole_here(UiDriver& d, const std::string& text) {
+    d.describe("roads.road.pothole", text);
+    d.tap("nav/next");
+    ASSERT_TRUE(d.wait_for([&] { return d.enabled("photo/take"); }));
+    d.tap("photo/take");
+    ASSERT_TRUE(d.wait_for([&] { return !d.state().photos.photos.empty(); }));
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.leave_place();
+}
+
+// From "who" to the receipt with a name and phone; the receipt number back.
+std::string submit_as(UiDriver& d, const std::string& name, const std::string& phone) {
+    EXPECT_EQ(d.state().screen, Screen::kWho);
+    d.tap("who/contact");
+    d.type(name);
+    d.tap("field/phone");
+    for (char c : phone) d.tap(std::string("kbd/") + c);
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string number = d.state().receipt ? d.state().receipt->receipt_number : "";
+    d.tap("receipt/done");
+    return number;
+}
+
+}  // namespace
+
+TEST(Similar, NearbyAppealsShowWithTheirPhotoAndAPlusOneJoinsOneInsteadOfANewAppeal) {
+    RunningSim sim;
+    UiDriver d(online(sim));
+    pothole_here(d, "Глубокая яма у входа в МФЦ");
+    ASSERT_EQ(d.state().screen, Screen::kWho) << "nothing near yet";
+    const std::string first = submit_as(d, "Анна Иванова", "9161234567");
+    ASSERT_TRUE(d.wait_for(
+        [&] { return sim.store().find_by_receipt(first) && sim.store().media_count() == 1; }, 15s));
+
+    // The next citizen with the same problem at the same place.
+    pothole_here(d, "Яма у МФЦ, машины бьют колёса");
+    ASSERT_EQ(d.state().screen, Screen::kSimilar);
+    EXPECT_FALSE(d.has("note/similar_offline"));
+    ASSERT_EQ(d.state().similar.appeals.size(), 1u);
+    const std::string card = d.label("similar/0");
+    EXPECT_NE(card.find(first), std::string::npos);
+    EXPECT_NE(card.find("Зарегистрировано"), std::string::npos);
+    EXPECT_NE(card.find("0 м отсюда"), std::string::npos);
+    // Its first photo, from the platform, small.
+    const auto& photo = d.state().similar.appeals[0].photo;
+    auto raster = image::decode_jpeg(photo);
+    ASSERT_TRUE(raster) << "a JPEG";
+    EXPECT_LE(std::max(raster->width, raster->height), 480);
+    EXPECT_TRUE(d.images().has_photo(d.state().similar.appeals[0].photo_id)) << "on screen";
+    // Nothing personal of the first citizen on the screen.
+    for (const auto& w : d.ui().widgets().all()) {
+        EXPECT_EQ(w.label.find("Анна"), std::string::npos) << w.id;
+        EXPECT_EQ(w.label.find("входа"), std::string::npos) << w.id;
+    }
+    d.tap("similar/0");
+    EXPECT_NE(d.label("note/similar_number").find(first), std::string::npos);
+    d.tap("similar/same");
+    ASSERT_EQ(d.state().screen, Screen::kSupport);
+    d.type("Пётр");
+    EXPECT_FALSE(d.enabled("support/send")) << "a name without a phone";
+    EXPECT_NE(d.label("note/support_note").find("и имя, и телефон"), std::string::npos);
+    d.tap("field/phone");
+    for (char c : std::string("9031112233")) d.tap(std::string("kbd/") + c);
+    ASSERT_TRUE(d.enabled("support/send"));
+    d.tap("support/send");
+    ASSERT_TRUE(
+        d.wait_for([&] { return d.state().similar.support == ActionOutcome::kDelivered; }, 15s));
+    EXPECT_NE(d.label("note/support").find(first), std::string::npos);
+    const auto plus = of_kind(sim, "support");
+    ASSERT_EQ(plus.size(), 1u);
+    EXPECT_EQ(plus[0].target, first);
+    EXPECT_NE(plus[0].contact.find("+79031112233"), std::string::npos);
+    d.tap("support/done");
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    EXPECT_TRUE(d.state().photos.photos.empty());
+    // No second appeal was made; the platform now counts one supporter.
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    EXPECT_EQ((*store)->census()->appeals, 1);
+    pothole_here(d, "И у меня та же яма у МФЦ");
+    ASSERT_EQ(d.state().screen, Screen::kSimilar);
+    EXPECT_NE(d.label("similar/0").find("поддержали: 1"), std::string::npos);
+    // Or a citizen goes on with their own: everything typed and taken is kept.
+    d.tap("similar/continue");
+    EXPECT_EQ(d.state().screen, Screen::kWho);
+    EXPECT_EQ(d.state().photos.photos.size(), 1u);
+    EXPECT_EQ(d.state().text(), "И у меня та же яма у МФЦ");
+}
+
+TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
+    UiDriver::Options o;
+    o.config.platform_url = RunningSim::gone_url();
+    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
+    o.config.site_lat = 55.7575;
+    o.config.site_lon = 37.6136;
+    UiDriver d(o);
+    pothole_here(d, "Глубокая яма у входа в МФЦ");
+    const std::string first = submit_as(d, "Анна Иванова", "9161234567");
+    pothole_here(d, "Яма у МФЦ, машины бьют колёса");
+    ASSERT_EQ(d.state().screen, Screen::kSimilar);
+    EXPECT_NE(d.label("note/similar_offline").find("Нет связи"), std::string::npos);
+    EXPECT_NE(d.label("similar/0").find(first), std::string::npos);
+    EXPECT_NE(d.label("similar/0").find("Ждёт отправки"), std::string::npos);
+    EXPECT_TRUE(image::decode_jpeg(d.state().similar.appeals[0].photo)) << "from the store";
+    d.tap("similar/0");
+    d.tap("similar/same");
+    d.tap("support/send");  // anonymous
+    ASSERT_TRUE(
+        d.wait_for([&] { return d.state().similar.support == ActionOutcome::kQueued; }, 15s));
+    EXPECT_NE(d.label("note/support").find("как только появится связь"), std::string::npos);
+    auto store = core::AppealStore::open(test::store_options(d.data_dir()));
+    const auto pending = (*store)->pending_actions(10);
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_EQ((*pending)[0].target, first);
+}
