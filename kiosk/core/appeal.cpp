@@ -131,7 +131,13 @@ std::string path_segment(std::string_view s) {
 }
 }  // namespace
 
+CitizenAction rating_action(const Rating& r) {
+    return CitizenAction{r.uuid, "rating",         r.receipt_number, rating_request_json(r),
+                         {},     r.created_unix_ms};
+}
+
 std::string action_path(const CitizenAction& a) {
+    if (a.kind == "rating") return "/api/v1/ratings";
     if (a.kind == "vote") return "/api/v1/polls/" + path_segment(a.target) + "/votes";
     return "/api/v1/appeals/by-receipt/" + path_segment(a.target) + "/supporters";
 }

@@ -53,10 +53,11 @@ std::string rating_request_json(const Rating& r);
 // delivered like them with its UUID as the idempotency key:
 //  - "vote": one choice in a poll, by the Госуслуги identity of the hand-off; one per identity
 //    and poll (`once_key` makes the kiosk refuse a repeat itself, offline too);
-//  - "support": "у меня та же проблема", a +1 to an appeal already filed, with an optional contact.
+//  - "support": "у меня та же проблема", a +1 to an appeal already filed, with an optional contact;
+//  - "rating": the stars (and comment) for an answer.
 struct CitizenAction {
     std::string uuid;
-    std::string kind;        // "vote" | "support"
+    std::string kind;        // "vote" | "support" | "rating"
     std::string target;      // the poll id, or the supported appeal's receipt number
     std::string body;        // the request's JSON (sealed in the store: it may hold a contact)
     std::string once_key{};  // non-empty: at most one such action is kept (not refused)
@@ -67,8 +68,10 @@ CitizenAction vote_action(const std::string& poll_id, const std::string& option_
                           const std::string& subject, int64_t now_unix_ms);
 CitizenAction support_action(const std::string& receipt_number, const Contact& contact,
                              int64_t now_unix_ms);
-// Where the platform takes it: POST /api/v1/polls/{id}/votes or
-// /api/v1/appeals/by-receipt/{n}/supporters.
+// A rating as an action of the kind "rating" (its UUID kept).
+CitizenAction rating_action(const Rating& rating);
+// Where the platform takes it: POST /api/v1/polls/{id}/votes,
+// /api/v1/appeals/by-receipt/{n}/supporters or /api/v1/ratings.
 std::string action_path(const CitizenAction& a);
 
 // A new random UUID (version 4), lower-case hex with dashes.

@@ -395,7 +395,8 @@ Result<void> AppealStore::migrate() {
                             : version == 2 ? exec(kSchemaV3)
                             : version == 3 ? exec(kSchemaV4)
                             : version == 4 ? exec(kSchemaV5)
-                                           : exec(kSchemaV6);
+                            : version == 5 ? exec(kSchemaV6)
+                                           : migrate_v6_to_v7();
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -409,6 +410,43 @@ Result<void> AppealStore::migrate() {
         }
         log::info("store: migrated to schema %lld", static_cast<long long>(version + 1));
     }
+}
+
+// Version 7: ratings become citizen actions of the kind "rating" (one table, one job, one
+// delivery path). Each row's request body is built from the row (its comment opened) and sealed.
+Result<void> AppealStore::migrate_v6_to_v7() {
+    {
+        Statement st(db_,
+                     "SELECT uuid, receipt_number, stars, comment_sealed, created_at, state,"
+                     " reason, settled_at FROM ratings");
+        while (st.step() == SQLITE_ROW) {
+            Rating r{st.text(0), st.text(1), static_cast<int>(st.i64(2)), {}, st.i64(4)};
+            if (!st.is_null(3)) {
+                auto c = sealer_.open(st.text(3), comment_ad(r.uuid));
+                if (!c)
+                    return make_error(ErrorCode::kCorrupt,
+                                      "rating " + r.uuid + ": " + c.error().message);
+                r.comment = std::move(c).value();
+            }
+            const CitizenAction a = rating_action(r);
+            Statement ins(db_,
+                          "INSERT INTO citizen_actions(uuid, kind, target, body_sealed,"
+                          " created_at, state, reason, settled_at) VALUES(?,?,?,?,?,?,?,?)");
+            ins.bind(1, a.uuid).bind(2, a.kind).bind(3, a.target);
+            ins.bind_blob(4, sealer_.seal(a.body, action_ad(a.uuid)));
+            ins.bind(5, a.created_unix_ms).bind(6, st.text(5));
+            if (st.is_null(6))
+                ins.bind_null(7);
+            else
+                ins.bind(7, st.text(6));
+            if (st.is_null(7))
+                ins.bind_null(8);
+            else
+                ins.bind(8, st.i64(7));
+            if (ins.step() != SQLITE_DONE) return db_error(db_, "migrate rating");
+        }
+    }  // finalized before the table goes
+    return exec("DROP TABLE ratings");
 }
 
 Result<void> AppealStore::migrate_v1_to_v2() {
@@ -740,48 +778,6 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
         s.appeal.place = place_from_json(*place);
     }
     return std::optional<StoredAppeal>(std::move(s));
-}
-
-Result<void> AppealStore::accept_rating(const Rating& r) {
-    Statement st(db_,
-                 "INSERT INTO ratings(uuid, receipt_number, stars, comment_sealed, created_at)"
-                 " VALUES(?,?,?,?,?)");
-    st.bind(1, r.uuid).bind(2, r.receipt_number).bind(3, static_cast<int64_t>(r.stars));
-    if (r.comment.empty())
-        st.bind_null(4);
-    else
-        st.bind_blob(4, sealer_.seal(r.comment, comment_ad(r.uuid)));
-    st.bind(5, r.created_unix_ms);
-    if (st.step() != SQLITE_DONE) return db_error(db_, "insert rating");
-    return {};
-}
-
-Result<std::vector<Rating>> AppealStore::pending_ratings(int limit) {
-    Statement st(db_,
-                 "SELECT uuid, receipt_number, stars, comment_sealed, created_at FROM ratings"
-                 " WHERE state = 'pending' ORDER BY created_at LIMIT ?");
-    st.bind(1, static_cast<int64_t>(limit));
-    std::vector<Rating> out;
-    while (st.step() == SQLITE_ROW) {
-        Rating r{st.text(0), st.text(1), static_cast<int>(st.i64(2)), {}, st.i64(4)};
-        if (!st.is_null(3)) {
-            auto c = sealer_.open(st.text(3), comment_ad(r.uuid));
-            if (!c)
-                return make_error(ErrorCode::kCorrupt,
-                                  "rating " + r.uuid + ": " + c.error().message);
-            r.comment = std::move(c).value();
-        }
-        out.push_back(std::move(r));
-    }
-    return out;
-}
-
-Result<void> AppealStore::settle_rating(const std::string& uuid, const std::string& state,
-                                        const std::string& reason, int64_t now) {
-    Statement st(db_, "UPDATE ratings SET state = ?, reason = ?, settled_at = ? WHERE uuid = ?");
-    st.bind(1, state).bind(2, reason).bind(3, now).bind(4, uuid);
-    if (st.step() != SQLITE_DONE) return db_error(db_, "settle rating");
-    return {};
 }
 
 Result<void> AppealStore::accept_action(const CitizenAction& a) {

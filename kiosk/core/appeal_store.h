@@ -94,7 +94,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     // Opens (creating if missing), checks and migrates the store. A database that fails
     // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
@@ -117,16 +117,10 @@ class AppealStore {
     Result<std::optional<StoredAppeal>> find_by_receipt(const std::string& receipt_number);
     Result<std::optional<ReceiptRecord>> find_receipt(const std::string& receipt_number);
 
-    // Ratings (issue #7): committed before the citizen is thanked, delivered by the uploader's
-    // ratings job with the rating's UUID as the idempotency key. The comment is sealed.
-    Result<void> accept_rating(const Rating& rating);
-    // Ratings not yet delivered or refused, oldest first.
-    Result<std::vector<Rating>> pending_ratings(int limit);
-    // "delivered", or "refused" with the platform's reason (kept for staff).
-    Result<void> settle_rating(const std::string& uuid, const std::string& state,
-                               const std::string& reason, int64_t now_unix_ms);
-    // Votes and +1s (issue #7), the same way. kConflict when an action with the same once_key is
-    // pending or delivered (the citizen voted in this poll already).
+    // Ratings, votes and +1s (issue #7): committed before the citizen is thanked, delivered by
+    // the uploader's "citizen actions" job with the action's UUID as the idempotency key; the
+    // body is sealed. kConflict when an action with the same once_key is pending or delivered
+    // (the citizen voted in this poll already).
     Result<void> accept_action(const CitizenAction& action);
     Result<std::vector<CitizenAction>> pending_actions(int limit);
     // "delivered", "duplicate" (the platform has one by this identity), or "refused".
@@ -190,6 +184,7 @@ class AppealStore {
     void rollback();
     Result<void> migrate();
     Result<void> migrate_v1_to_v2();
+    Result<void> migrate_v6_to_v7();
     Result<void> check_bounds(const AcceptRequest& request);
     Result<void> check_room(uint64_t incoming_bytes);
     Result<void> insert_all(const AcceptRequest& request, const std::vector<std::string>& files,

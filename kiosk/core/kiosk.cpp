@@ -118,9 +118,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                                  [jobs] { return jobs->sync_polls(); });
             worker->add_periodic("calendar sync", sync_every, Millis(300'000),
                                  [jobs] { return jobs->sync_calendar(); });
-            // Ratings wait in the store at most this long once the gateway answers.
-            worker->add_periodic("ratings", Millis(5'000), Millis(10'000),
-                                 [jobs] { return jobs->deliver_ratings(); });
+            // Ratings, votes and +1s wait in the store at most this long once the gateway
+            // answers (and are sent at once when a citizen makes one: expedite).
             worker->add_periodic("citizen actions", Millis(5'000), Millis(10'000),
                                  [jobs] { return jobs->deliver_actions(); });
         }
@@ -145,7 +144,6 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         if (vo.device_token.empty()) vo.device_token = cfg.device_token;
         vo.camera = k->options_.camera;
         vo.store = k->store_options();
-        vo.rating_saved = [raw = k.get()] { raw->expedite("ratings"); };
         vo.action_saved = [raw = k.get()] { raw->expedite("citizen actions"); };
         vo.printer = k->options_.printer;
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));

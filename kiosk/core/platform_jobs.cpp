@@ -177,30 +177,6 @@ std::shared_ptr<const WorkCalendar> PlatformJobs::load_synced_calendar(
     return std::make_shared<const WorkCalendar>(std::move(parsed).value());
 }
 
-bool PlatformJobs::deliver_ratings() {
-    auto pending = store_->pending_ratings(20);
-    if (!pending) {
-        log::error("ratings: %s", pending.error().message.c_str());
-        return false;
-    }
-    for (const Rating& r : *pending) {
-        const int64_t now = wall_now_ms();
-        const auto out = gateway_->send_rating(r.uuid, rating_request_json(r), now);
-        if (out.verdict == sync::Verdict::kDone) {
-            (void)store_->settle_rating(r.uuid, "delivered", "", now);
-            log::info("ratings: delivered a rating of %s", r.receipt_number.c_str());
-        } else if (out.verdict == sync::Verdict::kQuarantine) {
-            // The platform will never take this one: kept, with its reason, for staff.
-            (void)store_->settle_rating(r.uuid, "refused", out.reason, now);
-            log::warn("ratings: refused: %s", out.reason.c_str());
-        } else {
-            log::warn("ratings: %s", out.reason.c_str());
-            return false;
-        }
-    }
-    return true;
-}
-
 bool PlatformJobs::deliver_actions() {
     auto pending = store_->pending_actions(20);
     if (!pending) {

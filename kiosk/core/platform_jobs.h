@@ -52,11 +52,10 @@ class PlatformJobs {
     bool sync_catalogue();
     bool sync_polls();
     bool sync_calendar();
-    // Delivers the ratings waiting in the store (idempotent: the rating's UUID is the key).
-    // False when the platform did not take them all (the job backs off).
-    bool deliver_ratings();
-    // Delivers votes and +1s the same way. A vote the platform already has from this identity
-    // (another terminal, the phone) is settled "duplicate"; the citizen is told so.
+    // Delivers the ratings, votes and +1s waiting in the store (idempotent: the action's UUID is
+    // the key). A vote the platform already has from this identity (another terminal, the phone)
+    // is settled "duplicate"; the citizen is told so. A refusal is kept with its reason, for
+    // staff. False when the platform did not take them all (the job backs off).
     bool deliver_actions();
     bool heartbeat();
 

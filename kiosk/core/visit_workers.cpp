@@ -243,11 +243,11 @@ AppealStore* VisitWorkers::store() {
 
 void VisitWorkers::save_rating(const Effect& e) {
     // Committed before the citizen is thanked; the uploader delivers it.
-    auto saved = store() ? store()->accept_rating(e.rating)
+    auto saved = store() ? store()->accept_action(rating_action(e.rating))
                          : Result<void>(make_error(ErrorCode::kIo, "no store"));
     if (!saved) log::error("rating not stored: %s", saved.error().message.c_str());
     complete([v = e.visit, ok = bool(saved)](Session& s) { s.on_rating_saved(v, ok); });
-    if (saved && options_.rating_saved) options_.rating_saved();
+    if (saved && options_.action_saved) options_.action_saved();
 }
 
 void VisitWorkers::save_action(const Effect& e) {

@@ -33,8 +33,7 @@ class VisitWorkers {
         sync::TransportOptions transport{};
         std::string device_token;
         StoreOptions store;                  // status check offline, ratings (its own connection)
-        std::function<void()> rating_saved;  // wakes the uploader
-        std::function<void()> action_saved;  // a vote or a +1: deliver it now
+        std::function<void()> action_saved;  // a rating, a vote or a +1: deliver it now
         // Injected devices (tests); when null they are opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;

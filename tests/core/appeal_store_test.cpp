@@ -186,6 +186,36 @@ TEST(AppealStore, AVersionOneStoreUpgradesWithItsDataIntact) {
     EXPECT_EQ(slurp(dir.file("appeals.db")).find("Старый текст"), std::string::npos);  // sealed now
 }
 
+TEST(AppealStore, RatingsOfAVersionSixStoreBecomeCitizenActions) {
+    test::TempDir dir;
+    open_store(dir).reset();  // a store, then turned back into version 6 with two ratings
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(dir.file("appeals.db").c_str(), &db), SQLITE_OK);
+        const char* v6 = R"sql(
+            CREATE TABLE ratings(uuid TEXT PRIMARY KEY, receipt_number TEXT NOT NULL,
+              stars INTEGER NOT NULL, comment_sealed BLOB, created_at INTEGER NOT NULL,
+              state TEXT NOT NULL DEFAULT 'pending', reason TEXT, settled_at INTEGER);
+            INSERT INTO ratings VALUES('r-1','7K3Q-9PXA',5,NULL,1000,'pending',NULL,NULL);
+            INSERT INTO ratings VALUES('r-2','7K3Q-9PXB',4,NULL,2000,'refused','HTTP 422',3000);
+            PRAGMA user_version=6;)sql";
+        ASSERT_EQ(sqlite3_exec(db, v6, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto s = open_store(dir);
+    auto pending = s->pending_actions(10);
+    ASSERT_TRUE(pending);
+    ASSERT_EQ(pending->size(), 1u) << "the refused one stays refused";
+    const CitizenAction& a = (*pending)[0];
+    EXPECT_EQ(a.uuid, "r-1") << "the idempotency key is kept";
+    EXPECT_EQ(a.kind, "rating");
+    EXPECT_EQ(action_path(a), "/api/v1/ratings");
+    const auto body = nlohmann::json::parse(a.body);
+    EXPECT_EQ(body["receipt_number"], "7K3Q-9PXA");
+    EXPECT_EQ(body["stars"], 5);
+    EXPECT_EQ(**s->action_state("r-2"), "refused");
+}
+
 TEST(AppealStore, ACorruptDatabaseIsMovedAsideNotReused) {
     test::TempDir dir;
     {

@@ -187,7 +187,7 @@ TEST(Rating, ALowRatingNeedsACommentIsStoredAndArrivesExactlyOnce) {
         20s));
     // Delivered, and the repeat after the lost answer did not make a second one.
     auto store = core::AppealStore::open(test::store_options(d.data_dir()));
-    ASSERT_TRUE(d.wait_for([&] { return (*store)->pending_ratings(10)->empty(); }, 20s));
+    ASSERT_TRUE(d.wait_for([&] { return (*store)->pending_actions(10)->empty(); }, 20s));
     const auto got = sim.server().ratings();
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].stars, 2);

@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "kiosk/core/appeal_store.h"
+#include "sync/gateway_client.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 
@@ -85,6 +87,85 @@ TEST(UploaderTorture, KilledManyTimesEachAppealArrivesExactlyOnce) {
     std::printf("uploader torture: %d kills, %d replays seen by the gateway\n", kills, [&] {
         int extra = 0;
         for (const auto& r : sent) extra += std::max(0, sim.attempts(r.appeal.uuid) - 1);
+        return extra;
+    }());
+}
+
+TEST(UploaderTorture, KilledManyTimesEachRatingVoteAndPlusOneArrivesExactlyOnce) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    std::vector<core::CitizenAction> sent;
+    {
+        auto store = core::AppealStore::open(test::store_options(dir.path()));
+        // +1s to appeals of this kiosk: they wait for their appeals, delivered in the same runs.
+        for (int i = 0; i < 4; ++i) {
+            const std::string receipt = "SUP0-000" + std::to_string(i);
+            ASSERT_TRUE((*store)->accept(test::appeal_request(receipt), 1));
+            sent.push_back(core::support_action(
+                receipt,
+                core::Contact{"Имя " + std::to_string(i), "+7916000000" + std::to_string(i), ""},
+                2));
+        }
+        // Votes by eight people the platform identified through the hand-off.
+        sync::GatewayClient gw(sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport());
+        for (int i = 0; i < 8; ++i) {
+            auto codes = gw.start_handoff();
+            ASSERT_TRUE(codes);
+            ASSERT_TRUE(
+                sim.server().decide_handoff(codes->user_code, true, "voter-" + std::to_string(i)));
+            auto token = gw.poll_handoff(codes->device_code);
+            ASSERT_TRUE(token && !token->subject.empty());
+            sent.push_back(core::vote_action("POLL-2027-PARKS", std::string(1, 'a' + i % 3),
+                                             token->subject, 3 + i));
+        }
+        // Ratings of answers the platform gave long ago.
+        for (int i = 0; i < 3; ++i) {
+            const std::string receipt = "RAT0-000" + std::to_string(i);
+            sim.add_received(receipt, 3'600'000);
+            sent.push_back(core::rating_action(core::Rating{
+                core::new_uuid(), receipt, 1 + i, "Комментарий " + std::to_string(i), 20}));
+        }
+        for (const auto& a : sent) ASSERT_TRUE((*store)->accept_action(a));
+    }
+    for (const char* f :
+         {"*:drop-mid-response:rate=0.25", "*:latency=40:rate=0.3", "*:status=503:rate=0.1"})
+        sim.faults().add(*sim::parse_fault_rule(f));
+    auto arrived = [&] { return sim.server().actions().size() + sim.server().ratings().size(); };
+    std::mt19937_64 rng(7);
+    int kills = 0;
+    for (; kills < 60 && arrived() < sent.size(); ++kills) {
+        const pid_t pid = start_child(dir.path(), sim.url());
+        std::this_thread::sleep_for(std::chrono::milliseconds(10 + rng() % 150));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "the uploader died by itself";
+    }
+    sim.faults().clear();
+    const pid_t pid = start_child(dir.path(), sim.url());
+    for (int i = 0; i < 1500; ++i) {
+        auto store = core::AppealStore::open(test::store_options(dir.path()));
+        if ((*store)->pending_actions(100)->empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+
+    // Each exactly once on the platform, and settled "delivered" here (no repeat was taken for a
+    // second vote, none refused).
+    auto store = core::AppealStore::open(test::store_options(dir.path()));
+    std::map<std::string, int> seen;
+    for (const auto& a : sim.server().actions()) ++seen[a.key];
+    for (const auto& r : sim.server().ratings()) ++seen[r.key];
+    for (const auto& a : sent) {
+        EXPECT_EQ(seen[a.uuid], 1) << a.kind << " " << a.target;
+        EXPECT_EQ(**(*store)->action_state(a.uuid), "delivered") << a.kind << " " << a.target;
+    }
+    EXPECT_EQ(seen.size(), sent.size());
+    EXPECT_EQ(sim.store().count(), 4 + 3) << "the appeals the +1s waited for, and the rated";
+    std::printf("citizen-action torture: %d kills, %d replays seen by the gateway\n", kills, [&] {
+        int extra = 0;
+        for (const auto& a : sent) extra += std::max(0, sim.attempts(a.uuid) - 1);
         return extra;
     }());
 }
