@@ -58,8 +58,9 @@ void take_physical_keys(Ui& ui);
 // The keyboard at the bottom of `area` (full display width in portrait).
 Rect keyboard_rect(const Ui& ui, const Rect& area);
 // The Госуслуги hand-off in `work`: connecting, the QR with its code and time left, approved, or
-// what went wrong with a retry (the who step and voting share it).
-void draw_handoff(Ui& ui, const Rect& work);
+// what went wrong with a retry (the who step and voting share it; what to do instead differs:
+// the texts are "<prefix>.denied", ".expired" and ".failed").
+void draw_handoff(Ui& ui, const Rect& work, std::string_view prefix = "who");
 // A turning arc around `centre`: work is going on.
 void spinner(Ui& ui, ImVec2 centre, float radius);
 // A QR code of `payload` drawn as dark modules on white (encoded once per payload).

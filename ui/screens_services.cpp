@@ -395,7 +395,7 @@ void draw_vote(Ui& ui) {
     const float gap = ui.px(ui.theme.metrics.gap);
     switch (v.stage) {
         case Stage::kIdentify:
-            draw_handoff(ui, Rect{r.x, y, r.w, r.bottom() - y});
+            draw_handoff(ui, Rect{r.x, y, r.w, r.bottom() - y}, "vote");
             bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
             return;
         case Stage::kChoose: {

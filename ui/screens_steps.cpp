@@ -318,7 +318,7 @@ void draw_place(Ui& ui) {
 // [SECTION] Who you are
 //-----------------------------------------------------------------------------
 
-void draw_handoff(Ui& ui, const Rect& work) {
+void draw_handoff(Ui& ui, const Rect& work, std::string_view prefix) {
     const core::Session& s = ui.session;
     const core::Handoff& h = s.state().handoff;
     const Palette& p = ui.theme.palette;
@@ -372,11 +372,11 @@ void draw_handoff(Ui& ui, const Rect& work) {
         case State::kDenied:
         case State::kExpired:
         case State::kFailed: {
-            const char* key = h.state == State::kDenied    ? "who.denied"
-                              : h.state == State::kExpired ? "who.expired"
-                                                           : "who.failed";
-            y += note(ui, "handoff", ui.tr(key), ImVec2(work.x, y), work.w, p.warning,
-                      ui.fonts.body);
+            const char* key = h.state == State::kDenied    ? ".denied"
+                              : h.state == State::kExpired ? ".expired"
+                                                           : ".failed";
+            y += note(ui, "handoff", ui.tr(std::string(prefix) + key), ImVec2(work.x, y), work.w,
+                      p.warning, ui.fonts.body);
             y += ui.px(16);
             if (touch_button(
                     ui, "who/retry", ui.tr("who.retry"), ImVec2(work.x, y),

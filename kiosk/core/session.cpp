@@ -643,11 +643,14 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                     state_.vote.stage = VoteStep::Stage::kChoose;
                     return std::nullopt;
                 }
-                // Leaving the vote: a hand-off still waiting for the phone stops.
+                // Leaving the vote: a hand-off still waiting for the phone stops; one that failed
+                // is forgotten (an approved identity stays for the rest of the visit).
                 if (state_.handoff.state == Handoff::State::kStarting ||
-                    state_.handoff.state == Handoff::State::kWaiting) {
+                    state_.handoff.state == Handoff::State::kWaiting)
                     effect({Effect::Kind::kHandoffCancel});
+                if (state_.handoff.state != Handoff::State::kApproved) {
                     state_.handoff = Handoff{};
+                    state_.who = WhoMode::kUndecided;
                 }
                 break;
             }

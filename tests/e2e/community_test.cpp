@@ -260,3 +260,28 @@ TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
     ASSERT_EQ(pending->size(), 1u);
     EXPECT_EQ((*pending)[0].target, first);
 }
+
+TEST(Votes, OfflineThePollsSyncedBeforeStayAndVotingSaysItNeedsTheConnection) {
+    TempDir data;
+    {
+        RunningSim sim;
+        UiDriver d(online(sim, data.path()));
+        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().session().open_polls().size() == 3; }, 15s));
+    }  // the platform goes away
+    UiDriver::Options o;
+    o.config.data_dir = data.path();
+    o.config.platform_url = RunningSim::gone_url();
+    UiDriver d(o);
+    d.tap("attract/polls");
+    ASSERT_TRUE(d.has("poll/POLL-2027-PARKS")) << "the list synced before, from the disk";
+    d.tap("poll/POLL-2027-PARKS");
+    EXPECT_EQ(d.label("poll/qr"), "https://pos.gosuslugi.ru/lkp/polls/2027-parks");
+    d.tap("poll/vote_here");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("who/retry"); }, 10s));
+    EXPECT_NE(d.label("note/handoff").find("проголосовать на терминале не получится"),
+              std::string::npos);
+    EXPECT_FALSE(d.has("vote/option/a")) << "no vote without the identity";
+    d.tap("nav/back");
+    EXPECT_EQ(d.state().screen, Screen::kPoll);
+    EXPECT_EQ(d.state().handoff.state, core::Handoff::State::kNone);
+}

@@ -312,6 +312,15 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.session().on_action(k.session().visit(), k.session().state().vote.action_uuid,
                           core::ActionOutcome::kSaving);  // no effect: the vote is settled
     EXPECT_EQ(k.session().state().vote.outcome, core::ActionOutcome::kDelivered);
+    // The same person tries again: refused by this kiosk, and said so.
+    k.dispatch({IntentKind::kBack});
+    k.dispatch({IntentKind::kVoteHere});
+    k.dispatch({IntentKind::kChooseOption, "a"});
+    k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kCastVote});
+    ASSERT_TRUE(settle(
+        [&] { return k.session().state().vote.outcome == core::ActionOutcome::kDuplicate; }));
+    shoot("16e-vote-duplicate");
     finish();
     // Similar appeals: the same cause at the same pin as the report above (in this kiosk's store).
     k.dispatch({IntentKind::kStart});
