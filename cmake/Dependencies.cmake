@@ -17,6 +17,7 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(ZBAR REQUIRED IMPORTED_TARGET zbar)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # the kiosk's config file
 
 # Debian's libimgui.a carries the SDL2 and OpenGL3 backends and the FreeType builder; its own
 # pkg-config file does not name what those need, so the imported target adds them.

@@ -49,6 +49,13 @@ int main(int argc, char** argv) {
 
     core::Kiosk::Options options;
     options.config = cl->config;
+    if (!cl->config_problem.empty()) {
+        // The terminal comes up anyway; staff see the problem on the maintenance screens.
+        options.config_problem =
+            cl->config_problem + " (using the " +
+            (cl->config_fallback == "last-good" ? "last good configuration" : "defaults") + ")";
+        log::error("config: %s", options.config_problem.c_str());
+    }
     options.wake_ui = ui::make_ui_waker();
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
     auto kiosk = core::Kiosk::start(std::move(options));
@@ -58,6 +65,10 @@ int main(int argc, char** argv) {
     }
     log::info("kiosk: store %s, platform %s", (*kiosk)->store_path().c_str(),
               cl->config.platform_url.c_str());
+    if (!cl->config_file.empty() && cl->config_problem.empty()) {
+        if (auto r = core::keep_last_good_config(cl->config_file, cl->config.data_dir); !r)
+            log::warn("config: cannot keep a last good copy: %s", r.error().message.c_str());
+    }
 
     ui::KioskUi kiosk_ui(**kiosk);
     ui::HostOptions host_options;

@@ -145,6 +145,10 @@ class AppealStore {
     std::vector<std::string> open_platform_ids(size_t limit);
     Result<QueueFigures> queue_figures();
     Result<std::vector<AuditEntry>> audit_log(int limit);
+    // Who did what to what, when (staff, technician, vmestectl, the kiosk itself). No personal
+    // data: a receipt number or a key name at most.
+    void audit(const std::string& actor, const std::string& action, const std::string& subject,
+               const std::string& detail, int64_t now);
     Result<bool> integrity_ok();
     // Rows of appeals and of photos, for checks that the spool holds exactly one file per photo.
     struct Census {
@@ -190,8 +194,6 @@ class AppealStore {
     Result<void> insert_all(const AcceptRequest& request, const std::vector<std::string>& files,
                             const std::vector<std::string>& sealed_photos, int64_t now);
     Result<void> purge_rows(const std::string& uuid);
-    void audit(const std::string& actor, const std::string& action, const std::string& subject,
-               const std::string& detail, int64_t now);
     std::string spool_dir() const { return options_.data_dir + "/spool"; }
 
     sqlite3* db_;

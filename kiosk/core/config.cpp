@@ -1,5 +1,8 @@
 #include "kiosk/core/config.h"
 
+#include "kiosk/core/file_ops.h"
+
+#include <toml++/toml.h>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -17,13 +20,6 @@ std::string Config::tracking_base() const {
 }
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 Result<int> parse_int(std::string_view v, int lo, int hi) {
     int out = 0;
@@ -47,31 +43,53 @@ Result<void> check_url(std::string_view v) {
 
 using Setter = std::function<Result<void>(Config&, std::string_view)>;
 
-Setter int_setter(int Config::*field, int lo, int hi) {
-    return [=](Config& c, std::string_view v) -> Result<void> {
-        auto n = parse_int(v, lo, hi);
-        if (!n) return n.error();
-        c.*field = *n;
-        return {};
-    };
+// What a key's TOML value must be; the setter then checks the value itself.
+enum class Kind { kString, kInt, kNumber, kBool };
+struct Key {
+    template <class F>
+    Key(F f, Kind k = Kind::kString) : kind(k), set(std::move(f)) {}
+    Kind kind;
+    Setter set;
+};
+
+Key flag(bool Config::*field) {
+    return Key(
+        [=](Config& c, std::string_view v) -> Result<void> {
+            c.*field = v == "true";
+            return {};
+        },
+        Kind::kBool);
 }
 
-Setter coordinate_setter(double Config::*field, double limit) {
-    return [=](Config& c, std::string_view v) -> Result<void> {
-        double out = 0;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-        if (ec != std::errc() || p != v.data() + v.size() || out < -limit || out > limit)
-            return make_error(ErrorCode::kInvalidInput,
-                              "'" + std::string(v) + "' is not a coordinate in -" +
-                                  std::to_string(static_cast<int>(limit)) + ".." +
-                                  std::to_string(static_cast<int>(limit)));
-        c.*field = out;
-        return {};
-    };
+Key int_setter(int Config::*field, int lo, int hi) {
+    return Key(
+        [=](Config& c, std::string_view v) -> Result<void> {
+            auto n = parse_int(v, lo, hi);
+            if (!n) return n.error();
+            c.*field = *n;
+            return {};
+        },
+        Kind::kInt);
 }
 
-const std::map<std::string, Setter, std::less<>>& setters() {
-    static const std::map<std::string, Setter, std::less<>> kSetters = {
+Key coordinate_setter(double Config::*field, double limit) {
+    return Key(
+        [=](Config& c, std::string_view v) -> Result<void> {
+            double out = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+            if (ec != std::errc() || p != v.data() + v.size() || out < -limit || out > limit)
+                return make_error(ErrorCode::kInvalidInput,
+                                  "'" + std::string(v) + "' is not a coordinate in -" +
+                                      std::to_string(static_cast<int>(limit)) + ".." +
+                                      std::to_string(static_cast<int>(limit)));
+            c.*field = out;
+            return {};
+        },
+        Kind::kNumber);
+}
+
+const std::map<std::string, Key, std::less<>>& setters() {
+    static const std::map<std::string, Key, std::less<>> kSetters = {
         {"data_dir",
          [](Config& c, std::string_view v) -> Result<void> {
              if (v.empty()) return make_error(ErrorCode::kInvalidInput, "empty path");
@@ -139,21 +157,8 @@ const std::map<std::string, Setter, std::less<>>& setters() {
              c.printer = v;
              return {};
          }},
-        {"voice_prompts",
-         [](Config& c, std::string_view v) -> Result<void> {
-             if (v != "on" && v != "off")
-                 return make_error(ErrorCode::kInvalidInput, "voice_prompts must be on or off");
-             c.voice_prompts = v == "on";
-             return {};
-         }},
-        {"auto_print_receipt",
-         [](Config& c, std::string_view v) -> Result<void> {
-             if (v != "on" && v != "off")
-                 return make_error(ErrorCode::kInvalidInput,
-                                   "auto_print_receipt must be on or off");
-             c.auto_print_receipt = v == "on";
-             return {};
-         }},
+        {"voice_prompts", flag(&Config::voice_prompts)},
+        {"auto_print_receipt", flag(&Config::auto_print_receipt)},
         {"map_file",
          [](Config& c, std::string_view v) -> Result<void> {
              c.map_file = v;
@@ -219,7 +224,7 @@ Result<void> set_key(Config& c, std::string_view key, std::string_view value) {
     auto it = setters().find(key);
     if (it == setters().end())
         return make_error(ErrorCode::kInvalidInput, "unknown key '" + std::string(key) + "'");
-    return it->second(c, value);
+    return it->second.set(c, value);
 }
 
 Result<void> check_consistency(const Config& c) {
@@ -234,30 +239,86 @@ Result<void> check_consistency(const Config& c) {
 
 }  // namespace
 
+namespace {
+
+// A TOML value as the text its key's setter checks, or why it has the wrong type.
+Result<std::string> value_text(const toml::node& n, Kind kind) {
+    switch (kind) {
+        case Kind::kString:
+            if (auto v = n.value<std::string>(); v && n.is_string()) return *v;
+            return make_error(ErrorCode::kInvalidInput, "must be a string in quotes");
+        case Kind::kInt:
+            if (auto v = n.value<int64_t>(); v && n.is_integer()) return std::to_string(*v);
+            return make_error(ErrorCode::kInvalidInput, "must be a whole number");
+        case Kind::kNumber:
+            if (n.is_integer() || n.is_floating_point()) {
+                char buf[64];
+                auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *n.value<double>());
+                if (ec == std::errc()) return std::string(buf, end);
+            }
+            return make_error(ErrorCode::kInvalidInput, "must be a number");
+        case Kind::kBool:
+            if (auto v = n.value<bool>(); v && n.is_boolean())
+                return std::string(*v ? "true" : "false");
+            return make_error(ErrorCode::kInvalidInput, "must be true or false");
+    }
+    return make_error(ErrorCode::kInvalidInput, "unsupported value");
+}
+
+}  // namespace
+
 Result<Config> parse_config(std::string_view text, Config c) {
-    int line_no = 0;
-    while (!text.empty()) {
-        ++line_no;
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-        line = trim(line);
-        if (line.empty()) continue;
-        size_t eq = line.find('=');
-        const std::string where = "line " + std::to_string(line_no) + ": ";
-        if (eq == std::string_view::npos)
-            return make_error(ErrorCode::kInvalidInput, where + "expected 'key = value'");
-        auto key = trim(line.substr(0, eq));
-        auto value = trim(line.substr(eq + 1));
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-            value = value.substr(1, value.size() - 2);
-        if (setters().find(key) == setters().end())
-            return make_error(ErrorCode::kInvalidInput,
-                              where + "unknown key '" + std::string(key) + "'");
-        if (auto r = set_key(c, key, value); !r)
-            return make_error(ErrorCode::kInvalidInput,
-                              where + std::string(key) + ": " + r.error().message);
+    toml::table doc;
+    try {
+        doc = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+        return make_error(
+            ErrorCode::kInvalidInput,
+            "line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    }
+    // Keys at the top or in any [section] (sections only group them for the reader); each key
+    // once.
+    std::map<std::string, int, std::less<>> seen;
+    Result<void> failed;
+    auto take = [&](const std::string& key, const toml::node& node) -> bool {
+        const std::string where = "line " + std::to_string(node.source().begin.line) + ": ";
+        auto it = setters().find(key);
+        if (it == setters().end()) {
+            failed = make_error(ErrorCode::kInvalidInput, where + "unknown key '" + key + "'");
+            return false;
+        }
+        if (auto [at, fresh] = seen.emplace(key, node.source().begin.line); !fresh) {
+            failed =
+                make_error(ErrorCode::kInvalidInput, where + key + ": given twice (also on line " +
+                                                         std::to_string(at->second) + ")");
+            return false;
+        }
+        auto v = value_text(node, it->second.kind);
+        if (v) {
+            if (auto r = it->second.set(c, *v); !r) v = r.error();
+        }
+        if (!v) {
+            failed = make_error(ErrorCode::kInvalidInput, where + key + ": " + v.error().message);
+            return false;
+        }
+        return true;
+    };
+    for (const auto& [k, node] : doc) {
+        const std::string key(k.str());
+        if (const toml::table* section = node.as_table()) {
+            for (const auto& [k2, inner] : *section) {
+                if (inner.is_table() || inner.is_array()) {
+                    failed = make_error(ErrorCode::kInvalidInput,
+                                        "line " + std::to_string(inner.source().begin.line) +
+                                            ": [" + key + "." + std::string(k2.str()) +
+                                            "]: sections do not nest");
+                    return failed.error();
+                }
+                if (!take(std::string(k2.str()), inner)) return failed.error();
+            }
+            continue;
+        }
+        if (!take(key, node)) return failed.error();
     }
     if (auto r = check_consistency(c); !r) return r.error();
     return c;
@@ -281,7 +342,10 @@ std::string command_line_help() {
            "\n"
            "  --data-dir DIR      where the appeal store and photos live (created if missing)\n"
            "  --platform URL      the platform gateway, e.g. https://gateway.example/ \n"
-           "  --config FILE       a 'key = value' file; flags given after it override it\n"
+           "  --config FILE       a TOML file (every key: "
+           "/usr/share/doc/vmeste-kiosk/vmeste.toml);\n"
+           "                      flags override it. One that does not parse is reported and\n"
+           "                      the last good copy (DATA_DIR/config.last-good.toml) is used\n"
            "  --windowed [WxH]    a window instead of fullscreen (default 1080x1920;\n"
            "                      1920x1080 is landscape)\n"
            "  --language ru|en    the language a new session starts in (default ru)\n"
@@ -296,6 +360,7 @@ std::string command_line_help() {
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     CommandLine cl;
+    std::vector<std::pair<std::string, std::string>> flags;  // re-applied over a fallback config
     auto need_value = [&](size_t i) -> Result<std::string> {
         if (i + 1 >= args.size() || args[i + 1].starts_with("--"))
             return make_error(ErrorCode::kInvalidInput, args[i] + " needs a value");
@@ -327,9 +392,15 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
             auto v = need_value(i);
             if (!v) return v.error();
             ++i;
+            cl.config_file = *v;
             auto c = load_config_file(*v, cl.config);
-            if (!c) return c.error();
-            cl.config = std::move(c).value();
+            if (c) {
+                cl.config = std::move(c).value();
+            } else if (c.error().code == ErrorCode::kNotFound) {
+                return c.error();  // a wrong path on the command line: nothing to fall back on
+            } else {
+                cl.config_problem = c.error().message;  // the last good copy, after the flags
+            }
         } else if (a == "--data-dir" || a == "--platform" || a == "--language") {
             auto v = need_value(i);
             if (!v) return v.error();
@@ -339,11 +410,38 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
                                                   : "language";
             if (auto r = set_key(cl.config, key, *v); !r)
                 return make_error(ErrorCode::kInvalidInput, a + ": " + r.error().message);
+            flags.emplace_back(key, *v);
         } else {
             return make_error(ErrorCode::kInvalidInput, "unknown option '" + a + "' (see --help)");
         }
     }
+    if (!cl.config_problem.empty()) {
+        // A config file that does not parse must not keep a terminal down: the last one that did
+        // (kept in the data directory), else the defaults; the flags still apply; staff see why.
+        auto last = load_config_file(last_good_config_path(cl.config.data_dir));
+        cl.config = last ? std::move(last).value() : Config{};
+        cl.config_fallback = last ? "last-good" : "defaults";
+        for (const auto& [key, value] : flags) (void)set_key(cl.config, key, value);
+    }
     return cl;
+}
+
+std::vector<std::string> config_keys() {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : setters()) out.push_back(k);
+    return out;
+}
+
+std::string last_good_config_path(const std::string& data_dir) {
+    return data_dir + "/config.last-good.toml";
+}
+
+Result<void> keep_last_good_config(const std::string& file, const std::string& data_dir) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return make_error(ErrorCode::kNotFound, "cannot read config file " + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return write_durably(posix_file_ops(), data_dir, "config.last-good.toml", ss.str());
 }
 
 }  // namespace vmeste::core

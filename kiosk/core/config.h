@@ -1,5 +1,6 @@
 // Config: every tunable of the kiosk in one struct, with its default and where the default comes
-// from. Read from a `key = value` file (--config) and overridden by command-line flags.
+// from. Read from a TOML file (--config; every key with its default: packaging/vmeste.toml) and
+// overridden by command-line flags.
 #pragma once
 
 #include <string>
@@ -62,13 +63,24 @@ struct Config {
     std::string tracking_base() const;
 };
 
-// Parses `key = value` lines; '#' starts a comment. Unknown keys and bad values are errors that
-// name the line, so a technician's typo never passes silently.
+// Parses TOML: `key = value` at the top or under [sections] (which only group keys for the
+// reader; each key once). Unknown keys, values of the wrong type and bad values are errors that
+// name the line, the key and the reason, so a technician's typo never passes silently.
 Result<Config> parse_config(std::string_view text, Config base = {});
 Result<Config> load_config_file(const std::string& path, Config base = {});
 
+// Every key a config file may set, sorted.
+std::vector<std::string> config_keys();
+
+// Where the kiosk keeps a copy of the last config file that parsed, and keeping it (atomically).
+std::string last_good_config_path(const std::string& data_dir);
+Result<void> keep_last_good_config(const std::string& file, const std::string& data_dir);
+
 struct CommandLine {
     Config config;
+    std::string config_file;      // --config, if given
+    std::string config_problem;   // the file did not parse: why ("FILE: line N: key: reason")
+    std::string config_fallback;  // then what was used instead: "last-good" or "defaults"
     bool help = false;
     bool windowed = false;
     int window_w = 1080;

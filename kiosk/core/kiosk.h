@@ -42,6 +42,9 @@ class Kiosk {
         FileOps* fs = nullptr;   // tests inject faults here; default: the real file system
         std::string sqlite_vfs;  // likewise for SQLite
         std::function<void()> uploader_alive;  // the watchdog's health gate (drivers/watchdog)
+        // The config file did not parse (and what was used instead): shown to staff, reported in
+        // the heartbeat. Empty when it was fine.
+        std::string config_problem;
         // Devices for the tests; when null, opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
@@ -53,6 +56,7 @@ class Kiosk {
     Session& session() { return *session_; }
     const Session& session() const { return *session_; }
     const Config& config() const { return options_.config; }
+    const std::string& config_problem() const { return options_.config_problem; }
 
     // UI thread: apply a citizen's intent.
     void dispatch(const Intent& intent);

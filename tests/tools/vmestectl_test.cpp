@@ -8,6 +8,7 @@
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/maintenance_access.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -100,7 +101,7 @@ TEST(Vmestectl, SelftestRunsTheConfiguredDevicesAndSaysWhatFailed) {
     test::TempDir dir;
     std::ofstream(dir.file("lp0")).close();  // a printer device file that takes the bytes
     std::ofstream(dir.file("kiosk.conf"))
-        << "camera = synthetic\nprinter = usb:" << dir.file("lp0") << "\n";
+        << "camera = \"synthetic\"\nprinter = \"usb:" << dir.file("lp0") << "\"\n";
     const std::string out = run("selftest --no-speech --config " + dir.file("kiosk.conf"));
     EXPECT_NE(out.find("camera   ok       selftest.camera.ok (synthetic, 1280×720, 2592×1944)"),
               std::string::npos)
@@ -113,13 +114,57 @@ TEST(Vmestectl, SelftestRunsTheConfiguredDevicesAndSaysWhatFailed) {
     EXPECT_NE(bytes.find("VMESTE-PRINTER-TEST"), std::string::npos);
 
     std::ofstream(dir.file("bad.conf"))
-        << "camera = v4l2:/dev/video-none\nprinter = tcp:127.0.0.1:1\n";
+        << "camera = \"v4l2:/dev/video-none\"\nprinter = \"tcp:127.0.0.1:1\"\n";
     const std::string bad =
         run("selftest --no-speech --config " + dir.file("bad.conf") + "; echo exit=$?");
     EXPECT_NE(bad.find("camera   FAILED   selftest.camera.no_frames"), std::string::npos) << bad;
     EXPECT_NE(bad.find("printer  FAILED   selftest.printer.unavailable"), std::string::npos) << bad;
     EXPECT_NE(bad.find("exit=1"), std::string::npos) << bad;
-    std::ofstream(dir.file("typo.conf")) << "camera = webcam\n";
+    std::ofstream(dir.file("typo.conf")) << "camera = \"webcam\"\n";
     EXPECT_NE(run("selftest --config " + dir.file("typo.conf")).find("camera must be"),
+              std::string::npos);
+}
+
+TEST(Vmestectl, ConfigCheckNamesTheLineTheKeyAndTheReason) {
+    test::TempDir dir;
+    std::ofstream(dir.file("ok.toml")) << "[screen]\nidle_timeout_s = 120\n";
+    EXPECT_EQ(run("config check " + dir.file("ok.toml") + "; echo exit=$?"),
+              dir.file("ok.toml") + ": OK\nexit=0\n");
+    std::ofstream(dir.file("bad.toml")) << "[screen]\nidle_timeout_s = 120\nmax_photos = 50\n";
+    const std::string bad = run("config check " + dir.file("bad.toml") + " 2>&1; echo exit=$?");
+    EXPECT_NE(bad.find(dir.file("bad.toml") + ": line 3: max_photos: 50 is outside 0..10"),
+              std::string::npos)
+        << bad;
+    EXPECT_NE(bad.find("exit=1"), std::string::npos);
+    const std::string keys = run("config keys");
+    EXPECT_NE(keys.find("similar_radius_m\n"), std::string::npos);
+    EXPECT_NE(keys.find("platform_url\n"), std::string::npos);
+}
+
+TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
+    test::TempDir dir;
+    std::ofstream(dir.file("pin")) << "97531\n";
+    const std::string empty =
+        run("--data-dir " + dir.path() + " set-pin staff < /dev/null 2>&1; echo exit=$?");
+    EXPECT_NE(empty.find("a PIN is 4 to 12 digits"), std::string::npos) << empty;
+    EXPECT_NE(empty.find("exit=1"), std::string::npos);
+    const std::string ok = run("--data-dir " + dir.path() + " set-pin technician < " +
+                               dir.file("pin") + "; echo exit=$?");
+    EXPECT_NE(ok.find("the technician PIN is set"), std::string::npos) << ok;
+    EXPECT_NE(ok.find("exit=0"), std::string::npos);
+    std::ifstream in(dir.file("access.json"));
+    const std::string raw((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(raw.find("97531"), std::string::npos);
+    ManualClock clock;
+    auto access = core::MaintenanceAccess::open(dir.path(), clock);
+    EXPECT_EQ(access->try_pin("97531").role, core::Role::kTechnician);
+    auto store = core::AppealStore::open(test::store_options(dir.path()));
+    const auto log = (*store)->audit_log(10);  // kept: the loop reads into it
+    bool audited = false;
+    for (const auto& e : *log)
+        audited |= e.actor == "vmestectl" && e.action == "set-pin" && e.subject == "technician";
+    EXPECT_TRUE(audited);
+    EXPECT_NE(run("--data-dir " + dir.path() + " set-pin janitor < " + dir.file("pin"))
+                  .find("staff or technician"),
               std::string::npos);
 }

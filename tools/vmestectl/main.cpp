@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/maintenance_access.h"
 #include "sync/gateway_client.h"
 
 namespace {
@@ -28,9 +30,15 @@ const char* kHelp =
     "                    exchange a one-time enrolment code for the device token, stored 0600\n"
     "                    in the data dir (refused when already enrolled, unless --force)\n"
     "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
+    "  set-pin staff|technician\n"
+    "                    set a maintenance PIN (4-12 digits, read from standard input; stored\n"
+    "                    as an argon2id hash in DATA_DIR/access.json; audited)\n"
     "  selftest [--config FILE] [--no-print] [--no-speech]\n"
     "                    camera, printer (a test page) and speech self-tests on the devices\n"
     "                    the config names; exit 1 when one failed\n"
+    "  config check FILE check a TOML config file: every mistake with its line, key and reason;\n"
+    "                    exit 1 when there is one\n"
+    "  config keys       every key a config file may set (packaging/vmeste.toml has them all)\n"
     "  make-demo-map FILE [LAT LON]\n"
     "                    write a made-up MBTiles map around a point (demos; a terminal gets its\n"
     "                    region's real map from the technician)\n"
@@ -189,6 +197,20 @@ int main(int argc, char** argv) {
     }
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
+    if (rest[0] == "config" && rest.size() == 3 && rest[1] == "check") {
+        // Before a file goes to /etc/vmeste: every mistake with its line, key and reason.
+        auto c = core::load_config_file(rest[2]);
+        if (!c) {
+            std::fprintf(stderr, "%s\n", c.error().message.c_str());
+            return 1;
+        }
+        std::printf("%s: OK\n", rest[2].c_str());
+        return 0;
+    }
+    if (rest[0] == "config" && rest.size() == 2 && rest[1] == "keys") {
+        for (const auto& k : core::config_keys()) std::printf("%s\n", k.c_str());
+        return 0;
+    }
     if (rest[0] == "make-demo-map") {
         core::DemoMapOptions o;
         if (rest.size() != 2 && rest.size() != 4) {
@@ -260,6 +282,30 @@ int main(int argc, char** argv) {
                     (*a)->appeal.receipt_number.c_str(), (*a)->appeal.category_id.c_str(),
                     (*a)->status.c_str(),
                     (*a)->platform_id.empty() ? "-" : (*a)->platform_id.c_str());
+        return 0;
+    }
+    if (rest[0] == "set-pin" && rest.size() == 2) {
+        // The PIN comes on standard input (never on the command line, where `ps` shows it).
+        if (rest[1] != "staff" && rest[1] != "technician") {
+            std::fputs("vmestectl set-pin: the role is staff or technician\n", stderr);
+            return 2;
+        }
+        std::string pin;
+        std::getline(std::cin, pin);
+        while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+        SystemClock clock;
+        auto access = core::MaintenanceAccess::open(data_dir, clock);
+        if (!access) {
+            std::fprintf(stderr, "vmestectl set-pin: %s\n", access.error().message.c_str());
+            return 1;
+        }
+        const core::Role role = rest[1] == "staff" ? core::Role::kStaff : core::Role::kTechnician;
+        if (auto r = access->set_pin(role, pin); !r) {
+            std::fprintf(stderr, "vmestectl set-pin: %s\n", r.error().message.c_str());
+            return 1;
+        }
+        (*store)->audit("vmestectl", "set-pin", rest[1], "", clock.unix_millis());
+        std::printf("the %s PIN is set\n", rest[1].c_str());
         return 0;
     }
     if (rest[0] == "retry-quarantine" && rest.size() == 1) {
