@@ -84,10 +84,17 @@ int KioskUi::frame() {
     ImGui::GetStyle().Colors[ImGuiCol_WindowBg] =
         ImVec4(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.0f);
 
-    // Lower screen (portrait): the whole UI is laid out in the lower 60 % — input is moved up
-    // into the layout's coordinates and the draw data down onto the screen.
+    // The hidden gesture to the maintenance screens, read on the whole display's coordinates.
     const ImVec2 full = io.DisplaySize;
     const ImVec2 mouse = io.MousePos;
+    core::Maintenance& maintenance = kiosk_.maintenance();
+    if (!maintenance.active() &&
+        gesture_.feed(mouse, io.MouseDown[0], kiosk_.clock().monotonic().count(), full))
+        kiosk_.open_maintenance();
+    if (maintenance.active()) return maintenance_frame();
+
+    // Lower screen (portrait): the whole UI is laid out in the lower 60 % — input is moved up
+    // into the layout's coordinates and the draw data down onto the screen.
     offset_y_ = 0;
     if (st.a11y.lower_screen && full.y > full.x) {
         offset_y_ = std::floor(full.y * 0.4f);
@@ -112,6 +119,16 @@ int KioskUi::frame() {
           kiosk_.visit_workers().printer_configured(),
           [this] { return receipt_bytes(); }};
     draw_screen(ui);
+    if (gesture_.armed()) {
+        // Half the gesture made: the next touch is the gesture's, not the screen's.
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(io.DisplaySize);
+        ImGui::Begin("##gesture", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground |
+                         ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+        ImGui::InvisibleButton("##gesture_blocker", io.DisplaySize);
+        ImGui::End();
+    }
     ImGui::Render();
     // Textures this frame does not draw can go now (a wiped visit's photos leave with the first
     // frame without them); the ones it draws stay until the host has rendered it.
@@ -145,6 +162,27 @@ bool KioskUi::animating() const {
         return true;
     return st.screen == core::Screen::kPhotos && st.photos.selected < 0 &&
            s.camera_status() == core::CameraStatus::kReady;
+}
+
+int KioskUi::maintenance_frame() {
+    ImGuiIO& io = ImGui::GetIO();
+    core::Maintenance& m = kiosk_.maintenance();
+    frame_theme_ = theme_;  // staff screens: the normal theme, whatever the last citizen chose
+    const Rgb bg = frame_theme_.palette.background;
+    ImGui::GetStyle().Colors[ImGuiCol_WindowBg] =
+        ImVec4(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.0f);
+    offset_y_ = 0;
+    std::vector<core::Intent> intents;  // none: no citizen screen is drawn
+    std::vector<core::MaintIntent> maint;
+    widgets_.begin_frame(0);
+    ImGui::NewFrame();
+    Ui ui{kiosk_.session(), strings_, frame_theme_, fonts_.normal, widgets_, keyboard_, intents,
+          io.DisplaySize,   images_,  nullptr,      &scratch_,     false,    {}};
+    draw_maintenance(ui, m, maint);
+    ImGui::Render();
+    if (images_) images_->end_frame();
+    for (const auto& i : maint) m.apply(i);
+    return static_cast<int>(maint.size());
 }
 
 std::string KioskUi::prompt_text() const {

@@ -11,6 +11,7 @@
 #include "kiosk/core/kiosk.h"
 #include "ui/fonts.h"
 #include "ui/keyboard.h"
+#include "ui/screens_maintenance.h"
 #include "ui/string_catalog.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -60,6 +61,7 @@ class KioskUi {
     float offset_y() const { return offset_y_; }
 
   private:
+    int maintenance_frame();
     core::Kiosk& kiosk_;
     const StringCatalog& strings_;
     void speak();
@@ -77,6 +79,7 @@ class KioskUi {
     uint64_t last_visit_ = 0;
     core::Field last_focus_ = core::Field::kText;
     float offset_y_ = 0;
+    HiddenGesture gesture_;
 };
 
 }  // namespace vmeste::ui

@@ -1213,6 +1213,19 @@ Result<int> AppealStore::release_quarantine(const std::string& actor, int64_t no
     return n;
 }
 
+Result<std::vector<AppealStore::QuarantinedItem>> AppealStore::quarantined(int limit) {
+    Statement st(db_,
+                 "SELECT o.id, o.kind, a.receipt_number, coalesce(o.reason, ''), o.attempts,"
+                 " o.created_at FROM outbox o JOIN appeals a ON a.uuid = o.appeal_uuid"
+                 " WHERE o.state = 'quarantined' ORDER BY o.id LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<QuarantinedItem> out;
+    while (st.step() == SQLITE_ROW)
+        out.push_back({st.i64(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.i64(4)),
+                       st.i64(5)});
+    return out;
+}
+
 std::string AppealStore::status_cursor() {
     Statement st(db_, "SELECT value FROM sync_state WHERE key = 'status_cursor'");
     return st.step() == SQLITE_ROW ? st.text(0) : std::string();

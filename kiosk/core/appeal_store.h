@@ -177,6 +177,14 @@ class AppealStore {
     // Puts every quarantined item back in the queue, due now (staff's "retry quarantine", or
     // the gateway's command of that name); audited with `actor`. Returns how many.
     Result<int> release_quarantine(const std::string& actor, int64_t now);
+    // What staff see of the quarantine: no text, no contact — the receipt, the kind and why.
+    struct QuarantinedItem {
+        int64_t outbox_id = 0;
+        std::string kind, receipt_number, reason;
+        int attempts = 0;
+        int64_t created_unix_ms = 0;
+    };
+    Result<std::vector<QuarantinedItem>> quarantined(int limit);
     // Status polling: the cursor, and a page of changes applied with the next cursor atomically.
     std::string status_cursor();
     Result<int> apply_status_changes(const std::vector<sync::StatusChange>& changes,

@@ -38,6 +38,17 @@ Result<void> store_device_token(const std::string& data_dir, const std::string& 
     return write_durably(posix_file_ops(), data_dir, "device_token", token + "\n", 0600);
 }
 
+std::string read_device_id(const std::string& data_dir) {
+    std::ifstream in(std::filesystem::path(data_dir) / "device_id");
+    std::string id;
+    std::getline(in, id);
+    return id;
+}
+
+Result<void> store_device_id(const std::string& data_dir, const std::string& device_id) {
+    return write_durably(posix_file_ops(), data_dir, "device_id", device_id + "\n", 0644);
+}
+
 Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     std::unique_ptr<Kiosk> k(new Kiosk(std::move(options)));
     const Config& cfg = k->options_.config;
@@ -148,6 +159,21 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         vo.printer = k->options_.printer;
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }
+    {
+        Maintenance::Options mo;
+        mo.store = k->store_options();
+        mo.data_dir = cfg.data_dir;
+        mo.clock = k->clock_;
+        mo.wake_ui = k->options_.wake_ui;
+        mo.retry_now = [raw = k.get()] { raw->wake_uploader(); };
+        mo.about.version = VMESTE_VERSION;
+        mo.about.site = cfg.site_address;
+        mo.about.store_path = k->store_path_;
+        mo.about.config_problem = k->options_.config_problem;
+        mo.about.started_unix_ms = k->clock_->unix_millis();
+        mo.about.device_id = read_device_id(cfg.data_dir);
+        k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
+    }
     if (!cfg.map_file.empty()) {
         // No map is not a fault the citizen sees: the place step offers "here" and an address.
         auto map = MbTiles::open(cfg.map_file);
@@ -201,7 +227,13 @@ void Kiosk::run_effects() {
 bool Kiosk::tick() {
     const bool changed = session_->tick();
     run_effects();
-    return changed;
+    return maintenance_->tick() || changed;
+}
+
+void Kiosk::open_maintenance() {
+    if (session_->state().screen != Screen::kAttract) session_->apply({IntentKind::kCancel});
+    run_effects();
+    maintenance_->open_pin_pad();
 }
 
 bool Kiosk::pump() {
@@ -226,7 +258,7 @@ bool Kiosk::pump() {
         else
             session_->on_save_failed(r.problem);
     }
-    const bool visit_work = visit_->deliver(*session_);
+    const bool visit_work = visit_->deliver(*session_) | maintenance_->pump();
     const CameraStatus camera = session_->camera_status();
     run_effects();
     return !done.empty() || room_changed || visit_work || camera != session_->camera_status();

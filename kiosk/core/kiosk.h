@@ -16,6 +16,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/maintenance.h"
 #include "kiosk/core/map_tiles.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/visit_workers.h"
@@ -29,6 +30,9 @@ class PlatformJobs;
 // The device token enrolment stored in the data directory (empty when not enrolled), and the
 // durable 0600 write of a new one.
 std::string read_device_token(const std::string& data_dir);
+// The id the gateway gave at enrolment ("DEV-000001"); empty before.
+std::string read_device_id(const std::string& data_dir);
+Result<void> store_device_id(const std::string& data_dir, const std::string& device_id);
 Result<void> store_device_token(const std::string& data_dir, const std::string& token);
 
 class Kiosk {
@@ -56,6 +60,7 @@ class Kiosk {
     Session& session() { return *session_; }
     const Session& session() const { return *session_; }
     const Config& config() const { return options_.config; }
+    const Clock& clock() const { return *clock_; }
     const std::string& config_problem() const { return options_.config_problem; }
 
     // UI thread: apply a citizen's intent.
@@ -67,6 +72,12 @@ class Kiosk {
     // UI thread: called for each kSpeak effect (the UI knows the words in the citizen's language).
     void set_speak_hook(std::function<void()> hook) { speak_hook_ = std::move(hook); }
     const VisitWorkers& visit_workers() const { return *visit_; }
+    // Staff and technicians (issue #8): separate from the citizen's session.
+    Maintenance& maintenance() { return *maintenance_; }
+    const Maintenance& maintenance() const { return *maintenance_; }
+    // UI thread: the hidden gesture was made. A citizen's visit in progress is wiped first:
+    // staff never see what a citizen typed.
+    void open_maintenance();
     // The region's map (config map_file); null when there is none or it cannot be read.
     TileCache* map_tiles() { return tiles_.get(); }
     // True while a save is in flight.
@@ -109,6 +120,7 @@ class Kiosk {
     std::unique_ptr<PlatformJobs> jobs_;         // used on the uploader's thread only
     std::unique_ptr<sync::OutboxWorker> uploader_;
     std::unique_ptr<VisitWorkers> visit_;
+    std::unique_ptr<Maintenance> maintenance_;
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;
 

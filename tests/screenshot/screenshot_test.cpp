@@ -16,6 +16,7 @@
 #include "drivers/printer/transport.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/maintenance_access.h"
 #include "sync/http.h"
 #include "sync/replies.h"
 #include "tests/support/qr_decode.h"
@@ -357,6 +358,32 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.session().on_action(k.session().visit(), k.session().state().similar.action_uuid,
                           core::ActionOutcome::kDelivered);
     shoot("18b-support-done");
+    // Maintenance (issue #8): the PIN pad after a wrong PIN, then staff's screens.
+    finish();
+    {
+        auto access = core::MaintenanceAccess::open(dir.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+    }
+    k.open_maintenance();
+    core::Maintenance& m = k.maintenance();
+    auto maint = [&](core::MaintIntent i) {
+        m.apply(i);
+        ASSERT_TRUE(settle([&] { return !m.state().checking && !m.state().busy; }));
+    };
+    for (const char* digit : {"1", "1", "1", "1"}) maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kSubmitPin});
+    shoot("20-maint-pin");  // after a wrong PIN: how many tries are left
+    for (const char* digit : {"2", "4", "6", "8"}) maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kSubmitPin});
+    ASSERT_EQ(m.state().screen, core::MaintScreen::kHome);
+    shoot("21-maint-home");
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kQueue)});
+    ASSERT_TRUE(settle([&] { return m.state().queue.loaded; }));
+    shoot("22-maint-queue");
+    maint({core::MaintIntentKind::kBack});
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kAbout)});
+    shoot("23-maint-about");
+    maint({core::MaintIntentKind::kClose});
     images.reset();
     host->reset();  // backends go before the ImGui context
 }

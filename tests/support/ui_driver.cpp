@@ -131,6 +131,23 @@ bool UiDriver::tap_at(std::string_view id, float fx, float fy) {
     return drag(id, fx, fy, fx, fy);
 }
 
+void UiDriver::press(float x, float y) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(x, y);
+    io.MouseDown[0] = false;
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+}
+
+void UiDriver::release() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MouseDown[0] = false;
+    frame();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    frame();
+}
+
 bool UiDriver::drag(std::string_view id, float fx0, float fy0, float fx1, float fy1) {
     const ui::WidgetInfo* w = ui_->widgets().find(id);
     if (!w || !w->enabled) {

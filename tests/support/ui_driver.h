@@ -58,6 +58,9 @@ class UiDriver {
     bool tap_at(std::string_view id, float fx, float fy);
     // A finger pressed at one point of the widget, moved, and lifted at another.
     bool drag(std::string_view id, float fx0, float fy0, float fx1, float fy1);
+    // A finger down at a point of the display (held until release()), and up again.
+    void press(float x, float y);
+    void release();
     // From the attract screen: "report a problem", the leaf's category and the leaf, the text
     // typed on the on-screen keyboard. Ends on the description screen.
     void describe(const std::string& leaf, const std::string& text);

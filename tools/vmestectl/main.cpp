@@ -91,6 +91,10 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
     }
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);
+    if (auto w = vmeste::core::store_device_id(data_dir, e->device_id); !w) {
+        std::fprintf(stderr, "vmestectl enrol: %s\n", w.error().message.c_str());
+        return 1;
+    }
     if (auto w = vmeste::core::store_device_token(data_dir, e->token); !w) {
         std::fprintf(stderr, "vmestectl enrol: %s\n", w.error().message.c_str());
         return 1;

@@ -1,0 +1,285 @@
+#include "kiosk/core/maintenance.h"
+
+#include <sys/statvfs.h>
+
+#include "kiosk/base/log.h"
+
+namespace vmeste::core {
+
+const char* maint_screen_name(MaintScreen s) {
+    switch (s) {
+        case MaintScreen::kClosed:
+            return "closed";
+        case MaintScreen::kPin:
+            return "pin";
+        case MaintScreen::kHome:
+            return "home";
+        case MaintScreen::kQueue:
+            return "queue";
+        case MaintScreen::kAbout:
+            return "about";
+    }
+    return "?";
+}
+
+Maintenance::Maintenance(Options options)
+    : options_(std::move(options)), clock_(options_.clock ? *options_.clock : system_clock_) {
+    thread_ = std::thread([this] { loop(); });
+}
+
+Maintenance::~Maintenance() {
+    {
+        std::lock_guard lock(mu_);
+        stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+}
+
+void Maintenance::post(std::function<void(AppealStore*, MaintenanceAccess*)> job) {
+    {
+        std::lock_guard lock(mu_);
+        jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+}
+
+void Maintenance::complete(std::function<void(MaintState&)> f) {
+    {
+        std::lock_guard lock(mu_);
+        done_.push_back(std::move(f));
+    }
+    if (options_.wake_ui) options_.wake_ui();
+}
+
+void Maintenance::loop() {
+    // The store and the PINs are opened here, on first use, never on the UI thread.
+    std::unique_ptr<AppealStore> store;
+    std::optional<MaintenanceAccess> access;
+    for (;;) {
+        std::function<void(AppealStore*, MaintenanceAccess*)> job;
+        {
+            std::unique_lock lock(mu_);
+            cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+            if (stop_) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        if (!store) {
+            auto s = AppealStore::open(options_.store);
+            if (s)
+                store = std::move(s).value();
+            else
+                log::error("maintenance: store: %s", s.error().message.c_str());
+        }
+        if (!access) {
+            auto a = MaintenanceAccess::open(options_.data_dir, clock_);
+            if (a)
+                access = std::move(a).value();
+            else
+                log::error("maintenance: %s", a.error().message.c_str());
+        }
+        job(store.get(), access ? &*access : nullptr);
+    }
+}
+
+bool Maintenance::pump() {
+    std::deque<std::function<void(MaintState&)>> done;
+    {
+        std::lock_guard lock(mu_);
+        done.swap(done_);
+    }
+    for (auto& f : done) f(state_);
+    return !done.empty();
+}
+
+void Maintenance::audit(const std::string& action, const std::string& subject,
+                        const std::string& detail) {
+    const std::string actor = state_.role ? role_name(*state_.role) : "maintenance";
+    const int64_t now = clock_.unix_millis();
+    post([=](AppealStore* s, MaintenanceAccess*) {
+        if (s) s->audit(actor, action, subject, detail, now);
+    });
+}
+
+void Maintenance::open_pin_pad() {
+    if (active()) return;
+    state_ = MaintState{};
+    state_.screen = MaintScreen::kPin;
+    pin_.clear();
+    last_touch_ = clock_.monotonic();
+    // Tell at once when the pad is locked (the lock survives restarts).
+    post([this](AppealStore*, MaintenanceAccess* a) {
+        if (!a) return;
+        if (auto until = a->locked_until())
+            complete([until](MaintState& st) {
+                if (st.screen != MaintScreen::kPin) return;
+                st.message = MaintState::PinMessage::kLocked;
+                st.locked_until_ms = *until;
+            });
+    });
+}
+
+void Maintenance::close(const char* why) {
+    if (!active()) return;
+    if (state_.role) audit("close", "", why);
+    state_ = MaintState{};
+    pin_.clear();
+}
+
+void Maintenance::load_queue() {
+    // The figures on screen stay until the fresh ones come (no flicker on "send now").
+    const std::string dir = options_.data_dir;
+    post([this, dir](AppealStore* s, MaintenanceAccess*) {
+        QueueView v;
+        if (!s) {
+            v.error = "store";
+        } else if (auto f = s->queue_figures(); f) {
+            v.figures = *f;
+            if (auto q = s->quarantined(50)) v.quarantined = std::move(q).value();
+        } else {
+            v.error = f.error().message;
+        }
+        struct statvfs fs {};
+        if (statvfs(dir.c_str(), &fs) == 0)
+            v.free_disk_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+        v.loaded = true;
+        complete([v = std::move(v)](MaintState& st) mutable { st.queue = std::move(v); });
+    });
+}
+
+void Maintenance::apply(const MaintIntent& intent) {
+    if (!active()) return;
+    last_touch_ = clock_.monotonic();
+    using K = MaintIntentKind;
+    if (state_.screen == MaintScreen::kPin) {
+        switch (intent.kind) {
+            case K::kDigit:
+                if (state_.checking || pin_.size() >= 12 || intent.text.size() != 1 ||
+                    intent.text[0] < '0' || intent.text[0] > '9')
+                    return;
+                pin_ += intent.text;
+                state_.pin_digits = pin_.size();
+                if (state_.message == MaintState::PinMessage::kWrong)
+                    state_.message = MaintState::PinMessage::kNone;
+                return;
+            case K::kBackspace:
+                if (!pin_.empty() && !state_.checking) pin_.pop_back();
+                state_.pin_digits = pin_.size();
+                return;
+            case K::kSubmitPin: {
+                if (state_.checking || pin_.size() < 4) return;
+                state_.checking = true;
+                std::string pin = std::exchange(pin_, {});
+                state_.pin_digits = 0;
+                const int64_t now = clock_.unix_millis();
+                post([this, pin, now](AppealStore* s, MaintenanceAccess* a) {
+                    using R = MaintenanceAccess::Attempt::Result;
+                    if (!a) {
+                        complete([](MaintState& st) {
+                            st.checking = false;
+                            st.message = MaintState::PinMessage::kError;
+                        });
+                        return;
+                    }
+                    const auto r = a->try_pin(pin);
+                    if (s && r.result == R::kWrong)
+                        s->audit("maintenance", "pin-wrong", "", r.locked_until_ms ? "locked" : "",
+                                 now);
+                    if (s && r.result == R::kOk) s->audit(role_name(r.role), "open", "", "", now);
+                    complete([r](MaintState& st) {
+                        st.checking = false;
+                        if (st.screen != MaintScreen::kPin) return;
+                        switch (r.result) {
+                            case R::kOk:
+                                st.role = r.role;
+                                st.screen = MaintScreen::kHome;
+                                st.message = MaintState::PinMessage::kNone;
+                                break;
+                            case R::kWrong:
+                                st.message = r.locked_until_ms ? MaintState::PinMessage::kLocked
+                                                               : MaintState::PinMessage::kWrong;
+                                st.attempts_left = r.attempts_left;
+                                st.locked_until_ms = r.locked_until_ms;
+                                break;
+                            case R::kLocked:
+                                st.message = MaintState::PinMessage::kLocked;
+                                st.locked_until_ms = r.locked_until_ms;
+                                break;
+                            case R::kNoPins:
+                                st.message = MaintState::PinMessage::kNoPins;
+                                break;
+                        }
+                    });
+                });
+                return;
+            }
+            case K::kBack:
+            case K::kClose:
+                close("left the PIN pad");
+                return;
+            default:
+                return;
+        }
+    }
+    // Signed in.
+    switch (intent.kind) {
+        case K::kOpen: {
+            const auto to = static_cast<MaintScreen>(intent.index);
+            if (to != MaintScreen::kQueue && to != MaintScreen::kAbout) return;
+            state_.screen = to;
+            state_.notice.clear();
+            if (to == MaintScreen::kQueue) load_queue();
+            return;
+        }
+        case K::kBack:
+            if (state_.screen == MaintScreen::kHome)
+                close("signed out");
+            else
+                state_.screen = MaintScreen::kHome;
+            return;
+        case K::kClose:
+            close("signed out");
+            return;
+        case K::kRetryNow:
+            if (state_.screen != MaintScreen::kQueue) return;
+            if (options_.retry_now) options_.retry_now();
+            audit("retry-now", "outbox");
+            state_.notice = "retry";
+            load_queue();
+            return;
+        case K::kReleaseQuarantine: {
+            if (state_.screen != MaintScreen::kQueue || state_.busy) return;
+            state_.busy = true;
+            const std::string actor = role_name(*state_.role);
+            const int64_t now = clock_.unix_millis();
+            post([this, actor, now](AppealStore* s, MaintenanceAccess*) {
+                auto n = s ? s->release_quarantine(actor, now)
+                           : Result<int>(make_error(ErrorCode::kIo, "no store"));
+                complete([n = n ? *n : -1](MaintState& st) {
+                    st.busy = false;
+                    st.notice = n < 0 ? "release-failed" : "released:" + std::to_string(n);
+                });
+                if (n && *n > 0 && options_.retry_now) options_.retry_now();
+            });
+            load_queue();  // after the release: the worker runs jobs in order
+            return;
+        }
+        default:
+            return;
+    }
+}
+
+bool Maintenance::tick() {
+    if (!active()) return false;
+    if (clock_.monotonic() - last_touch_ < Millis(kIdleCloseMs)) return false;
+    close("two minutes without a touch");
+    return true;
+}
+
+int Maintenance::seconds_left() const {
+    const int64_t left = kIdleCloseMs - (clock_.monotonic() - last_touch_).count();
+    return static_cast<int>(std::max<int64_t>(0, (left + 999) / 1000));
+}
+
+}  // namespace vmeste::core

@@ -1,0 +1,129 @@
+// Maintenance: the staff and technician side of the terminal (issue #8), beside the citizen's
+// Session and never mixed with it. Opened by a hidden gesture (the UI recognises it) onto a PIN
+// pad; the PIN decides the role. Everything that touches the disk or hashes a PIN runs on its own
+// worker thread with its own store connection; results come back through pump() on the UI thread.
+// Two minutes without a touch close it. Every action is audited (who, what, when; no personal
+// data: receipt numbers and counts at most).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kiosk/base/clock.h"
+#include "kiosk/core/appeal_store.h"
+#include "kiosk/core/maintenance_access.h"
+
+namespace vmeste::core {
+
+enum class MaintScreen { kClosed, kPin, kHome, kQueue, kAbout };
+const char* maint_screen_name(MaintScreen s);
+
+enum class MaintIntentKind {
+    kDigit,      // text = one digit of the PIN
+    kBackspace,  // the last digit
+    kSubmitPin,
+    kOpen,               // index = MaintScreen (home's tiles)
+    kBack,               // to home (from home: close)
+    kRetryNow,           // the uploader looks at the queue now
+    kReleaseQuarantine,  // every quarantined item back in the queue
+    kClose,
+};
+
+struct MaintIntent {
+    MaintIntentKind kind;
+    std::string text{};
+    int index = -1;
+};
+
+// What the terminal is, for "about" (filled by the Kiosk).
+struct AboutInfo {
+    std::string version, device_id, site, store_path, config_file, config_problem;
+    int64_t started_unix_ms = 0;
+};
+
+struct QueueView {
+    bool loaded = false;
+    std::string error;
+    QueueFigures figures;
+    std::vector<AppealStore::QuarantinedItem> quarantined;
+    uint64_t free_disk_bytes = 0;
+};
+
+struct MaintState {
+    MaintScreen screen = MaintScreen::kClosed;
+    std::optional<Role> role;  // after the right PIN
+    size_t pin_digits = 0;     // how many were typed (the screen shows dots, never digits)
+    bool checking = false;     // the PIN is being checked on the worker
+    enum class PinMessage { kNone, kWrong, kLocked, kNoPins, kError } message = PinMessage::kNone;
+    int attempts_left = 0;
+    int64_t locked_until_ms = 0;
+    QueueView queue;
+    bool busy = false;   // an action runs on the worker
+    std::string notice;  // what the last action did ("3 item(s) back in the queue")
+};
+
+class Maintenance {
+  public:
+    struct Options {
+        StoreOptions store;  // its own connection, opened on the worker
+        std::string data_dir;
+        const Clock* clock = nullptr;
+        std::function<void()> wake_ui;
+        std::function<void()> retry_now;  // wakes the uploader
+        AboutInfo about;
+    };
+    static constexpr int64_t kIdleCloseMs = 120'000;
+
+    explicit Maintenance(Options options);
+    ~Maintenance();
+    Maintenance(const Maintenance&) = delete;
+    Maintenance& operator=(const Maintenance&) = delete;
+
+    bool active() const { return state_.screen != MaintScreen::kClosed; }
+    const MaintState& state() const { return state_; }
+    const AboutInfo& about() const { return options_.about; }
+
+    // UI thread: the hidden gesture was made: the PIN pad.
+    void open_pin_pad();
+    void apply(const MaintIntent& intent);
+    // UI thread: finished work applied. True if anything changed.
+    bool pump();
+    // UI thread: closes after two minutes without a touch. True if it closed.
+    bool tick();
+    // Seconds until it closes by itself.
+    int seconds_left() const;
+    // The terminal's time (the screens count ages and locks with it).
+    int64_t now_unix_ms() const { return clock_.unix_millis(); }
+
+  private:
+    void post(std::function<void(AppealStore*, MaintenanceAccess*)> job);
+    void complete(std::function<void(MaintState&)> f);
+    void loop();
+    void close(const char* why);
+    void load_queue();
+    void audit(const std::string& action, const std::string& subject = "",
+               const std::string& detail = "");
+
+    Options options_;
+    SystemClock system_clock_;
+    const Clock& clock_;
+    MaintState state_;
+    std::string pin_;  // UI thread; wiped as soon as it leaves for the worker
+    Millis last_touch_{0};
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<std::function<void(AppealStore*, MaintenanceAccess*)>> jobs_;
+    std::deque<std::function<void(MaintState&)>> done_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace vmeste::core

@@ -1,0 +1,191 @@
+// The maintenance screens through the UI driver (issue #8): the hidden gesture, the PIN pad with
+// its lockout (still locked after a restart), staff looking at the queue and sending quarantined
+// appeals again, the two-minute close, and no way in for a citizen's ordinary touches.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "kiosk/core/appeal_store.h"
+#include "kiosk/core/maintenance_access.h"
+#include "tests/support/sim_fixture.h"
+#include "tests/support/store_fixture.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/ui_driver.h"
+
+using namespace vmeste;
+using namespace vmeste::test;
+using namespace std::chrono_literals;
+using core::MaintScreen;
+
+namespace {
+
+// 3 s in the top-left corner, then 1 s in the bottom-right one (the clock is the test's).
+void gesture(UiDriver& d, ManualClock& clock) {
+    d.press(20, 20);
+    for (int i = 0; i < 32; ++i) {
+        clock.advance(100ms);
+        d.frame();
+    }
+    d.release();
+    d.press(1070, 1910);
+    for (int i = 0; i < 12; ++i) {
+        clock.advance(100ms);
+        d.frame();
+    }
+    d.release();
+}
+
+void type_pin(UiDriver& d, const std::string& pin) {
+    for (char c : pin) d.tap(std::string("maint/pin/") + c);
+    d.tap("maint/pin/enter");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
+}
+
+UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
+    UiDriver::Options o;
+    o.clock = &clock;
+    o.config.data_dir = data_dir;
+    o.config.platform_url = RunningSim::gone_url();
+    return o;
+}
+
+}  // namespace
+
+TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock) {
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+    }
+    {
+        UiDriver d(with(clock, data.path()));
+        // A citizen had started a report: the gesture wipes it before the pad shows.
+        d.describe("roads.road.pothole", "Текст гражданина");
+        gesture(d, clock);
+        ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kPin);
+        EXPECT_TRUE(d.state().text().empty()) << "the citizen's visit is wiped";
+        type_pin(d, "1111");
+        EXPECT_NE(d.label("note/maint_pin").find("Осталось попыток до блокировки: 4"),
+                  std::string::npos);
+        EXPECT_EQ(d.label("note/maint_pin_dots"), " ") << "the digits are gone";
+        for (int i = 0; i < 4; ++i) type_pin(d, "0000");
+        EXPECT_NE(d.label("note/maint_pin").find("Повторите через 30 с"), std::string::npos)
+            << d.label("note/maint_pin");
+        EXPECT_FALSE(d.enabled("maint/pin/2")) << "the pad is locked";
+    }  // the power goes off and on
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kPin);
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/maint_pin"); }, 5s));
+    EXPECT_NE(d.label("note/maint_pin").find("Повторите через"), std::string::npos)
+        << "still locked after the restart";
+    clock.advance(31s);
+    d.frame();
+    EXPECT_TRUE(d.enabled("maint/pin/2"));
+    type_pin(d, "2468");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
+    EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kStaff);
+    // Audited: the wrong PINs and the way in, with no PIN in the log.
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);
+    int wrong = 0;
+    bool opened = false;
+    for (const auto& e : *log) {
+        wrong += e.action == "pin-wrong";
+        opened |= e.actor == "staff" && e.action == "open";
+        EXPECT_EQ(e.detail.find("2468"), std::string::npos);
+    }
+    EXPECT_EQ(wrong, 5);
+    EXPECT_TRUE(opened);
+    // Two minutes without a touch: closed, back to the citizens' screen.
+    clock.advance(121s);
+    d.frame();
+    d.frame();
+    EXPECT_FALSE(d.kiosk().maintenance().active());
+    EXPECT_TRUE(d.has("attract/report"));
+}
+
+TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
+    RunningSim sim;
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("QQQQ-0001"), clock.unix_millis()));
+        auto item = (*store)->next_due(clock.unix_millis());
+        ASSERT_TRUE(item);
+        ASSERT_TRUE((*store)->quarantine(item->id, "HTTP 422: refused"));
+    }
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    o.uploader = true;
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, "2468");
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_queue").find("В карантине: 1"), std::string::npos)
+        << d.label("note/maint_queue");
+    EXPECT_NE(d.label("note/maint_quarantine").find("QQQQ-0001 · appeal · HTTP 422: refused"),
+              std::string::npos);
+    for (const auto& w : d.ui().widgets().all())
+        EXPECT_EQ(w.label.find("Яма на дороге"), std::string::npos) << "no citizen's text";
+    EXPECT_EQ(sim.store().count(), 0);
+    d.tap("maint/release");
+    ASSERT_TRUE(
+        d.wait_for([&] { return sim.store().find_by_receipt("QQQQ-0001").has_value(); }, 15s));
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/maint_notice"); }, 5s));
+    EXPECT_NE(d.label("note/maint_notice").find("Возвращено в очередь: 1"), std::string::npos);
+    d.tap("maint/retry_now");
+    EXPECT_NE(d.label("note/maint_notice").find("Отправка запущена"), std::string::npos);
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);
+    bool released = false, retried = false;
+    for (const auto& e : *log) {
+        released |= e.actor == "staff" && e.action == "release-quarantine";
+        retried |= e.actor == "staff" && e.action == "retry-now";
+    }
+    EXPECT_TRUE(released);
+    EXPECT_TRUE(retried);
+    d.tap("maint/back");
+    d.tap("maint/about");
+    EXPECT_NE(d.label("note/maint_about").find("Версия:"), std::string::npos);
+    d.tap("maint/back");
+    d.tap("maint/back");  // from home: sign out
+    EXPECT_FALSE(d.kiosk().maintenance().active());
+}
+
+TEST(Maintenance, NoSequenceOfOrdinaryTouchesReachesIt) {
+    TempDir data;
+    ManualClock clock;
+    UiDriver d(with(clock, data.path()));
+    std::mt19937 rng(2026);
+    // A thousand touches a citizen could make: any widget on screen, or anywhere, short or long
+    // (a hold in the top-left corner shorter than the gesture's 3 s), corners included; the
+    // clock moves like real use.
+    for (int i = 0; i < 1000; ++i) {
+        const auto& all = d.ui().widgets().all();
+        const int what = static_cast<int>(rng() % 10);
+        if (what < 6 && !all.empty()) {
+            const auto& w = all[rng() % all.size()];
+            if (w.enabled) d.tap(w.id);
+        } else {
+            const float x = what == 6 ? 5.0f : what == 7 ? 1075.0f : float(rng() % 1080);
+            const float y = what == 6 ? 5.0f : what == 7 ? 1915.0f : float(rng() % 1920);
+            d.press(x, y);
+            const int held = static_cast<int>(rng() % (what == 6 ? 29 : 40));  // up to 4 s
+            for (int k = 0; k < held; ++k) {
+                clock.advance(100ms);
+                d.frame();
+            }
+            d.release();
+        }
+        clock.advance(std::chrono::milliseconds(rng() % 3000));
+        d.frame();
+        ASSERT_FALSE(d.kiosk().maintenance().active()) << "after touch " << i;
+    }
+}

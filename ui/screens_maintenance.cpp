@@ -1,0 +1,367 @@
+// [SECTION] Frame: the bar with the role and the time left, the bottom row
+// [SECTION] PIN pad
+// [SECTION] Home, queue, about
+//
+// The staff and technician screens (issue #8). They draw core::Maintenance's state and post
+// MaintIntents; nothing of a citizen's visit is on them (it was wiped when the gesture opened the
+// PIN pad). Russian first like every screen; receipt numbers are the only appeal data shown.
+#include <algorithm>
+#include <ctime>
+
+#include "ui/layout.h"
+#include "ui/screens_maintenance.h"
+
+namespace vmeste::ui {
+
+using core::MaintIntent;
+using core::MaintIntentKind;
+using core::MaintScreen;
+using core::MaintState;
+
+namespace {
+
+struct MaintUi {
+    Ui& ui;
+    const core::Maintenance& m;
+    std::vector<MaintIntent>& out;
+    void post(MaintIntent i) { out.push_back(std::move(i)); }
+};
+
+// "2 ч 05 мин", "40 с": an age or a time left.
+std::string duration(const Ui& ui, int64_t ms) {
+    const int64_t s = std::max<int64_t>(0, ms / 1000);
+    char buf[48];
+    if (s < 120)
+        std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(s),
+                      ui.tr("maint.unit_s").c_str());
+    else if (s < 7200)
+        std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(s / 60),
+                      ui.tr("maint.unit_min").c_str());
+    else
+        std::snprintf(buf, sizeof buf, "%lld %s %02lld %s", static_cast<long long>(s / 3600),
+                      ui.tr("maint.unit_h").c_str(), static_cast<long long>(s / 60 % 60),
+                      ui.tr("maint.unit_min").c_str());
+    return buf;
+}
+
+// "29.11.2026 14:05", local time of the terminal.
+std::string when(int64_t unix_ms) {
+    if (unix_ms <= 0) return "—";
+    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%d.%m.%Y %H:%M", &tm);
+    return buf;
+}
+
+// The bar: what this is, who is signed in, when it closes by itself.
+float header(MaintUi& mu, const std::string& title) {
+    Ui& ui = mu.ui;
+    const Palette& p = ui.theme.palette;
+    const float h = ui.px(ui.theme.metrics.top_bar);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.display.x, h), color(p.primary));
+    const float pad = ui.px(ui.theme.metrics.margin);
+    const float th = ui.fonts.button->FontSize;
+    dl->AddText(ui.fonts.button, th, ImVec2(pad, (h - th) * 0.5f), color(Rgb{255, 255, 255}),
+                title.c_str());
+    std::string right;
+    if (const auto& role = mu.m.state().role)
+        right = ui.tr(*role == core::Role::kStaff ? "maint.role_staff" : "maint.role_technician") +
+                " · ";
+    right += ui.trf("maint.closes_in", {std::to_string(mu.m.seconds_left())});
+    const ImVec2 rs =
+        ui.fonts.small->CalcTextSizeA(ui.fonts.small->FontSize, FLT_MAX, 0, right.c_str());
+    dl->AddText(ui.fonts.small, ui.fonts.small->FontSize,
+                ImVec2(ui.display.x - pad - rs.x, (h - rs.y) * 0.5f), color(Rgb{255, 255, 255}),
+                right.c_str());
+    return h + ui.px(ui.theme.metrics.margin) * 0.5f;
+}
+
+// Back (or sign out) on the left, one action on the right.
+void bottom_row(MaintUi& mu, const std::string& back_label, const char* action_id,
+                const std::string* action_label, bool action_enabled, MaintIntent action) {
+    Ui& ui = mu.ui;
+    const Metrics& m = ui.theme.metrics;
+    const Rect col = content_rect(ui, true);
+    const float bh = ui.px(m.touch_min) + ui.px(20);
+    const float y = ui.display.y - ui.px(m.bottom_bar) + (ui.px(m.bottom_bar) - bh) * 0.5f;
+    const float bw = std::min(ui.px(420), col.w * 0.4f);
+    if (touch_button(ui, "maint/back", back_label, ImVec2(col.x, y), ImVec2(bw, bh),
+                     ButtonKind::kSecondary))
+        mu.post({MaintIntentKind::kBack});
+    if (action_label && touch_button(ui, action_id, *action_label, ImVec2(col.right() - bw, y),
+                                     ImVec2(bw, bh), ButtonKind::kPrimary, action_enabled))
+        mu.post(std::move(action));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] PIN pad
+//-----------------------------------------------------------------------------
+
+void draw_pin(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.title"));
+    const Rect r = content_rect(ui, true);
+    y += note(ui, "maint_pin_hint", ui.tr("maint.pin_hint"), ImVec2(r.x, y), r.w, p.text,
+              ui.fonts.body, true);
+    // Dots, never digits: someone may be looking over the shoulder.
+    std::string dots;
+    for (size_t i = 0; i < st.pin_digits; ++i) dots += "● ";
+    if (dots.empty()) dots = " ";
+    y += ui.px(16);
+    y += note(ui, "maint_pin_dots", dots, ImVec2(r.x, y), r.w, p.text, ui.fonts.huge, true);
+    std::string msg;
+    Rgb colour = p.warning;
+    using PM = MaintState::PinMessage;
+    const int64_t now = mu.m.now_unix_ms();
+    if (st.checking) {
+        msg = ui.tr("maint.pin_checking");
+        colour = p.text_muted;
+    } else if (st.message == PM::kWrong) {
+        msg = ui.trf("maint.pin_wrong", {std::to_string(st.attempts_left)});
+    } else if (st.message == PM::kLocked) {
+        msg = ui.trf("maint.pin_locked", {duration(ui, st.locked_until_ms - now)});
+    } else if (st.message == PM::kNoPins) {
+        msg = ui.tr("maint.pin_none");
+    } else if (st.message == PM::kError) {
+        msg = ui.tr("maint.pin_error");
+    }
+    y += ui.px(8);
+    if (!msg.empty()) note(ui, "maint_pin", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);
+    y += ui.fonts.body->FontSize * 2.6f;
+    // The pad: 1–9, then ⌫ 0 →.
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float kw = std::min(ui.px(220), (r.w - 2 * gap) / 3);
+    const float kh = std::min(ui.px(150), (r.bottom() - y - 3 * gap) / 4);
+    const float x0 = r.x + (r.w - 3 * kw - 2 * gap) * 0.5f;
+    const bool locked = st.message == PM::kLocked && st.locked_until_ms > now;
+    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "→"};
+    for (int i = 0; i < 12; ++i) {
+        const ImVec2 pos(x0 + (i % 3) * (kw + gap), y + (i / 3) * (kh + gap));
+        const std::string id = i == 9    ? "maint/pin/back"
+                               : i == 11 ? "maint/pin/enter"
+                                         : std::string("maint/pin/") + keys[i];
+        const bool enabled = !st.checking && !locked && (i != 11 || st.pin_digits >= 4);
+        if (touch_button(ui, id, keys[i], pos, ImVec2(kw, kh),
+                         i == 11 ? ButtonKind::kPrimary : ButtonKind::kKey, enabled,
+                         ui.fonts.title))
+            mu.post(i == 9    ? MaintIntent{MaintIntentKind::kBackspace}
+                    : i == 11 ? MaintIntent{MaintIntentKind::kSubmitPin}
+                              : MaintIntent{MaintIntentKind::kDigit, keys[i]});
+    }
+    bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Home, queue, about
+//-----------------------------------------------------------------------------
+
+void draw_home(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.title"));
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    if (!mu.m.about().config_problem.empty()) {
+        y += note(ui, "maint_config_problem",
+                  ui.trf("maint.config_problem", {mu.m.about().config_problem}), ImVec2(r.x, y),
+                  r.w, p.warning, ui.fonts.body);
+        y += gap;
+    }
+    struct Tile {
+        const char* id;
+        const char* key;
+        MaintScreen to;
+    };
+    const Tile tiles[] = {{"maint/queue", "maint.queue", MaintScreen::kQueue},
+                          {"maint/about", "maint.about", MaintScreen::kAbout}};
+    const float th = ui.px(170);
+    for (const auto& t : tiles) {
+        if (touch_button(ui, t.id, ui.tr(t.key), ImVec2(r.x, y), ImVec2(r.w, th), ButtonKind::kKey,
+                         true, ui.fonts.button))
+            mu.post({MaintIntentKind::kOpen, "", static_cast<int>(t.to)});
+        y += th + gap;
+    }
+    bottom_row(mu, ui.tr("maint.sign_out"), "", nullptr, false, {MaintIntentKind::kClose});
+}
+
+void draw_queue(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.queue"));
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const core::QueueView& q = st.queue;
+    if (!q.loaded) {
+        note(ui, "maint_queue", ui.tr("maint.loading"), ImVec2(r.x, y), r.w, p.text_muted,
+             ui.fonts.body);
+        bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+        return;
+    }
+    const int64_t now = mu.m.now_unix_ms();
+    const core::QueueFigures& f = q.figures;
+    std::string figures =
+        ui.trf("maint.queue_counts", {std::to_string(f.queued_appeals), std::to_string(f.pending),
+                                      std::to_string(f.delivered), std::to_string(f.quarantined)}) +
+        "\n" +
+        ui.trf("maint.queue_oldest",
+               {f.oldest_pending_unix_ms ? duration(ui, now - *f.oldest_pending_unix_ms)
+                                         : std::string("—")}) +
+        "\n" +
+        ui.trf("maint.queue_last_success",
+               {f.last_success_unix_ms ? when(*f.last_success_unix_ms) : std::string("—")}) +
+        "\n" +
+        ui.trf("maint.queue_next_attempt",
+               {f.next_attempt_unix_ms ? when(*f.next_attempt_unix_ms) : std::string("—")}) +
+        "\n" + ui.trf("maint.free_disk", {std::to_string(q.free_disk_bytes >> 20)});
+    if (!f.last_error.empty()) figures += "\n" + ui.trf("maint.queue_last_error", {f.last_error});
+    y += note(ui, "maint_queue", figures, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    y += gap;
+    if (!st.notice.empty()) {
+        std::string n = st.notice == "retry" ? ui.tr("maint.retry_started")
+                        : st.notice.starts_with("released:")
+                            ? ui.trf("maint.released", {st.notice.substr(9)})
+                            : ui.tr("maint.action_failed");
+        y += note(ui, "maint_notice", n, ImVec2(r.x, y), r.w, p.success, ui.fonts.body);
+        y += gap;
+    }
+    const float bh = ui.px(ui.theme.metrics.touch_min) + ui.px(12);
+    const float bw = (r.w - gap) * 0.5f;
+    if (touch_button(ui, "maint/retry_now", ui.tr("maint.retry_now"), ImVec2(r.x, y),
+                     ImVec2(bw, bh), ButtonKind::kSecondary, !st.busy, ui.fonts.body))
+        mu.post({MaintIntentKind::kRetryNow});
+    if (touch_button(ui, "maint/release",
+                     ui.trf("maint.release", {std::to_string(q.quarantined.size())}),
+                     ImVec2(r.x + bw + gap, y), ImVec2(bw, bh), ButtonKind::kSecondary,
+                     !st.busy && !q.quarantined.empty(), ui.fonts.body))
+        mu.post({MaintIntentKind::kReleaseQuarantine});
+    y += bh + gap;
+    // The quarantine: receipt, what, why — nothing a citizen wrote.
+    if (!q.quarantined.empty()) {
+        y += text_block(ImGui::GetWindowDrawList(), ui.fonts.button, ui.tr("maint.quarantine"),
+                        ImVec2(r.x, y), r.w, p.text);
+        std::string list;
+        for (const auto& item : q.quarantined) {
+            if (!list.empty()) list += "\n";
+            list += item.receipt_number + " · " + item.kind + " · " + item.reason;
+        }
+        note(ui, "maint_quarantine", list, ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.small);
+    }
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+}
+
+void draw_about(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const Palette& p = ui.theme.palette;
+    const core::AboutInfo& a = mu.m.about();
+    float y = header(mu, ui.tr("maint.about"));
+    const Rect r = content_rect(ui, true);
+    const int64_t now = mu.m.now_unix_ms();
+    std::string text =
+        ui.trf("maint.about_version", {a.version}) + "\n" +
+        ui.trf("maint.about_device",
+               {a.device_id.empty() ? ui.tr("maint.not_enrolled") : a.device_id}) +
+        "\n" + ui.trf("maint.about_site", {a.site.empty() ? std::string("—") : a.site}) + "\n" +
+        ui.trf("maint.about_uptime", {duration(ui, now - a.started_unix_ms)}) + "\n" +
+        ui.trf("maint.about_store", {a.store_path});
+    if (mu.m.state().queue.loaded)
+        text += "\n" + ui.trf("maint.free_disk",
+                              {std::to_string(mu.m.state().queue.free_disk_bytes >> 20)});
+    text += "\n" + (a.config_problem.empty() ? ui.tr("maint.config_ok")
+                                             : ui.trf("maint.config_problem", {a.config_problem}));
+    note(ui, "maint_about", text, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+}
+
+}  // namespace
+
+void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintIntent>& out) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ui.display);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::Begin("##maintenance", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
+    MaintUi mu{ui, m, out};
+    switch (m.state().screen) {
+        case MaintScreen::kPin:
+            draw_pin(mu);
+            break;
+        case MaintScreen::kHome:
+            draw_home(mu);
+            break;
+        case MaintScreen::kQueue:
+            draw_queue(mu);
+            break;
+        case MaintScreen::kAbout:
+            draw_about(mu);
+            break;
+        case MaintScreen::kClosed:
+            break;
+    }
+    ImGui::End();
+    ImGui::PopStyleVar();
+}
+
+}  // namespace vmeste::ui
+
+namespace vmeste::ui {
+
+bool HiddenGesture::feed(ImVec2 pos, bool down, int64_t now, ImVec2 display) {
+    const float zone = 0.1f * std::min(display.x, display.y);
+    const bool top_left = pos.x >= 0 && pos.y >= 0 && pos.x < zone && pos.y < zone;
+    const bool bottom_right = pos.x > display.x - zone && pos.y > display.y - zone &&
+                              pos.x <= display.x && pos.y <= display.y;
+    const bool pressed = down && !was_down_;
+    was_down_ = down;
+    bool fired = false;
+    switch (state_) {
+        case State::kIdle:
+            if (pressed && top_left) {
+                state_ = State::kFirst;
+                since_ = now;
+            }
+            break;
+        case State::kFirst:
+            if (!down || !top_left)
+                state_ = State::kIdle;
+            else if (now - since_ >= kFirstHoldMs)
+                state_ = State::kArmedHeld;
+            break;
+        case State::kArmedHeld:  // still the first finger
+            if (!down) {
+                state_ = State::kArmed;
+                since_ = now;
+            }
+            break;
+        case State::kArmed:
+            if (now - since_ > kArmedMs) {
+                state_ = State::kIdle;
+            } else if (pressed) {
+                state_ = bottom_right ? State::kSecond : State::kSwallow;
+                since_ = now;
+            }
+            break;
+        case State::kSecond:
+            if (!down) {
+                state_ = State::kIdle;
+            } else if (!bottom_right) {
+                state_ = State::kSwallow;
+            } else if (now - since_ >= kSecondHoldMs) {
+                fired = true;
+                state_ = State::kSwallow;
+            }
+            break;
+        case State::kSwallow:
+            if (!down) state_ = State::kIdle;
+            break;
+    }
+    return fired;
+}
+
+}  // namespace vmeste::ui
