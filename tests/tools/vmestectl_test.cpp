@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
@@ -167,4 +169,49 @@ TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
     EXPECT_NE(run("--data-dir " + dir.path() + " set-pin janitor < " + dir.file("pin"))
                   .find("staff or technician"),
               std::string::npos);
+}
+
+TEST(Vmestectl, StatusAsJsonAndDiagnosticsWithoutPersonalData) {
+    test::TempDir dir;
+    {
+        auto s = core::AppealStore::open(test::store_options(dir.path()));
+        auto req = test::appeal_request("DIAG-0001", "Секретный текст про подъезд");
+        req.contact = core::Contact{"Фамилия-Секрет", "+79990001122", "secret@mail.ru"};
+        ASSERT_TRUE((*s)->accept(req, 1'000));
+        auto item = (*s)->next_due(1'000);
+        ASSERT_TRUE((*s)->quarantine(item->id, "HTTP 422: refused"));
+        ASSERT_TRUE((*s)->accept_action(core::vote_action("POLL-1", "a", "esia-secret", 2'000)));
+    }
+    ASSERT_TRUE(core::store_device_token(dir.path(), "tok-SECRET-123"));
+    ASSERT_TRUE(core::store_device_id(dir.path(), "DEV-000042"));
+    std::ofstream(dir.file("config.last-good.toml"))
+        << "[platform]\ndevice_token = \"tok-SECRET-123\"\nidle_timeout_s = 120\n";
+    auto st = nlohmann::json::parse(run("--data-dir " + dir.path() + " status --json"));
+    EXPECT_EQ(st["queued_appeals"], 1);
+    EXPECT_EQ(st["quarantined"], 1);
+    EXPECT_EQ(st["pending_citizen_actions"], 1);
+    EXPECT_EQ(st["device_id"], "DEV-000042");
+    EXPECT_EQ(st["enrolled"], true);
+    EXPECT_TRUE(st["last_success_unix_ms"].is_null());
+
+    const std::string out = run("--data-dir " + dir.path() + " export-diagnostics " +
+                                dir.file("diag.tar.gz") + "; echo exit=$?");
+    ASSERT_NE(out.find("exit=0"), std::string::npos) << out;
+    std::filesystem::create_directories(dir.file("x"));
+    ASSERT_EQ(std::system(("tar -xzf " + dir.file("diag.tar.gz") + " -C " + dir.file("x")).c_str()),
+              0);
+    std::string everything;
+    for (const char* f :
+         {"status.json", "store.json", "audit.tsv", "config.toml", "versions.tsv", "journal.txt"}) {
+        std::ifstream in(dir.file("x/vmeste-diagnostics/") + f);
+        ASSERT_TRUE(in) << f;
+        everything += std::string((std::istreambuf_iterator<char>(in)), {});
+    }
+    EXPECT_NE(everything.find("DIAG-0001"), std::string::npos) << "the receipt, for staff";
+    EXPECT_NE(everything.find("HTTP 422: refused"), std::string::npos);
+    EXPECT_NE(everything.find("idle_timeout_s = 120"), std::string::npos);
+    EXPECT_NE(everything.find("device_token = \"<removed>\""), std::string::npos);
+    for (const char* secret : {"Секретный", "Фамилия-Секрет", "+79990001122", "secret@mail.ru",
+                               "esia-secret", "tok-SECRET-123"})
+        EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,11 @@ namespace {
 
 const char* kHelp =
     "Usage: vmestectl [--data-dir DIR] COMMAND\n"
-    "  status            queue depth, delivered, quarantined, oldest pending, last success,\n"
-    "                    next attempt, last error\n"
+    "  status [--json]   queue depth, delivered, quarantined, oldest pending, last success,\n"
+    "                    next attempt, last error, ratings/votes/+1s waiting, enrolment\n"
+    "  export-diagnostics FILE.tar.gz\n"
+    "                    status, store statistics, audit log, config without secrets, synced\n"
+    "                    versions and the last day's journal; no personal data\n"
     "  find RECEIPT      the state of one appeal (no personal data is printed)\n"
     "  enrol --platform URL [--serial S] [--force] CODE\n"
     "                    exchange a one-time enrolment code for the device token, stored 0600\n"
@@ -102,6 +106,133 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
     // The token itself is a secret: it is never printed.
     std::printf("enrolled as %s (%s); token stored in %s/device_token\n", e->device_id.c_str(),
                 e->site_name.empty() ? "no site" : e->site_name.c_str(), data_dir.c_str());
+    return 0;
+}
+
+// Everything `status` knows, as JSON (also the diagnostics' status.json). No personal data.
+vmeste::Result<nlohmann::json> status_json(vmeste::core::AppealStore& store,
+                                           const std::string& data_dir) {
+    auto f = store.queue_figures();
+    if (!f) return f.error();
+    auto opt = [](const std::optional<int64_t>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    auto actions = store.pending_actions(10000);
+    const std::string device_id = vmeste::core::read_device_id(data_dir);
+    return nlohmann::json{
+        {"data_dir", data_dir},
+        {"device_id", device_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(device_id)},
+        {"enrolled", !vmeste::core::read_device_token(data_dir).empty()},
+        {"queued_appeals", f->queued_appeals},
+        {"queued_bytes", f->queued_bytes},
+        {"pending", f->pending},
+        {"delivered", f->delivered},
+        {"quarantined", f->quarantined},
+        {"pending_citizen_actions", actions ? static_cast<int64_t>(actions->size()) : -1},
+        {"oldest_pending_unix_ms", opt(f->oldest_pending_unix_ms)},
+        {"last_success_unix_ms", opt(f->last_success_unix_ms)},
+        {"next_attempt_unix_ms", opt(f->next_attempt_unix_ms)},
+        {"last_error", f->last_error},
+        {"now_unix_ms", static_cast<int64_t>(std::time(nullptr)) * 1000}};
+}
+
+void print_status(const nlohmann::json& st) {
+    auto num = [&](const char* k) { return st[k].get<long long>(); };
+    std::printf("queued appeals: %lld (%lld KiB)\n", num("queued_appeals"),
+                num("queued_bytes") / 1024);
+    std::printf("pending:     %lld\ndelivered:   %lld\nquarantined: %lld\n", num("pending"),
+                num("delivered"), num("quarantined"));
+    std::printf("ratings, votes, +1s waiting: %lld\n", num("pending_citizen_actions"));
+    const long long now_ms = num("now_unix_ms");
+    auto ago = [&](const char* k) {
+        return st[k].is_null()
+                   ? std::string("-")
+                   : std::to_string((now_ms - st[k].get<long long>()) / 1000) + " s ago";
+    };
+    std::printf("oldest pending:  %s\n", ago("oldest_pending_unix_ms").c_str());
+    std::printf("last success:    %s\n", st["last_success_unix_ms"].is_null()
+                                             ? "never"
+                                             : ago("last_success_unix_ms").c_str());
+    if (!st["next_attempt_unix_ms"].is_null())
+        std::printf("next attempt:    in %lld s\n",
+                    std::max<long long>(0, (num("next_attempt_unix_ms") - now_ms) / 1000));
+    else
+        std::printf("next attempt:    - (nothing pending)\n");
+    const std::string err = st["last_error"].get<std::string>();
+    std::printf("last error:      %s\n", err.empty() ? "-" : err.c_str());
+}
+
+// A tarball for the technician: status, store statistics, the audit log, the configuration
+// without secrets, the synced documents' versions and the kiosk's recent journal. No appeal text,
+// no contact, no photo, no PIN hash, no token: what could identify a citizen stays on the kiosk.
+int export_diagnostics(vmeste::core::AppealStore& store, const std::string& data_dir,
+                       const std::string& out_file) {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/vmeste-diagnostics-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        std::perror("vmestectl export-diagnostics");
+        return 1;
+    }
+    const fs::path dir = fs::path(tmpl) / "vmeste-diagnostics";
+    fs::create_directories(dir);
+    auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir / name, std::ios::binary) << text;
+    };
+    auto st = status_json(store, data_dir);
+    write("status.json", st ? st->dump(2) + "\n" : "error: " + st.error().message + "\n");
+    nlohmann::json stats;
+    if (auto c = store.census()) stats = {{"appeals", c->appeals}, {"photos", c->photos}};
+    if (auto ok = store.integrity_ok()) stats["integrity_ok"] = *ok;
+    if (auto q = store.quarantined(1000)) {
+        stats["quarantined"] = nlohmann::json::array();
+        for (const auto& i : *q)
+            stats["quarantined"].push_back({{"receipt_number", i.receipt_number},
+                                            {"kind", i.kind},
+                                            {"reason", i.reason},
+                                            {"attempts", i.attempts}});
+    }
+    write("store.json", stats.dump(2) + "\n");
+    std::string audit;
+    if (auto log = store.audit_log(1000))
+        for (const auto& e : *log)
+            audit += std::to_string(e.at_unix_ms) + "\t" + e.actor + "\t" + e.action + "\t" +
+                     e.subject + "\t" + e.detail + "\n";
+    write("audit.tsv", audit);
+    // The configuration: secrets replaced, everything else as the technician wrote it.
+    std::ifstream cfg(fs::path(data_dir) / "config.last-good.toml");
+    std::string config, line;
+    while (std::getline(cfg, line)) {
+        std::string key = line.substr(0, line.find('='));
+        key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
+        if (key == "device_token" || key == "open311_api_key") line = key + " = \"<removed>\"";
+        config += line + "\n";
+    }
+    write("config.toml", config.empty() ? "# no config.last-good.toml in the data dir\n" : config);
+    std::string versions;
+    for (const char* f : {"catalogue.json.etag", "polls.json.etag", "work_calendar.json.etag"}) {
+        std::ifstream in(fs::path(data_dir) / f);
+        std::string v;
+        std::getline(in, v);
+        versions += std::string(f) + "\t" + (v.empty() ? "-" : v) + "\n";
+    }
+    write("versions.tsv", versions);
+    // The journal of the last day, when there is one (the kiosk logs no personal data).
+    const std::string journal = (dir / "journal.txt").string();
+    if (std::system(("journalctl -u vmeste-kiosk --since=-24h --no-pager -q > '" + journal +
+                     "' 2>/dev/null")
+                        .c_str()) != 0)
+        write("journal.txt", "# journalctl unavailable or no vmeste-kiosk unit\n");
+    const std::string cmd =
+        "tar -czf '" + out_file + "' -C '" + std::string(tmpl) + "' vmeste-diagnostics";
+    const int rc = std::system(cmd.c_str());
+    std::error_code ec;
+    fs::remove_all(tmpl, ec);
+    if (rc != 0) {
+        std::fprintf(stderr, "vmestectl export-diagnostics: tar failed writing %s\n",
+                     out_file.c_str());
+        return 1;
+    }
+    std::printf("diagnostics written to %s\n", out_file.c_str());
     return 0;
 }
 
@@ -245,33 +376,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmestectl: %s\n", store.error().message.c_str());
         return 1;
     }
-    if (rest[0] == "status") {
-        auto f = (*store)->queue_figures();
-        if (!f) {
-            std::fprintf(stderr, "vmestectl: %s\n", f.error().message.c_str());
+    if (rest[0] == "status" && (rest.size() == 1 || (rest.size() == 2 && rest[1] == "--json"))) {
+        auto st = status_json(**store, data_dir);
+        if (!st) {
+            std::fprintf(stderr, "vmestectl: %s\n", st.error().message.c_str());
             return 1;
         }
-        std::printf("queued appeals: %lld (%lld KiB)\n", static_cast<long long>(f->queued_appeals),
-                    static_cast<long long>(f->queued_bytes / 1024));
-        std::printf("pending:     %lld\ndelivered:   %lld\nquarantined: %lld\n",
-                    static_cast<long long>(f->pending), static_cast<long long>(f->delivered),
-                    static_cast<long long>(f->quarantined));
-        const long long now_ms = static_cast<long long>(std::time(nullptr)) * 1000;
-        auto ago = [&](int64_t t) { return std::to_string((now_ms - t) / 1000) + " s ago"; };
-        std::printf("oldest pending:  %s\n",
-                    f->oldest_pending_unix_ms ? ago(*f->oldest_pending_unix_ms).c_str() : "-");
-        std::printf("last success:    %s\n",
-                    f->last_success_unix_ms ? ago(*f->last_success_unix_ms).c_str() : "never");
-        if (f->next_attempt_unix_ms) {
-            const long long in_s =
-                std::max<long long>(0, (*f->next_attempt_unix_ms - now_ms) / 1000);
-            std::printf("next attempt:    in %lld s\n", in_s);
-        } else {
-            std::printf("next attempt:    - (nothing pending)\n");
+        if (rest.size() == 2) {
+            std::printf("%s\n", st->dump(2).c_str());
+            return 0;
         }
-        std::printf("last error:      %s\n", f->last_error.empty() ? "-" : f->last_error.c_str());
+        print_status(*st);
         return 0;
     }
+    if (rest[0] == "export-diagnostics" && rest.size() == 2)
+        return export_diagnostics(**store, data_dir, rest[1]);
     if (rest[0] == "find" && rest.size() == 2) {
         auto a = (*store)->find_by_receipt(rest[1]);
         if (!a) {
