@@ -178,6 +178,7 @@ void draw_home(MaintUi& mu) {
         MaintScreen to;
     };
     const Tile tiles[] = {{"maint/queue", "maint.queue", MaintScreen::kQueue},
+                          {"maint/devices", "maint.devices", MaintScreen::kDevices},
                           {"maint/about", "maint.about", MaintScreen::kAbout}};
     const float th = ui.px(170);
     for (const auto& t : tiles) {
@@ -255,6 +256,48 @@ void draw_queue(MaintUi& mu) {
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
+void draw_devices(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.devices"));
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    struct Test {
+        const char* id;
+        const char* key;
+        const char* device;
+        MaintIntentKind kind;
+    };
+    const Test tests[] = {
+        {"maint/test/camera", "maint.test_camera", "camera", MaintIntentKind::kTestCamera},
+        {"maint/test/printer", "maint.test_printer", "printer", MaintIntentKind::kTestPrinter},
+        {"maint/test/network", "maint.test_network", "network", MaintIntentKind::kTestNetwork}};
+    const float bh = ui.px(ui.theme.metrics.touch_min) + ui.px(12);
+    const float bw = std::min(ui.px(560), r.w * 0.45f);
+    for (const auto& t : tests) {
+        if (touch_button(ui, t.id, ui.tr(t.key), ImVec2(r.x, y), ImVec2(bw, bh),
+                         ButtonKind::kSecondary, !st.busy, ui.fonts.body))
+            mu.post({t.kind});
+        // The last result beside its button, in the staff member's language.
+        for (const auto& res : st.device_results) {
+            if (res.device != t.device) continue;
+            using O = drivers::SelfTestResult::Outcome;
+            const Rgb c = res.outcome == O::kOk        ? p.success
+                          : res.outcome == O::kWarning ? p.warning
+                                                       : p.warning;
+            const std::string mark = res.outcome == O::kOk ? "✓ " : "⚠ ";
+            note(ui, std::string("maint_result_") + t.device, mark + ui.trf(res.key, res.args),
+                 ImVec2(r.x + bw + gap, y), r.w - bw - gap, c, ui.fonts.small);
+        }
+        y += std::max(bh, ui.fonts.small->FontSize * 3.4f) + gap;
+    }
+    if (st.busy)
+        note(ui, "maint_devices_busy", ui.tr("maint.testing"), ImVec2(r.x, y), r.w, p.text_muted,
+             ui.fonts.body);
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+}
+
 void draw_about(MaintUi& mu) {
     Ui& ui = mu.ui;
     const Palette& p = ui.theme.palette;
@@ -297,6 +340,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kQueue:
             draw_queue(mu);
+            break;
+        case MaintScreen::kDevices:
+            draw_devices(mu);
             break;
         case MaintScreen::kAbout:
             draw_about(mu);

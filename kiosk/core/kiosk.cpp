@@ -172,6 +172,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.about.config_problem = k->options_.config_problem;
         mo.about.started_unix_ms = k->clock_->unix_millis();
         mo.about.device_id = read_device_id(cfg.data_dir);
+        mo.camera = k->visit_->shared_camera();
+        mo.printer = k->visit_->shared_printer();
+        mo.printer_spec = cfg.printer;
+        mo.platform_url = cfg.platform_url;
+        mo.transport = k->options_.transport;
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
     }
     if (!cfg.map_file.empty()) {

@@ -2,6 +2,9 @@
 
 #include <sys/statvfs.h>
 
+#include <chrono>
+#include <ctime>
+
 #include "kiosk/base/log.h"
 
 namespace vmeste::core {
@@ -16,6 +19,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "home";
         case MaintScreen::kQueue:
             return "queue";
+        case MaintScreen::kDevices:
+            return "devices";
         case MaintScreen::kAbout:
             return "about";
     }
@@ -226,7 +231,9 @@ void Maintenance::apply(const MaintIntent& intent) {
     switch (intent.kind) {
         case K::kOpen: {
             const auto to = static_cast<MaintScreen>(intent.index);
-            if (to != MaintScreen::kQueue && to != MaintScreen::kAbout) return;
+            if (to != MaintScreen::kQueue && to != MaintScreen::kAbout &&
+                to != MaintScreen::kDevices)
+                return;
             state_.screen = to;
             state_.notice.clear();
             if (to == MaintScreen::kQueue) load_queue();
@@ -265,9 +272,115 @@ void Maintenance::apply(const MaintIntent& intent) {
             load_queue();  // after the release: the worker runs jobs in order
             return;
         }
+        case K::kTestCamera:
+        case K::kTestPrinter:
+        case K::kTestNetwork:
+            if (state_.screen != MaintScreen::kDevices || state_.busy) return;
+            self_test(intent.kind);
+            return;
         default:
             return;
     }
+}
+
+namespace {
+
+// The gateway's health: reachable (and its TLS certificate accepted, when https), the round trip,
+// and the terminal's clock against the gateway's Date header.
+drivers::SelfTestResult network_self_test(const std::string& url, const sync::TransportOptions& t) {
+    using O = drivers::SelfTestResult::Outcome;
+    auto transport = sync::make_curl_transport(t);
+    sync::HttpRequest req;
+    req.method = "GET";
+    req.url = url + "/api/v1/health";
+    const auto start = std::chrono::steady_clock::now();
+    auto resp = transport->send(req);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    if (!resp) {
+        const std::string& e = resp.error().message;
+        const bool tls = e.find("SSL") != std::string::npos ||
+                         e.find("certificate") != std::string::npos ||
+                         e.find("TLS") != std::string::npos;
+        return {O::kFailed,
+                "network",
+                tls ? "selftest.network.tls" : "selftest.network.failed",
+                {url},
+                e};
+    }
+    if (resp->status != 200)
+        return {O::kFailed,
+                "network",
+                "selftest.network.status",
+                {url, std::to_string(resp->status)},
+                ""};
+    // RFC 9110 §6.6.1: the server's Date; the terminal's clock dates every appeal.
+    if (const std::string* date = resp->header("date")) {
+        std::tm tm{};
+        if (strptime(date->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
+            const int64_t skew = static_cast<int64_t>(std::time(nullptr)) - timegm(&tm);
+            if (skew > 60 || skew < -60)
+                return {O::kWarning,
+                        "network",
+                        "selftest.network.clock",
+                        {url, std::to_string(skew)},
+                        *date};
+        }
+    }
+    return {O::kOk, "network", "selftest.network.ok", {url, std::to_string(ms)}, ""};
+}
+
+}  // namespace
+
+void Maintenance::self_test(MaintIntentKind which) {
+    state_.busy = true;
+    const std::string actor = role_name(*state_.role);
+    post([this, which, actor](AppealStore* s, MaintenanceAccess*) {
+        drivers::SelfTestResult r;
+        using O = drivers::SelfTestResult::Outcome;
+        if (which == MaintIntentKind::kTestCamera) {
+            if (options_.camera) {
+                const bool was_stopped = options_.camera->state() == drivers::CameraState::kStopped;
+                r = drivers::camera_self_test(*options_.camera);
+                if (was_stopped) options_.camera->stop();  // no light and CPU left on
+            } else {
+                r = {O::kFailed, "camera", "selftest.camera.missing", {}, ""};
+            }
+        } else if (which == MaintIntentKind::kTestPrinter) {
+            char when[32];
+            const std::time_t t = std::time(nullptr);
+            std::tm tm{};
+            localtime_r(&t, &tm);
+            std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+            if (options_.printer) {
+                r = drivers::printer_self_test(*options_.printer, when);
+            } else if (auto p = drivers::open_printer(options_.printer_spec); p) {
+                r = drivers::printer_self_test(**p, when);
+            } else {
+                r = {O::kFailed,
+                     "printer",
+                     "selftest.printer.unavailable",
+                     {options_.printer_spec},
+                     p.error().message};
+            }
+        } else {
+            r = network_self_test(options_.platform_url, options_.transport);
+        }
+        if (!r.technical.empty())
+            log::info("self-test %s: %s", r.device.c_str(), r.technical.c_str());
+        if (s)
+            s->audit(actor, "self-test", r.device,
+                     r.outcome == O::kOk        ? "ok"
+                     : r.outcome == O::kWarning ? "warning"
+                                                : "failed",
+                     clock_.unix_millis());
+        complete([r = std::move(r)](MaintState& st) mutable {
+            st.busy = false;
+            std::erase_if(st.device_results, [&](const auto& x) { return x.device == r.device; });
+            st.device_results.push_back(std::move(r));
+        });
+    });
 }
 
 bool Maintenance::tick() {

@@ -16,13 +16,15 @@
 #include <thread>
 #include <vector>
 
+#include "drivers/self_test.h"
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
+#include "sync/http.h"
 
 namespace vmeste::core {
 
-enum class MaintScreen { kClosed, kPin, kHome, kQueue, kAbout };
+enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kAbout };
 const char* maint_screen_name(MaintScreen s);
 
 enum class MaintIntentKind {
@@ -34,6 +36,9 @@ enum class MaintIntentKind {
     kRetryNow,           // the uploader looks at the queue now
     kReleaseQuarantine,  // every quarantined item back in the queue
     kClose,
+    kTestCamera,   // devices: a frame and a still
+    kTestPrinter,  // the status and a test page
+    kTestNetwork,  // the gateway's health: reachable, TLS, round trip, clock
 };
 
 struct MaintIntent {
@@ -65,7 +70,8 @@ struct MaintState {
     int attempts_left = 0;
     int64_t locked_until_ms = 0;
     QueueView queue;
-    bool busy = false;   // an action runs on the worker
+    std::vector<drivers::SelfTestResult> device_results;  // the last result per device
+    bool busy = false;                                    // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
 };
 
@@ -78,6 +84,13 @@ class Maintenance {
         std::function<void()> wake_ui;
         std::function<void()> retry_now;  // wakes the uploader
         AboutInfo about;
+        // Devices for the self-tests: the kiosk's own; a printer is opened from the spec when
+        // none is given. The gateway for the network check.
+        std::shared_ptr<drivers::Camera> camera;
+        std::shared_ptr<drivers::PrinterTransport> printer;
+        std::string printer_spec;
+        std::string platform_url;
+        sync::TransportOptions transport;
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 
@@ -108,6 +121,7 @@ class Maintenance {
     void loop();
     void close(const char* why);
     void load_queue();
+    void self_test(MaintIntentKind which);
     void audit(const std::string& action, const std::string& subject = "",
                const std::string& detail = "");
 

@@ -54,6 +54,9 @@ class VisitWorkers {
     CameraStatus camera_status() const;
     // For the preview texture: latest() never blocks. Null when there is no camera.
     const drivers::Camera* camera() const { return camera_.get(); }
+    // The same camera and printer for the maintenance self-tests (null when there is none).
+    std::shared_ptr<drivers::Camera> shared_camera() const { return camera_; }
+    std::shared_ptr<drivers::PrinterTransport> shared_printer() const { return options_.printer; }
     bool printer_configured() const;
     // UI thread: applies finished work to the session. True if anything changed.
     bool deliver(Session& session);

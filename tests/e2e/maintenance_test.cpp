@@ -143,14 +143,17 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     d.tap("maint/retry_now");
     EXPECT_NE(d.label("note/maint_notice").find("Отправка запущена"), std::string::npos);
     auto store = core::AppealStore::open(test::store_options(data.path()));
-    const auto log = (*store)->audit_log(50);
     bool released = false, retried = false;
-    for (const auto& e : *log) {
-        released |= e.actor == "staff" && e.action == "release-quarantine";
-        retried |= e.actor == "staff" && e.action == "retry-now";
-    }
-    EXPECT_TRUE(released);
-    EXPECT_TRUE(retried);
+    EXPECT_TRUE(d.wait_for(  // the audit is written on the maintenance worker
+        [&] {
+            const auto log = (*store)->audit_log(50);
+            for (const auto& e : *log) {
+                released |= e.actor == "staff" && e.action == "release-quarantine";
+                retried |= e.actor == "staff" && e.action == "retry-now";
+            }
+            return released && retried;
+        },
+        5s));
     d.tap("maint/back");
     d.tap("maint/about");
     EXPECT_NE(d.label("note/maint_about").find("Версия:"), std::string::npos);
@@ -188,4 +191,69 @@ TEST(Maintenance, NoSequenceOfOrdinaryTouchesReachesIt) {
         d.frame();
         ASSERT_FALSE(d.kiosk().maintenance().active()) << "after touch " << i;
     }
+}
+
+TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
+    RunningSim sim;
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+    }
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, "2468");
+    d.tap("maint/devices");
+    auto done = [&] { return !d.kiosk().maintenance().state().busy; };
+    d.tap("maint/test/camera");
+    ASSERT_TRUE(d.wait_for(done, 15s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_result_camera").find("✓ Камера работает"), std::string::npos)
+        << d.label("note/maint_result_camera");
+    EXPECT_EQ(d.kiosk().visit_workers().camera()->state(), drivers::CameraState::kStopped)
+        << "left as it was found";
+    d.tap("maint/test/printer");
+    ASSERT_TRUE(d.wait_for(done, 15s));
+    d.frame();
+    EXPECT_NE(d.printer().received.find("VMESTE-PRINTER-TEST"), std::string::npos);
+    EXPECT_TRUE(d.has("note/maint_result_printer"));
+    d.printer().paper_status = 0x72;  // ESC/POS: paper end sensor on
+    d.tap("maint/test/printer");
+    ASSERT_TRUE(d.wait_for(done, 15s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_result_printer").find("нет бумаги"), std::string::npos)
+        << d.label("note/maint_result_printer");
+    d.tap("maint/test/network");
+    ASSERT_TRUE(d.wait_for(done, 15s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_result_network").find("отвечает"), std::string::npos)
+        << d.label("note/maint_result_network");
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);
+    int tests = 0;
+    for (const auto& e : *log) tests += e.actor == "staff" && e.action == "self-test";
+    EXPECT_EQ(tests, 4);
+}
+
+TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+    }
+    UiDriver d(with(clock, data.path()));  // the gateway's URL goes nowhere
+    gesture(d, clock);
+    type_pin(d, "97531");
+    EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kTechnician);
+    d.tap("maint/devices");
+    d.tap("maint/test/network");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 15s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_result_network").find("Нет связи с платформой"),
+              std::string::npos)
+        << d.label("note/maint_result_network");
 }

@@ -381,6 +381,13 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_TRUE(settle([&] { return m.state().queue.loaded; }));
     shoot("22-maint-queue");
     maint({core::MaintIntentKind::kBack});
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kDevices)});
+    maint({core::MaintIntentKind::kTestCamera});
+    maint({core::MaintIntentKind::kTestPrinter});
+    maint({core::MaintIntentKind::kTestNetwork});
+    ASSERT_EQ(m.state().device_results.size(), 3u);
+    shoot("22b-maint-devices");
+    maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kAbout)});
     shoot("23-maint-about");
     maint({core::MaintIntentKind::kClose});
