@@ -97,6 +97,14 @@ void OutboxWorker::add_periodic(std::string name, Millis interval, Millis retry,
     periodic_.push_back({std::move(name), interval, retry, std::move(job), 0});
 }
 
+void OutboxWorker::set_interval(const std::string& name, Millis interval) {
+    for (auto& p : periodic_)
+        if (p.name == name && p.interval != interval) {
+            p.interval = interval;
+            p.next = std::min(p.next, clock_.unix_millis() + interval.count());
+        }
+}
+
 void OutboxWorker::expedite(const std::string& name) {
     {
         std::lock_guard lock(mu_);

@@ -54,6 +54,8 @@ class OutboxWorker {
     // false when it failed, and is then tried again after `retry` instead.
     // Call before start().
     void add_periodic(std::string name, Millis interval, Millis retry, std::function<bool()> job);
+    // The worker's own thread only (a periodic job): a new interval for the job `name`.
+    void set_interval(const std::string& name, Millis interval);
     // Runs the periodic job `name` as soon as the worker can (a citizen waits for its answer).
     void expedite(const std::string& name);
     // Runs every periodic job that is due now, on the caller's thread (tests).

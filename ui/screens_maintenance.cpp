@@ -181,7 +181,11 @@ void draw_home(MaintUi& mu) {
                           {"maint/devices", "maint.devices", MaintScreen::kDevices},
                           {"maint/about", "maint.about", MaintScreen::kAbout}};
     const float th = ui.px(170);
-    for (const auto& t : tiles) {
+    std::vector<Tile> shown(std::begin(tiles), std::end(tiles));
+    if (mu.m.state().role == core::Role::kTechnician)
+        shown.insert(shown.end() - 1,
+                     Tile{"maint/settings", "maint.settings", MaintScreen::kSettings});
+    for (const auto& t : shown) {
         if (touch_button(ui, t.id, ui.tr(t.key), ImVec2(r.x, y), ImVec2(r.w, th), ButtonKind::kKey,
                          true, ui.fonts.button))
             mu.post({MaintIntentKind::kOpen, "", static_cast<int>(t.to)});
@@ -298,6 +302,66 @@ void draw_devices(MaintUi& mu) {
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
+void draw_settings(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const core::Config& c = st.settings;
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.settings"));
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(ui.theme.metrics.touch_min);
+    auto on_off = [&](bool v) { return ui.tr(v ? "maint.on" : "maint.off"); };
+    struct Row {
+        const char* key;
+        std::string value;
+        bool stepper;  // − and +; otherwise one button that switches
+    };
+    const Row rows[] = {
+        {"language", c.default_language == core::Language::kRu ? "Русский" : "English", false},
+        {"idle_timeout_s", std::to_string(c.idle_timeout_s) + " " + ui.tr("maint.unit_s"), true},
+        {"voice_prompts", on_off(c.voice_prompts), false},
+        {"max_photos", std::to_string(c.max_photos), true},
+        {"similar_radius_m", std::to_string(c.similar_radius_m) + " " + ui.tr("maint.unit_m"),
+         true},
+        {"auto_print_receipt", on_off(c.auto_print_receipt), false},
+        {"retention_days", std::to_string(c.retention_days), true},
+    };
+    const float label_w = r.w * 0.5f;
+    const float bw = ui.px(120);
+    for (const auto& row : rows) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        text_block(dl, ui.fonts.body, ui.tr(std::string("maint.setting.") + row.key),
+                   ImVec2(r.x, y + ui.px(20)), label_w, p.text);
+        const float vx = r.x + label_w;
+        const std::string id = std::string("maint/setting/") + row.key;
+        if (row.stepper) {
+            if (touch_button(ui, id + "/minus", "−", ImVec2(vx, y), ImVec2(bw, bh),
+                             ButtonKind::kKey, !st.busy, ui.fonts.title))
+                mu.post({MaintIntentKind::kAdjust, row.key, -1});
+            note(ui, std::string("maint_setting_") + row.key, row.value,
+                 ImVec2(vx + bw, y + ui.px(20)), r.right() - vx - 2 * bw, p.text, ui.fonts.button,
+                 true);
+            if (touch_button(ui, id + "/plus", "+", ImVec2(r.right() - bw, y), ImVec2(bw, bh),
+                             ButtonKind::kKey, !st.busy, ui.fonts.title))
+                mu.post({MaintIntentKind::kAdjust, row.key, 1});
+        } else if (touch_button(ui, id, row.value, ImVec2(vx, y), ImVec2(r.right() - vx, bh),
+                                ButtonKind::kKey, !st.busy, ui.fonts.button)) {
+            mu.post({MaintIntentKind::kAdjust, row.key, 1});
+        }
+        y += bh + gap;
+    }
+    y += gap;
+    const std::string msg = st.notice == "settings-saved" ? ui.tr("maint.settings_saved")
+                            : st.settings_dirty           ? ui.tr("maint.settings_unsaved")
+                                                          : ui.tr("maint.settings_hint");
+    note(ui, "maint_settings", msg, ImVec2(r.x, y), r.w,
+         st.notice == "settings-saved" ? p.success : p.text_muted, ui.fonts.small);
+    const std::string& save = ui.tr("maint.settings_save");
+    bottom_row(mu, ui.tr("common.back"), "maint/settings/save", &save,
+               st.settings_dirty && !st.busy, {MaintIntentKind::kSaveSettings});
+}
+
 void draw_about(MaintUi& mu) {
     Ui& ui = mu.ui;
     const Palette& p = ui.theme.palette;
@@ -343,6 +407,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kDevices:
             draw_devices(mu);
+            break;
+        case MaintScreen::kSettings:
+            draw_settings(mu);
             break;
         case MaintScreen::kAbout:
             draw_about(mu);

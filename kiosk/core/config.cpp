@@ -7,6 +7,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 namespace vmeste::core {
@@ -430,6 +432,78 @@ std::vector<std::string> config_keys() {
     std::vector<std::string> out;
     for (const auto& [k, v] : setters()) out.push_back(k);
     return out;
+}
+
+const std::vector<std::string>& managed_keys() {
+    static const std::vector<std::string> kKeys = {
+        "heartbeat_interval_s", "catalogue_sync_interval_s", "idle_timeout_s",
+        "idle_countdown_s",     "receipt_timeout_s",         "max_photos",
+        "photo_countdown_s",    "similar_radius_m",          "retention_days",
+        "consent_version"};
+    return kKeys;
+}
+
+Result<void> apply_managed_config(Config& c, std::string_view json_text) {
+    auto j = nlohmann::json::parse(json_text, nullptr, false);
+    if (!j.is_object()) return make_error(ErrorCode::kInvalidInput, "not a JSON object");
+    Config next = c;
+    for (const auto& key : managed_keys()) {
+        if (!j.contains(key)) continue;
+        const auto& v = j[key];
+        std::string text;
+        if (v.is_number_integer())
+            text = std::to_string(v.get<int64_t>());
+        else if (v.is_string())
+            text = v.get<std::string>();
+        else
+            return make_error(ErrorCode::kInvalidInput, key + ": not a number or a string");
+        if (auto r = set_key(next, key, text); !r)
+            return make_error(ErrorCode::kInvalidInput, key + ": " + r.error().message);
+    }
+    if (auto r = check_consistency(next); !r) return r.error();
+    c = next;
+    return {};
+}
+
+std::string settings_toml(const Config& c) {
+    std::string out =
+        "# Written by the technician's settings screen; applied over the config file.\n";
+    out += "language = \"" + std::string(code(c.default_language)) + "\"\n";
+    out += std::string("voice_prompts = ") + (c.voice_prompts ? "true" : "false") + "\n";
+    out += std::string("auto_print_receipt = ") + (c.auto_print_receipt ? "true" : "false") + "\n";
+    out += "idle_timeout_s = " + std::to_string(c.idle_timeout_s) + "\n";
+    out += "max_photos = " + std::to_string(c.max_photos) + "\n";
+    out += "similar_radius_m = " + std::to_string(c.similar_radius_m) + "\n";
+    out += "retention_days = " + std::to_string(c.retention_days) + "\n";
+    return out;
+}
+
+Config with_settings_layers(Config c, std::string* problems) {
+    auto read = [](const std::string& path) -> std::optional<std::string> {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return std::nullopt;
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    auto note = [&](const std::string& p) {
+        if (!problems) return;
+        if (!problems->empty()) *problems += "; ";
+        *problems += p;
+    };
+    const std::string settings = c.data_dir + "/settings.toml";
+    if (auto text = read(settings)) {
+        auto next = parse_config(*text, c);
+        if (next)
+            c = std::move(next).value();
+        else
+            note(settings + ": " + next.error().message);
+    }
+    const std::string managed = c.data_dir + "/managed_config.json";
+    if (auto text = read(managed)) {
+        if (auto r = apply_managed_config(c, *text); !r) note(managed + ": " + r.error().message);
+    }
+    return c;
 }
 
 std::string last_good_config_path(const std::string& data_dir) {

@@ -72,6 +72,18 @@ Result<Config> load_config_file(const std::string& path, Config base = {});
 // Every key a config file may set, sorted.
 std::vector<std::string> config_keys();
 
+// Settings layers over the config file (docs/operations.md "Settings layers"): what a technician
+// changed on the screen (DATA_DIR/settings.toml), then what the gateway manages (its heartbeat's
+// config, DATA_DIR/managed_config.json). Each layer that does not parse is skipped and reported.
+// The keys the gateway may set; others in its config are ignored (and logged).
+const std::vector<std::string>& managed_keys();
+// Applies the gateway's JSON object to `c` (managed keys only). Errors name the key.
+Result<void> apply_managed_config(Config& c, std::string_view json_text);
+// The keys the technician's settings screen changes, as TOML for DATA_DIR/settings.toml.
+std::string settings_toml(const Config& c);
+// Both layers from the data directory over `c`; `problems` receives what was skipped and why.
+Config with_settings_layers(Config c, std::string* problems);
+
 // Where the kiosk keeps a copy of the last config file that parsed, and keeping it (atomically).
 std::string last_good_config_path(const std::string& data_dir);
 Result<void> keep_last_good_config(const std::string& file, const std::string& data_dir);

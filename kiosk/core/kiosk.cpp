@@ -51,6 +51,16 @@ Result<void> store_device_id(const std::string& data_dir, const std::string& dev
 
 Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     std::unique_ptr<Kiosk> k(new Kiosk(std::move(options)));
+    {
+        // The technician's screen settings and the gateway's, over the config file.
+        std::string problems;
+        k->options_.config = with_settings_layers(k->options_.config, &problems);
+        if (!problems.empty()) {
+            log::error("config: %s", problems.c_str());
+            std::string& p = k->options_.config_problem;
+            p += (p.empty() ? "" : "; ") + problems;
+        }
+    }
     const Config& cfg = k->options_.config;
     std::error_code ec;
     std::filesystem::create_directories(cfg.data_dir, ec);
@@ -118,6 +128,25 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                             raw->new_polls_ = std::move(p);
                         }
                         if (raw->options_.wake_ui) raw->options_.wake_ui();
+                    },
+                    [raw = k.get(), worker, base = cfg](const std::string& json) {
+                        // The uploader's own intervals change here, on its thread; the rest on
+                        // the UI thread (Kiosk::pump), which owns the kiosk's Config.
+                        Config next = base;
+                        if (auto r = apply_managed_config(next, json); !r) {
+                            log::error("managed config refused: %s", r.error().message.c_str());
+                            return;
+                        }
+                        worker->set_interval("heartbeat",
+                                             Millis(int64_t(next.heartbeat_interval_s) * 1000));
+                        for (const char* job : {"catalogue sync", "polls sync", "calendar sync"})
+                            worker->set_interval(
+                                job, Millis(int64_t(next.catalogue_sync_interval_s) * 1000));
+                        {
+                            std::lock_guard lock(raw->mu_);
+                            raw->new_managed_ = json;
+                        }
+                        if (raw->options_.wake_ui) raw->options_.wake_ui();
                     }});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
@@ -177,6 +206,19 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.printer_spec = cfg.printer;
         mo.platform_url = cfg.platform_url;
         mo.transport = k->options_.transport;
+        mo.current_config = [raw = k.get()] { return raw->options_.config; };
+        mo.apply_settings = [raw = k.get()](const Config& s) {
+            // The screen's keys only; the session reads the config as it goes, so they take
+            // effect with the next touch (retention with the next purge).
+            Config& c = raw->options_.config;
+            c.default_language = s.default_language;
+            c.voice_prompts = s.voice_prompts;
+            c.auto_print_receipt = s.auto_print_receipt;
+            c.idle_timeout_s = s.idle_timeout_s;
+            c.max_photos = s.max_photos;
+            c.similar_radius_m = s.similar_radius_m;
+            c.retention_days = s.retention_days;
+        };
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
     }
     if (!cfg.map_file.empty()) {
@@ -232,7 +274,15 @@ void Kiosk::run_effects() {
 bool Kiosk::tick() {
     const bool changed = session_->tick();
     run_effects();
-    return maintenance_->tick() || changed;
+    return maintenance_->tick() | after_maintenance() || changed;
+}
+
+bool Kiosk::after_maintenance() {
+    const bool active = maintenance_->active();
+    const bool closed = maintenance_was_active_ && !active;
+    maintenance_was_active_ = active;
+    if (closed) session_->restart();  // the settings a technician changed, from a fresh visit
+    return closed;
 }
 
 void Kiosk::open_maintenance() {
@@ -246,14 +296,18 @@ bool Kiosk::pump() {
     bool full = false;
     std::shared_ptr<const WorkCalendar> calendar;
     std::shared_ptr<const std::vector<sync::replies::Poll>> polls;
+    std::optional<std::string> managed;
     {
         std::lock_guard lock(mu_);
         done.swap(saved_);
         full = store_full_;
         calendar.swap(new_calendar_);
+        managed.swap(new_managed_);
         polls.swap(new_polls_);
     }
     if (calendar) session_->set_calendar(std::move(calendar));
+    if (managed && apply_managed_config(options_.config, *managed))
+        log::info("config: the gateway's settings applied");
     if (polls) session_->set_polls(std::move(polls));
     const bool room_changed = full != session_->state().store_full;
     session_->set_store_full(full);
@@ -263,7 +317,8 @@ bool Kiosk::pump() {
         else
             session_->on_save_failed(r.problem);
     }
-    const bool visit_work = visit_->deliver(*session_) | maintenance_->pump();
+    const bool visit_work =
+        visit_->deliver(*session_) | maintenance_->pump() | after_maintenance();
     const CameraStatus camera = session_->camera_status();
     run_effects();
     return !done.empty() || room_changed || visit_work || camera != session_->camera_status();

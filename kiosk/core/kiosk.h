@@ -121,6 +121,9 @@ class Kiosk {
     std::unique_ptr<sync::OutboxWorker> uploader_;
     std::unique_ptr<VisitWorkers> visit_;
     std::unique_ptr<Maintenance> maintenance_;
+    std::optional<std::string> new_managed_;  // under mu_: the gateway's config, for pump()
+    bool maintenance_was_active_ = false;     // UI thread
+    bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;
 

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "kiosk/base/log.h"
+#include "kiosk/core/file_ops.h"
 
 namespace vmeste::core {
 
@@ -21,6 +22,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "queue";
         case MaintScreen::kDevices:
             return "devices";
+        case MaintScreen::kSettings:
+            return "settings";
         case MaintScreen::kAbout:
             return "about";
     }
@@ -232,8 +235,14 @@ void Maintenance::apply(const MaintIntent& intent) {
         case K::kOpen: {
             const auto to = static_cast<MaintScreen>(intent.index);
             if (to != MaintScreen::kQueue && to != MaintScreen::kAbout &&
-                to != MaintScreen::kDevices)
+                to != MaintScreen::kDevices && to != MaintScreen::kSettings)
                 return;
+            // Settings are the technician's.
+            if (to == MaintScreen::kSettings && state_.role != Role::kTechnician) return;
+            if (to == MaintScreen::kSettings) {
+                state_.settings = options_.current_config ? options_.current_config() : Config{};
+                state_.settings_dirty = false;
+            }
             state_.screen = to;
             state_.notice.clear();
             if (to == MaintScreen::kQueue) load_queue();
@@ -270,6 +279,32 @@ void Maintenance::apply(const MaintIntent& intent) {
                 if (n && *n > 0 && options_.retry_now) options_.retry_now();
             });
             load_queue();  // after the release: the worker runs jobs in order
+            return;
+        }
+        case K::kAdjust:
+            if (state_.screen == MaintScreen::kSettings && !state_.busy) adjust(intent);
+            return;
+        case K::kSaveSettings: {
+            if (state_.screen != MaintScreen::kSettings || state_.busy || !state_.settings_dirty)
+                return;
+            state_.busy = true;
+            const Config draft = state_.settings;
+            const std::string actor = role_name(*state_.role);
+            const int64_t now = clock_.unix_millis();
+            // settings.toml in the data dir (the config file may be read-only: /etc under the
+            // unit's ProtectSystem), atomically; then the running kiosk takes them.
+            post([this, draft, actor, now](AppealStore* s, MaintenanceAccess*) {
+                auto w = write_durably(posix_file_ops(), options_.data_dir, "settings.toml",
+                                       settings_toml(draft), 0644);
+                if (s && w) s->audit(actor, "settings", "settings.toml", "", now);
+                complete([this, draft, ok = bool(w)](MaintState& st) {
+                    st.busy = false;
+                    st.notice = ok ? "settings-saved" : "release-failed";
+                    if (!ok) return;
+                    st.settings_dirty = false;
+                    if (options_.apply_settings) options_.apply_settings(draft);
+                });
+            });
             return;
         }
         case K::kTestCamera:
@@ -381,6 +416,31 @@ void Maintenance::self_test(MaintIntentKind which) {
             st.device_results.push_back(std::move(r));
         });
     });
+}
+
+void Maintenance::adjust(const MaintIntent& intent) {
+    Config& c = state_.settings;
+    const int d = intent.index >= 0 ? 1 : -1;
+    auto step = [&](int& v, int by, int lo, int hi) { v = std::clamp(v + d * by, lo, hi); };
+    const std::string& k = intent.text;
+    if (k == "idle_timeout_s")
+        step(c.idle_timeout_s, 10, 30, 600);
+    else if (k == "max_photos")
+        step(c.max_photos, 1, 0, 10);
+    else if (k == "similar_radius_m")
+        step(c.similar_radius_m, 50, 0, 2000);
+    else if (k == "retention_days")
+        step(c.retention_days, 1, 0, 30);
+    else if (k == "language")
+        c.default_language = c.default_language == Language::kRu ? Language::kEn : Language::kRu;
+    else if (k == "voice_prompts")
+        c.voice_prompts = !c.voice_prompts;
+    else if (k == "auto_print_receipt")
+        c.auto_print_receipt = !c.auto_print_receipt;
+    else
+        return;
+    state_.settings_dirty = true;
+    state_.notice.clear();
 }
 
 bool Maintenance::tick() {

@@ -19,12 +19,13 @@
 #include "drivers/self_test.h"
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/config.h"
 #include "kiosk/core/maintenance_access.h"
 #include "sync/http.h"
 
 namespace vmeste::core {
 
-enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kAbout };
+enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kSettings, kAbout };
 const char* maint_screen_name(MaintScreen s);
 
 enum class MaintIntentKind {
@@ -39,6 +40,9 @@ enum class MaintIntentKind {
     kTestCamera,   // devices: a frame and a still
     kTestPrinter,  // the status and a test page
     kTestNetwork,  // the gateway's health: reachable, TLS, round trip, clock
+    // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
+    kAdjust,
+    kSaveSettings,
 };
 
 struct MaintIntent {
@@ -71,7 +75,9 @@ struct MaintState {
     int64_t locked_until_ms = 0;
     QueueView queue;
     std::vector<drivers::SelfTestResult> device_results;  // the last result per device
-    bool busy = false;                                    // an action runs on the worker
+    Config settings;  // the technician's draft (settings screen)
+    bool settings_dirty = false;
+    bool busy = false;   // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
 };
 
@@ -91,6 +97,9 @@ class Maintenance {
         std::string printer_spec;
         std::string platform_url;
         sync::TransportOptions transport;
+        // The kiosk's config now, and applying the technician's settings to it (UI thread).
+        std::function<Config()> current_config;
+        std::function<void(const Config&)> apply_settings;
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 
@@ -122,6 +131,7 @@ class Maintenance {
     void close(const char* why);
     void load_queue();
     void self_test(MaintIntentKind which);
+    void adjust(const MaintIntent& intent);
     void audit(const std::string& action, const std::string& subject = "",
                const std::string& detail = "");
 

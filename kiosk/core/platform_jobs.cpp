@@ -260,6 +260,7 @@ bool PlatformJobs::heartbeat() {
             log::error("heartbeat: managed config not stored: %s", w.error().message.c_str());
         else
             last_config_ = reply->config_json;
+        if (hooks_.managed_config_changed) hooks_.managed_config_changed(reply->config_json);
     }
     for (const auto& c : reply->commands) {
         run_command(c);

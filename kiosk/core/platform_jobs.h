@@ -44,6 +44,8 @@ class PlatformJobs {
         // A new list of polls, votes and discussions was stored.
         std::function<void(std::shared_ptr<const std::vector<sync::replies::Poll>>)>
             polls_changed{};
+        // The gateway sent a different config (the JSON object, on the uploader's thread).
+        std::function<void(const std::string&)> managed_config_changed{};
     };
     PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
                  std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);

@@ -704,6 +704,7 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                     e.data = appeal_category();
                     e.x = *place->lat;
                     e.y = *place->lon;
+                    e.radius_m = config_.similar_radius_m;
                     effect(std::move(e));
                     go(Screen::kSimilar);
                     return std::nullopt;

@@ -306,6 +306,7 @@ struct Effect {
     double x = 0, y = 0;  // kBlur: where, 0..1; kFindSimilar: latitude, longitude
     Rating rating{};      // kSaveRating
     CitizenAction action{};  // kSaveAction
+    int radius_m = 0;        // kFindSimilar (the config may change while the kiosk runs)
 };
 
 class Session {
@@ -317,6 +318,8 @@ class Session {
     const CategoryCatalog& catalog() const { return catalog_; }
     uint64_t visit() const { return visit_; }
 
+    // A fresh visit on the attract screen (after maintenance: its settings apply from the start).
+    void restart() { wipe(); }
     // Applies an intent. Returns what to save when the intent was kSubmit and it was accepted.
     std::optional<AcceptRequest> apply(const Intent& intent);
     // Work the last intents and ticks started, for the Kiosk's workers.

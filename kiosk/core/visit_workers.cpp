@@ -287,7 +287,7 @@ void VisitWorkers::watch_action(uint64_t visit, const std::string& uuid,
 
 void VisitWorkers::find_similar(const Effect& e) {
     const std::string& category = e.data;
-    const int radius = options_.config.similar_radius_m;
+    const int radius = e.radius_m;
     constexpr int kShown = 6;
     // The first photo, small: the list shows it beside the status.
     auto with_photo = [](SimilarAppeal& a, const Result<std::string>& jpeg) {

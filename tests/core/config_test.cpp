@@ -195,3 +195,29 @@ TEST(CommandLine, ABrokenConfigFileFallsBackToTheLastGoodOneAndSaysWhy) {
     EXPECT_EQ(fresh->config_fallback, "defaults");
     EXPECT_EQ(fresh->config.idle_timeout_s, 90);
 }
+
+TEST(Config, TheScreensSettingsAndThenTheGatewaysGoOverTheFile) {
+    vmeste::test::TempDir dir;
+    Config base;
+    base.data_dir = dir.path();
+    base.idle_timeout_s = 120;  // from the file
+    Config screen = base;
+    screen.idle_timeout_s = 60;
+    screen.max_photos = 3;
+    std::ofstream(dir.file("settings.toml")) << settings_toml(screen);
+    std::ofstream(dir.file("managed_config.json"))
+        << R"({"max_photos": 2, "platform_url": "http://evil.example", "other": 1})";
+    std::string problems;
+    Config c = with_settings_layers(base, &problems);
+    EXPECT_TRUE(problems.empty()) << problems;
+    EXPECT_EQ(c.idle_timeout_s, 60) << "the technician's screen over the file";
+    EXPECT_EQ(c.max_photos, 2) << "the gateway over both, for what it manages";
+    EXPECT_EQ(c.platform_url, base.platform_url) << "the gateway cannot move the kiosk elsewhere";
+    // A bad layer is skipped whole and said.
+    std::ofstream(dir.file("managed_config.json")) << R"({"max_photos": 99})";
+    c = with_settings_layers(base, &problems);
+    EXPECT_EQ(c.max_photos, 3);
+    EXPECT_NE(problems.find("managed_config.json: max_photos: 99 is outside 0..10"),
+              std::string::npos)
+        << problems;
+}

@@ -3,10 +3,12 @@
 // appeals again, the two-minute close, and no way in for a citizen's ordinary touches.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
+#include "sync/http.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -256,4 +258,69 @@ TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
     EXPECT_NE(d.label("note/maint_result_network").find("Нет связи с платформой"),
               std::string::npos)
         << d.label("note/maint_result_network");
+}
+
+TEST(Maintenance, ATechnicianChangesASettingThatTakesEffectAndStaysAfterARestart) {
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+    }
+    {
+        UiDriver d(with(clock, data.path()));
+        gesture(d, clock);
+        type_pin(d, "2468");
+        EXPECT_FALSE(d.has("maint/settings")) << "settings are the technician's";
+        d.tap("maint/back");
+        gesture(d, clock);
+        type_pin(d, "97531");
+        d.tap("maint/settings");
+        EXPECT_EQ(d.label("note/maint_setting_idle_timeout_s"), "90 с");
+        EXPECT_FALSE(d.enabled("maint/settings/save")) << "nothing changed yet";
+        for (int i = 0; i < 3; ++i) d.tap("maint/setting/idle_timeout_s/minus");
+        EXPECT_EQ(d.label("note/maint_setting_idle_timeout_s"), "60 с");
+        d.tap("maint/setting/language");  // the next visit starts in English
+        d.tap("maint/settings/save");
+        ASSERT_TRUE(d.wait_for(
+            [&] { return d.kiosk().maintenance().state().notice == "settings-saved"; }, 5s));
+        EXPECT_EQ(d.kiosk().config().idle_timeout_s, 60);
+        d.tap("maint/back");
+        d.tap("maint/back");  // signed out
+        ASSERT_FALSE(d.kiosk().maintenance().active());
+        // In effect at once: the next visit is in English and asks «still here?» after 60 s.
+        EXPECT_EQ(d.state().language, core::Language::kEn);
+        d.tap("attract/report");
+        clock.advance(61s);
+        d.frame();
+        EXPECT_TRUE(d.has("idle/continue"));
+    }
+    std::ifstream in(data.file("settings.toml"));
+    const std::string saved((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(saved.find("idle_timeout_s = 60"), std::string::npos) << saved;
+    UiDriver again(with(clock, data.path()));  // a restart
+    EXPECT_EQ(again.kiosk().config().idle_timeout_s, 60);
+    EXPECT_EQ(again.kiosk().config().default_language, core::Language::kEn);
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);
+    bool audited = false;
+    for (const auto& e : *log) audited |= e.actor == "technician" && e.action == "settings";
+    EXPECT_TRUE(audited);
+}
+
+TEST(Maintenance, TheGatewaysSettingsFromTheHeartbeatAreApplied) {
+    RunningSim sim;
+    sync::HttpRequest put{"PUT", sim.url() + "/sim/config", {}, R"({"idle_timeout_s": 45,
+        "similar_radius_m": 100, "data_dir": "/tmp/not-managed", "status_poll_interval_s": 60})"};
+    ASSERT_EQ(sync::make_curl_transport()->send(put)->status, 200);
+    TempDir data;
+    UiDriver::Options o;
+    o.config.data_dir = data.path();
+    o.config.platform_url = sim.url();
+    o.uploader = true;  // the heartbeat runs with it, at once
+    UiDriver d(o);
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().config().idle_timeout_s == 45; }, 15s));
+    EXPECT_EQ(d.kiosk().config().similar_radius_m, 100);
+    EXPECT_EQ(d.kiosk().config().data_dir, data.path()) << "not a key the gateway manages";
 }

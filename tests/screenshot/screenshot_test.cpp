@@ -363,6 +363,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     {
         auto access = core::MaintenanceAccess::open(dir.path(), clock);
         ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
     }
     k.open_maintenance();
     core::Maintenance& m = k.maintenance();
@@ -390,6 +391,17 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kAbout)});
     shoot("23-maint-about");
+    maint({core::MaintIntentKind::kClose});
+    k.pump();
+    // The technician's settings.
+    k.open_maintenance();
+    for (const char* digit : {"9", "7", "5", "3", "1"})
+        maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kSubmitPin});
+    ASSERT_EQ(m.state().role, core::Role::kTechnician);
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kSettings)});
+    maint({core::MaintIntentKind::kAdjust, "idle_timeout_s", 1});
+    shoot("24-maint-settings");
     maint({core::MaintIntentKind::kClose});
     images.reset();
     host->reset();  // backends go before the ImGui context
