@@ -1,5 +1,7 @@
 #include "kiosk/core/kiosk.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -221,6 +223,40 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         };
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
     }
+    {
+        // vmestectl status / retry against the running kiosk; its own store connection, opened
+        // on the control thread when first asked.
+        auto store = std::make_shared<std::unique_ptr<AppealStore>>();
+        auto control = ControlServer::start(
+            cfg.data_dir, [raw = k.get(), store](const std::string& command) -> std::string {
+                if (command == "retry") {
+                    raw->wake_uploader();
+                    return "ok";
+                }
+                if (command != "status") return "unknown command";
+                if (!*store) {
+                    auto s = AppealStore::open(raw->store_options());
+                    if (!s) return nlohmann::json{{"error", s.error().message}}.dump();
+                    *store = std::move(s).value();
+                }
+                const sync::WorkerStatus w = raw->uploader_status();
+                const nlohmann::json live = {{"version", VMESTE_VERSION},
+                                             {"uploader",
+                                              {{"delivered", w.delivered},
+                                               {"failed_attempts", w.failed_attempts},
+                                               {"last_error", w.last_error},
+                                               {"last_success_unix_ms", w.last_success_unix_ms},
+                                               {"next_attempt_unix_ms", w.next_attempt_unix_ms}}},
+                                             {"config_problem", raw->options_.config_problem}};
+                auto r = status_report(**store, raw->options_.config.data_dir, live.dump());
+                return r ? *r : nlohmann::json{{"error", r.error().message}}.dump();
+            });
+        if (control)
+            k->control_ = std::move(control).value();
+        else
+            log::warn("%s; vmestectl works on the data directory only",
+                      control.error().message.c_str());
+    }
     if (!cfg.map_file.empty()) {
         // No map is not a fault the citizen sees: the place step offers "here" and an address.
         auto map = MbTiles::open(cfg.map_file);
@@ -235,6 +271,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
 }
 
 Kiosk::~Kiosk() {
+    control_.reset();  // first: it reads the kiosk
     {
         std::lock_guard lock(mu_);
         stop_ = true;
@@ -317,8 +354,7 @@ bool Kiosk::pump() {
         else
             session_->on_save_failed(r.problem);
     }
-    const bool visit_work =
-        visit_->deliver(*session_) | maintenance_->pump() | after_maintenance();
+    const bool visit_work = visit_->deliver(*session_) | maintenance_->pump() | after_maintenance();
     const CameraStatus camera = session_->camera_status();
     run_effects();
     return !done.empty() || room_changed || visit_work || camera != session_->camera_status();

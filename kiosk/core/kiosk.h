@@ -16,6 +16,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/control.h"
 #include "kiosk/core/maintenance.h"
 #include "kiosk/core/map_tiles.h"
 #include "kiosk/core/session.h"
@@ -121,6 +122,7 @@ class Kiosk {
     std::unique_ptr<sync::OutboxWorker> uploader_;
     std::unique_ptr<VisitWorkers> visit_;
     std::unique_ptr<Maintenance> maintenance_;
+    std::unique_ptr<ControlServer> control_;  // vmestectl's way in
     std::optional<std::string> new_managed_;  // under mu_: the gateway's config, for pump()
     bool maintenance_was_active_ = false;     // UI thread
     bool after_maintenance();

@@ -1,5 +1,6 @@
 // vmestectl against a real store: what a technician reads.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -214,4 +215,37 @@ TEST(Vmestectl, StatusAsJsonAndDiagnosticsWithoutPersonalData) {
     for (const char* secret : {"Секретный", "Фамилия-Секрет", "+79990001122", "secret@mail.ru",
                                "esia-secret", "tok-SECRET-123"})
         EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
+}
+
+TEST(Vmestectl, TalksToTheRunningKioskOverItsPrivateSocketAndToTheDataDirWithout) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    {
+        core::Kiosk::Options o;
+        o.config.data_dir = dir.path();
+        o.config.platform_url = sim.url();
+        o.config.camera = "synthetic";
+        o.config.printer = "none";
+        o.config_problem = "kiosk.toml: line 3: max_photos: 50 is outside 0..10";
+        auto kiosk = core::Kiosk::start(std::move(o));
+        ASSERT_TRUE(kiosk) << kiosk.error().message;
+        struct stat st {};
+        ASSERT_EQ(stat(core::control_socket_path(dir.path()).c_str(), &st), 0);
+        EXPECT_TRUE(S_ISSOCK(st.st_mode));
+        EXPECT_EQ(st.st_mode & 0777, 0600) << "the service's user and root only";
+        auto json = nlohmann::json::parse(run("--data-dir " + dir.path() + " status --json"));
+        EXPECT_EQ(json["running"], true);
+        EXPECT_TRUE(json["live"]["uploader"].is_object());
+        const std::string text = run("--data-dir " + dir.path() + " status");
+        EXPECT_NE(text.find("kiosk:           running"), std::string::npos) << text;
+        EXPECT_NE(text.find("config problem:  kiosk.toml: line 3"), std::string::npos) << text;
+        EXPECT_NE(run("--data-dir " + dir.path() + " retry; echo exit=$?")
+                      .find("sending its queue now\nexit=0"),
+                  std::string::npos);
+    }  // stopped: the socket is gone
+    EXPECT_FALSE(std::filesystem::exists(core::control_socket_path(dir.path())));
+    const std::string retry = run("--data-dir " + dir.path() + " retry 2>&1; echo exit=$?");
+    EXPECT_NE(retry.find("no kiosk is running"), std::string::npos) << retry;
+    EXPECT_NE(retry.find("exit=1"), std::string::npos);
+    EXPECT_NE(run("--data-dir " + dir.path() + " status").find("not running"), std::string::npos);
 }

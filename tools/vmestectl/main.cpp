@@ -15,6 +15,7 @@
 
 #include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/control.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
@@ -26,6 +27,8 @@ const char* kHelp =
     "Usage: vmestectl [--data-dir DIR] COMMAND\n"
     "  status [--json]   queue depth, delivered, quarantined, oldest pending, last success,\n"
     "                    next attempt, last error, ratings/votes/+1s waiting, enrolment\n"
+    "  retry             make the running kiosk send its queue now (over its control socket,\n"
+    "                    DATA_DIR/control.sock, 0600)\n"
     "  export-diagnostics FILE.tar.gz\n"
     "                    status, store statistics, audit log, config without secrets, synced\n"
     "                    versions and the last day's journal; no personal data\n"
@@ -112,28 +115,9 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
 // Everything `status` knows, as JSON (also the diagnostics' status.json). No personal data.
 vmeste::Result<nlohmann::json> status_json(vmeste::core::AppealStore& store,
                                            const std::string& data_dir) {
-    auto f = store.queue_figures();
-    if (!f) return f.error();
-    auto opt = [](const std::optional<int64_t>& v) {
-        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    auto actions = store.pending_actions(10000);
-    const std::string device_id = vmeste::core::read_device_id(data_dir);
-    return nlohmann::json{
-        {"data_dir", data_dir},
-        {"device_id", device_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(device_id)},
-        {"enrolled", !vmeste::core::read_device_token(data_dir).empty()},
-        {"queued_appeals", f->queued_appeals},
-        {"queued_bytes", f->queued_bytes},
-        {"pending", f->pending},
-        {"delivered", f->delivered},
-        {"quarantined", f->quarantined},
-        {"pending_citizen_actions", actions ? static_cast<int64_t>(actions->size()) : -1},
-        {"oldest_pending_unix_ms", opt(f->oldest_pending_unix_ms)},
-        {"last_success_unix_ms", opt(f->last_success_unix_ms)},
-        {"next_attempt_unix_ms", opt(f->next_attempt_unix_ms)},
-        {"last_error", f->last_error},
-        {"now_unix_ms", static_cast<int64_t>(std::time(nullptr)) * 1000}};
+    auto text = vmeste::core::status_report(store, data_dir);
+    if (!text) return text.error();
+    return nlohmann::json::parse(*text);
 }
 
 void print_status(const nlohmann::json& st) {
@@ -160,6 +144,15 @@ void print_status(const nlohmann::json& st) {
         std::printf("next attempt:    - (nothing pending)\n");
     const std::string err = st["last_error"].get<std::string>();
     std::printf("last error:      %s\n", err.empty() ? "-" : err.c_str());
+    if (st.value("running", false) && st.contains("live") && st["live"].is_object()) {
+        const auto& live = st["live"];
+        std::printf("kiosk:           running, version %s\n",
+                    live.value("version", std::string("?")).c_str());
+        const std::string problem = live.value("config_problem", std::string());
+        if (!problem.empty()) std::printf("config problem:  %s\n", problem.c_str());
+    } else {
+        std::printf("kiosk:           not running (read from the data directory)\n");
+    }
 }
 
 // A tarball for the technician: status, store statistics, the audit log, the configuration
@@ -377,7 +370,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (rest[0] == "status" && (rest.size() == 1 || (rest.size() == 2 && rest[1] == "--json"))) {
-        auto st = status_json(**store, data_dir);
+        // The running kiosk answers with its live state too; a stopped one is read from disk.
+        Result<nlohmann::json> st = make_error(ErrorCode::kNotFound, "");
+        if (auto answer = core::control_request(data_dir, "status"))
+            st = nlohmann::json::parse(*answer, nullptr, false);
+        if (!st || !st->is_object() || st->contains("error")) st = status_json(**store, data_dir);
         if (!st) {
             std::fprintf(stderr, "vmestectl: %s\n", st.error().message.c_str());
             return 1;
@@ -387,6 +384,18 @@ int main(int argc, char** argv) {
             return 0;
         }
         print_status(*st);
+        return 0;
+    }
+    if (rest[0] == "retry" && rest.size() == 1) {
+        auto answer = core::control_request(data_dir, "retry");
+        if (!answer) {
+            std::fprintf(stderr,
+                         "vmestectl retry: no kiosk is running on %s (its queue is sent when it "
+                         "starts)\n",
+                         data_dir.c_str());
+            return 1;
+        }
+        std::printf("the kiosk is sending its queue now\n");
         return 0;
     }
     if (rest[0] == "export-diagnostics" && rest.size() == 2)
