@@ -61,6 +61,7 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         int timeout = static_cast<int>(
             std::clamp<int64_t>((kiosk.session().next_deadline() - now).count(), 1, kMaxSleepMs));
         if (ui.animating()) timeout = std::min(timeout, kAnimationMs);
+        if (kiosk.maintenance().active()) timeout = std::min(timeout, 1000);
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, timeout)) {
             do {
@@ -71,6 +72,9 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         if (figures) ++figures->wakeups;
         dirty |= kiosk.pump();
         dirty |= kiosk.tick();
+        if (auto code = kiosk.exit_requested()) return *code;  // a technician's exit
+        // Maintenance shows the seconds until it closes by itself.
+        if (kiosk.maintenance().active()) dirty = true;
         // Countdowns and timers show seconds: redraw when a deadline passed; the live camera
         // and the saving spinner move by themselves.
         const core::Session& s = kiosk.session();

@@ -191,6 +191,15 @@ void draw_home(MaintUi& mu) {
             mu.post({MaintIntentKind::kOpen, "", static_cast<int>(t.to)});
         y += th + gap;
     }
+    if (mu.m.state().role == core::Role::kTechnician) {
+        // Leaves the kiosk program for the system (the service does not restart it).
+        const float bw = std::min(ui.px(560), r.w * 0.5f);
+        if (touch_button(ui, "maint/exit", ui.tr("maint.exit_to_system"),
+                         ImVec2(r.right() - bw, y + gap),
+                         ImVec2(bw, ui.px(ui.theme.metrics.touch_min)), ButtonKind::kSecondary,
+                         !mu.m.state().busy, ui.fonts.body))
+            mu.post({MaintIntentKind::kExitToSystem});
+    }
     bottom_row(mu, ui.tr("maint.sign_out"), "", nullptr, false, {MaintIntentKind::kClose});
 }
 

@@ -209,6 +209,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.platform_url = cfg.platform_url;
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };
+        mo.exit_to_system = [raw = k.get()] { raw->exit_code_ = kTechnicianExit; };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only; the session reads the config as it goes, so they take
             // effect with the next touch (retention with the next purge).

@@ -79,6 +79,10 @@ class Kiosk {
     // UI thread: the hidden gesture was made. A citizen's visit in progress is wiped first:
     // staff never see what a citizen typed.
     void open_maintenance();
+    // The technician asked to leave the kiosk program: the exit code to end with (the UI loop
+    // returns it; 3 = "a technician's exit", which the systemd unit does not restart).
+    std::optional<int> exit_requested() const { return exit_code_; }
+    static constexpr int kTechnicianExit = 3;
     // The region's map (config map_file); null when there is none or it cannot be read.
     TileCache* map_tiles() { return tiles_.get(); }
     // True while a save is in flight.
@@ -125,6 +129,7 @@ class Kiosk {
     std::unique_ptr<ControlServer> control_;  // vmestectl's way in
     std::optional<std::string> new_managed_;  // under mu_: the gateway's config, for pump()
     bool maintenance_was_active_ = false;     // UI thread
+    std::optional<int> exit_code_;            // UI thread
     bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;

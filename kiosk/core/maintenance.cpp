@@ -284,6 +284,20 @@ void Maintenance::apply(const MaintIntent& intent) {
         case K::kAdjust:
             if (state_.screen == MaintScreen::kSettings && !state_.busy) adjust(intent);
             return;
+        case K::kExitToSystem: {
+            if (state_.role != Role::kTechnician || state_.busy) return;
+            state_.busy = true;
+            const int64_t now = clock_.unix_millis();
+            // Audited before the program ends.
+            post([this, now](AppealStore* s, MaintenanceAccess*) {
+                if (s) s->audit("technician", "exit-to-system", "", "", now);
+                complete([this](MaintState& st) {
+                    st.busy = false;
+                    if (options_.exit_to_system) options_.exit_to_system();
+                });
+            });
+            return;
+        }
         case K::kSaveSettings: {
             if (state_.screen != MaintScreen::kSettings || state_.busy || !state_.settings_dirty)
                 return;

@@ -43,6 +43,7 @@ enum class MaintIntentKind {
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
     kSaveSettings,
+    kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
 };
 
 struct MaintIntent {
@@ -100,6 +101,7 @@ class Maintenance {
         // The kiosk's config now, and applying the technician's settings to it (UI thread).
         std::function<Config()> current_config;
         std::function<void(const Config&)> apply_settings;
+        std::function<void()> exit_to_system;  // UI thread
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 

@@ -324,3 +324,28 @@ TEST(Maintenance, TheGatewaysSettingsFromTheHeartbeatAreApplied) {
     EXPECT_EQ(d.kiosk().config().similar_radius_m, 100);
     EXPECT_EQ(d.kiosk().config().data_dir, data.path()) << "not a key the gateway manages";
 }
+
+TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+    }
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, "2468");
+    EXPECT_FALSE(d.has("maint/exit"));
+    d.tap("maint/back");
+    gesture(d, clock);
+    type_pin(d, "97531");
+    d.tap("maint/exit");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+    EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kTechnicianExit);
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);
+    bool audited = false;
+    for (const auto& e : *log) audited |= e.actor == "technician" && e.action == "exit-to-system";
+    EXPECT_TRUE(audited);
+}
