@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "kiosk/base/log.h"
 #include "ui/layout.h"
 #include "ui/screens_maintenance.h"
 
@@ -179,6 +180,7 @@ void draw_home(MaintUi& mu) {
     };
     const Tile tiles[] = {{"maint/queue", "maint.queue", MaintScreen::kQueue},
                           {"maint/devices", "maint.devices", MaintScreen::kDevices},
+                          {"maint/log", "maint.log", MaintScreen::kLog},
                           {"maint/about", "maint.about", MaintScreen::kAbout}};
     const float th = ui.px(170);
     std::vector<Tile> shown(std::begin(tiles), std::end(tiles));
@@ -371,6 +373,24 @@ void draw_settings(MaintUi& mu) {
                st.settings_dirty && !st.busy, {MaintIntentKind::kSaveSettings});
 }
 
+// The kiosk's recent log lines (what journald gets; no personal data by the logging rule).
+void draw_log(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    float y = header(mu, ui.tr("maint.log"));
+    const Rect r = content_rect(ui, true);
+    const float line_h = ui.fonts.small->FontSize * 1.25f;
+    const size_t fit = static_cast<size_t>(std::max(1.0f, (r.bottom() - y) / line_h)) - 1;
+    const auto lines = log::Recent::instance().last(fit);
+    std::string text;
+    for (const auto& l : lines) text += (text.empty() ? "" : "\n") + l;
+    if (text.empty()) text = ui.tr("maint.log_empty");
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), r.bottom()), true);
+    note(ui, "maint_log", text, ImVec2(r.x, y), r.w, ui.theme.palette.text, ui.fonts.small);
+    dl->PopClipRect();
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+}
+
 void draw_about(MaintUi& mu) {
     Ui& ui = mu.ui;
     const Palette& p = ui.theme.palette;
@@ -419,6 +439,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kSettings:
             draw_settings(mu);
+            break;
+        case MaintScreen::kLog:
+            draw_log(mu);
             break;
         case MaintScreen::kAbout:
             draw_about(mu);

@@ -22,6 +22,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "queue";
         case MaintScreen::kDevices:
             return "devices";
+        case MaintScreen::kLog:
+            return "log";
         case MaintScreen::kSettings:
             return "settings";
         case MaintScreen::kAbout:
@@ -235,7 +237,8 @@ void Maintenance::apply(const MaintIntent& intent) {
         case K::kOpen: {
             const auto to = static_cast<MaintScreen>(intent.index);
             if (to != MaintScreen::kQueue && to != MaintScreen::kAbout &&
-                to != MaintScreen::kDevices && to != MaintScreen::kSettings)
+                to != MaintScreen::kDevices && to != MaintScreen::kSettings &&
+                to != MaintScreen::kLog)
                 return;
             // Settings are the technician's.
             if (to == MaintScreen::kSettings && state_.role != Role::kTechnician) return;

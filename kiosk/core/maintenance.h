@@ -25,7 +25,7 @@
 
 namespace vmeste::core {
 
-enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kSettings, kAbout };
+enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kLog, kSettings, kAbout };
 const char* maint_screen_name(MaintScreen s);
 
 enum class MaintIntentKind {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 
+#include "kiosk/base/log.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
 #include "sync/http.h"
@@ -348,4 +349,29 @@ TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
     bool audited = false;
     for (const auto& e : *log) audited |= e.actor == "technician" && e.action == "exit-to-system";
     EXPECT_TRUE(audited);
+}
+
+TEST(Maintenance, TheLogShowsRecentLinesAndNoPersonalData) {
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+    }
+    UiDriver d(with(clock, data.path()));
+    // A citizen's appeal is saved (and the platform is not there: warnings are logged).
+    d.describe("housing.building.hot_water", "Секретный текст про подъезд");
+    d.tap("nav/next");
+    d.complete_steps("Фамилия-Секрет", "9161112233");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == core::Screen::kReceipt; }));
+    d.tap("receipt/done");
+    vmeste::log::info("maintenance log test marker");
+    gesture(d, clock);
+    type_pin(d, "2468");
+    d.tap("maint/log");
+    const std::string shown = d.label("note/maint_log");
+    EXPECT_NE(shown.find("maintenance log test marker"), std::string::npos) << shown;
+    for (const char* secret : {"Секретный", "Фамилия-Секрет", "9161112233"})
+        EXPECT_EQ(shown.find(secret), std::string::npos) << secret;
 }

@@ -389,6 +389,9 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_EQ(m.state().device_results.size(), 3u);
     shoot("22b-maint-devices");
     maint({core::MaintIntentKind::kBack});
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kLog)});
+    shoot("22c-maint-log");
+    maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kAbout)});
     shoot("23-maint-about");
     maint({core::MaintIntentKind::kClose});
