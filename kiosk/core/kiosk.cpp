@@ -131,6 +131,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                         }
                         if (raw->options_.wake_ui) raw->options_.wake_ui();
                     },
+                    [raw = k.get()] { return raw->options_.config_problem; },
+                    [raw = k.get()] {
+                        std::lock_guard lock(raw->mu_);
+                        return raw->self_tests_;
+                    },
                     [raw = k.get(), worker, base = cfg](const std::string& json) {
                         // The uploader's own intervals change here, on its thread; the rest on
                         // the UI thread (Kiosk::pump), which owns the kiosk's Config.
@@ -210,6 +215,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };
         mo.exit_to_system = [raw = k.get()] { raw->exit_code_ = kTechnicianExit; };
+        mo.on_self_test = [raw = k.get()](const drivers::SelfTestResult& r) {
+            std::lock_guard lock(raw->mu_);  // the heartbeat reads them on the uploader's thread
+            std::erase_if(raw->self_tests_, [&](const auto& x) { return x.device == r.device; });
+            raw->self_tests_.push_back(r);
+        };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only; the session reads the config as it goes, so they take
             // effect with the next touch (retention with the next purge).

@@ -130,6 +130,7 @@ class Kiosk {
     std::optional<std::string> new_managed_;  // under mu_: the gateway's config, for pump()
     bool maintenance_was_active_ = false;     // UI thread
     std::optional<int> exit_code_;            // UI thread
+    std::vector<drivers::SelfTestResult> self_tests_;  // under mu_: for the heartbeat
     bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;

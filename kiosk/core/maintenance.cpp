@@ -421,6 +421,7 @@ void Maintenance::self_test(MaintIntentKind which) {
         }
         if (!r.technical.empty())
             log::info("self-test %s: %s", r.device.c_str(), r.technical.c_str());
+        if (options_.on_self_test) options_.on_self_test(r);
         if (s)
             s->audit(actor, "self-test", r.device,
                      r.outcome == O::kOk        ? "ok"

@@ -101,7 +101,8 @@ class Maintenance {
         // The kiosk's config now, and applying the technician's settings to it (UI thread).
         std::function<Config()> current_config;
         std::function<void(const Config&)> apply_settings;
-        std::function<void()> exit_to_system;  // UI thread
+        std::function<void()> exit_to_system;                              // UI thread
+        std::function<void(const drivers::SelfTestResult&)> on_self_test;  // worker thread
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 

@@ -46,6 +46,15 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
                            int64_t now) {
     json counters = json::object();
     for (const auto& [k, v] : f.worker.counters) counters[k] = v;
+    json tests = json::array();
+    for (const auto& t : f.self_tests) {
+        using O = drivers::SelfTestResult::Outcome;
+        tests.push_back({{"device", t.device},
+                         {"outcome", t.outcome == O::kOk        ? "ok"
+                                     : t.outcome == O::kWarning ? "warning"
+                                                                : "failed"},
+                         {"key", t.key}});
+    }
     return json{
         {"queue_depth", f.queue.pending},
         {"queued_appeals", f.queue.queued_appeals},
@@ -58,6 +67,9 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
         {"version", f.version},
         {"catalogue_version", f.catalogue_version},
         {"counters", counters},
+        {"config_problem", f.config_problem},
+        {"self_tests", tests},
+        {"pending_citizen_actions", f.pending_citizen_actions},
         {"acked_commands", acked},
         {"sent_at", now}}
         .dump();
@@ -239,6 +251,9 @@ bool PlatformJobs::heartbeat() {
     if (hooks_.worker_status) f.worker = hooks_.worker_status();
     f.disk_free_mb = disk_free_mb(data_dir_);
     f.version = VMESTE_VERSION;
+    if (hooks_.config_problem) f.config_problem = hooks_.config_problem();
+    if (hooks_.self_tests) f.self_tests = hooks_.self_tests();
+    if (auto a = store_->pending_actions(10000)) f.pending_citizen_actions = int64_t(a->size());
     {
         std::lock_guard lock(mu_);
         f.catalogue_version = status_.catalogue_version;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/work_calendar.h"
@@ -23,12 +24,15 @@
 
 namespace vmeste::core {
 
-struct HeartbeatFigures {
+struct HeartbeatFigures {  // (self-test results: drivers/self_test.h)
     QueueFigures queue;
     sync::WorkerStatus worker;
     int64_t disk_free_mb = 0;
     std::string version;
     std::string catalogue_version;
+    std::string config_problem;                       // empty: the config file was fine
+    std::vector<drivers::SelfTestResult> self_tests;  // the last result per device
+    int64_t pending_citizen_actions = 0;              // ratings, votes, +1s waiting
 };
 // The heartbeat's JSON body (docs/protocol.md "Heartbeat"); no personal data.
 std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,
@@ -44,6 +48,9 @@ class PlatformJobs {
         // A new list of polls, votes and discussions was stored.
         std::function<void(std::shared_ptr<const std::vector<sync::replies::Poll>>)>
             polls_changed{};
+        // What the heartbeat reports besides the queue (called on the uploader's thread).
+        std::function<std::string()> config_problem{};
+        std::function<std::vector<drivers::SelfTestResult>()> self_tests{};
         // The gateway sent a different config (the JSON object, on the uploader's thread).
         std::function<void(const std::string&)> managed_config_changed{};
     };

@@ -247,3 +247,34 @@ TEST(PlatformJobs, APlusOneWaitsForItsLocalAppealAndARepeatedVoteIsSettledAsDupl
     ASSERT_TRUE(rig.jobs->deliver_actions());
     EXPECT_EQ(**rig.view->action_state(again.uuid), "duplicate");
 }
+
+TEST(PlatformJobs, TheHeartbeatReportsTheConfigProblemTheSelfTestsAndTheActionsWaiting) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    auto view = core::AppealStore::open(test::store_options(dir.path())).value();
+    ASSERT_TRUE(view->accept_action(core::support_action("AAAA-0001", {}, 1)));
+    core::PlatformJobs::Hooks hooks{[] { return sync::WorkerStatus{}; }, [] {}};
+    hooks.config_problem = [] {
+        return std::string("kiosk.toml: line 3: max_photos: 50 is outside 0..10");
+    };
+    hooks.self_tests = [] {
+        return std::vector<drivers::SelfTestResult>{{drivers::SelfTestResult::Outcome::kFailed,
+                                                     "printer",
+                                                     "selftest.printer.paper_out",
+                                                     {"usb:/dev/usb/lp0"},
+                                                     ""}};
+    };
+    core::PlatformJobs jobs(dir.path(),
+                            core::AppealStore::open(test::store_options(dir.path())).value(),
+                            std::make_unique<sync::GatewayClient>(
+                                sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport()),
+                            hooks);
+    ASSERT_TRUE(jobs.heartbeat());
+    const auto beat = sim.server().heartbeats().back();
+    EXPECT_EQ(beat["config_problem"], "kiosk.toml: line 3: max_photos: 50 is outside 0..10");
+    ASSERT_EQ(beat["self_tests"].size(), 1u);
+    EXPECT_EQ(beat["self_tests"][0]["device"], "printer");
+    EXPECT_EQ(beat["self_tests"][0]["outcome"], "failed");
+    EXPECT_EQ(beat["self_tests"][0]["key"], "selftest.printer.paper_out");
+    EXPECT_EQ(beat["pending_citizen_actions"], 1);
+}
