@@ -249,3 +249,43 @@ TEST(Vmestectl, TalksToTheRunningKioskOverItsPrivateSocketAndToTheDataDirWithout
     EXPECT_NE(retry.find("exit=1"), std::string::npos);
     EXPECT_NE(run("--data-dir " + dir.path() + " status").find("not running"), std::string::npos);
 }
+
+TEST(Vmestectl, ProvisionEnrolsSyncsChecksAndPrintsTheReceipt) {
+    sim::SimOptions o;
+    o.require_enrolment = true;
+    test::RunningSim sim(o);
+    sim.store().add_enrol_code("7700-1234");
+    test::TempDir dir;
+    std::ofstream(dir.file("lp0")).close();  // the printer: a device file that takes the bytes
+    std::ofstream(dir.file("kiosk.toml"))
+        << "camera = \"synthetic\"\nprinter = \"usb:" << dir.file("lp0") << "\"\n";
+    const std::string data = dir.file("data");
+    const std::string base = "--data-dir " + data + " provision --platform " + sim.url() +
+                             " --config " + dir.file("kiosk.toml") + " --serial SN-9 ";
+    const std::string out = run(base + "7700-1234; echo exit=$?");
+    EXPECT_NE(out.find("enrolled        DEV-000001"), std::string::npos) << out;
+    for (const char* step : {"catalogue       ok", "polls           ok", "calendar        ok",
+                             "heartbeat       ok", "receipt         printed", "exit=0"})
+        EXPECT_NE(out.find(step), std::string::npos) << step << "\n" << out;
+    EXPECT_TRUE(std::filesystem::exists(data + "/catalogue.json"));
+    EXPECT_TRUE(std::filesystem::exists(data + "/polls.json"));
+    EXPECT_EQ(core::read_device_id(data), "DEV-000001");
+    EXPECT_TRUE(sim.store().device_by_token(core::read_device_token(data)));
+    EXPECT_FALSE(sim.server().heartbeats().empty()) << "the platform saw the new terminal";
+    std::ifstream lp(dir.file("lp0"), std::ios::binary);
+    const std::string printed((std::istreambuf_iterator<char>(lp)), {});
+    // (The device file keeps the last job: the receipt after the test page.)
+    EXPECT_NE(out.find("printer  "), std::string::npos) << "the test page was printed first";
+    EXPECT_NE(printed.find("DEV-000001"), std::string::npos) << "the provisioning receipt";
+    EXPECT_NE(printed.find("SN-9"), std::string::npos);
+    // A second run does not enrol twice.
+    const std::string again = run(base + "7700-1234 2>&1; echo exit=$?");
+    EXPECT_NE(again.find("already enrolled"), std::string::npos) << again;
+    EXPECT_NE(again.find("exit=1"), std::string::npos);
+    // A wrong code: nothing stored.
+    test::TempDir other;
+    const std::string wrong = run("--data-dir " + other.path() + " provision --platform " +
+                                  sim.url() + " --no-print 0000-0000 2>&1; echo exit=$?");
+    EXPECT_NE(wrong.find("enrolment:"), std::string::npos) << wrong;
+    EXPECT_TRUE(core::read_device_token(other.path()).empty());
+}

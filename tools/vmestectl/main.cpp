@@ -13,12 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "drivers/printer/escpos.h"
 #include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/platform_jobs.h"
 #include "sync/gateway_client.h"
 
 namespace {
@@ -36,6 +38,10 @@ const char* kHelp =
     "  enrol --platform URL [--serial S] [--force] CODE\n"
     "                    exchange a one-time enrolment code for the device token, stored 0600\n"
     "                    in the data dir (refused when already enrolled, unless --force)\n"
+    "  provision --platform URL [--config FILE] [--serial S] [--no-print] CODE\n"
+    "                    first-boot provisioning from a shell: enrolment, the platform's\n"
+    "                    catalogue, polls, calendar and settings, device checks, and a printed\n"
+    "                    provisioning receipt (device id, site, results); exit 1 on a failure\n"
     "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
     "  set-pin staff|technician\n"
     "                    set a maintenance PIN (4-12 digits, read from standard input; stored\n"
@@ -60,6 +66,21 @@ std::string default_serial() {
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     return host;
+}
+
+// The one-time code for the device id and token, both stored durably (the token 0600).
+vmeste::Result<vmeste::sync::replies::Enrolment> enrol_and_store(const std::string& data_dir,
+                                                                 const std::string& platform,
+                                                                 const std::string& serial,
+                                                                 const std::string& code) {
+    vmeste::sync::GatewayClient gw({platform, ""}, vmeste::sync::make_curl_transport());
+    auto e = gw.enrol(code, serial, "vmestectl");
+    if (!e) return e.error();
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (auto w = vmeste::core::store_device_id(data_dir, e->device_id); !w) return w.error();
+    if (auto w = vmeste::core::store_device_token(data_dir, e->token); !w) return w.error();
+    return e;
 }
 
 int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
@@ -90,20 +111,9 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
                      data_dir.c_str());
         return 1;
     }
-    vmeste::sync::GatewayClient gw({platform, ""}, vmeste::sync::make_curl_transport());
-    auto e = gw.enrol(code, serial, "vmestectl");
+    auto e = enrol_and_store(data_dir, platform, serial, code);
     if (!e) {
         std::fprintf(stderr, "vmestectl enrol: %s\n", e.error().message.c_str());
-        return 1;
-    }
-    std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
-    if (auto w = vmeste::core::store_device_id(data_dir, e->device_id); !w) {
-        std::fprintf(stderr, "vmestectl enrol: %s\n", w.error().message.c_str());
-        return 1;
-    }
-    if (auto w = vmeste::core::store_device_token(data_dir, e->token); !w) {
-        std::fprintf(stderr, "vmestectl enrol: %s\n", w.error().message.c_str());
         return 1;
     }
     // The token itself is a secret: it is never printed.
@@ -229,9 +239,165 @@ int export_diagnostics(vmeste::core::AppealStore& store, const std::string& data
     return 0;
 }
 
+// "29.11.2026 14:05", the terminal's local time.
+std::string now_text() {
+    char when[32];
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+    return when;
+}
+
 const char* outcome_name(vmeste::drivers::SelfTestResult::Outcome o) {
     using O = vmeste::drivers::SelfTestResult::Outcome;
     return o == O::kOk ? "ok" : o == O::kWarning ? "WARNING" : "FAILED";
+}
+
+// The devices the config names: camera, printer (a test page) and speech, each its result.
+std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::Config& cfg,
+                                                            bool print, bool speech) {
+    using namespace vmeste;
+    std::vector<drivers::SelfTestResult> results;
+    SystemClock clock;
+    if (auto cam = drivers::open_camera(cfg.camera, clock)) {
+        results.push_back(drivers::camera_self_test(**cam));
+        (*cam)->stop();
+    } else {
+        results.push_back({drivers::SelfTestResult::Outcome::kFailed,
+                           "camera",
+                           "selftest.camera.bad_config",
+                           {cfg.camera},
+                           cam.error().message});
+    }
+    if (print && cfg.printer != "none") {
+        if (auto p = drivers::open_printer(cfg.printer))
+            results.push_back(drivers::printer_self_test(**p, now_text()));
+        else
+            results.push_back({drivers::SelfTestResult::Outcome::kFailed,
+                               "printer",
+                               "selftest.printer.unavailable",
+                               {cfg.printer},
+                               p.error().message});
+    }
+    if (speech) {
+        auto speaker = drivers::make_espeak_speaker();
+        results.push_back(drivers::speech_self_test(*speaker, "ru"));
+        for (int i = 0; i < 500 && speaker->speaking(); ++i) usleep(10'000);
+    }
+    return results;
+}
+
+void print_results(const std::vector<vmeste::drivers::SelfTestResult>& results) {
+    for (const auto& r : results) {
+        std::string args_text;
+        for (const auto& a : r.args) args_text += (args_text.empty() ? "" : ", ") + a;
+        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), outcome_name(r.outcome),
+                    r.key.c_str(), args_text.c_str(), r.technical.empty() ? "" : " — ",
+                    r.technical.c_str());
+    }
+}
+
+// Provisioning from the technician's laptop or SSH (the on-screen wizard is the other way):
+// enrolment, the platform's documents and settings, the device checks, a printed receipt.
+int provision(const std::string& data_dir, const std::vector<std::string>& args) {
+    using namespace vmeste;
+    std::string platform, serial = default_serial(), code;
+    core::Config cfg;
+    bool print = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--platform" && i + 1 < args.size()) {
+            platform = args[++i];
+        } else if (args[i] == "--serial" && i + 1 < args.size()) {
+            serial = args[++i];
+        } else if (args[i] == "--config" && i + 1 < args.size()) {
+            auto c = core::load_config_file(args[++i], cfg);
+            if (!c) {
+                std::fprintf(stderr, "vmestectl provision: %s\n", c.error().message.c_str());
+                return 2;
+            }
+            cfg = *c;
+        } else if (args[i] == "--no-print") {
+            print = false;
+        } else if (code.empty() && !args[i].starts_with("--")) {
+            code = args[i];
+        } else {
+            std::fprintf(stderr, "vmestectl provision: unexpected '%s'\n", args[i].c_str());
+            return 2;
+        }
+    }
+    if (platform.empty() || code.empty()) {
+        std::fprintf(stderr, "vmestectl provision: needs --platform URL and the code\n");
+        return 2;
+    }
+    cfg.data_dir = data_dir;
+    cfg.platform_url = platform;
+    if (!core::read_device_token(data_dir).empty()) {
+        std::fprintf(stderr,
+                     "vmestectl provision: this kiosk is already enrolled (%s/device_token); "
+                     "re-provisioning starts with `enrol --force`\n",
+                     data_dir.c_str());
+        return 1;
+    }
+    // 1. Enrolment.
+    auto e = enrol_and_store(data_dir, platform, serial, code);
+    if (!e) {
+        std::fprintf(stderr, "vmestectl provision: enrolment: %s\n", e.error().message.c_str());
+        return 1;
+    }
+    std::printf("enrolled        %s (%s)\n", e->device_id.c_str(),
+                e->site_name.empty() ? "no site" : e->site_name.c_str());
+    // 2. The platform's catalogue, polls, calendar and settings (the heartbeat brings those).
+    core::StoreOptions store_options;
+    store_options.data_dir = data_dir;
+    auto store = core::AppealStore::open(store_options);
+    if (!store) {
+        std::fprintf(stderr, "vmestectl provision: %s\n", store.error().message.c_str());
+        return 1;
+    }
+    core::PlatformJobs jobs(
+        data_dir, std::move(store).value(),
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{platform, e->token},
+                                              sync::make_curl_transport()),
+        core::PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {}});
+    bool ok = true;
+    for (auto [name, step] :
+         std::initializer_list<std::pair<const char*, bool (core::PlatformJobs::*)()>>{
+             {"catalogue", &core::PlatformJobs::sync_catalogue},
+             {"polls", &core::PlatformJobs::sync_polls},
+             {"calendar", &core::PlatformJobs::sync_calendar},
+             {"heartbeat", &core::PlatformJobs::heartbeat}}) {
+        const bool done = (jobs.*step)();
+        ok &= done;
+        std::printf("%-15s %s\n", name, done ? "ok" : "FAILED");
+    }
+    // 3. The devices; 4. the receipt that proves it, on the terminal's own printer.
+    const auto results = run_self_tests(cfg, print, false);
+    print_results(results);
+    drivers::EscPos r;
+    r.init().codepage_cp866().align(drivers::Align::kCenter).bold(true);
+    r.line("Терминал настроен").line("Terminal provisioned").bold(false).line(now_text()).line();
+    r.align(drivers::Align::kLeft)
+        .line("Терминал / Device: " + e->device_id)
+        .line("МФЦ / Site: " + (e->site_name.empty() ? std::string("-") : e->site_name))
+        .line("Платформа / Gateway: " + platform)
+        .line("Серийный / Serial: " + serial);
+    for (const auto& t : results) r.line(t.device + ": " + outcome_name(t.outcome));
+    r.line(std::string("Платформа / Platform: ") + (ok ? "ok" : "FAILED"));
+    r.align(drivers::Align::kCenter).qr(e->device_id, 6, 'M').feed(3).cut();
+    if (print && cfg.printer != "none") {
+        auto printer = drivers::open_printer(cfg.printer);
+        const bool printed = printer && (*printer)->write(r.bytes());
+        std::printf("receipt         %s\n", printed ? "printed" : "NOT printed");
+        ok &= printed;
+    }
+    for (const auto& t : results) ok &= t.outcome != drivers::SelfTestResult::Outcome::kFailed;
+    if (auto s = core::AppealStore::open(store_options))
+        (*s)->audit("vmestectl", "provision", e->device_id, ok ? "ok" : "with failures",
+                    static_cast<int64_t>(std::time(nullptr)) * 1000);
+    std::printf("%s\n", ok ? "provisioned: the kiosk starts in citizen mode"
+                           : "provisioned with failures (see above)");
+    return ok ? 0 : 1;
 }
 
 int selftest(const std::vector<std::string>& args) {
@@ -255,46 +421,11 @@ int selftest(const std::vector<std::string>& args) {
             return 2;
         }
     }
-    std::vector<drivers::SelfTestResult> results;
-    SystemClock clock;
-    if (auto cam = drivers::open_camera(cfg.camera, clock)) {
-        results.push_back(drivers::camera_self_test(**cam));
-        (*cam)->stop();
-    } else {
-        results.push_back({drivers::SelfTestResult::Outcome::kFailed,
-                           "camera",
-                           "selftest.camera.bad_config",
-                           {cfg.camera},
-                           cam.error().message});
-    }
-    if (print && cfg.printer != "none") {
-        char when[32];
-        const std::time_t t = std::time(nullptr);
-        std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", std::localtime(&t));
-        if (auto p = drivers::open_printer(cfg.printer))
-            results.push_back(drivers::printer_self_test(**p, when));
-        else
-            results.push_back({drivers::SelfTestResult::Outcome::kFailed,
-                               "printer",
-                               "selftest.printer.unavailable",
-                               {cfg.printer},
-                               p.error().message});
-    }
-    if (speech) {
-        auto speaker = drivers::make_espeak_speaker();
-        results.push_back(drivers::speech_self_test(*speaker, "ru"));
-        for (int i = 0; i < 500 && speaker->speaking(); ++i) usleep(10'000);
-    }
-    bool failed = false;
-    for (const auto& r : results) {
-        std::string args_text;
-        for (const auto& a : r.args) args_text += (args_text.empty() ? "" : ", ") + a;
-        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), outcome_name(r.outcome),
-                    r.key.c_str(), args_text.c_str(), r.technical.empty() ? "" : " — ",
-                    r.technical.c_str());
-        failed |= r.outcome == drivers::SelfTestResult::Outcome::kFailed;
-    }
-    return failed ? 1 : 0;
+    const auto results = run_self_tests(cfg, print, speech);
+    print_results(results);
+    for (const auto& r : results)
+        if (r.outcome == drivers::SelfTestResult::Outcome::kFailed) return 1;
+    return 0;
 }
 
 }  // namespace
@@ -324,6 +455,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
+    if (rest[0] == "provision") return provision(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
     if (rest[0] == "config" && rest.size() == 3 && rest[1] == "check") {
         // Before a file goes to /etc/vmeste: every mistake with its line, key and reason.
