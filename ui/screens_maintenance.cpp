@@ -71,7 +71,8 @@ float header(MaintUi& mu, const std::string& title) {
     if (const auto& role = mu.m.state().role)
         right = ui.tr(*role == core::Role::kStaff ? "maint.role_staff" : "maint.role_technician") +
                 " · ";
-    right += ui.trf("maint.closes_in", {std::to_string(mu.m.seconds_left())});
+    if (mu.m.state().screen != MaintScreen::kProvision)  // it waits as long as it takes
+        right += ui.trf("maint.closes_in", {std::to_string(mu.m.seconds_left())});
     const ImVec2 rs =
         ui.fonts.small->CalcTextSizeA(ui.fonts.small->FontSize, FLT_MAX, 0, right.c_str());
     dl->AddText(ui.fonts.small, ui.fonts.small->FontSize,
@@ -155,6 +156,65 @@ void draw_pin(MaintUi& mu) {
                               : MaintIntent{MaintIntentKind::kDigit, keys[i]});
     }
     bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
+}
+
+// First boot: the serial (and its QR, for the operator's register), the gateway, the one-time
+// enrolment code on a keypad.
+void draw_provision(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.provision"));
+    const Rect r = content_rect(ui, false);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const core::AboutInfo& a = mu.m.about();
+    y += note(ui, "maint_provision_hint", ui.tr("maint.provision_hint"), ImVec2(r.x, y), r.w,
+              p.text, ui.fonts.body);
+    y += gap;
+    const float side = std::min(ui.px(260), r.w * 0.3f);
+    draw_qr(ui, "maint/provision/serial_qr", a.serial, ImVec2(r.x, y), side);
+    const float tx = r.x + side + gap, tw = r.w - side - gap;
+    float ty = y;
+    ty += note(ui, "maint_provision_serial", ui.trf("maint.provision_serial", {a.serial}),
+               ImVec2(tx, ty), tw, p.text, ui.fonts.body);
+    ty += note(ui, "maint_provision_gateway", ui.trf("maint.provision_gateway", {a.gateway}),
+               ImVec2(tx, ty), tw, p.text_muted, ui.fonts.small);
+    y = std::max(y + side, ty) + gap;
+    y += note(ui, "maint_provision_code", st.code.empty() ? std::string(" ") : st.code,
+              ImVec2(r.x, y), r.w, p.text, ui.fonts.huge, true);
+    using E = MaintState::Enrol;
+    std::string msg;
+    Rgb colour = p.text_muted;
+    if (st.enrol == E::kWorking) {
+        msg = ui.tr("maint.provision_working");
+    } else if (st.enrol == E::kFailed) {
+        msg = ui.trf("maint.provision_failed", {st.enrol_detail});
+        colour = p.warning;
+    } else if (st.enrol == E::kDone) {
+        msg = ui.trf("maint.provision_done", {st.enrol_detail});
+        colour = p.success;
+    }
+    if (!msg.empty())
+        note(ui, "maint_provision", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);
+    y += ui.fonts.body->FontSize * 2.8f;
+    const float kw = std::min(ui.px(220), (r.w - 2 * gap) / 3);
+    const float kh = std::min(ui.px(130), (r.bottom() - y - 3 * gap) / 4);
+    const float x0 = r.x + (r.w - 3 * kw - 2 * gap) * 0.5f;
+    const bool idle = st.enrol == E::kTyping || st.enrol == E::kFailed;
+    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "→"};
+    for (int i = 0; i < 12; ++i) {
+        const ImVec2 pos(x0 + (i % 3) * (kw + gap), y + (i / 3) * (kh + gap));
+        const std::string id = i == 9    ? "maint/code/back"
+                               : i == 11 ? "maint/code/enrol"
+                                         : std::string("maint/code/") + keys[i];
+        const bool enabled = idle && (i != 11 || st.code.size() >= 4);
+        if (touch_button(ui, id, keys[i], pos, ImVec2(kw, kh),
+                         i == 11 ? ButtonKind::kPrimary : ButtonKind::kKey, enabled,
+                         ui.fonts.title))
+            mu.post(i == 9    ? MaintIntent{MaintIntentKind::kBackspace}
+                    : i == 11 ? MaintIntent{MaintIntentKind::kEnrol}
+                              : MaintIntent{MaintIntentKind::kDigit, keys[i]});
+    }
 }
 
 //-----------------------------------------------------------------------------
@@ -425,6 +485,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse);
     MaintUi mu{ui, m, out};
     switch (m.state().screen) {
+        case MaintScreen::kProvision:
+            draw_provision(mu);
+            break;
         case MaintScreen::kPin:
             draw_pin(mu);
             break;

@@ -161,6 +161,7 @@ const std::map<std::string, Key, std::less<>>& setters() {
          }},
         {"voice_prompts", flag(&Config::voice_prompts)},
         {"auto_print_receipt", flag(&Config::auto_print_receipt)},
+        {"require_enrolment", flag(&Config::require_enrolment)},
         {"map_file",
          [](Config& c, std::string_view v) -> Result<void> {
              c.map_file = v;

@@ -38,6 +38,10 @@ struct Config {
     // Appeals of the same category within this many metres are shown before a new one is made
     // (issue #7); 0 turns the "similar appeals" screen off.
     int similar_radius_m = 250;
+    // The appliance: until the terminal is enrolled (DATA_DIR/device_token), it shows the
+    // provisioning screen instead of the citizens' (packaging/vmeste.toml sets it; development
+    // and the simulator run without).
+    bool require_enrolment = false;
     // The version of the 152-ФЗ consent text the citizen accepts (stored with each appeal).
     std::string consent_version = "2025-09-01";
     std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -38,6 +40,16 @@ std::string read_device_token(const std::string& data_dir) {
 
 Result<void> store_device_token(const std::string& data_dir, const std::string& token) {
     return write_durably(posix_file_ops(), data_dir, "device_token", token + "\n", 0600);
+}
+
+std::string machine_serial() {
+    std::ifstream in("/etc/machine-id");
+    std::string id;
+    std::getline(in, id);
+    if (!id.empty()) return id;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return host;
 }
 
 std::string read_device_id(const std::string& data_dir) {
@@ -215,6 +227,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };
         mo.exit_to_system = [raw = k.get()] { raw->exit_code_ = kTechnicianExit; };
+        mo.serial = machine_serial();
+        mo.about.serial = mo.serial;
+        mo.about.gateway = cfg.platform_url;
+        mo.on_provisioned = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_self_test = [raw = k.get()](const drivers::SelfTestResult& r) {
             std::lock_guard lock(raw->mu_);  // the heartbeat reads them on the uploader's thread
             std::erase_if(raw->self_tests_, [&](const auto& x) { return x.device == r.device; });
@@ -233,6 +249,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             c.retention_days = s.retention_days;
         };
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
+        if (k->provisioning()) k->maintenance_->open_provisioning();
     }
     {
         // vmestectl status / retry against the running kiosk; its own store connection, opened
@@ -323,6 +340,11 @@ bool Kiosk::tick() {
     const bool changed = session_->tick();
     run_effects();
     return maintenance_->tick() | after_maintenance() || changed;
+}
+
+bool Kiosk::provisioning() const {
+    return options_.config.require_enrolment && options_.config.adapter == "gateway" &&
+           read_device_token(options_.config.data_dir).empty();
 }
 
 bool Kiosk::after_maintenance() {

@@ -31,6 +31,8 @@ class PlatformJobs;
 // The device token enrolment stored in the data directory (empty when not enrolled), and the
 // durable 0600 write of a new one.
 std::string read_device_token(const std::string& data_dir);
+// The machine's serial for enrolment: /etc/machine-id, else the host name.
+std::string machine_serial();
 // The id the gateway gave at enrolment ("DEV-000001"); empty before.
 std::string read_device_id(const std::string& data_dir);
 Result<void> store_device_id(const std::string& data_dir, const std::string& device_id);
@@ -83,6 +85,11 @@ class Kiosk {
     // returns it; 3 = "a technician's exit", which the systemd unit does not restart).
     std::optional<int> exit_requested() const { return exit_code_; }
     static constexpr int kTechnicianExit = 3;
+    // Enrolled on the provisioning screen: the service restarts the kiosk, which comes up with
+    // its token (the uploader and the platform jobs are built with it at start).
+    static constexpr int kRestartEnrolled = 4;
+    // The terminal must be enrolled first (config require_enrolment, no token yet).
+    bool provisioning() const;
     // The region's map (config map_file); null when there is none or it cannot be read.
     TileCache* map_tiles() { return tiles_.get(); }
     // True while a save is in flight.

@@ -7,6 +7,8 @@
 
 #include "kiosk/base/log.h"
 #include "kiosk/core/file_ops.h"
+#include "kiosk/core/kiosk.h"
+#include "sync/gateway_client.h"
 
 namespace vmeste::core {
 
@@ -14,6 +16,8 @@ const char* maint_screen_name(MaintScreen s) {
     switch (s) {
         case MaintScreen::kClosed:
             return "closed";
+        case MaintScreen::kProvision:
+            return "provision";
         case MaintScreen::kPin:
             return "pin";
         case MaintScreen::kHome:
@@ -130,6 +134,12 @@ void Maintenance::open_pin_pad() {
     });
 }
 
+void Maintenance::open_provisioning() {
+    state_ = MaintState{};
+    state_.screen = MaintScreen::kProvision;
+    last_touch_ = clock_.monotonic();
+}
+
 void Maintenance::close(const char* why) {
     if (!active()) return;
     if (state_.role) audit("close", "", why);
@@ -162,6 +172,10 @@ void Maintenance::apply(const MaintIntent& intent) {
     if (!active()) return;
     last_touch_ = clock_.monotonic();
     using K = MaintIntentKind;
+    if (state_.screen == MaintScreen::kProvision) {
+        provision(intent);
+        return;
+    }
     if (state_.screen == MaintScreen::kPin) {
         switch (intent.kind) {
             case K::kDigit:
@@ -461,8 +475,56 @@ void Maintenance::adjust(const MaintIntent& intent) {
     state_.notice.clear();
 }
 
+void Maintenance::provision(const MaintIntent& intent) {
+    using E = MaintState::Enrol;
+    if (state_.enrol == E::kWorking || state_.enrol == E::kDone) return;
+    switch (intent.kind) {
+        case MaintIntentKind::kDigit:
+            if (state_.code.size() < 16 && intent.text.size() == 1 && intent.text[0] >= '0' &&
+                intent.text[0] <= '9') {
+                // "7700-1234": a dash after every four digits, as the code is printed.
+                if (state_.code.size() % 5 == 4) state_.code += '-';
+                state_.code += intent.text;
+                state_.enrol = E::kTyping;
+            }
+            return;
+        case MaintIntentKind::kBackspace:
+            if (!state_.code.empty()) state_.code.pop_back();
+            if (!state_.code.empty() && state_.code.back() == '-') state_.code.pop_back();
+            return;
+        case MaintIntentKind::kEnrol: {
+            if (state_.code.size() < 4) return;
+            state_.enrol = E::kWorking;
+            const std::string code = state_.code;
+            post([this, code](AppealStore* s, MaintenanceAccess*) {
+                sync::GatewayClient gw(sync::GatewayConfig{options_.platform_url, ""},
+                                       sync::make_curl_transport(options_.transport));
+                auto e = gw.enrol(code, options_.serial, options_.about.version);
+                Result<void> stored;
+                if (e) stored = store_device_id(options_.data_dir, e->device_id);
+                if (e && stored) stored = store_device_token(options_.data_dir, e->token);
+                const bool ok = e && stored;
+                if (s && ok)
+                    s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
+                if (!ok)
+                    log::warn("provisioning: %s", (e ? stored.error() : e.error()).message.c_str());
+                const std::string detail =
+                    ok ? e->device_id : (e ? stored.error() : e.error()).message;
+                complete([this, ok, detail](MaintState& st) {
+                    st.enrol = ok ? MaintState::Enrol::kDone : MaintState::Enrol::kFailed;
+                    st.enrol_detail = detail;
+                    if (ok && options_.on_provisioned) options_.on_provisioned();
+                });
+            });
+            return;
+        }
+        default:
+            return;
+    }
+}
+
 bool Maintenance::tick() {
-    if (!active()) return false;
+    if (!active() || state_.screen == MaintScreen::kProvision) return false;
     if (clock_.monotonic() - last_touch_ < Millis(kIdleCloseMs)) return false;
     close("two minutes without a touch");
     return true;

@@ -25,7 +25,17 @@
 
 namespace vmeste::core {
 
-enum class MaintScreen { kClosed, kPin, kHome, kQueue, kDevices, kLog, kSettings, kAbout };
+enum class MaintScreen {
+    kClosed,
+    kProvision,  // first boot: the serial, the enrolment code, then a restart enrolled
+    kPin,
+    kHome,
+    kQueue,
+    kDevices,
+    kLog,
+    kSettings,
+    kAbout
+};
 const char* maint_screen_name(MaintScreen s);
 
 enum class MaintIntentKind {
@@ -44,6 +54,7 @@ enum class MaintIntentKind {
     kAdjust,
     kSaveSettings,
     kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
+    kEnrol,         // provisioning: send the code typed (kDigit, kBackspace edit it)
 };
 
 struct MaintIntent {
@@ -55,6 +66,7 @@ struct MaintIntent {
 // What the terminal is, for "about" (filled by the Kiosk).
 struct AboutInfo {
     std::string version, device_id, site, store_path, config_file, config_problem;
+    std::string serial, gateway;  // provisioning shows them
     int64_t started_unix_ms = 0;
 };
 
@@ -76,7 +88,11 @@ struct MaintState {
     int64_t locked_until_ms = 0;
     QueueView queue;
     std::vector<drivers::SelfTestResult> device_results;  // the last result per device
-    Config settings;  // the technician's draft (settings screen)
+    // Provisioning: the code typed (not secret once used, shown as typed), and how it went.
+    std::string code;
+    enum class Enrol { kTyping, kWorking, kFailed, kDone } enrol = Enrol::kTyping;
+    std::string enrol_detail;  // kFailed: why; kDone: the device id
+    Config settings;           // the technician's draft (settings screen)
     bool settings_dirty = false;
     bool busy = false;   // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
@@ -103,6 +119,8 @@ class Maintenance {
         std::function<void(const Config&)> apply_settings;
         std::function<void()> exit_to_system;                              // UI thread
         std::function<void(const drivers::SelfTestResult&)> on_self_test;  // worker thread
+        std::string serial;                    // provisioning: the machine's serial
+        std::function<void()> on_provisioned;  // UI thread: restart enrolled
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 
@@ -117,6 +135,8 @@ class Maintenance {
 
     // UI thread: the hidden gesture was made: the PIN pad.
     void open_pin_pad();
+    // UI thread, at start: the terminal is not enrolled; provisioning until it is.
+    void open_provisioning();
     void apply(const MaintIntent& intent);
     // UI thread: finished work applied. True if anything changed.
     bool pump();
@@ -135,6 +155,7 @@ class Maintenance {
     void load_queue();
     void self_test(MaintIntentKind which);
     void adjust(const MaintIntent& intent);
+    void provision(const MaintIntent& intent);
     void audit(const std::string& action, const std::string& subject = "",
                const std::string& detail = "");
 

@@ -375,3 +375,52 @@ TEST(Maintenance, TheLogShowsRecentLinesAndNoPersonalData) {
     for (const char* secret : {"Секретный", "Фамилия-Секрет", "9161112233"})
         EXPECT_EQ(shown.find(secret), std::string::npos) << secret;
 }
+
+TEST(Provisioning, AFreshTerminalEnrolsWithTheTypedCodeAndRestartsInCitizenMode) {
+    sim::SimOptions so;
+    so.require_enrolment = true;
+    RunningSim sim(so);
+    sim.store().add_enrol_code("7700-1234");
+    TempDir data;
+    ManualClock clock;
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    o.config.require_enrolment = true;
+    {
+        UiDriver d(o);
+        ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
+        EXPECT_FALSE(d.has("attract/report")) << "no citizen screen before enrolment";
+        EXPECT_NE(d.label("note/maint_provision_serial").find(core::machine_serial()),
+                  std::string::npos);
+        EXPECT_EQ(d.label("maint/provision/serial_qr"), core::machine_serial());
+        // A wrong code first: said, and the terminal stays here.
+        for (char c : std::string("00000000")) d.tap(std::string("maint/code/") + c);
+        EXPECT_EQ(d.label("note/maint_provision_code"), "0000-0000");
+        d.tap("maint/code/enrol");
+        ASSERT_TRUE(d.wait_for(
+            [&] {
+                return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kFailed;
+            },
+            10s));
+        d.frame();
+        EXPECT_NE(d.label("note/maint_provision").find("Не удалось"), std::string::npos);
+        for (int i = 0; i < 9; ++i) d.tap("maint/code/back");
+        for (char c : std::string("77001234")) d.tap(std::string("maint/code/") + c);
+        // Two minutes pass while the technician reads the code: provisioning does not close.
+        clock.advance(150s);
+        d.frame();
+        ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
+        d.tap("maint/code/enrol");
+        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 10s));
+        EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+        d.frame();
+        EXPECT_NE(d.label("note/maint_provision").find("DEV-000001"), std::string::npos);
+    }
+    const std::string token = core::read_device_token(data.path());
+    ASSERT_FALSE(token.empty());
+    EXPECT_TRUE(sim.store().device_by_token(token));
+    EXPECT_EQ(core::read_device_id(data.path()), "DEV-000001");
+    UiDriver d(o);  // the service starts it again
+    EXPECT_FALSE(d.kiosk().maintenance().active());
+    EXPECT_TRUE(d.has("attract/report"));
+}

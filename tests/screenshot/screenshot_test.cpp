@@ -406,6 +406,12 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     maint({core::MaintIntentKind::kAdjust, "idle_timeout_s", 1});
     shoot("24-maint-settings");
     maint({core::MaintIntentKind::kClose});
+    k.pump();
+    // First boot of an appliance not enrolled yet: the provisioning screen with a code typed.
+    m.open_provisioning();
+    for (const char* digit : {"7", "7", "0", "0", "1", "2", "3"})
+        maint({core::MaintIntentKind::kDigit, digit});
+    shoot("25-provision");
     images.reset();
     host->reset();  // backends go before the ImGui context
 }

@@ -57,15 +57,8 @@ const char* kHelp =
     "                    region's real map from the technician)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
-// The machine's serial: /etc/machine-id, else the host name.
 std::string default_serial() {
-    std::ifstream in("/etc/machine-id");
-    std::string id;
-    std::getline(in, id);
-    if (!id.empty()) return id;
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    return host;
+    return vmeste::core::machine_serial();
 }
 
 // The one-time code for the device id and token, both stored durably (the token 0600).
