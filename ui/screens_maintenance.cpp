@@ -102,6 +102,28 @@ void bottom_row(MaintUi& mu, const std::string& back_label, const char* action_i
 // [SECTION] PIN pad
 //-----------------------------------------------------------------------------
 
+// Digits 1–9, then ⌫ 0 and the action (→), centred in `area`. Digit keys are "<prefix><d>",
+// backspace "<prefix>back", the action `action_id`.
+void digit_pad(MaintUi& mu, const Rect& area, const std::string& prefix,
+               const std::string& action_id, bool enabled, bool action_ready, MaintIntent action) {
+    Ui& ui = mu.ui;
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float kw = std::min(ui.px(220), (area.w - 2 * gap) / 3);
+    const float kh = std::min(ui.px(150), (area.h - 3 * gap) / 4);
+    const float x0 = area.x + (area.w - 3 * kw - 2 * gap) * 0.5f;
+    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "→"};
+    for (int i = 0; i < 12; ++i) {
+        const ImVec2 pos(x0 + (i % 3) * (kw + gap), area.y + (i / 3) * (kh + gap));
+        const std::string id = i == 9 ? prefix + "back" : i == 11 ? action_id : prefix + keys[i];
+        if (touch_button(ui, id, keys[i], pos, ImVec2(kw, kh),
+                         i == 11 ? ButtonKind::kPrimary : ButtonKind::kKey,
+                         enabled && (i != 11 || action_ready), ui.fonts.title))
+            mu.post(i == 9    ? MaintIntent{MaintIntentKind::kBackspace}
+                    : i == 11 ? action
+                              : MaintIntent{MaintIntentKind::kDigit, keys[i]});
+    }
+}
+
 void draw_pin(MaintUi& mu) {
     Ui& ui = mu.ui;
     const MaintState& st = mu.m.state();
@@ -135,26 +157,9 @@ void draw_pin(MaintUi& mu) {
     y += ui.px(8);
     if (!msg.empty()) note(ui, "maint_pin", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);
     y += ui.fonts.body->FontSize * 2.6f;
-    // The pad: 1–9, then ⌫ 0 →.
-    const float gap = ui.px(ui.theme.metrics.gap);
-    const float kw = std::min(ui.px(220), (r.w - 2 * gap) / 3);
-    const float kh = std::min(ui.px(150), (r.bottom() - y - 3 * gap) / 4);
-    const float x0 = r.x + (r.w - 3 * kw - 2 * gap) * 0.5f;
     const bool locked = st.message == PM::kLocked && st.locked_until_ms > now;
-    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "→"};
-    for (int i = 0; i < 12; ++i) {
-        const ImVec2 pos(x0 + (i % 3) * (kw + gap), y + (i / 3) * (kh + gap));
-        const std::string id = i == 9    ? "maint/pin/back"
-                               : i == 11 ? "maint/pin/enter"
-                                         : std::string("maint/pin/") + keys[i];
-        const bool enabled = !st.checking && !locked && (i != 11 || st.pin_digits >= 4);
-        if (touch_button(ui, id, keys[i], pos, ImVec2(kw, kh),
-                         i == 11 ? ButtonKind::kPrimary : ButtonKind::kKey, enabled,
-                         ui.fonts.title))
-            mu.post(i == 9    ? MaintIntent{MaintIntentKind::kBackspace}
-                    : i == 11 ? MaintIntent{MaintIntentKind::kSubmitPin}
-                              : MaintIntent{MaintIntentKind::kDigit, keys[i]});
-    }
+    digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/pin/", "maint/pin/enter",
+              !st.checking && !locked, st.pin_digits >= 4, {MaintIntentKind::kSubmitPin});
     bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
 }
 
@@ -197,24 +202,9 @@ void draw_provision(MaintUi& mu) {
     if (!msg.empty())
         note(ui, "maint_provision", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);
     y += ui.fonts.body->FontSize * 2.8f;
-    const float kw = std::min(ui.px(220), (r.w - 2 * gap) / 3);
-    const float kh = std::min(ui.px(130), (r.bottom() - y - 3 * gap) / 4);
-    const float x0 = r.x + (r.w - 3 * kw - 2 * gap) * 0.5f;
     const bool idle = st.enrol == E::kTyping || st.enrol == E::kFailed;
-    const char* keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "→"};
-    for (int i = 0; i < 12; ++i) {
-        const ImVec2 pos(x0 + (i % 3) * (kw + gap), y + (i / 3) * (kh + gap));
-        const std::string id = i == 9    ? "maint/code/back"
-                               : i == 11 ? "maint/code/enrol"
-                                         : std::string("maint/code/") + keys[i];
-        const bool enabled = idle && (i != 11 || st.code.size() >= 4);
-        if (touch_button(ui, id, keys[i], pos, ImVec2(kw, kh),
-                         i == 11 ? ButtonKind::kPrimary : ButtonKind::kKey, enabled,
-                         ui.fonts.title))
-            mu.post(i == 9    ? MaintIntent{MaintIntentKind::kBackspace}
-                    : i == 11 ? MaintIntent{MaintIntentKind::kEnrol}
-                              : MaintIntent{MaintIntentKind::kDigit, keys[i]});
-    }
+    digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/code/", "maint/code/enrol", idle,
+              st.code.size() >= 4, {MaintIntentKind::kEnrol});
 }
 
 //-----------------------------------------------------------------------------
