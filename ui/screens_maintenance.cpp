@@ -251,6 +251,18 @@ void draw_home(MaintUi& mu) {
                          ImVec2(bw, ui.px(ui.theme.metrics.touch_min)), ButtonKind::kSecondary,
                          !mu.m.state().busy, ui.fonts.body))
             mu.post({MaintIntentKind::kExitToSystem});
+        const MaintState& st = mu.m.state();
+        const bool armed = mu.m.reset_armed();
+        if (touch_button(ui, "maint/factory_reset",
+                         ui.tr(armed ? "maint.factory_reset_confirm" : "maint.factory_reset"),
+                         ImVec2(r.x, y + gap), ImVec2(bw, ui.px(ui.theme.metrics.touch_min)),
+                         armed ? ButtonKind::kPrimary : ButtonKind::kSecondary, !st.busy,
+                         ui.fonts.body))
+            mu.post({MaintIntentKind::kFactoryReset});
+        if (st.notice.starts_with("reset-refused:"))
+            note(ui, "maint_reset", ui.trf("maint.factory_reset_refused", {st.notice.substr(14)}),
+                 ImVec2(r.x, y + gap + ui.px(ui.theme.metrics.touch_min) + gap), r.w, p.warning,
+                 ui.fonts.body);
     }
     bottom_row(mu, ui.tr("maint.sign_out"), "", nullptr, false, {MaintIntentKind::kClose});
 }

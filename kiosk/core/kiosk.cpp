@@ -77,6 +77,15 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     }
     const Config& cfg = k->options_.config;
     std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker)) {
+        // A technician's factory reset (refused while anything was unsent): the terminal comes
+        // up as new, to be provisioned again. Everything in the data directory goes.
+        for (const auto& entry : std::filesystem::directory_iterator(cfg.data_dir, ec))
+            if (entry.path().filename() != kFactoryResetMarker)
+                std::filesystem::remove_all(entry.path(), ec);
+        std::filesystem::remove(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker, ec);
+        log::warn("factory reset: the data directory was wiped");
+    }
     std::filesystem::create_directories(cfg.data_dir, ec);
     if (ec)
         return make_error(ErrorCode::kIo,
@@ -231,6 +240,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.about.serial = mo.serial;
         mo.about.gateway = cfg.platform_url;
         mo.on_provisioned = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
+        mo.on_factory_reset = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_self_test = [raw = k.get()](const drivers::SelfTestResult& r) {
             std::lock_guard lock(raw->mu_);  // the heartbeat reads them on the uploader's thread
             std::erase_if(raw->self_tests_, [&](const auto& x) { return x.device == r.device; });

@@ -301,6 +301,41 @@ void Maintenance::apply(const MaintIntent& intent) {
         case K::kAdjust:
             if (state_.screen == MaintScreen::kSettings && !state_.busy) adjust(intent);
             return;
+        case K::kFactoryReset: {
+            if (state_.role != Role::kTechnician || state_.busy) return;
+            const Millis now_mono = clock_.monotonic();
+            if (now_mono >= state_.reset_armed_until) {
+                state_.reset_armed_until = now_mono + Millis(10'000);
+                state_.notice = "reset-armed";
+                return;
+            }
+            state_.reset_armed_until = Millis(0);
+            state_.busy = true;
+            const int64_t now = clock_.unix_millis();
+            // Never while something a citizen gave is not on the platform yet.
+            post([this, now](AppealStore* s, MaintenanceAccess*) {
+                int64_t unsent = -1;
+                if (s) {
+                    auto f = s->queue_figures();
+                    auto a = s->pending_actions(100000);
+                    if (f && a) unsent = f->queued_appeals + static_cast<int64_t>(a->size());
+                }
+                Result<void> marked = make_error(ErrorCode::kConflict, "unsent");
+                if (unsent == 0) {
+                    s->audit("technician", "factory-reset", "", "", now);
+                    marked = write_durably(posix_file_ops(), options_.data_dir, kFactoryResetMarker,
+                                           "requested\n", 0600);
+                }
+                log::warn("factory reset %s (%lld unsent)", marked ? "requested" : "refused",
+                          static_cast<long long>(unsent));
+                complete([this, unsent, ok = bool(marked)](MaintState& st) {
+                    st.busy = false;
+                    st.notice = ok ? "reset" : "reset-refused:" + std::to_string(unsent);
+                    if (ok && options_.on_factory_reset) options_.on_factory_reset();
+                });
+            });
+            return;
+        }
         case K::kExitToSystem: {
             if (state_.role != Role::kTechnician || state_.busy) return;
             state_.busy = true;

@@ -38,6 +38,10 @@ enum class MaintScreen {
 };
 const char* maint_screen_name(MaintScreen s);
 
+// A factory reset is asked for with this file in the data directory; the kiosk wipes the data
+// directory at its next start (nothing is deleted under its open files).
+inline constexpr const char* kFactoryResetMarker = "factory-reset";
+
 enum class MaintIntentKind {
     kDigit,      // text = one digit of the PIN
     kBackspace,  // the last digit
@@ -55,6 +59,7 @@ enum class MaintIntentKind {
     kSaveSettings,
     kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
     kEnrol,         // provisioning: send the code typed (kDigit, kBackspace edit it)
+    kFactoryReset,  // technician: the first press arms it, a second within 10 s does it
 };
 
 struct MaintIntent {
@@ -91,8 +96,9 @@ struct MaintState {
     // Provisioning: the code typed (not secret once used, shown as typed), and how it went.
     std::string code;
     enum class Enrol { kTyping, kWorking, kFailed, kDone } enrol = Enrol::kTyping;
-    std::string enrol_detail;  // kFailed: why; kDone: the device id
-    Config settings;           // the technician's draft (settings screen)
+    std::string enrol_detail;     // kFailed: why; kDone: the device id
+    Millis reset_armed_until{0};  // factory reset: armed by the first press
+    Config settings;              // the technician's draft (settings screen)
     bool settings_dirty = false;
     bool busy = false;   // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
@@ -119,8 +125,9 @@ class Maintenance {
         std::function<void(const Config&)> apply_settings;
         std::function<void()> exit_to_system;                              // UI thread
         std::function<void(const drivers::SelfTestResult&)> on_self_test;  // worker thread
-        std::string serial;                    // provisioning: the machine's serial
-        std::function<void()> on_provisioned;  // UI thread: restart enrolled
+        std::string serial;                      // provisioning: the machine's serial
+        std::function<void()> on_provisioned;    // UI thread: restart enrolled
+        std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
 
@@ -144,6 +151,8 @@ class Maintenance {
     bool tick();
     // Seconds until it closes by itself.
     int seconds_left() const;
+    // The factory reset waits for its second press.
+    bool reset_armed() const { return state_.reset_armed_until > clock_.monotonic(); }
     // The terminal's time (the screens count ages and locks with it).
     int64_t now_unix_ms() const { return clock_.unix_millis(); }
 

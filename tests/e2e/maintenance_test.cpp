@@ -3,6 +3,7 @@
 // appeals again, the two-minute close, and no way in for a citizen's ordinary touches.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -423,4 +424,51 @@ TEST(Provisioning, AFreshTerminalEnrolsWithTheTypedCodeAndRestartsInCitizenMode)
     UiDriver d(o);  // the service starts it again
     EXPECT_FALSE(d.kiosk().maintenance().active());
     EXPECT_TRUE(d.has("attract/report"));
+}
+
+TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerminal) {
+    sim::SimOptions so;
+    so.require_enrolment = true;
+    RunningSim sim(so);
+    TempDir data;
+    ManualClock clock;
+    {
+        auto access = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("RSET-0001"), clock.unix_millis()));
+    }
+    ASSERT_TRUE(core::store_device_token(data.path(), "tok-1"));
+    UiDriver::Options o = with(clock, data.path());
+    o.config.require_enrolment = true;
+    {
+        UiDriver d(o);
+        gesture(d, clock);
+        type_pin(d, "97531");
+        d.tap("maint/factory_reset");
+        EXPECT_EQ(d.label("maint/factory_reset"), "Нажмите ещё раз: удалить всё с терминала");
+        d.tap("maint/factory_reset");
+        ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 5s));
+        d.frame();
+        EXPECT_NE(d.label("note/maint_reset").find("не отправлено на платформу: 1"),
+                  std::string::npos)
+            << d.label("note/maint_reset");
+        EXPECT_FALSE(d.kiosk().exit_requested());
+        // The appeal reaches the platform; now the reset goes ahead.
+        {
+            auto store = core::AppealStore::open(test::store_options(data.path()));
+            while (auto item = (*store)->next_due(INT64_MAX))
+                ASSERT_TRUE((*store)->mark_delivered(item->id, "POS-1", "registered", 1));
+        }
+        d.tap("maint/factory_reset");
+        d.tap("maint/factory_reset");
+        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+        EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+    }
+    UiDriver fresh(o);  // the service starts it again: wiped, to be provisioned
+    EXPECT_TRUE(core::read_device_token(data.path()).empty());
+    EXPECT_FALSE(std::filesystem::exists(data.file("access.json")));
+    EXPECT_EQ(fresh.kiosk().maintenance().state().screen, MaintScreen::kProvision);
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    EXPECT_EQ((*store)->census()->appeals, 0);
 }
