@@ -45,6 +45,20 @@ void type_pin(UiDriver& d, const std::string& pin) {
     ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
 }
 
+// The PINs a test signs in with: staff 2468, technician 97531.
+constexpr const char* kStaffPin = "2468";
+constexpr const char* kTechnicianPin = "97531";
+void set_pins(const std::string& data_dir, const Clock& clock, bool staff, bool technician) {
+    auto access = core::MaintenanceAccess::open(data_dir, clock);
+    ASSERT_TRUE(access);
+    if (staff) {
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, kStaffPin));
+    }
+    if (technician) {
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, kTechnicianPin));
+    }
+}
+
 UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
     UiDriver::Options o;
     o.clock = &clock;
@@ -58,10 +72,7 @@ UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
 TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock) {
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-    }
+    set_pins(data.path(), clock, true, false);
     {
         UiDriver d(with(clock, data.path()));
         // A citizen had started a report: the gesture wipes it before the pad shows.
@@ -87,7 +98,7 @@ TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock
     clock.advance(31s);
     d.frame();
     EXPECT_TRUE(d.enabled("maint/pin/2"));
-    type_pin(d, "2468");
+    type_pin(d, kStaffPin);
     ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
     EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kStaff);
     // Audited: the wrong PINs and the way in, with no PIN in the log.
@@ -115,8 +126,7 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     TempDir data;
     ManualClock clock;
     {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
+        set_pins(data.path(), clock, true, false);
         auto store = core::AppealStore::open(test::store_options(data.path()));
         ASSERT_TRUE((*store)->accept(test::appeal_request("QQQQ-0001"), clock.unix_millis()));
         auto item = (*store)->next_due(clock.unix_millis());
@@ -128,7 +138,7 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     o.uploader = true;
     UiDriver d(o);
     gesture(d, clock);
-    type_pin(d, "2468");
+    type_pin(d, kStaffPin);
     d.tap("maint/queue");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
     d.frame();
@@ -201,15 +211,12 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
     RunningSim sim;
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-    }
+    set_pins(data.path(), clock, true, false);
     UiDriver::Options o = with(clock, data.path());
     o.config.platform_url = sim.url();
     UiDriver d(o);
     gesture(d, clock);
-    type_pin(d, "2468");
+    type_pin(d, kStaffPin);
     d.tap("maint/devices");
     auto done = [&] { return !d.kiosk().maintenance().state().busy; };
     d.tap("maint/test/camera");
@@ -245,13 +252,10 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
 TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
-    }
+    set_pins(data.path(), clock, false, true);
     UiDriver d(with(clock, data.path()));  // the gateway's URL goes nowhere
     gesture(d, clock);
-    type_pin(d, "97531");
+    type_pin(d, kTechnicianPin);
     EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kTechnician);
     d.tap("maint/devices");
     d.tap("maint/test/network");
@@ -265,19 +269,15 @@ TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
 TEST(Maintenance, ATechnicianChangesASettingThatTakesEffectAndStaysAfterARestart) {
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
-    }
+    set_pins(data.path(), clock, true, true);
     {
         UiDriver d(with(clock, data.path()));
         gesture(d, clock);
-        type_pin(d, "2468");
+        type_pin(d, kStaffPin);
         EXPECT_FALSE(d.has("maint/settings")) << "settings are the technician's";
         d.tap("maint/back");
         gesture(d, clock);
-        type_pin(d, "97531");
+        type_pin(d, kTechnicianPin);
         d.tap("maint/settings");
         EXPECT_EQ(d.label("note/maint_setting_idle_timeout_s"), "90 с");
         EXPECT_FALSE(d.enabled("maint/settings/save")) << "nothing changed yet";
@@ -330,18 +330,14 @@ TEST(Maintenance, TheGatewaysSettingsFromTheHeartbeatAreApplied) {
 TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
-    }
+    set_pins(data.path(), clock, true, true);
     UiDriver d(with(clock, data.path()));
     gesture(d, clock);
-    type_pin(d, "2468");
+    type_pin(d, kStaffPin);
     EXPECT_FALSE(d.has("maint/exit"));
     d.tap("maint/back");
     gesture(d, clock);
-    type_pin(d, "97531");
+    type_pin(d, kTechnicianPin);
     d.tap("maint/exit");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kTechnicianExit);
@@ -355,10 +351,7 @@ TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
 TEST(Maintenance, TheLogShowsRecentLinesAndNoPersonalData) {
     TempDir data;
     ManualClock clock;
-    {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-    }
+    set_pins(data.path(), clock, true, false);
     UiDriver d(with(clock, data.path()));
     // A citizen's appeal is saved (and the platform is not there: warnings are logged).
     d.describe("housing.building.hot_water", "Секретный текст про подъезд");
@@ -369,7 +362,7 @@ TEST(Maintenance, TheLogShowsRecentLinesAndNoPersonalData) {
     d.tap("receipt/done");
     vmeste::log::info("maintenance log test marker");
     gesture(d, clock);
-    type_pin(d, "2468");
+    type_pin(d, kStaffPin);
     d.tap("maint/log");
     const std::string shown = d.label("note/maint_log");
     EXPECT_NE(shown.find("maintenance log test marker"), std::string::npos) << shown;
@@ -433,8 +426,7 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
     TempDir data;
     ManualClock clock;
     {
-        auto access = core::MaintenanceAccess::open(data.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+        set_pins(data.path(), clock, false, true);
         auto store = core::AppealStore::open(test::store_options(data.path()));
         ASSERT_TRUE((*store)->accept(test::appeal_request("RSET-0001"), clock.unix_millis()));
     }
@@ -444,7 +436,7 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
     {
         UiDriver d(o);
         gesture(d, clock);
-        type_pin(d, "97531");
+        type_pin(d, kTechnicianPin);
         d.tap("maint/factory_reset");
         EXPECT_EQ(d.label("maint/factory_reset"), "Нажмите ещё раз: удалить всё с терминала");
         d.tap("maint/factory_reset");
