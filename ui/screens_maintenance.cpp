@@ -184,6 +184,9 @@ void draw_provision(MaintUi& mu) {
                ImVec2(tx, ty), tw, p.text, ui.fonts.body);
     ty += note(ui, "maint_provision_gateway", ui.trf("maint.provision_gateway", {a.gateway}),
                ImVec2(tx, ty), tw, p.text_muted, ui.fonts.small);
+    if (st.scanning)
+        ty += note(ui, "maint_provision_scan", ui.tr("maint.provision_scan"), ImVec2(tx, ty), tw,
+                   p.text_muted, ui.fonts.small);
     y = std::max(y + side, ty) + gap;
     y += note(ui, "maint_provision_code", st.code.empty() ? std::string(" ") : st.code,
               ImVec2(r.x, y), r.w, p.text, ui.fonts.huge, true);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "image/qr_decode.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
@@ -134,10 +135,70 @@ void Maintenance::open_pin_pad() {
     });
 }
 
+Result<std::string> provisioning_code_from_qr(std::string_view payload,
+                                              std::string_view platform_url) {
+    constexpr std::string_view kScheme = "vmeste-enrol:";
+    std::string code;
+    if (payload.starts_with(kScheme)) {
+        code = std::string(payload.substr(kScheme.size()));
+    } else if (const size_t q = payload.find("/enrol?code="); q != std::string_view::npos) {
+        std::string_view origin = payload.substr(0, q);
+        while (!platform_url.empty() && platform_url.back() == '/') platform_url.remove_suffix(1);
+        if (origin != platform_url)
+            return make_error(ErrorCode::kInvalidInput,
+                              "a QR of another platform: " + std::string(origin));
+        code = std::string(payload.substr(q + 12));
+    } else {
+        return make_error(ErrorCode::kInvalidInput, "not a provisioning QR");
+    }
+    const bool ok =
+        code.size() >= 4 && code.size() <= 40 && std::all_of(code.begin(), code.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
+        });
+    if (!ok) return make_error(ErrorCode::kInvalidInput, "not a provisioning QR");
+    return code;
+}
+
 void Maintenance::open_provisioning() {
     state_ = MaintState{};
     state_.screen = MaintScreen::kProvision;
     last_touch_ = clock_.monotonic();
+    if (options_.camera) {
+        state_.scanning = true;
+        provisioning_scan_ = true;
+        post([this](AppealStore*, MaintenanceAccess*) { scan_for_provisioning_qr(); });
+    }
+}
+
+// On the worker: the camera's newest frame, about every 150 ms, until a provisioning QR is read
+// or provisioning ends (other work waits at most one look).
+void Maintenance::scan_for_provisioning_qr() {
+    auto& camera = *options_.camera;
+    if (!provisioning_scan_) {
+        camera.stop();
+        return;
+    }
+    if (camera.state() == drivers::CameraState::kStopped) camera.start();
+    if (auto frame = camera.wait_frame(scanned_sequence_, Millis(150))) {
+        scanned_sequence_ = frame->sequence;
+        if (auto payload = image::decode_qr(frame->rgb)) {
+            complete([this, p = *payload](MaintState& st) {
+                if (st.screen != MaintScreen::kProvision ||
+                    st.enrol == MaintState::Enrol::kWorking || st.enrol == MaintState::Enrol::kDone)
+                    return;
+                auto code = provisioning_code_from_qr(p, options_.platform_url);
+                if (!code) {
+                    st.enrol = MaintState::Enrol::kFailed;
+                    st.enrol_detail = code.error().message;
+                    return;
+                }
+                st.code = *code;
+                enrol(*code);
+            });
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));  // not the same QR at once
+        }
+    }
+    post([this](AppealStore*, MaintenanceAccess*) { scan_for_provisioning_qr(); });
 }
 
 void Maintenance::close(const char* why) {
@@ -527,35 +588,35 @@ void Maintenance::provision(const MaintIntent& intent) {
             if (!state_.code.empty()) state_.code.pop_back();
             if (!state_.code.empty() && state_.code.back() == '-') state_.code.pop_back();
             return;
-        case MaintIntentKind::kEnrol: {
-            if (state_.code.size() < 4) return;
-            state_.enrol = E::kWorking;
-            const std::string code = state_.code;
-            post([this, code](AppealStore* s, MaintenanceAccess*) {
-                sync::GatewayClient gw(sync::GatewayConfig{options_.platform_url, ""},
-                                       sync::make_curl_transport(options_.transport));
-                auto e = gw.enrol(code, options_.serial, options_.about.version);
-                Result<void> stored;
-                if (e) stored = store_device_id(options_.data_dir, e->device_id);
-                if (e && stored) stored = store_device_token(options_.data_dir, e->token);
-                const bool ok = e && stored;
-                if (s && ok)
-                    s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
-                if (!ok)
-                    log::warn("provisioning: %s", (e ? stored.error() : e.error()).message.c_str());
-                const std::string detail =
-                    ok ? e->device_id : (e ? stored.error() : e.error()).message;
-                complete([this, ok, detail](MaintState& st) {
-                    st.enrol = ok ? MaintState::Enrol::kDone : MaintState::Enrol::kFailed;
-                    st.enrol_detail = detail;
-                    if (ok && options_.on_provisioned) options_.on_provisioned();
-                });
-            });
+        case MaintIntentKind::kEnrol:
+            if (state_.code.size() >= 4) enrol(state_.code);
             return;
-        }
         default:
             return;
     }
+}
+
+void Maintenance::enrol(const std::string& code) {
+    state_.enrol = MaintState::Enrol::kWorking;
+    post([this, code](AppealStore* s, MaintenanceAccess*) {
+        sync::GatewayClient gw(sync::GatewayConfig{options_.platform_url, ""},
+                               sync::make_curl_transport(options_.transport));
+        auto e = gw.enrol(code, options_.serial, options_.about.version);
+        Result<void> stored;
+        if (e) stored = store_device_id(options_.data_dir, e->device_id);
+        if (e && stored) stored = store_device_token(options_.data_dir, e->token);
+        const bool ok = e && stored;
+        if (s && ok) s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
+        const std::string detail = ok ? e->device_id : (e ? stored.error() : e.error()).message;
+        if (!ok) log::warn("provisioning: %s", detail.c_str());
+        if (ok) provisioning_scan_ = false;  // the camera stops with the next look
+        complete([this, ok, detail](MaintState& st) {
+            st.enrol = ok ? MaintState::Enrol::kDone : MaintState::Enrol::kFailed;
+            st.enrol_detail = detail;
+            if (ok) st.scanning = false;
+            if (ok && options_.on_provisioned) options_.on_provisioned();
+        });
+    });
 }
 
 bool Maintenance::tick() {

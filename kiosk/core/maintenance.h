@@ -6,6 +6,7 @@
 // data: receipt numbers and counts at most).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -37,6 +38,12 @@ enum class MaintScreen {
     kAbout
 };
 const char* maint_screen_name(MaintScreen s);
+
+// A provisioning QR: "vmeste-enrol:CODE", or the gateway's enrolment URL
+// "https://gateway/enrol?code=CODE". The code, or why not (a QR of another platform is refused:
+// the terminal enrols only with the gateway it is configured for).
+Result<std::string> provisioning_code_from_qr(std::string_view payload,
+                                              std::string_view platform_url);
 
 // A factory reset is asked for with this file in the data directory; the kiosk wipes the data
 // directory at its next start (nothing is deleted under its open files).
@@ -98,6 +105,7 @@ struct MaintState {
     enum class Enrol { kTyping, kWorking, kFailed, kDone } enrol = Enrol::kTyping;
     std::string enrol_detail;     // kFailed: why; kDone: the device id
     Millis reset_armed_until{0};  // factory reset: armed by the first press
+    bool scanning = false;        // provisioning: the camera is read for a provisioning QR
     Config settings;              // the technician's draft (settings screen)
     bool settings_dirty = false;
     bool busy = false;   // an action runs on the worker
@@ -165,6 +173,10 @@ class Maintenance {
     void self_test(MaintIntentKind which);
     void adjust(const MaintIntent& intent);
     void provision(const MaintIntent& intent);
+    void enrol(const std::string& code);
+    void scan_for_provisioning_qr();
+    std::atomic<bool> provisioning_scan_{false};  // the worker reads the camera while true
+    int64_t scanned_sequence_ = 0;                // worker thread
     void audit(const std::string& action, const std::string& subject = "",
                const std::string& detail = "");
 

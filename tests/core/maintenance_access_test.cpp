@@ -1,4 +1,5 @@
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/maintenance.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -92,4 +93,18 @@ TEST(MaintenanceAccess, ADamagedFileIsAnErrorNotNoPins) {
     auto a = MaintenanceAccess::open(dir.path(), clock);
     ASSERT_FALSE(a);
     EXPECT_NE(a.error().message.find("damaged"), std::string::npos);
+}
+
+TEST(ProvisioningQr, TheCodeComesFromOurGatewaysUrlOrTheShortFormAndNothingElse) {
+    const std::string gw = "https://gw.region.example/";
+    EXPECT_EQ(*provisioning_code_from_qr("vmeste-enrol:5501-2207", gw), "5501-2207");
+    EXPECT_EQ(*provisioning_code_from_qr("https://gw.region.example/enrol?code=77AB-12", gw),
+              "77AB-12");
+    auto other = provisioning_code_from_qr("https://other.example/enrol?code=1111-2222", gw);
+    ASSERT_FALSE(other);
+    EXPECT_NE(other.error().message.find("another platform"), std::string::npos);
+    EXPECT_FALSE(provisioning_code_from_qr("https://gw.region.example/t/7K3Q-9PXA", gw))
+        << "a citizen's receipt is not a setup QR";
+    EXPECT_FALSE(provisioning_code_from_qr("vmeste-enrol:12", gw));
+    EXPECT_FALSE(provisioning_code_from_qr("vmeste-enrol:12 34; rm -rf", gw));
 }

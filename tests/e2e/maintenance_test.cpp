@@ -7,10 +7,12 @@
 #include <fstream>
 #include <random>
 
+#include "drivers/camera/camera.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
 #include "sync/http.h"
+#include "tests/support/qr_photo.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -463,4 +465,27 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
     EXPECT_EQ(fresh.kiosk().maintenance().state().screen, MaintScreen::kProvision);
     auto store = core::AppealStore::open(test::store_options(data.path()));
     EXPECT_EQ((*store)->census()->appeals, 0);
+}
+
+TEST(Provisioning, TheSetupQrShownToTheCameraEnrolsTheTerminal) {
+    sim::SimOptions so;
+    so.require_enrolment = true;
+    RunningSim sim(so);
+    sim.store().add_enrol_code("5501-2207");
+    TempDir data, shots;
+    // The operator's setup QR held up to the camera (the code typed is the other way).
+    ASSERT_TRUE(write_qr_photo(shots.file("setup.jpg"), sim.url() + "/enrol?code=5501-2207"));
+    static SystemClock camera_clock;
+    ManualClock clock;
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    o.config.require_enrolment = true;
+    o.camera = drivers::make_folder_camera(shots.path(), camera_clock, Millis(100));
+    UiDriver d(o);
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
+    EXPECT_TRUE(d.has("note/maint_provision_scan"));
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 15s));
+    EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+    EXPECT_EQ(d.kiosk().maintenance().state().code, "5501-2207");
+    EXPECT_TRUE(sim.store().device_by_token(core::read_device_token(data.path())));
 }

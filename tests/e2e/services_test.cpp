@@ -9,6 +9,7 @@
 #include "image/jpeg.h"
 #include "image/qr_code.h"
 #include "kiosk/core/appeal_store.h"
+#include "tests/support/qr_photo.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
@@ -111,19 +112,7 @@ TEST(StatusCheck, TheReceiptsQrShownToTheCameraIsReadAndLookedUp) {
     sim.add_received("7K3Q-9PXA", 0);
     // What the camera sees: the receipt's QR (the status page's URL) on white paper.
     TempDir shots;
-    auto qr = image::encode_qr(sim.url() + "/t/7K3Q-9PXA");
-    ASSERT_TRUE(qr);
-    int side = 0;
-    const auto rgba = image::rasterize_qr_rgba(*qr, 8, 4, &side);
-    image::Raster paper;
-    paper.width = 640;
-    paper.height = 480;
-    paper.rgb.assign(640 * 480 * 3, 235);
-    for (int y = 0; y < side; ++y)
-        for (int x = 0; x < side; ++x)
-            for (int c = 0; c < 3; ++c)
-                paper.at(100 + x, 40 + y)[c] = rgba[(static_cast<size_t>(y) * side + x) * 4 + c];
-    std::ofstream(shots.file("receipt.jpg"), std::ios::binary) << *image::encode_jpeg(paper, 90);
+    ASSERT_TRUE(write_qr_photo(shots.file("receipt.jpg"), sim.url() + "/t/7K3Q-9PXA"));
     static SystemClock clock;
     UiDriver::Options o;
     o.config.platform_url = sim.url();
