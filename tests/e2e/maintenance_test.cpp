@@ -61,6 +61,16 @@ void set_pins(const std::string& data_dir, const Clock& clock, bool staff, bool 
     }
 }
 
+// How many entries of the store's audit log `actor` wrote for `action`.
+int audited(const std::string& data_dir, const std::string& actor, const std::string& action) {
+    auto store = core::AppealStore::open(test::store_options(data_dir));
+    if (!store) return -1;
+    const auto log = (*store)->audit_log(50);
+    int n = 0;
+    for (const auto& e : *log) n += e.actor == actor && e.action == action;
+    return n;
+}
+
 UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
     UiDriver::Options o;
     o.clock = &clock;
@@ -158,16 +168,10 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     EXPECT_NE(d.label("note/maint_notice").find("Возвращено в очередь: 1"), std::string::npos);
     d.tap("maint/retry_now");
     EXPECT_NE(d.label("note/maint_notice").find("Отправка запущена"), std::string::npos);
-    auto store = core::AppealStore::open(test::store_options(data.path()));
-    bool released = false, retried = false;
     EXPECT_TRUE(d.wait_for(  // the audit is written on the maintenance worker
         [&] {
-            const auto log = (*store)->audit_log(50);
-            for (const auto& e : *log) {
-                released |= e.actor == "staff" && e.action == "release-quarantine";
-                retried |= e.actor == "staff" && e.action == "retry-now";
-            }
-            return released && retried;
+            return audited(data.path(), "staff", "release-quarantine") >= 1 &&
+                   audited(data.path(), "staff", "retry-now") >= 1;
         },
         5s));
     d.tap("maint/back");
@@ -244,11 +248,7 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
     d.frame();
     EXPECT_NE(d.label("note/maint_result_network").find("отвечает"), std::string::npos)
         << d.label("note/maint_result_network");
-    auto store = core::AppealStore::open(test::store_options(data.path()));
-    const auto log = (*store)->audit_log(50);
-    int tests = 0;
-    for (const auto& e : *log) tests += e.actor == "staff" && e.action == "self-test";
-    EXPECT_EQ(tests, 4);
+    EXPECT_EQ(audited(data.path(), "staff", "self-test"), 4);
 }
 
 TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
@@ -306,11 +306,7 @@ TEST(Maintenance, ATechnicianChangesASettingThatTakesEffectAndStaysAfterARestart
     UiDriver again(with(clock, data.path()));  // a restart
     EXPECT_EQ(again.kiosk().config().idle_timeout_s, 60);
     EXPECT_EQ(again.kiosk().config().default_language, core::Language::kEn);
-    auto store = core::AppealStore::open(test::store_options(data.path()));
-    const auto log = (*store)->audit_log(50);
-    bool audited = false;
-    for (const auto& e : *log) audited |= e.actor == "technician" && e.action == "settings";
-    EXPECT_TRUE(audited);
+    EXPECT_GE(audited(data.path(), "technician", "settings"), 1);
 }
 
 TEST(Maintenance, TheGatewaysSettingsFromTheHeartbeatAreApplied) {
@@ -343,11 +339,7 @@ TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
     d.tap("maint/exit");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kTechnicianExit);
-    auto store = core::AppealStore::open(test::store_options(data.path()));
-    const auto log = (*store)->audit_log(50);
-    bool audited = false;
-    for (const auto& e : *log) audited |= e.actor == "technician" && e.action == "exit-to-system";
-    EXPECT_TRUE(audited);
+    EXPECT_GE(audited(data.path(), "technician", "exit-to-system"), 1);
 }
 
 TEST(Maintenance, TheLogShowsRecentLinesAndNoPersonalData) {
