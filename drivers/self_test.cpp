@@ -53,6 +53,10 @@ std::string printer_test_page(const std::string& when) {
 }
 
 SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when) {
+    return print_checked(printer, printer_test_page(when));
+}
+
+SelfTestResult print_checked(PrinterTransport& printer, std::string_view page) {
     using O = SelfTestResult::Outcome;
     const PrinterStatus s = query_status(printer);
     if (s.answered && s.paper_out)
@@ -61,7 +65,7 @@ SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& w
         return result("printer", O::kFailed, "selftest.printer.cover_open", {printer.describe()});
     if (s.answered && !s.online)
         return result("printer", O::kFailed, "selftest.printer.offline", {printer.describe()});
-    if (auto w = printer.write(printer_test_page(when)); !w)
+    if (auto w = printer.write(page); !w)
         return result("printer", O::kFailed, "selftest.printer.write_failed", {printer.describe()},
                       w.error().message);
     if (!s.answered)

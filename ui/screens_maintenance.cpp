@@ -163,6 +163,51 @@ void draw_pin(MaintUi& mu) {
     bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
 }
 
+// A result line: ✓ or ⚠, the check's own words.
+std::string result_line(const Ui& ui, const drivers::SelfTestResult& r) {
+    return (r.ok() ? "✓ " : "⚠ ") + ui.tr("maint.device." + r.device) + ": " + ui.trf(r.key, r.args);
+}
+
+// Provisioning done: what the platform sent, each device's check, the receipt; the technician
+// reads it and starts the citizens' screens (or prints the receipt again).
+void draw_provision_report(MaintUi& mu, float y) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, false);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const core::ProvisioningReport& rep = *st.report;
+    y += note(ui, "maint_provision",
+              ui.trf(rep.ok() ? "maint.provision_done" : "maint.provision_done_failures",
+                     {rep.device_id, rep.site.empty() ? std::string("—") : rep.site}),
+              ImVec2(r.x, y), r.w, rep.ok() ? p.success : p.warning, ui.fonts.body);
+    y += gap;
+    std::string lines;
+    for (const auto& s : rep.platform)
+        lines += (lines.empty() ? "" : "\n") + std::string(s.ok ? "✓ " : "⚠ ") +
+                 ui.tr("maint.provision_step." + s.name) + ": " +
+                 ui.tr(s.ok ? "maint.provision_step_ok" : "maint.provision_step_failed");
+    for (const auto& d : rep.devices) lines += "\n" + result_line(ui, d);
+    y += note(ui, "maint_provision_results", lines, ImVec2(r.x, y), r.w, p.text, ui.fonts.small);
+    y += gap;
+    note(ui, "maint_provision_receipt",
+         ui.tr(st.receipt_printed ? "maint.provision_receipt_printed"
+                                  : "maint.provision_receipt_not_printed"),
+         ImVec2(r.x, y), r.w, st.receipt_printed ? p.text_muted : p.warning, ui.fonts.small);
+    const std::string& start = ui.tr("maint.provision_start");
+    const Metrics& m = ui.theme.metrics;
+    const float bh = ui.px(m.touch_min) + ui.px(20);
+    const float by = ui.display.y - ui.px(m.bottom_bar) + (ui.px(m.bottom_bar) - bh) * 0.5f;
+    const float bw = std::min(ui.px(480), r.w * 0.48f);
+    if (touch_button(ui, "maint/provision/reprint", ui.tr("maint.provision_reprint"),
+                     ImVec2(r.x, by), ImVec2(bw, bh), ButtonKind::kSecondary, !st.busy,
+                     ui.fonts.body))
+        mu.post({MaintIntentKind::kReprint});
+    if (touch_button(ui, "maint/provision/start", start, ImVec2(r.right() - bw, by),
+                     ImVec2(bw, bh), ButtonKind::kPrimary, !st.busy))
+        mu.post({MaintIntentKind::kStartKiosk});
+}
+
 // First boot: the serial (and its QR, for the operator's register), the gateway, the one-time
 // enrolment code on a keypad.
 void draw_provision(MaintUi& mu) {
@@ -191,16 +236,18 @@ void draw_provision(MaintUi& mu) {
     y += note(ui, "maint_provision_code", st.code.empty() ? std::string(" ") : st.code,
               ImVec2(r.x, y), r.w, p.text, ui.fonts.huge, true);
     using E = MaintState::Enrol;
+    if (st.enrol == E::kDone && st.report) {
+        draw_provision_report(mu, y);
+        return;
+    }
     std::string msg;
     Rgb colour = p.text_muted;
     if (st.enrol == E::kWorking) {
-        msg = ui.tr("maint.provision_working");
+        msg = ui.tr("maint.provision_stage." +
+                    (st.provision_stage.empty() ? std::string("enrol") : st.provision_stage));
     } else if (st.enrol == E::kFailed) {
         msg = ui.trf("maint.provision_failed", {st.enrol_detail});
         colour = p.warning;
-    } else if (st.enrol == E::kDone) {
-        msg = ui.trf("maint.provision_done", {st.enrol_detail});
-        colour = p.success;
     }
     if (!msg.empty())
         note(ui, "maint_provision", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
     }
     options.wake_ui = ui::make_ui_waker();
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
+    std::shared_ptr<drivers::Speaker> speaker = drivers::make_espeak_speaker();
+    options.speaker = speaker;
     auto kiosk = core::Kiosk::start(std::move(options));
     if (!kiosk) {
         std::fprintf(stderr, "vmeste-kiosk: cannot start: %s\n", kiosk.error().message.c_str());
@@ -97,7 +99,6 @@ int main(int argc, char** argv) {
     }
     ui::GlImages images((*kiosk)->visit_workers().camera());
     kiosk_ui.set_images(&images);
-    auto speaker = drivers::make_espeak_speaker();
     kiosk_ui.set_speaker(speaker.get());
     drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");
     return ui::run_kiosk_loop(kiosk_ui, **host, watchdog);

@@ -232,6 +232,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.camera = k->visit_->shared_camera();
         mo.printer = k->visit_->shared_printer();
         mo.printer_spec = cfg.printer;
+        mo.speaker = k->options_.speaker;
         mo.platform_url = cfg.platform_url;
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };

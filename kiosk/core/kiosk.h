@@ -55,6 +55,7 @@ class Kiosk {
         // Devices for the tests; when null, opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
+        std::shared_ptr<drivers::Speaker> speaker;  // staff's speaker test; none: it fails
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);

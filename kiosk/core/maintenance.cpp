@@ -437,6 +437,7 @@ void Maintenance::apply(const MaintIntent& intent) {
         case K::kTestCamera:
         case K::kTestPrinter:
         case K::kTestNetwork:
+        case K::kTestSpeaker:
             if (state_.screen != MaintScreen::kDevices || state_.busy) return;
             self_test(intent.kind);
             return;
@@ -446,6 +447,12 @@ void Maintenance::apply(const MaintIntent& intent) {
 }
 
 namespace {
+
+// The last result per device.
+void record_result(MaintState& st, drivers::SelfTestResult r) {
+    std::erase_if(st.device_results, [&](const auto& x) { return x.device == r.device; });
+    st.device_results.push_back(std::move(r));
+}
 
 // The gateway's health: reachable (and its TLS certificate accepted, when https), the round trip,
 // and the terminal's clock against the gateway's Date header.
@@ -495,53 +502,60 @@ drivers::SelfTestResult network_self_test(const std::string& url, const sync::Tr
 
 }  // namespace
 
+// On the worker: one device's check, on the kiosk's own devices (a printer is opened from its
+// spec when the kiosk has none open). `page`: what the printer prints (a test page by default).
+drivers::SelfTestResult Maintenance::device_test(MaintIntentKind which, const std::string& page) {
+    using O = drivers::SelfTestResult::Outcome;
+    if (which == MaintIntentKind::kTestCamera) {
+        if (!options_.camera) return {O::kFailed, "camera", "selftest.camera.missing", {}, ""};
+        const bool was_stopped = options_.camera->state() == drivers::CameraState::kStopped;
+        auto r = drivers::camera_self_test(*options_.camera);
+        if (was_stopped) options_.camera->stop();  // no light and CPU left on
+        return r;
+    }
+    if (which == MaintIntentKind::kTestPrinter) {
+        const std::string bytes =
+            page.empty() ? drivers::printer_test_page(local_time_text()) : page;
+        if (options_.printer) return drivers::print_checked(*options_.printer, bytes);
+        auto p = drivers::open_printer(options_.printer_spec);
+        if (!p)
+            return {O::kFailed,
+                    "printer",
+                    "selftest.printer.unavailable",
+                    {options_.printer_spec},
+                    p.error().message};
+        return drivers::print_checked(**p, bytes);
+    }
+    if (which == MaintIntentKind::kTestSpeaker) {
+        if (!options_.speaker) return {O::kFailed, "speech", "selftest.speech.failed", {}, "none"};
+        // Said in Russian, the terminal's first language (staff listen for the voice, not words).
+        return drivers::speech_self_test(*options_.speaker, "ru");
+    }
+    return network_self_test(options_.platform_url, options_.transport);
+}
+
+void Maintenance::note_self_test(AppealStore* s, const std::string& actor,
+                                 const drivers::SelfTestResult& r) {
+    using O = drivers::SelfTestResult::Outcome;
+    if (!r.technical.empty()) log::info("self-test %s: %s", r.device.c_str(), r.technical.c_str());
+    if (options_.on_self_test) options_.on_self_test(r);
+    if (s)
+        s->audit(actor, "self-test", r.device,
+                 r.outcome == O::kOk        ? "ok"
+                 : r.outcome == O::kWarning ? "warning"
+                                            : "failed",
+                 clock_.unix_millis());
+}
+
 void Maintenance::self_test(MaintIntentKind which) {
     state_.busy = true;
     const std::string actor = role_name(*state_.role);
     post([this, which, actor](AppealStore* s, MaintenanceAccess*) {
-        drivers::SelfTestResult r;
-        using O = drivers::SelfTestResult::Outcome;
-        if (which == MaintIntentKind::kTestCamera) {
-            if (options_.camera) {
-                const bool was_stopped = options_.camera->state() == drivers::CameraState::kStopped;
-                r = drivers::camera_self_test(*options_.camera);
-                if (was_stopped) options_.camera->stop();  // no light and CPU left on
-            } else {
-                r = {O::kFailed, "camera", "selftest.camera.missing", {}, ""};
-            }
-        } else if (which == MaintIntentKind::kTestPrinter) {
-            char when[32];
-            const std::time_t t = std::time(nullptr);
-            std::tm tm{};
-            localtime_r(&t, &tm);
-            std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
-            if (options_.printer) {
-                r = drivers::printer_self_test(*options_.printer, when);
-            } else if (auto p = drivers::open_printer(options_.printer_spec); p) {
-                r = drivers::printer_self_test(**p, when);
-            } else {
-                r = {O::kFailed,
-                     "printer",
-                     "selftest.printer.unavailable",
-                     {options_.printer_spec},
-                     p.error().message};
-            }
-        } else {
-            r = network_self_test(options_.platform_url, options_.transport);
-        }
-        if (!r.technical.empty())
-            log::info("self-test %s: %s", r.device.c_str(), r.technical.c_str());
-        if (options_.on_self_test) options_.on_self_test(r);
-        if (s)
-            s->audit(actor, "self-test", r.device,
-                     r.outcome == O::kOk        ? "ok"
-                     : r.outcome == O::kWarning ? "warning"
-                                                : "failed",
-                     clock_.unix_millis());
+        drivers::SelfTestResult r = device_test(which);
+        note_self_test(s, actor, r);
         complete([r = std::move(r)](MaintState& st) mutable {
             st.busy = false;
-            std::erase_if(st.device_results, [&](const auto& x) { return x.device == r.device; });
-            st.device_results.push_back(std::move(r));
+            record_result(st, std::move(r));
         });
     });
 }
@@ -573,7 +587,13 @@ void Maintenance::adjust(const MaintIntent& intent) {
 
 void Maintenance::provision(const MaintIntent& intent) {
     using E = MaintState::Enrol;
-    if (state_.enrol == E::kWorking || state_.enrol == E::kDone) return;
+    if (state_.enrol == E::kDone) {
+        if (intent.kind == MaintIntentKind::kReprint) reprint_provisioning_receipt();
+        if (intent.kind == MaintIntentKind::kStartKiosk && !state_.busy && options_.on_provisioned)
+            options_.on_provisioned();
+        return;
+    }
+    if (state_.enrol == E::kWorking) return;
     switch (intent.kind) {
         case MaintIntentKind::kDigit:
             if (state_.code.size() < 16 && intent.text.size() == 1 && intent.text[0] >= '0' &&
@@ -596,8 +616,12 @@ void Maintenance::provision(const MaintIntent& intent) {
     }
 }
 
+// The whole first boot on the worker: the code for the token, then the platform's documents,
+// the device checks and the printed receipt; the screen follows each stage. The terminal goes to
+// citizen mode when the technician has read the results (kStartKiosk).
 void Maintenance::enrol(const std::string& code) {
     state_.enrol = MaintState::Enrol::kWorking;
+    state_.provision_stage = "enrol";
     post([this, code](AppealStore* s, MaintenanceAccess*) {
         sync::GatewayClient gw(sync::GatewayConfig{options_.platform_url, ""},
                                sync::make_curl_transport(options_.transport));
@@ -606,15 +630,71 @@ void Maintenance::enrol(const std::string& code) {
         if (e) stored = store_device_id(options_.data_dir, e->device_id);
         if (e && stored) stored = store_device_token(options_.data_dir, e->token);
         const bool ok = e && stored;
-        if (s && ok) s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
-        const std::string detail = ok ? e->device_id : (e ? stored.error() : e.error()).message;
-        if (!ok) log::warn("provisioning: %s", detail.c_str());
-        if (ok) provisioning_scan_ = false;  // the camera stops with the next look
-        complete([this, ok, detail](MaintState& st) {
-            st.enrol = ok ? MaintState::Enrol::kDone : MaintState::Enrol::kFailed;
-            st.enrol_detail = detail;
-            if (ok) st.scanning = false;
-            if (ok && options_.on_provisioned) options_.on_provisioned();
+        if (!ok) {
+            const std::string detail = (e ? stored.error() : e.error()).message;
+            log::warn("provisioning: %s", detail.c_str());
+            complete([detail](MaintState& st) {
+                st.enrol = MaintState::Enrol::kFailed;
+                st.enrol_detail = detail;
+                st.provision_stage.clear();
+            });
+            return;
+        }
+        if (s) s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
+        provisioning_scan_ = false;  // the camera stops with the next look
+        auto stage = [this](const char* name) {
+            complete([name](MaintState& st) {
+                st.provision_stage = name;
+                st.scanning = false;
+            });
+        };
+        ProvisioningReport report{e->device_id, e->site_name, options_.platform_url,
+                                  options_.serial, local_time_text(), {}, {}};
+        stage("platform");
+        report.platform = fetch_platform_documents(options_.data_dir, options_.platform_url,
+                                                   e->token, options_.transport);
+        stage("devices");
+        for (auto which : {MaintIntentKind::kTestCamera, MaintIntentKind::kTestNetwork}) {
+            report.devices.push_back(device_test(which));
+            note_self_test(s, "provisioning", report.devices.back());
+        }
+        // The receipt is the printer's test: its status is checked around it.
+        stage("receipt");
+        auto printed = device_test(MaintIntentKind::kTestPrinter, provisioning_receipt(report));
+        note_self_test(s, "provisioning", printed);
+        const bool receipt_ok = printed.outcome != drivers::SelfTestResult::Outcome::kFailed;
+        report.devices.push_back(std::move(printed));
+        if (s)
+            s->audit("provisioning", "provisioned", e->device_id, report.ok() ? "ok" : "failures",
+                     clock_.unix_millis());
+        log::info("provisioning: %s enrolled, %s", e->device_id.c_str(),
+                  report.ok() ? "every check passed" : "with failures");
+        complete([report = std::move(report), receipt_ok](MaintState& st) mutable {
+            st.enrol = MaintState::Enrol::kDone;
+            st.enrol_detail = report.device_id;
+            st.provision_stage.clear();
+            st.receipt_printed = receipt_ok;
+            st.device_results = report.devices;
+            st.report = std::move(report);
+        });
+    });
+}
+
+void Maintenance::reprint_provisioning_receipt() {
+    if (!state_.report || state_.busy) return;
+    state_.busy = true;
+    ProvisioningReport report = *state_.report;
+    post([this, report](AppealStore* s, MaintenanceAccess*) {
+        auto r = device_test(MaintIntentKind::kTestPrinter, provisioning_receipt(report));
+        note_self_test(s, "provisioning", r);
+        complete([r = std::move(r)](MaintState& st) mutable {
+            st.busy = false;
+            st.receipt_printed = r.outcome != drivers::SelfTestResult::Outcome::kFailed;
+            if (st.report) {
+                std::erase_if(st.report->devices, [](const auto& x) { return x.device == "printer"; });
+                st.report->devices.push_back(r);
+            }
+            record_result(st, std::move(r));
         });
     });
 }

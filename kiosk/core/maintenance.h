@@ -22,6 +22,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/provisioning.h"
 #include "sync/http.h"
 
 namespace vmeste::core {
@@ -61,12 +62,15 @@ enum class MaintIntentKind {
     kTestCamera,   // devices: a frame and a still
     kTestPrinter,  // the status and a test page
     kTestNetwork,  // the gateway's health: reachable, TLS, round trip, clock
+    kTestSpeaker,  // a phrase through the speaker (staff listen)
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
     kSaveSettings,
     kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
     kEnrol,         // provisioning: send the code typed (kDigit, kBackspace edit it)
     kFactoryReset,  // technician: the first press arms it, a second within 10 s does it
+    kReprint,       // provisioning done: the receipt once more
+    kStartKiosk,    // provisioning done: on to citizen mode (the service restarts it enrolled)
 };
 
 struct MaintIntent {
@@ -104,6 +108,10 @@ struct MaintState {
     std::string code;
     enum class Enrol { kTyping, kWorking, kFailed, kDone } enrol = Enrol::kTyping;
     std::string enrol_detail;     // kFailed: why; kDone: the device id
+    // After the enrolment: what runs now ("platform", "devices", "receipt"), then the report.
+    std::string provision_stage;
+    std::optional<ProvisioningReport> report;
+    bool receipt_printed = false;
     Millis reset_armed_until{0};  // factory reset: armed by the first press
     bool scanning = false;        // provisioning: the camera is read for a provisioning QR
     Config settings;              // the technician's draft (settings screen)
@@ -126,6 +134,7 @@ class Maintenance {
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
         std::string printer_spec;
+        std::shared_ptr<drivers::Speaker> speaker;
         std::string platform_url;
         sync::TransportOptions transport;
         // The kiosk's config now, and applying the technician's settings to it (UI thread).
@@ -171,6 +180,10 @@ class Maintenance {
     void close(const char* why);
     void load_queue();
     void self_test(MaintIntentKind which);
+    drivers::SelfTestResult device_test(MaintIntentKind which, const std::string& page = "");
+    void note_self_test(AppealStore* s, const std::string& actor,
+                        const drivers::SelfTestResult& r);
+    void reprint_provisioning_receipt();
     void adjust(const MaintIntent& intent);
     void provision(const MaintIntent& intent);
     void enrol(const std::string& code);

@@ -399,10 +399,37 @@ TEST(Provisioning, AFreshTerminalEnrolsWithTheTypedCodeAndRestartsInCitizenMode)
         d.frame();
         ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
         d.tap("maint/code/enrol");
-        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 10s));
-        EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+        // Enrolment, the platform's documents, the device checks, the receipt: then the results
+        // wait for the technician, and the kiosk is not restarted behind their back.
+        ASSERT_TRUE(d.wait_for(
+            [&] {
+                return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kDone;
+            },
+            20s));
         d.frame();
+        EXPECT_FALSE(d.kiosk().exit_requested().has_value());
         EXPECT_NE(d.label("note/maint_provision").find("DEV-000001"), std::string::npos);
+        const std::string results = d.label("note/maint_provision_results");
+        for (const char* line : {"✓ Справочник категорий: получено", "✓ Опросы и голосования",
+                                 "✓ Производственный календарь", "✓ Настройки платформы",
+                                 "✓ Камера", "✓ Связь", "✓ Принтер"})
+            EXPECT_NE(results.find(line), std::string::npos) << line << " in\n" << results;
+        // The documents are where the running kiosk reads them.
+        EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(data.path()) / "catalogue.json"));
+        // The receipt that proves it: the device id as text and as a QR, cut.
+        const std::string receipt = d.printer().received;
+        EXPECT_NE(receipt.find("DEV-000001"), std::string::npos);
+        EXPECT_NE(receipt.find("\x1d(k"), std::string::npos) << "a QR";
+        EXPECT_NE(receipt.find("\x1dV"), std::string::npos) << "a cut";
+        // Printed again on request (the first one was torn off badly).
+        d.printer().received.clear();
+        d.tap("maint/provision/reprint");
+        ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+        EXPECT_NE(d.printer().received.find("DEV-000001"), std::string::npos);
+        d.tap("maint/provision/start");
+        ASSERT_TRUE(d.kiosk().exit_requested().has_value());
+        EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+        EXPECT_EQ(audited(data.path(), "provisioning", "provisioned"), 1);
     }
     const std::string token = core::read_device_token(data.path());
     ASSERT_FALSE(token.empty());
@@ -476,7 +503,11 @@ TEST(Provisioning, TheSetupQrShownToTheCameraEnrolsTheTerminal) {
     UiDriver d(o);
     ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
     EXPECT_TRUE(d.has("note/maint_provision_scan"));
-    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 15s));
+    ASSERT_TRUE(d.wait_for(
+        [&] { return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kDone; },
+        20s));
+    d.tap("maint/provision/start");
+    ASSERT_TRUE(d.kiosk().exit_requested().has_value());
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
     EXPECT_EQ(d.kiosk().maintenance().state().code, "5501-2207");
     EXPECT_TRUE(sim.store().device_by_token(core::read_device_token(data.path())));

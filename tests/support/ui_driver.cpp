@@ -28,6 +28,8 @@ UiDriver::UiDriver(Options o) {
         ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
     printer_ = std::make_shared<drivers::FakePrinter>();
     ko.printer = printer_;
+    speaker_ = std::make_shared<drivers::SilentSpeaker>();
+    ko.speaker = speaker_;
     auto k = core::Kiosk::start(std::move(ko));
     if (!k) throw std::runtime_error("Kiosk::start: " + k.error().message);
     kiosk_ = std::move(k).value();

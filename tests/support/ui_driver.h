@@ -82,6 +82,7 @@ class UiDriver {
 
     core::Kiosk& kiosk() { return *kiosk_; }
     drivers::FakePrinter& printer() { return *printer_; }
+    drivers::SilentSpeaker& speaker() { return *speaker_; }
     RecordingImages& images() { return images_; }
     const core::SessionState& state() const { return kiosk_->session().state(); }
     ui::KioskUi& ui() { return *ui_; }
@@ -91,6 +92,7 @@ class UiDriver {
     std::unique_ptr<TempDir> temp_;
     std::string data_dir_;
     std::shared_ptr<drivers::FakePrinter> printer_;
+    std::shared_ptr<drivers::SilentSpeaker> speaker_;
     RecordingImages images_;
     std::unique_ptr<core::Kiosk> kiosk_;
     std::unique_ptr<ui::KioskUi> ui_;

@@ -13,14 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "drivers/printer/escpos.h"
 #include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
-#include "kiosk/core/platform_jobs.h"
+#include "kiosk/core/provisioning.h"
 #include "sync/gateway_client.h"
 
 namespace {
@@ -232,21 +231,6 @@ int export_diagnostics(vmeste::core::AppealStore& store, const std::string& data
     return 0;
 }
 
-// "29.11.2026 14:05", the terminal's local time.
-std::string now_text() {
-    char when[32];
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
-    return when;
-}
-
-const char* outcome_name(vmeste::drivers::SelfTestResult::Outcome o) {
-    using O = vmeste::drivers::SelfTestResult::Outcome;
-    return o == O::kOk ? "ok" : o == O::kWarning ? "WARNING" : "FAILED";
-}
-
 // The devices the config names: camera, printer (a test page) and speech, each its result.
 std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::Config& cfg,
                                                             bool print, bool speech) {
@@ -265,7 +249,7 @@ std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::
     }
     if (print && cfg.printer != "none") {
         if (auto p = drivers::open_printer(cfg.printer))
-            results.push_back(drivers::printer_self_test(**p, now_text()));
+            results.push_back(drivers::printer_self_test(**p, vmeste::core::local_time_text()));
         else
             results.push_back({drivers::SelfTestResult::Outcome::kFailed,
                                "printer",
@@ -285,7 +269,7 @@ void print_results(const std::vector<vmeste::drivers::SelfTestResult>& results) 
     for (const auto& r : results) {
         std::string args_text;
         for (const auto& a : r.args) args_text += (args_text.empty() ? "" : ", ") + a;
-        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), outcome_name(r.outcome),
+        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), vmeste::core::outcome_word(r.outcome),
                     r.key.c_str(), args_text.c_str(), r.technical.empty() ? "" : " — ",
                     r.technical.c_str());
     }
@@ -341,50 +325,23 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     std::printf("enrolled        %s (%s)\n", e->device_id.c_str(),
                 e->site_name.empty() ? "no site" : e->site_name.c_str());
     // 2. The platform's catalogue, polls, calendar and settings (the heartbeat brings those).
-    core::StoreOptions store_options;
-    store_options.data_dir = data_dir;
-    auto store = core::AppealStore::open(store_options);
-    if (!store) {
-        std::fprintf(stderr, "vmestectl provision: %s\n", store.error().message.c_str());
-        return 1;
-    }
-    core::PlatformJobs jobs(
-        data_dir, std::move(store).value(),
-        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{platform, e->token},
-                                              sync::make_curl_transport()),
-        core::PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {}});
-    bool ok = true;
-    for (auto [name, step] :
-         std::initializer_list<std::pair<const char*, bool (core::PlatformJobs::*)()>>{
-             {"catalogue", &core::PlatformJobs::sync_catalogue},
-             {"polls", &core::PlatformJobs::sync_polls},
-             {"calendar", &core::PlatformJobs::sync_calendar},
-             {"heartbeat", &core::PlatformJobs::heartbeat}}) {
-        const bool done = (jobs.*step)();
-        ok &= done;
-        std::printf("%-15s %s\n", name, done ? "ok" : "FAILED");
-    }
+    core::ProvisioningReport report{e->device_id, e->site_name, platform, serial,
+                                    core::local_time_text(), {}, {}};
+    report.platform = core::fetch_platform_documents(data_dir, platform, e->token, {});
+    for (const auto& s : report.platform)
+        std::printf("%-15s %s\n", s.name.c_str(), s.ok ? "ok" : "FAILED");
     // 3. The devices; 4. the receipt that proves it, on the terminal's own printer.
-    const auto results = run_self_tests(cfg, print, false);
-    print_results(results);
-    drivers::EscPos r;
-    r.init().codepage_cp866().align(drivers::Align::kCenter).bold(true);
-    r.line("Терминал настроен").line("Terminal provisioned").bold(false).line(now_text()).line();
-    r.align(drivers::Align::kLeft)
-        .line("Терминал / Device: " + e->device_id)
-        .line("МФЦ / Site: " + (e->site_name.empty() ? std::string("-") : e->site_name))
-        .line("Платформа / Gateway: " + platform)
-        .line("Серийный / Serial: " + serial);
-    for (const auto& t : results) r.line(t.device + ": " + outcome_name(t.outcome));
-    r.line(std::string("Платформа / Platform: ") + (ok ? "ok" : "FAILED"));
-    r.align(drivers::Align::kCenter).qr(e->device_id, 6, 'M').feed(3).cut();
+    report.devices = run_self_tests(cfg, print, false);
+    print_results(report.devices);
+    bool ok = report.ok();
     if (print && cfg.printer != "none") {
         auto printer = drivers::open_printer(cfg.printer);
-        const bool printed = printer && (*printer)->write(r.bytes());
+        const bool printed = printer && (*printer)->write(core::provisioning_receipt(report));
         std::printf("receipt         %s\n", printed ? "printed" : "NOT printed");
         ok &= printed;
     }
-    for (const auto& t : results) ok &= t.outcome != drivers::SelfTestResult::Outcome::kFailed;
+    core::StoreOptions store_options;
+    store_options.data_dir = data_dir;
     if (auto s = core::AppealStore::open(store_options))
         (*s)->audit("vmestectl", "provision", e->device_id, ok ? "ok" : "with failures",
                     static_cast<int64_t>(std::time(nullptr)) * 1000);

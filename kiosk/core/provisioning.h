@@ -1,0 +1,48 @@
+// Provisioning after the enrolment (issue #8, point 4): what the first-boot screen and
+// `vmestectl provision` both do once the terminal has its token — the platform's documents and
+// settings, then the device checks, then a printed receipt that proves the terminal works.
+// No UI here, and nothing of a citizen.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "drivers/self_test.h"
+#include "sync/http.h"
+
+namespace vmeste::core {
+
+// One step against the platform: "catalogue", "polls", "calendar", "heartbeat" (it brings the
+// settings the gateway manages).
+struct ProvisioningStep {
+    std::string name;
+    bool ok = false;
+};
+
+// The catalogue, polls, production calendar and the first heartbeat, stored in the data directory
+// as the running kiosk keeps them (blocking: call on a worker).
+std::vector<ProvisioningStep> fetch_platform_documents(const std::string& data_dir,
+                                                       const std::string& platform_url,
+                                                       const std::string& token,
+                                                       const sync::TransportOptions& transport);
+
+struct ProvisioningReport {
+    std::string device_id, site, platform_url, serial;
+    std::string when;  // "01.12.2026 10:05", the terminal's local time
+    std::vector<ProvisioningStep> platform;
+    std::vector<drivers::SelfTestResult> devices;
+    // Every platform step done and no device failed (a warning, such as little paper, passes).
+    bool ok() const;
+};
+
+// The provisioning receipt as ESC/POS bytes (CP866): device id, site, gateway, serial, each
+// result, and the device id as a QR for the operator's register.
+std::string provisioning_receipt(const ProvisioningReport& report);
+
+// "ok", "WARNING", "FAILED" (receipts and the command line are not translated).
+const char* outcome_word(drivers::SelfTestResult::Outcome o);
+
+// "01.12.2026 10:05", now, the terminal's local time.
+std::string local_time_text();
+
+}  // namespace vmeste::core
