@@ -56,7 +56,8 @@ SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& w
     return print_checked(printer, printer_test_page(when));
 }
 
-SelfTestResult print_checked(PrinterTransport& printer, std::string_view page) {
+SelfTestResult print_checked(PrinterTransport& printer, std::string_view page,
+                             const std::string& ok_key) {
     using O = SelfTestResult::Outcome;
     const PrinterStatus s = query_status(printer);
     if (s.answered && s.paper_out)
@@ -73,7 +74,7 @@ SelfTestResult print_checked(PrinterTransport& printer, std::string_view page) {
                       {printer.describe()});
     if (s.paper_near_end)
         return result("printer", O::kWarning, "selftest.printer.paper_low", {printer.describe()});
-    return result("printer", O::kOk, "selftest.printer.ok", {printer.describe()});
+    return result("printer", O::kOk, ok_key, {printer.describe()});
 }
 
 SelfTestResult watchdog_self_test(const HealthGate& gate) {

@@ -29,7 +29,9 @@ SelfTestResult camera_self_test(Camera& camera, Millis timeout = Millis(3000));
 // Asks the status, then prints a test page (Cyrillic, a QR code, a cut) unless paper is out.
 SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when);
 // The same checks around any page (the provisioning receipt is the printer's test there).
-SelfTestResult print_checked(PrinterTransport& printer, std::string_view page);
+// `ok_key` names what was printed when it went well.
+SelfTestResult print_checked(PrinterTransport& printer, std::string_view page,
+                             const std::string& ok_key = "selftest.printer.ok");
 // Which watched threads are late, and how many pets went out.
 SelfTestResult watchdog_self_test(const HealthGate& gate);
 // Speaks a short phrase (staff listen); fails only when the speech program cannot start.

@@ -151,6 +151,8 @@ int KioskUi::frame() {
 }
 
 bool KioskUi::animating() const {
+    // Staff's camera check: the picture moves.
+    if (kiosk_.maintenance().active()) return kiosk_.maintenance().state().camera_preview;
     const core::Session& s = kiosk_.session();
     const core::SessionState& st = s.state();
     if (st.screen == core::Screen::kSubmitting) return true;

@@ -163,9 +163,9 @@ void draw_pin(MaintUi& mu) {
     bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
 }
 
-// A result line: ✓ or ⚠, the check's own words.
+// A result line: ✓ or ⚠, the check's own words (they name the device).
 std::string result_line(const Ui& ui, const drivers::SelfTestResult& r) {
-    return (r.ok() ? "✓ " : "⚠ ") + ui.tr("maint.device." + r.device) + ": " + ui.trf(r.key, r.args);
+    return (r.ok() ? "✓ " : "⚠ ") + ui.trf(r.key, r.args);
 }
 
 // Provisioning done: what the platform sent, each device's check, the receipt; the technician
@@ -203,8 +203,8 @@ void draw_provision_report(MaintUi& mu, float y) {
                      ImVec2(r.x, by), ImVec2(bw, bh), ButtonKind::kSecondary, !st.busy,
                      ui.fonts.body))
         mu.post({MaintIntentKind::kReprint});
-    if (touch_button(ui, "maint/provision/start", start, ImVec2(r.right() - bw, by),
-                     ImVec2(bw, bh), ButtonKind::kPrimary, !st.busy))
+    if (touch_button(ui, "maint/provision/start", start, ImVec2(r.right() - bw, by), ImVec2(bw, bh),
+                     ButtonKind::kPrimary, !st.busy))
         mu.post({MaintIntentKind::kStartKiosk});
 }
 
@@ -396,16 +396,31 @@ void draw_devices(MaintUi& mu) {
         const char* device;
         MaintIntentKind kind;
     };
+    // The camera's picture while the screen is open: staff see it points at the citizen's side.
+    if (st.camera_preview) {
+        const float h = std::min(ui.px(420), r.w * 0.42f);
+        ImVec2 size(4, 3);
+        ImTextureID tex = ui.images ? ui.images->camera(&size) : nullptr;
+        const Rect view = fit_into(Rect{r.x, y, r.w, h}, size.x, size.y);
+        draw_picture(ui, tex, ImVec2(view.x, view.y), ImVec2(view.right(), view.bottom()));
+        ui.widgets.add(WidgetInfo{"maint/camera_preview", ImVec2(view.x, view.y),
+                                  ImVec2(view.right(), view.bottom()), true, tex ? "live" : ""});
+        y += h + gap;
+    }
     const Test tests[] = {
         {"maint/test/camera", "maint.test_camera", "camera", MaintIntentKind::kTestCamera},
         {"maint/test/printer", "maint.test_printer", "printer", MaintIntentKind::kTestPrinter},
-        {"maint/test/network", "maint.test_network", "network", MaintIntentKind::kTestNetwork}};
+        {"maint/test/network", "maint.test_network", "network", MaintIntentKind::kTestNetwork},
+        {"maint/test/speaker", "maint.test_speaker", "speech", MaintIntentKind::kTestSpeaker},
+        {"maint/test/touch", "maint.test_touch", "touch", MaintIntentKind::kOpen}};
     const float bh = ui.px(ui.theme.metrics.touch_min) + ui.px(12);
     const float bw = std::min(ui.px(560), r.w * 0.45f);
     for (const auto& t : tests) {
         if (touch_button(ui, t.id, ui.tr(t.key), ImVec2(r.x, y), ImVec2(bw, bh),
                          ButtonKind::kSecondary, !st.busy, ui.fonts.body))
-            mu.post({t.kind});
+            mu.post(t.kind == MaintIntentKind::kOpen
+                        ? MaintIntent{t.kind, "", static_cast<int>(MaintScreen::kTouchTest)}
+                        : MaintIntent{t.kind});
         // The last result beside its button, in the staff member's language.
         for (const auto& res : st.device_results) {
             if (res.device != t.device) continue;
@@ -417,11 +432,53 @@ void draw_devices(MaintUi& mu) {
             note(ui, std::string("maint_result_") + t.device, mark + ui.trf(res.key, res.args),
                  ImVec2(r.x + bw + gap, y), r.w - bw - gap, c, ui.fonts.small);
         }
-        y += std::max(bh, ui.fonts.small->FontSize * 3.4f) + gap;
+        y += std::max(bh, ui.fonts.small->FontSize * 2.6f) + gap;
     }
     if (st.busy)
         note(ui, "maint_devices_busy", ui.tr("maint.testing"), ImVec2(r.x, y), r.w, p.text_muted,
              ui.fonts.body);
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+}
+
+// Every cell must be touched: one that stays grey marks a dead strip of the panel. The grid fills
+// the screen under the bar (rotated on a landscape panel); Back leaves it unfinished.
+void draw_touch_test(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.test_touch"));
+    const float bottom = ui.display.y - ui.px(ui.theme.metrics.bottom_bar);
+    const bool landscape = ui.display.x > ui.display.y;
+    const int cols = landscape ? core::Maintenance::kTouchRows : core::Maintenance::kTouchCols;
+    const int rows = landscape ? core::Maintenance::kTouchCols : core::Maintenance::kTouchRows;
+    const float cw = ui.display.x / cols, ch = (bottom - y) / rows;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    int left = 0;
+    for (int i = 0; i < static_cast<int>(st.touched.size()); ++i) {
+        const ImVec2 a(cw * (i % cols), y + ch * (i / cols));
+        const ImVec2 b(a.x + cw, a.y + ch);
+        const bool done = st.touched[i];
+        left += !done;
+        dl->AddRectFilled(ImVec2(a.x + 2, a.y + 2), ImVec2(b.x - 2, b.y - 2),
+                          color(done ? p.success : p.surface));
+        dl->AddRect(a, b, color(p.secondary_border));
+        // A cell counts on touch-down or when a finger slides over it (a swipe test).
+        const std::string id = "maint/touch/" + std::to_string(i);
+        ImGui::SetCursorScreenPos(a);
+        ImGui::InvisibleButton(id.c_str(), ImVec2(cw, ch));
+        const bool hit = ImGui::IsItemActivated() ||
+                         (ImGui::IsMouseDown(0) &&
+                          ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem));
+        ui.widgets.add(WidgetInfo{id, a, b, true, done ? "touched" : ""});
+        if (hit && !done) mu.post({MaintIntentKind::kTouchCell, "", i});
+    }
+    const std::string hint = ui.trf("maint.touch_left", {std::to_string(left)});
+    const Metrics& m = ui.theme.metrics;
+    const Rect col = content_rect(ui, true);
+    note(ui, "maint_touch", hint,
+         ImVec2(col.x + std::min(ui.px(420), col.w * 0.4f) + ui.px(m.gap),
+                bottom + ui.px(m.bottom_bar) * 0.5f - ui.fonts.body->FontSize * 0.6f),
+         col.w * 0.55f, p.text_muted, ui.fonts.body);
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
@@ -560,6 +617,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kAbout:
             draw_about(mu);
+            break;
+        case MaintScreen::kTouchTest:
+            draw_touch_test(mu);
             break;
         case MaintScreen::kClosed:
             break;

@@ -13,6 +13,16 @@
 
 namespace vmeste::core {
 
+namespace {
+
+// The last result per device.
+void record_result(MaintState& st, drivers::SelfTestResult r) {
+    std::erase_if(st.device_results, [&](const auto& x) { return x.device == r.device; });
+    st.device_results.push_back(std::move(r));
+}
+
+}  // namespace
+
 const char* maint_screen_name(MaintScreen s) {
     switch (s) {
         case MaintScreen::kClosed:
@@ -33,6 +43,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "settings";
         case MaintScreen::kAbout:
             return "about";
+        case MaintScreen::kTouchTest:
+            return "touch-test";
     }
     return "?";
 }
@@ -201,8 +213,49 @@ void Maintenance::scan_for_provisioning_qr() {
     post([this](AppealStore*, MaintenanceAccess*) { scan_for_provisioning_qr(); });
 }
 
+// The devices screen shows the camera's picture (started on the worker: opening a V4L2 device
+// may take a while).
+void Maintenance::start_preview() {
+    if (!options_.camera || state_.camera_preview) return;
+    state_.camera_preview = true;
+    post([camera = options_.camera](AppealStore*, MaintenanceAccess*) { camera->start(); });
+}
+
+void Maintenance::leave_screen() {
+    if (state_.camera_preview) {
+        state_.camera_preview = false;
+        auto camera = options_.camera;
+        post([camera](AppealStore*, MaintenanceAccess*) { camera->stop(); });
+    }
+    if (state_.screen == MaintScreen::kTouchTest &&
+        std::any_of(state_.touched.begin(), state_.touched.end(), [](bool t) { return t; }))
+        finish_touch_test(false);
+}
+
+// A touch test left with cells untouched is a failure only if any was touched (someone tried):
+// a glance at the screen and back is not a result.
+void Maintenance::finish_touch_test(bool complete) {
+    using O = drivers::SelfTestResult::Outcome;
+    const auto missed = std::count(state_.touched.begin(), state_.touched.end(), false);
+    drivers::SelfTestResult r =
+        complete ? drivers::SelfTestResult{O::kOk,
+                                           "touch",
+                                           "selftest.touch.ok",
+                                           {std::to_string(state_.touched.size())},
+                                           ""}
+                 : drivers::SelfTestResult{
+                       O::kFailed, "touch", "selftest.touch.missed", {std::to_string(missed)}, ""};
+    state_.touched.clear();
+    if (complete) state_.screen = MaintScreen::kDevices;
+    record_result(state_, r);
+    const std::string actor = state_.role ? role_name(*state_.role) : "maintenance";
+    post([this, actor, r](AppealStore* s, MaintenanceAccess*) { note_self_test(s, actor, r); });
+    if (complete) start_preview();
+}
+
 void Maintenance::close(const char* why) {
     if (!active()) return;
+    leave_screen();
     if (state_.role) audit("close", "", why);
     state_ = MaintState{};
     pin_.clear();
@@ -313,7 +366,7 @@ void Maintenance::apply(const MaintIntent& intent) {
             const auto to = static_cast<MaintScreen>(intent.index);
             if (to != MaintScreen::kQueue && to != MaintScreen::kAbout &&
                 to != MaintScreen::kDevices && to != MaintScreen::kSettings &&
-                to != MaintScreen::kLog)
+                to != MaintScreen::kLog && to != MaintScreen::kTouchTest)
                 return;
             // Settings are the technician's.
             if (to == MaintScreen::kSettings && state_.role != Role::kTechnician) return;
@@ -321,16 +374,32 @@ void Maintenance::apply(const MaintIntent& intent) {
                 state_.settings = options_.current_config ? options_.current_config() : Config{};
                 state_.settings_dirty = false;
             }
+            leave_screen();
             state_.screen = to;
             state_.notice.clear();
             if (to == MaintScreen::kQueue) load_queue();
+            if (to == MaintScreen::kTouchTest) state_.touched.assign(kTouchCells, false);
+            if (to == MaintScreen::kDevices) start_preview();
             return;
         }
         case K::kBack:
-            if (state_.screen == MaintScreen::kHome)
+            if (state_.screen == MaintScreen::kHome) {
                 close("signed out");
-            else
-                state_.screen = MaintScreen::kHome;
+                return;
+            }
+            leave_screen();
+            // The touch test is one of the devices' checks: back to them.
+            state_.screen = state_.screen == MaintScreen::kTouchTest ? MaintScreen::kDevices
+                                                                     : MaintScreen::kHome;
+            if (state_.screen == MaintScreen::kDevices) start_preview();
+            return;
+        case K::kTouchCell:
+            if (state_.screen != MaintScreen::kTouchTest || intent.index < 0 ||
+                intent.index >= static_cast<int>(state_.touched.size()))
+                return;
+            state_.touched[intent.index] = true;
+            if (std::all_of(state_.touched.begin(), state_.touched.end(), [](bool t) { return t; }))
+                finish_touch_test(true);
             return;
         case K::kClose:
             close("signed out");
@@ -448,12 +517,6 @@ void Maintenance::apply(const MaintIntent& intent) {
 
 namespace {
 
-// The last result per device.
-void record_result(MaintState& st, drivers::SelfTestResult r) {
-    std::erase_if(st.device_results, [&](const auto& x) { return x.device == r.device; });
-    st.device_results.push_back(std::move(r));
-}
-
 // The gateway's health: reachable (and its TLS certificate accepted, when https), the round trip,
 // and the terminal's clock against the gateway's Date header.
 drivers::SelfTestResult network_self_test(const std::string& url, const sync::TransportOptions& t) {
@@ -516,7 +579,9 @@ drivers::SelfTestResult Maintenance::device_test(MaintIntentKind which, const st
     if (which == MaintIntentKind::kTestPrinter) {
         const std::string bytes =
             page.empty() ? drivers::printer_test_page(local_time_text()) : page;
-        if (options_.printer) return drivers::print_checked(*options_.printer, bytes);
+        const std::string ok_key =
+            page.empty() ? "selftest.printer.ok" : "selftest.printer.receipt";
+        if (options_.printer) return drivers::print_checked(*options_.printer, bytes, ok_key);
         auto p = drivers::open_printer(options_.printer_spec);
         if (!p)
             return {O::kFailed,
@@ -524,7 +589,7 @@ drivers::SelfTestResult Maintenance::device_test(MaintIntentKind which, const st
                     "selftest.printer.unavailable",
                     {options_.printer_spec},
                     p.error().message};
-        return drivers::print_checked(**p, bytes);
+        return drivers::print_checked(**p, bytes, ok_key);
     }
     if (which == MaintIntentKind::kTestSpeaker) {
         if (!options_.speaker) return {O::kFailed, "speech", "selftest.speech.failed", {}, "none"};
@@ -648,8 +713,13 @@ void Maintenance::enrol(const std::string& code) {
                 st.scanning = false;
             });
         };
-        ProvisioningReport report{e->device_id, e->site_name, options_.platform_url,
-                                  options_.serial, local_time_text(), {}, {}};
+        ProvisioningReport report{e->device_id,
+                                  e->site_name,
+                                  options_.platform_url,
+                                  options_.serial,
+                                  local_time_text(),
+                                  {},
+                                  {}};
         stage("platform");
         report.platform = fetch_platform_documents(options_.data_dir, options_.platform_url,
                                                    e->token, options_.transport);
@@ -691,7 +761,8 @@ void Maintenance::reprint_provisioning_receipt() {
             st.busy = false;
             st.receipt_printed = r.outcome != drivers::SelfTestResult::Outcome::kFailed;
             if (st.report) {
-                std::erase_if(st.report->devices, [](const auto& x) { return x.device == "printer"; });
+                std::erase_if(st.report->devices,
+                              [](const auto& x) { return x.device == "printer"; });
                 st.report->devices.push_back(r);
             }
             record_result(st, std::move(r));

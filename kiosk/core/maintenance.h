@@ -36,7 +36,8 @@ enum class MaintScreen {
     kDevices,
     kLog,
     kSettings,
-    kAbout
+    kAbout,
+    kTouchTest  // devices: a grid every cell of which must be touched
 };
 const char* maint_screen_name(MaintScreen s);
 
@@ -63,6 +64,7 @@ enum class MaintIntentKind {
     kTestPrinter,  // the status and a test page
     kTestNetwork,  // the gateway's health: reachable, TLS, round trip, clock
     kTestSpeaker,  // a phrase through the speaker (staff listen)
+    kTouchCell,    // touch test: index = the cell touched
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
     kSaveSettings,
@@ -107,13 +109,16 @@ struct MaintState {
     // Provisioning: the code typed (not secret once used, shown as typed), and how it went.
     std::string code;
     enum class Enrol { kTyping, kWorking, kFailed, kDone } enrol = Enrol::kTyping;
-    std::string enrol_detail;     // kFailed: why; kDone: the device id
+    std::string enrol_detail;  // kFailed: why; kDone: the device id
     // After the enrolment: what runs now ("platform", "devices", "receipt"), then the report.
     std::string provision_stage;
     std::optional<ProvisioningReport> report;
     bool receipt_printed = false;
     Millis reset_armed_until{0};  // factory reset: armed by the first press
     bool scanning = false;        // provisioning: the camera is read for a provisioning QR
+    // Touch test: which cells were touched (kTouchCells of them, laid out by the screen).
+    std::vector<bool> touched;
+    bool camera_preview = false;  // devices: the camera streams while the screen is open
     Config settings;              // the technician's draft (settings screen)
     bool settings_dirty = false;
     bool busy = false;   // an action runs on the worker
@@ -147,6 +152,9 @@ class Maintenance {
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
+    // The touch test's grid: 6 × 10 cells (180 × 192 px on a 1080 × 1920 panel: each larger than
+    // a fingertip, so a dead strip of the panel shows as a cell that will not turn green).
+    static constexpr int kTouchCols = 6, kTouchRows = 10, kTouchCells = kTouchCols * kTouchRows;
 
     explicit Maintenance(Options options);
     ~Maintenance();
@@ -181,9 +189,11 @@ class Maintenance {
     void load_queue();
     void self_test(MaintIntentKind which);
     drivers::SelfTestResult device_test(MaintIntentKind which, const std::string& page = "");
-    void note_self_test(AppealStore* s, const std::string& actor,
-                        const drivers::SelfTestResult& r);
+    void note_self_test(AppealStore* s, const std::string& actor, const drivers::SelfTestResult& r);
     void reprint_provisioning_receipt();
+    void start_preview();
+    void leave_screen();  // what the screen being left had running (the preview, the touch test)
+    void finish_touch_test(bool complete);
     void adjust(const MaintIntent& intent);
     void provision(const MaintIntent& intent);
     void enrol(const std::string& code);

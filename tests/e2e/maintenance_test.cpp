@@ -230,8 +230,9 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
     d.frame();
     EXPECT_NE(d.label("note/maint_result_camera").find("✓ Камера работает"), std::string::npos)
         << d.label("note/maint_result_camera");
-    EXPECT_EQ(d.kiosk().visit_workers().camera()->state(), drivers::CameraState::kStopped)
-        << "left as it was found";
+    // The picture stays live while the devices screen is open.
+    EXPECT_TRUE(d.has("maint/camera_preview"));
+    EXPECT_EQ(d.kiosk().visit_workers().camera()->state(), drivers::CameraState::kStreaming);
     d.tap("maint/test/printer");
     ASSERT_TRUE(d.wait_for(done, 15s));
     d.frame();
@@ -248,7 +249,52 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
     d.frame();
     EXPECT_NE(d.label("note/maint_result_network").find("отвечает"), std::string::npos)
         << d.label("note/maint_result_network");
-    EXPECT_EQ(audited(data.path(), "staff", "self-test"), 4);
+    // The speaker says its phrase (staff listen).
+    d.tap("maint/test/speaker");
+    ASSERT_TRUE(d.wait_for(done, 15s));
+    d.frame();
+    ASSERT_EQ(d.speaker().said.size(), 1u);
+    EXPECT_NE(d.speaker().said[0].find("Проверка звука"), std::string::npos);
+    EXPECT_NE(d.label("note/maint_result_speech").find("✓"), std::string::npos);
+    EXPECT_EQ(audited(data.path(), "staff", "self-test"), 5);
+    // Leaving the devices turns the camera off again.
+    d.tap("maint/back");
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            return d.kiosk().visit_workers().camera()->state() == drivers::CameraState::kStopped;
+        },
+        5s));
+}
+
+TEST(Maintenance, TheTouchTestPassesWhenEveryCellIsTouchedAndSaysHowManyWereMissed) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/devices");
+    // Started, ten cells touched, left: the panel's missed part is the result.
+    d.tap("maint/test/touch");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kTouchTest);
+    EXPECT_NE(d.label("note/maint_touch").find("Осталось: 60"), std::string::npos);
+    for (int i = 0; i < 10; ++i) d.tap("maint/touch/" + std::to_string(i));
+    EXPECT_EQ(d.label("maint/touch/3"), "touched");
+    EXPECT_EQ(d.label("maint/touch/10"), "");
+    EXPECT_NE(d.label("note/maint_touch").find("Осталось: 50"), std::string::npos);
+    d.tap("maint/back");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kDevices);
+    EXPECT_NE(d.label("note/maint_result_touch").find("не отвечают клетки: 50"), std::string::npos)
+        << d.label("note/maint_result_touch");
+    // Again, every cell: back on the devices by itself, and passed.
+    d.tap("maint/test/touch");
+    EXPECT_EQ(d.label("maint/touch/0"), "") << "a new test starts clean";
+    for (int i = 0; i < core::Maintenance::kTouchCells; ++i)
+        d.tap("maint/touch/" + std::to_string(i));
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kDevices);
+    EXPECT_NE(d.label("note/maint_result_touch").find("✓ все 60 клеток"), std::string::npos)
+        << d.label("note/maint_result_touch");
+    ASSERT_TRUE(d.wait_for([&] { return audited(data.path(), "staff", "self-test") == 2; }, 5s));
 }
 
 TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
@@ -402,17 +448,16 @@ TEST(Provisioning, AFreshTerminalEnrolsWithTheTypedCodeAndRestartsInCitizenMode)
         // Enrolment, the platform's documents, the device checks, the receipt: then the results
         // wait for the technician, and the kiosk is not restarted behind their back.
         ASSERT_TRUE(d.wait_for(
-            [&] {
-                return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kDone;
-            },
+            [&] { return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kDone; },
             20s));
         d.frame();
         EXPECT_FALSE(d.kiosk().exit_requested().has_value());
         EXPECT_NE(d.label("note/maint_provision").find("DEV-000001"), std::string::npos);
         const std::string results = d.label("note/maint_provision_results");
-        for (const char* line : {"✓ Справочник категорий: получено", "✓ Опросы и голосования",
-                                 "✓ Производственный календарь", "✓ Настройки платформы",
-                                 "✓ Камера", "✓ Связь", "✓ Принтер"})
+        for (const char* line :
+             {"✓ Справочник категорий: получено", "✓ Опросы и голосования",
+              "✓ Производственный календарь", "✓ Настройки платформы", "✓ Камера работает",
+              "✓ Платформа", "✓ Принтер fake printer напечатал квитанцию"})
             EXPECT_NE(results.find(line), std::string::npos) << line << " in\n" << results;
         // The documents are where the running kiosk reads them.
         EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(data.path()) / "catalogue.json"));

@@ -386,8 +386,17 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     maint({core::MaintIntentKind::kTestCamera});
     maint({core::MaintIntentKind::kTestPrinter});
     maint({core::MaintIntentKind::kTestNetwork});
-    ASSERT_EQ(m.state().device_results.size(), 3u);
+    maint({core::MaintIntentKind::kTestSpeaker});  // no speaker here: said as a failure
+    ASSERT_EQ(m.state().device_results.size(), 4u);
+    ASSERT_TRUE(settle([&] {
+        return (*kiosk)->visit_workers().camera()->state() == drivers::CameraState::kStreaming;
+    }));
     shoot("22b-maint-devices");
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kTouchTest)});
+    for (int cell : {0, 1, 2, 6, 7, 13, 20, 21, 33, 47})
+        maint({core::MaintIntentKind::kTouchCell, "", cell});
+    shoot("22d-maint-touch-test");
+    maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kLog)});
     shoot("22c-maint-log");
@@ -412,6 +421,14 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     for (const char* digit : {"7", "7", "0", "0", "1", "2", "3"})
         maint({core::MaintIntentKind::kDigit, digit});
     shoot("25-provision");
+    // The code the operator issued: enrolled, the documents, the checks and the receipt.
+    for (int i = 0; i < 8; ++i) maint({core::MaintIntentKind::kBackspace});
+    sim.store().add_enrol_code("7700-1234");
+    for (const char* digit : {"7", "7", "0", "0", "1", "2", "3", "4"})
+        maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kEnrol});
+    ASSERT_TRUE(settle([&] { return m.state().enrol == core::MaintState::Enrol::kDone; }));
+    shoot("25b-provision-done");
     images.reset();
     host->reset();  // backends go before the ImGui context
 }
