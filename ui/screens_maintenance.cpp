@@ -350,12 +350,29 @@ void draw_queue(MaintUi& mu) {
     if (!f.last_error.empty()) figures += "\n" + ui.trf("maint.queue_last_error", {f.last_error});
     y += note(ui, "maint_queue", figures, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
     y += gap;
-    if (!st.notice.empty()) {
+    if (!st.notice.empty() && st.notice != "exported") {
+        const bool bad = st.notice.starts_with("export-") || st.notice == "release-failed";
         std::string n = st.notice == "retry" ? ui.tr("maint.retry_started")
                         : st.notice.starts_with("released:")
                             ? ui.trf("maint.released", {st.notice.substr(9)})
-                            : ui.tr("maint.action_failed");
-        y += note(ui, "maint_notice", n, ImVec2(r.x, y), r.w, p.success, ui.fonts.body);
+                        : st.notice.starts_with("export-") ? ui.tr("maint." + st.notice)
+                                                           : ui.tr("maint.action_failed");
+        y += note(ui, "maint_notice", n, ImVec2(r.x, y), r.w, bad ? p.warning : p.success,
+                  ui.fonts.body);
+        y += gap;
+    }
+    if (st.exported) {
+        // The passphrase once, large: the technician writes it down; nothing keeps it.
+        const auto& e = *st.exported;
+        const std::string file = e.file.substr(e.file.rfind('/') + 1);
+        y += note(ui, "maint_export",
+                  ui.trf("maint.exported", {std::to_string(e.appeals), std::to_string(e.photos),
+                                            std::to_string(e.actions), file}),
+                  ImVec2(r.x, y), r.w, p.success, ui.fonts.body);
+        y += note(ui, "maint_export_passphrase", e.passphrase, ImVec2(r.x, y), r.w, p.text,
+                  ui.fonts.title, true);
+        y += note(ui, "maint_export_hint", ui.tr("maint.export_hint"), ImVec2(r.x, y), r.w,
+                  p.text_muted, ui.fonts.small);
         y += gap;
     }
     const float bh = ui.px(ui.theme.metrics.touch_min) + ui.px(12);
@@ -368,6 +385,12 @@ void draw_queue(MaintUi& mu) {
                      ImVec2(r.x + bw + gap, y), ImVec2(bw, bh), ButtonKind::kSecondary,
                      !st.busy && !q.quarantined.empty(), ui.fonts.body))
         mu.post({MaintIntentKind::kReleaseQuarantine});
+    y += bh + gap;
+    // Always offered: ratings, votes and +1s waiting are not in these figures (it says when
+    // there is nothing to export).
+    if (touch_button(ui, "maint/export", ui.tr("maint.export"), ImVec2(r.x, y), ImVec2(r.w, bh),
+                     ButtonKind::kSecondary, !st.busy, ui.fonts.body))
+        mu.post({MaintIntentKind::kExportUnsent});
     y += bh + gap;
     // The quarantine: receipt, what, why — nothing a citizen wrote.
     if (!q.quarantined.empty()) {

@@ -1086,6 +1086,17 @@ Result<void> AppealStore::purge_personal_data(const std::string& receipt, const 
 
 // The oldest due item. An appeal item waits until every photo of it is delivered, so the platform
 // never sees an appeal whose photos it cannot find; media items are never blocked.
+namespace {
+sync::OutboxItem row_item(Statement& st) {
+    sync::OutboxItem item;
+    item.id = st.i64(0);
+    item.kind = st.text(1);
+    item.idempotency_key = st.text(2);
+    item.attempts = static_cast<int>(st.i64(3));
+    return item;
+}
+}  // namespace
+
 std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
     Statement st(
         db_,
@@ -1099,39 +1110,70 @@ std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
         " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
     if (st.step() != SQLITE_ROW) return std::nullopt;
-    sync::OutboxItem item;
-    item.id = st.i64(0);
-    item.kind = st.text(1);
-    item.idempotency_key = st.text(2);
-    item.attempts = static_cast<int>(st.i64(3));
-    const std::string uuid = st.text(4);
-    if (item.kind == "media") {
-        auto photo = read_photo(uuid, static_cast<int>(st.i64(5)));
-        if (!photo) {
-            // A photo that cannot be read will never upload: quarantine it for staff now rather
-            // than retry forever.
-            (void)quarantine(item.id, "photo unreadable: " + photo.error().message);
-            return next_due(now);
-        }
-        item.body = std::move(photo).value();
-        item.content_sha256 = st.text(6);  // read_photo() checked the body against it
-        return item;
-    }
-    // The appeal's JSON is built now from the sealed row: plaintext never rests in the outbox.
-    Statement a(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
-    a.bind(1, uuid);
-    if (a.step() != SQLITE_ROW) return std::nullopt;
-    auto stored = find_by_receipt(a.text(0));
-    if (!stored || !*stored) {
-        (void)quarantine(item.id, "appeal unreadable");
+    auto item = outbox_item(row_item(st), st.text(4), static_cast<int>(st.i64(5)), st.text(6));
+    if (!item) {
+        // An item that cannot be read will never upload: quarantine it for staff now rather
+        // than retry forever.
+        (void)quarantine(st.i64(0), item.error().message);
         return next_due(now);
     }
+    return std::move(item).value();
+}
+
+// The row (id, kind, key, attempts, appeal uuid, photo position, photo sha256), as both queries
+// select it, with its body:
+// a photo read and checked from the spool, or the appeal's JSON built now from the sealed row
+// (plaintext never rests in the outbox).
+Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const std::string& uuid,
+                                                  int position, const std::string& sha256) {
+    if (item.kind == "media") {
+        auto photo = read_photo(uuid, position);
+        if (!photo)
+            return make_error(ErrorCode::kCorrupt, "photo unreadable: " + photo.error().message);
+        item.body = std::move(photo).value();
+        item.content_sha256 = sha256;  // read_photo() checked the body against it
+        return item;
+    }
+    Statement a(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
+    a.bind(1, uuid);
+    if (a.step() != SQLITE_ROW) return make_error(ErrorCode::kCorrupt, "appeal unreadable");
+    auto stored = find_by_receipt(a.text(0));
+    if (!stored || !*stored) return make_error(ErrorCode::kCorrupt, "appeal unreadable");
     std::vector<std::string> hashes;
     Statement ph(db_, "SELECT sha256 FROM photos WHERE appeal_uuid = ? ORDER BY position");
     ph.bind(1, uuid);
     while (ph.step() == SQLITE_ROW) hashes.push_back(ph.text(0));
     item.body = appeal_request_json((*stored)->appeal, hashes, (*stored)->contact);
     return item;
+}
+
+Result<std::vector<std::string>> AppealStore::unsent_keys() {
+    Statement st(db_,
+                 "SELECT idempotency_key FROM outbox WHERE state IN ('pending', 'quarantined')"
+                 " UNION ALL SELECT uuid FROM citizen_actions WHERE state = 'pending'");
+    std::vector<std::string> out;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.text(0));
+    if (rc != SQLITE_DONE) return db_error(db_, "unsent keys");
+    return out;
+}
+
+Result<int> AppealStore::each_unsent(const std::function<Result<void>(const UnsentItem&)>& f) {
+    Statement st(db_,
+                 "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position,"
+                 " p.sha256, o.state, r.receipt_number FROM outbox o"
+                 " LEFT JOIN photos p ON p.id = o.photo_id"
+                 " LEFT JOIN receipts r ON r.appeal_uuid = o.appeal_uuid"
+                 " WHERE o.state IN ('pending', 'quarantined') ORDER BY o.id");
+    int n = 0;
+    while (st.step() == SQLITE_ROW) {
+        auto item = outbox_item(row_item(st), st.text(4), static_cast<int>(st.i64(5)), st.text(6));
+        if (!item) return make_error(ErrorCode::kCorrupt, st.text(2) + ": " + item.error().message);
+        if (auto r = f({std::move(item).value(), st.text(8), st.text(7) == "quarantined"}); !r)
+            return r.error();
+        ++n;
+    }
+    return n;
 }
 
 std::optional<int64_t> AppealStore::earliest_due() {

@@ -185,6 +185,17 @@ class AppealStore {
         int64_t created_unix_ms = 0;
     };
     Result<std::vector<QuarantinedItem>> quarantined(int limit);
+    // Everything not yet on the platform (pending or quarantined), in the order it was made, with
+    // the bodies the uploader would send, one at a time (photos are not all held at once): the
+    // technician's export before a factory reset. Returns how many; stops at f's first error.
+    struct UnsentItem {
+        sync::OutboxItem item;
+        std::string receipt_number;
+        bool quarantined = false;
+    };
+    Result<int> each_unsent(const std::function<Result<void>(const UnsentItem&)>& f);
+    // Just their keys, with the citizen actions' (cheap: nothing is read from the spool).
+    Result<std::vector<std::string>> unsent_keys();
     // Status polling: the cursor, and a page of changes applied with the next cursor atomically.
     std::string status_cursor();
     Result<int> apply_status_changes(const std::vector<sync::StatusChange>& changes,
@@ -193,6 +204,9 @@ class AppealStore {
   private:
     AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key);
     Result<void> exec(const char* sql);
+    // An outbox row with its body (see the .cpp).
+    Result<sync::OutboxItem> outbox_item(sync::OutboxItem item, const std::string& appeal_uuid,
+                                         int photo_position, const std::string& photo_sha256);
     void rollback();
     Result<void> migrate();
     Result<void> migrate_v1_to_v2();

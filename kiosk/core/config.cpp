@@ -167,6 +167,14 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.map_file = v;
              return {};
          }},
+        {"export_dir",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "auto" && !v.starts_with("/"))
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "export_dir must be \"auto\" or an absolute path");
+             c.export_dir = v;
+             return {};
+         }},
         {"consent_version",
          [](Config& c, std::string_view v) -> Result<void> {
              if (v.empty() || v.size() > 40)

@@ -33,6 +33,9 @@ struct Config {
     // The region's map: raster tiles in an MBTiles file (docs/hardware.md). Empty or missing:
     // the place step offers "here" and a typed address only.
     std::string map_file;
+    // Where staff's export of unsent appeals goes: "auto" = the USB stick mounted under /media or
+    // /run/media; or a directory.
+    std::string export_dir = "auto";
     int max_photos = 5;         // DOMAIN.md: up to 5 (default)
     int photo_countdown_s = 3;  // before the shot: time to step back and hold still
     // Appeals of the same category within this many metres are shown before a new one is made

@@ -233,6 +233,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.printer = k->visit_->shared_printer();
         mo.printer_spec = cfg.printer;
         mo.speaker = k->options_.speaker;
+        mo.export_dir = cfg.export_dir;
         mo.platform_url = cfg.platform_url;
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };

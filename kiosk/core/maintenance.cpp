@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "image/qr_decode.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
 
 namespace vmeste::core {
@@ -222,6 +224,7 @@ void Maintenance::start_preview() {
 }
 
 void Maintenance::leave_screen() {
+    state_.exported.reset();  // the passphrase is shown once
     if (state_.camera_preview) {
         state_.camera_preview = false;
         auto camera = options_.camera;
@@ -428,6 +431,47 @@ void Maintenance::apply(const MaintIntent& intent) {
             load_queue();  // after the release: the worker runs jobs in order
             return;
         }
+        case K::kExportUnsent: {
+            if (state_.screen != MaintScreen::kQueue || state_.busy) return;
+            state_.busy = true;
+            state_.exported.reset();
+            const std::string actor = role_name(*state_.role);
+            const int64_t now = clock_.unix_millis();
+            post([this, actor, now](AppealStore* s, MaintenanceAccess*) {
+                auto dir = export_directory(options_.export_dir);
+                Result<UnsentExport> e =
+                    dir ? (s ? export_unsent(*s, *dir, options_.about.device_id, now)
+                             : Result<UnsentExport>(make_error(ErrorCode::kIo, "no store")))
+                        : Result<UnsentExport>(dir.error());
+                if (e) {
+                    if (auto r = remember_export(options_.data_dir, *e); !r)
+                        e = r.error();  // a reset must not trust an export it cannot remember
+                }
+                if (s)
+                    s->audit(actor, "export-unsent",
+                             e ? std::filesystem::path(e->file).filename().string() : "",
+                             e ? std::to_string(e->appeals) + " appeal(s), " +
+                                     std::to_string(e->actions) + " action(s)"
+                               : e.error().message,
+                             now);
+                if (!e) log::warn("export: %s", e.error().message.c_str());
+                complete([e = std::move(e)](MaintState& st) {
+                    st.busy = false;
+                    if (!e) {
+                        st.notice = e.error().code == ErrorCode::kNotFound &&
+                                            e.error().message == "nothing is unsent"
+                                        ? "export-nothing"
+                                    : e.error().code == ErrorCode::kNotFound ? "export-no-stick"
+                                                                             : "export-failed";
+                        return;
+                    }
+                    st.notice = "exported";
+                    st.exported = MaintState::Export{e->file, e->passphrase, e->appeals, e->photos,
+                                                     e->actions};
+                });
+            });
+            return;
+        }
         case K::kAdjust:
             if (state_.screen == MaintScreen::kSettings && !state_.busy) adjust(intent);
             return;
@@ -443,12 +487,13 @@ void Maintenance::apply(const MaintIntent& intent) {
             state_.busy = true;
             const int64_t now = clock_.unix_millis();
             // Never while something a citizen gave is not on the platform yet.
+            // Unless all of it is on a stick the technician exported (kExportUnsent).
             post([this, now](AppealStore* s, MaintenanceAccess*) {
                 int64_t unsent = -1;
                 if (s) {
-                    auto f = s->queue_figures();
-                    auto a = s->pending_actions(100000);
-                    if (f && a) unsent = f->queued_appeals + static_cast<int64_t>(a->size());
+                    if (auto keys = s->unsent_keys())
+                        unsent =
+                            static_cast<int64_t>(not_exported(options_.data_dir, *keys).size());
                 }
                 Result<void> marked = make_error(ErrorCode::kConflict, "unsent");
                 if (unsent == 0) {

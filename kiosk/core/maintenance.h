@@ -71,6 +71,7 @@ enum class MaintIntentKind {
     kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
     kEnrol,         // provisioning: send the code typed (kDigit, kBackspace edit it)
     kFactoryReset,  // technician: the first press arms it, a second within 10 s does it
+    kExportUnsent,  // queue: every unsent appeal and action to the USB stick, encrypted
     kReprint,       // provisioning done: the receipt once more
     kStartKiosk,    // provisioning done: on to citizen mode (the service restarts it enrolled)
 };
@@ -121,6 +122,12 @@ struct MaintState {
     bool camera_preview = false;  // devices: the camera streams while the screen is open
     Config settings;              // the technician's draft (settings screen)
     bool settings_dirty = false;
+    // The last export: the file and the one-time passphrase, on screen until the queue is left.
+    struct Export {
+        std::string file, passphrase;
+        int appeals = 0, photos = 0, actions = 0;
+    };
+    std::optional<Export> exported;
     bool busy = false;   // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
 };
@@ -140,6 +147,7 @@ class Maintenance {
         std::shared_ptr<drivers::PrinterTransport> printer;
         std::string printer_spec;
         std::shared_ptr<drivers::Speaker> speaker;
+        std::string export_dir = "auto";  // config export_dir
         std::string platform_url;
         sync::TransportOptions transport;
         // The kiosk's config now, and applying the technician's settings to it (UI thread).

@@ -11,6 +11,7 @@
 #include "kiosk/base/log.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/unsent_export.h"
 #include "sync/http.h"
 #include "tests/support/qr_photo.h"
 #include "tests/support/sim_fixture.h"
@@ -508,7 +509,7 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
         d.tap("maint/factory_reset");
         ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 5s));
         d.frame();
-        EXPECT_NE(d.label("note/maint_reset").find("не отправлено на платформу: 1"),
+        EXPECT_NE(d.label("note/maint_reset").find("не отправлено на платформу и не выгружено: 1"),
                   std::string::npos)
             << d.label("note/maint_reset");
         EXPECT_FALSE(d.kiosk().exit_requested());
@@ -529,6 +530,89 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
     EXPECT_EQ(fresh.kiosk().maintenance().state().screen, MaintScreen::kProvision);
     auto store = core::AppealStore::open(test::store_options(data.path()));
     EXPECT_EQ((*store)->census()->appeals, 0);
+}
+
+TEST(Maintenance, UnsentAppealsExportedToAStickLetTheResetGoAheadAndANewOneStopsItAgain) {
+    TempDir data, stick;
+    ManualClock clock;
+    {
+        set_pins(data.path(), clock, true, true);
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("USB0-0001", "Текст первого", 1),
+                                     clock.unix_millis()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("USB0-0002", "Текст второго"),
+                                     clock.unix_millis()));
+    }
+    UiDriver::Options o = with(clock, data.path());  // the platform is not there
+    o.config.export_dir = stick.path() + "/absent";
+    {
+        // Staff: no stick in the slot, said; then a stick.
+        UiDriver d(o);
+        gesture(d, clock);
+        type_pin(d, kStaffPin);
+        d.tap("maint/queue");
+        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
+        d.tap("maint/export");
+        ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+        d.frame();
+        EXPECT_NE(d.label("note/maint_notice").find("Вставьте USB-накопитель"), std::string::npos)
+            << d.label("note/maint_notice");
+    }
+    o.config.export_dir = stick.path();
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
+    d.tap("maint/export");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_export").find("обращений 2, фото 1"), std::string::npos)
+        << d.label("note/maint_export");
+    const std::string passphrase = d.label("note/maint_export_passphrase");
+    ASSERT_EQ(passphrase.size(), 19u) << passphrase;
+    std::vector<std::filesystem::path> files;
+    for (const auto& f : std::filesystem::directory_iterator(stick.path())) files.push_back(f);
+    ASSERT_EQ(files.size(), 1u);
+    auto contents = core::read_unsent_export(files[0].string(), passphrase);
+    ASSERT_TRUE(contents) << contents.error().message;
+    EXPECT_EQ(contents->items.size(), 3u);
+    // The passphrase is in no log line and in no file of the data directory.
+    for (const auto& l : log::Recent::instance().last(200))
+        EXPECT_EQ(l.find(passphrase), std::string::npos) << l;
+    for (const auto& f : std::filesystem::recursive_directory_iterator(data.path())) {
+        if (!f.is_regular_file()) continue;
+        std::ifstream in(f.path(), std::ios::binary);
+        const std::string bytes(std::istreambuf_iterator<char>(in), {});
+        EXPECT_EQ(bytes.find(passphrase), std::string::npos) << f.path();
+    }
+    EXPECT_EQ(audited(data.path(), "technician", "export-unsent"), 1);
+    // Leaving the queue hides the passphrase for good.
+    d.tap("maint/back");
+    d.tap("maint/queue");
+    EXPECT_FALSE(d.has("note/maint_export_passphrase"));
+    d.tap("maint/back");
+    // A citizen's appeal arrives after the export (a second kiosk process in the hall's test):
+    // the reset stops again until it is exported too.
+    {
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("USB0-0003"), clock.unix_millis()));
+    }
+    d.tap("maint/factory_reset");
+    d.tap("maint/factory_reset");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 5s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_reset").find("не выгружено: 1"), std::string::npos)
+        << d.label("note/maint_reset");
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
+    d.tap("maint/export");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+    d.tap("maint/back");
+    d.tap("maint/factory_reset");
+    d.tap("maint/factory_reset");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+    EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
 }
 
 TEST(Provisioning, TheSetupQrShownToTheCameraEnrolsTheTerminal) {

@@ -80,6 +80,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ko.config.site_lat = map.lat;
     ko.config.site_lon = map.lon;
     ko.config.map_file = map_file;
+    ko.config.export_dir = dir.path() + "/stick";  // the USB stick staff export to
+    std::filesystem::create_directories(ko.config.export_dir);
     ko.clock = &clock;
     ko.start_uploader = false;
     ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
@@ -381,6 +383,9 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kQueue)});
     ASSERT_TRUE(settle([&] { return m.state().queue.loaded; }));
     shoot("22-maint-queue");
+    maint({core::MaintIntentKind::kExportUnsent});
+    ASSERT_TRUE(m.state().exported.has_value()) << m.state().notice;
+    shoot("22a-maint-export");
     maint({core::MaintIntentKind::kBack});
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kDevices)});
     maint({core::MaintIntentKind::kTestCamera});

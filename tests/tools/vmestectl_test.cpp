@@ -12,6 +12,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/unsent_export.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -288,4 +289,53 @@ TEST(Vmestectl, ProvisionEnrolsSyncsChecksAndPrintsTheReceipt) {
                                   sim.url() + " --no-print 0000-0000 2>&1; echo exit=$?");
     EXPECT_NE(wrong.find("enrolment:"), std::string::npos) << wrong;
     EXPECT_TRUE(core::read_device_token(other.path()).empty());
+}
+
+TEST(Vmestectl, AnExportIsReadAndDeliveredFromAnotherMachineExactlyOnce) {
+    sim::SimOptions o;
+    o.require_enrolment = true;
+    test::RunningSim sim(o);
+    sim.store().add_enrol_code("6600-0001");
+    // The old terminal's store: two appeals (one with two photos), none delivered.
+    test::TempDir old_terminal, stick, laptop;
+    std::string file, passphrase;
+    {
+        auto s = core::AppealStore::open(test::store_options(old_terminal.path()));
+        ASSERT_TRUE(
+            (*s)->accept(test::appeal_request("CTL0-0701", "Яма на дороге у дома 7", 2), 1'000));
+        ASSERT_TRUE(
+            (*s)->accept(test::appeal_request("CTL0-0702", "Нет освещения во дворе"), 2'000));
+        auto e = core::export_unsent(**s, stick.path(), "DEV-OLD", 3'000);
+        ASSERT_TRUE(e) << e.error().message;
+        file = e->file;
+        passphrase = e->passphrase;
+    }
+    // The passphrase on standard input, as a technician types it.
+    const std::string pass_file = laptop.file("pass"), wrong_file = laptop.file("wrong");
+    std::ofstream(pass_file) << passphrase << "\n";
+    std::ofstream(wrong_file) << "0000-0000-0000-0000\n";
+    const std::string listed = run("read-export " + file + " < " + pass_file);
+    EXPECT_NE(listed.find("device:   DEV-OLD"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("CTL0-0701"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("media: 2"), std::string::npos) << listed;
+    EXPECT_EQ(listed.find("Яма"), std::string::npos) << "no appeal text is printed";
+    EXPECT_NE(run("read-export " + file + " < " + wrong_file).find("wrong passphrase"),
+              std::string::npos);
+    // The technician's laptop, enrolled as a device of its own, delivers the file.
+    ASSERT_NE(run("--data-dir " + laptop.path() + " enrol --platform " + sim.url() + " 6600-0001")
+                  .find("enrolled"),
+              std::string::npos);
+    const std::string deliver = "--data-dir " + laptop.path() + " deliver-export --platform " +
+                                sim.url() + " " + file + " < " + pass_file;
+    const std::string out = run(deliver);
+    EXPECT_NE(out.find("4 delivered, 0 not"), std::string::npos) << out;
+    EXPECT_EQ(sim.store().count(), 2);
+    EXPECT_EQ(sim.store().media_count(), 2);
+    auto got = sim.store().find_by_receipt("CTL0-0701");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->text, "Яма на дороге у дома 7");
+    // Run again (a second copy of the stick, a retry): the platform keeps one copy of each.
+    EXPECT_NE(run(deliver).find("4 delivered, 0 not"), std::string::npos);
+    EXPECT_EQ(sim.store().count(), 2);
+    EXPECT_EQ(sim.store().media_count(), 2);
 }

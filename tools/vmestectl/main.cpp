@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
 
 namespace {
@@ -42,6 +44,13 @@ const char* kHelp =
     "                    catalogue, polls, calendar and settings, device checks, and a printed\n"
     "                    provisioning receipt (device id, site, results); exit 1 on a failure\n"
     "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
+    "  read-export FILE  what a terminal's export of unsent appeals holds (receipts, kinds,\n"
+    "                    counts; no content); the passphrase is read from standard input\n"
+    "  deliver-export --platform URL FILE\n"
+    "                    send an export's appeals, photos, ratings, votes and +1s to the\n"
+    "                    platform with their original keys (the platform keeps one copy even if\n"
+    "                    the terminal sends them too), as the device enrolled in the data dir;\n"
+    "                    the passphrase on standard input; exit 1 when any was not taken\n"
     "  set-pin staff|technician\n"
     "                    set a maintenance PIN (4-12 digits, read from standard input; stored\n"
     "                    as an argon2id hash in DATA_DIR/access.json; audited)\n"
@@ -269,9 +278,9 @@ void print_results(const std::vector<vmeste::drivers::SelfTestResult>& results) 
     for (const auto& r : results) {
         std::string args_text;
         for (const auto& a : r.args) args_text += (args_text.empty() ? "" : ", ") + a;
-        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(), vmeste::core::outcome_word(r.outcome),
-                    r.key.c_str(), args_text.c_str(), r.technical.empty() ? "" : " — ",
-                    r.technical.c_str());
+        std::printf("%-8s %-8s %s (%s)%s%s\n", r.device.c_str(),
+                    vmeste::core::outcome_word(r.outcome), r.key.c_str(), args_text.c_str(),
+                    r.technical.empty() ? "" : " — ", r.technical.c_str());
     }
 }
 
@@ -325,8 +334,8 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     std::printf("enrolled        %s (%s)\n", e->device_id.c_str(),
                 e->site_name.empty() ? "no site" : e->site_name.c_str());
     // 2. The platform's catalogue, polls, calendar and settings (the heartbeat brings those).
-    core::ProvisioningReport report{e->device_id, e->site_name, platform, serial,
-                                    core::local_time_text(), {}, {}};
+    core::ProvisioningReport report{
+        e->device_id, e->site_name, platform, serial, core::local_time_text(), {}, {}};
     report.platform = core::fetch_platform_documents(data_dir, platform, e->token, {});
     for (const auto& s : report.platform)
         std::printf("%-15s %s\n", s.name.c_str(), s.ok ? "ok" : "FAILED");
@@ -348,6 +357,107 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     std::printf("%s\n", ok ? "provisioned: the kiosk starts in citizen mode"
                            : "provisioned with failures (see above)");
     return ok ? 0 : 1;
+}
+
+// The passphrase of an export, from standard input (never the command line: `ps` shows it).
+std::string read_passphrase() {
+    std::string p;
+    std::getline(std::cin, p);
+    while (!p.empty() && (p.back() == '\r' || p.back() == ' ')) p.pop_back();
+    return p;
+}
+
+int read_export(const std::string& file) {
+    auto c = vmeste::core::read_unsent_export(file, read_passphrase());
+    if (!c) {
+        std::fprintf(stderr, "vmestectl read-export: %s\n", c.error().message.c_str());
+        return 1;
+    }
+    char when[32];
+    const std::time_t t = static_cast<std::time_t>(c->created_unix_ms / 1000);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
+    std::printf("device:   %s\nexported: %s\n", c->device_id.c_str(), when);
+    std::map<std::string, int> kinds;
+    for (const auto& it : c->items) {
+        ++kinds[it.kind];
+        if (it.kind != "media")
+            std::printf("%-8s %-10s %s%s\n", it.kind.c_str(),
+                        it.receipt_number.empty() ? "-" : it.receipt_number.c_str(), it.key.c_str(),
+                        it.quarantined ? "  (quarantined)" : "");
+    }
+    for (const auto& [k, n] : kinds) std::printf("%s: %d\n", k.c_str(), n);
+    return 0;
+}
+
+// A queue the export's delivery does not need (the gateway adapter sends what it is given).
+class NoQueue final : public vmeste::sync::OutboxQueue {
+  public:
+    std::optional<vmeste::sync::OutboxItem> next_due(int64_t) override { return std::nullopt; }
+    std::optional<int64_t> earliest_due() override { return std::nullopt; }
+    void mark_delivered(const vmeste::sync::OutboxItem&, const std::string&,
+                        const std::string&) override {}
+    void schedule_retry(const vmeste::sync::OutboxItem&, int64_t, const std::string&) override {}
+    void quarantine(const vmeste::sync::OutboxItem&, const std::string&) override {}
+};
+
+int deliver_export(const std::string& data_dir, const std::vector<std::string>& args) {
+    using namespace vmeste;
+    std::string platform, file;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--platform" && i + 1 < args.size())
+            platform = args[++i];
+        else if (file.empty() && !args[i].starts_with("--"))
+            file = args[i];
+        else {
+            std::fprintf(stderr, "vmestectl deliver-export: unexpected '%s'\n", args[i].c_str());
+            return 2;
+        }
+    }
+    if (platform.empty() || file.empty()) {
+        std::fprintf(stderr, "vmestectl deliver-export: needs --platform URL and the file\n");
+        return 2;
+    }
+    const std::string token = core::read_device_token(data_dir);
+    if (token.empty()) {
+        std::fprintf(stderr, "vmestectl deliver-export: %s is not enrolled (no device_token)\n",
+                     data_dir.c_str());
+        return 1;
+    }
+    auto c = core::read_unsent_export(file, read_passphrase());
+    if (!c) {
+        std::fprintf(stderr, "vmestectl deliver-export: %s\n", c.error().message.c_str());
+        return 1;
+    }
+    sync::GatewayClient gw({platform, token}, sync::make_curl_transport());
+    NoQueue queue;
+    int taken = 0, refused = 0;
+    for (const auto& it : c->items) {
+        sync::DeliveryOutcome out;
+        // Three tries a few seconds apart for what the platform asks to repeat; the file stays,
+        // so the whole command can run again (the keys make repeats harmless).
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            const int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
+            if (it.kind == "media" || it.kind == "appeal")
+                out = gw.deliver({0, it.kind, it.key, it.body, 0, it.sha256}, queue, now);
+            else
+                out = gw.send_action(it.path, it.key, it.body, now);
+            if (out.verdict != sync::Verdict::kRetry) break;
+            sleep(2 * (attempt + 1));
+        }
+        // A vote the platform already has from this person is its final word, not a loss.
+        const bool ok =
+            out.verdict == sync::Verdict::kDone || (it.kind == "vote" && out.http_status == 409);
+        ok ? ++taken : ++refused;
+        if (it.kind != "media" || !ok)
+            std::printf("%-8s %-10s %s%s%s\n", it.kind.c_str(),
+                        it.receipt_number.empty() ? "-" : it.receipt_number.c_str(),
+                        ok ? "delivered" : "NOT delivered", ok ? "" : ": ",
+                        ok ? "" : out.reason.c_str());
+    }
+    std::printf("%d delivered, %d not\n", taken, refused);
+    return refused == 0 ? 0 : 1;
 }
 
 int selftest(const std::vector<std::string>& args) {
@@ -407,6 +517,9 @@ int main(int argc, char** argv) {
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "provision") return provision(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
+    if (rest[0] == "read-export" && rest.size() == 2) return read_export(rest[1]);
+    if (rest[0] == "deliver-export")
+        return deliver_export(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "config" && rest.size() == 3 && rest[1] == "check") {
         // Before a file goes to /etc/vmeste: every mistake with its line, key and reason.
         auto c = core::load_config_file(rest[2]);
