@@ -174,7 +174,9 @@ int KioskUi::maintenance_frame() {
     ImGui::GetStyle().Colors[ImGuiCol_WindowBg] =
         ImVec4(bg.r / 255.f, bg.g / 255.f, bg.b / 255.f, 1.0f);
     offset_y_ = 0;
-    std::vector<core::Intent> intents;  // none: no citizen screen is drawn
+    // No citizen screen is drawn: the only intents are the on-screen keyboard's, while the
+    // technician types an address; they go to maintenance, never to the session.
+    std::vector<core::Intent> intents;
     std::vector<core::MaintIntent> maint;
     widgets_.begin_frame(0);
     ImGui::NewFrame();
@@ -183,6 +185,12 @@ int KioskUi::maintenance_frame() {
     draw_maintenance(ui, m, maint);
     ImGui::Render();
     if (images_) images_->end_frame();
+    for (const auto& i : intents) {
+        if (i.kind == core::IntentKind::kInsertText)
+            maint.push_back({core::MaintIntentKind::kInsertText, i.text});
+        else if (i.kind == core::IntentKind::kBackspace)
+            maint.push_back({core::MaintIntentKind::kDeleteText});
+    }
     for (const auto& i : maint) m.apply(i);
     return static_cast<int>(maint.size());
 }

@@ -52,6 +52,8 @@ float edit_keys_extent(const Ui& ui);  // their row's width or column's height p
 // The on-screen keyboard for the focused field (the digits pad for the phone).
 float keyboard_height(const Ui& ui);
 void draw_keyboard(Ui& ui, const Rect& r);
+// The height of one row of the keyboard's keys.
+float key_height(const Ui& ui);
 // Keys typed on a physical keyboard (a technician's, or a test's).
 void take_physical_keys(Ui& ui);
 

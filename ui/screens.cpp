@@ -69,7 +69,8 @@ void top_bar(Ui& ui) {
         return pos;
     };
     const float lang_w = ui.px(landscape(ui) ? 200 : 190);
-    if (touch_button(ui, "top/language", ui.tr("common.language"), place(lang_w),
+    if (ui.session.config().english_offered &&
+        touch_button(ui, "top/language", ui.tr("common.language"), place(lang_w),
                      ImVec2(lang_w, bh), ButtonKind::kSecondary, screen != Screen::kSubmitting,
                      ui.fonts.body))
         ui.post({IntentKind::kSetLanguage, "",
@@ -390,10 +391,6 @@ std::string key_label(const Ui& ui, const Key& k) {
     return {};
 }
 
-float key_height(const Ui& ui) {
-    return ui.px(landscape(ui) || compact(ui) ? 96 : ui.theme.metrics.key_height);
-}
-
 // The keyboard a field needs: the digits pad for the phone, else the letters the state says.
 KeyboardState keyboard_for(const Ui& ui) {
     KeyboardState s = ui.keyboard;
@@ -425,6 +422,10 @@ float keyboard_height(const Ui& ui) {
 
 // Keys are laid edge to edge as touch targets and drawn inset, so a 12-key row on a 1080 px
 // portrait screen still gives 90 px targets.
+float key_height(const Ui& ui) {
+    return ui.px(landscape(ui) || compact(ui) ? 96 : ui.theme.metrics.key_height);
+}
+
 void draw_keyboard(Ui& ui, const Rect& r) {
     const float kh = key_height(ui), inset = ui.px(5);
     KeyboardState shown = keyboard_for(ui);

@@ -253,8 +253,12 @@ void draw_provision(MaintUi& mu) {
         note(ui, "maint_provision", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.body, true);
     y += ui.fonts.body->FontSize * 2.8f;
     const bool idle = st.enrol == E::kTyping || st.enrol == E::kFailed;
-    digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/code/", "maint/code/enrol", idle,
+    // Re-provisioning (a technician's, the data kept) can be left; the first boot cannot.
+    const float bottom = st.reprovisioning ? content_rect(ui, true).bottom() : r.bottom();
+    digit_pad(mu, Rect{r.x, y, r.w, bottom - y}, "maint/code/", "maint/code/enrol", idle,
               st.code.size() >= 4, {MaintIntentKind::kEnrol});
+    if (st.reprovisioning && idle)
+        bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
 //-----------------------------------------------------------------------------
@@ -282,37 +286,50 @@ void draw_home(MaintUi& mu) {
                           {"maint/devices", "maint.devices", MaintScreen::kDevices},
                           {"maint/log", "maint.log", MaintScreen::kLog},
                           {"maint/about", "maint.about", MaintScreen::kAbout}};
-    const float th = ui.px(170);
     std::vector<Tile> shown(std::begin(tiles), std::end(tiles));
-    if (mu.m.state().role == core::Role::kTechnician)
+    const bool technician = mu.m.state().role == core::Role::kTechnician;
+    if (technician)
         shown.insert(shown.end() - 1,
                      Tile{"maint/settings", "maint.settings", MaintScreen::kSettings});
-    for (const auto& t : shown) {
-        if (touch_button(ui, t.id, ui.tr(t.key), ImVec2(r.x, y), ImVec2(r.w, th), ButtonKind::kKey,
-                         true, ui.fonts.button))
+    // The tiles in one column on a portrait panel, two on a landscape one; the technician's
+    // three system actions in a row under them, smaller (they are not for every day).
+    const float bh = ui.px(ui.theme.metrics.touch_min);
+    const float actions_h = technician ? bh + 3 * gap + ui.fonts.body->FontSize * 2.5f : 0;
+    const int cols = ui.display.x > ui.display.y ? 2 : 1;
+    const int rows = static_cast<int>((shown.size() + cols - 1) / cols);
+    const float th = std::clamp((r.bottom() - y - actions_h - rows * gap) / rows,
+                                ui.px(ui.theme.metrics.touch_min), ui.px(170));
+    const float tw = (r.w - (cols - 1) * gap) / cols;
+    for (size_t i = 0; i < shown.size(); ++i) {
+        const Tile& t = shown[i];
+        const ImVec2 pos(r.x + (i % cols) * (tw + gap), y + (i / cols) * (th + gap));
+        if (touch_button(ui, t.id, ui.tr(t.key), pos, ImVec2(tw, th), ButtonKind::kKey, true,
+                         ui.fonts.button))
             mu.post({MaintIntentKind::kOpen, "", static_cast<int>(t.to)});
-        y += th + gap;
     }
-    if (mu.m.state().role == core::Role::kTechnician) {
-        // Leaves the kiosk program for the system (the service does not restart it).
-        const float bw = std::min(ui.px(560), r.w * 0.5f);
-        if (touch_button(ui, "maint/exit", ui.tr("maint.exit_to_system"),
-                         ImVec2(r.right() - bw, y + gap),
-                         ImVec2(bw, ui.px(ui.theme.metrics.touch_min)), ButtonKind::kSecondary,
-                         !mu.m.state().busy, ui.fonts.body))
-            mu.post({MaintIntentKind::kExitToSystem});
+    y += rows * (th + gap);
+    if (technician) {
         const MaintState& st = mu.m.state();
         const bool armed = mu.m.reset_armed();
+        const float aw = (r.w - 2 * gap) / 3;
+        y += gap;
         if (touch_button(ui, "maint/factory_reset",
                          ui.tr(armed ? "maint.factory_reset_confirm" : "maint.factory_reset"),
-                         ImVec2(r.x, y + gap), ImVec2(bw, ui.px(ui.theme.metrics.touch_min)),
+                         ImVec2(r.x, y), ImVec2(aw, bh),
                          armed ? ButtonKind::kPrimary : ButtonKind::kSecondary, !st.busy,
-                         ui.fonts.body))
+                         ui.fonts.small))
             mu.post({MaintIntentKind::kFactoryReset});
+        if (touch_button(ui, "maint/reprovision", ui.tr("maint.reprovision"),
+                         ImVec2(r.x + aw + gap, y), ImVec2(aw, bh), ButtonKind::kSecondary,
+                         !st.busy, ui.fonts.small))
+            mu.post({MaintIntentKind::kReprovision});
+        // Leaves the kiosk program for the system (the service does not restart it).
+        if (touch_button(ui, "maint/exit", ui.tr("maint.exit_to_system"), ImVec2(r.right() - aw, y),
+                         ImVec2(aw, bh), ButtonKind::kSecondary, !st.busy, ui.fonts.small))
+            mu.post({MaintIntentKind::kExitToSystem});
         if (st.notice.starts_with("reset-refused:"))
             note(ui, "maint_reset", ui.trf("maint.factory_reset_refused", {st.notice.substr(14)}),
-                 ImVec2(r.x, y + gap + ui.px(ui.theme.metrics.touch_min) + gap), r.w, p.warning,
-                 ui.fonts.body);
+                 ImVec2(r.x, y + bh + gap), r.w, p.warning, ui.fonts.small);
     }
     bottom_row(mu, ui.tr("maint.sign_out"), "", nullptr, false, {MaintIntentKind::kClose});
 }
@@ -505,64 +522,186 @@ void draw_touch_test(MaintUi& mu) {
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
+// The technician's text on the on-screen keyboard (the kiosk's own, as citizens use it; its keys
+// reach maintenance while it is open): the terminal's address or coordinates.
+void draw_settings_edit(MaintUi& mu, float y) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    y += note(ui, "maint_edit_label", ui.tr("maint.setting." + st.editing), ImVec2(r.x, y), r.w,
+              p.text, ui.fonts.body);
+    const float fh = ui.px(140);
+    card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + fh));
+    const std::string shown = st.edit_text + "|";
+    text_block(ImGui::GetWindowDrawList(), ui.fonts.body, shown,
+               ImVec2(r.x + ui.px(16), y + ui.px(16)), r.w - ui.px(32), p.text);
+    ui.widgets.add(WidgetInfo{"maint/edit/field", ImVec2(r.x, y), ImVec2(r.right(), y + fh), true,
+                              st.edit_text});
+    y += fh + gap * 0.5f;
+    const std::string msg = !st.edit_error.empty() ? ui.tr("maint.edit_error." + st.edit_error)
+                                                   : ui.tr("maint.edit_hint." + st.editing);
+    y += note(ui, "maint_edit", msg, ImVec2(r.x, y), r.w,
+              st.edit_error.empty() ? p.text_muted : p.warning, ui.fonts.small);
+    y += gap;
+    const float bottom = ui.display.y - ui.px(ui.theme.metrics.bottom_bar);
+    const float kb_h = std::min(bottom - y, key_height(ui) * 4.4f);
+    // Coordinates are digits, a point, a comma and a space: the digits page, no letters.
+    if (st.editing == "site_coords") ui.keyboard.page = KeyboardPage::kSymbols;
+    draw_keyboard(ui, Rect{r.x, bottom - kb_h, r.w, kb_h});
+    const std::string& ok = ui.tr("maint.edit_ok");
+    bottom_row(mu, ui.tr("common.back"), "maint/edit/ok", &ok, true, {MaintIntentKind::kEditDone});
+}
+
 void draw_settings(MaintUi& mu) {
     Ui& ui = mu.ui;
     const MaintState& st = mu.m.state();
     const core::Config& c = st.settings;
     const Palette& p = ui.theme.palette;
     float y = header(mu, ui.tr("maint.settings"));
+    if (!st.editing.empty()) {
+        draw_settings_edit(mu, y);
+        return;
+    }
     const Rect r = content_rect(ui, true);
     const float gap = ui.px(ui.theme.metrics.gap);
     const float bh = ui.px(ui.theme.metrics.touch_min);
+    // Two pages: how citizens' visits go, and the terminal itself.
+    {
+        const float tw = (r.w - gap) * 0.5f;
+        for (int page = 0; page < 2; ++page)
+            if (touch_button(ui, "maint/settings/page" + std::to_string(page),
+                             ui.tr(page == 0 ? "maint.settings_page_screens"
+                                             : "maint.settings_page_terminal"),
+                             ImVec2(r.x + page * (tw + gap), y), ImVec2(tw, bh),
+                             st.settings_page == page ? ButtonKind::kKeyActive : ButtonKind::kKey,
+                             !st.busy, ui.fonts.body))
+                mu.post({MaintIntentKind::kSettingsPage, "", page});
+        y += bh + gap * 1.5f;
+    }
     auto on_off = [&](bool v) { return ui.tr(v ? "maint.on" : "maint.off"); };
+    enum class Kind { kStepper, kSwitch, kEdit, kAction };
     struct Row {
         const char* key;
         std::string value;
-        bool stepper;  // − and +; otherwise one button that switches
+        Kind kind;
+        MaintIntent action{MaintIntentKind::kAdjust};
     };
-    const Row rows[] = {
-        {"language", c.default_language == core::Language::kRu ? "Русский" : "English", false},
-        {"idle_timeout_s", std::to_string(c.idle_timeout_s) + " " + ui.tr("maint.unit_s"), true},
-        {"voice_prompts", on_off(c.voice_prompts), false},
-        {"max_photos", std::to_string(c.max_photos), true},
-        {"similar_radius_m", std::to_string(c.similar_radius_m) + " " + ui.tr("maint.unit_m"),
-         true},
-        {"auto_print_receipt", on_off(c.auto_print_receipt), false},
-        {"retention_days", std::to_string(c.retention_days), true},
-    };
-    const float label_w = r.w * 0.5f;
+    std::vector<Row> rows;
+    if (st.settings_page == 0) {
+        rows = {
+            {"language", c.default_language == core::Language::kRu ? "Русский" : "English",
+             Kind::kSwitch},
+            {"languages", ui.tr(c.english_offered ? "maint.languages_both" : "maint.languages_ru"),
+             Kind::kSwitch},
+            {"idle_timeout_s", std::to_string(c.idle_timeout_s) + " " + ui.tr("maint.unit_s"),
+             Kind::kStepper},
+            {"voice_prompts", on_off(c.voice_prompts), Kind::kSwitch},
+            {"large_text", on_off(c.large_text), Kind::kSwitch},
+            {"high_contrast", on_off(c.high_contrast), Kind::kSwitch},
+            {"lower_screen", on_off(c.lower_screen), Kind::kSwitch},
+            {"max_photos", std::to_string(c.max_photos), Kind::kStepper},
+            {"similar_radius_m", std::to_string(c.similar_radius_m) + " " + ui.tr("maint.unit_m"),
+             Kind::kStepper},
+            {"auto_print_receipt", on_off(c.auto_print_receipt), Kind::kSwitch},
+            {"retention_days", std::to_string(c.retention_days), Kind::kStepper},
+        };
+    } else {
+        char coords[64] = "—";
+        if (c.site_lat != 0 || c.site_lon != 0)
+            std::snprintf(coords, sizeof coords, "%.5f, %.5f", c.site_lat, c.site_lon);
+        rows = {
+            {"camera", c.camera, Kind::kSwitch},
+            {"printer", c.printer, Kind::kSwitch},
+            {"site_address",
+             c.site_address.empty() ? std::string("—") : c.site_address,
+             Kind::kEdit,
+             {MaintIntentKind::kEdit, "site_address"}},
+            {"site_coords", coords, Kind::kEdit, {MaintIntentKind::kEdit, "site_coords"}},
+            {"pin_staff",
+             ui.tr("maint.change"),
+             Kind::kAction,
+             {MaintIntentKind::kChangePin, "", static_cast<int>(core::Role::kStaff)}},
+            {"pin_technician",
+             ui.tr("maint.change"),
+             Kind::kAction,
+             {MaintIntentKind::kChangePin, "", static_cast<int>(core::Role::kTechnician)}},
+        };
+    }
+    // One column on a portrait panel, two on a landscape one.
+    const int cols = ui.display.x > ui.display.y ? 2 : 1;
+    const float col_w = (r.w - (cols - 1) * gap * 2) / cols;
+    const int per_col = static_cast<int>((rows.size() + cols - 1) / cols);
     const float bw = ui.px(120);
-    for (const auto& row : rows) {
+    const float y0 = y;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Row& row = rows[i];
+        const float cx = r.x + static_cast<float>(i / per_col) * (col_w + gap * 2);
+        const float ry = y0 + static_cast<float>(i % per_col) * (bh + gap);
+        const float label_w = col_w * 0.5f;
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        text_block(dl, ui.fonts.body, ui.tr(std::string("maint.setting.") + row.key),
-                   ImVec2(r.x, y + ui.px(20)), label_w, p.text);
-        const float vx = r.x + label_w;
+        text_block(dl, ui.fonts.small, ui.tr(std::string("maint.setting.") + row.key),
+                   ImVec2(cx, ry + ui.px(12)), label_w - gap, p.text);
+        const float vx = cx + label_w, right = cx + col_w;
         const std::string id = std::string("maint/setting/") + row.key;
-        if (row.stepper) {
-            if (touch_button(ui, id + "/minus", "−", ImVec2(vx, y), ImVec2(bw, bh),
+        if (row.kind == Kind::kStepper) {
+            if (touch_button(ui, id + "/minus", "−", ImVec2(vx, ry), ImVec2(bw, bh),
                              ButtonKind::kKey, !st.busy, ui.fonts.title))
                 mu.post({MaintIntentKind::kAdjust, row.key, -1});
             note(ui, std::string("maint_setting_") + row.key, row.value,
-                 ImVec2(vx + bw, y + ui.px(20)), r.right() - vx - 2 * bw, p.text, ui.fonts.button,
+                 ImVec2(vx + bw, ry + ui.px(20)), right - vx - 2 * bw, p.text, ui.fonts.button,
                  true);
-            if (touch_button(ui, id + "/plus", "+", ImVec2(r.right() - bw, y), ImVec2(bw, bh),
+            if (touch_button(ui, id + "/plus", "+", ImVec2(right - bw, ry), ImVec2(bw, bh),
                              ButtonKind::kKey, !st.busy, ui.fonts.title))
                 mu.post({MaintIntentKind::kAdjust, row.key, 1});
-        } else if (touch_button(ui, id, row.value, ImVec2(vx, y), ImVec2(r.right() - vx, bh),
-                                ButtonKind::kKey, !st.busy, ui.fonts.button)) {
-            mu.post({MaintIntentKind::kAdjust, row.key, 1});
+        } else if (touch_button(ui, id, row.value, ImVec2(vx, ry), ImVec2(right - vx, bh),
+                                ButtonKind::kKey, !st.busy,
+                                row.kind == Kind::kSwitch ? ui.fonts.button : ui.fonts.small)) {
+            MaintIntent a = row.action;
+            if (row.kind == Kind::kSwitch) a = {MaintIntentKind::kAdjust, row.key, 1};
+            mu.post(std::move(a));
         }
-        y += bh + gap;
     }
-    y += gap;
-    const std::string msg = st.notice == "settings-saved" ? ui.tr("maint.settings_saved")
-                            : st.settings_dirty           ? ui.tr("maint.settings_unsaved")
-                                                          : ui.tr("maint.settings_hint");
-    note(ui, "maint_settings", msg, ImVec2(r.x, y), r.w,
-         st.notice == "settings-saved" ? p.success : p.text_muted, ui.fonts.small);
+    y = y0 + per_col * (bh + gap) + gap;
+    const std::string msg = st.notice == "settings-saved"     ? ui.tr("maint.settings_saved")
+                            : st.notice == "settings-restart" ? ui.tr("maint.settings_restart")
+                            : st.notice == "pin-set"          ? ui.tr("maint.pin_set")
+                            : st.settings_dirty               ? ui.tr("maint.settings_unsaved")
+                                                              : ui.tr("maint.settings_hint");
+    const bool good =
+        st.notice == "settings-saved" || st.notice == "settings-restart" || st.notice == "pin-set";
+    note(ui, "maint_settings", msg, ImVec2(r.x, y), r.w, good ? p.success : p.text_muted,
+         ui.fonts.small);
     const std::string& save = ui.tr("maint.settings_save");
     bottom_row(mu, ui.tr("common.back"), "maint/settings/save", &save,
                st.settings_dirty && !st.busy, {MaintIntentKind::kSaveSettings});
+}
+
+// A new PIN for staff or the technician: typed, then typed again.
+void draw_set_pin(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const Palette& p = ui.theme.palette;
+    const bool staff = st.pin_role == core::Role::kStaff;
+    float y = header(mu, ui.tr(staff ? "maint.setting.pin_staff" : "maint.setting.pin_technician"));
+    const Rect r = content_rect(ui, true);
+    y += note(ui, "maint_set_pin_hint",
+              ui.tr(st.pin_confirming ? "maint.pin_new_again" : "maint.pin_new"), ImVec2(r.x, y),
+              r.w, p.text, ui.fonts.body, true);
+    std::string dots;
+    for (size_t i = 0; i < st.pin_digits; ++i) dots += "● ";
+    y += ui.px(16);
+    y += note(ui, "maint_pin_dots", dots.empty() ? std::string(" ") : dots, ImVec2(r.x, y), r.w,
+              p.text, ui.fonts.huge, true);
+    y += ui.px(8);
+    if (st.notice == "pin-mismatch" || st.notice == "pin-failed")
+        note(ui, "maint_pin", ui.tr("maint." + st.notice), ImVec2(r.x, y), r.w, p.warning,
+             ui.fonts.body, true);
+    y += ui.fonts.body->FontSize * 2.6f;
+    digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/pin/", "maint/pin/enter", !st.busy,
+              st.pin_digits >= 4, {MaintIntentKind::kSubmitPin});
+    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 
 // The kiosk's recent log lines (what journald gets; no personal data by the logging rule).
@@ -643,6 +782,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kTouchTest:
             draw_touch_test(mu);
+            break;
+        case MaintScreen::kSetPin:
+            draw_set_pin(mu);
             break;
         case MaintScreen::kClosed:
             break;

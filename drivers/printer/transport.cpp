@@ -9,8 +9,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace vmeste::drivers {
 
@@ -202,6 +204,23 @@ Result<void> FakePrinter::write(std::string_view bytes) {
 Result<std::string> FakePrinter::read(size_t max, std::chrono::milliseconds) {
     std::string out = pending_.substr(0, max);
     pending_.erase(0, out.size());
+    return out;
+}
+
+std::vector<std::string> discover_printers() {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const char* dir : {"/dev/usb", "/dev"}) {
+        for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string name = e.path().filename().string();
+            if (std::string(dir) == "/dev/usb" && name.starts_with("lp"))
+                out.push_back("usb:" + e.path().string());
+            else if (std::string(dir) == "/dev" &&
+                     (name.starts_with("ttyUSB") || name.starts_with("ttyACM")))
+                out.push_back("serial:" + e.path().string());
+        }
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kiosk/base/result.h"
 
@@ -37,6 +38,10 @@ struct PrinterStatus {
     bool paper_near_end = false;
     bool paper_out = false;
 };
+
+// The printers this machine shows: "usb:/dev/usb/lpN", "serial:/dev/ttyUSBN" (and ttyACM), sorted;
+// the technician picks one (a network printer is typed in the config file as tcp:HOST).
+std::vector<std::string> discover_printers();
 
 // Sends DLE EOT 1, 2 and 4 and reads the answers (ESC/POS real-time status).
 PrinterStatus query_status(PrinterTransport& t,

@@ -160,6 +160,18 @@ const std::map<std::string, Key, std::less<>>& setters() {
              return {};
          }},
         {"voice_prompts", flag(&Config::voice_prompts)},
+        {"large_text", flag(&Config::large_text)},
+        {"high_contrast", flag(&Config::high_contrast)},
+        {"lower_screen", flag(&Config::lower_screen)},
+        {"languages",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "ru,en" && v != "ru")
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "languages must be \"ru,en\" or \"ru\" (Russian is always "
+                                   "offered)");
+             c.english_offered = v == "ru,en";
+             return {};
+         }},
         {"auto_print_receipt", flag(&Config::auto_print_receipt)},
         {"require_enrolment", flag(&Config::require_enrolment)},
         {"map_file",
@@ -474,6 +486,26 @@ Result<void> apply_managed_config(Config& c, std::string_view json_text) {
     return {};
 }
 
+namespace {
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string toml_string(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char ch : s) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch < 0x20 || ch == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04X", ch);
+            out += buf;
+        } else {
+            out += static_cast<char>(ch);
+        }
+    }
+    return out + "\"";
+}
+}  // namespace
+
 std::string settings_toml(const Config& c) {
     std::string out =
         "# Written by the technician's settings screen; applied over the config file.\n";
@@ -484,6 +516,18 @@ std::string settings_toml(const Config& c) {
     out += "max_photos = " + std::to_string(c.max_photos) + "\n";
     out += "similar_radius_m = " + std::to_string(c.similar_radius_m) + "\n";
     out += "retention_days = " + std::to_string(c.retention_days) + "\n";
+    out += std::string("languages = ") + (c.english_offered ? "\"ru,en\"" : "\"ru\"") + "\n";
+    for (auto [key, v] :
+         {std::pair{"large_text", c.large_text}, std::pair{"high_contrast", c.high_contrast},
+          std::pair{"lower_screen", c.lower_screen}})
+        out += std::string(key) + " = " + (v ? "true" : "false") + "\n";
+    out += "site_address = " + toml_string(c.site_address) + "\n";
+    char coords[96];
+    std::snprintf(coords, sizeof coords, "site_lat = %.6f\nsite_lon = %.6f\n", c.site_lat,
+                  c.site_lon);
+    out += coords;
+    out += "camera = " + toml_string(c.camera) + "\n";
+    out += "printer = " + toml_string(c.printer) + "\n";
     return out;
 }
 

@@ -28,7 +28,12 @@ struct Config {
     std::string camera = "auto";
     // "usb:/dev/usb/lp0", "serial:/dev/ttyS0[:BAUD]", "tcp:HOST[:PORT]" or "none".
     std::string printer = "usb:/dev/usb/lp0";
-    bool voice_prompts = false;       // espeak-ng prompts; citizens can turn them on per session
+    bool voice_prompts = false;  // espeak-ng prompts; citizens can turn them on per session
+    // How each visit starts (citizens change them for their visit): larger text, high contrast,
+    // everything in the lower part of the screen (an МФЦ whose terminal serves wheelchair users).
+    bool large_text = false, high_contrast = false, lower_screen = false;
+    // languages = "ru,en" (the switch on every screen) or "ru" (no switch).
+    bool english_offered = true;
     bool auto_print_receipt = false;  // print the receipt without waiting for the button
     // The region's map: raster tiles in an MBTiles file (docs/hardware.md). Empty or missing:
     // the place step offers "here" and a typed address only.

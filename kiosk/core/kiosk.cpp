@@ -243,6 +243,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.about.gateway = cfg.platform_url;
         mo.on_provisioned = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_factory_reset = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
+        mo.restart = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_self_test = [raw = k.get()](const drivers::SelfTestResult& r) {
             std::lock_guard lock(raw->mu_);  // the heartbeat reads them on the uploader's thread
             std::erase_if(raw->self_tests_, [&](const auto& x) { return x.device == r.device; });
@@ -259,6 +260,14 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             c.max_photos = s.max_photos;
             c.similar_radius_m = s.similar_radius_m;
             c.retention_days = s.retention_days;
+            c.english_offered = s.english_offered;
+            c.large_text = s.large_text;
+            c.high_contrast = s.high_contrast;
+            c.lower_screen = s.lower_screen;
+            c.site_address = s.site_address;
+            c.site_lat = s.site_lat;
+            c.site_lon = s.site_lon;
+            // camera and printer: the kiosk restarts (Maintenance::Options::restart).
         };
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
         if (k->provisioning()) k->maintenance_->open_provisioning();

@@ -11,6 +11,7 @@
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/unsent_export.h"
+#include "kiosk/core/utf8.h"
 #include "sync/gateway_client.h"
 
 namespace vmeste::core {
@@ -47,6 +48,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "about";
         case MaintScreen::kTouchTest:
             return "touch-test";
+        case MaintScreen::kSetPin:
+            return "set-pin";
     }
     return "?";
 }
@@ -290,6 +293,17 @@ void Maintenance::apply(const MaintIntent& intent) {
     last_touch_ = clock_.monotonic();
     using K = MaintIntentKind;
     if (state_.screen == MaintScreen::kProvision) {
+        // A technician's re-provisioning can be left as it was (the first boot cannot).
+        if (state_.reprovisioning && intent.kind == K::kBack &&
+            state_.enrol != MaintState::Enrol::kWorking &&
+            state_.enrol != MaintState::Enrol::kDone) {
+            provisioning_scan_ = false;
+            const Role role = *state_.role;
+            state_ = MaintState{};
+            state_.screen = MaintScreen::kHome;
+            state_.role = role;
+            return;
+        }
         provision(intent);
         return;
     }
@@ -373,10 +387,7 @@ void Maintenance::apply(const MaintIntent& intent) {
                 return;
             // Settings are the technician's.
             if (to == MaintScreen::kSettings && state_.role != Role::kTechnician) return;
-            if (to == MaintScreen::kSettings) {
-                state_.settings = options_.current_config ? options_.current_config() : Config{};
-                state_.settings_dirty = false;
-            }
+            if (to == MaintScreen::kSettings) open_settings();
             leave_screen();
             state_.screen = to;
             state_.notice.clear();
@@ -390,11 +401,82 @@ void Maintenance::apply(const MaintIntent& intent) {
                 close("signed out");
                 return;
             }
+            if (!state_.editing.empty()) {  // Back while typing: the edit is dropped
+                state_.editing.clear();
+                return;
+            }
             leave_screen();
-            // The touch test is one of the devices' checks: back to them.
+            // The touch test is one of the devices' checks, a PIN one of the settings: back.
             state_.screen = state_.screen == MaintScreen::kTouchTest ? MaintScreen::kDevices
+                            : state_.screen == MaintScreen::kSetPin  ? MaintScreen::kSettings
                                                                      : MaintScreen::kHome;
             if (state_.screen == MaintScreen::kDevices) start_preview();
+            return;
+        case K::kSettingsPage:
+            if (state_.screen == MaintScreen::kSettings && state_.editing.empty())
+                state_.settings_page = std::clamp(intent.index, 0, 1);
+            return;
+        case K::kEdit:
+            if (state_.screen != MaintScreen::kSettings || state_.busy) return;
+            if (intent.text == "site_address") {
+                state_.edit_text = state_.settings.site_address;
+            } else if (intent.text == "site_coords") {
+                char buf[64];
+                std::snprintf(buf, sizeof buf, "%.6f, %.6f", state_.settings.site_lat,
+                              state_.settings.site_lon);
+                state_.edit_text = state_.settings.site_lat == 0 && state_.settings.site_lon == 0
+                                       ? std::string()
+                                       : std::string(buf);
+            } else {
+                return;
+            }
+            state_.editing = intent.text;
+            state_.edit_error.clear();
+            return;
+        case K::kInsertText:
+            if (!state_.editing.empty() && state_.edit_text.size() + intent.text.size() <= 300) {
+                state_.edit_text += intent.text;
+                state_.edit_error.clear();
+            }
+            return;
+        case K::kDeleteText:
+            if (!state_.editing.empty()) utf8::pop_back(state_.edit_text);
+            return;
+        case K::kEditDone:
+            if (!state_.editing.empty()) edit_done();
+            return;
+        case K::kEditCancel:
+            state_.editing.clear();
+            return;
+        case K::kChangePin:
+            if (state_.role != Role::kTechnician || state_.screen != MaintScreen::kSettings ||
+                state_.busy ||
+                (intent.index != static_cast<int>(Role::kStaff) &&
+                 intent.index != static_cast<int>(Role::kTechnician)))
+                return;
+            state_.screen = MaintScreen::kSetPin;
+            state_.pin_role = static_cast<Role>(intent.index);
+            state_.pin_confirming = false;
+            state_.pin_digits = 0;
+            state_.notice.clear();
+            pin_.clear();
+            new_pin_.clear();
+            return;
+        case K::kDigit:
+        case K::kBackspace:
+        case K::kSubmitPin:
+            if (state_.screen == MaintScreen::kSetPin) set_pin_digit(intent);
+            return;
+        case K::kReprovision:
+            if (state_.role != Role::kTechnician || state_.busy) return;
+            audit("reprovision", "", "opened");
+            leave_screen();
+            {
+                const Role role = *state_.role;
+                open_provisioning();
+                state_.role = role;
+                state_.reprovisioning = true;
+            }
             return;
         case K::kTouchCell:
             if (state_.screen != MaintScreen::kTouchTest || intent.index < 0 ||
@@ -543,7 +625,14 @@ void Maintenance::apply(const MaintIntent& intent) {
                     st.notice = ok ? "settings-saved" : "release-failed";
                     if (!ok) return;
                     st.settings_dirty = false;
+                    const Config now = options_.current_config ? options_.current_config() : draft;
                     if (options_.apply_settings) options_.apply_settings(draft);
+                    // A camera or a printer is opened at start: the kiosk restarts to use the new.
+                    if ((now.camera != draft.camera || now.printer != draft.printer) &&
+                        options_.restart) {
+                        st.notice = "settings-restart";
+                        options_.restart();
+                    }
                 });
             });
             return;
@@ -670,6 +759,116 @@ void Maintenance::self_test(MaintIntentKind which) {
     });
 }
 
+// The technician's draft starts as the running config; the devices to choose from are looked
+// for on the worker (opening /dev nodes is no work for the UI thread).
+void Maintenance::open_settings() {
+    state_.settings = options_.current_config ? options_.current_config() : Config{};
+    state_.settings_dirty = false;
+    state_.settings_page = 0;
+    state_.editing.clear();
+    const std::string camera = state_.settings.camera, printer = state_.settings.printer;
+    post([this, camera, printer](AppealStore*, MaintenanceAccess*) {
+        std::vector<std::string> cams{camera}, printers{printer};
+        auto add = [](std::vector<std::string>& v, const std::string& x) {
+            if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+        };
+        add(cams, "auto");
+        for (const auto& dev : drivers::discover_v4l2_cameras()) add(cams, "v4l2:" + dev);
+        add(cams, "synthetic");
+        for (const auto& p : drivers::discover_printers()) add(printers, p);
+        add(printers, "none");
+        complete([cams, printers](MaintState& st) {
+            st.camera_choices = cams;
+            st.printer_choices = printers;
+        });
+    });
+}
+
+// "55.7558, 37.6173" (a comma or spaces between; a decimal comma is not possible then): the
+// terminal's place, within Russia's latitudes and longitudes.
+static std::optional<std::pair<double, double>> parse_coordinates(const std::string& text) {
+    std::string t = text;
+    for (char& ch : t)
+        if (ch == ',' || ch == ';') ch = ' ';
+    char* end = nullptr;
+    const double lat = std::strtod(t.c_str(), &end);
+    if (end == t.c_str()) return std::nullopt;
+    char* end2 = nullptr;
+    const double lon = std::strtod(end, &end2);
+    if (end2 == end) return std::nullopt;
+    while (*end2 == ' ') ++end2;
+    if (*end2 != '\0') return std::nullopt;
+    if (lat < 41 || lat > 82 || lon < 19 || lon > 180) return std::nullopt;
+    return std::pair{lat, lon};
+}
+
+void Maintenance::edit_done() {
+    std::string text = state_.edit_text;
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    if (state_.editing == "site_address") {
+        if (utf8::length(text) < 5) {
+            state_.edit_error = "address";
+            return;
+        }
+        state_.settings.site_address = text;
+    } else {
+        auto c = parse_coordinates(text);
+        if (!c) {
+            state_.edit_error = "coords";
+            return;
+        }
+        state_.settings.site_lat = c->first;
+        state_.settings.site_lon = c->second;
+    }
+    state_.editing.clear();
+    state_.settings_dirty = true;
+    state_.notice.clear();
+}
+
+// A new PIN: 4 to 12 digits, typed twice; hashed and stored on the worker, audited.
+void Maintenance::set_pin_digit(const MaintIntent& intent) {
+    using K = MaintIntentKind;
+    if (state_.busy) return;
+    if (intent.kind == K::kDigit) {
+        if (pin_.size() >= 12 || intent.text.size() != 1 || intent.text[0] < '0' ||
+            intent.text[0] > '9')
+            return;
+        pin_ += intent.text;
+        state_.notice.clear();
+    } else if (intent.kind == K::kBackspace) {
+        if (!pin_.empty()) pin_.pop_back();
+    } else if (pin_.size() >= 4) {
+        if (!state_.pin_confirming) {
+            new_pin_ = std::exchange(pin_, {});
+            state_.pin_confirming = true;
+        } else if (pin_ != new_pin_) {
+            pin_.clear();
+            new_pin_.clear();
+            state_.pin_confirming = false;
+            state_.notice = "pin-mismatch";
+        } else {
+            state_.busy = true;
+            const Role role = state_.pin_role;
+            const std::string pin = std::exchange(pin_, {});
+            new_pin_.clear();
+            const int64_t now = clock_.unix_millis();
+            post([this, role, pin, now](AppealStore* s, MaintenanceAccess* a) {
+                Result<void> r = a ? a->set_pin(role, pin)
+                                   : Result<void>(make_error(ErrorCode::kIo, "no PIN file"));
+                if (s && r) s->audit("technician", "set-pin", role_name(role), "", now);
+                if (!r) log::warn("set-pin: %s", r.error().message.c_str());
+                complete([ok = bool(r)](MaintState& st) {
+                    st.busy = false;
+                    st.pin_confirming = false;
+                    st.notice = ok ? "pin-set" : "pin-failed";
+                    if (ok) st.screen = MaintScreen::kSettings;
+                });
+            });
+        }
+    }
+    state_.pin_digits = pin_.size();
+}
+
 void Maintenance::adjust(const MaintIntent& intent) {
     Config& c = state_.settings;
     const int d = intent.index >= 0 ? 1 : -1;
@@ -689,8 +888,26 @@ void Maintenance::adjust(const MaintIntent& intent) {
         c.voice_prompts = !c.voice_prompts;
     else if (k == "auto_print_receipt")
         c.auto_print_receipt = !c.auto_print_receipt;
-    else
+    else if (k == "languages")
+        c.english_offered = !c.english_offered;
+    else if (k == "large_text")
+        c.large_text = !c.large_text;
+    else if (k == "high_contrast")
+        c.high_contrast = !c.high_contrast;
+    else if (k == "lower_screen")
+        c.lower_screen = !c.lower_screen;
+    else if (k == "camera" || k == "printer") {
+        // The next device found (the list starts with the one in use).
+        const auto& choices = k == "camera" ? state_.camera_choices : state_.printer_choices;
+        std::string& v = k == "camera" ? c.camera : c.printer;
+        if (choices.empty()) return;
+        auto it = std::find(choices.begin(), choices.end(), v);
+        const long n = static_cast<long>(choices.size());
+        long i = it == choices.end() ? 0 : (it - choices.begin() + d + n) % n;
+        v = choices[static_cast<size_t>(i)];
+    } else
         return;
+    if (!c.english_offered) c.default_language = Language::kRu;
     state_.settings_dirty = true;
     state_.notice.clear();
 }
@@ -732,7 +949,8 @@ void Maintenance::provision(const MaintIntent& intent) {
 void Maintenance::enrol(const std::string& code) {
     state_.enrol = MaintState::Enrol::kWorking;
     state_.provision_stage = "enrol";
-    post([this, code](AppealStore* s, MaintenanceAccess*) {
+    const Config settings = options_.current_config ? options_.current_config() : Config{};
+    post([this, code, settings](AppealStore* s, MaintenanceAccess*) {
         sync::GatewayClient gw(sync::GatewayConfig{options_.platform_url, ""},
                                sync::make_curl_transport(options_.transport));
         auto e = gw.enrol(code, options_.serial, options_.about.version);
@@ -751,6 +969,20 @@ void Maintenance::enrol(const std::string& code) {
             return;
         }
         if (s) s->audit("provisioning", "enrol", e->device_id, "", clock_.unix_millis());
+        if (!e->site_name.empty() || e->lat != 0 || e->lon != 0) {
+            // The platform's register says where the terminal stands: "here" on the place step
+            // from the next start (the technician can correct it in the settings).
+            Config c = settings;
+            if (!e->site_name.empty()) c.site_address = e->site_name;
+            if (e->lat != 0 || e->lon != 0) {
+                c.site_lat = e->lat;
+                c.site_lon = e->lon;
+            }
+            if (auto w = write_durably(posix_file_ops(), options_.data_dir, "settings.toml",
+                                       settings_toml(c), 0644);
+                !w)
+                log::warn("provisioning: the site is not kept: %s", w.error().message.c_str());
+        }
         provisioning_scan_ = false;  // the camera stops with the next look
         auto stage = [this](const char* name) {
             complete([name](MaintState& st) {

@@ -37,7 +37,8 @@ enum class MaintScreen {
     kLog,
     kSettings,
     kAbout,
-    kTouchTest  // devices: a grid every cell of which must be touched
+    kTouchTest,  // devices: a grid every cell of which must be touched
+    kSetPin      // technician: a new PIN for a role, typed twice
 };
 const char* maint_screen_name(MaintScreen s);
 
@@ -60,11 +61,19 @@ enum class MaintIntentKind {
     kRetryNow,           // the uploader looks at the queue now
     kReleaseQuarantine,  // every quarantined item back in the queue
     kClose,
-    kTestCamera,   // devices: a frame and a still
-    kTestPrinter,  // the status and a test page
-    kTestNetwork,  // the gateway's health: reachable, TLS, round trip, clock
-    kTestSpeaker,  // a phrase through the speaker (staff listen)
-    kTouchCell,    // touch test: index = the cell touched
+    kTestCamera,    // devices: a frame and a still
+    kTestPrinter,   // the status and a test page
+    kTestNetwork,   // the gateway's health: reachable, TLS, round trip, clock
+    kTestSpeaker,   // a phrase through the speaker (staff listen)
+    kTouchCell,     // touch test: index = the cell touched
+    kSettingsPage,  // settings: index = 0 (the citizens' screens) or 1 (the terminal)
+    kEdit,          // settings: text = "site_address" | "site_coords": the keyboard opens
+    kInsertText,    // the keyboard, while editing: text = what a key typed
+    kDeleteText,    // the keyboard's backspace
+    kEditDone,      // the edit is checked and kept in the draft (or said why not)
+    kEditCancel,
+    kChangePin,    // settings: index = the Role whose PIN is set (kSetPin screen)
+    kReprovision,  // technician: enrol again with a new code (data kept)
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
     kSaveSettings,
@@ -122,6 +131,15 @@ struct MaintState {
     bool camera_preview = false;  // devices: the camera streams while the screen is open
     Config settings;              // the technician's draft (settings screen)
     bool settings_dirty = false;
+    int settings_page = 0;
+    // Devices found when the settings opened (the camera and printer rows cycle through them).
+    std::vector<std::string> camera_choices, printer_choices;
+    // A text being typed on the settings screen: which, what so far, why it was not taken.
+    std::string editing, edit_text, edit_error;
+    // Setting a PIN: for whom, and whether the first entry is in (then it is typed again).
+    Role pin_role = Role::kStaff;
+    bool pin_confirming = false;
+    bool reprovisioning = false;  // provisioning opened by a technician, not the first boot
     // The last export: the file and the one-time passphrase, on screen until the queue is left.
     struct Export {
         std::string file, passphrase;
@@ -158,6 +176,7 @@ class Maintenance {
         std::string serial;                      // provisioning: the machine's serial
         std::function<void()> on_provisioned;    // UI thread: restart enrolled
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
+        std::function<void()> restart;           // UI thread: a new camera or printer opens then
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
     // The touch test's grid: 6 × 10 cells (180 × 192 px on a 1080 × 1920 panel: each larger than
@@ -200,7 +219,11 @@ class Maintenance {
     void note_self_test(AppealStore* s, const std::string& actor, const drivers::SelfTestResult& r);
     void reprint_provisioning_receipt();
     void start_preview();
-    void leave_screen();  // what the screen being left had running (the preview, the touch test)
+    void open_settings();
+    void edit_done();
+    void set_pin_digit(const MaintIntent& intent);
+    std::string new_pin_;  // UI thread: the first entry of a new PIN
+    void leave_screen();   // what the screen being left had running (the preview, the touch test)
     void finish_touch_test(bool complete);
     void adjust(const MaintIntent& intent);
     void provision(const MaintIntent& intent);

@@ -214,8 +214,16 @@ bool stays_on(Screen s, IntentKind k) {
 Session::Session(const Config& config, const CategoryCatalog& catalog, const Clock& clock)
     : config_(config), catalog_(catalog), clock_(clock) {
     state_.language = config.default_language;
-    state_.a11y.voice = config.voice_prompts;
+    start_accessibility();
     last_activity_ = screen_since_ = clock.monotonic();
+}
+
+// How a visit starts: the terminal's settings (a citizen changes them for the visit only).
+void Session::start_accessibility() {
+    state_.a11y.voice = config_.voice_prompts;
+    state_.a11y.large_text = config_.large_text;
+    state_.a11y.high_contrast = config_.high_contrast;
+    state_.a11y.lower_screen = config_.lower_screen;
 }
 
 size_t Session::text_length() const {
@@ -467,7 +475,7 @@ void Session::wipe() {
     state_ = SessionState{};
     state_.store_full = full;
     state_.language = config_.default_language;
-    state_.a11y.voice = config_.voice_prompts;
+    start_accessibility();
     ++visit_;
     go(Screen::kAttract);
 }
@@ -561,6 +569,8 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
     const Screen screen = state_.screen;
     switch (intent.kind) {
         case IntentKind::kSetLanguage:
+            // A terminal set to Russian only (languages = "ru") offers no switch.
+            if (intent.language != Language::kRu && !config_.english_offered) return std::nullopt;
             state_.language = intent.language;
             if (state_.a11y.voice && step_number(screen) > 0) effect({Effect::Kind::kSpeak});
             return std::nullopt;

@@ -414,6 +414,7 @@ class Session {
   private:
     void go(Screen s);
     void wipe();
+    void start_accessibility();
     Millis idle_for() const;
     TextField& field(Field f) { return state_.fields[static_cast<int>(f)]; }
     void edit_field(const Intent& intent);

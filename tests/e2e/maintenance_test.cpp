@@ -356,6 +356,167 @@ TEST(Maintenance, ATechnicianChangesASettingThatTakesEffectAndStaysAfterARestart
     EXPECT_GE(audited(data.path(), "technician", "settings"), 1);
 }
 
+TEST(Maintenance, TheTechnicianSetsLanguagesAccessibilityAndTheSiteAndVisitsStartSo) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, false, true);
+    {
+        UiDriver d(with(clock, data.path()));
+        EXPECT_TRUE(d.has("top/language") || d.has("attract/report"));
+        gesture(d, clock);
+        type_pin(d, kTechnicianPin);
+        d.tap("maint/settings");
+        d.tap("maint/setting/languages");
+        EXPECT_EQ(d.label("maint/setting/languages"), "Только русский");
+        d.tap("maint/setting/large_text");
+        d.tap("maint/setting/high_contrast");
+        // The terminal's page: the site typed on the on-screen keyboard.
+        d.tap("maint/settings/page1");
+        d.tap("maint/setting/site_address");
+        ASSERT_TRUE(d.has("maint/edit/field"));
+        d.type("г. Подольск, ул. Кирова, 39");
+        EXPECT_EQ(d.label("maint/edit/field"), "г. Подольск, ул. Кирова, 39");
+        d.tap("maint/edit/ok");
+        EXPECT_EQ(d.label("maint/setting/site_address"), "г. Подольск, ул. Кирова, 39");
+        // Coordinates that are not in Russia are refused with the reason; then good ones.
+        d.tap("maint/setting/site_coords");
+        d.type("12, 13");
+        d.tap("maint/edit/ok");
+        EXPECT_NE(d.label("note/maint_edit").find("Не похоже на координаты"), std::string::npos)
+            << d.label("note/maint_edit");
+        for (int i = 0; i < 6; ++i) d.tap("kbd/backspace");
+        d.type("55.4297, 37.544");
+        d.tap("maint/edit/ok");
+        EXPECT_EQ(d.label("maint/setting/site_coords"), "55.42970, 37.54400");
+        d.tap("maint/settings/save");
+        ASSERT_TRUE(d.wait_for(
+            [&] { return d.kiosk().maintenance().state().notice == "settings-saved"; }, 5s));
+        d.tap("maint/back");
+        d.tap("maint/back");
+        ASSERT_FALSE(d.kiosk().maintenance().active());
+        // The next visit: Russian only, large text and high contrast from the start.
+        EXPECT_TRUE(d.state().a11y.large_text);
+        EXPECT_TRUE(d.state().a11y.high_contrast);
+        d.tap("attract/report");
+        EXPECT_FALSE(d.has("top/language")) << "no language switch on a Russian-only terminal";
+        EXPECT_EQ(d.kiosk().config().site_address, "г. Подольск, ул. Кирова, 39");
+        EXPECT_DOUBLE_EQ(d.kiosk().config().site_lat, 55.4297);
+    }
+    UiDriver again(with(clock, data.path()));  // a restart keeps all of it
+    EXPECT_FALSE(again.kiosk().config().english_offered);
+    EXPECT_TRUE(again.kiosk().config().large_text);
+    EXPECT_EQ(again.kiosk().config().site_address, "г. Подольск, ул. Кирова, 39");
+    EXPECT_DOUBLE_EQ(again.kiosk().config().site_lon, 37.544);
+}
+
+TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOpenIt) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, false, true);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/settings");
+    d.tap("maint/settings/page1");
+    ASSERT_TRUE(
+        d.wait_for([&] { return !d.kiosk().maintenance().state().camera_choices.empty(); }, 5s));
+    EXPECT_EQ(d.label("maint/setting/camera"), "auto");
+    EXPECT_EQ(d.label("maint/setting/printer"), "usb:/dev/usb/lp0");
+    d.tap("maint/setting/camera");
+    EXPECT_NE(d.label("maint/setting/camera"), "auto");
+    const std::string chosen = d.label("maint/setting/camera");
+    d.tap("maint/setting/printer");
+    EXPECT_EQ(d.label("maint/setting/printer"), "none") << "no printer on this machine but none";
+    d.tap("maint/settings/save");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+    EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
+    d.frame();
+    EXPECT_NE(d.label("note/maint_settings").find("перезапускается"), std::string::npos);
+    std::ifstream in(data.file("settings.toml"));
+    const std::string saved((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(saved.find("camera = \"" + chosen + "\""), std::string::npos) << saved;
+    EXPECT_NE(saved.find("printer = \"none\""), std::string::npos) << saved;
+}
+
+TEST(Maintenance, TheTechnicianSetsANewStaffPinTypedTwiceAndTheOldOneStopsWorking) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, true);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/settings");
+    d.tap("maint/settings/page1");
+    d.tap("maint/setting/pin_staff");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kSetPin);
+    auto enter = [&](const std::string& pin) {
+        for (char c : pin) d.tap(std::string("maint/pin/") + c);
+        d.tap("maint/pin/enter");
+    };
+    enter("1357");
+    EXPECT_NE(d.label("note/maint_set_pin_hint").find("ещё раз"), std::string::npos);
+    enter("1358");  // a slip: said, and started over
+    EXPECT_NE(d.label("note/maint_pin").find("не совпали"), std::string::npos);
+    enter("1357");
+    enter("1357");
+    ASSERT_TRUE(d.wait_for(
+        [&] { return d.kiosk().maintenance().state().screen == MaintScreen::kSettings; }, 10s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_settings").find("Новый PIN сохранён"), std::string::npos);
+    EXPECT_EQ(audited(data.path(), "technician", "set-pin"), 1);
+    d.tap("maint/back");  // home
+    d.tap("maint/back");  // signed out
+    ASSERT_FALSE(d.kiosk().maintenance().active());
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    EXPECT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kPin) << "the old PIN is gone";
+    type_pin(d, "1357");
+    EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kStaff);
+}
+
+TEST(Provisioning, ATechnicianEnrolsTheTerminalAgainAndKeepsItsQueue) {
+    sim::SimOptions so;
+    so.require_enrolment = true;
+    RunningSim sim(so);
+    sim.store().add_enrol_code("8800-0001");
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, false, true);
+    {
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("REPR-0001"), clock.unix_millis()));
+    }
+    ASSERT_TRUE(core::store_device_token(data.path(), "old-token"));
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/reprovision");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
+    // It can be left as it was.
+    d.tap("maint/back");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
+    EXPECT_EQ(core::read_device_token(data.path()), "old-token");
+    d.tap("maint/reprovision");
+    for (char c : std::string("88000001")) d.tap(std::string("maint/code/") + c);
+    d.tap("maint/code/enrol");
+    ASSERT_TRUE(d.wait_for(
+        [&] { return d.kiosk().maintenance().state().enrol == core::MaintState::Enrol::kDone; },
+        20s));
+    d.tap("maint/provision/start");
+    ASSERT_TRUE(d.kiosk().exit_requested().has_value());
+    const std::string token = core::read_device_token(data.path());
+    EXPECT_NE(token, "old-token");
+    EXPECT_TRUE(sim.store().device_by_token(token));
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    EXPECT_TRUE(*(*store)->find_receipt("REPR-0001")) << "the queue is kept";
+    // The platform's register named the site: it is the terminal's "here" from now on.
+    std::ifstream in(data.file("settings.toml"));
+    const std::string saved((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(saved.find("site_address = \""), std::string::npos) << saved;
+}
+
 TEST(Maintenance, TheGatewaysSettingsFromTheHeartbeatAreApplied) {
     RunningSim sim;
     sync::HttpRequest put{"PUT", sim.url() + "/sim/config", {}, R"({"idle_timeout_s": 45,

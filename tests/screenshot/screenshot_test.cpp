@@ -416,9 +416,22 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
         maint({core::MaintIntentKind::kDigit, digit});
     maint({core::MaintIntentKind::kSubmitPin});
     ASSERT_EQ(m.state().role, core::Role::kTechnician);
+    shoot("21b-maint-home-technician");
     maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kSettings)});
     maint({core::MaintIntentKind::kAdjust, "idle_timeout_s", 1});
     shoot("24-maint-settings");
+    maint({core::MaintIntentKind::kSettingsPage, "", 1});
+    ASSERT_TRUE(settle([&] { return !m.state().camera_choices.empty(); }));
+    shoot("24b-maint-settings-terminal");
+    maint({core::MaintIntentKind::kEdit, "site_coords"});
+    for (int i = 0; i < 40; ++i) maint({core::MaintIntentKind::kDeleteText});
+    maint({core::MaintIntentKind::kInsertText, "55.4297, 37.544"});
+    shoot("24c-maint-settings-edit");
+    maint({core::MaintIntentKind::kEditCancel});
+    maint({core::MaintIntentKind::kChangePin, "", static_cast<int>(core::Role::kStaff)});
+    for (const char* digit : {"1", "3", "5", "7"}) maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kSubmitPin});
+    shoot("24d-maint-set-pin");  // the second entry
     maint({core::MaintIntentKind::kClose});
     k.pump();
     // First boot of an appliance not enrolled yet: the provisioning screen with a code typed.
