@@ -318,6 +318,18 @@ Result<replies::HeartbeatReply> GatewayClient::heartbeat(const std::string& body
     return replies::heartbeat_reply(resp->body);
 }
 
+Result<void> GatewayClient::upload_diagnostics(const std::string& tar_gz) {
+    HttpRequest req = request("POST", "/api/v1/diagnostics");
+    req.headers.push_back({"Content-Type", "application/gzip"});
+    req.body = tar_gz;
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status != 201 && resp->status != 200)
+        return make_error(resp->status == 401 ? ErrorCode::kUnauthorized : ErrorCode::kRejected,
+                          replies::problem_summary(resp->status, resp->body));
+    return {};
+}
+
 Result<replies::Lookup> GatewayClient::lookup(const std::string& receipt_number) {
     // Receipt numbers are Crockford base32 with a dash; nothing else may reach the URL.
     if (!replies::url_safe_id(receipt_number))

@@ -77,6 +77,8 @@ class GatewayClient final : public DeliveryAdapter {
     Result<Versioned> fetch_calendar(const std::string& etag);
     // POST /api/v1/heartbeat with the device's health (a JSON object).
     Result<replies::HeartbeatReply> heartbeat(const std::string& body_json);
+    // POST /api/v1/diagnostics: the device's diagnostics bundle (tar.gz), when the gateway asks.
+    Result<void> upload_diagnostics(const std::string& tar_gz);
     // GET /api/v1/appeals/by-receipt/{n}; kNotFound when the gateway has no such appeal.
     Result<replies::Lookup> lookup(const std::string& receipt_number);
     // RFC 8628: start a hand-off, then poll its token endpoint.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "kiosk/base/log.h"
+#include "kiosk/core/diagnostics.h"
 #include "kiosk/core/file_ops.h"
 
 #ifndef VMESTE_VERSION
@@ -297,6 +298,15 @@ void PlatformJobs::run_command(const sync::replies::Command& c) {
         sync_catalogue();
     } else if (c.name == "sync_polls") {
         sync_polls();
+    } else if (c.name == "upload_diagnostics") {
+        // Done once per command: a failure is logged, the command is acknowledged all the same
+        // (support asks again; a bundle is no citizen's data to be kept until delivered).
+        auto bundle = diagnostics_bundle(*store_, data_dir_);
+        auto sent = bundle ? gateway_->upload_diagnostics(*bundle) : Result<void>(bundle.error());
+        if (sent)
+            log::info("diagnostics uploaded (%zu bytes)", bundle->size());
+        else
+            log::warn("diagnostics not uploaded: %s", sent.error().message.c_str());
     } else {
         log::warn("gateway command %s: unknown, acknowledged and ignored", c.name.c_str());
     }

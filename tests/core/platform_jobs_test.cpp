@@ -278,3 +278,34 @@ TEST(PlatformJobs, TheHeartbeatReportsTheConfigProblemTheSelfTestsAndTheActionsW
     EXPECT_EQ(beat["self_tests"][0]["key"], "selftest.printer.paper_out");
     EXPECT_EQ(beat["pending_citizen_actions"], 1);
 }
+
+TEST(PlatformJobs, TheGatewaysUploadDiagnosticsCommandSendsABundleWithNoPersonalData) {
+    Rig rig;
+    ASSERT_TRUE(
+        rig.view->accept(test::appeal_request("DIAG-0001", "Личный текст гражданина", 1), 1'000));
+    rig.sim.server().queue_command("upload_diagnostics");
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    const auto got = rig.sim.server().diagnostics();
+    ASSERT_EQ(got.size(), 1u);
+    // Unpacked as support would: the status is there, the citizen's text and receipt are not.
+    test::TempDir unpacked;
+    std::ofstream(unpacked.file("d.tar.gz"), std::ios::binary) << got[0];
+    ASSERT_EQ(
+        std::system(
+            ("tar -xzf '" + unpacked.file("d.tar.gz") + "' -C '" + unpacked.path() + "'").c_str()),
+        0);
+    std::ifstream status(unpacked.file("vmeste-diagnostics/status.json"));
+    const std::string st(std::istreambuf_iterator<char>(status), {});
+    EXPECT_NE(st.find("\"queued_appeals\": 1"), std::string::npos) << st;
+    for (const auto& f :
+         std::filesystem::recursive_directory_iterator(unpacked.file("vmeste-diagnostics"))) {
+        if (!f.is_regular_file()) continue;
+        std::ifstream in(f.path(), std::ios::binary);
+        const std::string bytes(std::istreambuf_iterator<char>(in), {});
+        EXPECT_EQ(bytes.find("Личный текст"), std::string::npos) << f.path();
+    }
+    // Acknowledged: the next heartbeat does not upload again.
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    ASSERT_TRUE(rig.jobs->heartbeat());
+    EXPECT_EQ(rig.sim.server().diagnostics().size(), 1u);
+}

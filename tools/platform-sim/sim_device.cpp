@@ -125,6 +125,11 @@ std::vector<nlohmann::json> SimServer::heartbeats() const {
     return heartbeats_;
 }
 
+std::vector<std::string> SimServer::diagnostics() const {
+    std::lock_guard lock(device_mu_);
+    return diagnostics_;
+}
+
 void SimServer::queue_command(const std::string& name) {
     std::lock_guard lock(device_mu_);
     commands_.push_back({"CMD-" + std::to_string(++command_seq_), name});
@@ -308,6 +313,22 @@ void SimServer::routes_device() {
                    json{{"config", managed_config_}, {"commands", cmds}, {"server_time", now_ms()}}
                        .dump(),
                    "application/json");
+           }));
+    // A device's diagnostics (tar.gz, at most 16 MiB), kept for support (the simulator: for tests).
+    s.Post("/api/v1/diagnostics",
+           guarded("diagnostics", [this](const httplib::Request& req, httplib::Response& res) {
+               if (req.get_header_value("Content-Type") != "application/gzip")
+                   return problem(res, 415, "Unsupported Media Type", "application/gzip");
+               if (req.body.size() > (16u << 20))
+                   return problem(res, 413, "Content Too Large", "diagnostics over 16 MiB");
+               if (req.body.size() < 2 || static_cast<unsigned char>(req.body[0]) != 0x1f ||
+                   static_cast<unsigned char>(req.body[1]) != 0x8b)
+                   return problem(res, 400, "Bad Request", "not a gzip stream");
+               std::lock_guard lock(device_mu_);
+               diagnostics_.push_back(req.body);
+               res.status = 201;
+               res.set_content(json{{"id", "DIAG-" + std::to_string(diagnostics_.size())}}.dump(),
+                               "application/json");
            }));
     s.Post("/sim/commands", [this](const httplib::Request& req, httplib::Response& res) {
         if (req.body.empty()) return problem(res, 400, "Bad Request", "the command's name");

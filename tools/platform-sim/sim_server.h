@@ -80,6 +80,8 @@ class SimServer {
     // Heartbeats received (newest last) and the commands queued for the next one.
     std::vector<nlohmann::json> heartbeats() const;
     void queue_command(const std::string& name);
+    // Diagnostics bundles devices uploaded (the gateway's "upload_diagnostics" command).
+    std::vector<std::string> diagnostics() const;
     // What a citizen's phone does on the approval page: approve or deny a user code.
     // `citizen` names the person approving (each has one stable ЕСИА subject); empty: the
     // default test citizen.
@@ -128,6 +130,7 @@ class SimServer {
     std::atomic<int64_t> upload_bytes_{0};
     mutable std::mutex device_mu_;
     std::vector<nlohmann::json> heartbeats_;
+    std::vector<std::string> diagnostics_;
     std::vector<std::pair<std::string, std::string>> commands_;  // id, name
     int command_seq_ = 0;
     nlohmann::json managed_config_ = {{"heartbeat_interval_s", 300},
