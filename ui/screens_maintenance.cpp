@@ -409,16 +409,26 @@ void draw_queue(MaintUi& mu) {
                      ButtonKind::kSecondary, !st.busy, ui.fonts.body))
         mu.post({MaintIntentKind::kExportUnsent});
     y += bh + gap;
-    // The quarantine: receipt, what, why — nothing a citizen wrote.
-    if (!q.quarantined.empty()) {
-        y += text_block(ImGui::GetWindowDrawList(), ui.fonts.button, ui.tr("maint.quarantine"),
+    // Each item: receipt, what, its state, tries, when next or why — nothing a citizen wrote.
+    // Quarantined ones first; as many as fit above the bottom bar.
+    if (!q.items.empty()) {
+        y += text_block(ImGui::GetWindowDrawList(), ui.fonts.button, ui.tr("maint.queue_items"),
                         ImVec2(r.x, y), r.w, p.text);
+        const float line_h = ui.fonts.small->FontSize * 1.45f;
+        const size_t fit = static_cast<size_t>(std::max(0.0f, (r.bottom() - y) / line_h));
         std::string list;
-        for (const auto& item : q.quarantined) {
+        for (size_t i = 0; i < q.items.size() && i < fit; ++i) {
+            const auto& item = q.items[i];
             if (!list.empty()) list += "\n";
-            list += item.receipt_number + " · " + item.kind + " · " + item.reason;
+            list += item.receipt_number + " · " + ui.tr("maint.kind." + item.kind) + " · ";
+            if (item.quarantined)
+                list += ui.trf("maint.item_quarantined", {item.reason});
+            else
+                list += ui.trf("maint.item_pending",
+                               {std::to_string(item.attempts), when(item.next_attempt_unix_ms)}) +
+                        (item.reason.empty() ? std::string() : " · " + item.reason);
         }
-        note(ui, "maint_quarantine", list, ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.small);
+        note(ui, "maint_items", list, ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.small);
     }
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }

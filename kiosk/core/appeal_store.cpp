@@ -1268,6 +1268,23 @@ Result<std::vector<AppealStore::QuarantinedItem>> AppealStore::quarantined(int l
     return out;
 }
 
+Result<std::vector<AppealStore::QueueItem>> AppealStore::queue_items(int limit) {
+    Statement st(db_,
+                 "SELECT a.receipt_number, o.kind, o.state = 'quarantined', o.attempts,"
+                 " o.next_attempt_at, coalesce(o.reason, o.last_error, '') FROM outbox o"
+                 " JOIN appeals a ON a.uuid = o.appeal_uuid"
+                 " WHERE o.state IN ('pending', 'quarantined')"
+                 " ORDER BY o.state = 'quarantined' DESC, o.next_attempt_at, o.id LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<QueueItem> out;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back({st.text(0), st.text(1), st.i64(2) != 0, static_cast<int>(st.i64(3)),
+                       st.i64(4), st.text(5)});
+    if (rc != SQLITE_DONE) return db_error(db_, "queue items");
+    return out;
+}
+
 std::string AppealStore::status_cursor() {
     Statement st(db_, "SELECT value FROM sync_state WHERE key = 'status_cursor'");
     return st.step() == SQLITE_ROW ? st.text(0) : std::string();

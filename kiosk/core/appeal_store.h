@@ -185,6 +185,16 @@ class AppealStore {
         int64_t created_unix_ms = 0;
     };
     Result<std::vector<QuarantinedItem>> quarantined(int limit);
+    // Every item not delivered, quarantined ones first then by next attempt: what staff see per
+    // item (receipt, kind, state, attempts, when next, why) — nothing a citizen wrote.
+    struct QueueItem {
+        std::string receipt_number, kind;
+        bool quarantined = false;
+        int attempts = 0;
+        int64_t next_attempt_unix_ms = 0;
+        std::string reason;  // the quarantine's reason, or the last attempt's error
+    };
+    Result<std::vector<QueueItem>> queue_items(int limit);
     // Everything not yet on the platform (pending or quarantined), in the order it was made, with
     // the bodies the uploader would send, one at a time (photos are not all held at once): the
     // technician's export before a factory reset. Returns how many; stops at f's first error.

@@ -277,6 +277,7 @@ void Maintenance::load_queue() {
         } else if (auto f = s->queue_figures(); f) {
             v.figures = *f;
             if (auto q = s->quarantined(50)) v.quarantined = std::move(q).value();
+            if (auto i = s->queue_items(30)) v.items = std::move(i).value();
         } else {
             v.error = f.error().message;
         }

@@ -103,6 +103,7 @@ struct QueueView {
     std::string error;
     QueueFigures figures;
     std::vector<AppealStore::QuarantinedItem> quarantined;
+    std::vector<AppealStore::QueueItem> items;  // the first ones, for the list on screen
     uint64_t free_disk_bytes = 0;
 };
 

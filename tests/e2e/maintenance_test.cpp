@@ -145,6 +145,11 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
         auto item = (*store)->next_due(clock.unix_millis());
         ASSERT_TRUE(item);
         ASSERT_TRUE((*store)->quarantine(item->id, "HTTP 422: refused"));
+        // And one waiting for its next attempt after a failed one.
+        ASSERT_TRUE((*store)->accept(test::appeal_request("QQQQ-0002"), clock.unix_millis()));
+        auto second = (*store)->next_due(clock.unix_millis());
+        ASSERT_TRUE((*store)->schedule_retry(second->id, 2, clock.unix_millis() + 3'600'000,
+                                             "HTTP 503: busy"));
     }
     UiDriver::Options o = with(clock, data.path());
     o.config.platform_url = sim.url();
@@ -157,14 +162,23 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     d.frame();
     EXPECT_NE(d.label("note/maint_queue").find("В карантине: 1"), std::string::npos)
         << d.label("note/maint_queue");
-    EXPECT_NE(d.label("note/maint_quarantine").find("QQQQ-0001 · appeal · HTTP 422: refused"),
-              std::string::npos);
+    // Per item: the quarantined one first with its reason, then the waiting one with its tries,
+    // its next attempt and the last error.
+    const std::string items = d.label("note/maint_items");
+    EXPECT_NE(items.find("QQQQ-0001 · обращение · в карантине: HTTP 422: refused"),
+              std::string::npos)
+        << items;
+    EXPECT_NE(items.find("QQQQ-0002 · обращение · попыток 2, следующая "), std::string::npos)
+        << items;
+    EXPECT_NE(items.find("HTTP 503: busy"), std::string::npos) << items;
+    EXPECT_LT(items.find("QQQQ-0001"), items.find("QQQQ-0002"));
     for (const auto& w : d.ui().widgets().all())
         EXPECT_EQ(w.label.find("Яма на дороге"), std::string::npos) << "no citizen's text";
     EXPECT_EQ(sim.store().count(), 0);
     d.tap("maint/release");
     ASSERT_TRUE(
         d.wait_for([&] { return sim.store().find_by_receipt("QQQQ-0001").has_value(); }, 15s));
+    EXPECT_FALSE(sim.store().find_by_receipt("QQQQ-0002")) << "its next attempt is in an hour";
     ASSERT_TRUE(d.wait_for([&] { return d.has("note/maint_notice"); }, 5s));
     EXPECT_NE(d.label("note/maint_notice").find("Возвращено в очередь: 1"), std::string::npos);
     d.tap("maint/retry_now");
