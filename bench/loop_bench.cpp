@@ -38,9 +38,7 @@ void push_mouse(Uint32 type, int x, int y) {
 }
 
 void push_quit() {
-    SDL_Event ev{};
-    ev.type = SDL_QUIT;
-    SDL_PushEvent(&ev);
+    ui::request_stop();
 }
 
 struct Figures {

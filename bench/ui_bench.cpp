@@ -295,9 +295,7 @@ int main(int argc, char** argv) {
         drivers::CountingWatchdog wd;
         std::thread stopper([] {
             while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            SDL_Event ev{};
-            ev.type = SDL_QUIT;
-            SDL_PushEvent(&ev);
+            ui::request_stop();
         });
         std::printf("ready\n");
         std::fflush(stdout);

@@ -3,13 +3,26 @@
 #include <SDL.h>
 #include <imgui.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
+#include <thread>
 
 namespace vmeste::ui {
 namespace {
 
 std::atomic<Uint32> g_wake_event{0};
+std::atomic<Uint32> g_stop_event{0};
+std::atomic<bool> g_stop_requested{false};
+
+void register_events() {
+    if (g_wake_event != 0) return;
+    const Uint32 first = SDL_RegisterEvents(2);
+    g_stop_event = first + 1;
+    g_wake_event = first;
+}
 
 // The watchdog needs a sign of life at least this often, even when nothing happens.
 constexpr int kMaxSleepMs = 5000;
@@ -19,6 +32,28 @@ constexpr int kMaxFramesPerWake = 4;
 constexpr int kAnimationMs = 66;
 
 }  // namespace
+
+void request_stop() {
+    g_stop_requested = true;
+    const Uint32 type = g_stop_event.load();
+    if (type == 0) return;  // the loop has not started: it sees the flag first thing
+    SDL_Event ev{};
+    ev.type = type;
+    SDL_PushEvent(&ev);
+}
+
+void stop_on_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        request_stop();
+    }).detach();
+}
 
 std::function<void()> make_ui_waker() {
     return [] {
@@ -32,11 +67,12 @@ std::function<void()> make_ui_waker() {
 
 int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
                    LoopFigures* figures) {
-    if (g_wake_event == 0) g_wake_event = SDL_RegisterEvents(1);
+    register_events();
     core::Kiosk& kiosk = ui.kiosk();
     watchdog.ready();
     bool dirty = true;
     for (;;) {
+        if (g_stop_requested.exchange(false)) return 0;  // consumed: a later loop runs anew
         if (dirty) {
             // Build frames while they dispatch intents (a press shows its result in the next
             // frame) or a release is pending; rasterise only the last one. On a GPU-less terminal
@@ -65,7 +101,12 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, timeout)) {
             do {
-                if (ev.type == SDL_QUIT) return 0;
+                if (ev.type == g_stop_event.load()) {
+                    g_stop_requested = false;
+                    return 0;
+                }
+                // A window close (a window manager's Alt+F4) ends only a developer's window.
+                if (ev.type == SDL_QUIT && !host.appliance()) return 0;
                 dirty |= host.handle_event(ev);
             } while (SDL_PollEvent(&ev));
         }

@@ -19,7 +19,15 @@ struct LoopFigures {
     long wakeups = 0;
 };
 
-// Runs until the window is closed (or SIGTERM → SDL_QUIT). Returns the process exit code.
+// Ends the loop from any thread (the service's SIGTERM, via stop_on_signals): it returns 0.
+void request_stop();
+// Blocks SIGTERM and SIGINT in the calling thread (call it in main() before any thread starts,
+// so every thread inherits the mask) and waits for them on a thread of its own, which calls
+// request_stop(). A window close cannot end the terminal; the service can.
+void stop_on_signals();
+
+// Runs until request_stop(), a technician's exit, or — only for a developer's window
+// (HostOptions::appliance false) — the window being closed. Returns the process exit code.
 int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
                    LoopFigures* figures = nullptr);
 

@@ -15,6 +15,12 @@ namespace vmeste::ui {
 Result<std::unique_ptr<SdlGlHost>> SdlGlHost::open(const HostOptions& o) {
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");  // a kiosk never minimises
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");            // touches arrive as mouse clicks
+    if (o.appliance) {
+        // SIGTERM and SIGINT are the service's, not a window close (kiosk_loop's stop thread);
+        // and a window manager, if any, does not see Alt+Tab.
+        SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0)
         return make_error(ErrorCode::kInternal, std::string("SDL_Init: ") + SDL_GetError());
     std::unique_ptr<SdlGlHost> h(new SdlGlHost());
@@ -47,6 +53,8 @@ Result<std::unique_ptr<SdlGlHost>> SdlGlHost::open(const HostOptions& o) {
     SDL_GL_MakeCurrent(h->window_, h->gl_);
     SDL_GL_SetSwapInterval(1);
     if (o.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk shows no pointer
+    h->appliance_ = o.appliance;
+    if (o.appliance) SDL_SetWindowKeyboardGrab(h->window_, SDL_TRUE);
     // Keyboard focus for technicians' keyboards (and xdotool) even with no window manager.
     SDL_RaiseWindow(h->window_);
     SDL_SetWindowInputFocus(h->window_);
@@ -67,7 +75,22 @@ SdlGlHost::~SdlGlHost() {
     SDL_Quit();
 }
 
+bool SdlGlHost::is_escape_shortcut(const SDL_Event& ev) {
+    if (ev.type != SDL_KEYDOWN && ev.type != SDL_KEYUP) return false;
+    const Uint16 mod = ev.key.keysym.mod;
+    const SDL_Keycode k = ev.key.keysym.sym;
+    return (mod & (KMOD_ALT | KMOD_CTRL | KMOD_GUI)) != 0 || k == SDLK_LALT || k == SDLK_RALT ||
+           k == SDLK_LGUI || k == SDLK_RGUI || k == SDLK_APPLICATION || k == SDLK_ESCAPE ||
+           (k >= SDLK_F1 && k <= SDLK_F12);
+}
+
 bool SdlGlHost::handle_event(const SDL_Event& ev) {
+    // A keyboard on the terminal's USB port gets nothing from the shortcuts (they reach neither
+    // ImGui nor the screens): Alt+F4, Alt+Tab, Ctrl+Alt+F*, the logo key, Escape, F-keys.
+    if (appliance_ && is_escape_shortcut(ev)) {
+        ++shortcuts_ignored_;
+        return false;
+    }
     ImGui_ImplSDL2_ProcessEvent(&ev);
     switch (ev.type) {
         case SDL_MOUSEMOTION:

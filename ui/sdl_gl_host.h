@@ -21,12 +21,20 @@ struct HostOptions {
     int width = 1080;
     int height = 1920;
     bool fullscreen = true;
+    // The terminal (not a developer's window): closing the window, Alt+F4, Alt+Tab and any
+    // shortcut with Ctrl, Alt or the logo key do nothing; the keyboard is grabbed from a window
+    // manager. The kiosk ends by SIGTERM (the service) or a technician's exit only.
+    bool appliance = true;
 };
 
 class SdlGlHost {
   public:
     // Opens the window and GL context. Call after KioskUi::init() (the backends need its context).
     static Result<std::unique_ptr<SdlGlHost>> open(const HostOptions& options);
+    bool appliance() const { return appliance_; }
+    // Key events that are escape shortcuts on a terminal (see HostOptions::appliance).
+    static bool is_escape_shortcut(const SDL_Event& ev);
+    long shortcuts_ignored() const { return shortcuts_ignored_; }
     ~SdlGlHost();
 
     // Feeds one SDL event to ImGui. Returns true if it can change what is on screen.
@@ -58,6 +66,8 @@ class SdlGlHost {
         bool latched = false;
     } pointer_;
     bool release_pending_ = false;
+    bool appliance_ = false;
+    long shortcuts_ignored_ = 0;
     SDL_Window* window_ = nullptr;
     void* gl_ = nullptr;
     bool backends_ = false;

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    // Before any thread starts: SIGTERM (the service stopping it) and SIGINT end the loop
+    // cleanly; a window close or Alt+F4 never does on the terminal.
+    ui::stop_on_signals();
 
     // Supervisors: systemd always (a no-op outside systemd), the hardware watchdog when
     // configured. Their pets pass a health gate: the UI loop and the uploader must both be
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
     ui::KioskUi kiosk_ui(**kiosk);
     ui::HostOptions host_options;
     host_options.fullscreen = !cl->windowed;
+    host_options.appliance = !cl->windowed;  // a developer's window closes as windows do
     host_options.width = cl->window_w;
     host_options.height = cl->window_h;
     // Fonts are sized for the requested size now and fitted to the real display once it is open.

@@ -1,0 +1,98 @@
+// The terminal's loop under Xvfb with the real SDL2 window: closing the window, Alt+F4,
+// Alt+Tab and Ctrl+Alt+F2 end nothing and reach no screen in citizen mode; the service's stop
+// (request_stop, as SIGTERM does) ends it with 0. A developer's window closes as windows do.
+#include <gtest/gtest.h>
+
+#include <SDL.h>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "drivers/watchdog/watchdog.h"
+#include "kiosk/core/kiosk.h"
+#include "tests/support/temp_dir.h"
+#include "ui/kiosk_loop.h"
+#include "ui/kiosk_ui.h"
+#include "ui/sdl_gl_host.h"
+
+using namespace vmeste;
+using namespace std::chrono_literals;
+
+namespace {
+
+void push_key(SDL_Keycode key, Uint16 mod) {
+    for (Uint32 type : {SDL_KEYDOWN, SDL_KEYUP}) {
+        SDL_Event ev{};
+        ev.type = type;
+        ev.key.keysym.sym = key;
+        ev.key.keysym.mod = mod;
+        ev.key.state = type == SDL_KEYDOWN ? SDL_PRESSED : SDL_RELEASED;
+        SDL_PushEvent(&ev);
+    }
+}
+
+void push_quit() {
+    SDL_Event ev{};
+    ev.type = SDL_QUIT;
+    SDL_PushEvent(&ev);
+}
+
+class NullWatchdog final : public drivers::Watchdog {
+  public:
+    void ready() override {}
+    void pet() override {}
+};
+
+struct Rig {
+    test::TempDir dir;
+    std::unique_ptr<core::Kiosk> kiosk;
+    std::unique_ptr<ui::KioskUi> ui;
+    std::unique_ptr<ui::SdlGlHost> host;
+    explicit Rig(bool appliance) {
+        core::Kiosk::Options ko;
+        ko.config.data_dir = dir.path();
+        ko.start_uploader = false;
+        ko.wake_ui = ui::make_ui_waker();
+        kiosk = std::move(core::Kiosk::start(std::move(ko))).value();
+        ui = std::make_unique<ui::KioskUi>(*kiosk);
+        EXPECT_TRUE(ui->init(1080, 1920));
+        ui::HostOptions o{"appliance", 1080, 1920, false};
+        o.appliance = appliance;
+        host = std::move(ui::SdlGlHost::open(o)).value();
+    }
+};
+
+}  // namespace
+
+TEST(ApplianceLoop, WindowCloseAndEscapeShortcutsDoNothingAndTheServicesStopEndsIt) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    Rig rig(true);
+    NullWatchdog wd;
+    push_quit();  // a window manager's close, Alt+F4's effect
+    push_key(SDLK_F4, KMOD_LALT);
+    push_key(SDLK_TAB, KMOD_LALT);
+    push_key(SDLK_F2, KMOD_LCTRL | KMOD_LALT);
+    push_key(SDLK_LGUI, KMOD_NONE);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread stopper([] {
+        std::this_thread::sleep_for(800ms);
+        ui::request_stop();
+    });
+    const int rc = ui::run_kiosk_loop(*rig.ui, *rig.host, wd);
+    stopper.join();
+    EXPECT_EQ(rc, 0);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 700ms) << "it ended before the stop";
+    EXPECT_EQ(rig.host->shortcuts_ignored(), 8) << "every key event of the four shortcuts";
+    EXPECT_EQ(rig.kiosk->session().state().screen, core::Screen::kAttract);
+}
+
+TEST(ApplianceLoop, ADevelopersWindowClosesAsWindowsDo) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    Rig rig(false);
+    NullWatchdog wd;
+    push_quit();
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(ui::run_kiosk_loop(*rig.ui, *rig.host, wd), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+    EXPECT_EQ(rig.host->shortcuts_ignored(), 0);
+}
