@@ -69,8 +69,7 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
                    LoopFigures* figures) {
     register_events();
     core::Kiosk& kiosk = ui.kiosk();
-    watchdog.ready();
-    bool dirty = true;
+    bool dirty = true, ready = false;
     for (;;) {
         if (g_stop_requested.exchange(false)) return 0;  // consumed: a later loop runs anew
         if (dirty) {
@@ -86,6 +85,12 @@ int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
                 if (!more) {
                     host.present(ui.draw_data());
                     if (figures) ++figures->presented;
+                    if (!ready) {
+                        // READY=1 once the first frame is on the screen: until then systemd
+                        // counts the start as still going (and its timeout as a failure).
+                        watchdog.ready();
+                        ready = true;
+                    }
                     break;
                 }
                 kiosk.pump();

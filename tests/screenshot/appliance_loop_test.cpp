@@ -1,12 +1,18 @@
 // The terminal's loop under Xvfb with the real SDL2 window: closing the window, Alt+F4,
 // Alt+Tab and Ctrl+Alt+F2 end nothing and reach no screen in citizen mode; the service's stop
-// (request_stop, as SIGTERM does) ends it with 0. A developer's window closes as windows do.
+// (request_stop, as SIGTERM does) ends it with 0; systemd hears READY only once the first frame is
+// on the screen. A developer's window closes as windows do.
 #include <gtest/gtest.h>
 
 #include <SDL.h>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "drivers/watchdog/watchdog.h"
 #include "kiosk/core/kiosk.h"
@@ -37,10 +43,20 @@ void push_quit() {
     SDL_PushEvent(&ev);
 }
 
-class NullWatchdog final : public drivers::Watchdog {
+// Remembers when READY went out: how many frames were on the screen by then.
+class RecordingWatchdog final : public drivers::Watchdog {
   public:
-    void ready() override {}
-    void pet() override {}
+    explicit RecordingWatchdog(const ui::LoopFigures& f) : figures_(f) {}
+    void ready() override {
+        ++readies;
+        presented_at_ready = figures_.presented;
+    }
+    void pet() override { ++pets; }
+    int readies = 0, pets = 0;
+    long presented_at_ready = -1;
+
+  private:
+    const ui::LoopFigures& figures_;
 };
 
 struct Rig {
@@ -67,7 +83,8 @@ struct Rig {
 TEST(ApplianceLoop, WindowCloseAndEscapeShortcutsDoNothingAndTheServicesStopEndsIt) {
     ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
     Rig rig(true);
-    NullWatchdog wd;
+    ui::LoopFigures figures;
+    RecordingWatchdog wd(figures);
     push_quit();  // a window manager's close, Alt+F4's effect
     push_key(SDLK_F4, KMOD_LALT);
     push_key(SDLK_TAB, KMOD_LALT);
@@ -78,9 +95,11 @@ TEST(ApplianceLoop, WindowCloseAndEscapeShortcutsDoNothingAndTheServicesStopEnds
         std::this_thread::sleep_for(800ms);
         ui::request_stop();
     });
-    const int rc = ui::run_kiosk_loop(*rig.ui, *rig.host, wd);
+    const int rc = ui::run_kiosk_loop(*rig.ui, *rig.host, wd, &figures);
     stopper.join();
     EXPECT_EQ(rc, 0);
+    EXPECT_EQ(wd.readies, 1);
+    EXPECT_EQ(wd.presented_at_ready, 1) << "READY after the first frame is on the screen";
     EXPECT_GE(std::chrono::steady_clock::now() - t0, 700ms) << "it ended before the stop";
     EXPECT_EQ(rig.host->shortcuts_ignored(), 8) << "every key event of the four shortcuts";
     EXPECT_EQ(rig.kiosk->session().state().screen, core::Screen::kAttract);
@@ -89,10 +108,47 @@ TEST(ApplianceLoop, WindowCloseAndEscapeShortcutsDoNothingAndTheServicesStopEnds
 TEST(ApplianceLoop, ADevelopersWindowClosesAsWindowsDo) {
     ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
     Rig rig(false);
-    NullWatchdog wd;
+    ui::LoopFigures figures;
+    RecordingWatchdog wd(figures);
     push_quit();
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(ui::run_kiosk_loop(*rig.ui, *rig.host, wd), 0);
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
     EXPECT_EQ(rig.host->shortcuts_ignored(), 0);
+}
+
+TEST(ApplianceLoop, TheServicesSigtermEndsTheRealKioskCleanly) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    test::TempDir dir;
+    const std::string log = dir.file("kiosk.log");
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // Fullscreen, as on a terminal (the appliance mode); a platform that is not there.
+        freopen(log.c_str(), "w", stderr);
+        execl(VMESTE_KIOSK, VMESTE_KIOSK, "--data-dir", dir.path().c_str(), "--platform",
+              "http://127.0.0.1:9", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // Up and drawing: the log says the store is open and the fonts are built.
+    bool up = false;
+    for (int i = 0; i < 200 && !up; ++i) {
+        std::this_thread::sleep_for(50ms);
+        std::ifstream in(log);
+        const std::string text(std::istreambuf_iterator<char>(in), {});
+        up = text.find("fonts:") != std::string::npos;
+    }
+    ASSERT_TRUE(up) << "the kiosk did not start";
+    std::this_thread::sleep_for(500ms);
+    kill(pid, SIGTERM);
+    int status = 0;
+    pid_t done = 0;
+    for (int i = 0; i < 200 && done == 0; ++i) {
+        std::this_thread::sleep_for(50ms);
+        done = waitpid(pid, &status, WNOHANG);
+    }
+    if (done == 0) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+    ASSERT_NE(done, 0) << "SIGTERM did not end the kiosk within 10 s";
+    ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal, not cleanly";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
