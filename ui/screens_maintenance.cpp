@@ -474,13 +474,9 @@ void draw_devices(MaintUi& mu) {
         // The last result beside its button, in the staff member's language.
         for (const auto& res : st.device_results) {
             if (res.device != t.device) continue;
-            using O = drivers::SelfTestResult::Outcome;
-            const Rgb c = res.outcome == O::kOk        ? p.success
-                          : res.outcome == O::kWarning ? p.warning
-                                                       : p.warning;
-            const std::string mark = res.outcome == O::kOk ? "✓ " : "⚠ ";
-            note(ui, std::string("maint_result_") + t.device, mark + ui.trf(res.key, res.args),
-                 ImVec2(r.x + bw + gap, y), r.w - bw - gap, c, ui.fonts.small);
+            note(ui, std::string("maint_result_") + t.device, result_line(ui, res),
+                 ImVec2(r.x + bw + gap, y), r.w - bw - gap, res.ok() ? p.success : p.warning,
+                 ui.fonts.small);
         }
         y += std::max(bh, ui.fonts.small->FontSize * 2.6f) + gap;
     }

@@ -36,7 +36,10 @@ Camera::~Camera() {
     if (thread_.joinable()) thread_.join();
 }
 
+// start() and stop() come from several threads (the visit's media worker, maintenance's worker,
+// the kiosk's shutdown): one at a time.
 void Camera::start(int w, int h) {
+    std::lock_guard control(control_mu_);
     if (thread_.joinable()) return;
     stop_ = false;
     state_ = CameraState::kStarting;
@@ -44,6 +47,7 @@ void Camera::start(int w, int h) {
 }
 
 void Camera::stop() {
+    std::lock_guard control(control_mu_);
     stop_ = true;
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();

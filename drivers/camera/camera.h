@@ -91,6 +91,7 @@ class Camera {
     std::atomic<CameraState> state_{CameraState::kStopped};
     std::atomic<bool> stop_{false};
     std::thread thread_;
+    std::mutex control_mu_;  // start() and stop(), never held by the camera's own thread
 };
 
 // A colour-bar pattern with a box moving with the clock and the frame number drawn in, so a

@@ -331,6 +331,9 @@ Kiosk::~Kiosk() {
     if (intake_thread_.joinable()) intake_thread_.join();
     if (uploader_) uploader_->stop();  // before jobs_: the worker runs their periodic jobs
     jobs_.reset();
+    // Maintenance's worker uses the camera (the preview, the setup QR): it goes before the
+    // visit workers, which own the camera and stop it.
+    maintenance_.reset();
     visit_.reset();
 }
 
