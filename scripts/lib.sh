@@ -25,6 +25,11 @@ ensure_display() {
   return 1
 }
 
+# ccache shares objects between clones of the repository (CI builds a fresh clone each time):
+# paths under the source tree are hashed relative to it, and the working directory is not hashed.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
+export CCACHE_NOHASHDIR=true
+
 # build PRESET: configure (once) and build with every core.
 build() {
   local preset=$1

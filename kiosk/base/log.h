@@ -1,8 +1,11 @@
-// Logging: one line per event to stderr (journald picks it up under systemd).
+// Logging: one line per event to stderr (journald picks it up under systemd). Under systemd
+// (JOURNAL_STREAM set) each line starts with sd-daemon's "<N>" priority prefix, so the journal
+// keeps the level: `journalctl -u vmeste-kiosk -p warning` shows warnings and errors only.
 // Rule: never log personal data or appeal text. Log ids, counts, codes and durations only.
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <deque>
 #include <mutex>
@@ -45,6 +48,28 @@ class Recent {
     std::deque<std::string> lines_;
 };
 
+// Whether stderr is the journal's stream (systemd sets JOURNAL_STREAM for a unit's output).
+inline bool to_journal() {
+    static const bool journal = [] {
+        const char* s = std::getenv("JOURNAL_STREAM");
+        return s && *s;
+    }();
+    return journal;
+}
+
+// One line as stderr gets it: "<3>vmeste[error] text" for the journal (syslog priorities:
+// 7 debug, 6 info, 4 warning, 3 error), "vmeste[error] text" elsewhere.
+inline std::string format_line(Level level, std::string_view text, bool journal) {
+    static const char* const kNames[] = {"debug", "info", "warn", "error"};
+    static const char* const kPriorities[] = {"<7>", "<6>", "<4>", "<3>"};
+    std::string line = journal ? kPriorities[static_cast<int>(level)] : "";
+    line += "vmeste[";
+    line += kNames[static_cast<int>(level)];
+    line += "] ";
+    line += text;
+    return line;
+}
+
 template <typename... Args>
 void write(Level level, const char* fmt, Args... args) {
     if (level < threshold()) return;
@@ -55,7 +80,7 @@ void write(Level level, const char* fmt, Args... args) {
     } else {
         std::snprintf(text, sizeof text, fmt, args...);
     }
-    std::fprintf(stderr, "vmeste[%s] %s\n", kNames[static_cast<int>(level)], text);
+    std::fprintf(stderr, "%s\n", format_line(level, text, to_journal()).c_str());
     char when[16];
     const std::time_t t = std::time(nullptr);
     std::tm tm{};
