@@ -1049,8 +1049,20 @@ void Maintenance::reprint_provisioning_receipt() {
 }
 
 bool Maintenance::tick() {
-    if (!active() || state_.screen == MaintScreen::kProvision) return false;
+    // The first boot waits as long as it takes; a technician's re-provisioning does not keep the
+    // terminal from citizens if they walk away: left typing, it closes (the old enrolment
+    // stands); left on the results, the kiosk starts with the new one.
+    if (!active() || (state_.screen == MaintScreen::kProvision && !state_.reprovisioning))
+        return false;
     if (clock_.monotonic() - last_touch_ < Millis(kIdleCloseMs)) return false;
+    if (state_.screen == MaintScreen::kProvision) {
+        if (state_.enrol == MaintState::Enrol::kWorking) return false;
+        if (state_.enrol == MaintState::Enrol::kDone) {
+            if (options_.on_provisioned && !state_.busy) options_.on_provisioned();
+            return false;
+        }
+        provisioning_scan_ = false;
+    }
     close("two minutes without a touch");
     return true;
 }

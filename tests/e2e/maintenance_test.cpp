@@ -512,6 +512,14 @@ TEST(Provisioning, ATechnicianEnrolsTheTerminalAgainAndKeepsItsQueue) {
     d.tap("maint/back");
     ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
     EXPECT_EQ(core::read_device_token(data.path()), "old-token");
+    // Or walked away from: two minutes later the citizens have their terminal back.
+    d.tap("maint/reprovision");
+    clock.advance(121s);
+    d.frame();
+    EXPECT_FALSE(d.kiosk().maintenance().active());
+    EXPECT_EQ(core::read_device_token(data.path()), "old-token");
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
     d.tap("maint/reprovision");
     for (char c : std::string("88000001")) d.tap(std::string("maint/code/") + c);
     d.tap("maint/code/enrol");
