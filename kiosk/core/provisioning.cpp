@@ -17,11 +17,11 @@ std::vector<ProvisioningStep> fetch_platform_documents(const std::string& data_d
     so.data_dir = data_dir;
     auto store = AppealStore::open(so);
     if (!store) return {{"store", false}};
-    PlatformJobs jobs(data_dir, std::move(store).value(),
-                      std::make_unique<sync::GatewayClient>(
-                          sync::GatewayConfig{platform_url, token},
-                          sync::make_curl_transport(transport)),
-                      PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {}});
+    PlatformJobs jobs(
+        data_dir, std::move(store).value(),
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{platform_url, token},
+                                              sync::make_curl_transport(transport)),
+        PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {}});
     std::vector<ProvisioningStep> steps;
     for (auto [name, step] :
          std::initializer_list<std::pair<const char*, bool (PlatformJobs::*)()>>{

@@ -60,9 +60,8 @@ class SimProcess {
     explicit SimProcess(const std::string& dir) {
         const std::string port_file = dir + "/port", db = dir + "/sim.db";
         db_ = db;
-        std::vector<std::string> args = {VMESTE_SIM,    "--port",  "0",         "--port-file",
-                                         port_file,     "--db",    db,          "--status-step",
-                                         "30"};
+        std::vector<std::string> args = {
+            VMESTE_SIM, "--port", "0", "--port-file", port_file, "--db", db, "--status-step", "30"};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
         argv.push_back(nullptr);
@@ -145,7 +144,8 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
         while (!done) {
             {
                 std::lock_guard lock(samples_mu);
-                samples.push_back({minute(), proc_status_kb("VmRSS:"), open_fds(), accepted_count.load()});
+                samples.push_back(
+                    {minute(), proc_status_kb("VmRSS:"), open_fds(), accepted_count.load()});
             }
             for (int i = 0; i < 100 && !done; ++i) std::this_thread::sleep_for(100ms);
         }
@@ -155,8 +155,7 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
     const std::vector<std::string> fault_sets = {
         "appeals:status=503:rate=0.4:retry-after=1\nmedia:drop-mid-response:rate=0.2",
         "*:latency=400:rate=0.3\nappeals:drop-mid-response:rate=0.3",
-        "media:status=500:rate=0.3\nappeals:truncated-json:rate=0.2",
-        "*:drop-before:rate=0.3"};
+        "media:status=500:rate=0.3\nappeals:truncated-json:rate=0.2", "*:drop-before:rate=0.3"};
     int fault_minute = -1;
     const std::vector<std::string> texts = {
         "Не горит фонарь у подъезда, темно вечером", "Яма на проезжей части у дома 5",
@@ -183,8 +182,8 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
                 ASSERT_TRUE(d.wait_for([&] { return d.enabled("photo/take"); }, 10s));
                 const size_t before = d.state().photos.photos.size();
                 d.tap("photo/take");
-                ASSERT_TRUE(d.wait_for(
-                    [&] { return d.state().photos.photos.size() == before + 1; }, 15s));
+                ASSERT_TRUE(
+                    d.wait_for([&] { return d.state().photos.photos.size() == before + 1; }, 15s));
             }
             d.tap("nav/next");
             d.tap("place/here");
@@ -259,8 +258,9 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
         lost += n == 0;
         duplicated += n > 1 ? n - 1 : 0;
     }
-    const int strangers = static_cast<int>(on_platform.size()) -
-                          static_cast<int>(std::set<std::string>(accepted.begin(), accepted.end()).size());
+    const int strangers =
+        static_cast<int>(on_platform.size()) -
+        static_cast<int>(std::set<std::string>(accepted.begin(), accepted.end()).size());
 
     // Growth: the first sample after two minutes of warming (caches, the font atlas, SQLite's
     // page cache) against the last one; the fds after the drain against the same.
@@ -297,7 +297,8 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
            << warm.fds << ", at the end " << last.fds << ", peak " << peak_fds << ".\n";
     std::printf("%s", report.str().c_str());
     if (const char* path = std::getenv("VMESTE_SOAK_REPORT"))
-        std::ofstream(path) << "Soak: " << minutes << " min, seed " << seed << "\n\n" << report.str();
+        std::ofstream(path) << "Soak: " << minutes << " min, seed " << seed << "\n\n"
+                            << report.str();
 
     EXPECT_GT(accepted.size(), static_cast<size_t>(minutes)) << "citizens got appeals through";
     EXPECT_EQ(lost, 0);
