@@ -250,24 +250,15 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             raw->self_tests_.push_back(r);
         };
         mo.apply_settings = [raw = k.get()](const Config& s) {
-            // The screen's keys only; the session reads the config as it goes, so they take
-            // effect with the next touch (retention with the next purge).
+            // The screen's keys only — exactly what settings.toml holds, read back the way a
+            // restart reads them, so the two never differ. The session reads the config as it
+            // goes: they take effect with the next touch (retention with the next purge; a new
+            // camera or printer with the restart Maintenance::Options::restart asks for).
             Config& c = raw->options_.config;
-            c.default_language = s.default_language;
-            c.voice_prompts = s.voice_prompts;
-            c.auto_print_receipt = s.auto_print_receipt;
-            c.idle_timeout_s = s.idle_timeout_s;
-            c.max_photos = s.max_photos;
-            c.similar_radius_m = s.similar_radius_m;
-            c.retention_days = s.retention_days;
-            c.english_offered = s.english_offered;
-            c.large_text = s.large_text;
-            c.high_contrast = s.high_contrast;
-            c.lower_screen = s.lower_screen;
-            c.site_address = s.site_address;
-            c.site_lat = s.site_lat;
-            c.site_lon = s.site_lon;
-            // camera and printer: the kiosk restarts (Maintenance::Options::restart).
+            if (auto next = parse_config(settings_toml(s), c))
+                c = std::move(next).value();
+            else
+                log::error("settings not applied: %s", next.error().message.c_str());
         };
         k->maintenance_ = std::make_unique<Maintenance>(std::move(mo));
         if (k->provisioning()) k->maintenance_->open_provisioning();

@@ -885,18 +885,14 @@ void Maintenance::adjust(const MaintIntent& intent) {
         step(c.retention_days, 1, 0, 30);
     else if (k == "language")
         c.default_language = c.default_language == Language::kRu ? Language::kEn : Language::kRu;
-    else if (k == "voice_prompts")
-        c.voice_prompts = !c.voice_prompts;
-    else if (k == "auto_print_receipt")
-        c.auto_print_receipt = !c.auto_print_receipt;
-    else if (k == "languages")
-        c.english_offered = !c.english_offered;
-    else if (k == "large_text")
-        c.large_text = !c.large_text;
-    else if (k == "high_contrast")
-        c.high_contrast = !c.high_contrast;
-    else if (k == "lower_screen")
-        c.lower_screen = !c.lower_screen;
+    else if (bool* flag = k == "voice_prompts"        ? &c.voice_prompts
+                          : k == "auto_print_receipt" ? &c.auto_print_receipt
+                          : k == "languages"          ? &c.english_offered
+                          : k == "large_text"         ? &c.large_text
+                          : k == "high_contrast"      ? &c.high_contrast
+                          : k == "lower_screen"       ? &c.lower_screen
+                                                      : nullptr)
+        *flag = !*flag;
     else if (k == "camera" || k == "printer") {
         // The next device found (the list starts with the one in use).
         const auto& choices = k == "camera" ? state_.camera_choices : state_.printer_choices;
