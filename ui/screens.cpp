@@ -17,7 +17,7 @@
 #include <map>
 
 #include "image/qr_code.h"
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 #include "ui/layout.h"
 #include "ui/text_wrap.h"
 
@@ -352,7 +352,7 @@ void take_physical_keys(Ui& ui) {
     ImGuiIO& io = ImGui::GetIO();
     std::u32string cps;
     for (ImWchar c : io.InputQueueCharacters) cps.push_back(c);
-    const std::string typed = core::utf8::encode(cps);
+    const std::string typed = utf8::encode(cps);
     if (!typed.empty()) ui.post({IntentKind::kInsertText, typed});
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace)))
         ui.post({IntentKind::kBackspace});

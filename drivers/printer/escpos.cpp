@@ -3,51 +3,12 @@
 #include <algorithm>
 #include <vector>
 
+#include "kiosk/base/utf8.h"
+
 namespace vmeste::drivers {
 
 namespace {
 constexpr char ESC = 0x1B, GS = 0x1D;
-
-// Decodes one UTF-8 code point at s[i]; advances i. Invalid bytes give U+FFFD.
-char32_t next_cp(std::string_view s, size_t& i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    auto cont = [&](size_t k) {
-        return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    };
-    if (b < 0x80) {
-        ++i;
-        return b;
-    }
-    if ((b & 0xE0) == 0xC0 && cont(1)) {
-        char32_t c = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F);
-        i += 2;
-        return c;
-    }
-    if ((b & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-        char32_t c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-        i += 3;
-        return c;
-    }
-    if ((b & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-        i += 4;
-        return 0xFFFD;  // outside CP866 anyway
-    }
-    ++i;
-    return 0xFFFD;
-}
-
-void put_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
 // CP866 0x80..0xFF → Unicode (IBM/MS code page 866).
 const char32_t kCp866High[128] = {
@@ -93,8 +54,7 @@ char to_cp866(char32_t c) {
 std::string utf8_to_cp866(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        const char32_t c = next_cp(s, i);
+    for (const char32_t c : utf8::decode(s)) {
         if (c == 0x2026) {
             out += "...";
             continue;
@@ -105,9 +65,10 @@ std::string utf8_to_cp866(std::string_view s) {
 }
 
 std::string cp866_to_utf8(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s) put_utf8(out, c < 0x80 ? c : kCp866High[c - 0x80]);
-    return out;
+    std::u32string cps;
+    cps.reserve(s.size());
+    for (unsigned char c : s) cps += c < 0x80 ? c : kCp866High[c - 0x80];
+    return utf8::encode(cps);
 }
 
 EscPos& EscPos::init() {

@@ -9,6 +9,7 @@
 
 #include "drivers/printer/escpos.h"
 #include "image/qr_code.h"
+#include "kiosk/base/utf8.h"
 
 namespace vmeste::drivers {
 
@@ -68,17 +69,8 @@ void draw_line(Paper& paper, const Font& font, const std::string& cp866, int ali
         int ascent = 0;
         stbtt_GetFontVMetrics(&font.info, &ascent, nullptr, nullptr);
         const int baseline = paper.y + static_cast<int>(ascent * scale);
-        const std::string utf8 = cp866_to_utf8(cp866);
         int col = 0;
-        for (size_t i = 0; i < utf8.size();) {
-            // Decode UTF-8 (well-formed: it came from cp866_to_utf8).
-            const auto b = static_cast<unsigned char>(utf8[i]);
-            int cp = b, n = 1;
-            if (b >= 0xE0)
-                cp = ((b & 0x0F) << 12) | ((utf8[i + 1] & 0x3F) << 6) | (utf8[i + 2] & 0x3F), n = 3;
-            else if (b >= 0xC0)
-                cp = ((b & 0x1F) << 6) | (utf8[i + 1] & 0x3F), n = 2;
-            i += n;
+        for (const char32_t cp : utf8::decode(cp866_to_utf8(cp866))) {
             int w = 0, h = 0, xoff = 0, yoff = 0;
             const float sx = scale * static_cast<float>(wmul) / static_cast<float>(hmul);
             unsigned char* bmp =

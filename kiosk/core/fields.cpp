@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 
 namespace vmeste::core {
 

@@ -11,7 +11,7 @@
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/unsent_export.h"
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 #include "sync/gateway_client.h"
 
 namespace vmeste::core {

@@ -1,6 +1,6 @@
 #include "kiosk/core/obscene.h"
 
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "kiosk/core/obscene.h"
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 #include "kiosk/core/work_calendar.h"
 
 namespace vmeste::core {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kiosk/core/catalog.h"
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 #include "ui/fonts.h"
 
 using namespace vmeste::ui;
@@ -51,7 +51,7 @@ TEST(StringCatalog, EveryCharacterOnScreenHasAGlyph) {
     // outside them would show as "?". Strings, category names and the keyboard are checked.
     const auto& c = StringCatalog::bundled();
     auto check = [](const std::string& s, const std::string& where) {
-        for (char32_t ch : vmeste::core::utf8::decode(s)) {
+        for (char32_t ch : vmeste::utf8::decode(s)) {
             if (ch < 0x20) continue;
             EXPECT_TRUE(vmeste::ui::font_has_glyph(ch)) << where << ": U+" << std::hex << int(ch);
         }

@@ -2,14 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 
 using namespace vmeste::ui;
 
 namespace {
 // Every code point is 10 px wide.
 float mono(std::string_view s) {
-    return 10.0f * vmeste::core::utf8::length(s);
+    return 10.0f * vmeste::utf8::length(s);
 }
 std::vector<std::string> wrap(std::string_view t, float w) {
     std::vector<std::string> out;

@@ -1,12 +1,13 @@
-// UTF-8 helpers for citizen text. Everything the kiosk stores is valid UTF-8: text arrives from our
-// own keyboard (always valid) or from SDL text input (checked here before it reaches the session).
+// UTF-8 helpers for citizen text, the screens and the printer's code page. Everything the kiosk
+// stores is valid UTF-8: text arrives from our own keyboard (always valid) or from SDL text input
+// (checked here before it reaches the session).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace vmeste::core::utf8 {
+namespace vmeste::utf8 {
 
 bool is_valid(std::string_view s);
 // Number of code points; assumes valid UTF-8.
@@ -17,8 +18,8 @@ void pop_back(std::string& s);
 std::string sanitize(std::string_view s);
 // The first `max_cp` code points of s.
 std::string_view prefix(std::string_view s, size_t max_cp);
-// Code points of s (an invalid byte becomes U+FFFD), and back.
+// Code points of s (each byte of an invalid sequence becomes U+FFFD), and back.
 std::u32string decode(std::string_view s);
 std::string encode(std::u32string_view s);
 
-}  // namespace vmeste::core::utf8
+}  // namespace vmeste::utf8

@@ -1,8 +1,8 @@
-#include "kiosk/core/utf8.h"
+#include "kiosk/base/utf8.h"
 
 #include <cstdint>
 
-namespace vmeste::core::utf8 {
+namespace vmeste::utf8 {
 namespace {
 
 // Length of the valid sequence at s[i], or 0 if it is not valid (overlongs, surrogates and
@@ -93,29 +93,12 @@ std::string_view prefix(std::string_view s, size_t max_cp) {
 
 std::u32string decode(std::string_view s) {
     std::u32string out;
+    out.reserve(s.size());
     for (size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        auto cont = [&](size_t k) {
-            return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-        };
-        if (b < 0x80) {
-            out += b;
-            ++i;
-        } else if ((b & 0xE0) == 0xC0 && cont(1)) {
-            out += static_cast<char32_t>(((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
-            i += 2;
-        } else if ((b & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-            out += static_cast<char32_t>(((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) |
-                                         (s[i + 2] & 0x3F));
-            i += 3;
-        } else if ((b & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-            out += static_cast<char32_t>(((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
-                                         ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F));
-            i += 4;
-        } else {
-            out += U'\uFFFD';
-            ++i;
-        }
+        uint32_t cp = 0;
+        const size_t n = sequence_at(s, i, &cp);
+        out += n == 0 ? U'\uFFFD' : static_cast<char32_t>(cp);
+        i += n == 0 ? 1 : n;
     }
     return out;
 }
@@ -142,4 +125,4 @@ std::string encode(std::u32string_view s) {
     return out;
 }
 
-}  // namespace vmeste::core::utf8
+}  // namespace vmeste::utf8
