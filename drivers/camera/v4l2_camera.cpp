@@ -77,14 +77,21 @@ class V4l2Camera final : public Camera {
         auto opened = open_with(*best);
         Result<Frame> out = make_error(ErrorCode::kIo, dev_ + ": no still");
         if (opened) {
-            // A few frames for exposure and white balance to settle.
-            for (int i = 0; i < 4; ++i) {
-                auto f = grab();
+            // A few frames for exposure and white balance to settle, handed back undecoded (at
+            // 5 MP that saves more than the still itself costs); then the still, in full. A
+            // damaged frame is followed by the next one.
+            for (int i = 0; i < kStillTries; ++i) {
+                auto f = dequeue(/*decode=*/i >= kSettleFrames);
                 if (!f) {
                     out = f.error();
                     break;
                 }
-                if (i == 3) out = Frame{std::move(f).value(), 0, clock_.monotonic().count()};
+                if (!f->empty()) {
+                    out = Frame{std::move(f).value(), 0, clock_.monotonic().count()};
+                    break;
+                }
+                if (i + 1 == kStillTries)
+                    out = make_error(ErrorCode::kIo, dev_ + ": damaged stills");
             }
         } else {
             out = opened.error();
@@ -103,7 +110,23 @@ class V4l2Camera final : public Camera {
         return open_with(*f);
     }
 
-    Result<image::Raster> grab() override {
+    Result<image::Raster> grab() override { return dequeue(/*decode=*/true); }
+
+    void close_stream() override {
+        if (fd_ < 0) return;
+        v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        xioctl(fd_, VIDIOC_STREAMOFF, &t);
+        for (auto& [ptr, len] : buffers_) munmap(ptr, len);
+        buffers_.clear();
+        close_device();
+    }
+
+  private:
+    static constexpr int kSettleFrames = 3, kStillTries = 8;
+
+    // The next frame from the driver; without `decode` the buffer goes back untouched (an empty
+    // raster, as for a damaged frame).
+    Result<image::Raster> dequeue(bool decode) {
         pollfd p{fd_, POLLIN, 0};
         const int r = ::poll(&p, 1, 2000);
         if (r == 0) return make_error(ErrorCode::kIo, dev_ + ": no frame for 2 s");
@@ -118,24 +141,16 @@ class V4l2Camera final : public Camera {
                 v4l2_error_text(errno, dev_));
         image::Raster rgb;
         const auto* data = static_cast<const uint8_t*>(buffers_[b.index].first);
-        if (format_.fourcc == kYuyv)
+        if (!decode)
+            rgb = image::Raster{};
+        else if (format_.fourcc == kYuyv)
             rgb = yuyv_to_rgb(data, b.bytesused, format_.width, format_.height);
-        else
-            rgb = mjpeg_to_rgb(data, b.bytesused);  // a damaged frame is skipped (empty raster)
+        else  // a damaged frame is skipped (empty raster)
+            rgb = mjpeg_to_rgb(data, b.bytesused);
         xioctl(fd_, VIDIOC_QBUF, &b);
         return rgb;
     }
 
-    void close_stream() override {
-        if (fd_ < 0) return;
-        v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        xioctl(fd_, VIDIOC_STREAMOFF, &t);
-        for (auto& [ptr, len] : buffers_) munmap(ptr, len);
-        buffers_.clear();
-        close_device();
-    }
-
-  private:
     Result<void> open_device() {
         fd_ = ::open(dev_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd_ < 0)

@@ -193,5 +193,13 @@ TEST(V4l2Camera, ARealDeviceStreamsWhenTheMachineHasOne) {
     auto f = cam->wait_frame(0, 5s);
     ASSERT_NE(f, nullptr) << cam->last_error();
     EXPECT_GT(f->rgb.width, 0);
+    // The still comes in the best format the device offers; then the preview streams on.
+    auto still = cam->capture_still();
+    ASSERT_TRUE(still) << still.error().message;
+    const auto best = choose_still_format(*formats);
+    ASSERT_TRUE(best);
+    EXPECT_EQ(still->rgb.width, best->width);
+    EXPECT_EQ(still->rgb.height, best->height);
+    EXPECT_NE(cam->wait_frame(f->sequence, 5s), nullptr) << cam->last_error();
     cam->stop();
 }
