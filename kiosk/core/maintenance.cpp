@@ -8,10 +8,10 @@
 
 #include "image/qr_decode.h"
 #include "kiosk/base/log.h"
+#include "kiosk/base/utf8.h"
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/unsent_export.h"
-#include "kiosk/base/utf8.h"
 #include "sync/gateway_client.h"
 
 namespace vmeste::core {

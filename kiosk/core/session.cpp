@@ -4,8 +4,8 @@
 #include <array>
 #include <utility>
 
-#include "kiosk/core/obscene.h"
 #include "kiosk/base/utf8.h"
+#include "kiosk/core/obscene.h"
 #include "kiosk/core/work_calendar.h"
 
 namespace vmeste::core {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "kiosk/core/catalog.h"
 #include "kiosk/base/utf8.h"
+#include "kiosk/core/catalog.h"
 #include "ui/fonts.h"
 
 using namespace vmeste::ui;
