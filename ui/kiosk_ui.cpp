@@ -1,4 +1,5 @@
 #include "ui/kiosk_ui.h"
+#include "kiosk/base/local_time.h"
 
 #include <imgui.h>
 
@@ -228,12 +229,7 @@ std::string KioskUi::receipt_bytes() const {
     drivers::ReceiptContent c;
     c.title = strings_.get(l, "print.title");
     c.site = kiosk_.config().site_address;
-    const std::time_t t = static_cast<std::time_t>(r.created_unix_ms / 1000) + 3 * 3600;  // МСК
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char when[32];
-    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
-    c.datetime = when;
+    c.datetime = local_time::date_time(r.created_unix_ms);
     c.number_label = strings_.get(l, "receipt.number");
     c.receipt_number = r.receipt_number;
     if (const core::Category* top = s.catalog().find(st.category_id)) c.category = top->name(l);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "kiosk/base/local_time.h"
 #include "kiosk/base/log.h"
 #include "ui/layout.h"
 #include "ui/screens_maintenance.h"
@@ -47,13 +48,7 @@ std::string duration(const Ui& ui, int64_t ms) {
 
 // "29.11.2026 14:05", local time of the terminal.
 std::string when(int64_t unix_ms) {
-    if (unix_ms <= 0) return "—";
-    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%d.%m.%Y %H:%M", &tm);
-    return buf;
+    return unix_ms <= 0 ? "—" : local_time::date_time(unix_ms);
 }
 
 // The bar: what this is, who is signed in, when it closes by itself.

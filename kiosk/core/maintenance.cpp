@@ -1,4 +1,5 @@
 #include "kiosk/core/maintenance.h"
+#include "kiosk/base/local_time.h"
 
 #include <sys/statvfs.h>
 
@@ -713,7 +714,8 @@ drivers::SelfTestResult Maintenance::device_test(MaintIntentKind which, const st
     }
     if (which == MaintIntentKind::kTestPrinter) {
         const std::string bytes =
-            page.empty() ? drivers::printer_test_page(local_time_text()) : page;
+            page.empty() ? drivers::printer_test_page(local_time::date_time(clock_.unix_millis()))
+                         : page;
         const std::string ok_key =
             page.empty() ? "selftest.printer.ok" : "selftest.printer.receipt";
         if (options_.printer) return drivers::print_checked(*options_.printer, bytes, ok_key);
@@ -991,7 +993,7 @@ void Maintenance::enrol(const std::string& code) {
                                   e->site_name,
                                   options_.platform_url,
                                   options_.serial,
-                                  local_time_text(),
+                                  local_time::date_time(clock_.unix_millis()),
                                   {},
                                   {}};
         stage("platform");

@@ -47,15 +47,6 @@ const char* outcome_word(drivers::SelfTestResult::Outcome o) {
     return o == O::kOk ? "ok" : o == O::kWarning ? "WARNING" : "FAILED";
 }
 
-std::string local_time_text() {
-    char when[32];
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
-    return when;
-}
-
 std::string provisioning_receipt(const ProvisioningReport& rep) {
     drivers::EscPos r;
     r.init().codepage_cp866().align(drivers::Align::kCenter).bold(true);

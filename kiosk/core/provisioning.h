@@ -42,7 +42,4 @@ std::string provisioning_receipt(const ProvisioningReport& report);
 // "ok", "WARNING", "FAILED" (receipts and the command line are not translated).
 const char* outcome_word(drivers::SelfTestResult::Outcome o);
 
-// "01.12.2026 10:05", now, the terminal's local time.
-std::string local_time_text();
-
 }  // namespace vmeste::core

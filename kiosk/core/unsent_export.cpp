@@ -1,4 +1,5 @@
 #include "kiosk/core/unsent_export.h"
+#include "kiosk/base/local_time.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -135,15 +136,6 @@ std::optional<std::string> unbase64(const std::string& b64) {
     return out;
 }
 
-std::string file_stamp(int64_t now_ms) {
-    const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-    return buf;
-}
-
 std::string safe_name(std::string s) {
     for (char& c : s)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
@@ -157,8 +149,8 @@ Result<UnsentExport> export_unsent(AppealStore& store, const std::string& dir,
     if (sodium_init() < 0) return make_error(ErrorCode::kIo, "libsodium did not start");
     UnsentExport e;
     e.passphrase = new_passphrase();
-    e.file = (std::filesystem::path(dir) /
-              ("vmeste-unsent-" + safe_name(device_id) + "-" + file_stamp(now) + ".vmx"))
+    e.file = (std::filesystem::path(dir) / ("vmeste-unsent-" + safe_name(device_id) + "-" +
+                                            local_time::format(now, "%Y%m%d-%H%M%S") + ".vmx"))
                  .string();
     RecordWriter out(e.file, e.file + ".tmp");
     if (auto r = out.open(); !r) return r.error();

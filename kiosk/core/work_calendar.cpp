@@ -1,5 +1,7 @@
 #include "kiosk/core/work_calendar.h"
 
+#include "kiosk/base/local_time.h"
+
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -60,7 +62,8 @@ Date Date::next() const {
     return d;
 }
 
-Date Date::from_unix_ms(int64_t unix_ms, int offset_min) {
+Date Date::from_unix_ms(int64_t unix_ms) {
+    const int offset_min = local_time::utc_offset_minutes(unix_ms);
     const std::time_t t = static_cast<std::time_t>(unix_ms / 1000 + offset_min * 60);
     std::tm tm{};
     gmtime_r(&t, &tm);

@@ -20,7 +20,8 @@ struct Date {
     std::string ru() const;   // 31.12.2026
     int weekday() const;      // 1 = Monday … 7 = Sunday
     Date next() const;
-    static Date from_unix_ms(int64_t unix_ms, int utc_offset_minutes = 180);  // Moscow by default
+    // The terminal's local date at that moment (kiosk/base/local_time.h).
+    static Date from_unix_ms(int64_t unix_ms);
 };
 
 struct Deadline {

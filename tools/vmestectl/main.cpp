@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "drivers/self_test.h"
+#include "kiosk/base/local_time.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
 #include "kiosk/core/demo_map.h"
@@ -195,7 +196,8 @@ std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::
     }
     if (print && cfg.printer != "none") {
         if (auto p = drivers::open_printer(cfg.printer))
-            results.push_back(drivers::printer_self_test(**p, vmeste::core::local_time_text()));
+            results.push_back(
+                drivers::printer_self_test(**p, local_time::date_time(clock.unix_millis())));
         else
             results.push_back({drivers::SelfTestResult::Outcome::kFailed,
                                "printer",
@@ -271,8 +273,13 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     std::printf("enrolled        %s (%s)\n", e->device_id.c_str(),
                 e->site_name.empty() ? "no site" : e->site_name.c_str());
     // 2. The platform's catalogue, polls, calendar and settings (the heartbeat brings those).
-    core::ProvisioningReport report{
-        e->device_id, e->site_name, platform, serial, core::local_time_text(), {}, {}};
+    core::ProvisioningReport report{e->device_id,
+                                    e->site_name,
+                                    platform,
+                                    serial,
+                                    local_time::date_time(SystemClock().unix_millis()),
+                                    {},
+                                    {}};
     report.platform = core::fetch_platform_documents(data_dir, platform, e->token, {});
     for (const auto& s : report.platform)
         std::printf("%-15s %s\n", s.name.c_str(), s.ok ? "ok" : "FAILED");
@@ -310,12 +317,8 @@ int read_export(const std::string& file) {
         std::fprintf(stderr, "vmestectl read-export: %s\n", c.error().message.c_str());
         return 1;
     }
-    char when[32];
-    const std::time_t t = static_cast<std::time_t>(c->created_unix_ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    std::strftime(when, sizeof when, "%d.%m.%Y %H:%M", &tm);
-    std::printf("device:   %s\nexported: %s\n", c->device_id.c_str(), when);
+    std::printf("device:   %s\nexported: %s\n", c->device_id.c_str(),
+                vmeste::local_time::date_time(c->created_unix_ms).c_str());
     std::map<std::string, int> kinds;
     for (const auto& it : c->items) {
         ++kinds[it.kind];
