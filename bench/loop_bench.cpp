@@ -15,7 +15,7 @@
 #include "kiosk/core/kiosk.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
 
 using namespace vmeste;
 
@@ -48,7 +48,7 @@ struct Figures {
 };
 
 // Runs the real kiosk loop for `seconds`, tapping (x, y) `taps` times spread over the run.
-Figures event_driven(ui::KioskUi& kui, ui::SdlGlHost& host, double seconds, int taps, ImVec2 at) {
+Figures event_driven(ui::KioskUi& kui, ui::SdlHost& host, double seconds, int taps, ImVec2 at) {
     drivers::CountingWatchdog wd;
     ui::LoopFigures lf;
     std::thread driver([&] {
@@ -69,7 +69,7 @@ Figures event_driven(ui::KioskUi& kui, ui::SdlGlHost& host, double seconds, int 
 }
 
 // The baseline: the usual ImGui example loop, a frame every 1/60 s whether or not anything changed.
-Figures naive(ui::KioskUi& kui, ui::SdlGlHost& host, double seconds) {
+Figures naive(ui::KioskUi& kui, ui::SdlHost& host, double seconds) {
     Figures f;
     const double c0 = cpu_ms();
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     if (!kiosk) return 1;
     ui::KioskUi kui(**kiosk);
     if (!kui.init(1080, 1920)) return 1;
-    auto host = ui::SdlGlHost::open({"Vmeste bench", 1080, 1920, false});
+    auto host = ui::SdlHost::open({"Vmeste bench", 1080, 1920, false});
     if (!host) {
         std::fprintf(stderr, "loop_bench: %s\n", host.error().message.c_str());
         return 1;

@@ -5,7 +5,8 @@
 //                          screen; the script subtracts the time it started the process
 //   frames description N   N frames of the description screen, a character typed before each
 //   frames map N           N frames of the map, panned before each (tiles already loaded)
-//                          → per-frame wall time (build + raster + swap + glFinish), p50 and p99
+//                          → per-frame wall time (build + raster + swap + glFinish or the software
+//                          renderer's present), p50 and p99
 //   idle                   the real event loop on the attract screen until SIGTERM (the script
 //                          measures the process's CPU over 60 s)
 //   photos                 a report with 5 photos taken on the (synthetic) camera, left on the
@@ -14,7 +15,7 @@
 //                          Chromium page shows, so both draw the same pictures
 //
 // Portrait 1080×1920, under a display (bench/run starts Xvfb). DESIGN.md: GPU-less terminals.
-#include <GL/gl.h>
+// VMESTE_BENCH_RENDERER=software draws with SDL's software renderer instead of OpenGL.
 #include <SDL.h>
 #include <imgui.h>
 
@@ -35,10 +36,10 @@
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/map_tiles.h"
-#include "ui/gl_images.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
+#include "ui/texture_images.h"
 
 using namespace vmeste;
 using core::IntentKind;
@@ -57,8 +58,8 @@ struct Rig {
     std::string dir;
     std::unique_ptr<core::Kiosk> kiosk;
     std::unique_ptr<ui::KioskUi> ui;
-    std::unique_ptr<ui::SdlGlHost> host;
-    std::unique_ptr<ui::GlImages> images;
+    std::unique_ptr<ui::SdlHost> host;
+    std::unique_ptr<ui::TextureImages> images;
     SystemClock camera_clock;
 
     bool open() {
@@ -92,13 +93,17 @@ struct Rig {
         kiosk = std::move(k).value();
         ui = std::make_unique<ui::KioskUi>(*kiosk);
         if (!ui->init(1080, 1920)) return false;
-        auto h = ui::SdlGlHost::open({"Vmeste bench", 1080, 1920, false});
+        ui::HostOptions ho{"Vmeste bench", 1080, 1920, false};
+        if (const char* r = std::getenv("VMESTE_BENCH_RENDERER"))
+            ui::parse_renderer(r, &ho.renderer);
+        auto h = ui::SdlHost::open(ho);
         if (!h) {
             std::fprintf(stderr, "ui_bench: %s\n", h.error().message.c_str());
             return false;
         }
         host = std::move(h).value();
-        images = std::make_unique<ui::GlImages>(kiosk->visit_workers().camera());
+        images =
+            std::make_unique<ui::TextureImages>(host->textures(), kiosk->visit_workers().camera());
         ui->set_images(images.get());
         return true;
     }
@@ -185,7 +190,7 @@ int frames(Rig& rig, const std::string& screen, int n) {
         rig.host->begin_frame();
         rig.ui->frame();
         rig.host->present(rig.ui->draw_data());
-        glFinish();
+        rig.host->finish();
         times.push_back(now_ms() - t0);
         rig.kiosk->pump();
     }
@@ -287,7 +292,7 @@ int main(int argc, char** argv) {
     int rc = 0;
     if (args[0] == "first-frame") {
         rig.frame();
-        glFinish();
+        rig.host->finish();
         std::printf("first_frame_monotonic_ms=%.1f\n", now_ms());
     } else if (args[0] == "frames" && args.size() == 3) {
         rc = frames(rig, args[1], std::atoi(args[2].c_str()));

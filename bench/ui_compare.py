@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The kiosk's UI beside Chromium in kiosk mode showing a comparable HTML form (bench/html/),
-measured in the same run on the same display (issue #6's figures; docs/performance.md):
+"""The kiosk's UI with each of its renderers (OpenGL on llvmpipe, SDL's software renderer) beside
+Chromium in kiosk mode showing a comparable HTML form (bench/html/), measured in the same run on
+the same display (issue #6's figures; docs/performance.md):
 
   start to first frame        process start -> first frame on screen (median of 3)
   frame time p50 / p99        heaviest screens: typing on the description (text + keyboard),
@@ -181,8 +182,9 @@ def percentiles(times):
 
 
 class Kiosk:
-    def __init__(self, binary, assets):
-        self.binary, self.env = binary, dict(os.environ, VMESTE_BENCH_ASSETS=assets)
+    def __init__(self, binary, assets, renderer):
+        self.binary = binary
+        self.env = dict(os.environ, VMESTE_BENCH_ASSETS=assets, VMESTE_BENCH_RENDERER=renderer)
 
     def run(self, *args):
         out = subprocess.run([self.binary, *args], env=self.env, capture_output=True, text=True, check=True)
@@ -248,24 +250,25 @@ def main():
     if not os.environ.get("DISPLAY"):
         sys.exit("ui_compare: needs a display (bench/run starts Xvfb)")
     assets = tempfile.mkdtemp(prefix="vmeste-ui-assets-")
-    kiosk = Kiosk(a.kiosk, assets)
-    kiosk.run("write-assets", assets)
+    kiosks = [Kiosk(a.kiosk, assets, "opengl"), Kiosk(a.kiosk, assets, "software")]
+    kiosks[0].run("write-assets", assets)
     marks = Marks()
     server = serve(assets, marks)
     chrome = Chromium(a.chromium, f"http://127.0.0.1:{server.server_address[1]}/kiosk.html", marks)
     version = subprocess.run([a.chromium, "--version"], capture_output=True, text=True).stdout.strip()
 
     rows = []
-    k = statistics.median(kiosk.first_frame() for _ in range(3))
+    ks = [statistics.median(k.first_frame() for _ in range(3)) for k in kiosks]
     c = statistics.median(chrome.first_frame() for _ in range(3))
-    rows.append(("start to first frame, ms (median of 3)", f"{k:.0f}", f"{c:.0f}"))
+    rows.append(("start to first frame, ms (median of 3)", *(f"{k:.0f}" for k in ks), f"{c:.0f}"))
 
     for label, kscreen, cmode in (("typing on the description", "description", "typing"),
                                   ("panning the map", "map", "map")):
-        kp50, kp99, kcpu = kiosk.frames(kscreen, a.frames)
+        kf = [k.frames(kscreen, a.frames) for k in kiosks]
         cp50, cp99, ccpu = chrome.frames(cmode, a.frames)
-        rows.append((f"frame time p50 / p99, ms: {label}", f"{kp50:.1f} / {kp99:.1f}", f"{cp50:.1f} / {cp99:.1f}"))
-        rows.append((f"CPU per frame (all processes), ms: {label}", f"{kcpu:.1f}", f"{ccpu:.1f}"))
+        rows.append((f"frame time p50 / p99, ms: {label}", *(f"{f[0]:.1f} / {f[1]:.1f}" for f in kf),
+                     f"{cp50:.1f} / {cp99:.1f}"))
+        rows.append((f"CPU per frame (all processes), ms: {label}", *(f"{f[2]:.1f}" for f in kf), f"{ccpu:.1f}"))
 
     def idle_cpu(proc, settle):
         time.sleep(settle)
@@ -275,28 +278,33 @@ def main():
         stop(proc)
         return (c1 - c0) / (t1 - t0) * 100
 
-    k = idle_cpu(kiosk.start("idle"), 3)
+    ks = [idle_cpu(k.start("idle"), 3) for k in kiosks]
     p = chrome.start("idle")
     marks.wait("first")
     c = idle_cpu(p, 3)
-    rows.append((f"CPU idle on the attract screen, % of one core over {a.idle:.0f} s", f"{k:.2f}", f"{c:.2f}"))
+    rows.append((f"CPU idle on the attract screen, % of one core over {a.idle:.0f} s", *(f"{k:.2f}" for k in ks),
+                 f"{c:.2f}"))
 
-    p = kiosk.start("photos")
-    time.sleep(1)
-    k = pss_mib(p.pid)
-    stop(p)
+    ks = []
+    for k in kiosks:
+        p = k.start("photos")
+        time.sleep(1)
+        ks.append(pss_mib(p.pid))
+        stop(p)
     p = chrome.start("photos")
     marks.wait("ready")
     time.sleep(1)
     c = pss_mib(p.pid)
     stop(p)
-    rows.append(("memory (PSS, all processes) with a 5-photo report on review, MiB", f"{k:.0f}", f"{c:.0f}"))
+    rows.append(("memory (PSS, all processes) with a 5-photo report on review, MiB", *(f"{k:.0f}" for k in ks),
+                 f"{c:.0f}"))
 
     print(f"ui_compare: portrait 1080x1920 under {os.environ['DISPLAY']}, {version}")
-    print(f"| figure | Vmeste kiosk (SDL2 + OpenGL, llvmpipe) | Chromium kiosk (--disable-gpu) |")
-    print("|---|---|---|")
+    print("| figure | Vmeste kiosk (SDL2 + OpenGL, llvmpipe) | Vmeste kiosk (SDL software renderer) "
+          "| Chromium kiosk (--disable-gpu) |")
+    print("|---|---|---|---|")
     for r in rows:
-        print(f"| {r[0]} | {r[1]} | {r[2]} |")
+        print("| " + " | ".join(r) + " |")
     server.shutdown()
 
 

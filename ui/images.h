@@ -1,5 +1,5 @@
 // ImageSource: pictures the screens draw — the citizen's photos, the live camera and map tiles —
-// as textures of whatever renders the UI. The OpenGL host provides one (gl_images.h); headless
+// as textures of whatever renders the UI. A real window provides one (texture_images.h); headless
 // runs (the UI test driver) may pass none, and the screens then draw placeholders of the right
 // size. Textures not asked for during a frame are released at its end, so when a visit is wiped
 // its photos leave the GPU with the next frame.

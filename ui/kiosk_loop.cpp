@@ -65,8 +65,7 @@ std::function<void()> make_ui_waker() {
     };
 }
 
-int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
-                   LoopFigures* figures) {
+int run_kiosk_loop(KioskUi& ui, SdlHost& host, drivers::Watchdog& watchdog, LoopFigures* figures) {
     register_events();
     core::Kiosk& kiosk = ui.kiosk();
     bool dirty = true, ready = false;

@@ -6,7 +6,7 @@
 
 #include "drivers/watchdog/watchdog.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
 
 namespace vmeste::ui {
 
@@ -28,7 +28,7 @@ void stop_on_signals();
 
 // Runs until request_stop(), a technician's exit, or — only for a developer's window
 // (HostOptions::appliance false) — the window being closed. Returns the process exit code.
-int run_kiosk_loop(KioskUi& ui, SdlGlHost& host, drivers::Watchdog& watchdog,
+int run_kiosk_loop(KioskUi& ui, SdlHost& host, drivers::Watchdog& watchdog,
                    LoopFigures* figures = nullptr);
 
 }  // namespace vmeste::ui

@@ -1,6 +1,6 @@
 // KioskUi: the ImGui side of the kiosk, independent of any window. It owns the ImGui context, the
 // theme, fonts and keyboard state, builds one frame from the Kiosk's session, and dispatches the
-// intents that frame produced. The SDL + OpenGL host (sdl_gl_host.h) feeds it input and renders
+// intents that frame produced. The SDL host (sdl_host.h) feeds it input and renders
 // its draw data; the UI test driver feeds it synthetic touches and renders nothing.
 #pragma once
 

@@ -11,10 +11,10 @@
 #include "kiosk/base/log.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/kiosk.h"
-#include "ui/gl_images.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
+#include "ui/texture_images.h"
 
 int main(int argc, char** argv) {
     using namespace vmeste;
@@ -81,13 +81,14 @@ int main(int argc, char** argv) {
     host_options.appliance = !cl->windowed;  // a developer's window closes as windows do
     host_options.width = cl->window_w;
     host_options.height = cl->window_h;
+    ui::parse_renderer(cl->config.renderer, &host_options.renderer);  // validated by the config
     // Fonts are sized for the requested size now and fitted to the real display once it is open.
     if (auto r = kiosk_ui.init(static_cast<float>(cl->window_w), static_cast<float>(cl->window_h));
         !r) {
         std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
         return 1;
     }
-    auto host = ui::SdlGlHost::open(host_options);
+    auto host = ui::SdlHost::open(host_options);
     if (!host) {
         std::fprintf(stderr, "vmeste-kiosk: cannot open the display: %s\n",
                      host.error().message.c_str());
@@ -101,7 +102,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmeste-kiosk: %s\n", r.error().message.c_str());
         return 1;
     }
-    ui::GlImages images((*kiosk)->visit_workers().camera());
+    ui::TextureImages images((*host)->textures(), (*kiosk)->visit_workers().camera());
     kiosk_ui.set_images(&images);
     kiosk_ui.set_speaker(speaker.get());
     drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");

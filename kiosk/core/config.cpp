@@ -159,6 +159,13 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.printer = v;
              return {};
          }},
+        {"renderer",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "opengl" && v != "software")
+                 return make_error(ErrorCode::kInvalidInput, "renderer must be opengl or software");
+             c.renderer = v;
+             return {};
+         }},
         {"voice_prompts", flag(&Config::voice_prompts)},
         {"large_text", flag(&Config::large_text)},
         {"high_contrast", flag(&Config::high_contrast)},

@@ -29,6 +29,9 @@ struct Config {
     // "usb:/dev/usb/lp0", "serial:/dev/ttyS0[:BAUD]", "tcp:HOST[:PORT]" or "none".
     std::string printer = "usb:/dev/usb/lp0";
     bool voice_prompts = false;  // espeak-ng prompts; citizens can turn them on per session
+    // "opengl" (a GPU, or Mesa's llvmpipe) or "software" (SDL's own rasteriser: no GL at all,
+    // for a terminal without a GPU; docs/performance.md compares them).
+    std::string renderer = "opengl";
     // How each visit starts (citizens change them for their visit): larger text, high contrast,
     // everything in the lower part of the screen (an МФЦ whose terminal serves wheelchair users).
     bool large_text = false, high_contrast = false, lower_screen = false;

@@ -133,8 +133,14 @@ TEST(Config, AdapterSiteAndIntervalsAreCheckedAndOpen311NeedsItsUrl) {
     EXPECT_FALSE(parse_config("tls_pinned_public_key = \"md5//abc\"\n"));
     auto dev = parse_config(
         "camera = \"folder:/srv/pictures\"\nprinter = \"tcp:10.0.0.7:9100\"\n"
-        "voice_prompts = true\n");
+        "voice_prompts = true\nrenderer = \"software\"\n");
     ASSERT_TRUE(dev) << dev.error().message;
+    EXPECT_EQ(dev->renderer, "software");
+    EXPECT_EQ(parse_config("").value().renderer, "opengl");
+    auto vulkan = parse_config("renderer = \"vulkan\"\n");
+    ASSERT_FALSE(vulkan);
+    EXPECT_NE(vulkan.error().message.find("renderer must be opengl or software"),
+              std::string::npos);
     EXPECT_EQ(dev->camera, "folder:/srv/pictures");
     EXPECT_EQ(dev->printer, "tcp:10.0.0.7:9100");
     EXPECT_TRUE(dev->voice_prompts);
@@ -158,6 +164,7 @@ TEST(Config, ThePackagedFileListsEveryKeyWithItsDefault) {
     EXPECT_EQ(c->platform_url, d.platform_url);
     EXPECT_EQ(c->printer, d.printer);
     EXPECT_EQ(c->camera, d.camera);
+    EXPECT_EQ(c->renderer, d.renderer);
     EXPECT_EQ(c->data_dir, d.data_dir);
     EXPECT_EQ(c->default_language, d.default_language);
     EXPECT_EQ(c->voice_prompts, d.voice_prompts);

@@ -19,7 +19,7 @@
 #include "tests/support/temp_dir.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
 
 using namespace vmeste;
 using namespace std::chrono_literals;
@@ -63,7 +63,7 @@ struct Rig {
     test::TempDir dir;
     std::unique_ptr<core::Kiosk> kiosk;
     std::unique_ptr<ui::KioskUi> ui;
-    std::unique_ptr<ui::SdlGlHost> host;
+    std::unique_ptr<ui::SdlHost> host;
     explicit Rig(bool appliance) {
         core::Kiosk::Options ko;
         ko.config.data_dir = dir.path();
@@ -74,7 +74,7 @@ struct Rig {
         EXPECT_TRUE(ui->init(1080, 1920));
         ui::HostOptions o{"appliance", 1080, 1920, false};
         o.appliance = appliance;
-        host = std::move(ui::SdlGlHost::open(o)).value();
+        host = std::move(ui::SdlHost::open(o)).value();
     }
 };
 

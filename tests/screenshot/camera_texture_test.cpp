@@ -1,6 +1,6 @@
-// Camera frames reach the screen as an OpenGL texture through the real SDL2 + GL path under
-// Xvfb: the synthetic camera's colour bars are read back from the drawn frame, and a refresh
-// with no new frame costs nothing and changes nothing.
+// Camera frames reach the screen as a texture through the real SDL2 path under Xvfb, with either
+// renderer (OpenGL, SDL's software one): the synthetic camera's colour bars are read back from the
+// drawn frame, and a refresh with no new frame costs nothing and changes nothing.
 #include "ui/camera_texture.h"
 
 #include <gtest/gtest.h>
@@ -15,12 +15,14 @@
 #include "kiosk/core/kiosk.h"
 #include "tests/support/temp_dir.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
 
 using namespace vmeste;
 using namespace std::chrono_literals;
 
-TEST(CameraTexture, TheNewestFrameIsDrawnWithoutWaitingForTheCamera) {
+class CameraTexture : public ::testing::TestWithParam<ui::Renderer> {};
+
+TEST_P(CameraTexture, TheNewestFrameIsDrawnWithoutWaitingForTheCamera) {
     ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
     test::TempDir dir;
     core::Kiosk::Options ko;
@@ -30,12 +32,15 @@ TEST(CameraTexture, TheNewestFrameIsDrawnWithoutWaitingForTheCamera) {
     ASSERT_TRUE(kiosk);
     ui::KioskUi kui(**kiosk);
     ASSERT_TRUE(kui.init(640, 480));
-    auto host = ui::SdlGlHost::open(ui::HostOptions{"camera", 640, 480, false});
+    ui::HostOptions ho{"camera", 640, 480, false};
+    ho.renderer = GetParam();
+    auto host = ui::SdlHost::open(ho);
     ASSERT_TRUE(host) << host.error().message;
+    ASSERT_EQ((*host)->renderer(), GetParam());
 
     SystemClock clock;
     auto cam = drivers::make_synthetic_camera(clock, 640, 480, 30);
-    ui::CameraTexture tex;
+    ui::CameraTexture tex((*host)->textures());
     EXPECT_FALSE(tex.refresh(*cam));  // nothing yet: returns at once
     cam->start(320, 240);
     ASSERT_NE(cam->wait_frame(0, 2s), nullptr);
@@ -75,5 +80,12 @@ TEST(CameraTexture, TheNewestFrameIsDrawnWithoutWaitingForTheCamera) {
     EXPECT_GT(blue[2], 160);
     const std::string out = VMESTE_SCREENSHOT_DIR;
     std::filesystem::create_directories(out);
-    stbi_write_png((out + "/camera-texture.png").c_str(), w, h, 4, px->data(), w * 4);
+    stbi_write_png((out + "/camera-texture-" + ui::renderer_name(GetParam()) + ".png").c_str(), w,
+                   h, 4, px->data(), w * 4);
 }
+
+INSTANTIATE_TEST_SUITE_P(BothRenderers, CameraTexture,
+                         ::testing::Values(ui::Renderer::kOpenGl, ui::Renderer::kSoftware),
+                         [](const auto& info) {
+                             return std::string(ui::renderer_name(info.param));
+                         });

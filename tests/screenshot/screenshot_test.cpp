@@ -20,11 +20,12 @@
 #include "sync/http.h"
 #include "sync/replies.h"
 #include "tests/support/qr_decode.h"
+#include "tests/support/settle.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/temp_dir.h"
-#include "ui/gl_images.h"
 #include "ui/kiosk_ui.h"
-#include "ui/sdl_gl_host.h"
+#include "ui/sdl_host.h"
+#include "ui/texture_images.h"
 
 using namespace vmeste;
 using core::IntentKind;
@@ -90,14 +91,15 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_TRUE(kiosk) << kiosk.error().message;
     ui::KioskUi kui(**kiosk);
     ASSERT_TRUE(kui.init(static_cast<float>(v.w), static_cast<float>(v.h)));
-    auto host = ui::SdlGlHost::open(ui::HostOptions{"Vmeste screenshot", v.w, v.h, false});
+    auto host = ui::SdlHost::open(ui::HostOptions{"Vmeste screenshot", v.w, v.h, false});
     ASSERT_TRUE(host) << host.error().message;
     int dw = 0, dh = 0;
     (*host)->drawable_size(&dw, &dh);
     ASSERT_EQ(dw, v.w)
         << "the display is too small for the window; Xvfb needs -screen 0 1920x1920x24";
     ASSERT_EQ(dh, v.h);
-    auto images = std::make_unique<ui::GlImages>((*kiosk)->visit_workers().camera());
+    auto images = std::make_unique<ui::TextureImages>((*host)->textures(),
+                                                      (*kiosk)->visit_workers().camera());
     kui.set_images(images.get());
 
     auto shoot = [&](const std::string& screen) -> std::vector<unsigned char> {
@@ -130,14 +132,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
         return *px;
     };
     core::Kiosk& k = **kiosk;
-    auto settle = [&](const std::function<bool()>& done) {
-        for (int i = 0; i < 1000 && !done(); ++i) {
-            SDL_Delay(5);
-            k.pump();
-            k.tick();
-        }
-        return done();
-    };
+    auto settle = [&](const std::function<bool()>& done) { return test::settle(k, done); };
     const bool ru = v.lang == core::Language::kRu;
     auto toggle = [&](core::A11yOption o) {
         k.dispatch({IntentKind::kToggleAccessibility, "", v.lang, static_cast<int>(o)});

@@ -17,7 +17,7 @@
 
 namespace vmeste::test {
 
-// An ImageSource without a GPU: it keeps what the screens asked for the way GlImages keeps
+// An ImageSource without a GPU: it keeps what the screens asked for the way TextureImages keeps
 // textures (and lets them go the same way), so tests can see which photos are still held.
 class RecordingImages final : public ui::ImageSource {
   public:

@@ -1,20 +1,30 @@
-// SdlGlHost: a real window. SDL2 for the window and input, OpenGL 3 for drawing, both through the
-// Dear ImGui backends in Debian's libimgui.a. The only file besides kiosk_loop.cpp that includes
-// SDL.
+// SdlHost: a real window. SDL2 for the window and input; drawing by one of two renderers through
+// the Dear ImGui backends: OpenGL 3 (in Debian's libimgui.a) for a terminal with a GPU, or SDL's
+// own software renderer (the backend's source ships with libimgui-dev) for one without — no GL
+// library loaded at all, a fraction of llvmpipe's memory (docs/performance.md). The only file
+// besides kiosk_loop.cpp that includes SDL.
 #pragma once
 
 #include <cfloat>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kiosk/base/result.h"
+#include "ui/textures.h"
 
 struct SDL_Window;
+struct SDL_Renderer;
 struct ImDrawData;
 union SDL_Event;
 
 namespace vmeste::ui {
+
+enum class Renderer { kOpenGl, kSoftware };
+// "opengl" / "software" (config key `renderer`, flag --renderer).
+const char* renderer_name(Renderer r);
+bool parse_renderer(const std::string& name, Renderer* out);
 
 struct HostOptions {
     std::string title = "Vmeste";
@@ -25,17 +35,21 @@ struct HostOptions {
     // shortcut with Ctrl, Alt or the logo key do nothing; the keyboard is grabbed from a window
     // manager. The kiosk ends by SIGTERM (the service) or a technician's exit only.
     bool appliance = true;
+    // OpenGL, unless the terminal has no GPU worth the name. When OpenGL cannot start (no driver)
+    // the host falls back to software and says so in the log.
+    Renderer renderer = Renderer::kOpenGl;
 };
 
-class SdlGlHost {
+class SdlHost {
   public:
-    // Opens the window and GL context. Call after KioskUi::init() (the backends need its context).
-    static Result<std::unique_ptr<SdlGlHost>> open(const HostOptions& options);
+    // Opens the window and its renderer. Call after KioskUi::init() (the backends need its
+    // context).
+    static Result<std::unique_ptr<SdlHost>> open(const HostOptions& options);
     bool appliance() const { return appliance_; }
     // Key events that are escape shortcuts on a terminal (see HostOptions::appliance).
     static bool is_escape_shortcut(const SDL_Event& ev);
     long shortcuts_ignored() const { return shortcuts_ignored_; }
-    ~SdlGlHost();
+    ~SdlHost();
 
     // Feeds one SDL event to ImGui. Returns true if it can change what is on screen.
     bool handle_event(const SDL_Event& event);
@@ -44,6 +58,8 @@ class SdlGlHost {
     // delivers the release (the tap) without waiting for another event.
     bool release_pending() const { return release_pending_; }
     void present(ImDrawData* data);  // draw and swap
+    // Waits until what was presented is drawn (glFinish; SDL's software renderer is done already).
+    void finish();
     // Draws `data` and writes the back buffer as a PNG (before any swap, so what is saved is
     // exactly this frame).
     Result<void> save_png(ImDrawData* data, const std::string& path);
@@ -51,10 +67,14 @@ class SdlGlHost {
     Result<std::vector<unsigned char>> read_pixels(ImDrawData* data, int* w, int* h);
     void drawable_size(int* w, int* h) const;
     SDL_Window* window() const { return window_; }
+    Renderer renderer() const { return renderer_kind_; }
+    // Textures of this host's renderer (for TextureImages).
+    Textures& textures() { return *textures_; }
 
   private:
-    SdlGlHost() = default;
+    SdlHost() = default;
     void draw(ImDrawData* data);
+    void close_renderer();
 
     // The pointer as the events said, not as SDL's global mouse state says at frame time: under a
     // Wayland kiosk compositor (cage) there is no global mouse state, and on X without a window
@@ -68,9 +88,15 @@ class SdlGlHost {
     bool release_pending_ = false;
     bool appliance_ = false;
     long shortcuts_ignored_ = 0;
+    Result<void> start_opengl(const HostOptions& o, uint32_t flags, int x, int y, int w, int h);
+    Result<void> start_software(const HostOptions& o, uint32_t flags, int x, int y, int w, int h);
     SDL_Window* window_ = nullptr;
     void* gl_ = nullptr;
-    bool backends_ = false;
+    SDL_Renderer* sdl_renderer_ = nullptr;
+    Renderer renderer_kind_ = Renderer::kOpenGl;
+    std::unique_ptr<Textures> textures_;
+    bool backends_ = false;          // ImGui's SDL2 platform backend
+    bool renderer_backend_ = false;  // and its renderer backend
 };
 
 }  // namespace vmeste::ui

@@ -1,8 +1,9 @@
-// GlImages: the ImageSource of the OpenGL host. Photos are decoded from their JPEG once and kept
-// as textures while the screens ask for them; the camera's newest frame is one texture
-// refreshed each frame; map tiles are uploaded from the tile cache's pixels. Whatever a frame did
-// not ask for is deleted before the next one — so a wiped visit's photos leave the GPU at once.
-// GL thread only.
+// TextureImages: the ImageSource of a real window, on the textures of its renderer (OpenGL or
+// SDL's software renderer, ui/textures.h). Photos are decoded from their JPEG once and kept as
+// textures while the screens ask for them; the camera's newest frame is one texture refreshed each
+// frame; map tiles are uploaded from the tile cache's pixels. Whatever a frame did not ask for is
+// deleted before the next one — so a wiped visit's photos leave the renderer at once. Render
+// thread only.
 #pragma once
 
 #include <map>
@@ -12,13 +13,15 @@
 #include "drivers/camera/camera.h"
 #include "ui/camera_texture.h"
 #include "ui/images.h"
+#include "ui/textures.h"
 
 namespace vmeste::ui {
 
-class GlImages final : public ImageSource {
+class TextureImages final : public ImageSource {
   public:
-    explicit GlImages(const drivers::Camera* camera) : camera_(camera) {}
-    ~GlImages() override;
+    TextureImages(Textures& textures, const drivers::Camera* camera)
+        : textures_(textures), camera_(camera) {}
+    ~TextureImages() override;
 
     ImTextureID photo(uint64_t id, const std::string& jpeg, ImVec2* size) override;
     ImTextureID camera(ImVec2* size) override;
@@ -28,13 +31,14 @@ class GlImages final : public ImageSource {
 
   private:
     struct Texture {
-        unsigned int id = 0;
+        ImTextureID id = nullptr;
         int w = 0, h = 0;
         bool used = true;
     };
-    static Texture upload(const image::Raster& r);
+    Texture upload(const image::Raster& r);
     template <typename Map>
-    static void evict_unused(Map& m);
+    void evict_unused(Map& m);
+    Textures& textures_;
     const drivers::Camera* camera_;
     std::unique_ptr<CameraTexture> camera_texture_;
     bool camera_used_ = false;
