@@ -41,6 +41,7 @@ for d in fonts-paratype espeak-ng libsdl2 libcurl libsqlite3 libsodium libturboj
   [[ $depends == *"$d"* ]] || fail "Depends lacks $d: $depends"
 done
 [[ $(dpkg-deb -f "$deb" Recommends) == *cage* ]] || fail "Recommends cage"
+[[ $(dpkg-deb -f "$deb" Recommends) == *xwayland* ]] || fail "Recommends xwayland (cage needs it)"
 dpkg-deb -e "$deb" "$work/control"
 grep -qx /etc/vmeste/kiosk.toml "$work/control/conffiles" || fail "kiosk.toml is not a conffile"
 for s in postinst prerm postrm; do [[ -x $work/control/$s ]] || fail "$s"; done
