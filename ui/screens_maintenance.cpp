@@ -615,6 +615,7 @@ void draw_settings(MaintUi& mu) {
         rows = {
             {"camera", c.camera, Kind::kSwitch},
             {"printer", c.printer, Kind::kSwitch},
+            {"renderer", ui.tr("maint.renderer." + c.renderer), Kind::kSwitch},
             {"site_address",
              c.site_address.empty() ? std::string("—") : c.site_address,
              Kind::kEdit,

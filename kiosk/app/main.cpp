@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
     host_options.appliance = !cl->windowed;  // a developer's window closes as windows do
     host_options.width = cl->window_w;
     host_options.height = cl->window_h;
-    ui::parse_renderer(cl->config.renderer, &host_options.renderer);  // validated by the config
+    // The technician's settings.toml over the file: the kiosk's own config, not the command line's.
+    ui::parse_renderer((*kiosk)->config().renderer, &host_options.renderer);
     // Fonts are sized for the requested size now and fitted to the real display once it is open.
     if (auto r = kiosk_ui.init(static_cast<float>(cl->window_w), static_cast<float>(cl->window_h));
         !r) {

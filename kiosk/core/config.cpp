@@ -535,6 +535,7 @@ std::string settings_toml(const Config& c) {
     out += coords;
     out += "camera = " + toml_string(c.camera) + "\n";
     out += "printer = " + toml_string(c.printer) + "\n";
+    out += "renderer = " + toml_string(c.renderer) + "\n";
     return out;
 }
 

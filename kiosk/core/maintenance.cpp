@@ -629,8 +629,10 @@ void Maintenance::apply(const MaintIntent& intent) {
                     st.settings_dirty = false;
                     const Config now = options_.current_config ? options_.current_config() : draft;
                     if (options_.apply_settings) options_.apply_settings(draft);
-                    // A camera or a printer is opened at start: the kiosk restarts to use the new.
-                    if ((now.camera != draft.camera || now.printer != draft.printer) &&
+                    // A camera, a printer and the renderer are opened at start: the kiosk
+                    // restarts to use the new.
+                    if ((now.camera != draft.camera || now.printer != draft.printer ||
+                         now.renderer != draft.renderer) &&
                         options_.restart) {
                         st.notice = "settings-restart";
                         options_.restart();
@@ -904,6 +906,8 @@ void Maintenance::adjust(const MaintIntent& intent) {
         const long n = static_cast<long>(choices.size());
         long i = it == choices.end() ? 0 : (it - choices.begin() + d + n) % n;
         v = choices[static_cast<size_t>(i)];
+    } else if (k == "renderer") {
+        c.renderer = c.renderer == "software" ? "opengl" : "software";
     } else
         return;
     if (!c.english_offered) c.default_language = Language::kRu;

@@ -441,6 +441,9 @@ TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOp
     const std::string chosen = d.label("maint/setting/camera");
     d.tap("maint/setting/printer");
     EXPECT_EQ(d.label("maint/setting/printer"), "none") << "no printer on this machine but none";
+    EXPECT_EQ(d.label("maint/setting/renderer"), "OpenGL (видеокарта)");
+    d.tap("maint/setting/renderer");  // a terminal without a graphics card
+    EXPECT_EQ(d.label("maint/setting/renderer"), "Программная (без видеокарты)");
     d.tap("maint/settings/save");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
@@ -450,6 +453,27 @@ TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOp
     const std::string saved((std::istreambuf_iterator<char>(in)), {});
     EXPECT_NE(saved.find("camera = \"" + chosen + "\""), std::string::npos) << saved;
     EXPECT_NE(saved.find("printer = \"none\""), std::string::npos) << saved;
+    EXPECT_NE(saved.find("renderer = \"software\""), std::string::npos) << saved;
+    // What the restarted kiosk opens its window with: the settings over the file.
+    core::Config file;
+    file.data_dir = data.path();
+    std::string problems;
+    EXPECT_EQ(core::with_settings_layers(file, &problems).renderer, "software") << problems;
+}
+
+TEST(Maintenance, TheRendererAloneChangedRestartsTheKioskToo) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, false, true);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/settings");
+    d.tap("maint/settings/page1");
+    d.tap("maint/setting/renderer");
+    d.tap("maint/settings/save");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+    EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
 }
 
 TEST(Maintenance, TheTechnicianSetsANewStaffPinTypedTwiceAndTheOldOneStopsWorking) {
