@@ -39,6 +39,12 @@ class V4l2Camera final : public Camera {
 
     Result<std::vector<PixelFormat>> formats() override {
         std::lock_guard lock(stream_mu_);
+        return formats_locked();
+    }
+
+  private:
+    // stream_mu_ held (never let go here: the camera's thread would grab on a closed device).
+    Result<std::vector<PixelFormat>> formats_locked() {
         const bool was_open = fd_ >= 0;
         if (!was_open)
             if (auto r = open_device(); !r) return r.error();
@@ -64,6 +70,7 @@ class V4l2Camera final : public Camera {
         return out;
     }
 
+  public:
     Result<Frame> capture_still() override {
         auto all = formats();
         if (!all) return all.error();
@@ -170,15 +177,9 @@ class V4l2Camera final : public Camera {
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
     }
-    Result<std::vector<PixelFormat>> formats_locked() {
-        // formats() takes stream_mu_, which the caller holds: enumerate with a private handle.
-        stream_mu_.unlock();
-        auto r = formats();
-        stream_mu_.lock();
-        return r;
-    }
 
     Result<void> open_with(const PixelFormat& want) {
+        close_stream();  // one handle at a time: a second one would find the queue busy (EBUSY)
         if (auto r = open_device(); !r) return r;
         auto fail = [&](int err) -> Result<void> {
             const int e = err;
