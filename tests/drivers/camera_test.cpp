@@ -2,8 +2,13 @@
 // threads, hand the newest frame over without blocking, capture stills, and come back after
 // being "unplugged"; the V4L2 driver's device-free parts (format choice, YUYV conversion, error
 // texts) are checked alone, and a real /dev/video* is used when the machine has one.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/videodev2.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -201,5 +206,46 @@ TEST(V4l2Camera, ARealDeviceStreamsWhenTheMachineHasOne) {
     EXPECT_EQ(still->rgb.width, best->width);
     EXPECT_EQ(still->rgb.height, best->height);
     EXPECT_NE(cam->wait_frame(f->sequence, 5s), nullptr) << cam->last_error();
+    cam->stop();
+}
+
+// vivid's "Disconnect" control is a USB camera pulled out while streaming: the device goes away
+// under the open handles; vivid brings it back once the last handle is closed, which this test
+// holds (the control's) until it "plugs the camera back in". Runs where vivid is: the qemu run
+// (tests/drivers/v4l2_vm_test.sh, where a skip fails); a real camera has no such control.
+TEST(V4l2Camera, ACameraPulledOutWhileStreamingComesBackWhenPluggedIn) {
+    const auto devices = discover_v4l2_cameras();
+    if (devices.empty()) GTEST_SKIP() << "no /dev/video* (the qemu + vivid run has one)";
+    const int fd = ::open(devices[0].c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    uint32_t disconnect = 0;
+    v4l2_queryctrl q{};
+    for (q.id = V4L2_CTRL_FLAG_NEXT_CTRL; ioctl(fd, VIDIOC_QUERYCTRL, &q) == 0;
+         q.id |= V4L2_CTRL_FLAG_NEXT_CTRL)
+        if (std::string(reinterpret_cast<const char*>(q.name)) == "Disconnect") disconnect = q.id;
+    if (!disconnect) {
+        ::close(fd);
+        GTEST_SKIP() << devices[0] << " is not vivid (no Disconnect control)";
+    }
+
+    SystemClock clock;
+    auto cam = make_v4l2_camera(devices[0], clock);
+    cam->start(640, 480);
+    auto f = cam->wait_frame(0, 5s);
+    ASSERT_NE(f, nullptr) << cam->last_error();
+    v4l2_control pull{disconnect, 0};
+    ASSERT_EQ(ioctl(fd, VIDIOC_S_CTRL, &pull), 0);  // pulled out
+    for (int i = 0; i < 500 && cam->state() == CameraState::kStreaming; ++i)
+        std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(1500ms);  // and it stays away across the camera's retries
+    EXPECT_EQ(cam->state(), CameraState::kDisconnected) << cam->last_error();
+    EXPECT_NE(cam->last_error().find("not connected"), std::string::npos) << cam->last_error();
+    EXPECT_FALSE(cam->capture_still());  // says so instead of waiting
+
+    ::close(fd);  // plugged back in: the camera's own retry opens it again
+    const int64_t before = cam->latest() ? cam->latest()->sequence : 0;
+    EXPECT_NE(cam->wait_frame(before, 10s), nullptr)
+        << "the camera did not come back: " << cam->last_error();
+    EXPECT_EQ(cam->state(), CameraState::kStreaming);
     cam->stop();
 }
