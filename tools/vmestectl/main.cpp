@@ -1,10 +1,16 @@
 // vmestectl: inspect and look after a kiosk's data directory: `status` (queue figures), `find
 // RECEIPT` (one appeal's state, without its text), `enrol` (one-time code → device token),
 // `retry-quarantine`. Issue #8 grows it (provisioning, export).
+#include <fcntl.h>
+#include <linux/vt.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -62,10 +68,53 @@ const char* kHelp =
     "  config check FILE check a TOML config file: every mistake with its line, key and reason;\n"
     "                    exit 1 when there is one\n"
     "  config keys       every key a config file may set (packaging/vmeste.toml has them all)\n"
+    "  vt-lock [TTY]     bring the kiosk's console (default /dev/tty1) to the front and lock\n"
+    "                    console switching (Ctrl+Alt+F*) until vt-unlock; root (the KMS/DRM\n"
+    "                    unit runs it before the kiosk starts and after it stops)\n"
+    "  vt-unlock [TTY]   allow console switching again\n"
     "  make-demo-map FILE [LAT LON]\n"
     "                    write a made-up MBTiles map around a point (demos; a terminal gets its\n"
     "                    region's real map from the technician)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
+
+// VT_LOCKSWITCH is one switch for the whole console system: it holds until VT_UNLOCKSWITCH,
+// whoever set it. Needs CAP_SYS_TTY_CONFIG.
+int vt_lock(const std::vector<std::string>& args, bool lock) {
+    const std::string tty = args.empty() ? "/dev/tty1" : args[0];
+    const char* cmd = lock ? "vt-lock" : "vt-unlock";
+    const int fd = ::open(tty.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        std::fprintf(stderr, "vmestectl %s: %s: %s\n", cmd, tty.c_str(), std::strerror(errno));
+        return 1;
+    }
+    vt_stat st{};
+    if (ioctl(fd, VT_GETSTATE, &st) != 0) {
+        std::fprintf(stderr, "vmestectl %s: %s is not a virtual console\n", cmd, tty.c_str());
+        ::close(fd);
+        return 1;
+    }
+    int rc = 0;
+    if (lock) {
+        // The kiosk's console in front first: locked anywhere else, the screen would stay there.
+        const int n = std::atoi(tty.c_str() + tty.find_first_of("0123456789"));
+        if (n > 0 && st.v_active != n &&
+            (ioctl(fd, VT_ACTIVATE, n) != 0 || ioctl(fd, VT_WAITACTIVE, n) != 0)) {
+            std::fprintf(stderr, "vmestectl vt-lock: cannot switch to %s: %s\n", tty.c_str(),
+                         std::strerror(errno));
+            rc = 1;
+        }
+    }
+    if (rc == 0 && ioctl(fd, lock ? VT_LOCKSWITCH : VT_UNLOCKSWITCH, 0) != 0) {
+        std::fprintf(stderr, "vmestectl %s: %s%s\n", cmd, std::strerror(errno),
+                     errno == EPERM ? " (needs root)" : "");
+        rc = 1;
+    }
+    ::close(fd);
+    if (rc == 0)
+        std::printf(lock ? "console switching locked on %s\n" : "console switching allowed\n",
+                    tty.c_str());
+    return rc;
+}
 
 std::string default_serial() {
     return vmeste::core::machine_serial();
@@ -457,6 +506,8 @@ int main(int argc, char** argv) {
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "provision") return provision(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
+    if ((rest[0] == "vt-lock" || rest[0] == "vt-unlock") && rest.size() <= 2)
+        return vt_lock({rest.begin() + 1, rest.end()}, rest[0] == "vt-lock");
     if (rest[0] == "read-export" && rest.size() == 2) return read_export(rest[1]);
     if (rest[0] == "deliver-export")
         return deliver_export(data_dir, {rest.begin() + 1, rest.end()});
