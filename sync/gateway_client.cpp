@@ -43,6 +43,14 @@ DeliveryOutcome GatewayClient::outcome(const Result<HttpResponse>& resp,
         out.retry_after = parse_retry_after(*ra, now_unix_ms);
     out.reason = out.verdict == Verdict::kDone ? "HTTP " + std::to_string(resp->status)
                                                : replies::problem_summary(resp->status, resp->body);
+    if (out.verdict == Verdict::kQuarantine) {
+        const std::string* type = resp->header("content-type");
+        const std::string_view ct = type ? std::string_view(*type) : std::string_view();
+        if (!replies::is_platform_problem(resp->status, ct, resp->body)) {
+            out.verdict = Verdict::kPathBlocked;
+            out.reason = replies::path_blocked_summary(resp->status, ct);
+        }
+    }
     return out;
 }
 

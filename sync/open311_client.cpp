@@ -54,6 +54,12 @@ DeliveryOutcome classify(const Result<HttpResponse>& resp, int64_t now) {
     if (const std::string* ra = resp->header("retry-after"))
         out.retry_after = parse_retry_after(*ra, now);
     out.reason = replies::problem_summary(resp->status, resp->body);
+    if (out.verdict == Verdict::kQuarantine && !replies::is_open311_error(resp->body)) {
+        // Not the server's error array: something on the way answered. An outage, not a verdict.
+        const std::string* type = resp->header("content-type");
+        out.verdict = Verdict::kPathBlocked;
+        out.reason = replies::path_blocked_summary(resp->status, type ? *type : std::string());
+    }
     return out;
 }
 

@@ -36,15 +36,19 @@ struct StatusPage {
 class OutboxQueue {
   public:
     virtual ~OutboxQueue() = default;
-    // The oldest item whose next attempt time has come, if any.
-    virtual std::optional<OutboxItem> next_due(int64_t now_unix_ms) = 0;
+    // The oldest item whose next attempt time has come, if any; an error when the store cannot
+    // be read or cannot record what it found (the worker then backs off).
+    virtual Result<std::optional<OutboxItem>> next_due(int64_t now_unix_ms) = 0;
     // When the earliest pending item becomes due (nullopt: nothing pending).
     virtual std::optional<int64_t> earliest_due() = 0;
-    virtual void mark_delivered(const OutboxItem& item, const std::string& platform_id,
-                                const std::string& platform_status) = 0;
-    virtual void schedule_retry(const OutboxItem& item, int64_t next_attempt_unix_ms,
-                                const std::string& reason) = 0;
-    virtual void quarantine(const OutboxItem& item, const std::string& reason) = 0;
+    // Bookkeeping. An error means the store could not write it (disk full, read-only, I/O): the
+    // item stays as it was, and the worker stops sending until a write succeeds again, with
+    // backoff — never a loop of repeats (issue #17, point 7).
+    virtual Result<void> mark_delivered(const OutboxItem& item, const std::string& platform_id,
+                                        const std::string& platform_status) = 0;
+    virtual Result<void> schedule_retry(const OutboxItem& item, int64_t next_attempt_unix_ms,
+                                        const std::string& reason) = 0;
+    virtual Result<void> quarantine(const OutboxItem& item, const std::string& reason) = 0;
     // Status polling: where the last poll ended, and what it brought (applied with the new
     // cursor in one transaction, so a crash never skips or repeats a change).
     virtual std::string status_cursor() { return {}; }

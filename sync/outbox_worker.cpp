@@ -70,10 +70,11 @@ int OutboxWorker::drain_due() {
     int n = 0;
     // While the platform is down only one probe goes out per backoff step, however many items
     // are due: a queue of thousands must not turn an outage into a retry storm.
-    while (clock_.unix_millis() >= gate_until_) {
+    while (clock_.unix_millis() >= blocked_until()) {
         auto item = queue_->next_due(clock_.unix_millis());
-        if (!item) break;
-        attempt(*item);
+        if (!bookkeeping(item ? Result<void>{} : Result<void>(item.error()))) break;
+        if (!*item) break;
+        attempt(**item);
         ++n;
         std::lock_guard lock(mu_);
         if (stop_) break;
@@ -140,8 +141,10 @@ void OutboxWorker::run() {
     for (;;) {
         if (alive_) alive_();
         drain_due();
-        // Statuses and periodic jobs only while the platform answers: the gate is open.
-        if (clock_.unix_millis() >= std::max(next_poll_, gate_until_)) poll_statuses();
+        // Statuses and periodic jobs only while the platform answers: the gate is open. (The
+        // heartbeat goes on while the store cannot write: it is how staff far away learn it.)
+        if (clock_.unix_millis() >= std::max({next_poll_, gate_until_, store_gate_until_}))
+            poll_statuses();
         if (clock_.unix_millis() >= gate_until_) run_periodic();
         std::unique_lock lock(mu_);
         if (stop_) return;
@@ -156,13 +159,37 @@ void OutboxWorker::run() {
                 std::max<int64_t>(std::max(p.next, gate_until_) - clock_.unix_millis(), 0));
         lock.unlock();
         if (auto due = queue_->earliest_due())
-            sleep_ms = std::clamp<int64_t>(std::max(*due, gate_until_) - clock_.unix_millis(), 0,
-                                           sleep_ms);
+            sleep_ms = std::clamp<int64_t>(std::max(*due, blocked_until()) - clock_.unix_millis(),
+                                           0, sleep_ms);
         lock.lock();
         cv_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stop_ || wake_; });
         if (stop_) return;
         wake_ = false;
     }
+}
+
+bool OutboxWorker::bookkeeping(const Result<void>& r) {
+    const int64_t now = clock_.unix_millis();
+    if (r) {
+        if (store_failures_ == 0) return true;
+        store_failures_ = 0;
+        store_gate_until_ = 0;
+        log::info("outbox: the store records deliveries again");
+        std::lock_guard lock(mu_);
+        status_.store_error.clear();
+        return true;
+    }
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    // At least the base, so a store that cannot write never turns into a loop of repeats.
+    const Millis wait = std::max(policy_.base, policy_.delay(store_failures_++, unit(rng_)));
+    store_gate_until_ = now + wait.count();
+    log::error("outbox: the store cannot record deliveries (%s); nothing is sent for %lld ms",
+               r.error().message.c_str(), static_cast<long long>(wait.count()));
+    std::lock_guard lock(mu_);
+    status_.store_error = r.error().message;
+    ++status_.counters["store-write"];
+    status_.next_attempt_unix_ms = store_gate_until_;
+    return false;
 }
 
 void OutboxWorker::attempt(const OutboxItem& item) {
@@ -176,14 +203,16 @@ void OutboxWorker::attempt(const OutboxItem& item) {
         const Millis wait = out.retry_after
                                 ? std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax)
                                 : Millis(2000);
-        queue_->schedule_retry(item, now + wait.count(), out.reason);
+        if (!bookkeeping(queue_->schedule_retry(item, now + wait.count(), out.reason))) return;
         std::lock_guard lock(mu_);
         ++status_.counters["http-409"];
         return;
     }
     switch (out.verdict) {
         case Verdict::kDone: {
-            queue_->mark_delivered(item, out.platform_id, out.status);
+            // The platform has it; if the store cannot say so the item stays pending and goes
+            // again once the store writes (the idempotency key makes the repeat harmless).
+            if (!bookkeeping(queue_->mark_delivered(item, out.platform_id, out.status))) return;
             log::info("outbox: item %lld delivered (%s)", static_cast<long long>(item.id),
                       out.reason.c_str());
             outage_failures_ = 0;  // the probe got through: the platform is back
@@ -193,8 +222,10 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             ++status_.counters["delivered"];
             status_.last_success_unix_ms = now;
             status_.next_attempt_unix_ms = 0;
+            status_.path_blocked.clear();
             return;
         }
+        case Verdict::kPathBlocked:
         case Verdict::kRetry:
         case Verdict::kReconcile:             // handled above
         case Verdict::kRefreshCredentials: {  // 401: staff re-enrol (issue #8); back off till then
@@ -205,7 +236,7 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             if (out.retry_after)
                 wait = std::max(wait, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
             // The item's own schedule is persisted (next_attempt_at), so a reboot keeps it.
-            queue_->schedule_retry(item, now + wait.count(), out.reason);
+            if (!bookkeeping(queue_->schedule_retry(item, now + wait.count(), out.reason))) return;
             // Any failure that says "the platform is unreachable or refusing" opens the gate for
             // every item, with a backoff of its own.
             Millis gate = policy_.delay(outage_failures_++, unit(rng_));
@@ -220,10 +251,14 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             ++status_.counters[reason_class(out)];
             status_.last_error = out.reason;
             status_.next_attempt_unix_ms = gate_until_;
+            if (out.verdict == Verdict::kPathBlocked)
+                status_.path_blocked = out.reason;
+            else if (out.http_status >= 200)
+                status_.path_blocked.clear();  // the platform itself answered
             return;
         }
         case Verdict::kQuarantine: {
-            queue_->quarantine(item, out.reason);
+            if (!bookkeeping(queue_->quarantine(item, out.reason))) return;
             log::error("outbox: item %lld quarantined (%s)", static_cast<long long>(item.id),
                        out.reason.c_str());
             std::lock_guard lock(mu_);

@@ -28,6 +28,11 @@ struct WorkerStatus {
     std::string last_error;                   // technical, no personal data
     int64_t next_attempt_unix_ms = 0;         // while the platform is down: the next probe
     std::map<std::string, int64_t> counters;  // by reason: delivered, network, http-5xx, http-429…
+    // While something on the way (a proxy, a captive portal) answers instead of the platform:
+    // what it answers. Empty once the platform answers again.
+    std::string path_blocked;
+    // While the store cannot record deliveries (disk full, read-only): why. Nothing is sent then.
+    std::string store_error;
 };
 
 class OutboxWorker {
@@ -67,6 +72,11 @@ class OutboxWorker {
   private:
     void run();
     void attempt(const OutboxItem& item);
+    // Records a bookkeeping write's result: a failure closes the store gate with backoff (and
+    // says why in the status), a success opens it. Returns whether it succeeded.
+    bool bookkeeping(const Result<void>& r);
+    // No attempts before this: the later of the platform's gate and the store's.
+    int64_t blocked_until() const { return std::max(gate_until_, store_gate_until_); }
 
     std::unique_ptr<OutboxQueue> queue_;
     std::unique_ptr<DeliveryAdapter> adapter_;
@@ -81,8 +91,10 @@ class OutboxWorker {
     RetryPolicy policy_;
     const Clock& clock_;
     std::mt19937_64 rng_;
-    int64_t gate_until_ = 0;   // worker thread only: no attempts before this (platform down)
-    int outage_failures_ = 0;  // consecutive failures of the platform, for the gate's backoff
+    int64_t gate_until_ = 0;        // worker thread only: no attempts before this (platform down)
+    int outage_failures_ = 0;       // consecutive failures of the platform, for the gate's backoff
+    int64_t store_gate_until_ = 0;  // worker thread only: the store could not write; wait
+    int store_failures_ = 0;        // consecutive failed bookkeeping writes
     Millis poll_interval_{5 * 60 * 1000};  // status changes: every 5 min when the link is up
     int64_t next_poll_ = 0;
 

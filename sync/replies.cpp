@@ -70,6 +70,34 @@ std::string problem_summary(long status, std::string_view body) {
     return out;
 }
 
+bool is_platform_problem(long status, std::string_view content_type, std::string_view body) {
+    const std::string_view media = content_type.substr(0, content_type.find(';'));
+    if (media != "application/problem+json") return false;
+    auto j = parse(body);
+    return j.is_object() && j.contains("status") && j["status"].is_number_integer() &&
+           j["status"].get<long>() == status &&
+           ((j.contains("title") && j["title"].is_string()) ||
+            (j.contains("type") && j["type"].is_string()));
+}
+
+bool is_open311_error(std::string_view body) {
+    auto j = parse(body);
+    auto entry = [](const json& e) {
+        return e.is_object() && e.contains("code") &&
+               (e.contains("description") || e.contains("detail"));
+    };
+    if (j.is_array()) return !j.empty() && entry(j[0]);
+    return entry(j);
+}
+
+std::string path_blocked_summary(long status, std::string_view content_type) {
+    std::string media(content_type.substr(0, content_type.find(';')));
+    if (media.empty()) media = "no content type";
+    if (media.size() > 60) media.resize(60);
+    return "HTTP " + std::to_string(status) + " from the way to the platform, not the platform (" +
+           media + ")";
+}
+
 std::string problem_detail(std::string_view body) {
     auto j = parse(body);
     std::string out = str(j, "detail");

@@ -23,6 +23,15 @@ bool url_safe_id(std::string_view id);
 std::string problem_summary(long status, std::string_view body);
 // The problem's "detail" (or Open311's description), for messages a technician reads; ≤ 200 bytes.
 std::string problem_detail(std::string_view body);
+// Whether a 4xx answer is the platform's own verdict on the request (RFC 9457 problem+json: the
+// media type, and an object whose "status" is the HTTP status), rather than something on the
+// way — a proxy's 403, a captive portal's HTML, a 404 from a misrouted path (issue #17).
+bool is_platform_problem(long status, std::string_view content_type, std::string_view body);
+// The same for Open311 GeoReport v2: the spec's error array [{"code","description"}, …], or the
+// object {"code", "detail"} some servers (Helsinki's issue-reporting) answer with.
+bool is_open311_error(std::string_view body);
+// "HTTP 403 from the way to the platform, not the platform (text/html)": for staff and the log.
+std::string path_blocked_summary(long status, std::string_view content_type);
 
 // 201/200 of POST /api/v1/appeals: {"id": …, "status": …}.
 struct Created {

@@ -17,7 +17,11 @@ enum class Verdict {
     kRetry,               // no response, 408, 429, 5xx
     kRefreshCredentials,  // 401
     kReconcile,           // 409 on an idempotency key: the platform has it in another state
-    kQuarantine,  // any other 4xx, or a 2xx/3xx we cannot use: never dropped, shown to staff
+    kQuarantine,          // the platform's own verdict on the item (a 4xx problem it sent): never
+                          // dropped, shown to staff
+    // A 4xx that is not the platform's answer (a proxy, a captive portal, a misrouted path):
+    // an outage of the path. The whole queue waits with backoff; no item is judged by it.
+    kPathBlocked,
 };
 
 Verdict classify_status(long http_status);

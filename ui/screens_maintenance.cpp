@@ -362,6 +362,24 @@ void draw_queue(MaintUi& mu) {
     if (!f.last_error.empty()) figures += "\n" + ui.trf("maint.queue_last_error", {f.last_error});
     y += note(ui, "maint_queue", figures, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
     y += gap;
+    // What needs staff now, in the warning colour: the way to the platform blocked, a store that
+    // cannot write, receipts given that the store lost (issue #17).
+    std::string trouble;
+    auto add = [&](const std::string& line) { trouble += (trouble.empty() ? "" : "\n") + line; };
+    if (!q.path_blocked.empty()) add(ui.trf("maint.queue_path_blocked", {q.path_blocked}));
+    if (!q.store_error.empty()) add(ui.trf("maint.queue_store_error", {q.store_error}));
+    if (!q.lost.empty()) {
+        std::string numbers;
+        for (size_t i = 0; i < q.lost.size() && i < 8; ++i)
+            numbers += (i ? ", " : "") + q.lost[i].receipt_number;
+        if (q.lost.size() > 8) numbers += ", …";
+        add(ui.trf("maint.queue_lost_receipts", {std::to_string(q.lost.size()), numbers}));
+    }
+    if (!trouble.empty()) {
+        y +=
+            note(ui, "maint_queue_trouble", trouble, ImVec2(r.x, y), r.w, p.warning, ui.fonts.body);
+        y += gap;
+    }
     if (!st.notice.empty() && st.notice != "exported") {
         const bool bad = st.notice.starts_with("export-") || st.notice == "release-failed";
         std::string n = st.notice == "retry" ? ui.tr("maint.retry_started")

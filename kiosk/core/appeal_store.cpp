@@ -59,6 +59,7 @@ class Statement {
                  : std::string();
     }
     bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    sqlite3_stmt* raw() { return stmt_; }
 
   private:
     sqlite3_stmt* stmt_ = nullptr;
@@ -225,6 +226,49 @@ CREATE UNIQUE INDEX citizen_actions_once ON citizen_actions(once_key)
 CREATE INDEX citizen_actions_pending ON citizen_actions(created_at) WHERE state = 'pending';
 )sql";
 
+// Version 8: receipts the ledger names and the store lost (issue #17, point 3), kept for staff
+// and the heartbeat until someone deals with them.
+const char* kSchemaV8 = R"sql(
+CREATE TABLE IF NOT EXISTS lost_receipts(
+  receipt_number  TEXT PRIMARY KEY,
+  appeal_uuid     TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  noticed_at      INTEGER NOT NULL
+);
+)sql";
+
+// The receipt ledger (DATA_DIR/receipts.ledger): one line per receipt given to a citizen,
+// appended and fsynced after the accept's COMMIT and before the receipt is shown. It lives
+// outside SQLite on purpose: a damaged WAL frame ends SQLite's log there *by design*, silently,
+// and everything committed after it is gone with integrity_check still "ok". The ledger is the
+// terminal's own memory of what it promised, checked against the store at every boot.
+constexpr const char* kLedgerMagic = "r1";
+constexpr int64_t kLedgerKeepMs = int64_t{180} * 24 * 3600 * 1000;
+
+using LedgerEntry = AppealStore::LedgerEntry;
+
+// Whole lines of the right shape only: a line torn by a power cut during its append (its
+// receipt was never shown) or damaged on the disk is skipped.
+std::vector<LedgerEntry> parse_ledger(const std::string& text) {
+    std::vector<LedgerEntry> out;
+    size_t at = 0;
+    while (at < text.size()) {
+        const size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) break;
+        const std::string line = text.substr(at, nl - at);
+        at = nl + 1;
+        char magic[8] = {}, receipt[64] = {}, uuid[64] = {};
+        long long ms = 0;
+        char extra = 0;
+        if (std::sscanf(line.c_str(), "%7s %lld %63s %63s %c", magic, &ms, receipt, uuid, &extra) !=
+                4 ||
+            std::string_view(magic) != kLedgerMagic || ms <= 0)
+            continue;
+        out.push_back({ms, receipt, uuid});
+    }
+    return out;
+}
+
 std::string action_ad(const std::string& uuid) {
     return "action:" + uuid;
 }
@@ -248,9 +292,61 @@ Result<sqlite3*> open_connection(const std::string& path, const std::string& vfs
     return db;
 }
 
-bool passes_quick_check(sqlite3* db) {
+// PRAGMA quick_check's verdict. Only its *result* (or SQLite's own word that the file is damaged
+// or not a database) says the data is bad; any other failure to run it (disk full — opening a WAL
+// database must grow -shm —, an I/O error, a read-only remount, a lock) says nothing about the
+// data, and moving a healthy store aside for it threw the queue away (issue #17, point 1).
+struct CheckVerdict {
+    enum Kind { kOk, kDamaged, kFailed } kind = kOk;
+    std::string detail;
+    int rc = SQLITE_OK;
+};
+
+bool is_damage_code(int rc) {
+    return (rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB;
+}
+
+CheckVerdict quick_check(sqlite3* db) {
     Statement st(db, "PRAGMA quick_check");
-    return st.ok() && st.step() == SQLITE_ROW && st.text(0) == "ok";
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) {
+        const std::string first = st.text(0);
+        if (first == "ok") return {CheckVerdict::kOk, "", rc};
+        return {CheckVerdict::kDamaged, first, rc};
+    }
+    const int code = sqlite3_extended_errcode(db);
+    return {is_damage_code(code) ? CheckVerdict::kDamaged : CheckVerdict::kFailed,
+            sqlite3_errmsg(db), code};
+}
+
+uint64_t free_bytes_of(const std::string& dir) {
+    struct statvfs vfs {};
+    if (statvfs(dir.c_str(), &vfs) != 0) return UINT64_MAX;
+    return static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
+// The tables a salvage carries over, parents first. queue_stats is recomputed, not copied.
+constexpr const char* kSalvagedTables[] = {"appeals",   "receipts",   "photos",
+                                           "consents",  "outbox",     "citizen_actions",
+                                           "audit_log", "sync_state", "lost_receipts"};
+
+std::vector<std::string> columns_of(sqlite3* db, const std::string& schema,
+                                    const std::string& table) {
+    std::vector<std::string> out;
+    Statement st(db, ("PRAGMA " + schema + ".table_info(" + table + ")").c_str());
+    if (!st.ok()) return out;
+    while (st.step() == SQLITE_ROW) out.push_back(st.text(1));
+    return out;
+}
+
+// The appeal's own record in the spool: everything its rows hold, sealed, written durably before
+// the accept's transaction like its photos. The database indexes the spool; the spool is what a
+// store damaged past reading (a truncated file, a bad log frame) is rebuilt from.
+std::string record_file_name(const std::string& uuid) {
+    return uuid + ".appeal.sealed";
+}
+std::string record_ad(const std::string& uuid) {
+    return "record:" + uuid;
 }
 
 std::string photo_file_name(const std::string& uuid, int position) {
@@ -329,8 +425,25 @@ Result<std::unique_ptr<AppealStore>> AppealStore::open(const StoreOptions& given
     const std::string path = options.data_dir + "/appeals.db";
     std::optional<std::string> moved;
     auto db = open_connection(path, options.sqlite_vfs);
-    if (db && !passes_quick_check(*db)) {
+    if (!db) return db.error();
+    const CheckVerdict check = quick_check(*db);
+    if (check.kind == CheckVerdict::kFailed) {
         sqlite3_close(*db);
+        const uint64_t free_bytes =
+            options.free_bytes ? options.free_bytes() : free_bytes_of(options.data_dir);
+        const bool full = (check.rc & 0xFF) == SQLITE_FULL || free_bytes < (uint64_t{1} << 20);
+        return make_error(
+            full ? ErrorCode::kNoSpace : ErrorCode::kIo,
+            "store " + path + " cannot be checked (" + check.detail + ", " +
+                (free_bytes == UINT64_MAX ? std::string("free space unknown")
+                                          : std::to_string(free_bytes >> 10) + " KiB free") +
+                "); it was left as it is");
+    }
+    if (check.kind == CheckVerdict::kDamaged) {
+        sqlite3_close(*db);
+        if (!options.salvage)
+            return make_error(ErrorCode::kCorrupt,
+                              "store " + path + " failed its check: " + check.detail);
         const std::string aside = path + ".corrupt-" + std::to_string(wall_ms());
         if (auto r = fs.rename(path, aside); !r)
             return make_error(
@@ -338,20 +451,160 @@ Result<std::unique_ptr<AppealStore>> AppealStore::open(const StoreOptions& given
                 "store " + path + " is corrupt and could not be moved aside: " + r.error().message);
         for (const char* suffix : {"-wal", "-shm"}) (void)fs.rename(path + suffix, aside + suffix);
         (void)fs.fsync_dir(options.data_dir);
-        log::error("store: %s failed its integrity check; moved aside to %s for the technician",
-                   path.c_str(), aside.c_str());
+        const std::string first_line = check.detail.substr(0, check.detail.find('\n'));
+        log::error("store: %s failed its check (%s); moved aside to %s, salvaging what can be read",
+                   path.c_str(), first_line.c_str(), aside.c_str());
         moved = aside;
         db = open_connection(path, options.sqlite_vfs);
+        if (!db) return db.error();
     }
-    if (!db) return db.error();
     std::unique_ptr<AppealStore> store(new AppealStore(*db, std::move(options), *key));
     store->moved_aside_ = moved;
     for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                                "PRAGMA foreign_keys=ON", "PRAGMA journal_size_limit=67108864"})
         if (auto r = store->exec(pragma); !r) return r.error();
     if (auto r = store->migrate(); !r) return r.error();
-    if (moved) store->audit("kiosk", "store-moved-aside", "", *moved, wall_ms());
+    if (moved) {
+        auto salvaged = store->salvage_from(*moved);
+        if (!salvaged) return salvaged.error();
+        store->salvaged_ = *salvaged;
+        log::error(
+            "store: salvaged %lld rows (%lld appeals) from %s; %lld damaged stretches skipped",
+            static_cast<long long>(salvaged->rows_copied),
+            static_cast<long long>(salvaged->appeals), moved->c_str(),
+            static_cast<long long>(salvaged->unreadable_stretches));
+        store->audit("kiosk", "store-moved-aside", "", *moved, wall_ms());
+        store->audit("kiosk", "store-salvaged", "",
+                     std::to_string(salvaged->appeals) + " appeals, " +
+                         std::to_string(salvaged->rows_copied) + " rows, " +
+                         std::to_string(salvaged->unreadable_stretches) + " damaged stretches",
+                     wall_ms());
+    }
     return store;
+}
+
+// Carries every row that can still be read from a store that failed its check into this new
+// one. Reading goes by rowid; where it stops on damage it resumes past the last row read, and
+// then further and further past it, so one bad page costs the rows on it, not the rest. Rows
+// whose parent was lost are dropped (they cannot be sent), and what the uploader needs for an
+// undelivered appeal (its receipt, its outbox items, the queue figures) is rebuilt.
+Result<SalvageReport> AppealStore::salvage_from(const std::string& aside) {
+    SalvageReport report;
+    report.moved_aside_to = aside;
+    // Its own connection: damage met while reading it stays in its statements, and never rolls
+    // back or poisons the new store's transaction.
+    sqlite3* old = nullptr;
+    if (sqlite3_open_v2(aside.c_str(), &old, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        log::error("store: the moved-aside store cannot be opened: %s", sqlite3_errmsg(old));
+        sqlite3_close(old);
+        return report;  // nothing readable; the file stays for the technician
+    }
+    struct CloseOld {
+        sqlite3* db;
+        ~CloseOld() { sqlite3_close(db); }
+    } close_old{old};
+    // Parents may be lost while children survive: references are checked after the copy.
+    (void)exec("PRAGMA foreign_keys=OFF");
+    auto finish = [&](Result<SalvageReport> r) -> Result<SalvageReport> {
+        (void)exec("PRAGMA foreign_keys=ON");
+        return r;
+    };
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return finish(r.error());
+    for (const char* table : kSalvagedTables) {
+        const auto ours = columns_of(db_, "main", table);
+        const auto theirs = columns_of(old, "main", table);
+        std::vector<std::string> cols;
+        for (const auto& c : ours)
+            if (std::find(theirs.begin(), theirs.end(), c) != theirs.end()) cols.push_back(c);
+        if (cols.empty()) {
+            if (theirs.empty()) ++report.unreadable_stretches;  // its schema is lost
+            continue;
+        }
+        std::string list, marks;
+        for (size_t i = 0; i < cols.size(); ++i) {
+            list += (i ? ", " : "") + cols[i];
+            marks += i ? ", ?" : "?";
+        }
+        const std::string select =
+            "SELECT rowid, " + list + " FROM " + table + " WHERE rowid >= ? ORDER BY rowid";
+        const std::string insert =
+            "INSERT OR IGNORE INTO " + std::string(table) + "(" + list + ") VALUES(" + marks + ")";
+        int64_t from = INT64_MIN, skip = 1;
+        for (int stretch = 0; stretch < 64; ++stretch) {
+            sqlite3_stmt* sel = nullptr;
+            if (sqlite3_prepare_v2(old, select.c_str(), -1, &sel, nullptr) != SQLITE_OK) {
+                sqlite3_finalize(sel);
+                ++report.unreadable_stretches;
+                break;  // the table's root cannot be read
+            }
+            sqlite3_bind_int64(sel, 1, from);
+            std::optional<int64_t> last;
+            int rc;
+            while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+                last = sqlite3_column_int64(sel, 0);
+                Statement ins(db_, insert.c_str());
+                for (int i = 0; i < static_cast<int>(cols.size()); ++i)
+                    sqlite3_bind_value(ins.raw(), i + 1, sqlite3_column_value(sel, i + 1));
+                if (ins.step() == SQLITE_DONE && sqlite3_changes(db_) > 0) {
+                    ++report.rows_copied;
+                    if (std::string_view(table) == "appeals") ++report.appeals;
+                }
+            }
+            sqlite3_finalize(sel);
+            if (rc == SQLITE_DONE) break;
+            ++report.unreadable_stretches;
+            if (last) {
+                from = *last + 1;
+                skip = 1;
+            } else {
+                if (from == INT64_MIN) from = 0;
+                if (skip > (INT64_MAX - from) / 2) break;
+                from += skip;
+                skip *= 2;
+            }
+        }
+    }
+    // What an undelivered appeal needs to be sent; nothing that points at a lost row.
+    const char* kRepairs = R"sql(
+DELETE FROM photos WHERE appeal_uuid NOT IN (SELECT uuid FROM appeals);
+DELETE FROM consents WHERE appeal_uuid NOT IN (SELECT uuid FROM appeals);
+DELETE FROM outbox WHERE appeal_uuid NOT IN (SELECT uuid FROM appeals)
+  OR (kind = 'media' AND (photo_id IS NULL OR photo_id NOT IN (SELECT id FROM photos)));
+INSERT OR IGNORE INTO receipts(receipt_number, appeal_uuid, category_id, created_at, status,
+                               platform_id)
+  SELECT receipt_number, uuid, category_id, created_at, status, platform_id FROM appeals;
+INSERT OR IGNORE INTO outbox(kind, appeal_uuid, photo_id, idempotency_key, next_attempt_at,
+                             created_at)
+  SELECT 'media', p.appeal_uuid, p.id, p.appeal_uuid || '/photo/' || p.position, 0, a.created_at
+  FROM photos p JOIN appeals a ON a.uuid = p.appeal_uuid WHERE a.delivered_at IS NULL;
+INSERT OR IGNORE INTO outbox(kind, appeal_uuid, idempotency_key, next_attempt_at, created_at)
+  SELECT 'appeal', uuid, uuid, 0, created_at FROM appeals WHERE delivered_at IS NULL;
+UPDATE queue_stats SET
+  items = (SELECT count(*) FROM appeals WHERE delivered_at IS NULL),
+  bytes = (SELECT coalesce(sum(bytes), 0) FROM appeals WHERE delivered_at IS NULL);
+)sql";
+    if (auto r = exec(kRepairs); !r) {
+        rollback();
+        return finish(r.error());
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return finish(r.error());
+    }
+    return finish(report);
+}
+
+Result<std::vector<LostReceipt>> AppealStore::lost_receipts(int limit) {
+    Statement st(db_,
+                 "SELECT receipt_number, appeal_uuid, created_at, noticed_at FROM lost_receipts"
+                 " ORDER BY created_at DESC LIMIT ?");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<LostReceipt> out;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back({st.text(0), st.text(1), st.i64(2), st.i64(3)});
+    if (rc != SQLITE_DONE) return db_error(db_, "lost receipts");
+    return out;
 }
 
 void AppealStore::rollback() {
@@ -396,7 +649,8 @@ Result<void> AppealStore::migrate() {
                             : version == 3 ? exec(kSchemaV4)
                             : version == 4 ? exec(kSchemaV5)
                             : version == 5 ? exec(kSchemaV6)
-                                           : migrate_v6_to_v7();
+                            : version == 6 ? migrate_v6_to_v7()
+                                           : exec(kSchemaV8);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -519,28 +773,75 @@ Result<RecoveryReport> AppealStore::recover() {
     FileOps& fs = *options_.fs;
     auto names = fs.list(spool_dir());
     if (!names) return names.error();
-    std::set<std::string> known;
+    auto known_files = [&]() -> Result<std::set<std::string>> {
+        std::set<std::string> known;
+        Statement st(db_,
+                     "SELECT file_name FROM photos UNION ALL SELECT uuid || '.appeal.sealed'"
+                     " FROM appeals");
+        int rc;
+        while ((rc = st.step()) == SQLITE_ROW) known.insert(st.text(0));
+        if (rc != SQLITE_DONE) return db_error(db_, "list spool files");
+        return known;
+    };
+    auto before = known_files();
+    if (!before) return before.error();
+    // The receipts given to citizens, by the ledger (written after each COMMIT).
+    std::vector<LedgerEntry> ledger;
     {
-        Statement st(db_, "SELECT file_name FROM photos");
-        while (st.step() == SQLITE_ROW) known.insert(st.text(0));
+        auto text = fs.read(ledger_path());
+        if (!text && text.error().code != ErrorCode::kNotFound) return text.error();
+        if (text) ledger = parse_ledger(*text);
     }
+    std::set<std::string> given;
+    for (const auto& e : ledger) given.insert(e.uuid);
+    // First the appeals the store lost and the spool still holds: back into the queue. Only
+    // those whose receipt was given: a record of an accept that never committed (the citizen
+    // saw no receipt) is an orphan like its photos.
     for (const std::string& name : *names) {
-        const bool temporary = name.starts_with(".") && name.ends_with(".tmp");
-        if (!temporary && known.count(name)) continue;
-        // Not referenced by any row: an accept that never committed (or a half-written file). The
-        // citizen was never told it was accepted, so removing it loses nothing that was promised.
-        if (auto r = fs.remove(spool_dir() + "/" + name); !r) return r.error();
-        ++(temporary ? report.removed_temporaries : report.removed_orphans);
+        if (!name.ends_with(".appeal.sealed") || is_temporary_name(name) || before->count(name))
+            continue;
+        if (!given.count(name.substr(0, name.size() - strlen(".appeal.sealed")))) continue;
+        auto restored = restore_from_record(name, wall_ms());
+        if (!restored) return restored.error();
+        if (*restored) ++report.restored_appeals;
     }
-    // Every row's file must be there and whole.
+    auto known_now = known_files();
+    if (!known_now) return known_now.error();
+    const std::set<std::string>& known = *known_now;
+    for (const std::string& name : *names) {
+        const bool temporary = is_temporary_name(name);
+        if (!temporary && known.count(name)) continue;
+        // No row names it: an accept that never committed (the citizen was never told), a
+        // half-written temporary — or a photo whose rows a damaged log lost. Which one cannot be
+        // told here, so nothing is deleted at boot: it goes to orphans/, with an audit entry, and
+        // only retention removes it, once no store (current or moved aside) names it.
+        if (auto r = fs.make_dir(orphans_dir()); !r) return r.error();
+        if (auto r = fs.rename(spool_dir() + "/" + name, orphans_dir() + "/" + name); !r)
+            return r.error();
+        ++(temporary ? report.set_aside_temporaries : report.set_aside_orphans);
+    }
+    if (report.set_aside_orphans || report.set_aside_temporaries) {
+        (void)fs.fsync_dir(spool_dir());
+        (void)fs.fsync_dir(orphans_dir());
+        log::warn("store: %d spool files no appeal names and %d temporaries moved to %s",
+                  report.set_aside_orphans, report.set_aside_temporaries, orphans_dir().c_str());
+        audit("kiosk", "spool-orphans-set-aside", "",
+              std::to_string(report.set_aside_orphans) + " files, " +
+                  std::to_string(report.set_aside_temporaries) + " temporaries",
+              wall_ms());
+    }
+    // Every undelivered appeal's photo files must be there and whole. Delivered ones are not
+    // read again (the platform has them; re-hashing gigabytes slowed every boot).
     struct Row {
         int64_t id;
         std::string uuid, file, file_sha;
     };
     std::vector<Row> rows;
     {
-        Statement st(
-            db_, "SELECT id, appeal_uuid, file_name, file_sha256 FROM photos WHERE state = 'ok'");
+        Statement st(db_,
+                     "SELECT p.id, p.appeal_uuid, p.file_name, p.file_sha256 FROM photos p"
+                     " JOIN appeals a ON a.uuid = p.appeal_uuid"
+                     " WHERE p.state = 'ok' AND a.delivered_at IS NULL");
         while (st.step() == SQLITE_ROW)
             rows.push_back({st.i64(0), st.text(1), st.text(2), st.text(3)});
     }
@@ -562,9 +863,61 @@ Result<RecoveryReport> AppealStore::recover() {
         log::error("store: a photo of appeal %s is %s; flagged for staff", row.uuid.c_str(), state);
         audit("kiosk", "photo-" + std::string(state), row.uuid, row.file, wall_ms());
     }
-    if (report.removed_orphans || report.removed_temporaries) (void)fs.fsync_dir(spool_dir());
+    if (auto r = check_ledger(ledger, wall_ms(), report); !r) return r.error();
     (void)checkpoint();
     return report;
+}
+
+void AppealStore::append_to_ledger(const Appeal& a) {
+    const std::string line = std::string(kLedgerMagic) + " " + std::to_string(a.created_unix_ms) +
+                             " " + a.receipt_number + " " + a.uuid + "\n";
+    // The appeal is committed whatever happens here; a ledger line that could not be written
+    // only means this one receipt is not cross-checked at the next boot.
+    if (auto r = append_durably(*options_.fs, ledger_path(), line); !r)
+        log::error("store: receipt ledger not written: %s", r.error().message.c_str());
+}
+
+Result<void> AppealStore::check_ledger(const std::vector<LedgerEntry>& entries, int64_t now,
+                                       RecoveryReport& report) {
+    bool stale = false;
+    for (const LedgerEntry& e : entries) {
+        if (e.created_ms < now - kLedgerKeepMs) {
+            stale = true;
+            continue;
+        }
+        Statement has(db_,
+                      "SELECT (SELECT count(*) FROM receipts WHERE receipt_number = ?1),"
+                      " (SELECT count(*) FROM lost_receipts WHERE receipt_number = ?1)");
+        has.bind(1, e.receipt);
+        if (has.step() != SQLITE_ROW) return db_error(db_, "ledger check");
+        if (has.i64(0) > 0 || has.i64(1) > 0) continue;
+        Statement lost(db_,
+                       "INSERT INTO lost_receipts(receipt_number, appeal_uuid, created_at,"
+                       " noticed_at) VALUES(?,?,?,?)");
+        lost.bind(1, e.receipt).bind(2, e.uuid).bind(3, e.created_ms).bind(4, now);
+        if (lost.step() != SQLITE_DONE) return db_error(db_, "record lost receipt");
+        report.newly_lost_receipts.push_back(e.receipt);
+        // A receipt number is not personal data; staff need it to find the citizen's paper.
+        log::error(
+            "store: receipt %s was given to a citizen and is not in the store (lost "
+            "from a damaged log); listed for staff",
+            e.receipt.c_str());
+        audit("kiosk", "receipt-lost", e.receipt, "given at " + std::to_string(e.created_ms), now);
+    }
+    // Older lines are dropped once in a while: what they guard was checkpointed long ago.
+    if (stale) {
+        std::string kept;
+        for (const LedgerEntry& e : entries)
+            if (e.created_ms >= now - kLedgerKeepMs)
+                kept += std::string(kLedgerMagic) + " " + std::to_string(e.created_ms) + " " +
+                        e.receipt + " " + e.uuid + "\n";
+        const std::filesystem::path p(ledger_path());
+        if (auto r =
+                write_durably(*options_.fs, p.parent_path().string(), p.filename().string(), kept);
+            !r)
+            log::warn("store: receipt ledger not compacted: %s", r.error().message.c_str());
+    }
+    return {};
 }
 
 //-----------------------------------------------------------------------------
@@ -610,6 +963,12 @@ Result<void> AppealStore::check_room(uint64_t incoming) {
     return {};
 }
 
+namespace {
+std::string record_json(const AcceptRequest& req, const std::vector<AppealStore::PhotoRow>& photos);
+std::optional<std::pair<AcceptRequest, std::vector<AppealStore::PhotoRow>>> record_from_json(
+    const std::string& text);
+}  // namespace
+
 Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
     const Appeal& a = req.appeal;
     if (auto r = check_bounds(req); !r) {
@@ -618,16 +977,31 @@ Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
         return r;
     }
     // 1. Photos into the spool, each durable under its final name before the transaction that
-    //    refers to it. A crash here leaves files with no row: recover() removes them.
-    std::vector<std::string> files, sealed_photos;
+    //    refers to it. A crash here leaves files with no row: recover() sets them aside.
+    std::vector<std::string> files;
+    std::vector<PhotoRow> photos;
     auto drop_files = [&] {
         for (const auto& f : files) (void)options_.fs->remove(spool_dir() + "/" + f);
     };
     for (size_t i = 0; i < req.photos.size(); ++i) {
         const int pos = static_cast<int>(i);
-        sealed_photos.push_back(sealer_.seal(req.photos[i], photo_ad(a.uuid, pos)));
+        const std::string sealed = sealer_.seal(req.photos[i], photo_ad(a.uuid, pos));
         const std::string name = photo_file_name(a.uuid, pos);
-        if (auto r = write_durably(*options_.fs, spool_dir(), name, sealed_photos.back()); !r) {
+        if (auto r = write_durably(*options_.fs, spool_dir(), name, sealed); !r) {
+            drop_files();
+            return r.error();
+        }
+        files.push_back(name);
+        photos.push_back({name, static_cast<int64_t>(req.photos[i].size()),
+                          sha256_hex(req.photos[i]), sha256_hex(sealed),
+                          static_cast<int64_t>(sealed.size())});
+    }
+    // 1b. The appeal's own record, the same way: what the store is rebuilt from if it is lost.
+    {
+        const std::string name = record_file_name(a.uuid);
+        if (auto r = write_durably(*options_.fs, spool_dir(), name,
+                                   sealer_.seal(record_json(req, photos), record_ad(a.uuid)));
+            !r) {
             drop_files();
             return r.error();
         }
@@ -638,7 +1012,7 @@ Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
         drop_files();
         return r;
     }
-    if (auto r = insert_all(req, files, sealed_photos, now); !r) {
+    if (auto r = insert_all(req, photos, now); !r) {
         rollback();
         drop_files();
         return r;
@@ -647,20 +1021,21 @@ Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
     // survives a power cut, and only then does the citizen see a receipt.
     if (auto r = exec("COMMIT"); !r) {
         // The outcome is unknown (the commit may have reached the disk): leave the files, so a
-        // committed row never loses its photos; recover() removes them if the row is not there.
+        // committed row never loses its photos; recover() sets them aside if the row is not
+        // there.
         rollback();
         return r;
     }
+    append_to_ledger(a);
     return {};
 }
 
-Result<void> AppealStore::insert_all(const AcceptRequest& req,
-                                     const std::vector<std::string>& files,
-                                     const std::vector<std::string>& sealed_photos, int64_t now) {
+Result<void> AppealStore::insert_all(const AcceptRequest& req, const std::vector<PhotoRow>& photos,
+                                     int64_t now) {
     const Appeal& a = req.appeal;
     const std::string text = sealer_.seal(a.text, text_ad(a.uuid));
     int64_t bytes = static_cast<int64_t>(text.size());
-    for (const auto& s : sealed_photos) bytes += static_cast<int64_t>(s.size());
+    for (const auto& p : photos) bytes += p.sealed_size;
     {
         Statement st(db_,
                      "INSERT INTO appeals(uuid, receipt_number, category_id, language, created_at, "
@@ -692,14 +1067,14 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req,
             .bind(4, a.created_unix_ms);
         if (st.step() != SQLITE_DONE) return db_error(db_, "insert receipt");
     }
-    for (size_t i = 0; i < files.size(); ++i) {
+    for (size_t i = 0; i < photos.size(); ++i) {
         Statement st(
             db_,
             "INSERT INTO photos(appeal_uuid, position, file_name, size, sha256, file_sha256)"
             " VALUES(?,?,?,?,?,?)");
-        st.bind(1, a.uuid).bind(2, static_cast<int64_t>(i)).bind(3, files[i]);
-        st.bind(4, static_cast<int64_t>(req.photos[i].size())).bind(5, sha256_hex(req.photos[i]));
-        st.bind(6, sha256_hex(sealed_photos[i]));
+        st.bind(1, a.uuid).bind(2, static_cast<int64_t>(i)).bind(3, photos[i].file_name);
+        st.bind(4, photos[i].size).bind(5, photos[i].sha256);
+        st.bind(6, photos[i].file_sha256);
         if (st.step() != SQLITE_DONE) return db_error(db_, "insert photo");
         const int64_t photo_id = sqlite3_last_insert_rowid(db_);
         Statement ob(db_,
@@ -730,6 +1105,111 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req,
     stats.bind(1, bytes);
     if (stats.step() != SQLITE_DONE) return db_error(db_, "queue stats");
     return {};
+}
+
+namespace {
+// The record's JSON: what accept() was given, photos by their metadata (their bytes are in their
+// own files).
+std::string record_json(const AcceptRequest& req,
+                        const std::vector<AppealStore::PhotoRow>& photos) {
+    const Appeal& a = req.appeal;
+    nlohmann::json j = {{"v", 1},
+                        {"uuid", a.uuid},
+                        {"receipt_number", a.receipt_number},
+                        {"category_id", a.category_id},
+                        {"kind", a.kind},
+                        {"language", std::string(code(a.language))},
+                        {"created_at", a.created_unix_ms},
+                        {"text", a.text}};
+    if (req.contact) j["contact"] = nlohmann::json::parse(contact_json(*req.contact));
+    if (a.place) j["place"] = nlohmann::json::parse(place_json(*a.place));
+    if (req.consent)
+        j["consent"] = {{"version", req.consent->version},
+                        {"accepted_at", req.consent->accepted_unix_ms}};
+    nlohmann::json ph = nlohmann::json::array();
+    for (const auto& p : photos)
+        ph.push_back({{"file_name", p.file_name},
+                      {"size", p.size},
+                      {"sha256", p.sha256},
+                      {"file_sha256", p.file_sha256},
+                      {"sealed_size", p.sealed_size}});
+    j["photos"] = std::move(ph);
+    return j.dump();
+}
+
+std::optional<std::pair<AcceptRequest, std::vector<AppealStore::PhotoRow>>> record_from_json(
+    const std::string& text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object() || j.value("v", 0) != 1) return std::nullopt;
+    try {
+        AcceptRequest req;
+        Appeal& a = req.appeal;
+        a.uuid = j.at("uuid").get<std::string>();
+        a.receipt_number = j.at("receipt_number").get<std::string>();
+        a.category_id = j.at("category_id").get<std::string>();
+        a.kind = j.at("kind").get<std::string>();
+        a.language =
+            language_from_code(j.at("language").get<std::string>()).value_or(Language::kRu);
+        a.created_unix_ms = j.at("created_at").get<int64_t>();
+        a.text = j.at("text").get<std::string>();
+        if (j.contains("contact")) req.contact = contact_from_json(j["contact"].dump());
+        if (j.contains("place")) a.place = place_from_json(j["place"].dump());
+        if (j.contains("consent"))
+            req.consent = Consent{j["consent"].at("version").get<std::string>(),
+                                  j["consent"].at("accepted_at").get<int64_t>()};
+        std::vector<AppealStore::PhotoRow> photos;
+        for (const auto& p : j.at("photos"))
+            photos.push_back({p.at("file_name").get<std::string>(), p.at("size").get<int64_t>(),
+                              p.at("sha256").get<std::string>(),
+                              p.at("file_sha256").get<std::string>(),
+                              p.at("sealed_size").get<int64_t>()});
+        return std::make_pair(std::move(req), std::move(photos));
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+}  // namespace
+
+// Puts back an appeal the store lost, from its record in the spool: its rows as accept() made
+// them, its items pending (the platform's idempotency absorbs a repeat of one it already has).
+Result<bool> AppealStore::restore_from_record(const std::string& file_name, int64_t now) {
+    const std::string uuid = file_name.substr(0, file_name.size() - strlen(".appeal.sealed"));
+    auto sealed = options_.fs->read(spool_dir() + "/" + file_name);
+    if (!sealed) return sealed.error();
+    auto plain = sealer_.open(*sealed, record_ad(uuid));
+    if (!plain) return false;
+    auto record = record_from_json(*plain);
+    if (!record || record->first.appeal.uuid != uuid) return false;
+    {
+        // A receipt the store still knows (delivered and purged, say) is not restored.
+        Statement has(db_,
+                      "SELECT count(*) FROM receipts WHERE receipt_number = ? OR appeal_uuid = ?");
+        has.bind(1, record->first.appeal.receipt_number).bind(2, uuid);
+        if (has.step() != SQLITE_ROW) return db_error(db_, "restore check");
+        if (has.i64(0) > 0) return false;
+    }
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r.error();
+    if (auto r = insert_all(record->first, record->second, now); !r) {
+        rollback();
+        return r.error();
+    }
+    Statement found(db_, "DELETE FROM lost_receipts WHERE receipt_number = ?");
+    found.bind(1, record->first.appeal.receipt_number);
+    if (found.step() != SQLITE_DONE) {
+        Error e = db_error(db_, "restore");
+        rollback();
+        return e;
+    }
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r.error();
+    }
+    log::error(
+        "store: appeal with receipt %s was missing from the store; restored from its "
+        "record in the spool",
+        record->first.appeal.receipt_number.c_str());
+    audit("kiosk", "appeal-restored", record->first.appeal.receipt_number, "from the spool", now);
+    return true;
 }
 
 //-----------------------------------------------------------------------------
@@ -951,6 +1431,8 @@ Result<QueueFigures> AppealStore::queue_figures() {
     Statement last(
         db_, "SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (last.step() == SQLITE_ROW) f.last_error = last.text(0);
+    Statement lost(db_, "SELECT count(*) FROM lost_receipts");
+    if (lost.step() == SQLITE_ROW) f.lost_receipts = lost.i64(0);
     return f;
 }
 
@@ -1017,7 +1499,52 @@ Result<void> AppealStore::purge_rows(const std::string& uuid) {
     return {};
 }
 
+// Spool files set aside at boot (orphans/) go after the retention period, and only those that no
+// store names: neither this one nor any store moved aside (one that cannot be read at all keeps
+// every orphan, for the technician).
+void AppealStore::purge_orphans(int64_t now, int days) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(orphans_dir(), ec)) return;
+    std::set<std::string> named;
+    {
+        Statement st(db_, "SELECT file_name FROM photos");
+        while (st.step() == SQLITE_ROW) named.insert(st.text(0));
+    }
+    for (const auto& e : fs::directory_iterator(options_.data_dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (!name.starts_with("appeals.db.corrupt-") || name.ends_with("-wal") ||
+            name.ends_with("-shm"))
+            continue;
+        sqlite3* aside = nullptr;
+        bool read =
+            sqlite3_open_v2(e.path().c_str(), &aside, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+        if (read) {
+            Statement st(aside, "SELECT file_name FROM photos");
+            int rc;
+            while ((rc = st.step()) == SQLITE_ROW) named.insert(st.text(0));
+            read = rc == SQLITE_DONE;
+        }
+        sqlite3_close(aside);
+        if (!read) return;
+    }
+    const auto cutoff = fs::file_time_type::clock::now() -
+                        std::chrono::milliseconds(static_cast<int64_t>(days) * 24 * 3600 * 1000);
+    int removed = 0;
+    for (const auto& e : fs::directory_iterator(orphans_dir(), ec)) {
+        const std::string name = e.path().filename().string();
+        std::error_code tec;
+        if (named.count(name) || e.last_write_time(tec) > cutoff || tec) continue;
+        if (options_.fs->remove(e.path().string())) ++removed;
+    }
+    if (removed) {
+        (void)options_.fs->fsync_dir(orphans_dir());
+        audit("kiosk", "orphans-removed", "", std::to_string(removed) + " files", now);
+    }
+}
+
 Result<int> AppealStore::purge_expired(int64_t now, int days) {
+    purge_orphans(now, days);
     const int64_t before = now - static_cast<int64_t>(days) * 24 * 3600 * 1000;
     std::vector<std::string> uuids, files;
     {
@@ -1032,6 +1559,7 @@ Result<int> AppealStore::purge_expired(int64_t now, int days) {
         Statement f(db_, "SELECT file_name FROM photos WHERE appeal_uuid = ?");
         f.bind(1, uuid);
         while (f.step() == SQLITE_ROW) files.push_back(f.text(0));
+        files.push_back(record_file_name(uuid));
         if (auto r = purge_rows(uuid); !r) {
             rollback();
             return r.error();
@@ -1042,7 +1570,8 @@ Result<int> AppealStore::purge_expired(int64_t now, int days) {
         rollback();
         return r.error();
     }
-    // Rows first, then files: a crash in between leaves orphan files, which recover() removes.
+    // Rows first, then files: a crash in between leaves orphan files, which recover() sets aside
+    // and a later retention run removes.
     for (const auto& f : files) (void)options_.fs->remove(spool_dir() + "/" + f);
     if (!files.empty()) (void)options_.fs->fsync_dir(spool_dir());
     return static_cast<int>(uuids.size());
@@ -1065,6 +1594,7 @@ Result<void> AppealStore::purge_personal_data(const std::string& receipt, const 
         Statement f(db_, "SELECT file_name FROM photos WHERE appeal_uuid = ?");
         f.bind(1, uuid);
         while (f.step() == SQLITE_ROW) files.push_back(f.text(0));
+        files.push_back(record_file_name(uuid));
     }
     if (auto r = purge_rows(uuid); !r) {
         rollback();
@@ -1098,6 +1628,26 @@ sync::OutboxItem row_item(Statement& st) {
 }  // namespace
 
 std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
+    auto r = next_due_checked(now);
+    return r ? std::move(r).value() : std::nullopt;
+}
+
+Result<std::optional<sync::OutboxItem>> AppealStore::next_due_checked(int64_t now) {
+    // An item that cannot be read will never upload: it is set aside for staff and the next one
+    // is looked at — a bounded number of times, and never again once that write failed.
+    for (int unreadable = 0; unreadable < 100; ++unreadable) {
+        auto found = due_item(now);
+        if (!found) return found.error();
+        if (!found->second) return std::move(found->first);
+        if (auto r = quarantine(found->first->id, *found->second); !r) return r.error();
+    }
+    return std::optional<sync::OutboxItem>{};
+}
+
+// The next due row: its item, or (second) why its body cannot be read.
+Result<std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>>
+AppealStore::due_item(int64_t now) {
+    using Found = std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>;
     Statement st(
         db_,
         "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position, p.sha256 "
@@ -1109,15 +1659,13 @@ std::optional<sync::OutboxItem> AppealStore::next_due(int64_t now) {
         "      AND m.kind = 'media' AND m.state != 'delivered'))"
         " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
-    if (st.step() != SQLITE_ROW) return std::nullopt;
-    auto item = outbox_item(row_item(st), st.text(4), static_cast<int>(st.i64(5)), st.text(6));
-    if (!item) {
-        // An item that cannot be read will never upload: quarantine it for staff now rather
-        // than retry forever.
-        (void)quarantine(st.i64(0), item.error().message);
-        return next_due(now);
-    }
-    return std::move(item).value();
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return Found{};
+    if (rc != SQLITE_ROW) return db_error(db_, "next due item");
+    sync::OutboxItem row = row_item(st);
+    auto item = outbox_item(row, st.text(4), static_cast<int>(st.i64(5)), st.text(6));
+    if (!item) return Found{row, item.error().message};
+    return Found{std::move(item).value(), std::nullopt};
 }
 
 // The row (id, kind, key, attempts, appeal uuid, photo position, photo sha256), as both queries
@@ -1327,18 +1875,20 @@ namespace {
 class StoreOutboxQueue final : public sync::OutboxQueue {
   public:
     explicit StoreOutboxQueue(std::unique_ptr<AppealStore> store) : store_(std::move(store)) {}
-    std::optional<sync::OutboxItem> next_due(int64_t now) override { return store_->next_due(now); }
+    Result<std::optional<sync::OutboxItem>> next_due(int64_t now) override {
+        return store_->next_due_checked(now);
+    }
     std::optional<int64_t> earliest_due() override { return store_->earliest_due(); }
-    void mark_delivered(const sync::OutboxItem& item, const std::string& platform_id,
-                        const std::string& status) override {
-        report(store_->mark_delivered(item.id, platform_id, status, wall_ms()));
+    Result<void> mark_delivered(const sync::OutboxItem& item, const std::string& platform_id,
+                                const std::string& status) override {
+        return store_->mark_delivered(item.id, platform_id, status, wall_ms());
     }
-    void schedule_retry(const sync::OutboxItem& item, int64_t next_ms,
-                        const std::string& reason) override {
-        report(store_->schedule_retry(item.id, item.attempts + 1, next_ms, reason));
+    Result<void> schedule_retry(const sync::OutboxItem& item, int64_t next_ms,
+                                const std::string& reason) override {
+        return store_->schedule_retry(item.id, item.attempts + 1, next_ms, reason);
     }
-    void quarantine(const sync::OutboxItem& item, const std::string& reason) override {
-        report(store_->quarantine(item.id, reason));
+    Result<void> quarantine(const sync::OutboxItem& item, const std::string& reason) override {
+        return store_->quarantine(item.id, reason);
     }
     std::string status_cursor() override { return store_->status_cursor(); }
     void apply_status_changes(const std::vector<sync::StatusChange>& changes,
@@ -1355,11 +1905,6 @@ class StoreOutboxQueue final : public sync::OutboxQueue {
     }
 
   private:
-    // A failed bookkeeping write leaves the row pending: the item is sent again and the
-    // idempotency key makes the repeat harmless. So the error is logged, not escalated.
-    static void report(const Result<void>& r) {
-        if (!r) log::error("store: outbox update failed: %s", r.error().message.c_str());
-    }
     std::unique_ptr<AppealStore> store_;
 };
 

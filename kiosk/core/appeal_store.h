@@ -35,6 +35,10 @@ struct StoreOptions {
     std::string sqlite_vfs;  // default VFS when empty (tests inject faults here)
     StoreLimits limits;
     std::function<uint64_t()> free_bytes;  // default: statvfs of data_dir
+    // A store whose check *result* says it is damaged is moved aside and what can be read of it
+    // is salvaged into a new one. Only the process holding the data directory's lock may do
+    // that; a reader beside it (vmestectl status) sets this false and gets kCorrupt instead.
+    bool salvage = true;
 };
 
 struct Consent {
@@ -74,6 +78,7 @@ struct QueueFigures {
     int64_t quarantined = 0;
     int64_t queued_appeals = 0;
     int64_t queued_bytes = 0;
+    int64_t lost_receipts = 0;  // receipts given that the store lost (staff must follow up)
     std::optional<int64_t> oldest_pending_unix_ms;
     std::optional<int64_t> last_success_unix_ms;  // the last appeal the platform confirmed
     std::optional<int64_t> next_attempt_unix_ms;  // the earliest pending item's not-before time
@@ -81,10 +86,32 @@ struct QueueFigures {
 };
 
 struct RecoveryReport {
-    int removed_orphans = 0;      // spool files with no row (an accept that never committed)
-    int removed_temporaries = 0;  // half-written .tmp files
-    int missing_photos = 0;       // rows whose file is gone: flagged for staff
-    int damaged_photos = 0;       // rows whose file does not match its checksum: flagged
+    // Spool files no row names (an accept that never committed, or rows lost to a damaged log)
+    // and half-written temporaries: moved to DATA_DIR/orphans, never deleted at boot.
+    int set_aside_orphans = 0;
+    int set_aside_temporaries = 0;
+    // Appeals the store had lost (a damaged or truncated database, a bad log frame) put back
+    // from their sealed records in the spool, pending again.
+    int restored_appeals = 0;
+    int missing_photos = 0;  // rows whose file is gone: flagged for staff
+    int damaged_photos = 0;  // rows whose file does not match its checksum: flagged
+    // Receipts the ledger says were given to citizens and the store does not hold (rows lost to
+    // a damaged log): newly found at this boot. lost_receipts() lists every one found so far.
+    std::vector<std::string> newly_lost_receipts;
+};
+
+// What a salvage carried over from a store that failed its check (AppealStore::salvaged()).
+struct SalvageReport {
+    std::string moved_aside_to;
+    int64_t rows_copied = 0;
+    int64_t appeals = 0;               // of them
+    int64_t unreadable_stretches = 0;  // places where reading stopped on damage and was resumed
+};
+
+// A receipt a citizen was given that the store lost (found by comparing the receipt ledger).
+struct LostReceipt {
+    std::string receipt_number, appeal_uuid;
+    int64_t created_unix_ms = 0, noticed_unix_ms = 0;
 };
 
 struct AuditEntry {
@@ -94,10 +121,27 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
-    // Opens (creating if missing), checks and migrates the store. A database that fails
-    // quick_check is moved aside to appeals.db.corrupt-<unix ms> and reported; never reused.
+    // A line of the receipt ledger (DATA_DIR/receipts.ledger: see the .cpp).
+    struct LedgerEntry {
+        int64_t created_ms = 0;
+        std::string receipt, uuid;
+    };
+    // A photo's row, as accept() computes it and an appeal's spool record keeps it.
+    struct PhotoRow {
+        std::string file_name;
+        int64_t size = 0;  // plaintext bytes
+        std::string sha256, file_sha256;
+        int64_t sealed_size = 0;
+    };
+
+    // Opens (creating if missing), checks and migrates the store. Only a quick_check *result*
+    // other than "ok" (or SQLite saying the file is not a database) is damage: such a store is
+    // moved aside to appeals.db.corrupt-<unix ms>, every row that can still be read is carried
+    // into a new one, and it is reported (salvaged()). An error while opening or checking (a full
+    // disk, an I/O error, a read-only file system) is returned as kIo/kNoSpace with nothing
+    // moved: the store is healthy, the disk is not, and the caller retries.
     static Result<std::unique_ptr<AppealStore>> open(const StoreOptions& options);
     ~AppealStore();
     AppealStore(const AppealStore&) = delete;
@@ -157,6 +201,9 @@ class AppealStore {
     Result<Census> census();
     Result<void> checkpoint();  // WAL → database file, WAL truncated
     const std::optional<std::string>& moved_aside() const { return moved_aside_; }
+    const std::optional<SalvageReport>& salvaged() const { return salvaged_; }
+    // Every receipt found lost so far (kept until a technician's factory reset), newest first.
+    Result<std::vector<LostReceipt>> lost_receipts(int limit);
     const std::string& data_dir() const { return options_.data_dir; }
 
     // Retention: appeals delivered more than `days` ago lose their personal data and photos
@@ -167,6 +214,9 @@ class AppealStore {
                                      const std::string& reason, int64_t now_unix_ms);
 
     // Outbox, for the uploader (sync::OutboxQueue is built on these).
+    // The next due item; an error when the store cannot be read or cannot set aside an item
+    // whose body cannot be read. next_due() is the same with errors as "nothing due" (tests).
+    Result<std::optional<sync::OutboxItem>> next_due_checked(int64_t now_unix_ms);
     std::optional<sync::OutboxItem> next_due(int64_t now_unix_ms);
     std::optional<int64_t> earliest_due();
     Result<void> mark_delivered(int64_t outbox_id, const std::string& platform_id,
@@ -214,6 +264,8 @@ class AppealStore {
   private:
     AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key);
     Result<void> exec(const char* sql);
+    Result<std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>> due_item(
+        int64_t now_unix_ms);
     // An outbox row with its body (see the .cpp).
     Result<sync::OutboxItem> outbox_item(sync::OutboxItem item, const std::string& appeal_uuid,
                                          int photo_position, const std::string& photo_sha256);
@@ -221,17 +273,27 @@ class AppealStore {
     Result<void> migrate();
     Result<void> migrate_v1_to_v2();
     Result<void> migrate_v6_to_v7();
+    Result<SalvageReport> salvage_from(const std::string& aside_path);
+    Result<void> check_ledger(const std::vector<LedgerEntry>& entries, int64_t now,
+                              RecoveryReport& report);
+    void append_to_ledger(const Appeal& appeal);
+    std::string ledger_path() const { return options_.data_dir + "/receipts.ledger"; }
     Result<void> check_bounds(const AcceptRequest& request);
     Result<void> check_room(uint64_t incoming_bytes);
-    Result<void> insert_all(const AcceptRequest& request, const std::vector<std::string>& files,
-                            const std::vector<std::string>& sealed_photos, int64_t now);
+    Result<void> insert_all(const AcceptRequest& request, const std::vector<PhotoRow>& photos,
+                            int64_t now);
+    // true: restored; false: the record cannot be opened or its receipt is known already.
+    Result<bool> restore_from_record(const std::string& file_name, int64_t now);
     Result<void> purge_rows(const std::string& uuid);
+    void purge_orphans(int64_t now_unix_ms, int days);
     std::string spool_dir() const { return options_.data_dir + "/spool"; }
+    std::string orphans_dir() const { return options_.data_dir + "/orphans"; }
 
     sqlite3* db_;
     StoreOptions options_;
     Sealer sealer_;
     std::optional<std::string> moved_aside_;
+    std::optional<SalvageReport> salvaged_;
 };
 
 // The uploader's view of the store: owns its own connection.

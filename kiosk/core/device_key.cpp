@@ -37,10 +37,20 @@ Result<DeviceKey> load_or_create_device_key(const std::string& path, FileOps& fs
     if (existing.error().code != ErrorCode::kNotFound) return existing.error();
     randombytes_buf(key.data(), key.size());
     const std::filesystem::path p(path);
-    auto written = write_durably(
+    // Created once, never replaced: if another process made it meanwhile, its key is the key
+    // (whatever either sealed with a key of its own would otherwise never open again).
+    auto written = create_durably(
         fs, p.parent_path().string(), p.filename().string(),
         std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0600);
+    sodium_memzero(key.data(), key.size());
+    if (!written && written.error().code == ErrorCode::kConflict)
+        return load_or_create_device_key(path, fs);
     if (!written) return written.error();
+    auto again = fs.read(path);
+    if (!again || again->size() != key.size())
+        return make_error(ErrorCode::kIo, "device key " + path + " did not read back whole");
+    std::copy(again->begin(), again->end(), key.begin());
+    sodium_memzero(again->data(), again->size());
     return key;
 }
 

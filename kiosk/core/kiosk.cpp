@@ -76,12 +76,18 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         }
     }
     const Config& cfg = k->options_.config;
+    // One process per data directory (a second kiosk's boot recovery would take the first one's
+    // photos between their write and their COMMIT).
+    auto lock = DataDirLock::acquire(cfg.data_dir, "vmeste-kiosk");
+    if (!lock) return lock.error();
+    k->data_dir_lock_ = std::move(lock).value();
     std::error_code ec;
     if (std::filesystem::exists(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker)) {
         // A technician's factory reset (refused while anything was unsent): the terminal comes
         // up as new, to be provisioned again. Everything in the data directory goes.
         for (const auto& entry : std::filesystem::directory_iterator(cfg.data_dir, ec))
-            if (entry.path().filename() != kFactoryResetMarker)
+            if (entry.path().filename() != kFactoryResetMarker &&
+                entry.path().filename() != ".lock")
                 std::filesystem::remove_all(entry.path(), ec);
         std::filesystem::remove(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker, ec);
         log::warn("factory reset: the data directory was wiped");
@@ -223,6 +229,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.clock = k->clock_;
         mo.wake_ui = k->options_.wake_ui;
         mo.retry_now = [raw = k.get()] { raw->wake_uploader(); };
+        if (k->uploader_)
+            mo.uploader_status = [worker = k->uploader_.get()] { return worker->status(); };
         mo.about.version = VMESTE_VERSION;
         mo.about.site = cfg.site_address;
         mo.about.store_path = k->store_path_;

@@ -17,6 +17,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/control.h"
+#include "kiosk/core/data_dir_lock.h"
 #include "kiosk/core/maintenance.h"
 #include "kiosk/core/map_tiles.h"
 #include "kiosk/core/session.h"
@@ -122,6 +123,9 @@ class Kiosk {
     void run_effects();  // UI thread
 
     Options options_;
+    // Held from the first step of start() to the last destructor: declared before every member
+    // that touches the data directory, so it is released after them.
+    std::unique_ptr<DataDirLock> data_dir_lock_;
     SystemClock system_clock_;
     const Clock* clock_;
     std::string store_path_;

@@ -279,12 +279,18 @@ void Maintenance::load_queue() {
             v.figures = *f;
             if (auto q = s->quarantined(50)) v.quarantined = std::move(q).value();
             if (auto i = s->queue_items(30)) v.items = std::move(i).value();
+            if (auto l = s->lost_receipts(50)) v.lost = std::move(l).value();
         } else {
             v.error = f.error().message;
         }
         struct statvfs fs {};
         if (statvfs(dir.c_str(), &fs) == 0)
             v.free_disk_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+        if (options_.uploader_status) {
+            const sync::WorkerStatus w = options_.uploader_status();
+            v.path_blocked = w.path_blocked;
+            v.store_error = w.store_error;
+        }
         v.loaded = true;
         complete([v = std::move(v)](MaintState& st) mutable { st.queue = std::move(v); });
     });

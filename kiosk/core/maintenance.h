@@ -24,6 +24,7 @@
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/provisioning.h"
 #include "sync/http.h"
+#include "sync/outbox_worker.h"
 
 namespace vmeste::core {
 
@@ -105,6 +106,9 @@ struct QueueView {
     std::vector<AppealStore::QuarantinedItem> quarantined;
     std::vector<AppealStore::QueueItem> items;  // the first ones, for the list on screen
     uint64_t free_disk_bytes = 0;
+    std::vector<LostReceipt> lost;  // receipts given that the store lost: staff follow up
+    std::string path_blocked;       // what answers instead of the platform, if anything
+    std::string store_error;        // why the store cannot record deliveries, if it cannot
 };
 
 struct MaintState {
@@ -158,7 +162,8 @@ class Maintenance {
         std::string data_dir;
         const Clock* clock = nullptr;
         std::function<void()> wake_ui;
-        std::function<void()> retry_now;  // wakes the uploader
+        std::function<void()> retry_now;                      // wakes the uploader
+        std::function<sync::WorkerStatus()> uploader_status;  // any thread
         AboutInfo about;
         // Devices for the self-tests: the kiosk's own; a printer is opened from the spec when
         // none is given. The gateway for the network check.

@@ -64,6 +64,9 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
          f.queue.oldest_pending_unix_ms ? (now - *f.queue.oldest_pending_unix_ms) / 1000 : 0},
         {"last_success", f.worker.last_success_unix_ms},
         {"last_error", f.worker.last_error},
+        {"path_blocked", f.worker.path_blocked},
+        {"store_error", f.worker.store_error},
+        {"lost_receipts", f.lost_receipts},
         {"disk_free_mb", f.disk_free_mb},
         {"version", f.version},
         {"catalogue_version", f.catalogue_version},
@@ -255,6 +258,8 @@ bool PlatformJobs::heartbeat() {
     if (hooks_.config_problem) f.config_problem = hooks_.config_problem();
     if (hooks_.self_tests) f.self_tests = hooks_.self_tests();
     if (auto a = store_->pending_actions(10000)) f.pending_citizen_actions = int64_t(a->size());
+    if (auto lost = store_->lost_receipts(200))
+        for (const auto& l : *lost) f.lost_receipts.push_back(l.receipt_number);
     {
         std::lock_guard lock(mu_);
         f.catalogue_version = status_.catalogue_version;

@@ -33,6 +33,7 @@ struct HeartbeatFigures {  // (self-test results: drivers/self_test.h)
     std::string config_problem;                       // empty: the config file was fine
     std::vector<drivers::SelfTestResult> self_tests;  // the last result per device
     int64_t pending_citizen_actions = 0;              // ratings, votes, +1s waiting
+    std::vector<std::string> lost_receipts;           // given to citizens, lost by the store
 };
 // The heartbeat's JSON body (docs/protocol.md "Heartbeat"); no personal data.
 std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,

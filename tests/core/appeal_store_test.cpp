@@ -29,10 +29,12 @@ std::string slurp(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The photo files in the spool (each appeal's sealed record beside them is not counted here).
 std::vector<std::string> spool(const test::TempDir& dir) {
     std::vector<std::string> out;
     for (auto& e : fs::directory_iterator(dir.path() + "/spool"))
-        out.push_back(e.path().filename());
+        if (!e.path().filename().string().ends_with(".appeal.sealed"))
+            out.push_back(e.path().filename());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -59,6 +61,10 @@ TEST(AppealStore, AcceptStoresTheAppealItsPhotosAndItsOutboxItems) {
     EXPECT_EQ((*found)->status, "queued");
     for (int i = 0; i < 3; ++i) EXPECT_EQ(*s->read_photo(req.appeal.uuid, i), req.photos[i]);
     EXPECT_EQ(spool(dir).size(), 3u);
+    // Beside them the appeal's own record, sealed: what a lost store is rebuilt from.
+    const std::string record = slurp(dir.path() + "/spool/" + req.appeal.uuid + ".appeal.sealed");
+    EXPECT_GT(record.size(), 100u);
+    EXPECT_EQ(record.find("Иван"), std::string::npos);
     auto f = s->queue_figures();
     EXPECT_EQ(f->pending, 4);  // three photos and the appeal
     EXPECT_EQ(f->queued_appeals, 1);
@@ -241,7 +247,7 @@ TEST(AppealStore, RefusesAStoreFromANewerKiosk) {
     EXPECT_NE(s.error().message.find("newer than this kiosk"), std::string::npos);
 }
 
-TEST(AppealStore, RecoveryRemovesOrphansAndFlagsMissingOrDamagedPhotos) {
+TEST(AppealStore, RecoverySetsOrphansAsideAndFlagsMissingOrDamagedPhotos) {
     test::TempDir dir;
     auto req_missing = test::appeal_request("RCV0-0001", "фото пропадёт", 2);
     auto req_damaged = test::appeal_request("RCV0-0002", "фото испортится", 1);
@@ -263,13 +269,18 @@ TEST(AppealStore, RecoveryRemovesOrphansAndFlagsMissingOrDamagedPhotos) {
     auto s = open_store(dir);
     auto report = s->recover();
     ASSERT_TRUE(report);
-    EXPECT_EQ(report->removed_orphans, 1);
-    EXPECT_EQ(report->removed_temporaries, 1);
+    EXPECT_EQ(report->set_aside_orphans, 1);
+    EXPECT_EQ(report->set_aside_temporaries, 1);
     EXPECT_EQ(report->missing_photos, 1);
     EXPECT_EQ(report->damaged_photos, 1);
     EXPECT_EQ((*s->find_by_receipt("RCV0-0001"))->flagged, "photo missing");
     EXPECT_EQ((*s->find_by_receipt("RCV0-0002"))->flagged, "photo damaged");
     EXPECT_EQ(spool(dir).size(), 2u);  // the two good files of the flagged appeals stay
+    // The orphan and the temporary are set aside whole, not deleted.
+    std::ifstream orphan(dir.path() + "/orphans/orphan-0.jpg.sealed");
+    std::string kept((std::istreambuf_iterator<char>(orphan)), {});
+    EXPECT_EQ(kept, "left by an accept that never committed");
+    EXPECT_TRUE(fs::exists(dir.path() + "/orphans/.half.jpg.sealed.tmp"));
     EXPECT_EQ(*s->read_photo(req_missing.appeal.uuid, 0), req_missing.photos[0]);
     // Nothing was deleted: the appeals stay for staff, their text intact.
     EXPECT_EQ((*s->find_by_receipt("RCV0-0002"))->appeal.text, "фото испортится");
@@ -332,6 +343,10 @@ TEST(AppealStore, RetentionPurgesPersonalDataAfterDeliveryAndKeepsTheReceipt) {
     EXPECT_EQ((*receipt)->platform_id, "POS-1");
     EXPECT_EQ(spool(dir).size(), 1u);               // only the undelivered appeal's photo
     EXPECT_TRUE(*s->find_by_receipt("RET0-0002"));  // undelivered: never purged
+    size_t records = 0;                             // and its record alone
+    for (auto& e : fs::directory_iterator(dir.path() + "/spool"))
+        records += e.path().filename().string().ends_with(".appeal.sealed");
+    EXPECT_EQ(records, 1u);
 }
 
 TEST(AppealStore, AStaffPurgeIsImmediateAndAudited) {
@@ -341,6 +356,7 @@ TEST(AppealStore, AStaffPurgeIsImmediateAndAudited) {
     ASSERT_TRUE(s->purge_personal_data("DEL0-0001", "staff:1234", "consent withdrawn", 5));
     EXPECT_FALSE(*s->find_by_receipt("DEL0-0001"));
     EXPECT_TRUE(spool(dir).empty());
+    EXPECT_TRUE(fs::is_empty(dir.path() + "/spool")) << "the appeal's record stayed";
     EXPECT_EQ(s->queue_figures()->pending, 0);
     EXPECT_EQ(s->queue_figures()->queued_appeals, 0);
     auto audit = s->audit_log(1);

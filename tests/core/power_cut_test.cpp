@@ -43,11 +43,15 @@ void expect_all_there(const std::string& dir,
             EXPECT_EQ(*(*s)->read_photo(req.appeal.uuid, static_cast<int>(i)), req.photos[i])
                 << when;
     }
-    size_t files = 0;
-    for (auto& e : std::filesystem::directory_iterator(dir + "/spool"))
-        files += e.is_regular_file();
-    EXPECT_EQ(static_cast<int64_t>(files), (*s)->census()->photos)
+    size_t photos = 0, records = 0;
+    for (auto& e : std::filesystem::directory_iterator(dir + "/spool")) {
+        if (!e.is_regular_file()) continue;
+        ++(e.path().filename().string().ends_with(".appeal.sealed") ? records : photos);
+    }
+    EXPECT_EQ(static_cast<int64_t>(photos), (*s)->census()->photos)
         << when << ": orphan or missing spool files";
+    EXPECT_EQ(static_cast<int64_t>(records), (*s)->census()->appeals)
+        << when << ": an appeal without its record, or a record without its appeal";
 }
 
 }  // namespace

@@ -97,7 +97,8 @@ std::vector<std::string> loose_files(const std::string& data_dir) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir)) {
         if (!e.is_regular_file()) continue;
         const std::string name = e.path().filename().string();
-        if (name.starts_with("appeals.db") || name == "device.key" || name == "region.mbtiles")
+        if (name.starts_with("appeals.db") || name == "device.key" || name == "region.mbtiles" ||
+            name == ".lock")  // the data directory's lock: a pid and a program name
             continue;
         out.push_back(e.path().string());
     }

@@ -36,8 +36,9 @@ struct State {
     bool crashed = false;
     int64_t quota = -1;  // bytes that may still be written; -1: unlimited
     std::mt19937_64 rng{1};
-    std::map<std::string, PendingDbFile> db_files;                   // by path
-    std::map<std::string, std::string> spool_unsynced;               // path → content written
+    std::map<std::string, PendingDbFile> db_files;       // by path
+    std::map<std::string, std::string> spool_unsynced;   // path → content written
+    std::map<std::string, uintmax_t> appended_unsynced;  // path → its size when last synced
     std::vector<std::pair<std::string, std::string>> spool_renames;  // from → to, dir not synced
     sqlite3_vfs* real = nullptr;
 };
@@ -107,6 +108,15 @@ void power_cut_locked(State& s) {
         std::filesystem::resize_file(path, content.empty() ? 0 : s.rng() % (content.size() + 1));
     }
     s.spool_unsynced.clear();
+    // Appends not fsynced: the file keeps what it had at its last fsync plus a random part of the
+    // rest (the kernel writes appended pages in any order; a prefix is the kind case we model).
+    for (auto& [path, synced] : s.appended_unsynced) {
+        std::error_code ec;
+        const uintmax_t now = std::filesystem::file_size(path, ec);
+        if (ec || now <= synced) continue;
+        std::filesystem::resize_file(path, synced + s.rng() % (now - synced + 1), ec);
+    }
+    s.appended_unsynced.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,13 +364,21 @@ class CrashFileOps final : public core::FileOps {
         std::lock_guard lock(s.mu);
         if (tick(s)) return dead();
         s.spool_unsynced.erase(path);
+        s.appended_unsynced.erase(path);
         return core::posix_file_ops().fsync_file(path);
     }
     Result<void> rename(const std::string& from, const std::string& to) override {
+        return renamed(from, to, false);
+    }
+    Result<void> rename_new(const std::string& from, const std::string& to) override {
+        return renamed(from, to, true);
+    }
+    Result<void> renamed(const std::string& from, const std::string& to, bool exclusive) {
         State& s = st();
         std::lock_guard lock(s.mu);
         if (tick(s)) return dead();
-        auto r = core::posix_file_ops().rename(from, to);
+        auto r = exclusive ? core::posix_file_ops().rename_new(from, to)
+                           : core::posix_file_ops().rename(from, to);
         if (r) {
             s.spool_renames.emplace_back(from, to);
             if (auto it = s.spool_unsynced.find(from); it != s.spool_unsynced.end()) {
@@ -369,6 +387,19 @@ class CrashFileOps final : public core::FileOps {
             }
         }
         return r;
+    }
+    Result<void> append(const std::string& path, std::string_view data, int mode) override {
+        State& s = st();
+        std::lock_guard lock(s.mu);
+        if (tick(s)) return dead();
+        if (over_quota(s, data.size()))
+            return make_error(ErrorCode::kNoSpace, "append " + path + ": No space left");
+        if (!s.appended_unsynced.count(path)) {
+            std::error_code ec;
+            const uintmax_t size = std::filesystem::file_size(path, ec);
+            s.appended_unsynced[path] = ec ? 0 : size;
+        }
+        return core::posix_file_ops().append(path, data, mode);
     }
     Result<void> fsync_dir(const std::string& dir) override {
         State& s = st();
@@ -465,6 +496,7 @@ void CrashSim::reset() {
     s.quota = -1;
     s.db_files.clear();
     s.spool_unsynced.clear();
+    s.appended_unsynced.clear();
     s.spool_renames.clear();
 }
 

@@ -99,11 +99,13 @@ TEST(Open311, ARepeatOfTheSameAppealIsTheFirstRequest) {
         core::AppealStore::open(test::store_options(rig.dir.path())).value());
     sync::Open311Client adapter({rig.sim.url() + "/open311/v2", "t", "", "МФЦ, ул. Кирова, 39"},
                                 sync::make_curl_transport());
-    auto media = queue->next_due(rig.clock.unix_millis());
+    auto media = queue->next_due(rig.clock.unix_millis()).value();
+    ASSERT_TRUE(media);
     ASSERT_EQ(media->kind, "media");
     EXPECT_EQ(adapter.deliver(*media, *queue, 0).verdict, sync::Verdict::kDone);
-    queue->mark_delivered(*media, "with-appeal", "");
-    auto appeal = queue->next_due(rig.clock.unix_millis());
+    ASSERT_TRUE(queue->mark_delivered(*media, "with-appeal", ""));
+    auto appeal = queue->next_due(rig.clock.unix_millis()).value();
+    ASSERT_TRUE(appeal);
     ASSERT_EQ(appeal->kind, "appeal");
     auto first = adapter.deliver(*appeal, *queue, 0);
     auto again = adapter.deliver(*appeal, *queue, 0);  // the first answer "was lost"

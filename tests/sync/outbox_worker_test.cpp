@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "kiosk/core/appeal_store.h"
+#include "tests/support/crash_sim.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 
@@ -77,6 +78,77 @@ TEST(OutboxWorker, ARejectedItemIsQuarantinedAndDoesNotBlockTheNext) {
     auto f = rig.view->queue_figures();
     EXPECT_EQ(f->quarantined, 1);
     EXPECT_EQ(f->delivered, 1);
+}
+
+// A strict proxy in front of the platform answers 403 with its own HTML page (issue #17, point
+// 4): that says nothing about any item. The queue waits with backoff and nothing is quarantined.
+TEST(OutboxWorker, AProxysForbiddenPageIsAnOutageAndQuarantinesNothing) {
+    Rig rig;
+    for (int i = 0; i < 41; ++i) {
+        char receipt[16];
+        std::snprintf(receipt, sizeof receipt, "PRX0-%04d", i);
+        ASSERT_TRUE(rig.view->accept(test::appeal_request(receipt), rig.clock.unix_millis()));
+    }
+    rig.sim.faults().add(*sim::parse_fault_rule("*:middlebox=403:count=3"));
+    EXPECT_EQ(rig.worker->drain_due(), 1) << "one probe, then the whole queue waits";
+    const auto blocked = rig.worker->status();
+    EXPECT_NE(blocked.path_blocked.find("HTTP 403"), std::string::npos) << blocked.path_blocked;
+    EXPECT_NE(blocked.path_blocked.find("text/html"), std::string::npos) << blocked.path_blocked;
+    EXPECT_EQ(rig.view->queue_figures()->quarantined, 0);
+    for (int round = 0; round < 20 && rig.view->queue_figures()->queued_appeals > 0; ++round) {
+        rig.clock.advance(16min);
+        rig.worker->drain_due();
+    }
+    const auto f = rig.view->queue_figures();
+    EXPECT_EQ(f->quarantined, 0);
+    EXPECT_EQ(f->queued_appeals, 0);
+    EXPECT_EQ(rig.sim.store().count(), 41);
+    EXPECT_TRUE(rig.worker->status().path_blocked.empty()) << "the platform answers again";
+}
+
+// A store that cannot write (disk full, read-only) cannot record a delivery (issue #17, point
+// 7): the worker stops sending, with backoff, instead of sending the same item again and again.
+TEST(OutboxWorker, AStoreThatCannotWritePausesSendingWithBackoffInsteadOfRepeating) {
+    auto& disk = test::CrashSim::instance();
+    disk.reset();
+    test::TempDir dir;
+    test::RunningSim sim;
+    ManualClock clock;
+    core::StoreOptions o = test::store_options(dir.path());
+    o.fs = &disk.file_ops();
+    o.sqlite_vfs = test::CrashSim::kVfsName;
+    o.free_bytes = [] { return uint64_t{1} << 40; };
+    auto view = std::move(core::AppealStore::open(o)).value();
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(view->accept(test::appeal_request("STW0-000" + std::to_string(i)),
+                                 clock.unix_millis()));
+    sync::RetryPolicy policy;
+    sync::OutboxWorker worker(
+        core::make_outbox_queue(std::move(core::AppealStore::open(o)).value()),
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
+                                              sync::make_curl_transport()),
+        policy, clock);
+    disk.set_quota(0);  // from now on every write: disk full
+    EXPECT_EQ(worker.drain_due(), 1) << "one attempt, then the store said it cannot write";
+    EXPECT_EQ(sim.store().count(), 1);
+    EXPECT_FALSE(worker.status().store_error.empty());
+    EXPECT_EQ(worker.drain_due(), 0) << "nothing before the backoff";
+    clock.advance(policy.base - 1ms);
+    EXPECT_EQ(worker.drain_due(), 0) << "no repeat faster than the backoff's base";
+    int attempts = 0;
+    for (int round = 0; round < 6; ++round) {
+        clock.advance(policy.cap);
+        attempts += worker.drain_due();
+    }
+    EXPECT_LE(attempts, 6) << "at most one attempt per backoff step while the store cannot write";
+    EXPECT_EQ(view->queue_figures()->delivered, 0);
+    disk.clear_quota();
+    clock.advance(policy.cap);
+    EXPECT_EQ(worker.drain_due(), 3);
+    EXPECT_TRUE(worker.status().store_error.empty());
+    EXPECT_EQ(view->queue_figures()->queued_appeals, 0);
+    EXPECT_EQ(sim.store().count(), 3) << "the repeats were absorbed by the idempotency keys";
+    disk.reset();
 }
 
 TEST(OutboxWorker, TheThreadWakesForNewWork) {

@@ -243,6 +243,19 @@ TEST(Vmestectl, TalksToTheRunningKioskOverItsPrivateSocketAndToTheDataDirWithout
         EXPECT_NE(run("--data-dir " + dir.path() + " retry; echo exit=$?")
                       .find("sending its queue now\nexit=0"),
                   std::string::npos);
+        // One writer per data directory (issue #17): a second one beside the kiosk is refused
+        // with the holder named, and writes nothing.
+        const std::string second =
+            run("--data-dir " + dir.path() + " retry-quarantine 2>&1; echo exit=$?");
+        EXPECT_NE(second.find("in use by another process"), std::string::npos) << second;
+        EXPECT_NE(second.find("vmeste-kiosk"), std::string::npos) << second;
+        EXPECT_NE(second.find("exit=1"), std::string::npos) << second;
+        auto again = core::Kiosk::Options{};
+        again.config.data_dir = dir.path();
+        again.start_uploader = false;
+        auto twin = core::Kiosk::start(std::move(again));
+        ASSERT_FALSE(twin);
+        EXPECT_EQ(twin.error().code, ErrorCode::kConflict) << twin.error().message;
     }  // stopped: the socket is gone
     EXPECT_FALSE(std::filesystem::exists(core::control_socket_path(dir.path())));
     const std::string retry = run("--data-dir " + dir.path() + " retry 2>&1; echo exit=$?");

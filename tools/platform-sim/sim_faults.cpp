@@ -21,6 +21,8 @@ const char* fault_kind_name(FaultKind k) {
             return "malformed-json";
         case FaultKind::kSlowDrip:
             return "slow-drip";
+        case FaultKind::kMiddlebox:
+            return "middlebox";
     }
     return "?";
 }
@@ -61,6 +63,9 @@ Result<FaultRule> parse_fault_rule(const std::string& spec) {
         if (i == 1) {
             if (key == "status" && has_number && n >= 100 && n < 600) {
                 r.kind = FaultKind::kStatus;
+                r.status = static_cast<int>(n);
+            } else if (key == "middlebox" && has_number && n >= 400 && n < 600) {
+                r.kind = FaultKind::kMiddlebox;
                 r.status = static_cast<int>(n);
             } else if (key == "latency" && has_number && n >= 0) {
                 r.kind = FaultKind::kLatency;

@@ -22,6 +22,9 @@ enum class FaultKind {
     kTruncatedJson,    // handle it, answer with the first half of the JSON
     kMalformedJson,    // handle it, answer with JSON that does not parse
     kSlowDrip,         // handle it, send the answer a few bytes at a time
+    // Something on the way answers instead of the platform (a strict proxy, a captive portal):
+    // `status` with an HTML page of nginx's shape, never reaching the gateway (issue #17).
+    kMiddlebox,
 };
 
 struct FaultRule {
@@ -37,7 +40,8 @@ struct FaultRule {
 
 // "ROUTE:KIND[:key=value…]", e.g. "appeals:status=503:rate=0.3:retry-after=2",
 // "media:drop-mid-response:count=5", "*:latency=300". Kinds: status=N, latency=MS, drop-before,
-// drop-mid-response, truncated-json, malformed-json, slow-drip. Keys: rate, count, retry-after,
+// drop-mid-response, truncated-json, malformed-json, slow-drip, middlebox=N (N with an HTML page,
+// as a proxy answers). Keys: rate, count, retry-after,
 // retry-after-date.
 Result<FaultRule> parse_fault_rule(const std::string& spec);
 

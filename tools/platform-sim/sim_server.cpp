@@ -126,6 +126,19 @@ SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
                                                   : std::to_string(fault->retry_after_s));
             return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
         }
+        if (fault && fault->kind == FaultKind::kMiddlebox) {
+            // nginx's own error page, as a proxy in front of the platform sends it.
+            res.status = fault->status;
+            const std::string code = std::to_string(fault->status);
+            res.set_content("<html>\r\n<head><title>" + code +
+                                "</title></head>\r\n<body>\r\n"
+                                "<center><h1>" +
+                                code +
+                                "</h1></center>\r\n<hr><center>nginx"
+                                "</center>\r\n</body>\r\n</html>\r\n",
+                            "text/html");
+            return;
+        }
         if (fault && fault->kind == FaultKind::kDropBefore) {
             // A chunk upload loses its connection half-way through the body: the platform
             // keeps the half it received (as a real resumable endpoint does).

@@ -24,6 +24,7 @@
 #include "kiosk/base/local_time.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
+#include "kiosk/core/data_dir_lock.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/diagnostics.h"
 #include "kiosk/core/kiosk.h"
@@ -383,12 +384,21 @@ int read_export(const std::string& file) {
 // A queue the export's delivery does not need (the gateway adapter sends what it is given).
 class NoQueue final : public vmeste::sync::OutboxQueue {
   public:
-    std::optional<vmeste::sync::OutboxItem> next_due(int64_t) override { return std::nullopt; }
+    vmeste::Result<std::optional<vmeste::sync::OutboxItem>> next_due(int64_t) override {
+        return std::optional<vmeste::sync::OutboxItem>{};
+    }
     std::optional<int64_t> earliest_due() override { return std::nullopt; }
-    void mark_delivered(const vmeste::sync::OutboxItem&, const std::string&,
-                        const std::string&) override {}
-    void schedule_retry(const vmeste::sync::OutboxItem&, int64_t, const std::string&) override {}
-    void quarantine(const vmeste::sync::OutboxItem&, const std::string&) override {}
+    vmeste::Result<void> mark_delivered(const vmeste::sync::OutboxItem&, const std::string&,
+                                        const std::string&) override {
+        return {};
+    }
+    vmeste::Result<void> schedule_retry(const vmeste::sync::OutboxItem&, int64_t,
+                                        const std::string&) override {
+        return {};
+    }
+    vmeste::Result<void> quarantine(const vmeste::sync::OutboxItem&, const std::string&) override {
+        return {};
+    }
 };
 
 int deliver_export(const std::string& data_dir, const std::vector<std::string>& args) {
@@ -503,6 +513,19 @@ int main(int argc, char** argv) {
         std::fputs(kHelp, stderr);
         return 2;
     }
+    // Commands that write the data directory hold its lock, as the kiosk does: a second writer
+    // beside a running kiosk is refused with the holder named (exit 1).
+    std::unique_ptr<core::DataDirLock> lock;
+    const bool writes = rest[0] == "enrol" || rest[0] == "provision" || rest[0] == "set-pin" ||
+                        rest[0] == "retry-quarantine";
+    if (writes) {
+        auto l = core::DataDirLock::acquire(data_dir, "vmestectl " + rest[0]);
+        if (!l) {
+            std::fprintf(stderr, "vmestectl %s: %s\n", rest[0].c_str(), l.error().message.c_str());
+            return 1;
+        }
+        lock = std::move(l).value();
+    }
     if (rest[0] == "enrol") return enrol(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "provision") return provision(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "selftest") return selftest({rest.begin() + 1, rest.end()});
@@ -550,6 +573,15 @@ int main(int argc, char** argv) {
     }
     core::StoreOptions options;
     options.data_dir = data_dir;
+    // Readers (status, find, export-diagnostics) run beside the kiosk; only the lock holder may
+    // move a damaged store aside.
+    if (!lock) {
+        auto l = core::DataDirLock::acquire(data_dir, "vmestectl " + rest[0]);
+        if (l)
+            lock = std::move(l).value();
+        else
+            options.salvage = false;
+    }
     auto store = core::AppealStore::open(options);
     if (!store) {
         std::fprintf(stderr, "vmestectl: %s\n", store.error().message.c_str());
