@@ -212,6 +212,21 @@ DeliveryOutcome GatewayClient::upload_media(const std::string& idempotency_key,
             o.verdict = Verdict::kRetry;
             return o;
         }
+        if (r->status == 413) {
+            // Something on the way takes no body this large (nginx's client_max_body_size): the
+            // gateway never saw the chunk. Halve the chunk, keep it for every later upload, go on
+            // from the same offset; only a path that refuses even the smallest chunk is a verdict.
+            if (config_.chunk_bytes > kMinChunkBytes) {
+                config_.chunk_bytes = std::max(kMinChunkBytes, config_.chunk_bytes / 2);
+                ++chunk_shrinks_;
+                continue;
+            }
+            DeliveryOutcome o = outcome(r, now);
+            o.verdict = Verdict::kQuarantine;
+            o.reason = "upload: HTTP 413 even for " + std::to_string(kMinChunkBytes / 1024) +
+                       " KiB chunks: the way to the platform takes no photo";
+            return o;
+        }
         if (r->status == 460) {
             // Checksum mismatch at the end: the gateway starts the upload again at 0. Bytes were
             // damaged on the way; a fresh attempt sends them again.

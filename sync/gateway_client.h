@@ -88,6 +88,11 @@ class GatewayClient final : public DeliveryAdapter {
     void set_device_token(std::string token) { config_.device_token = std::move(token); }
     // Bytes sent in PATCH bodies so far (resumption tests and the drain bench read it).
     int64_t bytes_uploaded() const { return bytes_uploaded_; }
+    // The chunk size uploads use now: halved on each 413 from the way to the platform, down to
+    // kMinChunkBytes, and kept for every later upload of this client.
+    size_t chunk_bytes() const { return config_.chunk_bytes; }
+    int chunk_shrinks() const { return chunk_shrinks_; }
+    static constexpr size_t kMinChunkBytes = 16 * 1024;
 
   private:
     std::string url(std::string_view path) const;
@@ -98,6 +103,7 @@ class GatewayClient final : public DeliveryAdapter {
     GatewayConfig config_;
     std::unique_ptr<HttpTransport> transport_;
     int64_t bytes_uploaded_ = 0;
+    int chunk_shrinks_ = 0;
 };
 
 }  // namespace vmeste::sync

@@ -154,7 +154,8 @@ std::string iso8601_utc(int64_t unix_ms) {
 }
 
 std::string appeal_request_json(const Appeal& a, const std::vector<std::string>& photo_sha256,
-                                const std::optional<Contact>& contact) {
+                                const std::optional<Contact>& contact,
+                                const std::vector<LostPhoto>& lost) {
     nlohmann::json j = {
         {"id", a.uuid},
         {"receipt_number", a.receipt_number},
@@ -165,6 +166,11 @@ std::string appeal_request_json(const Appeal& a, const std::vector<std::string>&
         {"created_at", iso8601_utc(a.created_unix_ms)},
     };
     if (!photo_sha256.empty()) j["photos"] = photo_sha256;
+    if (!lost.empty()) {
+        nlohmann::json l = nlohmann::json::array();
+        for (const auto& p : lost) l.push_back({{"position", p.position}, {"reason", p.reason}});
+        j["lost_photos"] = std::move(l);
+    }
     if (a.place) {
         nlohmann::json place = {{"source", a.place->source}};
         if (a.place->lat && a.place->lon) {

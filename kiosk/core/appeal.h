@@ -87,11 +87,20 @@ std::string new_receipt_number();
 // Crockford base32 says (O → 0, I and L → 1). Nullopt when it is not 8 symbols of the alphabet.
 std::optional<std::string> parse_receipt_number(std::string_view text);
 
+// A photo the citizen took that the terminal lost before sending it (its file gone or damaged):
+// the appeal goes without it, and says so.
+struct LostPhoto {
+    int position = 0;    // 0-based, in the order the citizen took them
+    std::string reason;  // "missing" | "damaged"
+};
+
 // The JSON body of POST /api/v1/appeals (docs/protocol.md). `photo_sha256` lists the photos
-// uploaded before it, in order; contact data is sent only when the citizen gave it.
+// uploaded before it, in order; contact data is sent only when the citizen gave it; `lost`
+// becomes "lost_photos".
 std::string appeal_request_json(const Appeal& appeal,
                                 const std::vector<std::string>& photo_sha256 = {},
-                                const std::optional<Contact>& contact = std::nullopt);
+                                const std::optional<Contact>& contact = std::nullopt,
+                                const std::vector<LostPhoto>& lost = {});
 
 // "2026-11-29T10:15:00.123Z"
 std::string iso8601_utc(int64_t unix_ms);

@@ -128,7 +128,7 @@ CREATE TABLE photos(
   size            INTEGER NOT NULL,          -- plaintext bytes
   sha256          TEXT NOT NULL,             -- of the plaintext JPEG (what the platform verifies)
   file_sha256     TEXT NOT NULL,             -- of the sealed file (checked at boot without the key)
-  state           TEXT NOT NULL DEFAULT 'ok',-- ok | missing | damaged
+  state           TEXT NOT NULL DEFAULT 'ok',-- ok | missing | damaged | lost (sent without)
   UNIQUE(appeal_uuid, position)
 );
 CREATE TABLE outbox2(
@@ -971,6 +971,21 @@ std::optional<std::pair<AcceptRequest, std::vector<AppealStore::PhotoRow>>> reco
 
 Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
     const Appeal& a = req.appeal;
+    {
+        // The same appeal again (a resubmit after an accept that reported failure but reached
+        // the disk): it is there, once. Another appeal under this receipt number: kConflict.
+        Statement st(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
+        st.bind(1, a.uuid);
+        if (st.step() == SQLITE_ROW) {
+            if (st.text(0) != a.receipt_number)
+                return make_error(ErrorCode::kConflict,
+                                  "appeal " + a.uuid + " has another receipt");
+            log::warn("store: appeal %s was accepted already; not stored twice",
+                      a.receipt_number.c_str());
+            append_to_ledger(a);
+            return {};
+        }
+    }
     if (auto r = check_bounds(req); !r) {
         log::error("store: refusing a new appeal: %s", r.error().message.c_str());
         audit("kiosk", "refused-appeal", "", r.error().message, now);
@@ -985,13 +1000,22 @@ Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
     };
     for (size_t i = 0; i < req.photos.size(); ++i) {
         const int pos = static_cast<int>(i);
-        const std::string sealed = sealer_.seal(req.photos[i], photo_ad(a.uuid, pos));
         const std::string name = photo_file_name(a.uuid, pos);
-        if (auto r = write_durably(*options_.fs, spool_dir(), name, sealed); !r) {
-            drop_files();
-            return r.error();
+        // A resubmit of the same appeal finds its photo from the first try: kept as it is, so a
+        // row of that try replayed after a crash still matches its file.
+        std::string sealed;
+        if (auto earlier = options_.fs->read(spool_dir() + "/" + name); earlier) {
+            auto opened = sealer_.open(*earlier, photo_ad(a.uuid, pos));
+            if (opened && *opened == req.photos[i]) sealed = std::move(earlier).value();
         }
-        files.push_back(name);
+        if (sealed.empty()) {
+            sealed = sealer_.seal(req.photos[i], photo_ad(a.uuid, pos));
+            if (auto r = write_durably(*options_.fs, spool_dir(), name, sealed); !r) {
+                drop_files();
+                return r.error();
+            }
+            files.push_back(name);
+        }
         photos.push_back({name, static_cast<int64_t>(req.photos[i].size()),
                           sha256_hex(req.photos[i]), sha256_hex(sealed),
                           static_cast<int64_t>(sealed.size())});
@@ -1360,7 +1384,9 @@ Result<std::optional<ReceiptRecord>> AppealStore::find_receipt(const std::string
 Result<std::vector<std::string>> AppealStore::photos_of(const std::string& uuid) {
     std::vector<int64_t> positions;
     {
-        Statement st(db_, "SELECT position FROM photos WHERE appeal_uuid = ? ORDER BY position");
+        Statement st(db_,
+                     "SELECT position FROM photos WHERE appeal_uuid = ? AND state != 'lost'"
+                     " ORDER BY position");
         st.bind(1, uuid);
         while (st.step() == SQLITE_ROW) positions.push_back(st.i64(0));
     }
@@ -1639,15 +1665,73 @@ Result<std::optional<sync::OutboxItem>> AppealStore::next_due_checked(int64_t no
         auto found = due_item(now);
         if (!found) return found.error();
         if (!found->second) return std::move(found->first);
-        if (auto r = quarantine(found->first->id, *found->second); !r) return r.error();
+        const Error& why = *found->second;
+        const sync::OutboxItem& row = *found->first;
+        if (why.code == ErrorCode::kIo) return why;  // the disk, not the photo: back off
+        // A photo whose file is gone or damaged will never be read again: the appeal goes
+        // without it and says so (issue #17, point 6); anything else unreadable waits for staff.
+        auto r =
+            row.kind == "media" &&
+                    (why.code == ErrorCode::kNotFound || why.code == ErrorCode::kCorrupt)
+                ? mark_photo_lost(row.id, why.code == ErrorCode::kNotFound ? "missing" : "damaged")
+                : quarantine(row.id, why.message);
+        if (!r) return r.error();
     }
     return std::optional<sync::OutboxItem>{};
 }
 
+Result<void> AppealStore::mark_photo_lost(int64_t outbox_id, const std::string& reason) {
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    std::string receipt;
+    int64_t position = 0;
+    {
+        Statement st(db_,
+                     "SELECT a.receipt_number, p.position FROM outbox o JOIN photos p ON p.id ="
+                     " o.photo_id JOIN appeals a ON a.uuid = o.appeal_uuid WHERE o.id = ?");
+        st.bind(1, outbox_id);
+        if (st.step() != SQLITE_ROW) {
+            rollback();
+            return make_error(ErrorCode::kNotFound, "no photo item " + std::to_string(outbox_id));
+        }
+        receipt = st.text(0);
+        position = st.i64(1);
+    }
+    const std::string note = "photo " + std::to_string(position + 1) + " " + reason +
+                             " on the terminal; the appeal goes without it";
+    Statement o(db_, "UPDATE outbox SET state = 'lost', reason = ?, last_error = ? WHERE id = ?");
+    o.bind(1, reason).bind(2, note).bind(3, outbox_id);
+    Statement p(db_,
+                "UPDATE photos SET state = 'lost' WHERE id = (SELECT photo_id FROM outbox WHERE"
+                " id = ?)");
+    p.bind(1, outbox_id);
+    Statement a(db_,
+                "UPDATE appeals SET flagged = ? WHERE uuid = (SELECT appeal_uuid FROM outbox"
+                " WHERE id = ?)");
+    a.bind(1, "photo " + reason).bind(2, outbox_id);
+    // What staff see on the queue screen while the appeal waits.
+    Statement ap(db_,
+                 "UPDATE outbox SET last_error = ? WHERE kind = 'appeal' AND appeal_uuid ="
+                 " (SELECT appeal_uuid FROM outbox WHERE id = ?)");
+    ap.bind(1, note).bind(2, outbox_id);
+    if (o.step() != SQLITE_DONE || p.step() != SQLITE_DONE || a.step() != SQLITE_DONE ||
+        ap.step() != SQLITE_DONE) {
+        Error e = db_error(db_, "mark photo lost");
+        rollback();
+        return e;
+    }
+    audit("uploader", "photo-lost", receipt, note, wall_ms());
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r;
+    }
+    log::error("store: appeal %s: %s", receipt.c_str(), note.c_str());
+    return {};
+}
+
 // The next due row: its item, or (second) why its body cannot be read.
-Result<std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>>
-AppealStore::due_item(int64_t now) {
-    using Found = std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>;
+Result<std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>> AppealStore::due_item(
+    int64_t now) {
+    using Found = std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>;
     Statement st(
         db_,
         "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position, p.sha256 "
@@ -1656,7 +1740,7 @@ AppealStore::due_item(int64_t now) {
         " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
         " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
         "= o.appeal_uuid"
-        "      AND m.kind = 'media' AND m.state != 'delivered'))"
+        "      AND m.kind = 'media' AND m.state NOT IN ('delivered', 'lost')))"
         " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
     const int rc = st.step();
@@ -1664,7 +1748,7 @@ AppealStore::due_item(int64_t now) {
     if (rc != SQLITE_ROW) return db_error(db_, "next due item");
     sync::OutboxItem row = row_item(st);
     auto item = outbox_item(row, st.text(4), static_cast<int>(st.i64(5)), st.text(6));
-    if (!item) return Found{row, item.error().message};
+    if (!item) return Found{row, item.error()};
     return Found{std::move(item).value(), std::nullopt};
 }
 
@@ -1677,7 +1761,10 @@ Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const s
     if (item.kind == "media") {
         auto photo = read_photo(uuid, position);
         if (!photo)
-            return make_error(ErrorCode::kCorrupt, "photo unreadable: " + photo.error().message);
+            return make_error(photo.error().code == ErrorCode::kIo         ? ErrorCode::kIo
+                              : photo.error().code == ErrorCode::kNotFound ? ErrorCode::kNotFound
+                                                                           : ErrorCode::kCorrupt,
+                              "photo unreadable: " + photo.error().message);
         item.body = std::move(photo).value();
         item.content_sha256 = sha256;  // read_photo() checked the body against it
         return item;
@@ -1688,10 +1775,19 @@ Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const s
     auto stored = find_by_receipt(a.text(0));
     if (!stored || !*stored) return make_error(ErrorCode::kCorrupt, "appeal unreadable");
     std::vector<std::string> hashes;
-    Statement ph(db_, "SELECT sha256 FROM photos WHERE appeal_uuid = ? ORDER BY position");
+    std::vector<LostPhoto> lost;
+    Statement ph(db_,
+                 "SELECT p.sha256, p.position, p.state = 'lost', coalesce(o.reason, '') FROM"
+                 " photos p LEFT JOIN outbox o ON o.photo_id = p.id AND o.kind = 'media'"
+                 " WHERE p.appeal_uuid = ? ORDER BY p.position");
     ph.bind(1, uuid);
-    while (ph.step() == SQLITE_ROW) hashes.push_back(ph.text(0));
-    item.body = appeal_request_json((*stored)->appeal, hashes, (*stored)->contact);
+    while (ph.step() == SQLITE_ROW) {
+        if (ph.i64(2))
+            lost.push_back({static_cast<int>(ph.i64(1)), ph.text(3)});
+        else
+            hashes.push_back(ph.text(0));
+    }
+    item.body = appeal_request_json((*stored)->appeal, hashes, (*stored)->contact, lost);
     return item;
 }
 

@@ -264,8 +264,9 @@ class AppealStore {
   private:
     AppealStore(sqlite3* db, StoreOptions options, const DeviceKey& key);
     Result<void> exec(const char* sql);
-    Result<std::pair<std::optional<sync::OutboxItem>, std::optional<std::string>>> due_item(
+    Result<std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>> due_item(
         int64_t now_unix_ms);
+    Result<void> mark_photo_lost(int64_t outbox_id, const std::string& reason);
     // An outbox row with its body (see the .cpp).
     Result<sync::OutboxItem> outbox_item(sync::OutboxItem item, const std::string& appeal_uuid,
                                          int photo_position, const std::string& photo_sha256);

@@ -493,9 +493,11 @@ void Kiosk::run_retention() {
 Kiosk::SaveResult Kiosk::save(AcceptRequest request) {
     SaveResult r;
     const Config& cfg = options_.config;
-    // 40 random bits: a collision is rare, and the UNIQUE constraint catches the rare one.
+    // The session drew the receipt number (kept across its resubmits); 40 random bits make a
+    // collision rare, and the UNIQUE constraint catches the rare one: then another is drawn.
+    if (request.appeal.receipt_number.empty()) request.appeal.receipt_number = new_receipt_number();
     for (int tries = 0; tries < 5; ++tries) {
-        request.appeal.receipt_number = new_receipt_number();
+        if (tries > 0) request.appeal.receipt_number = new_receipt_number();
         auto ins = intake_store_->accept(request, clock_->unix_millis());
         if (ins) {
             r.ok = true;

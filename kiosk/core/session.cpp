@@ -929,10 +929,15 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
     return submission();
 }
 
-AcceptRequest Session::submission() const {
+AcceptRequest Session::submission() {
     AcceptRequest r;
     Appeal& a = r.appeal;
-    a.uuid = new_uuid();
+    if (state_.submitted_uuid.empty()) {
+        state_.submitted_uuid = new_uuid();
+        state_.submitted_receipt = new_receipt_number();
+    }
+    a.uuid = state_.submitted_uuid;
+    a.receipt_number = state_.submitted_receipt;
     a.category_id = appeal_category();
     // Trailing spaces and newlines carry nothing and would count against the minimum length.
     a.text = state_.text();

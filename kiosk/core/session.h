@@ -267,6 +267,11 @@ struct SessionState {
     WhoMode who = WhoMode::kUndecided;
     Handoff handoff;
     std::optional<int64_t> consent_unix_ms;  // when the citizen agreed
+    // The appeal's id and receipt number, drawn at the visit's first submit and kept for every
+    // later one (issue #17, point 8): a submit the screen called failed may have reached the disk
+    // after all (an fsync error at COMMIT, replayed after a crash); sent again with the same id,
+    // it is one appeal in the store and on the platform, never two.
+    std::string submitted_uuid, submitted_receipt;
     bool consent_declined = false;
     bool editing = false;  // came from review: the step's primary action returns there
     std::optional<Receipt> receipt;
@@ -421,7 +426,7 @@ class Session {
     void start_countdown();
     void start_handoff();
     void effect(Effect e);
-    AcceptRequest submission() const;
+    AcceptRequest submission();
 
     const Config& config_;
     const CategoryCatalog& catalog_;

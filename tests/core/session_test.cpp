@@ -237,6 +237,38 @@ TEST_F(SessionTest, AFailedSaveReturnsToReviewWithTheTextIntact) {
     EXPECT_EQ(text(), "Сломана скамейка в парке");
 }
 
+// A save the screen called failed may have reached the disk after all (issue #17, point 8): the
+// next submit of the same visit is the same appeal — same id, same receipt number — and the next
+// visit's is a new one.
+TEST_F(SessionTest, ASubmitAfterAFailedSaveIsTheSameAppealAndTheNextVisitsIsNew) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});
+    to_review();
+    auto first = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(first);
+    session.on_save_failed(SubmitProblem::kStorageFailed);
+    auto second = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(second);
+    EXPECT_FALSE(first->appeal.uuid.empty());
+    EXPECT_FALSE(first->appeal.receipt_number.empty());
+    EXPECT_EQ(second->appeal.uuid, first->appeal.uuid);
+    EXPECT_EQ(second->appeal.receipt_number, first->appeal.receipt_number);
+    session.on_save_failed(SubmitProblem::kStorageFailed);
+    // The citizen walks away: the idle wipe ends the visit.
+    clock.advance(Millis(95'000));
+    session.tick();
+    clock.advance(Millis(30'000));
+    session.tick();
+    ASSERT_EQ(screen(), Screen::kAttract);
+    to_description();
+    session.apply({IntentKind::kInsertText, "Другая проблема у другого дома"});
+    to_review();
+    auto next_visit = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(next_visit);
+    EXPECT_NE(next_visit->appeal.uuid, first->appeal.uuid);
+    EXPECT_NE(next_visit->appeal.receipt_number, first->appeal.receipt_number);
+}
+
 TEST_F(SessionTest, SubmittingTwiceSavesOnce) {
     to_description();
     session.apply({IntentKind::kInsertText, "Сломана скамейка в парке"});

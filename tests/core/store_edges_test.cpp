@@ -292,6 +292,26 @@ TEST(StoreEdges, AReaderBesideTheLockHolderNeverMovesADamagedStoreAside) {
         EXPECT_FALSE(e.path().filename().string().starts_with("appeals.db.corrupt-"));
 }
 
+// The resubmit of an appeal whose first accept reached the disk although it reported failure:
+// one appeal, one set of photo files, one appeal item — and the first try's photo files kept.
+TEST(StoreEdges, AnAppealAcceptedAgainUnderItsOwnIdIsStoredOnce) {
+    test::TempDir dir;
+    auto s = open_store(dir.path());
+    auto req = test::appeal_request("TWC0-0001", "дважды", 2);
+    ASSERT_TRUE(s->accept(req, 1));
+    const auto files = photo_files(dir.path());
+    ASSERT_TRUE(s->accept(req, 2));
+    EXPECT_EQ(s->census()->appeals, 1);
+    EXPECT_EQ(photo_files(dir.path()), files) << "the first try's photo files were replaced";
+    EXPECT_EQ(drain_appeal_keys(*s), std::set<std::string>{req.appeal.uuid});
+    // The same id under another receipt number is not the same appeal.
+    auto other = req;
+    other.appeal.receipt_number = "TWC0-0002";
+    auto r = s->accept(other, 3);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+}
+
 TEST(DataDirLock, ASecondHolderIsRefusedWithTheFirstNamedAndGetsItOnceReleased) {
     test::TempDir dir;
     auto first = DataDirLock::acquire(dir.path(), "vmeste-kiosk");

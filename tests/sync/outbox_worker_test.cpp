@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -149,6 +150,39 @@ TEST(OutboxWorker, AStoreThatCannotWritePausesSendingWithBackoffInsteadOfRepeati
     EXPECT_EQ(view->queue_figures()->queued_appeals, 0);
     EXPECT_EQ(sim.store().count(), 3) << "the repeats were absorbed by the idempotency keys";
     disk.reset();
+}
+
+// A photo whose file was damaged or deleted on the terminal can never be sent (issue #17, point
+// 6): its appeal goes without it, the platform is told which photo was lost, nothing waits in
+// quarantine for a release that would only fail again.
+TEST(OutboxWorker, AnAppealWhosePhotoWasLostGoesWithoutItAndSaysWhich) {
+    Rig rig;
+    auto damaged = test::appeal_request("LST0-0001", "фото повреждено", 2);
+    auto missing = test::appeal_request("LST0-0002", "фото пропало", 1);
+    ASSERT_TRUE(rig.view->accept(damaged, rig.clock.unix_millis()));
+    ASSERT_TRUE(rig.view->accept(missing, rig.clock.unix_millis()));
+    const std::string spool = rig.dir.path() + "/spool/";
+    const std::string cut = spool + damaged.appeal.uuid + "-1.jpg.sealed";
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) - 1000);
+    std::filesystem::remove(spool + missing.appeal.uuid + "-0.jpg.sealed");
+    for (int round = 0; round < 5; ++round) {
+        rig.worker->drain_due();
+        rig.clock.advance(16min);
+    }
+    auto on_platform = rig.sim.store().find_by_receipt("LST0-0001");
+    ASSERT_TRUE(on_platform) << "the appeal with a damaged photo never arrived";
+    EXPECT_EQ(nlohmann::json::parse(on_platform->photos).size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(on_platform->lost_photos),
+              nlohmann::json::parse(R"([{"position":1,"reason":"damaged"}])"));
+    auto second = rig.sim.store().find_by_receipt("LST0-0002");
+    ASSERT_TRUE(second) << "the appeal with a missing photo never arrived";
+    EXPECT_EQ(nlohmann::json::parse(second->lost_photos),
+              nlohmann::json::parse(R"([{"position":0,"reason":"missing"}])"));
+    const auto f = rig.view->queue_figures();
+    EXPECT_EQ(f->quarantined, 0);
+    EXPECT_EQ(f->queued_appeals, 0);
+    EXPECT_EQ((*rig.view->find_by_receipt("LST0-0001"))->flagged, "photo damaged");
+    EXPECT_EQ(*rig.view->release_quarantine("test", rig.clock.unix_millis()), 0);
 }
 
 TEST(OutboxWorker, TheThreadWakesForNewWork) {

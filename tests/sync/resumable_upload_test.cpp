@@ -197,3 +197,37 @@ TEST(ResumableUpload, TheGatewayChecksOffsetsAndContentTypeItself) {
     EXPECT_EQ(nlohmann::json::parse(last.body)["complete"], true);
     EXPECT_EQ(req("HEAD", path, "", {}).status, 404);  // finished uploads are photos now
 }
+
+// Behind nginx with client_max_body_size 200k (the simulator's body-limit profile answers as
+// nginx does: 413 with its HTML page), a 512 KiB chunk never reaches the gateway (issue #17,
+// point 5). The chunk halves until it passes, stays small for the next photo, and every byte
+// arrives once.
+TEST(ResumableUpload, A413FromTheWayHalvesTheChunkUntilItPassesAndKeepsIt) {
+    test::RunningSim sim;
+    sim.faults().add(*sim::parse_fault_rule("upload-chunk:body-limit=204800"));
+    GatewayClient gw({sim.url(), "t"}, make_curl_transport());
+    ASSERT_EQ(gw.chunk_bytes(), 512u * 1024);
+    const std::string first = test::fake_photo(7, 1'300'000);
+    auto out = gw.upload_media("k413-1", first, sha(first), 0);
+    ASSERT_EQ(out.verdict, Verdict::kDone) << out.reason;
+    EXPECT_EQ(stored(sim, "k413-1"), first);
+    EXPECT_EQ(gw.chunk_bytes(), 128u * 1024) << "512 → 256 → 128 KiB, the first size under 200k";
+    EXPECT_EQ(gw.chunk_shrinks(), 2);
+    const std::string second = test::fake_photo(8, 600'000);
+    out = gw.upload_media("k413-2", second, sha(second), 0);
+    ASSERT_EQ(out.verdict, Verdict::kDone) << out.reason;
+    EXPECT_EQ(stored(sim, "k413-2"), second);
+    EXPECT_EQ(gw.chunk_shrinks(), 2) << "the size it learnt was kept";
+}
+
+// A way that takes not even the smallest chunk: that photo is quarantined, with why.
+TEST(ResumableUpload, APathThatTakesNoChunkAtAllQuarantinesThePhotoWithTheReason) {
+    test::RunningSim sim;
+    sim.faults().add(*sim::parse_fault_rule("upload-chunk:body-limit=8000"));
+    GatewayClient gw({sim.url(), "t"}, make_curl_transport());
+    const std::string p = test::fake_photo(9, 300'000);
+    auto out = gw.upload_media("k413-3", p, sha(p), 0);
+    EXPECT_EQ(out.verdict, Verdict::kQuarantine);
+    EXPECT_NE(out.reason.find("413"), std::string::npos) << out.reason;
+    EXPECT_EQ(gw.chunk_bytes(), GatewayClient::kMinChunkBytes);
+}

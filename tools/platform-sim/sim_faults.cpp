@@ -23,6 +23,8 @@ const char* fault_kind_name(FaultKind k) {
             return "slow-drip";
         case FaultKind::kMiddlebox:
             return "middlebox";
+        case FaultKind::kBodyLimit:
+            return "body-limit";
     }
     return "?";
 }
@@ -67,6 +69,9 @@ Result<FaultRule> parse_fault_rule(const std::string& spec) {
             } else if (key == "middlebox" && has_number && n >= 400 && n < 600) {
                 r.kind = FaultKind::kMiddlebox;
                 r.status = static_cast<int>(n);
+            } else if (key == "body-limit" && has_number && n >= 1) {
+                r.kind = FaultKind::kBodyLimit;
+                r.body_limit = static_cast<int64_t>(n);
             } else if (key == "latency" && has_number && n >= 0) {
                 r.kind = FaultKind::kLatency;
                 r.latency_ms = static_cast<int>(n);

@@ -25,6 +25,9 @@ enum class FaultKind {
     // Something on the way answers instead of the platform (a strict proxy, a captive portal):
     // `status` with an HTML page of nginx's shape, never reaching the gateway (issue #17).
     kMiddlebox,
+    // A proxy with a body size limit (nginx's client_max_body_size): a request whose body is
+    // larger than `body_limit` gets 413 with nginx's HTML page; smaller ones pass.
+    kBodyLimit,
 };
 
 struct FaultRule {
@@ -36,12 +39,14 @@ struct FaultRule {
     int retry_after_s = 0;          // with kStatus: Retry-After, in seconds…
     bool retry_after_date = false;  // …or as an HTTP date that far ahead
     int latency_ms = 0;
+    int64_t body_limit = 0;  // kBodyLimit: bytes
 };
 
 // "ROUTE:KIND[:key=value…]", e.g. "appeals:status=503:rate=0.3:retry-after=2",
 // "media:drop-mid-response:count=5", "*:latency=300". Kinds: status=N, latency=MS, drop-before,
 // drop-mid-response, truncated-json, malformed-json, slow-drip, middlebox=N (N with an HTML page,
-// as a proxy answers). Keys: rate, count, retry-after,
+// as a proxy answers), body-limit=BYTES (413 past it, as nginx's client_max_body_size).
+// Keys: rate, count, retry-after,
 // retry-after-date.
 Result<FaultRule> parse_fault_rule(const std::string& spec);
 

@@ -94,6 +94,16 @@ nlohmann::json SimServer::with_status(nlohmann::json j, const ReceivedAppeal& a)
     return j;
 }
 
+// A proxy's own error page (nginx's shape), not the platform's problem+json.
+static void nginx_error_page(httplib::Response& res, int status) {
+    res.status = status;
+    const std::string code = std::to_string(status);
+    res.set_content("<html>\r\n<head><title>" + code + "</title></head>\r\n<body>\r\n<center><h1>" +
+                        code +
+                        "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                    "text/html");
+}
+
 // Every device endpoint goes through `guarded`: authentication, the attempt count, and the
 // injected fault for its route, before and after the real handler.
 SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
@@ -126,19 +136,11 @@ SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
                                                   : std::to_string(fault->retry_after_s));
             return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
         }
-        if (fault && fault->kind == FaultKind::kMiddlebox) {
-            // nginx's own error page, as a proxy in front of the platform sends it.
-            res.status = fault->status;
-            const std::string code = std::to_string(fault->status);
-            res.set_content("<html>\r\n<head><title>" + code +
-                                "</title></head>\r\n<body>\r\n"
-                                "<center><h1>" +
-                                code +
-                                "</h1></center>\r\n<hr><center>nginx"
-                                "</center>\r\n</body>\r\n</html>\r\n",
-                            "text/html");
-            return;
-        }
+        if (fault && (fault->kind == FaultKind::kMiddlebox ||
+                      (fault->kind == FaultKind::kBodyLimit &&
+                       static_cast<int64_t>(req.body.size()) > fault->body_limit)))
+            return nginx_error_page(res,
+                                    fault->kind == FaultKind::kBodyLimit ? 413 : fault->status);
         if (fault && fault->kind == FaultKind::kDropBefore) {
             // A chunk upload loses its connection half-way through the body: the platform
             // keeps the half it received (as a real resumable endpoint does).
@@ -319,6 +321,19 @@ void SimServer::routes() {
                 }
             }
             ReceivedAppeal a;
+            // Photos the terminal lost before sending (docs/protocol.md): which and why.
+            if (j.contains("lost_photos")) {
+                const json& l = j["lost_photos"];
+                bool ok = l.is_array();
+                for (const auto& e : ok ? l : json::array())
+                    ok &= e.is_object() && e.contains("position") &&
+                          e["position"].is_number_integer() && e.contains("reason") &&
+                          e["reason"].is_string();
+                if (!ok)
+                    return problem(res, 400, "Bad Request",
+                                   "lost_photos must be an array of {position, reason}");
+                a.lost_photos = l.dump();
+            }
             a.kind = str("kind").empty() ? "message" : str("kind");
             if (a.kind != "message" && a.kind != "appeal")
                 return problem(res, 422, "Unprocessable Content", "kind must be message or appeal");

@@ -32,13 +32,15 @@ ReceivedAppeal row(sqlite3_stmt* st) {
     a.kind = col(st, 13);
     a.contact = col(st, 14);
     a.subject = col(st, 15);
+    a.lost_photos = col(st, 16);
     return a;
 }
 
 constexpr const char* kColumns =
     "platform_id, idempotency_key, receipt_number, category, text, language, created_at,"
     " received_at, status, body_sha, photos, place, coalesce(channel, 'gateway'),"
-    " coalesce(kind, 'message'), coalesce(contact, ''), coalesce(subject, '')";
+    " coalesce(kind, 'message'), coalesce(contact, ''), coalesce(subject, ''),"
+    " coalesce(lost_photos, '')";
 
 // Gives the row just inserted its public id, "<PREFIX>-000042" from its sequence number.
 std::string name_last_row(sqlite3* db, const char* update_sql, const char* prefix) {
@@ -87,7 +89,8 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
          {"ALTER TABLE appeals ADD COLUMN place TEXT",
           "ALTER TABLE appeals ADD COLUMN channel TEXT", "ALTER TABLE appeals ADD COLUMN kind TEXT",
           "ALTER TABLE appeals ADD COLUMN contact TEXT",
-          "ALTER TABLE appeals ADD COLUMN subject TEXT"})
+          "ALTER TABLE appeals ADD COLUMN subject TEXT",
+          "ALTER TABLE appeals ADD COLUMN lost_photos TEXT"})
         sqlite3_exec(db, add, nullptr, nullptr, nullptr);  // "duplicate column" is fine
     return std::unique_ptr<SimStore>(new SimStore(db));
 }
@@ -126,7 +129,7 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
         db_,
         "INSERT INTO appeals(idempotency_key, receipt_number, category, text, language,"
         " created_at, received_at, status, body_sha, photos, place, channel, kind, contact,"
-        " subject) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " subject, lost_photos) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         -1, &st, nullptr);
     const std::string* texts[] = {&a.idempotency_key, &a.receipt_number, &a.category, &a.text,
                                   &a.language,        &a.created_at};
@@ -141,6 +144,7 @@ Result<ReceivedAppeal> SimStore::insert(ReceivedAppeal a) {
     sqlite3_bind_text(st, 13, a.kind.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 14, a.contact.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 15, a.subject.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 16, a.lost_photos.c_str(), -1, SQLITE_TRANSIENT);
     const int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return make_error(ErrorCode::kIo, sqlite3_errmsg(db_));

@@ -29,8 +29,9 @@ struct ReceivedAppeal {
     std::string place;                // JSON object {lat, lon, address} or empty
     std::string channel = "gateway";  // "gateway" or "open311"
     std::string kind = "message";  // "message" (сообщение) or "appeal" (обращение, 59-ФЗ)
-    std::string contact;  // JSON object {name, phone, email} or empty
-    std::string subject;  // the Госуслуги identity of an "appeal"
+    std::string contact;      // JSON object {name, phone, email} or empty
+    std::string subject;      // the Госуслуги identity of an "appeal"
+    std::string lost_photos;  // JSON array [{position, reason}] the terminal lost, or empty
 };
 
 struct Device {
