@@ -2,7 +2,10 @@
 // SDL_WaitEventTimeout until a touch, a finished save, or the session's next deadline.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "drivers/watchdog/watchdog.h"
 #include "ui/kiosk_ui.h"
@@ -30,5 +33,24 @@ void stop_on_signals();
 // (HostOptions::appliance false) — the window being closed. Returns the process exit code.
 int run_kiosk_loop(KioskUi& ui, SdlHost& host, drivers::Watchdog& watchdog,
                    LoopFigures* figures = nullptr);
+
+// When the kiosk cannot start because its store cannot be opened (a full disk, an I/O error, a
+// read-only file system; issue #17), the terminal says so on its screen rather than staying
+// black: «Терминал временно не работает» for citizens, the reason for staff, and it tries again
+// by itself.
+struct OutOfOrder {
+    std::string reason;  // for staff: technical, no personal data
+    // Called on a worker thread every `retry_every` until it gives a kiosk; an error's message
+    // becomes the new reason.
+    std::function<Result<std::unique_ptr<core::Kiosk>>()> retry;
+    std::chrono::milliseconds retry_every{10'000};
+    std::function<void()> alive;  // each pass, for the parts of the health gate that wait too
+};
+// Runs in a window of its own (opened and closed here, with its own ImGui context) until
+// `retry` gives a kiosk, which it returns; nullptr when the service stopped it (or no window
+// could be opened and the service stopped it meanwhile).
+std::unique_ptr<core::Kiosk> run_out_of_order(
+    const HostOptions& host_options, drivers::Watchdog& watchdog, OutOfOrder out,
+    const StringCatalog& strings = StringCatalog::bundled());
 
 }  // namespace vmeste::ui

@@ -63,10 +63,30 @@ int main(int argc, char** argv) {
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
     std::shared_ptr<drivers::Speaker> speaker = drivers::make_espeak_speaker();
     options.speaker = speaker;
+    ui::HostOptions host_options;
+    host_options.fullscreen = !cl->windowed;
+    host_options.appliance = !cl->windowed;  // a developer's window closes as windows do
+    host_options.width = cl->window_w;
+    host_options.height = cl->window_h;
+    drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");
+    const core::Kiosk::Options kept = options;  // for the tries while out of order
     auto kiosk = core::Kiosk::start(std::move(options));
     if (!kiosk) {
-        std::fprintf(stderr, "vmeste-kiosk: cannot start: %s\n", kiosk.error().message.c_str());
-        return 1;
+        const ErrorCode code = kiosk.error().code;
+        if (code != ErrorCode::kIo && code != ErrorCode::kNoSpace && code != ErrorCode::kCorrupt) {
+            std::fprintf(stderr, "vmeste-kiosk: cannot start: %s\n", kiosk.error().message.c_str());
+            return 1;
+        }
+        // The store cannot be opened (the disk, not the configuration): the screen says the
+        // terminal is out of order, staff see why, and it tries again by itself.
+        ui::OutOfOrder out;
+        out.reason = kiosk.error().message;
+        out.retry = [&kept] { return core::Kiosk::start(kept); };
+        out.alive = [&gate] { gate.alive("uploader"); };
+        ui::parse_renderer(cl->config.renderer, &host_options.renderer);
+        auto started = ui::run_out_of_order(host_options, watchdog, std::move(out));
+        if (!started) return 0;  // the service stopped it meanwhile
+        kiosk = std::move(started);
     }
     log::info("kiosk: store %s, platform %s", (*kiosk)->store_path().c_str(),
               cl->config.platform_url.c_str());
@@ -76,11 +96,6 @@ int main(int argc, char** argv) {
     }
 
     ui::KioskUi kiosk_ui(**kiosk);
-    ui::HostOptions host_options;
-    host_options.fullscreen = !cl->windowed;
-    host_options.appliance = !cl->windowed;  // a developer's window closes as windows do
-    host_options.width = cl->window_w;
-    host_options.height = cl->window_h;
     // The technician's settings.toml over the file: the kiosk's own config, not the command line's.
     ui::parse_renderer((*kiosk)->config().renderer, &host_options.renderer);
     // Fonts are sized for the requested size now and fitted to the real display once it is open.
@@ -106,6 +121,5 @@ int main(int argc, char** argv) {
     ui::TextureImages images((*host)->textures(), (*kiosk)->visit_workers().camera());
     kiosk_ui.set_images(&images);
     kiosk_ui.set_speaker(speaker.get());
-    drivers::GatedWatchdog watchdog(gate, watchdogs, "ui");
     return ui::run_kiosk_loop(kiosk_ui, **host, watchdog);
 }

@@ -2,13 +2,16 @@
 // size= filled for real with a file, and the same tmpfs remounted read-only. Needs root (mount);
 // without it every test reports Skipped.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
@@ -80,8 +83,8 @@ std::vector<AcceptRequest> three_appeals(const std::string& data_dir) {
     EXPECT_TRUE(s) << s.error().message;
     std::vector<AcceptRequest> out;
     for (int i = 0; i < 3; ++i) {
-        auto req = test::appeal_request("DSK0-000" + std::to_string(i), "полный диск",
-                                        2, static_cast<uint64_t>(i + 1));
+        auto req = test::appeal_request("DSK0-000" + std::to_string(i), "полный диск", 2,
+                                        static_cast<uint64_t>(i + 1));
         EXPECT_TRUE((*s)->accept(req, 1));
         out.push_back(std::move(req));
     }
@@ -126,10 +129,10 @@ TEST(FullDisk, AStoreOpenedOnAFullDiskIsLeftAsItIsAndOpensWholeOnceThereIsRoom) 
     ASSERT_FALSE(s) << "a store on a full disk opened; the test did not fill the disk";
     EXPECT_TRUE(s.error().code == ErrorCode::kNoSpace || s.error().code == ErrorCode::kIo)
         << to_string(s.error().code);
-    EXPECT_NE(s.error().message.find("cannot be checked"), std::string::npos)
-        << s.error().message;
+    EXPECT_NE(s.error().message.find("cannot be checked"), std::string::npos) << s.error().message;
     auto after = names_in(disk.path());
-    std::erase_if(after, [](const std::string& n) { return n.ends_with("-shm") || n.ends_with("-wal"); });
+    std::erase_if(after,
+                  [](const std::string& n) { return n.ends_with("-shm") || n.ends_with("-wal"); });
     EXPECT_EQ(after, before) << "something was moved aside or created";
     EXPECT_EQ(names_in(disk.path() + "/spool"), spool_before);
 
@@ -178,5 +181,66 @@ TEST(FullDisk, AStoreOnAFileSystemRemountedReadOnlyIsNotTakenForCorrupt) {
     s = make_error(ErrorCode::kInternal, "closed");
     ASSERT_TRUE(disk.remount(false)) << std::strerror(errno);
     EXPECT_EQ(names_in(disk.path()), before);
+    expect_all_there(disk.path(), accepted);
+}
+
+namespace {
+// Waits (bounded) until `file` holds `what`: the kiosk's log line is the event.
+bool log_says(const std::string& file, const std::string& what, std::chrono::seconds within) {
+    const auto until = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < until) {
+        std::ifstream in(file);
+        const std::string text(std::istreambuf_iterator<char>(in), {});
+        if (text.find(what) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+}  // namespace
+
+// The real binary on a full disk: it does not exit (a black screen, a restart loop) but shows
+// that the terminal is out of order, and starts by itself once there is room (issue #17, 1).
+TEST(FullDisk, TheRealKioskShowsOutOfOrderOnAFullDiskAndStartsByItselfOnceThereIsRoom) {
+    if (!std::getenv("DISPLAY"))
+        GTEST_SKIP() << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    SmallDisk disk("16m");
+    REQUIRE_MOUNT(disk);
+    const auto accepted = three_appeals(disk.path());
+    disk.fill();
+    test::TempDir logs;
+    const std::string log = logs.file("kiosk.log");
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (!freopen(log.c_str(), "w", stderr)) _exit(126);
+        execl(VMESTE_KIOSK, VMESTE_KIOSK, "--data-dir", disk.path().c_str(), "--platform",
+              "http://127.0.0.1:9", "--windowed", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    auto stop = [&] {
+        kill(pid, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 200; ++i) {
+            if (waitpid(pid, &status, WNOHANG) == pid) return status;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return -1;
+    };
+    const bool out_of_order = log_says(log, "kiosk: out of order", std::chrono::seconds(20));
+    const bool drawn = out_of_order && log_says(log, "fonts:", std::chrono::seconds(20));
+    int status = 0;
+    const bool alive = waitpid(pid, &status, WNOHANG) == 0;
+    if (!out_of_order || !drawn || !alive) {
+        stop();
+        FAIL() << "out of order: " << out_of_order << ", drawn: " << drawn << ", alive: " << alive;
+    }
+    disk.free_space();
+    const bool started = log_says(log, "the store opens again", std::chrono::seconds(30));
+    const int end = stop();
+    ASSERT_TRUE(started) << "it did not start by itself once there was room";
+    ASSERT_TRUE(WIFEXITED(end)) << "not ended cleanly by SIGTERM";
+    EXPECT_EQ(WEXITSTATUS(end), 0);
     expect_all_there(disk.path(), accepted);
 }
