@@ -244,6 +244,9 @@ CREATE TABLE IF NOT EXISTS lost_receipts(
 // terminal's own memory of what it promised, checked against the store at every boot.
 constexpr const char* kLedgerMagic = "r1";
 constexpr int64_t kLedgerKeepMs = int64_t{180} * 24 * 3600 * 1000;
+// The audit log is kept a year (who did what on the terminal: the МФЦ's own reviews go back that
+// far); it holds no personal data, only receipt numbers and key names.
+constexpr int64_t kAuditKeepMs = int64_t{365} * 24 * 3600 * 1000;
 
 using LedgerEntry = AppealStore::LedgerEntry;
 
@@ -830,30 +833,35 @@ Result<RecoveryReport> AppealStore::recover() {
                   std::to_string(report.set_aside_temporaries) + " temporaries",
               wall_ms());
     }
-    // Every undelivered appeal's photo files must be there and whole. Delivered ones are not
-    // read again (the platform has them; re-hashing gigabytes slowed every boot).
+    // Every undelivered appeal's photo files must be there and of their size. Nothing is read
+    // or hashed here: at the queue's bound that is 2 GiB at every boot. A photo damaged in
+    // place is found when it is sent (its SHA-256 is checked then) and goes as lost; delivered
+    // appeals' photos are not looked at at all.
     struct Row {
         int64_t id;
-        std::string uuid, file, file_sha;
+        std::string uuid, file;
+        int64_t sealed_size;
     };
     std::vector<Row> rows;
     {
         Statement st(db_,
-                     "SELECT p.id, p.appeal_uuid, p.file_name, p.file_sha256 FROM photos p"
+                     "SELECT p.id, p.appeal_uuid, p.file_name, p.size FROM photos p"
                      " JOIN appeals a ON a.uuid = p.appeal_uuid"
                      " WHERE p.state = 'ok' AND a.delivered_at IS NULL");
         while (st.step() == SQLITE_ROW)
-            rows.push_back({st.i64(0), st.text(1), st.text(2), st.text(3)});
+            rows.push_back({st.i64(0), st.text(1), st.text(2),
+                            st.i64(3) + static_cast<int64_t>(Sealer::kOverhead)});
     }
     for (const Row& row : rows) {
-        auto data = fs.read(spool_dir() + "/" + row.file);
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(spool_dir() + "/" + row.file, ec);
         const char* state = nullptr;
-        if (!data)
+        if (ec)
             state = "missing";
-        else if (sha256_hex(*data) != row.file_sha)
+        else if (static_cast<int64_t>(size) != row.sealed_size)
             state = "damaged";
         if (!state) continue;
-        ++(data ? report.damaged_photos : report.missing_photos);
+        ++(ec ? report.missing_photos : report.damaged_photos);
         Statement up(db_, "UPDATE photos SET state = ? WHERE id = ?");
         up.bind(1, std::string(state)).bind(2, row.id);
         Statement flag(db_, "UPDATE appeals SET flagged = ? WHERE uuid = ?");
@@ -1044,10 +1052,13 @@ Result<void> AppealStore::accept(const AcceptRequest& req, int64_t now) {
     // COMMIT with synchronous=FULL in WAL mode fsyncs the WAL: once this returns, the appeal
     // survives a power cut, and only then does the citizen see a receipt.
     if (auto r = exec("COMMIT"); !r) {
-        // The outcome is unknown (the commit may have reached the disk): leave the files, so a
-        // committed row never loses its photos; recover() sets them aside if the row is not
-        // there.
+        // A full disk refuses the commit before anything of it is durable (SQLITE_FULL rolls the
+        // transaction back): its files go now, not at the next boot. Any other failure leaves
+        // the outcome unknown (an fsync error: the commit may be replayed after a crash): the
+        // files stay, so a committed row never loses its photos; recover() sets them aside if
+        // the row is not there.
         rollback();
+        if (r.error().code == ErrorCode::kNoSpace) drop_files();
         return r;
     }
     append_to_ledger(a);
@@ -1572,6 +1583,19 @@ void AppealStore::purge_orphans(int64_t now, int days) {
 Result<int> AppealStore::purge_expired(int64_t now, int days) {
     purge_orphans(now, days);
     const int64_t before = now - static_cast<int64_t>(days) * 24 * 3600 * 1000;
+    // Ratings, votes and +1s carry a name and phone in their sealed body: once settled, the body
+    // goes after the same period (the row stays: its once_key keeps one vote per person here).
+    // The audit log has no personal data but grows with every action: a year is kept.
+    {
+        Statement actions(db_,
+                          "UPDATE citizen_actions SET body_sealed = x'' WHERE state != 'pending'"
+                          " AND settled_at <= ? AND length(body_sealed) > 0");
+        actions.bind(1, before);
+        Statement audit_rows(db_, "DELETE FROM audit_log WHERE at <= ?");
+        audit_rows.bind(1, now - kAuditKeepMs);
+        if (actions.step() != SQLITE_DONE || audit_rows.step() != SQLITE_DONE)
+            return db_error(db_, "retention of actions and audit");
+    }
     std::vector<std::string> uuids, files;
     {
         Statement st(

@@ -257,12 +257,8 @@ TEST(AppealStore, RecoverySetsOrphansAsideAndFlagsMissingOrDamagedPhotos) {
         ASSERT_TRUE(s->accept(req_damaged, 1));
     }
     fs::remove(dir.path() + "/spool/" + req_missing.appeal.uuid + "-1.jpg.sealed");
-    {
-        std::fstream f(dir.path() + "/spool/" + req_damaged.appeal.uuid + "-0.jpg.sealed",
-                       std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(100);
-        f.put('\x42');
-    }
+    // Cut short: boot sees it by its size (a byte damaged in place is found when it is sent).
+    fs::resize_file(dir.path() + "/spool/" + req_damaged.appeal.uuid + "-0.jpg.sealed", 5000);
     std::ofstream(dir.path() + "/spool/orphan-0.jpg.sealed")
         << "left by an accept that never committed";
     std::ofstream(dir.path() + "/spool/.half.jpg.sealed.tmp") << "half";
@@ -413,6 +409,44 @@ TEST(AppealStore, ActionsSurviveReopenAndTheirContactIsSealed) {
     EXPECT_NE((*pending)[0].body.find("Фамилия-Поддержки"), std::string::npos);
     ASSERT_TRUE(s->settle_action(uuid, "delivered", "", 2000));
     EXPECT_TRUE(s->pending_actions(10)->empty());
+}
+
+// Retention covers more than appeals (issue #17, point 10): a settled +1's body (a name and a
+// phone) goes after the retention period, a pending one never; the audit log keeps a year.
+TEST(AppealStore, RetentionEmptiesSettledActionsAndAgesTheAuditLog) {
+    test::TempDir dir;
+    const int64_t day = 24 * 3600 * 1000LL;
+    const int64_t t0 = 1'790'000'000'000;
+    auto s = open_store(dir);
+    const auto settled = support_action("7K3Q-9PXA", Contact{"Иван", "+79995554433", ""}, t0);
+    const auto waiting = support_action("7K3Q-9PXB", Contact{"Пётр", "+79995554434", ""}, t0);
+    ASSERT_TRUE(s->accept_action(settled));
+    ASSERT_TRUE(s->accept_action(waiting));
+    ASSERT_TRUE(s->settle_action(settled.uuid, "delivered", "", t0));
+    s->audit("test", "old", "", "", t0 - 400 * day);
+    s->audit("test", "recent", "", "", t0);
+    ASSERT_TRUE(s->purge_expired(t0 + 6 * day, 7));
+    auto body_bytes = [&](const std::string& uuid) {
+        sqlite3* db = nullptr;
+        sqlite3_open(dir.file("appeals.db").c_str(), &db);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, "SELECT length(body_sealed) FROM citizen_actions WHERE uuid = ?", -1,
+                           &st, nullptr);
+        sqlite3_bind_text(st, 1, uuid.c_str(), -1, SQLITE_TRANSIENT);
+        const int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return n;
+    };
+    EXPECT_GT(body_bytes(settled.uuid), 0) << "emptied before the retention period";
+    ASSERT_TRUE(s->purge_expired(t0 + 8 * day, 7));
+    EXPECT_EQ(body_bytes(settled.uuid), 0);
+    EXPECT_GT(body_bytes(waiting.uuid), 0) << "a pending +1 was emptied";
+    EXPECT_EQ(s->pending_actions(10)->front().body.find("Пётр") != std::string::npos, true);
+    std::vector<std::string> actions;
+    for (const auto& e : *s->audit_log(100)) actions.push_back(e.action);
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "old"), 0);
+    EXPECT_EQ(std::count(actions.begin(), actions.end(), "recent"), 1);
 }
 
 TEST(AppealStore, NearbyFindsAppealsOfTheCategoryWithinTheRadiusNearestFirst) {

@@ -131,6 +131,13 @@ TEST(DiskFull, AcceptRefusesWithoutLosingAnythingAndResumesWhenSpaceReturns) {
         if (!r) {
             ++refused;
             EXPECT_EQ(r.error().code, ErrorCode::kNoSpace) << r.error().message;
+            // A refused appeal's files go at once, not at the next boot (issue #17, point 10):
+            // the spool holds the accepted appeals' photos and records, nothing else.
+            size_t files = 0;
+            for (auto& e : std::filesystem::directory_iterator(dir.path() + "/spool"))
+                files += e.is_regular_file();
+            EXPECT_EQ(files, 3u * (2 + 1))
+                << "quota " << quota << ": files of a refused accept left";
         } else {
             accepted.emplace("FUL1-000" + std::to_string(refused),
                              test::appeal_request("x"));  // unexpected

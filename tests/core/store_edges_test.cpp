@@ -167,6 +167,10 @@ TEST(StoreEdges, AStoreCutInHalfIsRebuiltFromTheSpoolWithEveryAppealWhole) {
         expected.insert(req.appeal.uuid);
     }
     EXPECT_TRUE(report->newly_lost_receipts.empty());
+    std::printf(
+        "store cut in half: 60 receipted, %lld salvaged by SQL, %d restored from the "
+        "spool\n",
+        static_cast<long long>(s->salvaged()->appeals), report->restored_appeals);
     EXPECT_EQ(s->queue_figures()->queued_appeals, 60);
     EXPECT_EQ(drain_appeal_keys(*s), expected);
     EXPECT_EQ(photo_files(dir.path()), photos_before);
@@ -215,6 +219,10 @@ TEST(StoreEdges, AFlippedByteInTheLogRestoresWhatTheSpoolHoldsAndNamesTheRest) {
                                     report->newly_lost_receipts.end()),
               gone);
     EXPECT_EQ(s->queue_figures()->lost_receipts, static_cast<int64_t>(gone.size()));
+    std::printf(
+        "wal flip: 60 receipted, %zu cut off by SQLite, %d restored from the spool, %zu "
+        "reported lost (their records deleted by the test)\n",
+        missing.size(), report->restored_appeals, gone.size());
     // The truly lost appeals' photos are set aside, not deleted.
     for (const auto& receipt : gone)
         for (const auto& req : accepted)
