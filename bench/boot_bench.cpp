@@ -73,15 +73,8 @@ int main(int argc, char** argv) {
         }
         const auto t0 = SteadyClock::now();
         for (int i = 0; i < appeals; ++i) {
-            core::AcceptRequest r;
-            r.appeal = core::Appeal{core::new_uuid(),
-                                    core::new_receipt_number(),
-                                    "roads",
-                                    "Яма на дороге у дома " + std::to_string(i),
-                                    core::Language::kRu,
-                                    1'790'000'000'000 + i};
-            r.photos.push_back(bench::photo(static_cast<uint64_t>(i), photo_bytes));
-            if (auto a = (*store)->accept(r, 1'790'000'000'000 + i); !a) {
+            const core::AcceptRequest r = bench::appeal_request(i, 1, photo_bytes);
+            if (auto a = (*store)->accept(r, r.appeal.created_unix_ms); !a) {
                 std::fprintf(stderr, "accept %d: %s\n", i, a.error().message.c_str());
                 return 1;
             }

@@ -36,18 +36,6 @@ double ms_since(Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-core::AcceptRequest request(int i, int photos) {
-    core::AcceptRequest r;
-    r.appeal = core::Appeal{core::new_uuid(),
-                            core::new_receipt_number(),
-                            "roads",
-                            "Яма на дороге у дома " + std::to_string(i),
-                            core::Language::kRu,
-                            1'790'000'000'000};
-    for (int p = 0; p < photos; ++p) r.photos.push_back(bench::photo(i * 10 + p, 400'000));
-    return r;
-}
-
 // The same bytes and syncs as an accept, with nothing else: 3 files of 400 KB each written and
 // fsynced, a directory fsync after each, one 4 KiB write + fsync for the commit.
 Stats data_floor(const std::string& dir, int n) {
@@ -135,7 +123,7 @@ struct Scale {
 Scale measure_at(const std::string& dir, int queued) {
     {
         auto s = core::AppealStore::open(options(dir));
-        (void)(*s)->accept(request(0, 0), 1);
+        (void)(*s)->accept(bench::appeal_request(0, 0), 1);
     }
     fill_queue(dir, queued);
     auto s = core::AppealStore::open(options(dir));
@@ -144,7 +132,7 @@ Scale measure_at(const std::string& dir, int queued) {
     // among `queued` without scanning.
     for (int i = 0; i < 30; ++i) {
         auto t0 = Clock::now();
-        (void)(*s)->accept(request(i + 1, 0), 1);
+        (void)(*s)->accept(bench::appeal_request(i + 1, 0), 1);
         acc.push_back(ms_since(t0));
         t0 = Clock::now();
         auto item = (*s)->next_due(2);
@@ -167,7 +155,7 @@ int main(int argc, char** argv) {
     {
         auto s = core::AppealStore::open(options(base + "/accept"));
         for (int i = 0; i < n; ++i) {
-            auto req = request(i, 3);
+            auto req = bench::appeal_request(i, 3);
             const auto t0 = Clock::now();
             if (!(*s)->accept(req, 1)) std::fprintf(stderr, "accept failed\n");
             acc.push_back(ms_since(t0));
