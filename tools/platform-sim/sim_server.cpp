@@ -111,6 +111,11 @@ SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
         if (!authorised(req))
             return problem(res, 401, "Unauthorized", "a valid device token is required");
         const std::string key = req.get_header_value("Idempotency-Key");
+        struct Busy {
+            std::atomic<int>& n;
+            explicit Busy(std::atomic<int>& c) : n(c) { ++n; }
+            ~Busy() { --n; }
+        } busy(in_flight_);
         {
             std::lock_guard lock(attempts_mu_);
             ++attempts_[key];

@@ -77,6 +77,11 @@ class SimServer {
     std::string base_url() const;
     // Requests seen per Idempotency-Key (every attempt, faulted or not).
     int attempts(const std::string& key) const;
+    // Device requests being handled right now (a client killed while this is > 0 died in the
+    // middle of a request), and uploads a create found already started: a device resuming one
+    // (the torture tests' evidence that kills landed where they should).
+    int in_flight() const { return in_flight_.load(); }
+    int resumed_uploads() const { return resumed_uploads_.load(); }
     // Heartbeats received (newest last) and the commands queued for the next one.
     std::vector<nlohmann::json> heartbeats() const;
     void queue_command(const std::string& name);
@@ -122,6 +127,8 @@ class SimServer {
     SimOptions options_;
     SimStore& store_;
     Faults faults_;
+    std::atomic<int> in_flight_{0};
+    std::atomic<int> resumed_uploads_{0};
     mutable std::mutex attempts_mu_;
     std::map<std::string, int> attempts_;
     std::set<std::string> appeals_in_flight_;  // keys being handled now (a second one gets 409)

@@ -66,6 +66,7 @@ void SimServer::routes_uploads() {
                        if (u.sha256 != sha || u.length != length)
                            return problem(res, 422, "Unprocessable Content",
                                           "Idempotency-Key was used with another photo");
+                       if (!u.data.empty()) ++resumed_uploads_;
                        res.set_header("Location", "/api/v1/uploads/" + id);
                        res.set_content(upload_json(u).dump(), "application/json");
                        return;
