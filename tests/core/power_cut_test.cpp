@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 
 #include "kiosk/core/appeal_store.h"
 #include "tests/support/crash_sim.h"
@@ -93,6 +94,90 @@ TEST(PowerCut, EveryAcceptedAppealSurvivesACutAtAnyOperation) {
         if (::testing::Test::HasFailure()) return;
     }
     EXPECT_GT(cuts_inside_accept, 60);  // the cuts really hit accepts, not the idle time after
+}
+
+// A cut while the uploader records deliveries (issue #17): mark_delivered and schedule_retry
+// interleaved as the worker does them. After the reboot every accepted appeal is either recorded
+// delivered or pending again (sent once more: the idempotency key absorbs it) — never gone, never
+// half-recorded — and the queue figures agree with the rows.
+TEST(PowerCut, ACutDuringDeliveryBookkeepingLosesNothingAndKeepsTheFiguresRight) {
+    auto& sim = test::CrashSim::instance();
+    std::mt19937_64 rng(17);
+    int cuts_in_bookkeeping = 0;
+    for (int round = 0; round < 60; ++round) {
+        test::TempDir dir;
+        sim.reset();
+        std::map<std::string, core::AcceptRequest> accepted;
+        {
+            auto s = core::AppealStore::open(sim_options(dir.path()));
+            ASSERT_TRUE(s) << s.error().message;
+            for (int i = 0; i < 6; ++i) {
+                auto req = test::appeal_request(
+                    "BKP" + std::to_string(round % 10) + "-000" + std::to_string(i),
+                    "доставка " + std::to_string(i), i % 3, rng());
+                ASSERT_TRUE((*s)->accept(req, 1));
+                accepted.emplace(req.appeal.receipt_number, req);
+            }
+            sim.arm(1 + static_cast<int64_t>(rng() % 40), rng());
+            int64_t now = 10;
+            for (int step = 0; step < 40 && !sim.crashed(); ++step) {
+                auto item = (*s)->next_due(now);
+                if (!item) break;
+                const bool ok = rng() % 4 != 0;  // one attempt in four fails and is retried
+                auto r = ok ? (*s)->mark_delivered(item->id, "P-" + item->idempotency_key,
+                                                   "registered", now)
+                            : (*s)->schedule_retry(item->id, item->attempts + 1, now + 1, "503");
+                if (!r) ++cuts_in_bookkeeping;
+                ++now;
+            }
+        }
+        sim.reset();
+        const std::string when = "round " + std::to_string(round);
+        expect_all_there(dir.path(), accepted, when);
+        auto s = core::AppealStore::open(test::store_options(dir.path()));
+        ASSERT_TRUE(s);
+        int undelivered = 0;
+        for (const auto& [receipt, req] : accepted) {
+            auto a = (*s)->find_by_receipt(receipt);
+            ASSERT_TRUE(a && *a) << when;
+            if ((*a)->platform_id.empty()) ++undelivered;
+        }
+        EXPECT_EQ((*s)->queue_figures()->queued_appeals, undelivered) << when;
+        // What is left goes: every undelivered appeal has its item pending.
+        std::set<std::string> due;
+        while (auto item = (*s)->next_due(INT64_MAX / 2)) {
+            if (item->kind == "appeal") due.insert(item->idempotency_key);
+            ASSERT_TRUE((*s)->mark_delivered(item->id, "P", "registered", 99)) << when;
+        }
+        EXPECT_EQ(static_cast<int>(due.size()), undelivered) << when;
+        if (::testing::Test::HasFailure()) return;
+    }
+    EXPECT_GT(cuts_in_bookkeeping, 20);  // the cuts landed in the bookkeeping
+}
+
+// ENOSPC when the store is opened (issue #17): the store is left as it is, not moved aside.
+TEST(PowerCut, NoSpaceWhenTheStoreIsOpenedLeavesItAsItIs) {
+    auto& sim = test::CrashSim::instance();
+    sim.reset();
+    test::TempDir dir;
+    std::map<std::string, core::AcceptRequest> accepted;
+    {
+        auto s = core::AppealStore::open(sim_options(dir.path()));
+        ASSERT_TRUE(s);
+        auto req = test::appeal_request("NSP0-0001", "до открытия", 1, 3);
+        ASSERT_TRUE((*s)->accept(req, 1));
+        accepted.emplace(req.appeal.receipt_number, req);
+        // Uncheckpointed: opening it again must write (-shm, recovery of the log).
+    }
+    sim.set_quota(0);
+    auto s = core::AppealStore::open(sim_options(dir.path()));
+    if (s) EXPECT_FALSE((*s)->moved_aside());
+    if (!s) EXPECT_NE(s.error().code, ErrorCode::kCorrupt) << s.error().message;
+    s = make_error(ErrorCode::kInternal, "closed");
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_FALSE(e.path().filename().string().starts_with("appeals.db.corrupt-"));
+    sim.reset();
+    expect_all_there(dir.path(), accepted, "after ENOSPC at open");
 }
 
 TEST(PowerCut, ACutDuringStoreCreationLeavesAUsableStore) {
