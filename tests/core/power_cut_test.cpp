@@ -238,6 +238,30 @@ TEST(DiskFull, AcceptRefusesWithoutLosingAnythingAndResumesWhenSpaceReturns) {
     expect_all_there(dir.path(), accepted, "after disk full");
 }
 
+// The harness has teeth for unlinks too: a removed file whose directory was not fsynced comes
+// back after some cuts (and never after a directory fsync).
+TEST(CrashSimItself, AnUnlinkWithoutADirectoryFsyncComesBackAfterSomeCuts) {
+    auto& sim = test::CrashSim::instance();
+    auto& fs = sim.file_ops();
+    int back = 0, back_after_fsync = 0;
+    for (uint64_t seed = 1; seed <= 20; ++seed) {
+        for (bool synced : {false, true}) {
+            test::TempDir dir;
+            sim.reset();
+            ASSERT_TRUE(core::write_durably(fs, dir.path(), "photo", "durable bytes"));
+            ASSERT_TRUE(fs.remove(dir.file("photo")));
+            if (synced) ASSERT_TRUE(fs.fsync_dir(dir.path()));
+            sim.arm(1, seed);
+            (void)fs.write(dir.file("other"), "x");  // the cut
+            sim.reset();
+            const bool there = std::filesystem::exists(dir.file("photo"));
+            (synced ? back_after_fsync : back) += there;
+        }
+    }
+    EXPECT_GT(back, 0);
+    EXPECT_EQ(back_after_fsync, 0);
+}
+
 // The harness has teeth: skipping a step of the durable sequence does lose data under it.
 TEST(CrashSimItself, AFileRenamedWithoutADirectoryFsyncIsGoneAfterTheCut) {
     auto& sim = test::CrashSim::instance();

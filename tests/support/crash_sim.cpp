@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ struct State {
     std::map<std::string, PendingDbFile> db_files;       // by path
     std::map<std::string, std::string> spool_unsynced;   // path → content written
     std::map<std::string, uintmax_t> appended_unsynced;  // path → its size when last synced
+    // Files unlinked since their directory's last fsync (path → content): after a cut the
+    // directory entry may still be there, and the file with it.
+    std::map<std::string, std::string> unlinked_unsynced;
+    std::set<std::string> main_db_paths;  // databases opened: their -shm is garbled by a cut
+    int64_t cuts_out_of_order = 0;
     std::vector<std::pair<std::string, std::string>> spool_renames;  // from → to, dir not synced
     sqlite3_vfs* real = nullptr;
 };
@@ -86,18 +92,35 @@ void power_cut_locked(State& s) {
     s.crashed = true;
     // SQLite files: a random prefix of the unsynced writes reached the platter, the last one
     // possibly torn at a sector boundary; the rest never did.
+    // Half the cuts keep the order (a prefix reached the platter); in the other half the disk
+    // wrote in its own order since the last sync: any subset of those writes reached it, each
+    // possibly torn. Truncates keep their place (a file system journals them).
+    const bool in_order = s.rng() % 2 == 0;
+    if (!in_order) ++s.cuts_out_of_order;
     for (auto& [path, pf] : s.db_files) {
         if (pf.log.empty()) continue;
         const size_t reached = s.rng() % (pf.log.size() + 1);
-        for (size_t i = 0; i < reached; ++i) {
+        for (size_t i = 0; i < pf.log.size(); ++i) {
             const Write& w = pf.log[i];
+            const bool arrives = in_order ? i < reached : (w.truncate_to >= 0 || s.rng() % 2);
+            if (!arrives) continue;
             size_t keep = w.data.size();
-            if (i + 1 == reached && w.truncate_to < 0 && s.rng() % 2)
+            const bool last = in_order ? i + 1 == reached : s.rng() % 3 == 0;
+            if (last && w.truncate_to < 0 && s.rng() % 2)
                 keep = (s.rng() % (w.data.size() / 512 + 1)) * 512;
             apply_to_real(path, w, keep);
         }
     }
     s.db_files.clear();
+    // Unlinks whose directory was not fsynced: the file may be back.
+    for (auto& [path, content] : s.unlinked_unsynced)
+        if (s.rng() % 2 && !std::filesystem::exists(path)) {
+            if (FILE* f = std::fopen(path.c_str(), "wb")) {
+                std::fwrite(content.data(), 1, content.size(), f);
+                std::fclose(f);
+            }
+        }
+    s.unlinked_unsynced.clear();
     // Spool: renames not made durable by a directory fsync are undone, newest first; file contents
     // not fsynced are cut to a random length.
     for (auto it = s.spool_renames.rbegin(); it != s.spool_renames.rend(); ++it)
@@ -289,6 +312,10 @@ int v_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* 
         cf->path.~basic_string();
         return rc;
     }
+    if (name && (flags & SQLITE_OPEN_MAIN_DB)) {
+        std::lock_guard lock(s.mu);
+        s.main_db_paths.insert(name);
+    }
     (void)vfs;
     cf->base.pMethods = &kMethods;
     return SQLITE_OK;
@@ -408,12 +435,19 @@ class CrashFileOps final : public core::FileOps {
         std::erase_if(s.spool_renames, [&](const auto& r) {
             return std::filesystem::path(r.second).parent_path() == std::filesystem::path(dir);
         });
+        std::erase_if(s.unlinked_unsynced, [&](const auto& u) {
+            return std::filesystem::path(u.first).parent_path() == std::filesystem::path(dir);
+        });
         return core::posix_file_ops().fsync_dir(dir);
     }
     Result<void> remove(const std::string& path) override {
         State& s = st();
         std::lock_guard lock(s.mu);
         if (s.crashed) return dead();
+        // A durable file unlinked: until its directory is fsynced a cut may bring it back.
+        if (!s.spool_unsynced.count(path))
+            if (auto content = core::posix_file_ops().read(path); content)
+                s.unlinked_unsynced[path] = std::move(content).value();
         s.spool_unsynced.erase(path);
         return core::posix_file_ops().remove(path);
     }
@@ -491,6 +525,33 @@ int64_t CrashSim::ops() const {
 void CrashSim::reset() {
     State& s = st();
     std::lock_guard lock(s.mu);
+    if (s.crashed) {
+        // The -shm is SQLite's shared memory, never synced: after a power cut its file holds
+        // whatever the kernel last wrote back, or nothing. Deleted, cut or scribbled over.
+        for (const auto& db : s.main_db_paths) {
+            const std::string shm = db + "-shm";
+            std::error_code ec;
+            if (!std::filesystem::exists(shm, ec)) continue;
+            switch (s.rng() % 3) {
+                case 0:
+                    std::filesystem::remove(shm, ec);
+                    break;
+                case 1:
+                    std::filesystem::resize_file(shm, s.rng() % 4096, ec);
+                    break;
+                default:
+                    if (FILE* f = std::fopen(shm.c_str(), "r+b")) {
+                        for (int i = 0; i < 64; ++i) {
+                            std::fseek(f, static_cast<long>(s.rng() % 32768), SEEK_SET);
+                            std::fputc(static_cast<int>(s.rng() & 0xFF), f);
+                        }
+                        std::fclose(f);
+                    }
+            }
+        }
+    }
+    s.main_db_paths.clear();
+    s.unlinked_unsynced.clear();
     s.crashed = false;
     s.crash_at = -1;
     s.quota = -1;
