@@ -197,6 +197,42 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     EXPECT_FALSE(d.kiosk().maintenance().active());
 }
 
+// Issue #17: what needs staff is on the queue screen in the warning colour — a proxy answering
+// instead of the platform (the queue waits, nothing quarantined) and the receipts the terminal
+// gave and lost (from the ledger at boot).
+TEST(Maintenance, StaffSeeABlockedPathAndLostReceiptsOnTheQueueScreen) {
+    RunningSim sim;
+    sim.faults().add(*sim::parse_fault_rule("*:middlebox=403"));
+    TempDir data;
+    ManualClock clock;
+    {
+        set_pins(data.path(), clock, true, false);
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("BLK0-0001"), clock.unix_millis()));
+    }
+    // A receipt given earlier that no store or spool holds any more.
+    std::ofstream(data.path() + "/receipts.ledger", std::ios::app)
+        << "r1 1790000000000 LOST-0001 0b8a7f0e-0000-4000-8000-000000000001\n";
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    o.uploader = true;
+    UiDriver d(o);
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().uploader_status().path_blocked.empty(); }, 10s));
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
+    d.frame();
+    const std::string trouble = d.label("note/maint_queue_trouble");
+    EXPECT_NE(trouble.find("Связь с платформой перекрыта: HTTP 403"), std::string::npos) << trouble;
+    EXPECT_NE(trouble.find("text/html"), std::string::npos) << trouble;
+    EXPECT_NE(trouble.find("Потеряно талонов, выданных гражданам: 1 (LOST-0001)"),
+              std::string::npos)
+        << trouble;
+    EXPECT_NE(d.label("note/maint_queue").find("В карантине: 0"), std::string::npos)
+        << d.label("note/maint_queue");
+}
+
 TEST(Maintenance, NoSequenceOfOrdinaryTouchesReachesIt) {
     TempDir data;
     ManualClock clock;
