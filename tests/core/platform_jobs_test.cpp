@@ -117,6 +117,33 @@ TEST(PlatformJobs, HeartbeatReportsTheQueueAndRunsCommandsOnce) {
     EXPECT_EQ(rig.jobs->status().commands_run.size(), 2u) << "a command ran twice";
 }
 
+// Issue #17: the platform learns, through the heartbeat, what staff see on the queue screen —
+// a path blocked by something that is not the platform, a store that cannot write, and the
+// receipts the terminal gave and lost.
+TEST(PlatformJobs, TheHeartbeatSaysWhatBlocksThePathWhatTheStoreCannotAndWhichReceiptsWereLost) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    std::ofstream(dir.file("receipts.ledger"))
+        << "r1 1790000000000 LOST-0002 0b8a7f0e-0000-4000-8000-000000000002\n";
+    {
+        auto s = core::AppealStore::open(test::store_options(dir.path()));
+        ASSERT_TRUE((*s)->recover());
+    }
+    sync::WorkerStatus status;
+    status.path_blocked = "HTTP 403 from the way to the platform, not the platform (text/html)";
+    status.store_error = "commit: database or disk is full";
+    core::PlatformJobs jobs(dir.path(),
+                            core::AppealStore::open(test::store_options(dir.path())).value(),
+                            std::make_unique<sync::GatewayClient>(
+                                sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport()),
+                            core::PlatformJobs::Hooks{[&] { return status; }, [] {}});
+    ASSERT_TRUE(jobs.heartbeat());
+    const auto sent = sim.server().heartbeats().back();
+    EXPECT_EQ(sent["path_blocked"], status.path_blocked);
+    EXPECT_EQ(sent["store_error"], status.store_error);
+    EXPECT_EQ(sent["lost_receipts"], nlohmann::json::array({"LOST-0002"}));
+}
+
 TEST(PlatformJobs, TheKioskStartsWithTheSyncedCatalogueAndTheEnrolledToken) {
     test::TempDir dir;
     auto cat = nlohmann::json::parse(R"({"version": "synced-7", "categories": [
