@@ -43,7 +43,9 @@ DeliveryOutcome GatewayClient::outcome(const Result<HttpResponse>& resp,
         out.retry_after = parse_retry_after(*ra, now_unix_ms);
     out.reason = out.verdict == Verdict::kDone ? "HTTP " + std::to_string(resp->status)
                                                : replies::problem_summary(resp->status, resp->body);
-    if (out.verdict == Verdict::kQuarantine) {
+    // 413 is about this request's size, whoever says it: the upload shrinks its chunks
+    // (upload_media); a request that cannot shrink is quarantined with the reason.
+    if (out.verdict == Verdict::kQuarantine && resp->status != 413) {
         const std::string* type = resp->header("content-type");
         const std::string_view ct = type ? std::string_view(*type) : std::string_view();
         if (!replies::is_platform_problem(resp->status, ct, resp->body)) {

@@ -54,7 +54,9 @@ DeliveryOutcome classify(const Result<HttpResponse>& resp, int64_t now) {
     if (const std::string* ra = resp->header("retry-after"))
         out.retry_after = parse_retry_after(*ra, now);
     out.reason = replies::problem_summary(resp->status, resp->body);
-    if (out.verdict == Verdict::kQuarantine && !replies::is_open311_error(resp->body)) {
+    // 413 is about this request's size (its photos), whoever says it: that item, not an outage.
+    if (out.verdict == Verdict::kQuarantine && resp->status != 413 &&
+        !replies::is_open311_error(resp->body)) {
         // Not the server's error array: something on the way answered. An outage, not a verdict.
         const std::string* type = resp->header("content-type");
         out.verdict = Verdict::kPathBlocked;

@@ -15,6 +15,9 @@
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
+#include "sync/gateway_client.h"
+#include "sync/outbox_worker.h"
+#include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -243,4 +246,43 @@ TEST(FullDisk, TheRealKioskShowsOutOfOrderOnAFullDiskAndStartsByItselfOnceThereI
     ASSERT_TRUE(WIFEXITED(end)) << "not ended cleanly by SIGTERM";
     EXPECT_EQ(WEXITSTATUS(end), 0);
     expect_all_there(disk.path(), accepted);
+}
+
+// Point 7 on a real file system: the disk fills while the uploader delivers. The platform takes
+// the photo, the store cannot record it (SQLITE_FULL appending to its log): the uploader stops
+// with backoff and says why — no loop of repeats — and goes on once there is room.
+TEST(FullDisk, TheDiskFillingWhileDeliveringPausesTheUploaderInsteadOfALoop) {
+    SmallDisk disk("16m");
+    REQUIRE_MOUNT(disk);
+    const auto accepted = three_appeals(disk.path());
+    test::RunningSim sim;
+    ManualClock clock;
+    StoreOptions o = test::store_options(disk.path());
+    o.limits.min_free_bytes = 1 << 20;
+    auto store = AppealStore::open(o);
+    ASSERT_TRUE(store) << store.error().message;
+    sync::RetryPolicy policy;
+    sync::OutboxWorker worker(make_outbox_queue(std::move(store).value()),
+                              std::make_unique<sync::GatewayClient>(
+                                  sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport()),
+                              policy, clock);
+    disk.fill();
+    EXPECT_EQ(worker.drain_due(), 1) << "one attempt, then the store said it cannot write";
+    EXPECT_EQ(sim.store().media_count(), 1);
+    EXPECT_FALSE(worker.status().store_error.empty());
+    EXPECT_EQ(worker.drain_due(), 0) << "nothing before the backoff";
+    int attempts = 0;
+    for (int round = 0; round < 5; ++round) {
+        clock.advance(policy.cap);
+        attempts += worker.drain_due();
+    }
+    EXPECT_LE(attempts, 5) << "at most one attempt per backoff step while the disk is full";
+    disk.free_space();
+    for (int round = 0; round < 5 && sim.store().count() < 3; ++round) {
+        clock.advance(policy.cap);
+        worker.drain_due();
+    }
+    EXPECT_TRUE(worker.status().store_error.empty());
+    EXPECT_EQ(sim.store().count(), 3);
+    EXPECT_EQ(sim.store().media_count(), 6) << "each photo once: the repeat went under its key";
 }
