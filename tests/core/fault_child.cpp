@@ -1,8 +1,8 @@
 // The fault-injection child (tests/core/fault_injection_test.cpp), run under libfiu's fiu-run:
-// it opens the store, accepts one appeal, then makes every fdatasync(2) — SQLite's sync of its log at COMMIT, and
-// nothing of the spool's, which uses fsync — fail with EIO, accepts one appeal with the id and
-// receipt number it was given, prints "ACCEPTED" or "REFUSED <code>", and ends at once without
-// closing anything, as a crash right after would.
+// it opens the store, accepts one appeal, then makes every fdatasync(2) — SQLite's sync of its log
+// at COMMIT, and nothing of the spool's, which uses fsync — fail with EIO, accepts one appeal with
+// the id and receipt number it was given, prints "ACCEPTED" or "REFUSED <code>", and ends at once
+// without closing anything, as a crash right after would.
 //   vmeste-store-fault-child DATA_DIR UUID RECEIPT
 #include <fiu-control.h>
 #include <fiu.h>

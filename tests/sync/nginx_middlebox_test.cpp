@@ -19,6 +19,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
+#include "tests/support/platform_checks.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 
@@ -152,13 +153,6 @@ TEST(BehindNginx, A403PageAndA413ForBigChunksPauseAndShrinkButLoseAndQuarantineN
     EXPECT_EQ(view->queue_figures()->quarantined, 0);
     EXPECT_EQ(view->queue_figures()->queued_appeals, 0);
     EXPECT_EQ(sim.store().count(), 8);
-    for (const auto& req : sent) {
-        auto got = sim.store().find_by_receipt(req.appeal.receipt_number);
-        ASSERT_TRUE(got) << req.appeal.receipt_number;
-        auto hashes = nlohmann::json::parse(got->photos);
-        ASSERT_EQ(hashes.size(), 1u);
-        EXPECT_EQ(sim.store().find_media("sha256", hashes[0].get<std::string>())->data,
-                  req.photos[0]);
-    }
+    test::expect_on_platform_with_photos(sim, sent);
     EXPECT_TRUE(worker.status().path_blocked.empty());
 }

@@ -13,6 +13,7 @@
 
 #include "kiosk/core/appeal_store.h"
 #include "sync/gateway_client.h"
+#include "tests/support/platform_checks.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 
@@ -74,15 +75,7 @@ TEST(UploaderTorture, KilledManyTimesEachAppealArrivesExactlyOnce) {
 
     EXPECT_EQ(sim.store().count(), 40);
     EXPECT_EQ(sim.store().media_count(), photos);
-    for (const auto& req : sent) {
-        auto got = sim.store().find_by_receipt(req.appeal.receipt_number);
-        ASSERT_TRUE(got) << req.appeal.receipt_number;
-        auto hashes = nlohmann::json::parse(got->photos);
-        ASSERT_EQ(hashes.size(), req.photos.size());
-        for (size_t i = 0; i < req.photos.size(); ++i)
-            EXPECT_EQ(sim.store().find_media("sha256", hashes[i].get<std::string>())->data,
-                      req.photos[i]);
-    }
+    test::expect_on_platform_with_photos(sim, sent);
     auto store = core::AppealStore::open(test::store_options(dir.path()));
     EXPECT_EQ((*store)->queue_figures()->quarantined, 0);
     std::printf("uploader torture: %d kills, %d replays seen by the gateway\n", kills, [&] {
@@ -148,22 +141,15 @@ TEST(UploaderTorture, KillsLandMidRequestAndMultiChunkPhotosArriveOnceByteForByt
 
     EXPECT_EQ(sim.store().count(), static_cast<int64_t>(sent.size()));
     EXPECT_EQ(sim.store().media_count(), static_cast<int64_t>(sent.size()));
-    for (const auto& req : sent) {
-        auto got = sim.store().find_by_receipt(req.appeal.receipt_number);
-        ASSERT_TRUE(got) << req.appeal.receipt_number;
-        auto hashes = nlohmann::json::parse(got->photos);
-        ASSERT_EQ(hashes.size(), 1u);
-        EXPECT_EQ(sim.store().find_media("sha256", hashes[0].get<std::string>())->data,
-                  req.photos[0])
-            << req.appeal.receipt_number;
-    }
+    test::expect_on_platform_with_photos(sim, sent);
     auto store = core::AppealStore::open(test::store_options(dir.path()));
     EXPECT_EQ((*store)->queue_figures()->quarantined, 0);
     int replays = 0;
     for (const auto& r : sent) replays += std::max(0, sim.attempts(r.appeal.uuid) - 1);
-    std::printf("uploader torture: %d kills (%d mid-request), %zu appeals with 1.2-1.6 MB photos "
-                "each on the platform once, %d uploads resumed, %d appeal replays\n",
-                kills, mid_request, sent.size(), sim.server().resumed_uploads(), replays);
+    std::printf(
+        "uploader torture: %d kills (%d mid-request), %zu appeals with 1.2-1.6 MB photos "
+        "each on the platform once, %d uploads resumed, %d appeal replays\n",
+        kills, mid_request, sent.size(), sim.server().resumed_uploads(), replays);
     EXPECT_GE(mid_request, kills / 10) << "too few kills landed while a request was in flight";
     EXPECT_GT(sim.server().resumed_uploads(), 0) << "no kill landed inside a multi-chunk upload";
     EXPECT_GT(replays, 0) << "no replay reached the gateway";
