@@ -444,7 +444,9 @@ TEST(AppealStore, RetentionEmptiesSettledActionsAndAgesTheAuditLog) {
     EXPECT_GT(body_bytes(waiting.uuid), 0) << "a pending +1 was emptied";
     EXPECT_EQ(s->pending_actions(10)->front().body.find("Пётр") != std::string::npos, true);
     std::vector<std::string> actions;
-    for (const auto& e : *s->audit_log(100)) actions.push_back(e.action);
+    const auto log = s->audit_log(100);
+    ASSERT_TRUE(log);
+    for (const auto& e : *log) actions.push_back(e.action);
     EXPECT_EQ(std::count(actions.begin(), actions.end(), "old"), 0);
     EXPECT_EQ(std::count(actions.begin(), actions.end(), "recent"), 1);
 }
