@@ -1,5 +1,13 @@
 # Shared by scripts/test, scripts/demo and scripts/screenshots. Sourced, not run.
 
+# at_exit COMMAND: run COMMAND when the calling script exits (after the ones added before it);
+# $VMESTE_EXIT_RC holds the script's exit status by then.
+VMESTE_EXIT_HOOKS=()
+at_exit() {
+  VMESTE_EXIT_HOOKS+=("$1")
+  trap 'VMESTE_EXIT_RC=$?; for vmeste_hook in "${VMESTE_EXIT_HOOKS[@]}"; do eval "$vmeste_hook"; done' EXIT
+}
+
 # ensure_display: if there is no X display, start Xvfb on a free display number (large enough for
 # both orientations at 1080p) and export DISPLAY; it is stopped when the calling script exits.
 ensure_display() {
@@ -16,7 +24,7 @@ ensure_display() {
     done
     if kill -0 "$VMESTE_XVFB_PID" 2>/dev/null && [[ -e /tmp/.X11-unix/X$n ]]; then
       export DISPLAY=":$n"
-      trap 'kill "$VMESTE_XVFB_PID" 2>/dev/null || true' EXIT
+      at_exit 'kill "$VMESTE_XVFB_PID" 2>/dev/null || true'
       echo "started Xvfb on $DISPLAY"
       return 0
     fi
