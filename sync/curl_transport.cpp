@@ -72,6 +72,8 @@ class CurlTransport final : public HttpTransport {
             headers = curl_slist_append(headers, (k + ": " + v).c_str());
 
         curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+        // Every request names the kiosk and its version (servers' logs and rate limits).
+        curl_easy_setopt(curl_, CURLOPT_USERAGENT, "vmeste-kiosk/" VMESTE_VERSION);
         curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
             curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body.data());

@@ -59,6 +59,16 @@ class OutboxQueue {
     virtual Result<std::vector<std::string>> attachments(const OutboxItem&) {
         return std::vector<std::string>{};
     }
+    // The photos of a delivered appeal that the platform did not keep (Open311 servers drop
+    // file fields they do not know): marked lost with `reason`, for staff, never "delivered".
+    virtual Result<void> attachments_not_kept(const OutboxItem&, const std::string& /*reason*/) {
+        return {};
+    }
+    // Since when this item has been failing on its own while the platform answered (a 500 for it
+    // alone): recorded at the first such failure and kept across restarts; `now` when first.
+    virtual Result<int64_t> item_failing_since(const OutboxItem&, int64_t now_unix_ms) {
+        return now_unix_ms;
+    }
     // Platform ids of delivered appeals not yet answered (for adapters that poll by id).
     virtual std::vector<std::string> open_platform_ids(size_t /*limit*/) { return {}; }
 };

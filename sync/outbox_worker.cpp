@@ -217,18 +217,44 @@ void OutboxWorker::attempt(const OutboxItem& item) {
                       out.reason.c_str());
             outage_failures_ = 0;  // the probe got through: the platform is back
             gate_until_ = 0;
+            server_errors_in_row_ = 0;
             std::lock_guard lock(mu_);
             ++status_.delivered;
             ++status_.counters["delivered"];
             status_.last_success_unix_ms = now;
             status_.next_attempt_unix_ms = 0;
             status_.path_blocked.clear();
+            status_.config_problem.clear();
             return;
         }
         case Verdict::kPathBlocked:
+        case Verdict::kConfigProblem:
         case Verdict::kRetry:
         case Verdict::kReconcile:             // handled above
         case Verdict::kRefreshCredentials: {  // 401: staff re-enrol (issue #8); back off till then
+            // A 500 from the platform itself may be this item's own trouble (a request the
+            // server cannot handle): the next item is tried at once, and an item failing so for
+            // days while others go through is set aside (issue #18, point 6).
+            const bool item_error = out.verdict == Verdict::kRetry && out.http_status >= 500 &&
+                                    out.http_status != 502 && out.http_status != 503 &&
+                                    out.http_status != 504 && !out.retry_after;
+            if (item_error) {
+                auto since = queue_->item_failing_since(item, now);
+                if (!bookkeeping(since ? Result<void>{} : Result<void>(since.error()))) return;
+                int64_t last_success;
+                {
+                    std::lock_guard lock(mu_);
+                    last_success = status_.last_success_unix_ms;
+                }
+                const int64_t days = (now - *since) / 86'400'000;
+                if (stuck_item_days_ > 0 && days >= stuck_item_days_ && last_success > *since) {
+                    DeliveryOutcome stuck = out;
+                    stuck.verdict = Verdict::kQuarantine;
+                    stuck.reason = out.reason + "; failing for " + std::to_string(days) +
+                                   " days while others went through";
+                    return settle_quarantine(item, stuck);
+                }
+            }
             std::uniform_real_distribution<double> unit(0.0, 1.0);
             Millis wait = policy_.delay(item.attempts, unit(rng_));
             // Retry-After is honoured even past the backoff cap, clamped to [1 s, 24 h] so a
@@ -238,36 +264,50 @@ void OutboxWorker::attempt(const OutboxItem& item) {
             // The item's own schedule is persisted (next_attempt_at), so a reboot keeps it.
             if (!bookkeeping(queue_->schedule_retry(item, now + wait.count(), out.reason))) return;
             // Any failure that says "the platform is unreachable or refusing" opens the gate for
-            // every item, with a backoff of its own.
-            Millis gate = policy_.delay(outage_failures_++, unit(rng_));
-            if (out.retry_after)
-                gate = std::max(gate, std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
-            gate_until_ = now + gate.count();
+            // every item, with a backoff of its own — but a first 500 only for its item.
+            const bool gate_all = !item_error || server_errors_in_row_ > 0;
+            server_errors_in_row_ = item_error ? server_errors_in_row_ + 1 : 0;
+            if (gate_all) {
+                Millis gate = policy_.delay(outage_failures_++, unit(rng_));
+                if (out.retry_after)
+                    gate = std::max(gate,
+                                    std::clamp(*out.retry_after, kRetryAfterMin, kRetryAfterMax));
+                gate_until_ = now + gate.count();
+            }
             log::warn("outbox: item %lld attempt %d failed (%s), next in %lld ms",
                       static_cast<long long>(item.id), item.attempts + 1, out.reason.c_str(),
                       static_cast<long long>(wait.count()));
             std::lock_guard lock(mu_);
             ++status_.failed_attempts;
-            ++status_.counters[reason_class(out)];
+            ++status_
+                  .counters[out.verdict == Verdict::kConfigProblem ? "config" : reason_class(out)];
             status_.last_error = out.reason;
-            status_.next_attempt_unix_ms = gate_until_;
+            if (gate_all) status_.next_attempt_unix_ms = gate_until_;
             if (out.verdict == Verdict::kPathBlocked)
                 status_.path_blocked = out.reason;
             else if (out.http_status >= 200)
                 status_.path_blocked.clear();  // the platform itself answered
+            if (out.verdict == Verdict::kConfigProblem) status_.config_problem = out.reason;
             return;
         }
-        case Verdict::kQuarantine: {
-            if (!bookkeeping(queue_->quarantine(item, out.reason))) return;
-            log::error("outbox: item %lld quarantined (%s)", static_cast<long long>(item.id),
-                       out.reason.c_str());
-            std::lock_guard lock(mu_);
-            ++status_.failed_attempts;
-            ++status_.counters[reason_class(out)];
-            status_.last_error = out.reason;
+        case Verdict::kQuarantine:
+            settle_quarantine(item, out);
             return;
-        }
     }
+}
+
+void OutboxWorker::settle_quarantine(const OutboxItem& item, const DeliveryOutcome& out) {
+    server_errors_in_row_ = 0;
+    // How many attempts it took, for staff reading the queue screen.
+    const std::string reason = out.reason + " (after " + std::to_string(item.attempts + 1) +
+                               (item.attempts == 0 ? " attempt)" : " attempts)");
+    if (!bookkeeping(queue_->quarantine(item, reason))) return;
+    log::error("outbox: item %lld quarantined (%s)", static_cast<long long>(item.id),
+               reason.c_str());
+    std::lock_guard lock(mu_);
+    ++status_.failed_attempts;
+    ++status_.counters[reason_class(out)];
+    status_.last_error = reason;
 }
 
 }  // namespace vmeste::sync

@@ -33,6 +33,9 @@ struct WorkerStatus {
     std::string path_blocked;
     // While the store cannot record deliveries (disk full, read-only): why. Nothing is sent then.
     std::string store_error;
+    // While the terminal's configuration stops delivery (a refused key, an unmapped category):
+    // what a technician must fix. Empty once an item goes through.
+    std::string config_problem;
 };
 
 class OutboxWorker {
@@ -53,6 +56,9 @@ class OutboxWorker {
     // One status poll on the caller's thread (tests); returns the changes applied, or -1 on error.
     int poll_statuses();
     void set_status_poll_interval(Millis interval) { poll_interval_ = interval; }
+    // An item the platform fails (HTTP 500) for this many days while other items go through is
+    // quarantined with its reason (0: never). Call before start().
+    void set_stuck_item_days(int days) { stuck_item_days_ = days; }
 
     // A job the worker runs every `interval` while the platform answers (heartbeat, catalogue
     // sync). It runs on the worker thread, so it may use its own connection freely; it returns
@@ -72,6 +78,7 @@ class OutboxWorker {
   private:
     void run();
     void attempt(const OutboxItem& item);
+    void settle_quarantine(const OutboxItem& item, const DeliveryOutcome& out);
     // Records a bookkeeping write's result: a failure closes the store gate with backoff (and
     // says why in the status), a success opens it. Returns whether it succeeded.
     bool bookkeeping(const Result<void>& r);
@@ -91,10 +98,14 @@ class OutboxWorker {
     RetryPolicy policy_;
     const Clock& clock_;
     std::mt19937_64 rng_;
-    int64_t gate_until_ = 0;        // worker thread only: no attempts before this (platform down)
-    int outage_failures_ = 0;       // consecutive failures of the platform, for the gate's backoff
-    int64_t store_gate_until_ = 0;  // worker thread only: the store could not write; wait
-    int store_failures_ = 0;        // consecutive failed bookkeeping writes
+    int64_t gate_until_ = 0;   // worker thread only: no attempts before this (platform down)
+    int outage_failures_ = 0;  // consecutive failures of the platform, for the gate's backoff
+    // Consecutive attempts the platform answered with a 500 (worker thread): one is that item's
+    // trouble and the next item is tried at once; two in a row is the platform's.
+    int server_errors_in_row_ = 0;
+    int stuck_item_days_ = 3;
+    int64_t store_gate_until_ = 0;         // worker thread only: the store could not write; wait
+    int store_failures_ = 0;               // consecutive failed bookkeeping writes
     Millis poll_interval_{5 * 60 * 1000};  // status changes: every 5 min when the link is up
     int64_t next_poll_ = 0;
 

@@ -80,16 +80,6 @@ bool is_platform_problem(long status, std::string_view content_type, std::string
             (j.contains("type") && j["type"].is_string()));
 }
 
-bool is_open311_error(std::string_view body) {
-    auto j = parse(body);
-    auto entry = [](const json& e) {
-        return e.is_object() && e.contains("code") &&
-               (e.contains("description") || e.contains("detail"));
-    };
-    if (j.is_array()) return !j.empty() && entry(j[0]);
-    return entry(j);
-}
-
 std::string path_blocked_summary(long status, std::string_view content_type) {
     std::string media(content_type.substr(0, content_type.find(';')));
     if (media.empty()) media = "no content type";
@@ -307,33 +297,6 @@ Result<std::vector<Poll>> polls(std::string_view body) {
                 poll.options.push_back(std::move(opt));
             }
         out.push_back(std::move(poll));
-    }
-    return out;
-}
-
-Result<Open311Created> open311_created(std::string_view body) {
-    auto j = parse(body);
-    if (!j.is_array() || j.empty() || !j[0].is_object())
-        return bad("open311: the answer is not an array of one request");
-    Open311Created c{str(j[0], "service_request_id"), str(j[0], "token")};
-    // Some servers send the id as a number.
-    if (c.service_request_id.empty() && j[0].contains("service_request_id") &&
-        j[0]["service_request_id"].is_number_integer())
-        c.service_request_id = std::to_string(j[0]["service_request_id"].get<int64_t>());
-    if (c.service_request_id.empty() && c.token.empty())
-        return bad("open311: neither service_request_id nor token");
-    return c;
-}
-
-Result<std::vector<Open311Request>> open311_requests(std::string_view body) {
-    auto j = parse(body);
-    if (!j.is_array()) return bad("open311: requests is not an array");
-    std::vector<Open311Request> out;
-    for (const auto& r : j) {
-        Open311Request q{str(r, "service_request_id"), str(r, "status"), str(r, "status_notes")};
-        if (q.service_request_id.empty() || (q.status != "open" && q.status != "closed"))
-            return bad("open311: a request without id or with an unknown status");
-        out.push_back(std::move(q));
     }
     return out;
 }

@@ -27,9 +27,6 @@ std::string problem_detail(std::string_view body);
 // media type, and an object whose "status" is the HTTP status), rather than something on the
 // way — a proxy's 403, a captive portal's HTML, a 404 from a misrouted path (issue #17).
 bool is_platform_problem(long status, std::string_view content_type, std::string_view body);
-// The same for Open311 GeoReport v2: the spec's error array [{"code","description"}, …], or the
-// object {"code", "detail"} some servers (Helsinki's issue-reporting) answer with.
-bool is_open311_error(std::string_view body);
 // "HTTP 403 from the way to the platform, not the platform (text/html)": for staff and the log.
 std::string path_blocked_summary(long status, std::string_view content_type);
 
@@ -130,18 +127,5 @@ struct Poll {
     std::vector<PollOption> options;
 };
 Result<std::vector<Poll>> polls(std::string_view body);
-
-// Open311 GeoReport v2.
-struct Open311Created {
-    std::string service_request_id;  // or, when the server defers it…
-    std::string token;               // …a token to resolve with GET tokens/{token}.json
-};
-Result<Open311Created> open311_created(std::string_view body);
-struct Open311Request {
-    std::string service_request_id;
-    std::string status;  // open | closed
-    std::string status_notes;
-};
-Result<std::vector<Open311Request>> open311_requests(std::string_view body);
 
 }  // namespace vmeste::sync::replies

@@ -22,6 +22,10 @@ enum class Verdict {
     // A 4xx that is not the platform's answer (a proxy, a captive portal, a misrouted path):
     // an outage of the path. The whole queue waits with backoff; no item is judged by it.
     kPathBlocked,
+    // The terminal's own configuration stops every item alike (a key the server refuses, a
+    // category mapped to no service): the queue waits with backoff, nothing is judged, and staff
+    // are told what a technician must fix.
+    kConfigProblem,
 };
 
 Verdict classify_status(long http_status);

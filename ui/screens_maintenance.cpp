@@ -368,6 +368,7 @@ void draw_queue(MaintUi& mu) {
     auto add = [&](const std::string& line) { trouble += (trouble.empty() ? "" : "\n") + line; };
     if (!q.path_blocked.empty()) add(ui.trf("maint.queue_path_blocked", {q.path_blocked}));
     if (!q.store_error.empty()) add(ui.trf("maint.queue_store_error", {q.store_error}));
+    if (!q.delivery_paused.empty()) add(ui.trf("maint.queue_paused", {q.delivery_paused}));
     if (!q.lost.empty()) {
         std::string numbers;
         for (size_t i = 0; i < q.lost.size() && i < 8; ++i)

@@ -237,6 +237,12 @@ CREATE TABLE IF NOT EXISTS lost_receipts(
 );
 )sql";
 
+// Version 9: since when an item has been failing on its own while the platform answered (a 500
+// for it alone), so one that fails for days while others go through is set aside (issue #18).
+const char* kSchemaV9 = R"sql(
+ALTER TABLE outbox ADD COLUMN failing_since INTEGER;
+)sql";
+
 // The receipt ledger (DATA_DIR/receipts.ledger): one line per receipt given to a citizen,
 // appended and fsynced after the accept's COMMIT and before the receipt is shown. It lives
 // outside SQLite on purpose: a damaged WAL frame ends SQLite's log there *by design*, silently,
@@ -625,6 +631,14 @@ Result<void> AppealStore::exec(const char* sql) {
     return {};
 }
 
+bool AppealStore::has_column(const char* table, const char* column) {
+    const std::string sql = std::string("PRAGMA table_info(") + table + ")";
+    Statement st(db_, sql.c_str());
+    while (st.step() == SQLITE_ROW)
+        if (st.text(1) == column) return true;
+    return false;
+}
+
 Result<void> AppealStore::migrate() {
     // Each step runs in its own transaction under the write lock, re-reading the version inside it,
     // so two connections opening a new store at once migrate it once.
@@ -653,7 +667,10 @@ Result<void> AppealStore::migrate() {
                             : version == 4 ? exec(kSchemaV5)
                             : version == 5 ? exec(kSchemaV6)
                             : version == 6 ? migrate_v6_to_v7()
-                                           : exec(kSchemaV8);
+                            : version == 7 ? exec(kSchemaV8)
+                            : has_column("outbox", "failing_since")
+                                ? Result<void>{}  // a store turned back by hand (tests)
+                                : exec(kSchemaV9);
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -1903,6 +1920,47 @@ Result<void> AppealStore::schedule_retry(int64_t id, int attempts, int64_t next_
     return {};
 }
 
+Result<int64_t> AppealStore::item_failing_since(int64_t id, int64_t now) {
+    Statement up(db_, "UPDATE outbox SET failing_since = ? WHERE id = ? AND failing_since IS NULL");
+    up.bind(1, now).bind(2, id);
+    if (up.step() != SQLITE_DONE) return db_error(db_, "item failing since");
+    Statement st(db_, "SELECT failing_since FROM outbox WHERE id = ?");
+    st.bind(1, id);
+    if (st.step() != SQLITE_ROW) return db_error(db_, "item failing since");
+    return st.i64(0);
+}
+
+Result<void> AppealStore::photos_not_kept(const std::string& appeal_uuid,
+                                          const std::string& reason) {
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    std::string receipt;
+    {
+        Statement st(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
+        st.bind(1, appeal_uuid);
+        if (st.step() == SQLITE_ROW) receipt = st.text(0);
+    }
+    Statement o(db_,
+                "UPDATE outbox SET state = 'lost', reason = ?, last_error = ? WHERE appeal_uuid = ?"
+                " AND kind = 'media'");
+    o.bind(1, "not-kept").bind(2, reason).bind(3, appeal_uuid);
+    Statement p(db_, "UPDATE photos SET state = 'lost' WHERE appeal_uuid = ?");
+    p.bind(1, appeal_uuid);
+    Statement a(db_, "UPDATE appeals SET flagged = 'photos not kept' WHERE uuid = ?");
+    a.bind(1, appeal_uuid);
+    if (o.step() != SQLITE_DONE || p.step() != SQLITE_DONE || a.step() != SQLITE_DONE) {
+        Error e = db_error(db_, "photos not kept");
+        rollback();
+        return e;
+    }
+    audit("uploader", "photos-not-kept", receipt, reason, wall_ms());
+    if (auto r = exec("COMMIT"); !r) {
+        rollback();
+        return r;
+    }
+    log::error("store: appeal %s: %s", receipt.c_str(), reason.c_str());
+    return {};
+}
+
 Result<void> AppealStore::quarantine(int64_t id, const std::string& reason) {
     Statement st(
         db_, "UPDATE outbox SET state = 'quarantined', last_error = ?, reason = ? WHERE id = ?");
@@ -1915,7 +1973,7 @@ Result<void> AppealStore::quarantine(int64_t id, const std::string& reason) {
 Result<int> AppealStore::release_quarantine(const std::string& actor, int64_t now) {
     Statement st(db_,
                  "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?,"
-                 " reason = NULL WHERE state = 'quarantined'");
+                 " reason = NULL, failing_since = NULL WHERE state = 'quarantined'");
     st.bind(1, now);
     if (st.step() != SQLITE_DONE) return db_error(db_, "release quarantine");
     const int n = sqlite3_changes(db_);
@@ -2022,6 +2080,13 @@ class StoreOutboxQueue final : public sync::OutboxQueue {
     }
     std::vector<std::string> open_platform_ids(size_t limit) override {
         return store_->open_platform_ids(limit);
+    }
+    Result<void> attachments_not_kept(const sync::OutboxItem& item,
+                                      const std::string& reason) override {
+        return store_->photos_not_kept(item.idempotency_key, reason);
+    }
+    Result<int64_t> item_failing_since(const sync::OutboxItem& item, int64_t now) override {
+        return store_->item_failing_since(item.id, now);
     }
 
   private:

@@ -121,7 +121,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     // A line of the receipt ledger (DATA_DIR/receipts.ledger: see the .cpp).
     struct LedgerEntry {
@@ -224,6 +224,11 @@ class AppealStore {
     Result<void> schedule_retry(int64_t outbox_id, int attempts, int64_t next_unix_ms,
                                 const std::string& reason);
     Result<void> quarantine(int64_t outbox_id, const std::string& reason);
+    // Since when the item has been failing on its own (set at the first call, kept after).
+    Result<int64_t> item_failing_since(int64_t outbox_id, int64_t now);
+    // The platform did not keep the photos of a delivered appeal: they are marked lost with
+    // `reason` (queue screen, audit), never "delivered".
+    Result<void> photos_not_kept(const std::string& appeal_uuid, const std::string& reason);
     // Puts every quarantined item back in the queue, due now (staff's "retry quarantine", or
     // the gateway's command of that name); audited with `actor`. Returns how many.
     Result<int> release_quarantine(const std::string& actor, int64_t now);
@@ -272,6 +277,7 @@ class AppealStore {
                                          int photo_position, const std::string& photo_sha256);
     void rollback();
     Result<void> migrate();
+    bool has_column(const char* table, const char* column);
     Result<void> migrate_v1_to_v2();
     Result<void> migrate_v6_to_v7();
     Result<SalvageReport> salvage_from(const std::string& aside_path);

@@ -133,6 +133,23 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.open311_api_key = v;
              return {};
          }},
+        {"open311_jurisdiction_id",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v.size() > 100 || v.find_first_of("\r\n\t") != std::string_view::npos)
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "a jurisdiction id is one line of at most 100 characters");
+             c.open311_jurisdiction_id = v;
+             return {};
+         }},
+        {"open311_media_field",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (v != "media" && v != "photo")
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "open311_media_field must be media or photo");
+             c.open311_media_field = v;
+             return {};
+         }},
+        {"stuck_item_days", int_setter(&Config::stuck_item_days, 0, 365)},
         {"site_address",
          [](Config& c, std::string_view v) -> Result<void> {
              c.site_address = v;
@@ -264,6 +281,10 @@ Result<void> check_consistency(const Config& c) {
         return make_error(ErrorCode::kInvalidInput, "retry_base_ms is larger than retry_cap_ms");
     if (c.adapter == "open311" && c.open311_url.empty())
         return make_error(ErrorCode::kInvalidInput, "adapter = open311 needs open311_url");
+    if (c.adapter == "open311" && c.open311_api_key.empty())
+        return make_error(ErrorCode::kInvalidInput,
+                          "adapter = open311 needs open311_api_key (every real server refuses a "
+                          "request without one)");
     return {};
 }
 

@@ -18,8 +18,13 @@ struct Config {
     std::string device_token = "dev-token";  // used until enrolment stores <data_dir>/device_token
     // Which platform adapter delivers appeals: "gateway" (docs/protocol.md) or "open311".
     std::string adapter = "gateway";
-    std::string open311_url;      // e.g. https://city.example/open311/v2
-    std::string open311_api_key;  // Open311's api_key
+    std::string open311_url;                    // e.g. https://city.example/open311/v2
+    std::string open311_api_key;                // Open311's api_key
+    std::string open311_jurisdiction_id;        // sent when the server hosts several jurisdictions
+    std::string open311_media_field = "media";  // "media" (repeatable) or "photo" (photo1..N)
+    // An item the platform fails (HTTP 500) for this many days while others go through is
+    // quarantined with its reason (0: never).
+    int stuck_item_days = 3;
     // The МФЦ the kiosk stands in: the place of "here" and of appeals without a place.
     std::string site_address;
     double site_lat = 0, site_lon = 0;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "kiosk/base/log.h"
+#include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
 #include "sync/gateway_client.h"
 #include "sync/open311_client.h"
@@ -117,11 +118,25 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         std::string token = read_device_token(cfg.data_dir);
         if (token.empty()) token = cfg.device_token;
         std::unique_ptr<sync::DeliveryAdapter> adapter;
+        sync::Open311Client* open311 = nullptr;
         if (cfg.adapter == "open311") {
-            adapter = std::make_unique<sync::Open311Client>(
-                sync::Open311Config{cfg.open311_url, cfg.open311_api_key, "", cfg.site_address,
-                                    cfg.site_lat, cfg.site_lon},
-                sync::make_curl_transport(k->options_.transport));
+            // The city's services and the technician's mapping; without them nothing can be
+            // sent (the queue waits, staff are told) until the discovery job below has run.
+            auto services = load_open311_services(cfg.data_dir);
+            if (!services && services.error().code != ErrorCode::kNotFound)
+                log::error("open311: %s", services.error().message.c_str());
+            auto o311 = open311_config(cfg, services ? *services : sync::Open311Services{});
+            o311.on_needs_coordinates = [dir = cfg.data_dir] {
+                auto s = load_open311_services(dir);
+                if (!s) return;
+                s->needs_coordinates = true;
+                if (auto r = save_open311_services(dir, *s); !r)
+                    log::error("open311: %s", r.error().message.c_str());
+            };
+            auto client = std::make_unique<sync::Open311Client>(
+                std::move(o311), sync::make_curl_transport(k->options_.transport));
+            open311 = client.get();
+            adapter = std::move(client);
         } else {
             adapter = std::make_unique<sync::GatewayClient>(
                 sync::GatewayConfig{cfg.platform_url, token},
@@ -131,6 +146,27 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         k->uploader_ =
             std::make_unique<sync::OutboxWorker>(make_outbox_queue(std::move(upload_store).value()),
                                                  std::move(adapter), policy, *k->clock_);
+        k->uploader_->set_stuck_item_days(cfg.stuck_item_days);
+        if (open311) {
+            // The city's services are read again with the catalogue's rhythm: new services and
+            // definitions arrive, the technician's mapping stays, new categories get a guess.
+            CategoryCatalog catalogue = PlatformJobs::load_synced_catalogue(cfg.data_dir)
+                                            .value_or(CategoryCatalog::bundled());
+            auto transport = std::shared_ptr<sync::HttpTransport>(
+                sync::make_curl_transport(k->options_.transport));
+            k->uploader_->add_periodic(
+                "open311 services", Millis(int64_t(cfg.catalogue_sync_interval_s) * 1000),
+                Millis(60'000), [cfg, catalogue, transport, open311, clock = k->clock_] {
+                    auto s =
+                        refresh_open311_services(cfg, catalogue, *transport, clock->unix_millis());
+                    if (!s) {
+                        log::warn("open311 services: %s", s.error().message.c_str());
+                        return false;
+                    }
+                    open311->set_services(*s);
+                    return true;
+                });
+        }
         // The gateway's device services (heartbeat, catalogue, polls) run beside deliveries on
         // the uploader's thread, with their own connection and store handle.
         if (cfg.adapter == "gateway") {

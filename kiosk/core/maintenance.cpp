@@ -290,6 +290,7 @@ void Maintenance::load_queue() {
             const sync::WorkerStatus w = options_.uploader_status();
             v.path_blocked = w.path_blocked;
             v.store_error = w.store_error;
+            v.delivery_paused = w.config_problem;
         }
         v.loaded = true;
         complete([v = std::move(v)](MaintState& st) mutable { st.queue = std::move(v); });

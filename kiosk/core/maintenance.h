@@ -109,6 +109,8 @@ struct QueueView {
     std::vector<LostReceipt> lost;  // receipts given that the store lost: staff follow up
     std::string path_blocked;       // what answers instead of the platform, if anything
     std::string store_error;        // why the store cannot record deliveries, if it cannot
+    std::string delivery_paused;    // what in the terminal's settings stops delivery (a refused
+                                    // key, a category mapped to no service), if anything
 };
 
 struct MaintState {

@@ -66,6 +66,7 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
         {"last_error", f.worker.last_error},
         {"path_blocked", f.worker.path_blocked},
         {"store_error", f.worker.store_error},
+        {"delivery_paused", f.worker.config_problem},
         {"lost_receipts", f.lost_receipts},
         {"disk_free_mb", f.disk_free_mb},
         {"version", f.version},

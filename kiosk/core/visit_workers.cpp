@@ -6,6 +6,7 @@
 #include "image/photo.h"
 #include "image/qr_decode.h"
 #include "kiosk/base/log.h"
+#include "kiosk/core/open311_setup.h"
 #include "sync/gateway_client.h"
 #include "sync/handoff.h"
 
@@ -220,6 +221,22 @@ void VisitWorkers::lookup(const Effect& e) {
     // What this kiosk's own store remembers (only appeals taken here).
     auto rec = store() ? store()->find_receipt(receipt)
                        : Result<std::optional<ReceiptRecord>>(std::nullopt);
+    if (rec && *rec && options_.config.adapter == "open311" && !(*rec)->platform_id.empty()) {
+        // An Open311 city knows requests by its own id, which the kiosk kept: the status and
+        // the city's notes (its answer) come from the server itself.
+        sync::Open311Client city(open311_config(options_.config, {}),
+                                 sync::make_curl_transport(options_.transport));
+        if (auto got = city.request((*rec)->platform_id)) {
+            r.offline = false;
+            r.status = got->status == "closed" ? "answered" : (*rec)->status;
+            r.category = (*rec)->category_id;
+            r.answer = got->status_notes;
+            r.history = {{"queued", (*rec)->created_unix_ms}};
+            return done(StatusCheck::State::kFound);
+        } else {
+            log::warn("status: %s", got.error().message.c_str());
+        }
+    }
     if (rec && *rec) {
         r.status = (*rec)->status;
         r.category = (*rec)->category_id;

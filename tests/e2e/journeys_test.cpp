@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
@@ -427,3 +428,89 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
         EXPECT_LE(std::max(px->width, px->height), 2048);
     }
 }
+
+// Issue #18: the whole journey against an Open311 city, in each server profile the simulator
+// models (docs/sync.md "Open311 servers"): the kiosk discovers the city's services itself, the
+// appeal arrives once under the city's code with its photos and the pin, and the status screen
+// shows the city's own notes read from the server.
+class Open311Journey : public ::testing::TestWithParam<sim::Open311Profile> {};
+
+TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
+    sim::SimOptions so;
+    so.open311_profile = GetParam();
+    so.device_token = "city-key";
+    so.status_step_ms = 200;
+    RunningSim sim(so);
+    TempDir map;
+    core::DemoMapOptions m;
+    m.min_zoom = 15;
+    ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
+    UiDriver::Options o = at_site(map.file("region.mbtiles"));
+    o.uploader = true;
+    o.config.adapter = "open311";
+    o.config.open311_url = sim.url() + "/open311/v2";
+    o.config.open311_api_key = "city-key";
+    o.config.retry_base_ms = 50;
+    UiDriver d(o);
+    const std::string text = "Не горит фонарь у подъезда, темно вечером";
+    start(d, "improvement.lighting.light_out", text);
+    take_photo(d);
+    const std::string photo = d.state().photos.photos[0].jpeg;
+    d.tap("nav/next");
+    d.tap("place/map");
+    d.tap_at("map/view", 0.5f, 0.5f);
+    const double lat = *d.state().place.pin_lat;
+    d.leave_place();
+    contact(d, "Анна Иванова", "9161234567");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string receipt = d.state().receipt->receipt_number;
+    d.tap("receipt/done");
+    auto on_server = [&] {
+        std::vector<sim::ReceivedAppeal> out;
+        for (auto& a : sim.store().list(100))
+            if (a.text.find(receipt) != std::string::npos) out.push_back(a);
+        return out;
+    };
+    ASSERT_TRUE(d.wait_for([&] { return !on_server().empty(); }, 15s));
+    const auto got = on_server();
+    ASSERT_EQ(got.size(), 1u);
+    const char* light = GetParam() == sim::Open311Profile::kSpec       ? "002"
+                        : GetParam() == sim::Open311Profile::kHelsinki ? "172"
+                                                                       : "LIGHT";
+    EXPECT_EQ(got[0].category, light);
+    if (GetParam() != sim::Open311Profile::kMySociety)  // its multipart defect: docs/sync.md
+        EXPECT_TRUE(got[0].text.starts_with(text)) << got[0].text;
+    auto photos = nlohmann::json::parse(got[0].photos);
+    ASSERT_EQ(photos.size(), 1u);
+    EXPECT_EQ(sim.store().find_media("sha256", photos[0].get<std::string>())->data, photo);
+    EXPECT_NEAR(std::stod(nlohmann::json::parse(got[0].place)["lat"].get<std::string>()), lat,
+                1e-6);
+    // Later, the citizen asks: the city's own words come back from its server.
+    auto view = core::AppealStore::open(store_options(d.data_dir())).value();
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            auto local = view->find_by_receipt(receipt);
+            return local && *local && !(*local)->platform_id.empty();
+        },
+        10s));
+    std::this_thread::sleep_for(700ms);  // the city answers (status steps of 200 ms)
+    d.tap("attract/status");
+    for (char c : receipt)
+        if (c != '-') d.tap(std::string("kbd/") + c);
+    d.tap("status/find");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kStatusResult; }, 10s));
+    EXPECT_FALSE(d.has("note/offline"));
+    EXPECT_EQ(d.label("note/status_now"), "Дан ответ");
+    EXPECT_EQ(d.label("note/status_answer"), "Яма заделана 3 декабря, спасибо.");
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, Open311Journey,
+                         ::testing::Values(sim::Open311Profile::kSpec,
+                                           sim::Open311Profile::kHelsinki,
+                                           sim::Open311Profile::kMySociety),
+                         [](const auto& info) {
+                             return std::string(sim::open311_profile_name(info.param));
+                         });

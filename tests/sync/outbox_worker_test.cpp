@@ -38,7 +38,91 @@ struct Rig {
     }
 };
 
+// The gateway client, except that the platform answers 500 to one appeal's request every time
+// (a request it cannot handle), as a real server does for an item that trips a bug of its own.
+class OneItemFails final : public sync::DeliveryAdapter {
+  public:
+    OneItemFails(std::unique_ptr<sync::DeliveryAdapter> real, std::string receipt)
+        : real_(std::move(real)), receipt_(std::move(receipt)) {}
+    std::string_view name() const override { return "one-item-fails"; }
+    sync::DeliveryOutcome deliver(const sync::OutboxItem& item, sync::OutboxQueue& queue,
+                                  int64_t now) override {
+        if (item.kind == "appeal" && item.body.find(receipt_) != std::string::npos) {
+            ++failures;
+            sync::DeliveryOutcome out;
+            out.verdict = sync::Verdict::kRetry;
+            out.http_status = 500;
+            out.reason = "HTTP 500: Internal Server Error";
+            return out;
+        }
+        return real_->deliver(item, queue, now);
+    }
+    Result<sync::StatusPage> status_changes(sync::OutboxQueue& q) override {
+        return real_->status_changes(q);
+    }
+    int failures = 0;
+
+  private:
+    std::unique_ptr<sync::DeliveryAdapter> real_;
+    std::string receipt_;
+};
+
 }  // namespace
+
+// Issue #18, point 6: a 500 for one item is that item's trouble while others go through: the
+// next item is tried in the same pass, and after `stuck_item_days` of it the item is set aside
+// with its reason and attempts. Two 500s in a row are the platform's: the queue waits.
+TEST(OutboxWorker, AnItemTheServerFailsForDaysIsQuarantinedAndNeverStopsTheNext) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    ManualClock clock;
+    auto view = core::AppealStore::open(test::store_options(dir.path())).value();
+    auto adapter = std::make_unique<OneItemFails>(
+        std::make_unique<sync::GatewayClient>(sync::GatewayConfig{sim.url(), "t"},
+                                              sync::make_curl_transport()),
+        "POIS-0001");
+    OneItemFails* fails = adapter.get();
+    sync::OutboxWorker worker(
+        core::make_outbox_queue(core::AppealStore::open(test::store_options(dir.path())).value()),
+        std::move(adapter), sync::RetryPolicy{}, clock);
+    worker.set_stuck_item_days(3);
+    ASSERT_TRUE(view->accept(test::appeal_request("POIS-0001"), clock.unix_millis()));
+    for (int i = 2; i <= 3; ++i)
+        ASSERT_TRUE(view->accept(test::appeal_request("POIS-000" + std::to_string(i)),
+                                 clock.unix_millis()));
+    EXPECT_EQ(worker.drain_due(), 3) << "the 500 did not stop the pass";
+    EXPECT_EQ(sim.store().count(), 2);
+    EXPECT_EQ(view->queue_figures()->quarantined, 0) << "one day of it is not enough";
+    // Days go by: the platform takes other appeals, this one keeps failing.
+    for (int day = 0; day < 4 && view->queue_figures()->quarantined == 0; ++day) {
+        for (int h = 0; h < 24; h += 4) {
+            clock.advance(std::chrono::hours(4));
+            ASSERT_TRUE(
+                view->accept(test::appeal_request("POIS-" + std::to_string(1000 + day * 24 + h)),
+                             clock.unix_millis()));
+            worker.drain_due();
+        }
+    }
+    const auto f = view->queue_figures();
+    EXPECT_EQ(f->quarantined, 1);
+    EXPECT_EQ(f->pending, 0) << "every other appeal went through";
+    EXPECT_NE(f->last_error.find("HTTP 500"), std::string::npos) << f->last_error;
+    EXPECT_NE(f->last_error.find("failing for 3 days"), std::string::npos) << f->last_error;
+    EXPECT_NE(f->last_error.find("after " + std::to_string(fails->failures) + " attempts"),
+              std::string::npos)
+        << f->last_error;
+}
+
+TEST(OutboxWorker, TwoServerErrorsInARowAreAnOutageAndTheQueueWaits) {
+    Rig rig;
+    for (int i = 0; i < 5; ++i)
+        ASSERT_TRUE(rig.view->accept(test::appeal_request("OUTG-000" + std::to_string(i)),
+                                     rig.clock.unix_millis()));
+    rig.sim.faults().add(*sim::parse_fault_rule("appeals:status=500"));
+    EXPECT_EQ(rig.worker->drain_due(), 2) << "the first 500 tries the next; the second waits";
+    EXPECT_GT(rig.worker->status().next_attempt_unix_ms, rig.clock.unix_millis());
+    EXPECT_EQ(rig.view->queue_figures()->quarantined, 0);
+}
 
 TEST(OutboxWorker, DeliversEveryDueItemOnce) {
     Rig rig;

@@ -31,6 +31,10 @@ const char* kHelp =
     "  --require-enrolment  accept only tokens issued by enrolment (and --token)\n"
     "  --handoff-interval S  RFC 8628 polling interval for the hand-off (default 5)\n"
     "  --open311-tokens   answer Open311 POST requests with a token, not the id\n"
+    "  --open311-profile spec|helsinki|mysociety\n"
+    "                     how the Open311 endpoints behave: as the GeoReport v2 text (default),\n"
+    "                     as Helsinki's issue-reporting or as mySociety's Open311::Endpoint\n"
+    "                     (docs/sync.md, \"Open311 servers\")\n"
     "  --fault SPEC       inject a fault; repeatable. SPEC is ROUTE:KIND[:key=value...]\n"
     "                     ROUTE: appeals, media (upload create), upload-chunk, heartbeat,\n"
     "                     enrol, catalogue, open311 or *; KIND: status=N, latency=MS, "
@@ -82,7 +86,16 @@ int main(int argc, char** argv) {
                 options.handoff_interval_s = std::stoi(value());
             else if (a == "--open311-tokens")
                 options.open311_tokens = true;
-            else if (a == "--status-step")
+            else if (a == "--open311-profile") {
+                auto p = vmeste::sim::open311_profile_from(value());
+                if (!p) {
+                    std::fprintf(stderr,
+                                 "vmeste-platform-sim: --open311-profile is spec, helsinki or "
+                                 "mysociety\n");
+                    return 2;
+                }
+                options.open311_profile = *p;
+            } else if (a == "--status-step")
                 options.status_step_ms = std::stoll(value()) * 1000;
             else if (a == "--fault") {
                 auto rule = vmeste::sim::parse_fault_rule(value());

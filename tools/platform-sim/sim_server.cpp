@@ -133,70 +133,82 @@ SimServer::Handler SimServer::guarded(std::string route, Handler inner) {
                 self->appeals_in_flight_.erase(key);
             }
         } in_flight{this, route == "appeals" ? key : std::string()};
-        const auto fault = faults_.draw(route);
-        if (fault && fault->kind == FaultKind::kStatus) {
-            if (fault->retry_after_s > 0)
-                res.set_header("Retry-After", fault->retry_after_date
-                                                  ? http_date_in(fault->retry_after_s)
-                                                  : std::to_string(fault->retry_after_s));
-            return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
-        }
-        if (fault && (fault->kind == FaultKind::kMiddlebox ||
-                      (fault->kind == FaultKind::kBodyLimit &&
-                       static_cast<int64_t>(req.body.size()) > fault->body_limit)))
-            return nginx_error_page(res,
-                                    fault->kind == FaultKind::kBodyLimit ? 413 : fault->status);
-        if (fault && fault->kind == FaultKind::kDropBefore) {
-            // A chunk upload loses its connection half-way through the body: the platform
-            // keeps the half it received (as a real resumable endpoint does).
-            if (route == "upload-chunk") {
-                httplib::Request partial = req;
-                partial.body.resize(req.body.size() / 2);
-                httplib::Response ignored;
-                inner(partial, ignored);
-            }
-            // Headers go out, then the connection closes: no answer reaches the device.
-            res.set_content_provider(64, "application/json",
-                                     [](size_t, size_t, httplib::DataSink&) { return false; });
-            return;
-        }
-        if (fault && fault->kind == FaultKind::kLatency)
-            std::this_thread::sleep_for(std::chrono::milliseconds(fault->latency_ms));
-        inner(req, res);
-        if (!fault || res.status >= 300) return;
-        // The request was handled (the appeal is stored); only the answer goes wrong.
-        const std::string body = res.body;
-        const std::string type = res.get_header_value("Content-Type");
-        switch (fault->kind) {
-            case FaultKind::kTruncatedJson:
-                res.body = body.substr(0, body.size() / 2);
-                break;
-            case FaultKind::kMalformedJson:
-                res.body = "{\"id\": POS-, \"status\": }";
-                break;
-            case FaultKind::kDropMidResponse:
-                res.body.clear();
-                res.set_content_provider(body.size(), type.c_str(),
-                                         [body](size_t, size_t, httplib::DataSink& sink) {
-                                             sink.write(body.data(), body.size() / 2);
-                                             return false;  // the connection drops here
-                                         });
-                break;
-            case FaultKind::kSlowDrip:
-                res.body.clear();
-                res.set_content_provider(
-                    body.size(), type.c_str(),
-                    [body](size_t offset, size_t, httplib::DataSink& sink) {
-                        const size_t n = std::min<size_t>(8, body.size() - offset);
-                        std::this_thread::sleep_for(std::chrono::milliseconds(15));
-                        sink.write(body.data() + offset, n);
-                        return true;
-                    });
-                break;
-            default:
-                break;
-        }
+        faulted(route, req, res, inner);
     };
+}
+
+// The injected fault for `route` around `inner`: an answer instead of it, a delay, or an answer
+// that goes wrong after the request was handled (so the platform has what the device never hears).
+void SimServer::faulted(const std::string& route, const httplib::Request& req,
+                        httplib::Response& res, const Handler& inner) {
+    const auto fault = faults_.draw(route);
+    if (fault && fault->kind == FaultKind::kStatus) {
+        if (fault->retry_after_s > 0)
+            res.set_header("Retry-After", fault->retry_after_date
+                                              ? http_date_in(fault->retry_after_s)
+                                              : std::to_string(fault->retry_after_s));
+        if (route == "open311") {  // in Open311's own error shape
+            res.status = fault->status;
+            return res.set_content(nlohmann::json::array({{{"code", fault->status},
+                                                           {"description", "injected fault"}}})
+                                       .dump(),
+                                   "application/json");
+        }
+        return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
+    }
+    if (fault && (fault->kind == FaultKind::kMiddlebox ||
+                  (fault->kind == FaultKind::kBodyLimit &&
+                   static_cast<int64_t>(req.body.size()) > fault->body_limit)))
+        return nginx_error_page(res, fault->kind == FaultKind::kBodyLimit ? 413 : fault->status);
+    if (fault && fault->kind == FaultKind::kDropBefore) {
+        // A chunk upload loses its connection half-way through the body: the platform
+        // keeps the half it received (as a real resumable endpoint does).
+        if (route == "upload-chunk") {
+            httplib::Request partial = req;
+            partial.body.resize(req.body.size() / 2);
+            httplib::Response ignored;
+            inner(partial, ignored);
+        }
+        // Headers go out, then the connection closes: no answer reaches the device.
+        res.set_content_provider(64, "application/json",
+                                 [](size_t, size_t, httplib::DataSink&) { return false; });
+        return;
+    }
+    if (fault && fault->kind == FaultKind::kLatency)
+        std::this_thread::sleep_for(std::chrono::milliseconds(fault->latency_ms));
+    inner(req, res);
+    if (!fault || res.status >= 300) return;
+    // The request was handled (the appeal is stored); only the answer goes wrong.
+    const std::string body = res.body;
+    const std::string type = res.get_header_value("Content-Type");
+    switch (fault->kind) {
+        case FaultKind::kTruncatedJson:
+            res.body = body.substr(0, body.size() / 2);
+            break;
+        case FaultKind::kMalformedJson:
+            res.body = "{\"id\": POS-, \"status\": }";
+            break;
+        case FaultKind::kDropMidResponse:
+            res.body.clear();
+            res.set_content_provider(body.size(), type.c_str(),
+                                     [body](size_t, size_t, httplib::DataSink& sink) {
+                                         sink.write(body.data(), body.size() / 2);
+                                         return false;  // the connection drops here
+                                     });
+            break;
+        case FaultKind::kSlowDrip:
+            res.body.clear();
+            res.set_content_provider(body.size(), type.c_str(),
+                                     [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                         const size_t n = std::min<size_t>(8, body.size() - offset);
+                                         std::this_thread::sleep_for(std::chrono::milliseconds(15));
+                                         sink.write(body.data() + offset, n);
+                                         return true;
+                                     });
+            break;
+        default:
+            break;
+    }
 }
 
 bool SimServer::authorised(const httplib::Request& req) const {

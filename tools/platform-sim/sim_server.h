@@ -11,7 +11,9 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "tools/platform-sim/sim_faults.h"
@@ -28,6 +30,12 @@ namespace vmeste::sim {
 // The polls, votes and discussions the platform offers (deadlines counted from now).
 nlohmann::json polls_json();
 
+// How the Open311 endpoints behave: as the GeoReport v2 text, or as a real server
+// (sim_open311.cpp).
+enum class Open311Profile { kSpec, kHelsinki, kMySociety };
+const char* open311_profile_name(Open311Profile p);
+std::optional<Open311Profile> open311_profile_from(std::string_view name);
+
 struct SimOptions {
     std::string device_token;  // empty: any bearer token is accepted
     std::string public_url;    // base for tracking URLs; empty: http://host:port
@@ -43,6 +51,7 @@ struct SimOptions {
     int handoff_interval_s = 5;
     // Open311: answer POST requests with a token to resolve later instead of the id.
     bool open311_tokens = false;
+    Open311Profile open311_profile = Open311Profile::kSpec;
 };
 
 // One citizen hand-off in progress (RFC 8628).
@@ -106,6 +115,10 @@ class SimServer {
     // True when a hand-off approved on the platform issued this subject (an appeal's identity).
     bool identity_confirmed(const std::string& subject) const;
     SimStore& store() { return store_; }
+    // Open311: the attributes a request arrived with (code → value), by platform id.
+    nlohmann::json open311_attributes(const std::string& platform_id) const;
+    // Every Open311 POST: {content_type, user_agent, fields: [names]} (no values).
+    std::vector<nlohmann::json> open311_posts() const;
     // Bytes appended to resumable uploads (a byte sent twice is counted twice only if the
     // platform kept it twice, which the offset rules forbid).
     int64_t upload_bytes() const { return upload_bytes_; }
@@ -120,6 +133,8 @@ class SimServer {
     void routes_citizen();
     // Authentication, the attempt count and the injected fault for `route`, around `inner`.
     Handler guarded(std::string route, Handler inner);
+    void faulted(const std::string& route, const httplib::Request& req, httplib::Response& res,
+                 const Handler& inner);
     bool authorised(const httplib::Request& req) const;
     nlohmann::json with_status(nlohmann::json j, const ReceivedAppeal& a) const;
     nlohmann::json catalogue() const;
@@ -142,12 +157,14 @@ class SimServer {
     int command_seq_ = 0;
     nlohmann::json managed_config_ = {{"heartbeat_interval_s", 300},
                                       {"status_poll_interval_s", 300}};
-    std::string catalogue_override_;                     // PUT /sim/catalogue
-    std::string calendar_override_;                      // PUT /sim/calendar
-    std::vector<ReceivedRating> ratings_;                // under device_mu_
-    std::vector<ReceivedAction> actions_;                // under device_mu_
-    std::map<std::string, std::string> open311_tokens_;  // token → service_request_id
-    std::map<std::string, Handoff> handoffs_;            // by device_code
+    std::string catalogue_override_;                            // PUT /sim/catalogue
+    std::string calendar_override_;                             // PUT /sim/calendar
+    std::vector<ReceivedRating> ratings_;                       // under device_mu_
+    std::vector<ReceivedAction> actions_;                       // under device_mu_
+    std::map<std::string, std::string> open311_tokens_;         // token → service_request_id
+    std::map<std::string, nlohmann::json> open311_attributes_;  // by platform id
+    std::vector<nlohmann::json> open311_posts_;                 // under device_mu_
+    std::map<std::string, Handoff> handoffs_;                   // by device_code
     std::unique_ptr<httplib::Server> server_;
     std::string host_;
     int port_ = -1;

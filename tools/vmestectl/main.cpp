@@ -29,6 +29,8 @@
 #include "kiosk/core/diagnostics.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/open311_setup.h"
+#include "kiosk/core/platform_jobs.h"
 #include "kiosk/core/provisioning.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
@@ -69,6 +71,15 @@ const char* kHelp =
     "  config check FILE check a TOML config file: every mistake with its line, key and reason;\n"
     "                    exit 1 when there is one\n"
     "  config keys       every key a config file may set (packaging/vmeste.toml has them all)\n"
+    "  open311 services --config FILE\n"
+    "                    the Open311 server's services and each one's questions (attributes:\n"
+    "                    code, type, required), as the server lists them\n"
+    "  open311 map --config FILE [--set CATEGORY=CODE]... [--fallback CODE]\n"
+    "                    [--needs-coordinates yes|no]\n"
+    "                    read the services again, keep the mapping of the catalogue onto them\n"
+    "                    (a first guess for categories without one), apply the changes given,\n"
+    "                    save DATA_DIR/open311.json and print every category with its service;\n"
+    "                    exit 1 while a category reaches no service\n"
     "  vt-lock [TTY]     bring the kiosk's console (default /dev/tty1) to the front and lock\n"
     "                    console switching (Ctrl+Alt+F*) until vt-unlock; root (the KMS/DRM\n"
     "                    unit runs it before the kiosk starts and after it stops)\n"
@@ -487,6 +498,129 @@ int selftest(const std::vector<std::string>& args) {
     return 0;
 }
 
+// `vmestectl open311 services|map`: what the city's Open311 server offers, and the mapping of the
+// catalogue onto it (docs/sync.md "Open311 servers").
+int open311_command(const std::string& data_dir, const std::string& what,
+                    const std::vector<std::string>& args) {
+    using namespace vmeste;
+    core::Config cfg;
+    cfg.data_dir = data_dir;
+    std::vector<std::pair<std::string, std::string>> sets;
+    std::optional<std::string> fallback;
+    std::optional<bool> needs_coordinates;
+    bool have_config = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const bool more = i + 1 < args.size();
+        if (args[i] == "--config" && more) {
+            auto c = core::load_config_file(args[++i], cfg);
+            if (!c) {
+                std::fprintf(stderr, "vmestectl open311: %s\n", c.error().message.c_str());
+                return 1;
+            }
+            cfg = *c;
+            cfg.data_dir = data_dir;
+            have_config = true;
+        } else if (what == "map" && args[i] == "--set" && more) {
+            const std::string& kv = args[++i];
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::fprintf(stderr, "vmestectl open311 map: --set CATEGORY=CODE, not %s\n",
+                             kv.c_str());
+                return 2;
+            }
+            sets.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        } else if (what == "map" && args[i] == "--fallback" && more) {
+            fallback = args[++i];
+        } else if (what == "map" && args[i] == "--needs-coordinates" && more) {
+            const std::string v = args[++i];
+            if (v != "yes" && v != "no") {
+                std::fputs("vmestectl open311 map: --needs-coordinates yes|no\n", stderr);
+                return 2;
+            }
+            needs_coordinates = v == "yes";
+        } else {
+            std::fprintf(stderr, "vmestectl open311: unknown argument %s\n", args[i].c_str());
+            return 2;
+        }
+    }
+    if (!have_config || cfg.open311_url.empty()) {
+        std::fputs("vmestectl open311: --config FILE with open311_url is needed\n", stderr);
+        return 2;
+    }
+    auto transport = sync::make_curl_transport(sync::TransportOptions{
+        .ca_file = cfg.tls_ca_file, .pinned_public_key = cfg.tls_pinned_public_key});
+    const int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    if (what == "services") {
+        auto s = sync::discover_open311_services(cfg.open311_url, cfg.open311_jurisdiction_id,
+                                                 *transport, now);
+        if (!s) {
+            std::fprintf(stderr, "vmestectl open311 services: %s\n", s.error().message.c_str());
+            return 1;
+        }
+        for (const auto& svc : s->services) {
+            std::printf("%-12s %s%s%s\n", svc.code.c_str(), svc.name.c_str(),
+                        svc.group.empty() ? "" : "  [",
+                        svc.group.empty() ? "" : (svc.group + "]").c_str());
+            for (const auto& a : s->questions(svc.code))
+                std::printf("             attribute %s (%s%s): %s\n", a.code.c_str(),
+                            a.datatype.c_str(), a.required ? ", required" : "",
+                            a.description.c_str());
+        }
+        return 0;
+    }
+    if (what != "map") {
+        std::fprintf(stderr, "vmestectl open311: services or map, not %s\n", what.c_str());
+        return 2;
+    }
+    const core::CategoryCatalog catalogue =
+        core::PlatformJobs::load_synced_catalogue(data_dir).value_or(
+            core::CategoryCatalog::bundled());
+    auto s = core::refresh_open311_services(cfg, catalogue, *transport, now);
+    if (!s) {
+        std::fprintf(stderr, "vmestectl open311 map: %s\n", s.error().message.c_str());
+        return 1;
+    }
+    for (const auto& [cat, code] : sets) {
+        if (!code.empty() && !s->service(code)) {
+            std::fprintf(stderr, "vmestectl open311 map: the server has no service %s\n",
+                         code.c_str());
+            return 1;
+        }
+        if (!catalogue.find_leaf(cat) && !catalogue.find(cat) &&
+            cat.find('.') == std::string::npos) {
+            std::fprintf(stderr, "vmestectl open311 map: the catalogue has no category %s\n",
+                         cat.c_str());
+            return 1;
+        }
+        s->map[cat] = code;
+    }
+    if (fallback) {
+        if (!fallback->empty() && !s->service(*fallback)) {
+            std::fprintf(stderr, "vmestectl open311 map: the server has no service %s\n",
+                         fallback->c_str());
+            return 1;
+        }
+        s->fallback = *fallback;
+    }
+    if (needs_coordinates) s->needs_coordinates = *needs_coordinates;
+    if (auto r = core::save_open311_services(data_dir, *s); !r) {
+        std::fprintf(stderr, "vmestectl open311 map: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    for (const auto& leaf : catalogue.leaves()) {
+        const std::string code = s->code_for(leaf.id);
+        const auto* svc = s->service(code);
+        std::printf(
+            "%-40s %-12s %s%s\n", leaf.id.c_str(), code.empty() ? "-" : code.c_str(),
+            svc ? svc->name.c_str() : "NO SERVICE",
+            !code.empty() && code == s->fallback && !s->map.count(leaf.id) ? " (fallback)" : "");
+    }
+    const auto unmapped = core::unmapped_categories(*s, catalogue);
+    std::printf("saved %s; %zu categories, %zu without a service%s\n",
+                core::open311_services_path(data_dir).c_str(), catalogue.leaves().size(),
+                unmapped.size(), s->needs_coordinates ? "; the server needs coordinates" : "");
+    return unmapped.empty() ? 0 : 1;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -517,7 +651,8 @@ int main(int argc, char** argv) {
     // beside a running kiosk is refused with the holder named (exit 1).
     std::unique_ptr<core::DataDirLock> lock;
     const bool writes = rest[0] == "enrol" || rest[0] == "provision" || rest[0] == "set-pin" ||
-                        rest[0] == "retry-quarantine";
+                        rest[0] == "retry-quarantine" ||
+                        (rest[0] == "open311" && rest.size() >= 2 && rest[1] == "map");
     if (writes) {
         auto l = core::DataDirLock::acquire(data_dir, "vmestectl " + rest[0]);
         if (!l) {
@@ -534,6 +669,8 @@ int main(int argc, char** argv) {
     if (rest[0] == "read-export" && rest.size() == 2) return read_export(rest[1]);
     if (rest[0] == "deliver-export")
         return deliver_export(data_dir, {rest.begin() + 1, rest.end()});
+    if (rest[0] == "open311" && rest.size() >= 2)
+        return open311_command(data_dir, rest[1], {rest.begin() + 2, rest.end()});
     if (rest[0] == "config" && rest.size() == 3 && rest[1] == "check") {
         // Before a file goes to /etc/vmeste: every mistake with its line, key and reason.
         auto c = core::load_config_file(rest[2]);

@@ -1,0 +1,82 @@
+#include "kiosk/core/open311_setup.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "kiosk/core/file_ops.h"
+
+namespace vmeste::core {
+
+std::string open311_services_path(const std::string& data_dir) {
+    return data_dir + "/open311.json";
+}
+
+Result<sync::Open311Services> load_open311_services(const std::string& data_dir) {
+    std::ifstream in(open311_services_path(data_dir), std::ios::binary);
+    if (!in)
+        return make_error(ErrorCode::kNotFound, open311_services_path(data_dir) + ": none yet");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return sync::parse_open311_services(ss.str());
+}
+
+Result<void> save_open311_services(const std::string& data_dir, const sync::Open311Services& s) {
+    return write_durably(posix_file_ops(), data_dir, "open311.json", sync::open311_services_json(s),
+                         0644);
+}
+
+std::vector<sync::CategoryNames> category_names(const CategoryCatalog& catalog) {
+    std::vector<sync::CategoryNames> out;
+    for (const auto& leaf : catalog.leaves()) {
+        const Category* top = catalog.find(leaf.top_id);
+        out.push_back({leaf.id, leaf.name_ru, leaf.name_en,
+                       leaf.group_ru + " " + (top ? top->name_ru : std::string()),
+                       leaf.group_en + " " + (top ? top->name_en : std::string())});
+    }
+    return out;
+}
+
+Result<sync::Open311Services> refresh_open311_services(const Config& cfg,
+                                                       const CategoryCatalog& catalog,
+                                                       sync::HttpTransport& transport,
+                                                       int64_t now) {
+    auto fresh = sync::discover_open311_services(cfg.open311_url, cfg.open311_jurisdiction_id,
+                                                 transport, now);
+    if (!fresh) return fresh.error();
+    sync::Open311Services guessed = *fresh;
+    sync::guess_mapping(guessed, category_names(catalog));
+    auto old = load_open311_services(cfg.data_dir);
+    if (old) {
+        sync::keep_mapping(*fresh, *old);
+        for (const auto& [cat, code] : guessed.map) fresh->map.emplace(cat, code);  // new ones
+        if (fresh->fallback.empty()) fresh->fallback = guessed.fallback;
+    } else {
+        fresh->map = guessed.map;
+        fresh->fallback = guessed.fallback;
+    }
+    if (auto r = save_open311_services(cfg.data_dir, *fresh); !r) return r.error();
+    return fresh;
+}
+
+std::vector<std::string> unmapped_categories(const sync::Open311Services& s,
+                                             const CategoryCatalog& catalog) {
+    std::vector<std::string> out;
+    for (const auto& leaf : catalog.leaves())
+        if (s.code_for(leaf.id).empty()) out.push_back(leaf.id);
+    return out;
+}
+
+sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services) {
+    sync::Open311Config c;
+    c.base_url = cfg.open311_url;
+    c.api_key = cfg.open311_api_key;
+    c.jurisdiction_id = cfg.open311_jurisdiction_id;
+    c.site_address = cfg.site_address;
+    c.site_lat = cfg.site_lat;
+    c.site_lon = cfg.site_lon;
+    c.media_field = cfg.open311_media_field;
+    c.services = std::move(services);
+    return c;
+}
+
+}  // namespace vmeste::core

@@ -1,0 +1,42 @@
+// The kiosk's side of an Open311 region (docs/sync.md "Open311 servers"): the city's services and
+// the technician's mapping of the catalogue onto them, kept in DATA_DIR/open311.json; discovery
+// (GET services.json and each definition) with a first guess for categories not mapped yet; and
+// the adapter's settings from the config. Used by the kiosk (at start, and as a periodic job on
+// the uploader's thread), by maintenance and by `vmestectl open311`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kiosk/base/result.h"
+#include "kiosk/core/catalog.h"
+#include "kiosk/core/config.h"
+#include "sync/http.h"
+#include "sync/open311_client.h"
+#include "sync/open311_services.h"
+
+namespace vmeste::core {
+
+std::string open311_services_path(const std::string& data_dir);
+// kNotFound when there is no file yet; kInvalidInput (naming what is wrong) for a bad one.
+Result<sync::Open311Services> load_open311_services(const std::string& data_dir);
+Result<void> save_open311_services(const std::string& data_dir, const sync::Open311Services& s);
+
+std::vector<sync::CategoryNames> category_names(const CategoryCatalog& catalog);
+
+// Discovers the services again and keeps what the technician mapped (entries whose service still
+// exists); categories with no entry get the first guess. Saves the file; returns what it saved.
+Result<sync::Open311Services> refresh_open311_services(const Config& cfg,
+                                                       const CategoryCatalog& catalog,
+                                                       sync::HttpTransport& transport,
+                                                       int64_t now_unix_ms);
+
+// Categories (leaves) that reach no service: neither an entry of their own or a parent's, nor
+// the fallback.
+std::vector<std::string> unmapped_categories(const sync::Open311Services& s,
+                                             const CategoryCatalog& catalog);
+
+// The adapter's settings from the config and the services file.
+sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services);
+
+}  // namespace vmeste::core
