@@ -297,13 +297,17 @@ DeliveryOutcome Open311Client::post_request(const OutboxItem& item, OutboxQueue&
         for (const auto& q : config_.services.questions(code)) {
             if (!appeal["attributes"].contains(q.code)) continue;
             const json& v = appeal["attributes"][q.code];
-            if (v.is_string()) {
-                parts.push_back({"attribute[" + q.code + "]", v.get<std::string>()});
-            } else if (v.is_array()) {
+            std::vector<std::string> values;
+            if (v.is_string()) values.push_back(v.get<std::string>());
+            if (v.is_array())
                 for (const auto& e : v)
-                    if (e.is_string())
-                        parts.push_back({"attribute[" + q.code + "][]", e.get<std::string>()});
-            }
+                    if (e.is_string() && !e.get_ref<const std::string&>().empty())
+                        values.push_back(e.get<std::string>());
+            // A multiple-choice list goes as attribute[code][] per value (the spec's form).
+            if (q.datatype == "multivaluelist")
+                for (const auto& e : values) parts.push_back({"attribute[" + q.code + "][]", e});
+            else if (!values.empty())
+                parts.push_back({"attribute[" + q.code + "]", values.front()});
         }
     HttpRequest req;
     req.method = "POST";

@@ -171,6 +171,11 @@ std::string appeal_request_json(const Appeal& a, const std::vector<std::string>&
         for (const auto& p : lost) l.push_back({{"position", p.position}, {"reason", p.reason}});
         j["lost_photos"] = std::move(l);
     }
+    if (!a.answers.empty()) {
+        nlohmann::json attributes = nlohmann::json::object();
+        for (const auto& [code, values] : a.answers) attributes[code] = values;
+        j["attributes"] = std::move(attributes);
+    }
     if (a.place) {
         nlohmann::json place = {{"source", a.place->source}};
         if (a.place->lat && a.place->lon) {

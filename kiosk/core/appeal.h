@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kiosk/core/language.h"
@@ -20,6 +21,10 @@ struct Place {
     bool operator==(const Place&) const = default;
 };
 
+// The citizen's answer to one question of the city's service (an Open311 attribute): its code and
+// the value(s) chosen or typed (several for a multiple-choice list).
+using Answer = std::pair<std::string, std::vector<std::string>>;
+
 struct Appeal {
     std::string uuid;            // RFC 9562 v4; the idempotency key on the platform
     std::string receipt_number;  // short, printed and spoken: "7K3Q-9PXA"
@@ -31,6 +36,7 @@ struct Appeal {
     // identified through the Госуслуги hand-off).
     std::string kind = "message";
     std::optional<Place> place{};
+    std::vector<Answer> answers{};  // Open311 services' questions (docs/protocol.md "Open311")
 };
 
 struct Contact {

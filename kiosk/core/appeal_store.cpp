@@ -237,11 +237,9 @@ CREATE TABLE IF NOT EXISTS lost_receipts(
 );
 )sql";
 
-// Version 9: since when an item has been failing on its own while the platform answered (a 500
-// for it alone), so one that fails for days while others go through is set aside (issue #18).
-const char* kSchemaV9 = R"sql(
-ALTER TABLE outbox ADD COLUMN failing_since INTEGER;
-)sql";
+// Version 9 (issue #18): since when an item has been failing on its own while the platform
+// answered (a 500 for it alone), so one that fails for days while others go through is set aside;
+// and the citizen's answers to the city service's questions (Open311 attributes), sealed.
 
 // The receipt ledger (DATA_DIR/receipts.ledger): one line per receipt given to a citizen,
 // appended and fsynced after the accept's COMMIT and before the receipt is shown. It lives
@@ -373,6 +371,30 @@ std::string contact_ad(const std::string& uuid) {
 
 std::string place_ad(const std::string& uuid) {
     return "place:" + uuid;
+}
+
+std::string answers_ad(const std::string& uuid) {
+    return "answers:" + uuid;
+}
+
+// The citizen's answers to the city service's questions: {"code": ["value", …], …} in order.
+nlohmann::json answers_json(const std::vector<Answer>& answers) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& [code, values] : answers) j.push_back({{"code", code}, {"values", values}});
+    return j;
+}
+std::vector<Answer> answers_from_json(const nlohmann::json& j) {
+    std::vector<Answer> out;
+    if (!j.is_array()) return out;
+    for (const auto& a : j) {
+        if (!a.is_object() || !a.contains("code") || !a["code"].is_string()) continue;
+        Answer one{a["code"].get<std::string>(), {}};
+        if (a.contains("values") && a["values"].is_array())
+            for (const auto& v : a["values"])
+                if (v.is_string()) one.second.push_back(v.get<std::string>());
+        out.push_back(std::move(one));
+    }
+    return out;
 }
 
 std::string contact_json(const Contact& c) {
@@ -631,6 +653,16 @@ Result<void> AppealStore::exec(const char* sql) {
     return {};
 }
 
+Result<void> AppealStore::migrate_v8_to_v9() {
+    // Each column only when missing: a store turned back to an older version by hand (tests)
+    // keeps the ones it has.
+    if (!has_column("outbox", "failing_since"))
+        if (auto r = exec("ALTER TABLE outbox ADD COLUMN failing_since INTEGER"); !r) return r;
+    if (!has_column("appeals", "answers_sealed"))
+        if (auto r = exec("ALTER TABLE appeals ADD COLUMN answers_sealed BLOB"); !r) return r;
+    return {};
+}
+
 bool AppealStore::has_column(const char* table, const char* column) {
     const std::string sql = std::string("PRAGMA table_info(") + table + ")";
     Statement st(db_, sql.c_str());
@@ -668,9 +700,7 @@ Result<void> AppealStore::migrate() {
                             : version == 5 ? exec(kSchemaV6)
                             : version == 6 ? migrate_v6_to_v7()
                             : version == 7 ? exec(kSchemaV8)
-                            : has_column("outbox", "failing_since")
-                                ? Result<void>{}  // a store turned back by hand (tests)
-                                : exec(kSchemaV9);
+                                           : migrate_v8_to_v9();
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -1092,7 +1122,8 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req, const std::vector
         Statement st(db_,
                      "INSERT INTO appeals(uuid, receipt_number, category_id, language, created_at, "
                      "text_sealed,"
-                     " contact_sealed, bytes, kind, place_sealed) VALUES(?,?,?,?,?,?,?,?,?,?)");
+                     " contact_sealed, bytes, kind, place_sealed, answers_sealed)"
+                     " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
         st.bind(1, a.uuid)
             .bind(2, a.receipt_number)
             .bind(3, a.category_id)
@@ -1107,6 +1138,10 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req, const std::vector
             st.bind_blob(10, sealer_.seal(place_json(*a.place), place_ad(a.uuid)));
         else
             st.bind_null(10);
+        if (!a.answers.empty())
+            st.bind_blob(11, sealer_.seal(answers_json(a.answers).dump(), answers_ad(a.uuid)));
+        else
+            st.bind_null(11);
         if (st.step() != SQLITE_DONE) return db_error(db_, "insert appeal");
     }
     {
@@ -1175,6 +1210,7 @@ std::string record_json(const AcceptRequest& req,
                         {"text", a.text}};
     if (req.contact) j["contact"] = nlohmann::json::parse(contact_json(*req.contact));
     if (a.place) j["place"] = nlohmann::json::parse(place_json(*a.place));
+    if (!a.answers.empty()) j["answers"] = answers_json(a.answers);
     if (req.consent)
         j["consent"] = {{"version", req.consent->version},
                         {"accepted_at", req.consent->accepted_unix_ms}};
@@ -1206,6 +1242,7 @@ std::optional<std::pair<AcceptRequest, std::vector<AppealStore::PhotoRow>>> reco
         a.text = j.at("text").get<std::string>();
         if (j.contains("contact")) req.contact = contact_from_json(j["contact"].dump());
         if (j.contains("place")) a.place = place_from_json(j["place"].dump());
+        if (j.contains("answers")) a.answers = answers_from_json(j["answers"]);
         if (j.contains("consent"))
             req.consent = Consent{j["consent"].at("version").get<std::string>(),
                                   j["consent"].at("accepted_at").get<int64_t>()};
@@ -1273,7 +1310,7 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
         db_,
         "SELECT uuid, receipt_number, category_id, language, created_at, status, platform_id,"
         " text_sealed, contact_sealed, flagged, (SELECT count(*) FROM photos p WHERE p.appeal_uuid "
-        "= a.uuid), kind, place_sealed"
+        "= a.uuid), kind, place_sealed, answers_sealed"
         " FROM appeals a WHERE receipt_number = ?");
     st.bind(1, receipt);
     const int rc = st.step();
@@ -1308,6 +1345,13 @@ Result<std::optional<StoredAppeal>> AppealStore::find_by_receipt(const std::stri
             return make_error(ErrorCode::kCorrupt,
                               "appeal " + s.appeal.uuid + ": " + place.error().message);
         s.appeal.place = place_from_json(*place);
+    }
+    if (!st.is_null(13)) {
+        auto answers = sealer_.open(st.text(13), answers_ad(s.appeal.uuid));
+        if (!answers)
+            return make_error(ErrorCode::kCorrupt,
+                              "appeal " + s.appeal.uuid + ": " + answers.error().message);
+        s.appeal.answers = answers_from_json(nlohmann::json::parse(*answers, nullptr, false));
     }
     return std::optional<StoredAppeal>(std::move(s));
 }

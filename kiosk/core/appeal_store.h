@@ -278,6 +278,7 @@ class AppealStore {
     void rollback();
     Result<void> migrate();
     bool has_column(const char* table, const char* column);
+    Result<void> migrate_v8_to_v9();
     Result<void> migrate_v1_to_v2();
     Result<void> migrate_v6_to_v7();
     Result<SalvageReport> salvage_from(const std::string& aside_path);

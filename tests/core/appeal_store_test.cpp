@@ -71,6 +71,29 @@ TEST(AppealStore, AcceptStoresTheAppealItsPhotosAndItsOutboxItems) {
     EXPECT_GT(f->queued_bytes, 3 * 20'000);
 }
 
+// The answers to a city service's questions (Open311 attributes) are kept sealed with the appeal,
+// in the store and in its spool record, and go out in the appeal's body (issue #18).
+TEST(AppealStore, TheCitizensAnswersAreKeptSealedAndGoOutWithTheAppeal) {
+    test::TempDir dir;
+    auto s = open_store(dir);
+    auto req = test::appeal_request("ANSW-0001");
+    req.appeal.answers = {{"depth", {"15"}}, {"kinds", {"тротуар", "обочина"}}};
+    ASSERT_TRUE(s->accept(req, 1000));
+    auto found = s->find_by_receipt("ANSW-0001");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->appeal.answers, req.appeal.answers);
+    const std::string record = slurp(dir.path() + "/spool/" + req.appeal.uuid + ".appeal.sealed");
+    EXPECT_EQ(record.find("обочина"), std::string::npos) << "sealed, not plain";
+    auto item = s->next_due(1000);
+    ASSERT_TRUE(item && item->kind == "appeal");
+    const auto body = nlohmann::json::parse(item->body);
+    EXPECT_EQ(body["attributes"]["depth"], nlohmann::json::array({"15"}));
+    EXPECT_EQ(body["attributes"]["kinds"], nlohmann::json::array({"тротуар", "обочина"}));
+    // An appeal without answers carries no attributes at all.
+    ASSERT_TRUE(s->accept(test::appeal_request("ANSW-0002"), 2000));
+    EXPECT_TRUE((*s->find_by_receipt("ANSW-0002"))->appeal.answers.empty());
+}
+
 TEST(AppealStore, PersonalDataIsUnreadableInTheRawFiles) {
     test::TempDir dir;
     auto s = open_store(dir);

@@ -275,7 +275,7 @@ INSTANTIATE_TEST_SUITE_P(Servers, Open311Profiles, ::testing::ValuesIn(kProfiles
                              return std::string(sim::open311_profile_name(info.param.profile));
                          });
 
-TEST(Open311, ARequiredAttributeIsDiscoveredAndItsAbsenceIsAReadableReason) {
+TEST(Open311, TheCitizensAnswersGoAsTheServicesAttributesAndAMissingOneIsAReadableReason) {
     Rig rig(Open311Profile::kMySociety);
     ASSERT_EQ(rig.services.questions("POT").size(), 2u);
     EXPECT_TRUE(rig.services.questions("POT")[0].required);
@@ -283,12 +283,24 @@ TEST(Open311, ARequiredAttributeIsDiscoveredAndItsAbsenceIsAReadableReason) {
     // Without the answer: mySociety's nine-entry error becomes one reason with the cause.
     ASSERT_TRUE(
         rig.view->accept(rig.appeal("O311-0601", "roads.road.pothole"), rig.clock.unix_millis()));
+    // With the answers (kept sealed in the store with the appeal): only declared ones are sent.
+    auto answered = rig.appeal("O311-0602", "roads.road.pothole");
+    answered.appeal.answers = {{"depth", {"15"}}, {"position", {"pavement"}}, {"secret", {"x"}}};
+    ASSERT_TRUE(rig.view->accept(answered, rig.clock.unix_millis()));
     rig.worker->drain_due();
     auto f = rig.view->queue_figures();
     EXPECT_EQ(f->quarantined, 1);
     EXPECT_NE(f->last_error.find("depth: required"), std::string::npos) << f->last_error;
     EXPECT_NE(f->last_error.find("after 1 attempt"), std::string::npos) << f->last_error;
     EXPECT_EQ(f->last_error.find("Bad request; Bad request"), std::string::npos);
+    auto got = rig.on_server("O311-0602");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(rig.sim.server().open311_attributes(got[0].platform_id),
+              (nlohmann::json{{"depth", "15"}, {"position", "pavement"}}));
+    bool undeclared = false;
+    for (const auto& post : rig.sim.server().open311_posts())
+        for (const auto& name : post["fields"]) undeclared |= name == "attribute[secret]";
+    EXPECT_FALSE(undeclared) << "an attribute the service does not declare is not sent";
 }
 
 TEST(Open311, AnAddressAloneGoesWithTheSitesCoordinatesOnceTheServerFailsWithoutThem) {
