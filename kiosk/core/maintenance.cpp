@@ -12,6 +12,8 @@
 #include "kiosk/base/utf8.h"
 #include "kiosk/core/file_ops.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/open311_setup.h"
+#include "kiosk/core/platform_jobs.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
 
@@ -1010,6 +1012,18 @@ void Maintenance::enrol(const std::string& code) {
         stage("platform");
         report.platform = fetch_platform_documents(options_.data_dir, options_.platform_url,
                                                    e->token, options_.transport);
+        if (options_.current_config) {
+            const Config cfg = options_.current_config();
+            if (cfg.adapter == "open311") {
+                auto transport = sync::make_curl_transport(options_.transport);
+                const CategoryCatalog catalogue =
+                    PlatformJobs::load_synced_catalogue(options_.data_dir)
+                        .value_or(CategoryCatalog::bundled());
+                for (auto& step : provision_open311(cfg, catalogue, *transport,
+                                                    clock_.unix_millis(), &report.open311_mapping))
+                    report.platform.push_back(std::move(step));
+            }
+        }
         stage("devices");
         for (auto which : {MaintIntentKind::kTestCamera, MaintIntentKind::kTestNetwork}) {
             report.devices.push_back(device_test(which));

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kiosk/base/log.h"
 #include "kiosk/core/file_ops.h"
 
 namespace vmeste::core {
@@ -64,6 +65,28 @@ std::vector<std::string> unmapped_categories(const sync::Open311Services& s,
     for (const auto& leaf : catalog.leaves())
         if (s.code_for(leaf.id).empty()) out.push_back(leaf.id);
     return out;
+}
+
+std::vector<ProvisioningStep> provision_open311(const Config& cfg, const CategoryCatalog& catalog,
+                                                sync::HttpTransport& transport, int64_t now,
+                                                std::vector<std::string>* mapping) {
+    std::vector<ProvisioningStep> steps;
+    auto s = refresh_open311_services(cfg, catalog, transport, now);
+    if (!s) log::error("provisioning: open311 services: %s", s.error().message.c_str());
+    steps.push_back({"open311-services", bool(s)});
+    bool mapped = false;
+    if (s) {
+        mapped = unmapped_categories(*s, catalog).empty();
+        if (mapping)
+            for (const auto& leaf : catalog.leaves()) {
+                const std::string code = s->code_for(leaf.id);
+                mapping->push_back(leaf.id + " -> " + (code.empty() ? "-" : code));
+            }
+    }
+    steps.push_back({"open311-mapping", mapped});
+    // 0,0 is the shipped value, in the Gulf of Guinea: never an МФЦ.
+    steps.push_back({"site", cfg.site_lat != 0 || cfg.site_lon != 0});
+    return steps;
 }
 
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services) {

@@ -11,6 +11,7 @@
 #include "kiosk/base/result.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
+#include "kiosk/core/provisioning.h"
 #include "sync/http.h"
 #include "sync/open311_client.h"
 #include "sync/open311_services.h"
@@ -35,6 +36,14 @@ Result<sync::Open311Services> refresh_open311_services(const Config& cfg,
 // the fallback.
 std::vector<std::string> unmapped_categories(const sync::Open311Services& s,
                                              const CategoryCatalog& catalog);
+
+// Provisioning of an Open311 terminal (issue #18, points 1 and 4): the services discovered and
+// the mapping saved ("open311-services"), every category reaching a service ("open311-mapping"),
+// and the МФЦ's coordinates set — not the shipped 0,0 — since "here" and an address alone need
+// them ("site"). `mapping` receives one line per category: "roads.road.pothole -> POT".
+std::vector<ProvisioningStep> provision_open311(const Config& cfg, const CategoryCatalog& catalog,
+                                                sync::HttpTransport& transport, int64_t now_unix_ms,
+                                                std::vector<std::string>* mapping);
 
 // The adapter's settings from the config and the services file.
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services);

@@ -58,6 +58,11 @@ std::string provisioning_receipt(const ProvisioningReport& rep) {
         .line("Серийный / Serial: " + rep.serial);
     for (const auto& s : rep.platform) r.line(s.name + ": " + (s.ok ? "ok" : "FAILED"));
     for (const auto& t : rep.devices) r.line(t.device + ": " + outcome_word(t.outcome));
+    if (!rep.open311_mapping.empty()) {
+        r.line().line("Рубрики -> службы Open311 / Categories -> services:");
+        for (const auto& m : rep.open311_mapping) r.line(m);
+        r.line();
+    }
     r.bold(true).line(rep.ok() ? "Итог / Result: ok" : "Итог / Result: FAILED").bold(false);
     r.align(drivers::Align::kCenter).qr(rep.device_id, 6, 'M').feed(3).cut();
     return r.bytes();

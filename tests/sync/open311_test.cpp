@@ -403,3 +403,44 @@ TEST(Open311, UrlencodedBodiesFollowTheFormSerializer) {
         sync::form_urlencoded({{"description", "Яма у д. 5 & 6"}, {"attribute[depth]", "10"}}),
         "description=%D0%AF%D0%BC%D0%B0+%D1%83+%D0%B4.+5+%26+6&attribute%5Bdepth%5D=10");
 }
+
+// Provisioning an Open311 terminal (issue #18, points 1 and 4): it does not pass with the shipped
+// 0,0 site, and its receipt lists each category's city service.
+TEST(Open311, ProvisioningNeedsTheSitesCoordinatesAndPrintsTheMapping) {
+    test::TempDir dir;
+    test::RunningSim sim(Rig::with(Open311Profile::kSpec));
+    core::Config cfg;
+    cfg.data_dir = dir.path();
+    cfg.adapter = "open311";
+    cfg.open311_url = sim.url() + "/open311/v2";
+    auto transport = sync::make_curl_transport();
+    auto step = [](const std::vector<core::ProvisioningStep>& steps, const std::string& name) {
+        for (const auto& s : steps)
+            if (s.name == name) return s.ok;
+        ADD_FAILURE() << "no step " << name;
+        return false;
+    };
+    std::vector<std::string> mapping;
+    auto shipped = core::provision_open311(cfg, core::CategoryCatalog::bundled(), *transport,
+                                           wall_now(), &mapping);
+    EXPECT_TRUE(step(shipped, "open311-services"));
+    EXPECT_TRUE(step(shipped, "open311-mapping"));
+    EXPECT_FALSE(step(shipped, "site")) << "0,0 is not an МФЦ";
+    cfg.site_lat = 55.4312;
+    cfg.site_lon = 37.5447;
+    mapping.clear();
+    auto placed = core::provision_open311(cfg, core::CategoryCatalog::bundled(), *transport,
+                                          wall_now(), &mapping);
+    EXPECT_TRUE(step(placed, "site"));
+    EXPECT_NE(std::find(mapping.begin(), mapping.end(), "improvement.lighting.light_out -> 002"),
+              mapping.end());
+    core::ProvisioningReport report{"DEV-1", "МФЦ", cfg.open311_url, "S", "04.12.2026", placed, {}};
+    report.open311_mapping = mapping;
+    const std::string receipt = core::provisioning_receipt(report);
+    EXPECT_NE(receipt.find("improvement.lighting.light_out -> 002"), std::string::npos);
+    // With no server to ask, the services step fails and so does the provisioning.
+    cfg.open311_url = test::RunningSim::gone_url() + "/open311/v2";
+    auto gone = core::provision_open311(cfg, core::CategoryCatalog::bundled(), *transport,
+                                        wall_now(), nullptr);
+    EXPECT_FALSE(step(gone, "open311-services"));
+}

@@ -342,6 +342,16 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
                                     {},
                                     {}};
     report.platform = core::fetch_platform_documents(data_dir, platform, e->token, {});
+    if (cfg.adapter == "open311") {
+        // The city's services and the mapping onto them, and the МФЦ's coordinates.
+        auto transport = sync::make_curl_transport();
+        const core::CategoryCatalog catalogue =
+            core::PlatformJobs::load_synced_catalogue(data_dir).value_or(
+                core::CategoryCatalog::bundled());
+        for (auto& step : core::provision_open311(
+                 cfg, catalogue, *transport, SystemClock().unix_millis(), &report.open311_mapping))
+            report.platform.push_back(std::move(step));
+    }
     for (const auto& s : report.platform)
         std::printf("%-15s %s\n", s.name.c_str(), s.ok ? "ok" : "FAILED");
     // 3. The devices; 4. the receipt that proves it, on the terminal's own printer.
