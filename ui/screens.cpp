@@ -745,6 +745,79 @@ void draw_description(Ui& ui) {
     bottom_bar(ui, "nav/next", &next_label(ui), s.can_apply(IntentKind::kNext), IntentKind::kNext);
 }
 
+// The city service's own questions about this kind of problem (an Open311 region), one at a time:
+// a choice as buttons, anything else typed on the keyboard. The question is the server's text.
+void draw_details(Ui& ui) {
+    top_bar(ui);
+    const core::Session& s = ui.session;
+    const core::DetailsStep& d = s.state().details;
+    if (d.index >= d.questions.size()) return;
+    const core::ServiceQuestion& q = d.questions[d.index];
+    const Palette& p = ui.theme.palette;
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const std::string progress = ui.trf(
+        "details.progress", {std::to_string(d.index + 1), std::to_string(d.questions.size())});
+    std::string hint = ui.tr(q.required ? "details.required" : "details.optional");
+    if (q.datatype == "datetime") hint += " " + ui.tr("details.date_form");
+    if (q.datatype == "multivaluelist") hint += " " + ui.tr("details.choose_many");
+    if (!q.hint.empty()) hint += " " + q.hint;
+    // Landscape has little height above the keyboard: the progress goes with the hint.
+    const bool tight = landscape(ui) && q.options.empty();
+    float y = heading(ui, r, ui.tr("details.title"), tight ? "" : progress);
+    y += note(ui, "details_question", q.text, ImVec2(r.x, y), r.w, p.text,
+              tight ? ui.fonts.body : ui.fonts.title);
+    y += note(ui, "details_hint", tight ? progress + " " + hint : hint, ImVec2(r.x, y), r.w,
+              p.text_muted, tight ? ui.fonts.small : ui.fonts.body) +
+         gap;
+    const std::vector<std::string> values = s.current_answer();
+    if (!q.options.empty()) {
+        const float bh = ui.px(110);
+        for (const auto& [key, name] : q.options) {
+            const bool chosen = std::find(values.begin(), values.end(), key) != values.end();
+            if (touch_button(ui, "details/option/" + key, name, ImVec2(r.x, y), ImVec2(r.w, bh),
+                             chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true,
+                             ui.fonts.body))
+                ui.post({IntentKind::kChooseOption, key, ui.lang()});
+            y += bh + gap;
+        }
+    } else {
+        take_physical_keys(ui);
+        const float kb_h = keyboard_height(ui);
+        const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
+        const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
+        float below = y;
+        if (q.datatype == "text") {  // a paragraph: an area with the edit keys beside it
+            const float keys_w = edit_keys_extent(ui) * 1.25f;
+            const Rect box{r.x, y, r.w - keys_w - gap,
+                           std::clamp(kb.y - y - ui.fonts.body->FontSize * 2.6f, ui.px(88 + 24),
+                                      ui.px(3 * 88 + 24))};
+            text_area(ui, Field::kAnswer, box, ui.tr("details.placeholder"));
+            edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
+            below = box.bottom();
+        } else {  // a word, a number or a date: one line, the edit keys in a row beside it
+            const float keys_w = 3 * edit_keys_extent(ui);
+            const float field_w = r.w - keys_w - gap;
+            text_field(ui, Field::kAnswer, ui.tr("details.placeholder"), Rect{r.x, y, field_w, 0},
+                       false);
+            edit_keys(ui,
+                      Rect{r.x + field_w + gap, y + ui.fonts.small->FontSize * 1.3f, keys_w,
+                           ui.px(ui.theme.metrics.touch_min)},
+                      false);
+            below = y + text_field_height(ui);
+        }
+        const auto problem = core::check_answer(q, values);
+        const char* key = problem == core::AnswerProblem::kNotANumber ? "details.not_a_number"
+                          : problem == core::AnswerProblem::kNotADate ? "details.not_a_date"
+                                                                      : nullptr;
+        if (key)
+            note(ui, "details_problem", ui.tr(key), ImVec2(r.x, below + ui.px(8)), r.w, p.warning,
+                 ui.fonts.body);
+        draw_keyboard(ui, kb);
+    }
+    bottom_bar(ui, "nav/next", &next_label(ui), s.can_apply(IntentKind::kNext), IntentKind::kNext);
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Review
 //-----------------------------------------------------------------------------
@@ -1152,6 +1225,9 @@ void draw_screen(Ui& ui) {
             break;
         case Screen::kDescription:
             draw_description(ui);
+            break;
+        case Screen::kDetails:
+            draw_details(ui);
             break;
         case Screen::kPhotos:
             draw_photos(ui);

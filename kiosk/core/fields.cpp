@@ -24,6 +24,8 @@ const char* field_name(Field f) {
             return "receipt";
         case Field::kComment:
             return "comment";
+        case Field::kAnswer:
+            return "answer";
     }
     return "?";
 }

@@ -10,8 +10,8 @@
 
 namespace vmeste::core {
 
-enum class Field { kText, kSearch, kAddress, kName, kPhone, kEmail, kReceipt, kComment };
-constexpr int kFieldCount = 8;
+enum class Field { kText, kSearch, kAddress, kName, kPhone, kEmail, kReceipt, kComment, kAnswer };
+constexpr int kFieldCount = 9;
 const char* field_name(Field f);
 
 struct TextField {

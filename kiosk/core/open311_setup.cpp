@@ -89,6 +89,25 @@ std::vector<ProvisioningStep> provision_open311(const Config& cfg, const Categor
     return steps;
 }
 
+QuestionSource open311_questions(const std::string& data_dir) {
+    return [data_dir](const std::string& category) {
+        std::vector<ServiceQuestion> out;
+        auto s = load_open311_services(data_dir);
+        if (!s) return out;
+        for (const auto& a : s->questions(s->code_for(category))) {
+            ServiceQuestion q;
+            q.code = a.code;
+            q.datatype = a.datatype;
+            q.required = a.required;
+            q.text = a.description.empty() ? a.code : a.description;
+            q.hint = a.datatype_description;
+            for (const auto& v : a.values) q.options.emplace_back(v.key, v.name);
+            out.push_back(std::move(q));
+        }
+        return out;
+    };
+}
+
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services) {
     sync::Open311Config c;
     c.base_url = cfg.open311_url;

@@ -12,6 +12,7 @@
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/session.h"
 #include "sync/http.h"
 #include "sync/open311_client.h"
 #include "sync/open311_services.h"
@@ -44,6 +45,11 @@ std::vector<std::string> unmapped_categories(const sync::Open311Services& s,
 std::vector<ProvisioningStep> provision_open311(const Config& cfg, const CategoryCatalog& catalog,
                                                 sync::HttpTransport& transport, int64_t now_unix_ms,
                                                 std::vector<std::string>* mapping);
+
+// The questions a category's service asks, read from DATA_DIR/open311.json when asked (so a
+// refresh by the discovery job counts from the next visit): its variable attributes, with the
+// server's own words. Unknown datatypes never reach here (the parser refuses them).
+QuestionSource open311_questions(const std::string& data_dir);
 
 // The adapter's settings from the config and the services file.
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services);

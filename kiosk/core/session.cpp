@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "kiosk/base/utf8.h"
@@ -18,6 +20,8 @@ const char* screen_name(Screen s) {
             return "category";
         case Screen::kDescription:
             return "description";
+        case Screen::kDetails:
+            return "details";
         case Screen::kPhotos:
             return "photos";
         case Screen::kPlace:
@@ -57,6 +61,7 @@ int step_number(Screen s) {
         case Screen::kCategory:
             return 1;
         case Screen::kDescription:
+        case Screen::kDetails:  // part of "what": the service's own questions about it
             return 2;
         case Screen::kPhotos:
             return 3;
@@ -115,6 +120,8 @@ constexpr std::array kFlow = {
     Transition{Screen::kCategory,    IntentKind::kBack,           Screen::kAttract},
     Transition{Screen::kDescription, IntentKind::kNext,           Screen::kPhotos},
     Transition{Screen::kDescription, IntentKind::kBack,           Screen::kCategory},
+    Transition{Screen::kDetails,     IntentKind::kNext,           Screen::kPhotos},   // after the last
+    Transition{Screen::kDetails,     IntentKind::kBack,           Screen::kDescription},  // question
     Transition{Screen::kPhotos,      IntentKind::kNext,           Screen::kPlace},
     Transition{Screen::kPhotos,      IntentKind::kBack,           Screen::kDescription},
     Transition{Screen::kPlace,       IntentKind::kNext,           Screen::kWho},
@@ -169,7 +176,7 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kDeleteWord:
             return s == Screen::kCategory || s == Screen::kDescription || s == Screen::kPlace ||
                    s == Screen::kWho || s == Screen::kStatus || s == Screen::kRate ||
-                   s == Screen::kSupport;
+                   s == Screen::kSupport || s == Screen::kDetails;
         case IntentKind::kTakePhoto:
         case IntentKind::kSelectPhoto:
         case IntentKind::kDeletePhoto:
@@ -188,6 +195,7 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kUseContact:
             return s == Screen::kWho;
         case IntentKind::kChooseOption:
+            return s == Screen::kVote || s == Screen::kDetails;
         case IntentKind::kCastVote:
             return s == Screen::kVote;
         case IntentKind::kOpenSimilar:
@@ -254,6 +262,12 @@ size_t Session::max_chars(Field f) const {
             return 8;  // XXXX-XXXX without its dash
         case Field::kComment:
             return 1000;
+        case Field::kAnswer: {
+            const auto& d = state_.details;
+            const bool text =
+                d.index < d.questions.size() && d.questions[d.index].datatype == "text";
+            return text ? 1000 : 200;
+        }
     }
     return 0;
 }
@@ -325,6 +339,11 @@ bool Session::step_complete(Screen s) const {
                    (!state_.leaf_id.empty() || leaves_shown().empty());
         case Screen::kDescription:
             return text_acceptable();
+        case Screen::kDetails: {
+            const auto& d = state_.details;
+            return d.index < d.questions.size() &&
+                   check_answer(d.questions[d.index], current_answer()) == AnswerProblem::kOk;
+        }
         case Screen::kPhotos: {
             const PhotoStep& p = state_.photos;
             if (p.capturing || p.countdown_end.count() != 0) return false;
@@ -378,6 +397,10 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kVoteHere:
             return s == Screen::kPoll && can_vote_here();
         case IntentKind::kChooseOption:
+            if (s == Screen::kDetails) {
+                const auto& d = state_.details;
+                return d.index < d.questions.size() && !d.questions[d.index].options.empty();
+            }
             return s == Screen::kVote && state_.vote.stage == VoteStep::Stage::kChoose;
         case IntentKind::kCastVote:
             return s == Screen::kVote && state_.vote.stage == VoteStep::Stage::kConfirm;
@@ -403,7 +426,7 @@ bool Session::can_apply(IntentKind k) const {
             for (Screen step : {Screen::kCategory, Screen::kDescription, Screen::kPhotos,
                                 Screen::kPlace, Screen::kWho, Screen::kConsent})
                 if (!step_complete(step)) return false;
-            return true;
+            return details_complete();
         case IntentKind::kTakePhoto:
             return s == Screen::kPhotos && camera_ == CameraStatus::kReady &&
                    !state_.photos.capturing && state_.photos.countdown_end.count() == 0 &&
@@ -453,6 +476,7 @@ void Session::go(Screen s) {
         state_.focus = Field::kName;
     if (s == Screen::kStatus) state_.focus = Field::kReceipt;
     if (s == Screen::kRate) state_.focus = Field::kComment;
+    if (s == Screen::kDetails) state_.focus = Field::kAnswer;
     if (state_.a11y.voice && step_number(s) > 0) effect({Effect::Kind::kSpeak});
 }
 
@@ -664,6 +688,20 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                 }
                 break;
             }
+            if (screen == Screen::kDetails) {
+                keep_answer();
+                if (state_.details.index > 0) {
+                    show_question(state_.details.index - 1);
+                    return std::nullopt;
+                }
+                go(Screen::kDescription);
+                return std::nullopt;
+            }
+            if (screen == Screen::kPhotos && !state_.details.questions.empty()) {
+                show_question(state_.details.questions.size() - 1);
+                go(Screen::kDetails);
+                return std::nullopt;
+            }
             if (screen == Screen::kSimilar && state_.similar.selected >= 0) {
                 state_.similar.selected = -1;
                 return std::nullopt;
@@ -695,6 +733,32 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             return std::nullopt;
         }
         case IntentKind::kNext:
+            if (screen == Screen::kDetails) {
+                keep_answer();
+                if (state_.details.index + 1 < state_.details.questions.size()) {
+                    show_question(state_.details.index + 1);
+                    return std::nullopt;
+                }
+                go(state_.editing ? Screen::kReview : Screen::kPhotos);
+                if (state_.screen == Screen::kReview) state_.editing = false;
+                return std::nullopt;
+            }
+            if (screen == Screen::kDescription) {
+                // The service's questions for this kind of problem, if its city asks any; the
+                // answers already given stay for the questions that are still asked.
+                auto& d = state_.details;
+                d.questions =
+                    questions_ ? questions_(appeal_category()) : std::vector<ServiceQuestion>{};
+                std::erase_if(d.answers, [&](const Answer& a) {
+                    return std::none_of(d.questions.begin(), d.questions.end(),
+                                        [&](const auto& q) { return q.code == a.first; });
+                });
+                if (!d.questions.empty()) {
+                    show_question(0);
+                    go(Screen::kDetails);
+                    return std::nullopt;
+                }
+            }
             if (state_.editing) {
                 go(Screen::kReview);
                 return std::nullopt;
@@ -732,6 +796,28 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             }
             break;
         case IntentKind::kChooseOption: {
+            if (screen == Screen::kDetails) {
+                auto& d = state_.details;
+                const ServiceQuestion& q = d.questions[d.index];
+                if (std::none_of(q.options.begin(), q.options.end(),
+                                 [&](const auto& o) { return o.first == intent.text; }))
+                    return std::nullopt;
+                auto it = std::find_if(d.answers.begin(), d.answers.end(),
+                                       [&](const Answer& a) { return a.first == q.code; });
+                if (it == d.answers.end()) it = d.answers.insert(d.answers.end(), {q.code, {}});
+                auto& values = it->second;
+                const auto chosen = std::find(values.begin(), values.end(), intent.text);
+                if (q.datatype == "multivaluelist") {
+                    if (chosen == values.end())
+                        values.push_back(intent.text);
+                    else
+                        values.erase(chosen);  // a second tap takes it back
+                } else {
+                    values = {intent.text};
+                }
+                if (values.empty()) d.answers.erase(it);
+                return std::nullopt;
+            }
             const sync::replies::Poll* p = poll();
             if (!p || std::none_of(p->options.begin(), p->options.end(),
                                    [&](const auto& o) { return o.id == intent.text; }))
@@ -945,6 +1031,7 @@ AcceptRequest Session::submission() {
     a.language = state_.language;
     a.created_unix_ms = clock_.unix_millis();
     a.place = chosen_place();
+    a.answers = state_.details.answers;
     for (const auto& p : state_.photos.photos) r.photos.push_back(p.jpeg);
     Contact c;
     if (identified()) {
@@ -1269,6 +1356,125 @@ Millis Session::next_deadline() const {
     const Millis countdown_at = last_activity_ + Millis(config_.idle_timeout_s * 1000);
     if (now < countdown_at) return std::min(next, countdown_at);
     return std::min(next, now + Millis(1000 - (now - countdown_at).count() % 1000));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The city service's questions
+//-----------------------------------------------------------------------------
+
+namespace {
+
+std::string trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\n')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+// «ДД.ММ.ГГГГ» (or Д.М.ГГГГ) as a real calendar date → "ГГГГ-ММ-ДД"; "" when it is not one.
+std::string iso_date(std::string_view typed) {
+    int d = 0, m = 0, y = 0;
+    char tail = 0;
+    const std::string t(typed);
+    // As typed (ДД.ММ.ГГГГ), or as kept (ГГГГ-ММ-ДД).
+    if (std::sscanf(t.c_str(), "%d.%d.%d%c", &d, &m, &y, &tail) != 3 &&
+        (t.size() != 10 || std::sscanf(t.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3))
+        return {};
+    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return {};
+    static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return {};
+    char out[16];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+}  // namespace
+
+std::string answer_value(const ServiceQuestion& q, std::string_view typed) {
+    std::string v = trimmed(typed);
+    if (q.datatype == "number") std::replace(v.begin(), v.end(), ',', '.');
+    if (q.datatype == "datetime") return iso_date(v);
+    return v;
+}
+
+AnswerProblem check_answer(const ServiceQuestion& q, const std::vector<std::string>& values) {
+    if (values.empty() || (values.size() == 1 && trimmed(values[0]).empty()))
+        return q.required ? AnswerProblem::kRequired : AnswerProblem::kOk;
+    if (q.datatype == "number") {
+        const std::string v = answer_value(q, values[0]);
+        char* end = nullptr;
+        std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != 0 || v.find_first_not_of("0123456789.-") != std::string::npos)
+            return AnswerProblem::kNotANumber;
+    }
+    if (q.datatype == "datetime" && answer_value(q, values[0]).empty())
+        return AnswerProblem::kNotADate;
+    return AnswerProblem::kOk;
+}
+
+std::vector<std::string> Session::current_answer() const {
+    const auto& d = state_.details;
+    if (d.index >= d.questions.size()) return {};
+    const ServiceQuestion& q = d.questions[d.index];
+    if (q.options.empty()) {
+        const std::string& typed = state_.field(Field::kAnswer).value;
+        if (trimmed(typed).empty()) return {};
+        return {typed};
+    }
+    for (const auto& a : d.answers)
+        if (a.first == q.code) return a.second;
+    return {};
+}
+
+bool Session::details_complete() const {
+    const auto& d = state_.details;
+    for (const auto& q : d.questions) {
+        std::vector<std::string> values;
+        for (const auto& a : d.answers)
+            if (a.first == q.code) values = a.second;
+        if (check_answer(q, values) != AnswerProblem::kOk) return false;
+    }
+    return true;
+}
+
+void Session::keep_answer() {
+    auto& d = state_.details;
+    if (d.index >= d.questions.size()) return;
+    const ServiceQuestion& q = d.questions[d.index];
+    if (!q.options.empty()) return;  // chosen with kChooseOption, kept at once
+    std::erase_if(d.answers, [&](const Answer& a) { return a.first == q.code; });
+    const std::string& typed = field(Field::kAnswer).value;
+    if (trimmed(typed).empty()) return;
+    // Kept as sent when acceptable; otherwise as typed, so Back and forth loses nothing.
+    const std::string v =
+        check_answer(q, {typed}) == AnswerProblem::kOk ? answer_value(q, typed) : trimmed(typed);
+    d.answers.push_back({q.code, {v}});
+    // In the questions' order, whatever order they were answered in.
+    auto order = [&](const Answer& a) {
+        return std::find_if(d.questions.begin(), d.questions.end(),
+                            [&](const auto& x) { return x.code == a.first; }) -
+               d.questions.begin();
+    };
+    std::stable_sort(d.answers.begin(), d.answers.end(),
+                     [&](const Answer& x, const Answer& y) { return order(x) < order(y); });
+}
+
+void Session::show_question(size_t index) {
+    auto& d = state_.details;
+    d.index = index;
+    TextField& f = field(Field::kAnswer);
+    f.clear();
+    if (index >= d.questions.size() || !d.questions[index].options.empty()) return;
+    for (const auto& a : d.answers)
+        if (a.first == d.questions[index].code && !a.second.empty()) {
+            const ServiceQuestion& q = d.questions[index];
+            std::string shown = a.second.front();
+            // A date kept as ISO is shown as typed: ДД.ММ.ГГГГ.
+            if (q.datatype == "datetime" && shown.size() == 10 && shown[4] == '-')
+                shown = shown.substr(8, 2) + "." + shown.substr(5, 2) + "." + shown.substr(0, 4);
+            f.insert(shown, max_chars(Field::kAnswer));
+        }
+    state_.focus = Field::kAnswer;
 }
 
 }  // namespace vmeste::core

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ enum class Screen {
     kAttract,
     kCategory,
     kDescription,
+    kDetails,  // the city service's questions (Open311 attributes), one at a time, when it has any
     kPhotos,
     kPlace,
     kWho,
@@ -232,6 +234,34 @@ struct SimilarAppeal {
     int width = 0, height = 0;
 };
 
+// A question the city's service asks about its kind of problem (an Open311 attribute; issue #18,
+// point 2). The kiosk asks it after the description and sends the answer with the appeal.
+struct ServiceQuestion {
+    std::string code;
+    std::string datatype;  // string number datetime text singlevaluelist multivaluelist
+    bool required = false;
+    std::string text;  // the question, in the server's words
+    std::string hint;  // the server's note on the answer's form, if any
+    std::vector<std::pair<std::string, std::string>> options{};  // key, name (the lists)
+};
+
+// Which questions a category's service asks ({} when none): the Kiosk's, from the city's
+// service definitions and the technician's mapping.
+using QuestionSource = std::function<std::vector<ServiceQuestion>(const std::string& category)>;
+
+struct DetailsStep {
+    std::vector<ServiceQuestion> questions;  // of the category chosen, asked in this order
+    size_t index = 0;                        // the one on screen
+    std::vector<Answer> answers;             // by code, in the questions' order; never empty ones
+};
+
+// Why an answer will not do (kOk when it will).
+enum class AnswerProblem { kOk, kRequired, kNotANumber, kNotADate };
+AnswerProblem check_answer(const ServiceQuestion& q, const std::vector<std::string>& values);
+// The value a typed answer is sent as: a number with a dot for a comma, a date «ДД.ММ.ГГГГ» as
+// ISO 8601 (2026-12-04); text trimmed.
+std::string answer_value(const ServiceQuestion& q, std::string_view typed);
+
 struct SimilarStep {
     bool searching = false;
     bool offline = false;  // the platform did not answer: the kiosk's own appeals
@@ -284,6 +314,7 @@ struct SessionState {
     std::string poll_id;  // the poll shown
     VoteStep vote;
     SimilarStep similar;
+    DetailsStep details;
     bool store_full = false;  // no room for another appeal: said on the attract screen
 
     const std::string& text() const { return fields[static_cast<int>(Field::kText)].value; }
@@ -346,6 +377,12 @@ class Session {
     std::vector<const sync::replies::Poll*> open_polls() const;
     const sync::replies::Poll* poll() const;
     bool map_available() const { return map_available_; }
+    // The city service's questions per category (an Open311 region); none by default.
+    void set_questions(QuestionSource source) { questions_ = std::move(source); }
+    // The values answered so far to the question on screen (typed ones from the field).
+    std::vector<std::string> current_answer() const;
+    // Every required question of the category answered, each answer acceptable.
+    bool details_complete() const;
 
     // Results of the workers; ignored when `visit` is not the current one.
     void on_saved(const Receipt& receipt);
@@ -438,6 +475,10 @@ class Session {
     bool map_available_ = false;
     std::shared_ptr<const WorkCalendar> calendar_;  // null: the bundled one
     std::shared_ptr<const std::vector<sync::replies::Poll>> polls_;
+    QuestionSource questions_;
+    // Details step: the field's answer kept, and the question at `index` shown.
+    void keep_answer();
+    void show_question(size_t index);
     std::vector<Effect> effects_;
     Millis last_activity_;
     Millis screen_since_;

@@ -889,3 +889,78 @@ TEST_F(SessionTest, APlusOneHasAnOptionalButWholeContactAndEndsTheVisit) {
     EXPECT_EQ(screen(), Screen::kAttract);
     EXPECT_TRUE(session.state().text().empty()) << "the unsent appeal is wiped";
 }
+
+// Issue #18, point 2: the city service's questions about a kind of problem, asked one at a time
+// after the description, validated on the kiosk and carried by the appeal; a category whose
+// service asks nothing goes straight on to the photos.
+TEST_F(SessionTest, TheServicesQuestionsAreAskedOneAtATimeAndTravelWithTheAppeal) {
+    session.set_questions([](const std::string& category) {
+        std::vector<ServiceQuestion> q;
+        if (category != "roads.road.pothole") return q;
+        q.push_back({"depth", "number", true, "Depth of the pothole, in centimetres", ""});
+        q.push_back({"position",
+                     "singlevaluelist",
+                     false,
+                     "Where is it?",
+                     "",
+                     {{"carriageway", "Carriageway"}, {"pavement", "Pavement"}}});
+        q.push_back({"seen", "datetime", false, "When did you first see it?", ""});
+        return q;
+    });
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kDetails);
+    EXPECT_EQ(step_number(screen()), 2) << "part of describing the problem";
+    EXPECT_EQ(session.state().focus, Field::kAnswer);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "depth is required";
+    session.apply({IntentKind::kInsertText, "глубокая"});
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "not a number";
+    session.apply({IntentKind::kDeleteWord});
+    session.apply({IntentKind::kInsertText, "12,5"});
+    ASSERT_TRUE(session.can_apply(IntentKind::kNext))
+        << session.state().field(Field::kAnswer).value;
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(session.state().details.index, 1u);
+    EXPECT_TRUE(session.can_apply(IntentKind::kNext)) << "optional: may be skipped";
+    session.apply({IntentKind::kChooseOption, "nowhere"});  // not one of the options
+    EXPECT_TRUE(session.current_answer().empty());
+    session.apply({IntentKind::kChooseOption, "pavement"});
+    EXPECT_EQ(session.current_answer(), std::vector<std::string>{"pavement"});
+    // Back shows the first answer as it was kept; nothing is lost going back and forth.
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(session.state().details.index, 0u);
+    EXPECT_EQ(session.state().field(Field::kAnswer).value, "12.5");
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(session.state().details.index, 2u);
+    session.apply({IntentKind::kInsertText, "31.02.2026"});
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "no 31 February";
+    session.apply({IntentKind::kDeleteWord});
+    while (!session.state().field(Field::kAnswer).value.empty())
+        session.apply({IntentKind::kBackspace});
+    session.apply({IntentKind::kInsertText, "01.12.2026"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kPhotos);
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(screen(), Screen::kDetails) << "back from the photos: the last question";
+    EXPECT_EQ(session.state().field(Field::kAnswer).value, "01.12.2026");
+    to_review();  // its first Next leaves the last question for the photos
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
+    const std::vector<Answer> expected = {
+        {"depth", {"12.5"}}, {"position", {"pavement"}}, {"seen", {"2026-12-01"}}};
+    EXPECT_EQ(request->appeal.answers, expected);
+}
+
+TEST_F(SessionTest, ACategoryWhoseServiceAsksNothingGoesOnToThePhotos) {
+    session.set_questions([](const std::string&) { return std::vector<ServiceQuestion>{}; });
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kPhotos);
+    to_review();
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
+    EXPECT_TRUE(request->appeal.answers.empty());
+}

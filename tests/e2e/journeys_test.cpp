@@ -435,6 +435,16 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
 // shows the city's own notes read from the server.
 class Open311Journey : public ::testing::TestWithParam<sim::Open311Profile> {};
 
+// A kiosk of an Open311 region, delivering to the simulator's Open311 server.
+UiDriver::Options open311_kiosk(UiDriver::Options o, const RunningSim& sim) {
+    o.uploader = true;
+    o.config.adapter = "open311";
+    o.config.open311_url = sim.url() + "/open311/v2";
+    o.config.open311_api_key = "city-key";
+    o.config.retry_base_ms = 50;
+    return o;
+}
+
 TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     sim::SimOptions so;
     so.open311_profile = GetParam();
@@ -445,15 +455,19 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     core::DemoMapOptions m;
     m.min_zoom = 15;
     ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
-    UiDriver::Options o = at_site(map.file("region.mbtiles"));
-    o.uploader = true;
-    o.config.adapter = "open311";
-    o.config.open311_url = sim.url() + "/open311/v2";
-    o.config.open311_api_key = "city-key";
-    o.config.retry_base_ms = 50;
-    UiDriver d(o);
+    UiDriver d(open311_kiosk(at_site(map.file("region.mbtiles")), sim));
+    // The kiosk discovers the city's services by itself when it starts.
+    ASSERT_TRUE(
+        d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
     const std::string text = "Не горит фонарь у подъезда, темно вечером";
-    start(d, "improvement.lighting.light_out", text);
+    d.describe("improvement.lighting.light_out", text);
+    d.tap("nav/next");
+    if (GetParam() == sim::Open311Profile::kMySociety) {
+        // Its street-light service asks for the lamp's number, optionally: skipped.
+        ASSERT_EQ(d.state().screen, Screen::kDetails);
+        d.tap("nav/next");
+    }
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
     take_photo(d);
     const std::string photo = d.state().photos.photos[0].jpeg;
     d.tap("nav/next");
@@ -514,3 +528,43 @@ INSTANTIATE_TEST_SUITE_P(Servers, Open311Journey,
                          [](const auto& info) {
                              return std::string(sim::open311_profile_name(info.param));
                          });
+
+// Issue #18, point 2: a service that requires an answer (mySociety's pothole: its depth) asks it
+// on the screen after the description; the answers arrive as the request's attributes.
+TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttributes) {
+    sim::SimOptions so;
+    so.open311_profile = sim::Open311Profile::kMySociety;
+    so.device_token = "city-key";
+    RunningSim sim(so);
+    UiDriver d(open311_kiosk(at_site(""), sim));
+    // The kiosk discovers the city's services by itself when it starts.
+    ASSERT_TRUE(
+        d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
+    d.describe("roads.road.pothole", "Глубокая яма у остановки, машины объезжают по встречной");
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kDetails);
+    EXPECT_EQ(d.label("note/details_question"), "Depth of the pothole, in centimetres");
+    EXPECT_FALSE(d.enabled("nav/next")) << "a required answer";
+    d.type("15");
+    ASSERT_TRUE(d.enabled("nav/next"));
+    d.tap("nav/next");
+    EXPECT_EQ(d.label("note/details_question"), "Where is it?");
+    d.tap("details/option/pavement");
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
+    d.complete_steps();
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string receipt = d.state().receipt->receipt_number;
+    std::optional<sim::ReceivedAppeal> got;
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            for (auto& a : sim.store().list(10))
+                if (a.text.find(receipt) != std::string::npos) got = a;
+            return got.has_value();
+        },
+        15s));
+    EXPECT_EQ(got->category, "POT");
+    EXPECT_EQ(sim.server().open311_attributes(got->platform_id),
+              (nlohmann::json{{"depth", "15"}, {"position", "pavement"}}));
+}

@@ -184,7 +184,29 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     clock.advance(std::chrono::seconds(k.config().idle_timeout_s + 3));
     shoot("4-idle");
     k.dispatch({IntentKind::kStillHere});
+    // An Open311 city's service asks its own questions (issue #18): a number typed, a choice.
+    k.session().set_questions([](const std::string& category) {
+        std::vector<core::ServiceQuestion> q;
+        if (category != "roads.road.pothole") return q;
+        q.push_back({"depth", "number", true, "Какой глубины яма, примерно в сантиметрах?", ""});
+        q.push_back({"position",
+                     "singlevaluelist",
+                     false,
+                     "Где она?",
+                     "",
+                     {{"carriageway", "На проезжей части"},
+                      {"pavement", "На тротуаре"},
+                      {"cycle", "На велодорожке"}}});
+        return q;
+    });
     k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kInsertText, "15"});
+    shoot("3c-details");
+    k.dispatch({IntentKind::kNext});
+    k.dispatch({IntentKind::kChooseOption, "carriageway"});
+    shoot("3d-details-choice");
+    k.dispatch({IntentKind::kNext});
+    k.session().set_questions({});  // the later visits are a gateway region's again
     // Photos: the live camera with the countdown, then the photo taken with a blur.
     ASSERT_TRUE(settle([&] { return k.session().camera_status() == core::CameraStatus::kReady; }));
     ASSERT_TRUE(settle([&] { return k.visit_workers().camera()->latest() != nullptr; }));
