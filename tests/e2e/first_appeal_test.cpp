@@ -77,7 +77,9 @@ TEST(FirstAppeal, TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText)
     }));
     auto mine = (*store)->find_by_receipt(receipt);
     EXPECT_EQ((*mine)->platform_id, got->platform_id);
-    EXPECT_EQ(d.kiosk().uploader_status().delivered, 2) << "the photo and the appeal";
+    // The worker counts a delivery just after the store records it: wait for the count.
+    EXPECT_TRUE(d.wait_for([&] { return d.kiosk().uploader_status().delivered == 2; }))
+        << "the photo and the appeal: " << d.kiosk().uploader_status().delivered;
     EXPECT_EQ((*store)->queue_figures()->pending, 0);
 }
 

@@ -565,6 +565,8 @@ TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttribu
         },
         15s));
     EXPECT_EQ(got->category, "POT");
+    // The simulator records the attributes just after storing the request: wait for them.
+    d.wait_for([&] { return !sim.server().open311_attributes(got->platform_id).empty(); });
     EXPECT_EQ(sim.server().open311_attributes(got->platform_id),
               (nlohmann::json{{"depth", "15"}, {"position", "pavement"}}));
 }
