@@ -830,7 +830,30 @@ std::string place_summary(const Ui& ui) {
         std::snprintf(coords, sizeof coords, "%.5f, %.5f", *place->lat, *place->lon);
     if (place->source == "here") return ui.trf("review.place_here", {place->address});
     if (place->source == "map") return ui.trf("review.place_map", {coords});
+    if (*coords) return ui.trf("review.place_address_pin", {place->address, coords});
     return place->address;
+}
+
+// The city service's questions answered, one line each, as the citizen gave them: a choice by
+// its name, a date as ДД.ММ.ГГГГ.
+std::string answers_summary(const Ui& ui) {
+    const core::DetailsStep& d = ui.session.state().details;
+    std::string out;
+    for (const auto& q : d.questions)
+        for (const auto& [code, values] : d.answers) {
+            if (code != q.code || values.empty()) continue;
+            std::string shown;
+            for (const auto& v : values) {
+                std::string one = v;
+                for (const auto& [key, name] : q.options)
+                    if (key == v) one = name;
+                if (q.datatype == "datetime" && v.size() == 10 && v[4] == '-')
+                    one = v.substr(8, 2) + "." + v.substr(5, 2) + "." + v.substr(0, 4);
+                shown += (shown.empty() ? "" : ", ") + one;
+            }
+            out += (out.empty() ? "" : "\n") + ui.trf("review.answer", {q.text, shown});
+        }
+    return out;
 }
 
 std::string who_summary(const Ui& ui) {
@@ -937,6 +960,9 @@ void draw_review(Ui& ui) {
          st.consent_unix_ms ? ui.tr("review.consent_given") : ui.tr("review.missing"),
          Screen::kAttract},
     };
+    if (const std::string answers = answers_summary(ui); !answers.empty())
+        parts.insert(parts.begin() + 2,
+                     {"details", ui.tr("review.details"), answers, Screen::kDetails});
     // Two columns in landscape. When the parts do not all fit (large text, the lower-screen
     // mode) they page by whole cards with ▲ ▼, so no button is ever cut in half.
     const int cols = landscape(ui) ? 2 : 1;

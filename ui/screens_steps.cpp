@@ -297,12 +297,25 @@ void draw_place(Ui& ui) {
             break;
         }
         case core::PlaceMode::kAddress: {
+            if (st.place.pin_for_address) {
+                // The address typed; the city's server needs its point too.
+                const std::string& typed = st.field(Field::kAddress).value;
+                const std::string hint = ui.trf(
+                    st.place.pin_lat ? "place.address_pin_set" : "place.address_pin", {typed});
+                const float hint_h =
+                    note(ui, "place", hint, ImVec2(work.x, work.y), work.w, p.text_muted) +
+                    ui.px(8);
+                draw_map(ui, Rect{work.x, work.y + hint_h, work.w, work.h - hint_h});
+                break;
+            }
             take_physical_keys(ui);
             const Rect kb = keyboard_rect(ui, work);
             const float keys_w = 3 * edit_keys_extent(ui);
             const float field_w = work.w - keys_w - gap;
-            text_field(ui, Field::kAddress, ui.tr("place.address_label"),
-                       Rect{work.x, work.y, field_w, 0}, true);
+            text_field(
+                ui, Field::kAddress,
+                ui.tr(st.place.pin_needed ? "place.address_label_pin" : "place.address_label"),
+                Rect{work.x, work.y, field_w, 0}, true);
             edit_keys(ui,
                       Rect{work.x + field_w + gap, work.y + ui.fonts.small->FontSize * 1.3f, keys_w,
                            ui.px(ui.theme.metrics.touch_min)},

@@ -242,7 +242,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     else
         k->catalog_ = CategoryCatalog::bundled();
     k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
-    if (cfg.adapter == "open311") k->session_->set_questions(open311_questions(cfg.data_dir));
+    if (cfg.adapter == "open311") {
+        k->session_->set_questions(open311_questions(cfg.data_dir));
+        k->session_->set_pin_rule(open311_needs_pin(cfg.data_dir));
+    }
     k->session_->set_calendar(PlatformJobs::load_synced_calendar(cfg.data_dir));
     k->session_->set_polls(PlatformJobs::load_synced_polls(cfg.data_dir));
     {

@@ -108,6 +108,13 @@ QuestionSource open311_questions(const std::string& data_dir) {
     };
 }
 
+std::function<bool()> open311_needs_pin(const std::string& data_dir) {
+    return [data_dir] {
+        auto s = load_open311_services(data_dir);
+        return s && s->needs_coordinates;
+    };
+}
+
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services) {
     sync::Open311Config c;
     c.base_url = cfg.open311_url;

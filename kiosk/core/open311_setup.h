@@ -51,6 +51,11 @@ std::vector<ProvisioningStep> provision_open311(const Config& cfg, const Categor
 // server's own words. Unknown datatypes never reach here (the parser refuses them).
 QuestionSource open311_questions(const std::string& data_dir);
 
+// Whether the city's server needs coordinates with every request (set by the technician, or
+// learned from the server's refusal of an address alone), read from DATA_DIR/open311.json when
+// asked: a typed address then also gets its pin (issue #18, point 4).
+std::function<bool()> open311_needs_pin(const std::string& data_dir);
+
 // The adapter's settings from the config and the services file.
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services);
 

@@ -33,7 +33,7 @@ struct ProvisioningReport {
     std::vector<drivers::SelfTestResult> devices;
     // An Open311 region: each category's city service ("roads.road.pothole → POT"), printed for
     // the technician's records (issue #18).
-    std::vector<std::string> open311_mapping;
+    std::vector<std::string> open311_mapping{};
     // Every platform step done and no device failed (a warning, such as little paper, passes).
     bool ok() const;
 };

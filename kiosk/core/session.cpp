@@ -322,8 +322,10 @@ std::optional<Place> Session::chosen_place() const {
             return Place{p.pin_lat, p.pin_lon, {}, "map"};
         case PlaceMode::kAddress: {
             if (problem(Field::kAddress) != FieldProblem::kOk) return std::nullopt;
+            if (p.pin_needed && (!p.pin_lat || !p.pin_lon)) return std::nullopt;
             std::string a = state_.field(Field::kAddress).value;
             while (!a.empty() && (a.back() == ' ' || a.back() == '\n')) a.pop_back();
+            if (p.pin_needed) return Place{p.pin_lat, p.pin_lon, a, "address"};
             return Place{std::nullopt, std::nullopt, a, "address"};
         }
         case PlaceMode::kNone:
@@ -352,6 +354,10 @@ bool Session::step_complete(Screen s) const {
             return !photo_required() || !p.photos.empty();
         }
         case Screen::kPlace:
+            // An address whose pin is still to come: on to the map for it.
+            if (state_.place.mode == PlaceMode::kAddress && state_.place.pin_needed &&
+                !state_.place.pin_for_address)
+                return problem(Field::kAddress) == FieldProblem::kOk;
             return chosen_place().has_value();
         case Screen::kWho:
             if (identified()) return true;
@@ -470,8 +476,12 @@ void Session::go(Screen s) {
     screen_since_ = clock_.monotonic();
     // The keyboard types where the step needs it first.
     if (s == Screen::kDescription) state_.focus = Field::kText;
-    if (s == Screen::kPlace && state_.place.mode == PlaceMode::kAddress)
-        state_.focus = Field::kAddress;
+    if (s == Screen::kPlace) {
+        PlaceStep& p = state_.place;
+        p.pin_needed = map_available_ && pin_rule_ && pin_rule_();
+        p.pin_for_address = false;
+        if (p.mode == PlaceMode::kAddress) state_.focus = Field::kAddress;
+    }
     if (s == Screen::kWho && state_.focus != Field::kPhone && state_.focus != Field::kEmail)
         state_.focus = Field::kName;
     if (s == Screen::kStatus) state_.focus = Field::kReceipt;
@@ -702,6 +712,11 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                 go(Screen::kDetails);
                 return std::nullopt;
             }
+            if (screen == Screen::kPlace && state_.place.pin_for_address) {
+                state_.place.pin_for_address = false;  // back to the address typed
+                state_.focus = Field::kAddress;
+                return std::nullopt;
+            }
             if (screen == Screen::kSimilar && state_.similar.selected >= 0) {
                 state_.similar.selected = -1;
                 return std::nullopt;
@@ -724,7 +739,9 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             if (step_number(to) == 0 || to == Screen::kReview || to == Screen::kConsent ||
                 to == Screen::kSimilar || to == Screen::kSupport)
                 return std::nullopt;
+            if (to == Screen::kDetails && state_.details.questions.empty()) return std::nullopt;
             state_.editing = true;
+            if (to == Screen::kDetails) show_question(0);
             if (to == Screen::kCategory) {
                 state_.category_id.clear();  // the grid, with the old choice forgotten only
                 state_.leaf_id.clear();      // when a new one is made
@@ -758,6 +775,11 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                     go(Screen::kDetails);
                     return std::nullopt;
                 }
+            }
+            if (screen == Screen::kPlace && state_.place.mode == PlaceMode::kAddress &&
+                state_.place.pin_needed && !state_.place.pin_for_address) {
+                state_.place.pin_for_address = true;  // the address typed: now its pin
+                return std::nullopt;
             }
             if (state_.editing) {
                 go(Screen::kReview);
@@ -896,18 +918,22 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
         // Place
         case IntentKind::kPlaceHere:
             state_.place.mode = PlaceMode::kHere;
+            state_.place.pin_for_address = false;
             return std::nullopt;
         case IntentKind::kPlaceMap:
             state_.place.mode = PlaceMode::kMap;
+            state_.place.pin_for_address = false;
             return std::nullopt;
         case IntentKind::kPlaceAddress:
             state_.place.mode = PlaceMode::kAddress;
+            state_.place.pin_for_address = false;
             state_.focus = Field::kAddress;
             return std::nullopt;
         case IntentKind::kPlacePin:
             if (intent.x < -90 || intent.x > 90 || intent.y < -180 || intent.y > 180)
                 return std::nullopt;
-            state_.place.mode = PlaceMode::kMap;
+            // The pin of a typed address keeps the address; any other makes the map the place.
+            if (!state_.place.pin_for_address) state_.place.mode = PlaceMode::kMap;
             state_.place.pin_lat = intent.x;
             state_.place.pin_lon = intent.y;
             return std::nullopt;

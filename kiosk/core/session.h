@@ -165,6 +165,10 @@ struct PlaceStep {
     PlaceMode mode = PlaceMode::kNone;
     std::optional<double> pin_lat, pin_lon;
     MapView view;  // where the map looks (set by the UI when the map opens)
+    // The city's server takes no address without coordinates (issue #18, point 4): a typed
+    // address then also needs its pin, placed on the map after the address is typed.
+    bool pin_needed = false;
+    bool pin_for_address = false;  // the address typed, the map shown for its pin
 };
 
 struct Handoff {
@@ -379,6 +383,9 @@ class Session {
     bool map_available() const { return map_available_; }
     // The city service's questions per category (an Open311 region); none by default.
     void set_questions(QuestionSource source) { questions_ = std::move(source); }
+    // Whether a typed address also needs a pin (asked each time the place step opens); never
+    // when there is no map to place it on.
+    void set_pin_rule(std::function<bool()> rule) { pin_rule_ = std::move(rule); }
     // The values answered so far to the question on screen (typed ones from the field).
     std::vector<std::string> current_answer() const;
     // Every required question of the category answered, each answer acceptable.
@@ -476,6 +483,7 @@ class Session {
     std::shared_ptr<const WorkCalendar> calendar_;  // null: the bundled one
     std::shared_ptr<const std::vector<sync::replies::Poll>> polls_;
     QuestionSource questions_;
+    std::function<bool()> pin_rule_;
     // Details step: the field's answer kept, and the question at `index` shown.
     void keep_answer();
     void show_question(size_t index);

@@ -964,3 +964,109 @@ TEST_F(SessionTest, ACategoryWhoseServiceAsksNothingGoesOnToThePhotos) {
     ASSERT_TRUE(request);
     EXPECT_TRUE(request->appeal.answers.empty());
 }
+
+TEST_F(SessionTest, AServerThatNeedsCoordinatesAsksTheTypedAddressForItsPin) {
+    bool server_needs_pin = true;
+    session.set_pin_rule([&] { return server_needs_pin; });
+    session.set_map_available(true);
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kPlace);
+    EXPECT_TRUE(session.state().place.pin_needed);
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Мира, д. 5"});
+    ASSERT_TRUE(session.can_apply(IntentKind::kNext)) << "the address is typed: on to its pin";
+    EXPECT_FALSE(session.chosen_place()) << "an address alone is not a place for this server";
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kPlace) << "the map for the pin, not the next step";
+    EXPECT_TRUE(session.state().place.pin_for_address);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "no pin yet";
+    // Back returns to the typing, the address intact; Next brings the map again.
+    session.apply({IntentKind::kBack});
+    EXPECT_EQ(screen(), Screen::kPlace);
+    EXPECT_FALSE(session.state().place.pin_for_address);
+    EXPECT_EQ(session.state().field(Field::kAddress).value, "ул. Мира, д. 5");
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 55.75, 37.62});
+    ASSERT_TRUE(session.chosen_place());
+    EXPECT_EQ(session.chosen_place()->source, "address") << "the pin keeps the address";
+    EXPECT_EQ(session.chosen_place()->address, "ул. Мира, д. 5");
+    EXPECT_DOUBLE_EQ(*session.chosen_place()->lat, 55.75);
+    EXPECT_DOUBLE_EQ(*session.chosen_place()->lon, 37.62);
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+    session.apply({IntentKind::kUseContact});
+    type(Field::kName, "Анна");
+    type(Field::kPhone, "9161234567");
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kConsentAgree});
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
+    ASSERT_TRUE(request->appeal.place);
+    EXPECT_EQ(request->appeal.place->address, "ул. Мира, д. 5");
+    EXPECT_DOUBLE_EQ(*request->appeal.place->lat, 55.75);
+    EXPECT_DOUBLE_EQ(*request->appeal.place->lon, 37.62);
+
+    // A server that takes an address alone: Next after the address leaves the step.
+    server_needs_pin = false;
+    session.restart();
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Мира, д. 5"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+    EXPECT_FALSE(session.chosen_place()->lat);
+}
+
+TEST_F(SessionTest, WithoutAMapTheAddressAloneIsThePlaceWhateverTheServerWants) {
+    session.set_pin_rule([] { return true; });
+    to_description("housing.building.hot_water");
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
+    EXPECT_FALSE(session.state().place.pin_needed) << "no map to place a pin on";
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Мира, д. 5"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+}
+
+TEST_F(SessionTest, ReviewEditsTheAnswersOnlyWhenThereWereQuestions) {
+    session.set_questions([](const std::string& category) {
+        std::vector<ServiceQuestion> q;
+        if (category == "roads.road.pothole")
+            q.push_back({"depth", "number", true, "Depth of the pothole, in centimetres", ""});
+        return q;
+    });
+    to_description();
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kInsertText, "12"});
+    to_review();
+    ASSERT_EQ(screen(), Screen::kReview);
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kDetails)});
+    ASSERT_EQ(screen(), Screen::kDetails);
+    EXPECT_EQ(session.state().details.index, 0u);
+    EXPECT_EQ(session.state().field(Field::kAnswer).value, "12") << "the answer given";
+    session.apply({IntentKind::kBackspace});
+    session.apply({IntentKind::kBackspace});
+    session.apply({IntentKind::kInsertText, "30"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kReview) << "an edit returns to the review";
+    auto request = session.apply({IntentKind::kSubmit});
+    ASSERT_TRUE(request);
+    EXPECT_EQ(request->appeal.answers, (std::vector<Answer>{{"depth", {"30"}}}));
+
+    session.restart();
+    to_description("housing.building.hot_water");  // no questions for this one
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    to_review();
+    ASSERT_EQ(screen(), Screen::kReview);
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kDetails)});
+    EXPECT_EQ(screen(), Screen::kReview) << "nothing to edit";
+}

@@ -13,6 +13,7 @@
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/demo_map.h"
+#include "kiosk/core/open311_setup.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
@@ -495,8 +496,9 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
                         : GetParam() == sim::Open311Profile::kHelsinki ? "172"
                                                                        : "LIGHT";
     EXPECT_EQ(got[0].category, light);
-    if (GetParam() != sim::Open311Profile::kMySociety)  // its multipart defect: docs/sync.md
+    if (GetParam() != sim::Open311Profile::kMySociety) {  // its multipart defect: docs/sync.md
         EXPECT_TRUE(got[0].text.starts_with(text)) << got[0].text;
+    }
     auto photos = nlohmann::json::parse(got[0].photos);
     ASSERT_EQ(photos.size(), 1u);
     EXPECT_EQ(sim.store().find_media("sha256", photos[0].get<std::string>())->data, photo);
@@ -553,6 +555,11 @@ TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttribu
     d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kPhotos);
     d.complete_steps();
+    // The review lists the answers as given, a choice by its name.
+    EXPECT_NE(d.label("review/details").find("Depth of the pothole, in centimetres — 15"),
+              std::string::npos)
+        << d.label("review/details");
+    EXPECT_NE(d.label("review/details").find("Where is it? — Pavement"), std::string::npos);
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     const std::string receipt = d.state().receipt->receipt_number;
@@ -569,4 +576,133 @@ TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttribu
     d.wait_for([&] { return !sim.server().open311_attributes(got->platform_id).empty(); });
     EXPECT_EQ(sim.server().open311_attributes(got->platform_id),
               (nlohmann::json{{"depth", "15"}, {"position", "pavement"}}));
+}
+
+// A kiosk of an Open311 region at an МФЦ with a map, its services discovered at start.
+class Open311Place : public ::testing::Test {
+  protected:
+    void start(sim::Open311Profile profile) {
+        sim::SimOptions so;
+        so.open311_profile = profile;
+        so.device_token = "city-key";
+        sim = std::make_unique<RunningSim>(so);
+        core::DemoMapOptions m;
+        m.min_zoom = 15;
+        ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
+        driver =
+            std::make_unique<UiDriver>(open311_kiosk(at_site(map.file("region.mbtiles")), *sim));
+        ASSERT_TRUE(driver->wait_for(
+            [&] { return std::filesystem::exists(driver->data_dir() + "/open311.json"); }, 10s));
+    }
+    // The request on the city's server that carries the receipt number, once it is there.
+    std::optional<sim::ReceivedAppeal> arrived(const std::string& receipt) {
+        std::optional<sim::ReceivedAppeal> got;
+        driver->wait_for(
+            [&] {
+                for (auto& a : sim->store().list(20))
+                    if (a.text.find(receipt) != std::string::npos) got = a;
+                return got.has_value();
+            },
+            15s);
+        return got;
+    }
+    TempDir map;
+    std::unique_ptr<RunningSim> sim;
+    std::unique_ptr<UiDriver> driver;
+};
+
+// Issue #18, point 4: Helsinki's server fails an address without coordinates (a 500). The first
+// such appeal still arrives, with the МФЦ's coordinates, and the kiosk learns from the refusal:
+// from the next visit on, a typed address also asks for its pin, and both travel.
+TEST_F(Open311Place, AServerThatNeedsCoordinatesGetsThePinOfATypedAddress) {
+    start(sim::Open311Profile::kHelsinki);
+    UiDriver& d = *driver;
+    auto address_visit = [&] {
+        d.describe("improvement.lighting.light_out", "Не горит фонарь у подъезда, темно вечером");
+        d.tap("nav/next");
+        ASSERT_EQ(d.state().screen, Screen::kPhotos);
+        if (!d.enabled("nav/next")) take_photo(d);  // the category wants one
+        d.tap("nav/next");
+        d.tap("place/address");
+        d.type("ул. Ленина, 5");
+    };
+
+    // The first visit: the address alone is the place.
+    address_visit();
+    d.leave_place();
+    contact(d, "Анна", "9161234567");
+    submit(d);
+    const std::string first = d.state().receipt->receipt_number;
+    d.tap("receipt/done");
+    auto got = arrived(first);
+    ASSERT_TRUE(got) << "the 500 is not the end of it";
+    auto place = nlohmann::json::parse(got->place);
+    EXPECT_NEAR(std::stod(place.value("lat", "0")), 55.7575, 1e-6)
+        << "the МФЦ's, for want of better";
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            auto s = core::load_open311_services(d.data_dir());
+            return s && s->needs_coordinates;
+        },
+        5s))
+        << "the refusal is remembered for the next visits";
+
+    // The next visit: after the address, the map for its pin.
+    address_visit();
+    EXPECT_NE(d.label("field/address").find("ул. Ленина, 5"), std::string::npos);
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPlace);
+    ASSERT_TRUE(d.has("map/view"));
+    EXPECT_NE(d.label("note/place").find("ул. Ленина, 5"), std::string::npos)
+        << d.label("note/place");
+    EXPECT_FALSE(d.enabled("nav/next")) << "no pin yet";
+    d.tap_at("map/view", 0.3f, 0.7f);
+    ASSERT_TRUE(d.state().place.pin_lat);
+    const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
+    d.leave_place();
+    contact(d, "Анна", "9161234567");
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    EXPECT_NE(d.label("review/place").find("ул. Ленина, 5"), std::string::npos);
+    char coords[64];
+    std::snprintf(coords, sizeof coords, "%.5f, %.5f", lat, lon);
+    EXPECT_NE(d.label("review/place").find(coords), std::string::npos) << d.label("review/place");
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+    const std::string second = d.state().receipt->receipt_number;
+    got = arrived(second);
+    ASSERT_TRUE(got);
+    place = nlohmann::json::parse(got->place);
+    EXPECT_NEAR(std::stod(place.value("lat", "0")), lat, 1e-6) << "the pin, not the МФЦ";
+    EXPECT_NEAR(std::stod(place.value("lon", "0")), lon, 1e-6);
+}
+
+// A server set by the technician as one that needs coordinates (`vmestectl open311 map
+// --needs-coordinates yes`): the typed address and its pin both arrive.
+TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
+    start(sim::Open311Profile::kSpec);
+    UiDriver& d = *driver;
+    auto s = core::load_open311_services(d.data_dir());
+    ASSERT_TRUE(s);
+    s->needs_coordinates = true;
+    ASSERT_TRUE(core::save_open311_services(d.data_dir(), *s));
+    d.describe("housing.building.hot_water", "Нет горячей воды третий день");
+    d.tap("nav/next");
+    while (d.state().screen == Screen::kDetails) d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
+    d.tap("nav/next");
+    d.tap("place/address");
+    d.type("ул. Мира, 12");
+    d.tap("nav/next");
+    ASSERT_TRUE(d.state().place.pin_for_address) << "the setting is read as the step opens";
+    d.tap_at("map/view", 0.6f, 0.4f);
+    const double lat = *d.state().place.pin_lat;
+    d.leave_place();
+    contact(d, "Анна", "9161234567");
+    submit(d);
+    const auto got = arrived(d.state().receipt->receipt_number);
+    ASSERT_TRUE(got);
+    const auto place = nlohmann::json::parse(got->place);
+    EXPECT_EQ(place.value("address", ""), "ул. Мира, 12");
+    EXPECT_NEAR(std::stod(place.value("lat", "0")), lat, 1e-6);
 }

@@ -218,6 +218,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.dispatch({IntentKind::kBlurAt, "", v.lang, 0, 0.5, 0.45});
     ASSERT_TRUE(settle([&] { return k.session().state().photos.photos[0].blurs == 1; }));
     shoot("5b-photo-review");
+    // The city's server needs coordinates (issue #18): a typed address also asks for its pin.
+    k.session().set_pin_rule([] { return true; });
     k.dispatch({IntentKind::kNext});
     k.dispatch({IntentKind::kPlaceHere});
     shoot("6-place-here");
@@ -233,7 +235,15 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.dispatch({IntentKind::kInsertText,
                 ru ? "ул. Мира, 12, у остановки" : "12 Mira St, by the bus stop"});
     shoot("6c-place-address");
+    k.dispatch({IntentKind::kNext});  // the address typed: now the map for its pin
+    ASSERT_TRUE(k.session().state().place.pin_for_address);
     k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
+    ASSERT_TRUE(settle([&] {
+        kui.frame();
+        return k.map_tiles()->pending() == 0;
+    }));
+    shoot("6d-place-address-pin");
+    k.session().set_pin_rule({});
     k.dispatch({IntentKind::kNext});
     // No appeal near the pin yet: the search finds none and the journey goes on to "who".
     ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kWho; }));
