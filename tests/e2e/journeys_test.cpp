@@ -14,6 +14,8 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/open311_setup.h"
+#include "sync/http.h"
+#include "tests/support/maint_steps.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
@@ -521,6 +523,103 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     EXPECT_FALSE(d.has("note/offline"));
     EXPECT_EQ(d.label("note/status_now"), "Дан ответ");
     EXPECT_EQ(d.label("note/status_answer"), "Яма заделана 3 декабря, спасибо.");
+}
+
+// From the description to the "who" step through the city's questions (skipped when optional)
+// and the photos (one taken when the category needs it), with "here, in this МФЦ".
+void city_visit_to_who(UiDriver& d, const std::string& text) {
+    d.describe("improvement.lighting.light_out", text);
+    d.tap("nav/next");
+    while (d.state().screen == Screen::kDetails) d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
+    if (!d.enabled("nav/next")) take_photo(d);
+    d.tap("nav/next");
+    d.tap("place/here");
+    d.leave_place();
+}
+
+// Issue #18, point 5: the server stores the request and its answer is cut half-way. The kiosk
+// looks the request up before sending again: one request on the city's server, its id adopted.
+TEST_P(Open311Journey, ALostAnswerLeavesOneRequestOnTheCitysServer) {
+    sim::SimOptions so;
+    so.open311_profile = GetParam();
+    so.device_token = "city-key";
+    RunningSim sim(so);
+    UiDriver d(open311_kiosk(at_site(""), sim));
+    ASSERT_TRUE(
+        d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
+    sim.faults().add(*sim::parse_fault_rule("open311:drop-mid-response:count=1"));
+    city_visit_to_who(d, "Не горит фонарь у подъезда, темно вечером");
+    contact(d, "Анна", "9161234567");
+    submit(d);
+    const std::string receipt = d.state().receipt->receipt_number;
+    d.tap("receipt/done");
+    auto view = core::AppealStore::open(store_options(d.data_dir())).value();
+    ASSERT_TRUE(d.wait_for(
+        [&] {
+            auto local = view->find_by_receipt(receipt);
+            return local && *local && !(*local)->platform_id.empty();
+        },
+        15s))
+        << d.kiosk().uploader_status().last_error;
+    std::vector<sim::ReceivedAppeal> got;
+    for (auto& a : sim.store().list(20))
+        if (a.text.find(receipt) != std::string::npos) got.push_back(a);
+    ASSERT_EQ(got.size(), 1u) << "found, not sent again";
+    EXPECT_EQ(sim.server().open311_posts().size(), 1u);
+    EXPECT_EQ(sim.server().faults().rules().size(), 1u);
+    EXPECT_EQ(sim.server().faults().rules()[0].count, 0) << "the answer was indeed lost once";
+    // The id adopted is the server's own: the city shows the request under it.
+    const std::string id = view->find_by_receipt(receipt).value()->platform_id;
+    auto shown = sync::make_curl_transport()->send(
+        {"GET", sim.url() + "/open311/v2/requests/" + id + ".json", {}, {}});
+    ASSERT_TRUE(shown && shown->status == 200) << id;
+    EXPECT_NE(shown->body.find(receipt), std::string::npos) << shown->body;
+    EXPECT_EQ(view->queue_figures()->quarantined, 0);
+}
+
+// Issue #18, point 6: the city's server refuses the terminal's key. The citizen still gets the
+// receipt; nothing is quarantined, nothing reaches the city, and staff read why on the queue
+// screen.
+TEST_P(Open311Journey, ARefusedKeyStillGivesTheReceiptAndStaffReadWhy) {
+    sim::SimOptions so;
+    so.open311_profile = GetParam();
+    so.device_token = "city-key";
+    RunningSim sim(so);
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    UiDriver::Options o = open311_kiosk(at_site(""), sim);
+    o.config.open311_api_key = "a-wrong-key";
+    o.config.data_dir = data.path();
+    o.clock = &clock;
+    UiDriver d(o);
+    ASSERT_TRUE(
+        d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
+    city_visit_to_who(d, "Не горит фонарь у подъезда, темно вечером");
+    contact(d, "Анна", "9161234567");
+    const auto stored = submit(d);
+    EXPECT_FALSE(stored.appeal.receipt_number.empty())
+        << "the receipt is given and the appeal kept";
+    d.tap("receipt/done");
+    ASSERT_TRUE(
+        d.wait_for([&] { return !d.kiosk().uploader_status().config_problem.empty(); }, 10s));
+    auto view = core::AppealStore::open(store_options(d.data_dir())).value();
+    EXPECT_EQ(view->queue_figures()->quarantined, 0);
+    EXPECT_GE(view->queue_figures()->pending, 1);
+    EXPECT_EQ(sim.store().count(), 0);
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
+    d.frame();
+    const std::string trouble = d.label("note/maint_queue_trouble");
+    EXPECT_NE(trouble.find("Отправка приостановлена"), std::string::npos) << trouble;
+    EXPECT_NE(trouble.find("refuses this terminal's key"), std::string::npos) << trouble;
+    EXPECT_NE(trouble.find(GetParam() == sim::Open311Profile::kSpec ? "HTTP 403" : "HTTP 400"),
+              std::string::npos)
+        << trouble;
+    EXPECT_NE(d.label("note/maint_queue").find("В карантине: 0"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, Open311Journey,

@@ -13,6 +13,7 @@
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/http.h"
+#include "tests/support/maint_steps.h"
 #include "tests/support/qr_photo.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
@@ -25,42 +26,6 @@ using namespace std::chrono_literals;
 using core::MaintScreen;
 
 namespace {
-
-// 3 s in the top-left corner, then 1 s in the bottom-right one (the clock is the test's).
-void gesture(UiDriver& d, ManualClock& clock) {
-    d.press(20, 20);
-    for (int i = 0; i < 32; ++i) {
-        clock.advance(100ms);
-        d.frame();
-    }
-    d.release();
-    d.press(1070, 1910);
-    for (int i = 0; i < 12; ++i) {
-        clock.advance(100ms);
-        d.frame();
-    }
-    d.release();
-}
-
-void type_pin(UiDriver& d, const std::string& pin) {
-    for (char c : pin) d.tap(std::string("maint/pin/") + c);
-    d.tap("maint/pin/enter");
-    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
-}
-
-// The PINs a test signs in with: staff 2468, technician 97531.
-constexpr const char* kStaffPin = "2468";
-constexpr const char* kTechnicianPin = "97531";
-void set_pins(const std::string& data_dir, const Clock& clock, bool staff, bool technician) {
-    auto access = core::MaintenanceAccess::open(data_dir, clock);
-    ASSERT_TRUE(access);
-    if (staff) {
-        ASSERT_TRUE(access->set_pin(core::Role::kStaff, kStaffPin));
-    }
-    if (technician) {
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, kTechnicianPin));
-    }
-}
 
 // How many entries of the store's audit log `actor` wrote for `action`.
 int audited(const std::string& data_dir, const std::string& actor, const std::string& action) {

@@ -1,0 +1,54 @@
+// The steps a member of staff or a technician makes to reach maintenance through the UI driver:
+// the hidden gesture, the PIN typed on the pad, and the PINs set beforehand.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "kiosk/base/clock.h"
+#include "kiosk/core/maintenance_access.h"
+#include "tests/support/ui_driver.h"
+
+namespace vmeste::test {
+
+// 3 s in the top-left corner, then 1 s in the bottom-right one (the clock is the test's).
+inline void gesture(UiDriver& d, ManualClock& clock) {
+    using namespace std::chrono_literals;
+    d.press(20, 20);
+    for (int i = 0; i < 32; ++i) {
+        clock.advance(100ms);
+        d.frame();
+    }
+    d.release();
+    d.press(1070, 1910);
+    for (int i = 0; i < 12; ++i) {
+        clock.advance(100ms);
+        d.frame();
+    }
+    d.release();
+}
+
+inline void type_pin(UiDriver& d, const std::string& pin) {
+    using namespace std::chrono_literals;
+    for (char c : pin) d.tap(std::string("maint/pin/") + c);
+    d.tap("maint/pin/enter");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
+}
+
+// The PINs a test signs in with: staff 2468, technician 97531.
+constexpr const char* kStaffPin = "2468";
+constexpr const char* kTechnicianPin = "97531";
+inline void set_pins(const std::string& data_dir, const Clock& clock, bool staff, bool technician) {
+    auto access = core::MaintenanceAccess::open(data_dir, clock);
+    ASSERT_TRUE(access);
+    if (staff) {
+        ASSERT_TRUE(access->set_pin(core::Role::kStaff, kStaffPin));
+    }
+    if (technician) {
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, kTechnicianPin));
+    }
+}
+
+}  // namespace vmeste::test
