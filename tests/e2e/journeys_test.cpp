@@ -608,11 +608,7 @@ TEST_P(Open311Journey, ARefusedKeyStillGivesTheReceiptAndStaffReadWhy) {
     EXPECT_EQ(view->queue_figures()->quarantined, 0);
     EXPECT_GE(view->queue_figures()->pending, 1);
     EXPECT_EQ(sim.store().count(), 0);
-    gesture(d, clock);
-    type_pin(d, kStaffPin);
-    d.tap("maint/queue");
-    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
-    d.frame();
+    open_queue_as_staff(d, clock, kStaffPin);
     const std::string trouble = d.label("note/maint_queue_trouble");
     EXPECT_NE(trouble.find("Отправка приостановлена"), std::string::npos) << trouble;
     EXPECT_NE(trouble.find("refuses this terminal's key"), std::string::npos) << trouble;

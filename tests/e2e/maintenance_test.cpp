@@ -120,11 +120,7 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     o.config.platform_url = sim.url();
     o.uploader = true;
     UiDriver d(o);
-    gesture(d, clock);
-    type_pin(d, kStaffPin);
-    d.tap("maint/queue");
-    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
-    d.frame();
+    open_queue_as_staff(d, clock, kStaffPin);
     EXPECT_NE(d.label("note/maint_queue").find("В карантине: 1"), std::string::npos)
         << d.label("note/maint_queue");
     // Per item: the quarantined one first with its reason, then the waiting one with its tries,
@@ -183,11 +179,7 @@ TEST(Maintenance, StaffSeeABlockedPathAndLostReceiptsOnTheQueueScreen) {
     o.uploader = true;
     UiDriver d(o);
     ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().uploader_status().path_blocked.empty(); }, 10s));
-    gesture(d, clock);
-    type_pin(d, kStaffPin);
-    d.tap("maint/queue");
-    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
-    d.frame();
+    open_queue_as_staff(d, clock, kStaffPin);
     const std::string trouble = d.label("note/maint_queue_trouble");
     EXPECT_NE(trouble.find("Связь с платформой перекрыта: HTTP 403"), std::string::npos) << trouble;
     EXPECT_NE(trouble.find("text/html"), std::string::npos) << trouble;

@@ -37,6 +37,16 @@ inline void type_pin(UiDriver& d, const std::string& pin) {
     ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
 }
 
+// Signed in as staff (the gesture, the PIN), the queue screen loaded and drawn.
+inline void open_queue_as_staff(UiDriver& d, ManualClock& clock, const std::string& pin) {
+    using namespace std::chrono_literals;
+    gesture(d, clock);
+    type_pin(d, pin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }, 5s));
+    d.frame();
+}
+
 // The PINs a test signs in with: staff 2468, technician 97531.
 constexpr const char* kStaffPin = "2468";
 constexpr const char* kTechnicianPin = "97531";
