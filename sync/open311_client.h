@@ -52,11 +52,10 @@ class Open311Client final : public DeliveryAdapter {
     // GET requests/{id}.json: the status and the city's notes, for the citizen's status screen.
     Result<replies::Open311Request> request(const std::string& platform_id);
     // The worker's thread only (its periodic job): services discovered again, mapping kept.
-    void set_services(Open311Services s) {
-        const bool learned = config_.services.needs_coordinates;
-        config_.services = std::move(s);
-        config_.services.needs_coordinates |= learned;
-    }
+    // The file is the truth: a learned need for coordinates is saved to it as it is learned
+    // (and learned again from the next refusal if that save failed), and the technician may
+    // turn it off.
+    void set_services(Open311Services s) { config_.services = std::move(s); }
 
   private:
     DeliveryOutcome post_request(const OutboxItem& item, OutboxQueue& queue, int64_t now);

@@ -10,15 +10,19 @@ namespace vmeste::sync {
 
 using nlohmann::json;
 
-std::string Open311Services::code_for(const std::string& category) const {
+std::string Open311Services::entry_for(const std::string& category) const {
     std::string id = category;
     for (;;) {
-        if (auto it = map.find(id); it != map.end() && !it->second.empty()) return it->second;
+        if (auto it = map.find(id); it != map.end() && !it->second.empty()) return id;
         const auto dot = id.rfind('.');
-        if (dot == std::string::npos) break;
+        if (dot == std::string::npos) return {};
         id.resize(dot);
     }
-    return fallback;
+}
+
+std::string Open311Services::code_for(const std::string& category) const {
+    const std::string entry = entry_for(category);
+    return entry.empty() ? fallback : map.at(entry);
 }
 
 const replies::Open311Service* Open311Services::service(const std::string& code) const {

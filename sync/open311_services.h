@@ -27,6 +27,8 @@ struct Open311Services {
     // The service for a catalogue id: its own entry, then its parents' ("a.b.c", "a.b", "a"),
     // then the fallback; "" when none.
     std::string code_for(const std::string& category) const;
+    // The entry that decides it: the category's own id or a parent's; "" when the fallback does.
+    std::string entry_for(const std::string& category) const;
     const replies::Open311Service* service(const std::string& code) const;
     // The attributes a request of `code` carries that the citizen answers (variable ones).
     std::vector<replies::Open311Attribute> questions(const std::string& code) const;

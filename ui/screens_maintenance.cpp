@@ -286,6 +286,9 @@ void draw_home(MaintUi& mu) {
     if (technician)
         shown.insert(shown.end() - 1,
                      Tile{"maint/settings", "maint.settings", MaintScreen::kSettings});
+    if (technician && mu.m.about().adapter == "open311")
+        shown.insert(shown.end() - 1,
+                     Tile{"maint/mapping", "maint.mapping", MaintScreen::kMapping});
     // The tiles in one column on a portrait panel, two on a landscape one; the technician's
     // three system actions in a row under them, smaller (they are not for every day).
     const float bh = ui.px(ui.theme.metrics.touch_min);
@@ -699,6 +702,173 @@ void draw_settings(MaintUi& mu) {
                st.settings_dirty && !st.busy, {MaintIntentKind::kSaveSettings});
 }
 
+// The Open311 mapping (technician): every category of the catalogue with the city's service it
+// reaches, and how (its own entry, its group's, the fallback, or none: in the warning colour);
+// touching one lists the services to choose from. Pages of whole rows, ▲ ▼ between them.
+void draw_mapping(MaintUi& mu) {
+    Ui& ui = mu.ui;
+    const MaintState& st = mu.m.state();
+    const core::MaintState::Mapping& m = st.mapping;
+    const Palette& p = ui.theme.palette;
+    float y = header(mu, ui.tr("maint.mapping"));
+    const Rect r = content_rect(ui, true);
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(ui.theme.metrics.touch_min);
+    const bool ru = ui.lang() == core::Language::kRu;
+    if (!m.loaded) {
+        note(ui, "maint_mapping", ui.tr("maint.loading"), ImVec2(r.x, y), r.w, p.text_muted);
+        bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+        return;
+    }
+    auto service_label = [&](const std::string& code) {
+        if (code.empty()) return ui.tr("maint.mapping_none");
+        const auto* svc = m.services.service(code);
+        return (svc && !svc->name.empty() ? svc->name + " · " : std::string()) + code;
+    };
+    // The list on screen and the page it is on: as many whole rows as fit above the bottom row,
+    // in one column on a portrait panel, two on a landscape one. Where the list's n-th row on
+    // this page goes.
+    const float list_bottom = ui.display.y - ui.px(ui.theme.metrics.bottom_bar) - gap;
+    const int cols = ui.display.x > ui.display.y ? 2 : 1;
+    const float col_w = (r.w - (cols - 1) * gap * 2) / cols;
+    size_t rows_fit = 1;
+    float list_top = y;
+    auto cell = [&](size_t n) {
+        return ImVec2(r.x + static_cast<float>(n / rows_fit) * (col_w + gap * 2),
+                      list_top + static_cast<float>(n % rows_fit) * (bh + gap));
+    };
+    auto pager = [&](size_t count, float top) {
+        const float room = list_bottom - top - bh - gap;  // the ▲ ▼ row under the list
+        rows_fit = std::max<size_t>(1, static_cast<size_t>((room + gap) / (bh + gap)));
+        list_top = top;
+        const size_t per_page = rows_fit * cols;
+        const size_t pages = std::max<size_t>(1, (count + per_page - 1) / per_page);
+        const int asked = m.choosing.empty() ? m.page : m.service_page;
+        const size_t page = std::min<size_t>(static_cast<size_t>(asked), pages - 1);
+        const float py = list_bottom - bh;
+        const float pw = ui.px(200);
+        if (touch_button(ui, "maint/mapping/prev", "▲", ImVec2(r.x, py), ImVec2(pw, bh),
+                         ButtonKind::kKey, page > 0 && !st.busy, ui.fonts.title))
+            mu.post({MaintIntentKind::kMappingPage, "", -1});
+        note(ui, "maint_mapping_page",
+             ui.trf("maint.mapping_page", {std::to_string(page + 1), std::to_string(pages)}),
+             ImVec2(r.x + pw, py + ui.px(22)), r.w - 2 * pw, p.text_muted, ui.fonts.small, true);
+        if (touch_button(ui, "maint/mapping/next", "▼", ImVec2(r.right() - pw, py), ImVec2(pw, bh),
+                         ButtonKind::kKey, page + 1 < pages && !st.busy, ui.fonts.title))
+            mu.post({MaintIntentKind::kMappingPage, "", 1});
+        return std::pair{page * per_page, std::min(count, (page + 1) * per_page)};
+    };
+
+    if (!m.choosing.empty()) {
+        // The services to choose from for one category (or the fallback).
+        std::string title, current;
+        if (m.choosing == "*") {
+            title = ui.tr("maint.mapping_choose_fallback");
+            current = m.services.fallback;
+        } else {
+            for (const auto& c : m.categories)
+                if (c.id == m.choosing) title = ui.trf("maint.mapping_choose", {ru ? c.ru : c.en});
+            auto own = m.services.map.find(m.choosing);
+            current = own == m.services.map.end() ? "" : own->second;
+        }
+        y += note(ui, "maint_mapping_choosing", title, ImVec2(r.x, y), r.w, p.text, ui.fonts.body) +
+             gap;
+        // First the way without a service of its own, then the city's services.
+        std::vector<std::pair<std::string, std::string>> options;  // code, label
+        options.emplace_back(
+            "", ui.tr(m.choosing == "*" ? "maint.mapping_no_fallback" : "maint.mapping_inherit"));
+        for (const auto& svc : m.services.services)
+            options.emplace_back(svc.code, service_label(svc.code));
+        const auto [from, to] = pager(options.size(), y);
+        for (size_t i = from; i < to; ++i) {
+            const auto& [code, label] = options[i];
+            if (touch_button(ui, "maint/mapping/service/" + (code.empty() ? "-" : code), label,
+                             cell(i - from), ImVec2(col_w, bh),
+                             code == current ? ButtonKind::kKeyActive : ButtonKind::kKey, !st.busy,
+                             ui.fonts.small))
+                mu.post({MaintIntentKind::kMappingSet, code});
+        }
+        bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+        return;
+    }
+
+    // What the terminal knows of the server, and the three settings of the whole mapping.
+    std::string about = ui.trf("maint.mapping_about", {std::to_string(m.services.services.size()),
+                                                       when(m.services.fetched_unix_ms)});
+    y += note(ui, "maint_mapping", about, ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.small) + gap;
+    {
+        const float bw = (r.w - 2 * gap) / 3;
+        if (touch_button(ui, "maint/mapping/fallback",
+                         ui.trf("maint.mapping_fallback", {service_label(m.services.fallback)}),
+                         ImVec2(r.x, y), ImVec2(bw, bh), ButtonKind::kKey, !st.busy,
+                         ui.fonts.small))
+            mu.post({MaintIntentKind::kMappingChoose, "*"});
+        if (touch_button(ui, "maint/mapping/coordinates",
+                         ui.tr(m.services.needs_coordinates ? "maint.mapping_coords_needed"
+                                                            : "maint.mapping_coords_not_needed"),
+                         ImVec2(r.x + bw + gap, y), ImVec2(bw, bh),
+                         m.services.needs_coordinates ? ButtonKind::kKeyActive : ButtonKind::kKey,
+                         !st.busy, ui.fonts.small))
+            mu.post({MaintIntentKind::kMappingCoordinates});
+        if (touch_button(ui, "maint/mapping/refresh",
+                         ui.tr(st.busy ? "maint.mapping_refreshing" : "maint.mapping_refresh"),
+                         ImVec2(r.right() - bw, y), ImVec2(bw, bh), ButtonKind::kSecondary,
+                         !st.busy, ui.fonts.small))
+            mu.post({MaintIntentKind::kMappingRefresh});
+        y += bh + gap;
+    }
+    // What happened last, or what is wrong, in one line.
+    int unmapped = 0;
+    for (const auto& c : m.categories) unmapped += m.services.code_for(c.id).empty();
+    std::string msg;
+    Rgb colour = p.text_muted;
+    if (st.notice == "mapping-saved") {
+        msg = ui.tr("maint.mapping_saved");
+        colour = p.success;
+    } else if (st.notice == "mapping-refresh-failed" || st.notice == "mapping-save-failed" ||
+               !m.error.empty()) {
+        msg = ui.trf(st.notice == "mapping-save-failed" ? "maint.mapping_save_failed"
+                                                        : "maint.mapping_refresh_failed",
+                     {m.error});
+        colour = p.warning;
+    } else if (unmapped > 0) {
+        msg = ui.trf("maint.mapping_unmapped", {std::to_string(unmapped)});
+        colour = p.warning;
+    } else if (m.dirty) {
+        msg = ui.tr(st.notice == "mapping-refreshed" ? "maint.mapping_refreshed"
+                                                     : "maint.settings_unsaved");
+    } else {
+        msg = ui.tr("maint.mapping_hint");
+    }
+    y += note(ui, "maint_mapping_status", msg, ImVec2(r.x, y), r.w, colour, ui.fonts.small) + gap;
+    // The categories: the name and how it is reached on the left, the service on the right.
+    const auto [from, to] = pager(m.categories.size(), y);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float name_w = col_w * 0.45f;
+    for (size_t i = from; i < to; ++i) {
+        const auto& c = m.categories[i];
+        const ImVec2 at = cell(i - from);
+        const std::string code = m.services.code_for(c.id);
+        const std::string entry = m.services.entry_for(c.id);
+        const bool own = entry == c.id;
+        const char* how = code.empty()    ? "maint.mapping_how_none"
+                          : own           ? "maint.mapping_how_own"
+                          : entry.empty() ? "maint.mapping_how_fallback"
+                                          : "maint.mapping_how_group";
+        const float th = text_block(dl, ui.fonts.small, ru ? c.ru : c.en,
+                                    ImVec2(at.x, at.y + ui.px(6)), name_w, p.text);
+        text_block(dl, ui.fonts.small, ui.tr(how), ImVec2(at.x, at.y + ui.px(6) + th), name_w,
+                   code.empty() ? p.warning : p.text_muted);
+        if (touch_button(ui, "maint/mapping/category/" + c.id, service_label(code),
+                         ImVec2(at.x + name_w + gap, at.y), ImVec2(col_w - name_w - gap, bh),
+                         own ? ButtonKind::kKeyActive : ButtonKind::kKey, !st.busy, ui.fonts.small))
+            mu.post({MaintIntentKind::kMappingChoose, c.id});
+    }
+    const std::string& save = ui.tr("maint.settings_save");
+    bottom_row(mu, ui.tr("common.back"), "maint/mapping/save", &save, m.dirty && !st.busy,
+               {MaintIntentKind::kMappingSave});
+}
+
 // A new PIN for staff or the technician: typed, then typed again.
 void draw_set_pin(MaintUi& mu) {
     Ui& ui = mu.ui;
@@ -806,6 +976,9 @@ void draw_maintenance(Ui& ui, const core::Maintenance& m, std::vector<MaintInten
             break;
         case MaintScreen::kSetPin:
             draw_set_pin(mu);
+            break;
+        case MaintScreen::kMapping:
+            draw_mapping(mu);
             break;
         case MaintScreen::kClosed:
             break;

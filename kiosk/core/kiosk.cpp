@@ -161,6 +161,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                         refresh_open311_services(cfg, catalogue, *transport, clock->unix_millis());
                     if (!s) {
                         log::warn("open311 services: %s", s.error().message.c_str());
+                        // The server cannot be asked: the file's mapping (a technician may just
+                        // have saved it) is taken all the same.
+                        if (auto saved = load_open311_services(cfg.data_dir))
+                            open311->set_services(*saved);
                         return false;
                     }
                     open311->set_services(*s);
@@ -289,6 +293,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.serial = machine_serial();
         mo.about.serial = mo.serial;
         mo.about.gateway = cfg.platform_url;
+        mo.about.adapter = cfg.adapter;
+        if (k->uploader_ && cfg.adapter == "open311")
+            mo.on_open311_mapping_saved = [worker = k->uploader_.get()] {
+                worker->expedite("open311 services");
+            };
         mo.on_provisioned = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_factory_reset = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.restart = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };

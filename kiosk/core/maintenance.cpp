@@ -53,6 +53,8 @@ const char* maint_screen_name(MaintScreen s) {
             return "touch-test";
         case MaintScreen::kSetPin:
             return "set-pin";
+        case MaintScreen::kMapping:
+            return "mapping";
     }
     return "?";
 }
@@ -394,11 +396,16 @@ void Maintenance::apply(const MaintIntent& intent) {
             const auto to = static_cast<MaintScreen>(intent.index);
             if (to != MaintScreen::kQueue && to != MaintScreen::kAbout &&
                 to != MaintScreen::kDevices && to != MaintScreen::kSettings &&
-                to != MaintScreen::kLog && to != MaintScreen::kTouchTest)
+                to != MaintScreen::kLog && to != MaintScreen::kTouchTest &&
+                to != MaintScreen::kMapping)
                 return;
-            // Settings are the technician's.
-            if (to == MaintScreen::kSettings && state_.role != Role::kTechnician) return;
+            // Settings and the Open311 mapping are the technician's.
+            if ((to == MaintScreen::kSettings || to == MaintScreen::kMapping) &&
+                state_.role != Role::kTechnician)
+                return;
+            if (to == MaintScreen::kMapping && options_.about.adapter != "open311") return;
             if (to == MaintScreen::kSettings) open_settings();
+            if (to == MaintScreen::kMapping) open_mapping();
             leave_screen();
             state_.screen = to;
             state_.notice.clear();
@@ -416,12 +423,24 @@ void Maintenance::apply(const MaintIntent& intent) {
                 state_.editing.clear();
                 return;
             }
+            if (state_.screen == MaintScreen::kMapping && !state_.mapping.choosing.empty()) {
+                state_.mapping.choosing.clear();  // back to the categories, nothing chosen
+                return;
+            }
             leave_screen();
             // The touch test is one of the devices' checks, a PIN one of the settings: back.
             state_.screen = state_.screen == MaintScreen::kTouchTest ? MaintScreen::kDevices
                             : state_.screen == MaintScreen::kSetPin  ? MaintScreen::kSettings
                                                                      : MaintScreen::kHome;
             if (state_.screen == MaintScreen::kDevices) start_preview();
+            return;
+        case K::kMappingChoose:
+        case K::kMappingSet:
+        case K::kMappingPage:
+        case K::kMappingCoordinates:
+        case K::kMappingRefresh:
+        case K::kMappingSave:
+            if (state_.screen == MaintScreen::kMapping) edit_mapping(intent);
             return;
         case K::kSettingsPage:
             if (state_.screen == MaintScreen::kSettings && state_.editing.empty())

@@ -24,6 +24,7 @@
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/provisioning.h"
 #include "sync/http.h"
+#include "sync/open311_services.h"
 #include "sync/outbox_worker.h"
 
 namespace vmeste::core {
@@ -39,7 +40,8 @@ enum class MaintScreen {
     kSettings,
     kAbout,
     kTouchTest,  // devices: a grid every cell of which must be touched
-    kSetPin      // technician: a new PIN for a role, typed twice
+    kSetPin,     // technician: a new PIN for a role, typed twice
+    kMapping     // technician, Open311 region: each category to one of the city's services
 };
 const char* maint_screen_name(MaintScreen s);
 
@@ -84,6 +86,13 @@ enum class MaintIntentKind {
     kExportUnsent,  // queue: every unsent appeal and action to the USB stick, encrypted
     kReprint,       // provisioning done: the receipt once more
     kStartKiosk,    // provisioning done: on to citizen mode (the service restarts it enrolled)
+    // The Open311 mapping (technician): the categories, and the city's services to choose from.
+    kMappingChoose,       // text = a category id (or "*", the fallback): its services listed
+    kMappingSet,          // text = the service code chosen ("": the category's own entry goes)
+    kMappingPage,         // index = +1 / -1: the next or previous page of the list on screen
+    kMappingCoordinates,  // the server needs coordinates: flips
+    kMappingRefresh,      // the services read again from the server (the draft's entries kept)
+    kMappingSave,
 };
 
 struct MaintIntent {
@@ -96,6 +105,7 @@ struct MaintIntent {
 struct AboutInfo {
     std::string version, device_id, site, store_path, config_file, config_problem;
     std::string serial, gateway;  // provisioning shows them
+    std::string adapter;          // "gateway" or "open311" (the mapping is an Open311 screen)
     int64_t started_unix_ms = 0;
 };
 
@@ -153,6 +163,17 @@ struct MaintState {
         int appeals = 0, photos = 0, actions = 0;
     };
     std::optional<Export> exported;
+    // The Open311 mapping being edited: the file's, changed in the draft until it is saved.
+    struct Mapping {
+        bool loaded = false;
+        std::string error;  // the file could not be read, or the server could not be asked
+        sync::Open311Services services;
+        std::vector<sync::CategoryNames> categories;  // the catalogue's leaves, in its order
+        std::string choosing;  // a category whose service is being chosen; "*": the fallback
+        int page = 0;          // of the categories (kept while a service is chosen)
+        int service_page = 0;  // of the services, while choosing
+        bool dirty = false;
+    } mapping;
     bool busy = false;   // an action runs on the worker
     std::string notice;  // what the last action did ("3 item(s) back in the queue")
 };
@@ -185,6 +206,8 @@ class Maintenance {
         std::function<void()> on_provisioned;    // UI thread: restart enrolled
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
         std::function<void()> restart;           // UI thread: a new camera or printer opens then
+        // Worker thread: the technician saved the Open311 mapping (the uploader takes it).
+        std::function<void()> on_open311_mapping_saved;
     };
     static constexpr int64_t kIdleCloseMs = 120'000;
     // The touch test's grid: 6 × 10 cells (180 × 192 px on a 1080 × 1920 panel: each larger than
@@ -234,6 +257,9 @@ class Maintenance {
     void leave_screen();   // what the screen being left had running (the preview, the touch test)
     void finish_touch_test(bool complete);
     void adjust(const MaintIntent& intent);
+    // The Open311 mapping screen (maintenance_mapping.cpp).
+    void open_mapping();
+    void edit_mapping(const MaintIntent& intent);
     void provision(const MaintIntent& intent);
     void enrol(const std::string& code);
     void scan_for_provisioning_qr();

@@ -659,13 +659,7 @@ TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttribu
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     const std::string receipt = d.state().receipt->receipt_number;
     std::optional<sim::ReceivedAppeal> got;
-    ASSERT_TRUE(d.wait_for(
-        [&] {
-            for (auto& a : sim.store().list(10))
-                if (a.text.find(receipt) != std::string::npos) got = a;
-            return got.has_value();
-        },
-        15s));
+    ASSERT_TRUE(d.wait_for([&] { return (got = sim.carrying(receipt)).has_value(); }, 15s));
     EXPECT_EQ(got->category, "POT");
     // The simulator records the attributes just after storing the request: wait for them.
     d.wait_for([&] { return !sim.server().open311_attributes(got->platform_id).empty(); });
@@ -692,13 +686,7 @@ class Open311Place : public ::testing::Test {
     // The request on the city's server that carries the receipt number, once it is there.
     std::optional<sim::ReceivedAppeal> arrived(const std::string& receipt) {
         std::optional<sim::ReceivedAppeal> got;
-        driver->wait_for(
-            [&] {
-                for (auto& a : sim->store().list(20))
-                    if (a.text.find(receipt) != std::string::npos) got = a;
-                return got.has_value();
-            },
-            15s);
+        driver->wait_for([&] { return (got = sim->carrying(receipt)).has_value(); }, 15s);
         return got;
     }
     TempDir map;

@@ -11,6 +11,7 @@
 #include "kiosk/base/log.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/open311_setup.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/http.h"
 #include "tests/support/maint_steps.h"
@@ -840,4 +841,105 @@ TEST(Provisioning, TheSetupQrShownToTheCameraEnrolsTheTerminal) {
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
     EXPECT_EQ(d.kiosk().maintenance().state().code, "5501-2207");
     EXPECT_TRUE(sim.store().device_by_token(core::read_device_token(data.path())));
+}
+
+// Issue #18, point 1: the technician maps the catalogue onto the city's services on the touch
+// screen. Each category shows the service it reaches and how; one is changed (from the services
+// the server lists), the fallback and the need for coordinates too; saved, audited, and the next
+// appeal of that category reaches the new service without a restart. Staff do not see it.
+TEST(Maintenance, TheTechnicianMapsACategoryToAnotherCityServiceAndTheNextAppealGoesThere) {
+    sim::SimOptions so;
+    so.open311_profile = sim::Open311Profile::kSpec;
+    so.device_token = "city-key";
+    RunningSim sim(so);
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, true);
+    UiDriver::Options o = with(clock, data.path());
+    o.uploader = true;
+    o.config.adapter = "open311";
+    o.config.open311_url = sim.url() + "/open311/v2";
+    o.config.open311_api_key = "city-key";
+    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
+    o.config.site_lat = 55.7575;
+    o.config.site_lon = 37.6136;
+    UiDriver d(o);
+    ASSERT_TRUE(
+        d.wait_for([&] { return std::filesystem::exists(data.path() + "/open311.json"); }, 10s));
+    const auto first_guess = core::load_open311_services(data.path());
+    ASSERT_TRUE(first_guess);
+    ASSERT_EQ(first_guess->code_for("roads.road.pothole"), "001") << "the guess by words";
+
+    // Staff have no such tile.
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    EXPECT_FALSE(d.has("maint/mapping"));
+    d.tap("maint/back");
+    ASSERT_FALSE(d.kiosk().maintenance().active());
+
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin);
+    d.tap("maint/mapping");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().mapping.loaded; }, 5s));
+    d.frame();
+    const std::string pothole = "maint/mapping/category/roads.road.pothole";
+    // Page by page to the category (the catalogue's order; rows never cut across pages).
+    while (!d.has(pothole) && d.enabled("maint/mapping/next")) d.tap("maint/mapping/next");
+    ASSERT_TRUE(d.has(pothole)) << d.label("note/maint_mapping_page");
+    EXPECT_NE(d.label(pothole).find("001"), std::string::npos) << d.label(pothole);
+    EXPECT_FALSE(d.enabled("maint/mapping/save")) << "nothing changed yet";
+    // Pothole → the street-light service (a technician's decision, for the test's sake).
+    d.tap(pothole);
+    ASSERT_TRUE(d.has("maint/mapping/service/002"));
+    EXPECT_TRUE(d.has("maint/mapping/service/-")) << "the way back to the group's or fallback";
+    d.tap("maint/mapping/service/002");
+    EXPECT_NE(d.label(pothole).find("002"), std::string::npos) << d.label(pothole);
+    // The fallback: none, then "006" (the city's «Прочее»).
+    d.tap("maint/mapping/fallback");
+    d.tap("maint/mapping/service/-");
+    EXPECT_NE(d.label("maint/mapping/fallback").find("нет службы"), std::string::npos)
+        << d.label("maint/mapping/fallback");
+    d.tap("maint/mapping/fallback");
+    d.tap("maint/mapping/service/006");
+    d.tap("maint/mapping/coordinates");
+    // Reading the services again keeps the draft's choice (its service still exists).
+    d.tap("maint/mapping/refresh");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+    d.frame();
+    EXPECT_NE(d.label(pothole).find("002"), std::string::npos) << d.label(pothole);
+    ASSERT_TRUE(d.enabled("maint/mapping/save"));
+    d.tap("maint/mapping/save");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+    d.frame();
+    EXPECT_NE(d.label("note/maint_mapping_status").find("Сохранено"), std::string::npos)
+        << d.label("note/maint_mapping_status");
+    auto saved = core::load_open311_services(data.path());
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->code_for("roads.road.pothole"), "002");
+    EXPECT_EQ(saved->fallback, "006");
+    EXPECT_TRUE(saved->needs_coordinates);
+    EXPECT_EQ(audited(data.path(), "technician", "open311-mapping"), 1);
+    {
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        const auto log = (*store)->audit_log(50);
+        bool named = false;
+        for (const auto& e : *log)
+            named |= e.action == "open311-mapping" &&
+                     e.detail.find("roads.road.pothole: 001 -> 002") != std::string::npos;
+        EXPECT_TRUE(named) << "the audit names what changed";
+    }
+    d.tap("maint/back");
+    d.tap("maint/back");  // sign out
+    ASSERT_FALSE(d.kiosk().maintenance().active());
+
+    // A citizen's pothole now reaches service 002, with no restart.
+    d.describe("roads.road.pothole", "Глубокая яма у остановки, машины объезжают");
+    d.tap("nav/next");
+    d.complete_steps();
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == core::Screen::kReceipt; }));
+    const std::string receipt = d.state().receipt->receipt_number;
+    std::optional<sim::ReceivedAppeal> got;
+    ASSERT_TRUE(d.wait_for([&] { return (got = sim.carrying(receipt)).has_value(); }, 15s));
+    EXPECT_EQ(got->category, "002");
 }

@@ -18,6 +18,7 @@
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
+#include "kiosk/core/open311_setup.h"
 #include "sync/http.h"
 #include "sync/replies.h"
 #include "tests/support/qr_decode.h"
@@ -55,6 +56,43 @@ std::string variant_name(const Variant& v) {
            (v.a11y ? "-a11y" : "");
 }
 
+// Where the screenshots go (made if missing), with "half/" in it for the half-size copies.
+std::string screenshot_dir() {
+    std::filesystem::create_directories(std::string(VMESTE_SCREENSHOT_DIR) + "/half");
+    return VMESTE_SCREENSHOT_DIR;
+}
+
+// Draws the kiosk's screen twice (the second frame is the settled one), checks it is neither blank
+// nor one colour, and writes it full size and at half size (for docs/screenshots). Its pixels.
+std::vector<unsigned char> shoot_screen(ui::SdlHost& host, ui::KioskUi& kui, const Variant& v,
+                                        const std::string& out_dir, const std::string& screen) {
+    SDL_PumpEvents();
+    for (int i = 0; i < 2; ++i) {
+        host.begin_frame();
+        kui.frame();
+    }
+    int w = 0, h = 0;
+    auto px = host.read_pixels(kui.draw_data(), &w, &h);
+    EXPECT_TRUE(px) << screen;
+    if (!px) return {};
+    // Not blank, not one colour: the most common colour covers less than 97 % of the screen.
+    std::map<uint32_t, size_t> counts;
+    for (size_t i = 0; i < px->size(); i += 4)
+        ++counts[((*px)[i] << 16) | ((*px)[i + 1] << 8) | (*px)[i + 2]];
+    size_t top = 0;
+    for (auto& [c, n] : counts) top = std::max(top, n);
+    EXPECT_GT(counts.size(), 10u) << screen;
+    EXPECT_LT(static_cast<double>(top) / (w * h), 0.97) << screen;
+    const std::string name = screen + "-" + variant_name(v) + ".png";
+    EXPECT_TRUE(stbi_write_png((out_dir + "/" + name).c_str(), w, h, 4, px->data(), w * 4)) << name;
+    std::vector<unsigned char> half(static_cast<size_t>(w / 2) * (h / 2) * 4);
+    stbir_resize_uint8_srgb(px->data(), w, h, 0, half.data(), w / 2, h / 2, 0, 4, 3, 0);
+    EXPECT_TRUE(
+        stbi_write_png((out_dir + "/half/" + name).c_str(), w / 2, h / 2, 4, half.data(), w * 2))
+        << name;
+    return *px;
+}
+
 class ScreenshotTest : public ::testing::TestWithParam<Variant> {};
 
 }  // namespace
@@ -62,8 +100,7 @@ class ScreenshotTest : public ::testing::TestWithParam<Variant> {};
 TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
     const Variant v = GetParam();
-    const std::string out_dir = VMESTE_SCREENSHOT_DIR;
-    std::filesystem::create_directories(out_dir + "/half");
+    const std::string out_dir = screenshot_dir();
 
     test::TempDir dir;
     test::RunningSim sim(quick_handoff());  // the hand-off's QR comes from the simulator
@@ -107,34 +144,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
                                                       (*kiosk)->visit_workers().camera());
     kui.set_images(images.get());
 
-    auto shoot = [&](const std::string& screen) -> std::vector<unsigned char> {
-        SDL_PumpEvents();
-        for (int i = 0; i < 2; ++i) {  // the second frame is the settled one
-            (*host)->begin_frame();
-            kui.frame();
-        }
-        int w = 0, h = 0;
-        auto px = (*host)->read_pixels(kui.draw_data(), &w, &h);
-        EXPECT_TRUE(px) << screen;
-        if (!px) return {};
-        // Not blank, not one colour: the most common colour covers less than 97 % of the screen.
-        std::map<uint32_t, size_t> counts;
-        for (size_t i = 0; i < px->size(); i += 4)
-            ++counts[((*px)[i] << 16) | ((*px)[i + 1] << 8) | (*px)[i + 2]];
-        size_t top = 0;
-        for (auto& [c, n] : counts) top = std::max(top, n);
-        EXPECT_GT(counts.size(), 10u) << screen;
-        EXPECT_LT(static_cast<double>(top) / (w * h), 0.97) << screen;
-        const std::string name = screen + "-" + variant_name(v) + ".png";
-        EXPECT_TRUE(stbi_write_png((out_dir + "/" + name).c_str(), w, h, 4, px->data(), w * 4))
-            << name;
-        // Half size for docs/screenshots (scripts/screenshots copies these).
-        std::vector<unsigned char> half(static_cast<size_t>(w / 2) * (h / 2) * 4);
-        stbir_resize_uint8_srgb(px->data(), w, h, 0, half.data(), w / 2, h / 2, 0, 4, 3, 0);
-        EXPECT_TRUE(stbi_write_png((out_dir + "/half/" + name).c_str(), w / 2, h / 2, 4,
-                                   half.data(), w * 2))
-            << name;
-        return *px;
+    auto shoot = [&](const std::string& screen) {
+        return shoot_screen(**host, kui, v, out_dir, screen);
     };
     core::Kiosk& k = **kiosk;
     auto settle = [&](const std::function<bool()>& done) { return test::settle(k, done); };
@@ -497,3 +508,71 @@ INSTANTIATE_TEST_SUITE_P(
         return std::string(info.param.orientation) + "_" +
                std::string(core::code(info.param.lang)) + (info.param.a11y ? "_a11y" : "");
     });
+
+// The technician's Open311 mapping (issue #18): a kiosk of an Open311 region whose services were
+// discovered on the simulator's spec profile; one category changed, then its services listed.
+class MappingScreenshot : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(MappingScreenshot, TheCategoriesAndTheCitysServices) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    const Variant v = GetParam();
+    const std::string out_dir = screenshot_dir();
+    test::TempDir dir;
+    sim::SimOptions so;
+    so.open311_profile = sim::Open311Profile::kSpec;
+    test::RunningSim sim(so);
+    ManualClock clock(1'796'072'400'000);
+    core::Kiosk::Options ko;
+    ko.config.data_dir = dir.path();
+    ko.config.adapter = "open311";
+    ko.config.open311_url = sim.url() + "/open311/v2";
+    ko.config.open311_api_key = "city-key";
+    ko.config.default_language = v.lang;
+    ko.clock = &clock;
+    ko.start_uploader = false;
+    {
+        auto transport = sync::make_curl_transport();
+        ASSERT_TRUE(core::refresh_open311_services(ko.config, core::CategoryCatalog::bundled(),
+                                                   *transport, clock.unix_millis()));
+        auto access = core::MaintenanceAccess::open(dir.path(), clock);
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+    }
+    auto kiosk = core::Kiosk::start(std::move(ko));
+    ASSERT_TRUE(kiosk) << kiosk.error().message;
+    ui::KioskUi kui(**kiosk);
+    ASSERT_TRUE(kui.init(static_cast<float>(v.w), static_cast<float>(v.h)));
+    auto host = ui::SdlHost::open(ui::HostOptions{"Vmeste screenshot", v.w, v.h, false});
+    ASSERT_TRUE(host) << host.error().message;
+    core::Kiosk& k = **kiosk;
+    core::Maintenance& m = k.maintenance();
+    auto maint = [&](core::MaintIntent i) {
+        m.apply(i);
+        ASSERT_TRUE(test::settle(k, [&] { return !m.state().checking && !m.state().busy; }));
+    };
+    k.open_maintenance();
+    for (const char* digit : {"9", "7", "5", "3", "1"})
+        maint({core::MaintIntentKind::kDigit, digit});
+    maint({core::MaintIntentKind::kSubmitPin});
+    ASSERT_EQ(m.state().role, core::Role::kTechnician);
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kMapping)});
+    ASSERT_TRUE(test::settle(k, [&] { return m.state().mapping.loaded; }));
+    ASSERT_FALSE(m.state().mapping.categories.empty());
+    const std::string first = m.state().mapping.categories[0].id;
+    maint({core::MaintIntentKind::kMappingChoose, first});
+    maint({core::MaintIntentKind::kMappingSet, "006"});
+    shoot_screen(**host, kui, v, out_dir, "26-maint-mapping");
+    maint({core::MaintIntentKind::kMappingChoose, first});
+    shoot_screen(**host, kui, v, out_dir, "26b-maint-mapping-choose");
+    maint({core::MaintIntentKind::kClose});
+    k.pump();
+    host->reset();
+}
+
+INSTANTIATE_TEST_SUITE_P(Open311, MappingScreenshot,
+                         ::testing::Values(Variant{"portrait", 1080, 1920, core::Language::kRu},
+                                           Variant{"landscape", 1920, 1080, core::Language::kEn}),
+                         [](const auto& info) {
+                             return std::string(info.param.orientation) + "_" +
+                                    std::string(core::code(info.param.lang)) +
+                                    (info.param.a11y ? "_a11y" : "");
+                         });

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +36,14 @@ class RunningSim {
     sim::Faults& faults() { return server_->faults(); }
     int attempts(const std::string& key) const { return server_->attempts(key); }
     sim::SimServer& server() { return *server_; }
+    // The newest of the last 50 appeals (or Open311 requests) whose text carries `receipt`, once
+    // one has arrived: an Open311 description ends with its receipt line.
+    std::optional<sim::ReceivedAppeal> carrying(const std::string& receipt) {
+        std::optional<sim::ReceivedAppeal> got;
+        for (auto& a : store_->list(50))
+            if (a.text.find(receipt) != std::string::npos) got = a;
+        return got;
+    }
     // An appeal the platform received `age_ms` ago (its status moves a step a minute), as if
     // another kiosk or the app had sent it.
     void add_received(const std::string& receipt, int64_t age_ms,

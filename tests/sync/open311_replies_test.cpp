@@ -138,6 +138,14 @@ TEST(Open311Mapping, TheFirstGuessMatchesRussianAndEnglishWordsByStem) {
     s.map["health"] = "A";
     EXPECT_EQ(s.code_for("health.clinic.medicines"), "A");
     EXPECT_EQ(s.code_for("roads.road.pothole"), "A");
+    // Which entry decides, as the technician's screen says it: own, a group's, or the fallback.
+    EXPECT_EQ(s.entry_for("roads.road.pothole"), "roads.road.pothole");
+    EXPECT_EQ(s.entry_for("health.clinic.medicines"), "health");
+    s.map.erase("health");
+    EXPECT_EQ(s.entry_for("health.clinic.medicines"), "");
+    s.map["health.clinic"] = "";  // an empty entry decides nothing
+    EXPECT_EQ(s.entry_for("health.clinic.medicines"), "");
+    EXPECT_EQ(s.code_for("health.clinic.medicines"), "C");
 }
 
 TEST(Open311Mapping, TheFileKeepsEverythingAndRefusesACodeTheServerLacks) {
