@@ -762,11 +762,11 @@ void draw_details(Ui& ui) {
     if (q.datatype == "datetime") hint += " " + ui.tr("details.date_form");
     if (q.datatype == "multivaluelist") hint += " " + ui.tr("details.choose_many");
     if (!q.hint.empty()) hint += " " + q.hint;
-    // Landscape has little height above the keyboard: the progress goes with the hint.
+    // Landscape has little height above the keyboard: the question is the heading there, the
+    // progress goes with the hint, and the step's title (the top bar says the step) is left out.
     const bool tight = landscape(ui) && q.options.empty();
-    float y = heading(ui, r, ui.tr("details.title"), tight ? "" : progress);
-    y += note(ui, "details_question", q.text, ImVec2(r.x, y), r.w, p.text,
-              tight ? ui.fonts.body : ui.fonts.title);
+    float y = tight ? r.y : heading(ui, r, ui.tr("details.title"), progress);
+    y += note(ui, "details_question", q.text, ImVec2(r.x, y), r.w, p.text, ui.fonts.title);
     y += note(ui, "details_hint", tight ? progress + " " + hint : hint, ImVec2(r.x, y), r.w,
               p.text_muted, tight ? ui.fonts.small : ui.fonts.body) +
          gap;
