@@ -107,6 +107,14 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     if (!recovered) return recovered.error();
     k->recovery_ = *recovered;
     k->run_retention();
+    if (cfg.adapter == "open311") {
+        // The city's services and the technician's mapping; without them nothing can be sent
+        // (the queue waits, staff are told) until the discovery job has run.
+        k->open311_services_ = std::make_shared<Open311Snapshot>();
+        if (auto r = k->open311_services_->reload(cfg.data_dir);
+            !r && r.error().code != ErrorCode::kNotFound)
+            log::error("open311: %s", r.error().message.c_str());
+    }
 
     if (!cfg.tls_ca_file.empty()) k->options_.transport.ca_file = cfg.tls_ca_file;
     if (!cfg.tls_pinned_public_key.empty())
@@ -120,18 +128,15 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         std::unique_ptr<sync::DeliveryAdapter> adapter;
         sync::Open311Client* open311 = nullptr;
         if (cfg.adapter == "open311") {
-            // The city's services and the technician's mapping; without them nothing can be
-            // sent (the queue waits, staff are told) until the discovery job below has run.
-            auto services = load_open311_services(cfg.data_dir);
-            if (!services && services.error().code != ErrorCode::kNotFound)
-                log::error("open311: %s", services.error().message.c_str());
+            auto services = k->open311_services_->get();
             auto o311 = open311_config(cfg, services ? *services : sync::Open311Services{});
-            o311.on_needs_coordinates = [dir = cfg.data_dir] {
+            o311.on_needs_coordinates = [dir = cfg.data_dir, shown = k->open311_services_] {
                 auto s = load_open311_services(dir);
                 if (!s) return;
                 s->needs_coordinates = true;
                 if (auto r = save_open311_services(dir, *s); !r)
                     log::error("open311: %s", r.error().message.c_str());
+                shown->publish(*s);  // the next visit asks for the pin, saved or not
             };
             auto client = std::make_unique<sync::Open311Client>(
                 std::move(o311), sync::make_curl_transport(k->options_.transport));
@@ -156,18 +161,23 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                 sync::make_curl_transport(k->options_.transport));
             k->uploader_->add_periodic(
                 "open311 services", Millis(int64_t(cfg.catalogue_sync_interval_s) * 1000),
-                Millis(60'000), [cfg, catalogue, transport, open311, clock = k->clock_] {
+                Millis(60'000),
+                [cfg, catalogue, transport, open311, shown = k->open311_services_,
+                 clock = k->clock_] {
                     auto s =
                         refresh_open311_services(cfg, catalogue, *transport, clock->unix_millis());
                     if (!s) {
                         log::warn("open311 services: %s", s.error().message.c_str());
                         // The server cannot be asked: the file's mapping (a technician may just
                         // have saved it) is taken all the same.
-                        if (auto saved = load_open311_services(cfg.data_dir))
+                        if (auto saved = load_open311_services(cfg.data_dir)) {
                             open311->set_services(*saved);
+                            shown->publish(std::move(saved).value());
+                        }
                         return false;
                     }
                     open311->set_services(*s);
+                    shown->publish(std::move(s).value());
                     return true;
                 });
         }
@@ -247,8 +257,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         k->catalog_ = CategoryCatalog::bundled();
     k->session_ = std::make_unique<Session>(k->options_.config, k->catalog_, *k->clock_);
     if (cfg.adapter == "open311") {
-        k->session_->set_questions(open311_questions(cfg.data_dir));
-        k->session_->set_pin_rule(open311_needs_pin(cfg.data_dir));
+        k->session_->set_questions(open311_questions(k->open311_services_));
+        k->session_->set_pin_rule(open311_needs_pin(k->open311_services_));
     }
     k->session_->set_calendar(PlatformJobs::load_synced_calendar(cfg.data_dir));
     k->session_->set_polls(PlatformJobs::load_synced_polls(cfg.data_dir));
@@ -294,9 +304,14 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.about.serial = mo.serial;
         mo.about.gateway = cfg.platform_url;
         mo.about.adapter = cfg.adapter;
-        if (k->uploader_ && cfg.adapter == "open311")
-            mo.on_open311_mapping_saved = [worker = k->uploader_.get()] {
-                worker->expedite("open311 services");
+        if (cfg.adapter == "open311")
+            mo.on_open311_mapping_saved = [worker = k->uploader_.get(),
+                                           shown = k->open311_services_, dir = cfg.data_dir] {
+                // On maintenance's worker: the screens take the saved file from the next visit,
+                // the uploader at once.
+                if (auto r = shown->reload(dir); !r)
+                    log::error("open311 mapping: %s", r.error().message.c_str());
+                if (worker) worker->expedite("open311 services");
             };
         mo.on_provisioned = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_factory_reset = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
@@ -321,13 +336,22 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         if (k->provisioning()) k->maintenance_->open_provisioning();
     }
     {
-        // vmestectl status / retry against the running kiosk; its own store connection, opened
-        // on the control thread when first asked.
+        // vmestectl status / retry / open311 map against the running kiosk; its own store
+        // connection, opened on the control thread when first asked.
         auto store = std::make_shared<std::unique_ptr<AppealStore>>();
         auto control = ControlServer::start(
             cfg.data_dir, [raw = k.get(), store](const std::string& command) -> std::string {
                 if (command == "retry") {
                     raw->wake_uploader();
+                    return "ok";
+                }
+                if (command == "open311-reload") {
+                    // `vmestectl open311 map` changed the file: the screens and the uploader
+                    // take it now rather than at the next discovery.
+                    if (!raw->open311_services_) return "not an Open311 region";
+                    auto r = raw->open311_services_->reload(raw->options_.config.data_dir);
+                    if (!r) return r.error().message;
+                    if (raw->uploader_) raw->uploader_->expedite("open311 services");
                     return "ok";
                 }
                 if (command != "status") return "unknown command";

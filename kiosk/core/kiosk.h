@@ -27,6 +27,7 @@
 
 namespace vmeste::core {
 
+class Open311Snapshot;
 class PlatformJobs;
 
 // The device token enrolment stored in the data directory (empty when not enrolled), and the
@@ -133,6 +134,9 @@ class Kiosk {
     int64_t last_retention_run_ms_ = 0;
     CategoryCatalog catalog_;  // before session_, which refers to it
     std::unique_ptr<Session> session_;
+    // Open311 regions: the services file as the citizen's screens read it (never from disk on the
+    // UI thread); the uploader's and maintenance's threads publish into it.
+    std::shared_ptr<Open311Snapshot> open311_services_;
     std::unique_ptr<AppealStore> intake_store_;  // used only on the intake thread
     std::unique_ptr<PlatformJobs> jobs_;         // used on the uploader's thread only
     std::unique_ptr<sync::OutboxWorker> uploader_;

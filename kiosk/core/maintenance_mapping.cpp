@@ -3,7 +3,8 @@
 // whether the server needs coordinates, reads the services again from the server, and saves.
 // The draft lives in MaintState::mapping; the file (DATA_DIR/open311.json) changes only on save,
 // on the worker, with an audit entry naming what changed. The uploader takes the saved file at
-// once (Options::on_open311_mapping_saved); the citizen's screens read it per visit anyway.
+// once and the citizen's screens from the next visit (Options::on_open311_mapping_saved reloads
+// the kiosk's Open311Snapshot and expedites the uploader's job).
 #include <algorithm>
 
 #include "kiosk/base/log.h"

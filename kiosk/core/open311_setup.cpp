@@ -89,10 +89,28 @@ std::vector<ProvisioningStep> provision_open311(const Config& cfg, const Categor
     return steps;
 }
 
-QuestionSource open311_questions(const std::string& data_dir) {
-    return [data_dir](const std::string& category) {
+std::shared_ptr<const sync::Open311Services> Open311Snapshot::get() const {
+    std::lock_guard lock(mu_);
+    return current_;
+}
+
+void Open311Snapshot::publish(sync::Open311Services s) {
+    auto next = std::make_shared<const sync::Open311Services>(std::move(s));
+    std::lock_guard lock(mu_);
+    current_ = std::move(next);
+}
+
+Result<void> Open311Snapshot::reload(const std::string& data_dir) {
+    auto s = load_open311_services(data_dir);
+    if (!s) return s.error();
+    publish(std::move(s).value());
+    return {};
+}
+
+QuestionSource open311_questions(std::shared_ptr<const Open311Snapshot> services) {
+    return [services = std::move(services)](const std::string& category) {
         std::vector<ServiceQuestion> out;
-        auto s = load_open311_services(data_dir);
+        auto s = services->get();
         if (!s) return out;
         for (const auto& a : s->questions(s->code_for(category))) {
             ServiceQuestion q;
@@ -108,9 +126,9 @@ QuestionSource open311_questions(const std::string& data_dir) {
     };
 }
 
-std::function<bool()> open311_needs_pin(const std::string& data_dir) {
-    return [data_dir] {
-        auto s = load_open311_services(data_dir);
+std::function<bool()> open311_needs_pin(std::shared_ptr<const Open311Snapshot> services) {
+    return [services = std::move(services)] {
+        auto s = services->get();
         return s && s->needs_coordinates;
     };
 }

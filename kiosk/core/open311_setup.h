@@ -5,6 +5,8 @@
 // the uploader's thread), by maintenance and by `vmestectl open311`.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -46,15 +48,33 @@ std::vector<ProvisioningStep> provision_open311(const Config& cfg, const Categor
                                                 sync::HttpTransport& transport, int64_t now_unix_ms,
                                                 std::vector<std::string>* mapping);
 
-// The questions a category's service asks, read from DATA_DIR/open311.json when asked (so a
-// refresh by the discovery job counts from the next visit): its variable attributes, with the
-// server's own words. Unknown datatypes never reach here (the parser refuses them).
-QuestionSource open311_questions(const std::string& data_dir);
+// The services file as the citizen's screens see it. The UI thread never reads or parses
+// DATA_DIR/open311.json: the threads that change the file (the uploader's discovery job, the
+// adapter when it learns that coordinates are needed, maintenance's save) publish what they wrote
+// or read, and the screens take the last published copy, a pointer swap under a mutex.
+class Open311Snapshot {
+  public:
+    // Null until something is published: no services known, no questions, no pin asked for.
+    std::shared_ptr<const sync::Open311Services> get() const;
+    void publish(sync::Open311Services s);
+    // Reads the file again (on a worker thread) and publishes it; a missing or unreadable file
+    // keeps the last good copy and says why.
+    Result<void> reload(const std::string& data_dir);
+
+  private:
+    mutable std::mutex mu_;
+    std::shared_ptr<const sync::Open311Services> current_;
+};
+
+// The questions a category's service asks, from the snapshot (so a refresh by the discovery job
+// counts from the next visit): its variable attributes, with the server's own words. Unknown
+// datatypes never reach here (the parser refuses them).
+QuestionSource open311_questions(std::shared_ptr<const Open311Snapshot> services);
 
 // Whether the city's server needs coordinates with every request (set by the technician, or
-// learned from the server's refusal of an address alone), read from DATA_DIR/open311.json when
-// asked: a typed address then also gets its pin (issue #18, point 4).
-std::function<bool()> open311_needs_pin(const std::string& data_dir);
+// learned from the server's refusal of an address alone), from the snapshot: a typed address then
+// also gets its pin (issue #18, point 4).
+std::function<bool()> open311_needs_pin(std::shared_ptr<const Open311Snapshot> services);
 
 // The adapter's settings from the config and the services file.
 sync::Open311Config open311_config(const Config& cfg, sync::Open311Services services);

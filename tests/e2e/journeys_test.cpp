@@ -12,6 +12,7 @@
 
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/control.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/open311_setup.h"
 #include "sync/http.h"
@@ -769,6 +770,8 @@ TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
     ASSERT_TRUE(s);
     s->needs_coordinates = true;
     ASSERT_TRUE(core::save_open311_services(d.data_dir(), *s));
+    // As `vmestectl open311 map --needs-coordinates yes` tells the running kiosk.
+    ASSERT_EQ(core::control_request(d.data_dir(), "open311-reload").value_or(""), "ok");
     d.describe("housing.building.hot_water", "Нет горячей воды третий день");
     d.tap("nav/next");
     while (d.state().screen == Screen::kDetails) d.tap("nav/next");
@@ -777,7 +780,7 @@ TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
     d.tap("place/address");
     d.type("ул. Мира, 12");
     d.tap("nav/next");
-    ASSERT_TRUE(d.state().place.pin_for_address) << "the setting is read as the step opens";
+    ASSERT_TRUE(d.state().place.pin_for_address) << "the setting counts from this visit";
     d.tap_at("map/view", 0.6f, 0.4f);
     const double lat = *d.state().place.pin_lat;
     d.leave_place();

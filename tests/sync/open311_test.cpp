@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -443,4 +445,42 @@ TEST(Open311, ProvisioningNeedsTheSitesCoordinatesAndPrintsTheMapping) {
     auto gone = core::provision_open311(cfg, core::CategoryCatalog::bundled(), *transport,
                                         wall_now(), nullptr);
     EXPECT_FALSE(step(gone, "open311-services"));
+}
+
+// The citizen's screens never read open311.json on the UI thread (a slow or broken disk would
+// freeze the touch screen): they take what the worker threads published, and a file that cannot
+// be read keeps the last good copy.
+TEST(Open311Snapshot, TheScreensSeeWhatWasPublishedNotWhatIsOnTheDisk) {
+    Rig rig(Open311Profile::kMySociety);  // refresh saved the file; nobody published it yet
+    auto shown = std::make_shared<core::Open311Snapshot>();
+    auto questions = core::open311_questions(shown);
+    auto needs_pin = core::open311_needs_pin(shown);
+    EXPECT_TRUE(questions("roads.road.pothole").empty()) << "nothing published: no questions";
+    EXPECT_FALSE(needs_pin());
+
+    ASSERT_TRUE(shown->reload(rig.dir.path()));
+    ASSERT_EQ(questions("roads.road.pothole").size(), 2u);  // mySociety's depth and position
+    EXPECT_EQ(questions("roads.road.pothole")[0].code, "depth");
+    EXPECT_FALSE(needs_pin());
+
+    // The file changes under the screens: they do not see it until someone publishes.
+    auto changed = rig.services;
+    changed.needs_coordinates = true;
+    ASSERT_TRUE(core::save_open311_services(rig.dir.path(), changed));
+    EXPECT_FALSE(needs_pin());
+    std::filesystem::remove(core::open311_services_path(rig.dir.path()));
+    EXPECT_EQ(questions("roads.road.pothole").size(), 2u) << "no disk read per visit";
+
+    // A broken file is refused with its reason and the last good copy stays.
+    {
+        std::ofstream broken(core::open311_services_path(rig.dir.path()));
+        broken << "{\"services\": [";
+    }
+    auto r = shown->reload(rig.dir.path());
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("open311.json"), std::string::npos) << r.error().message;
+    EXPECT_EQ(questions("roads.road.pothole").size(), 2u);
+
+    shown->publish(changed);
+    EXPECT_TRUE(needs_pin());
 }

@@ -629,6 +629,13 @@ int open311_command(const std::string& data_dir, const std::string& what,
     std::printf("saved %s; %zu categories, %zu without a service%s\n",
                 core::open311_services_path(data_dir).c_str(), catalogue.leaves().size(),
                 unmapped.size(), s->needs_coordinates ? "; the server needs coordinates" : "");
+    // A running kiosk takes the file at once (a stopped one reads it when it starts).
+    if (auto answer = core::control_request(data_dir, "open311-reload")) {
+        if (*answer == "ok")
+            std::printf("the running kiosk uses it from the next visit\n");
+        else
+            std::fprintf(stderr, "vmestectl open311 map: the running kiosk: %s\n", answer->c_str());
+    }
     return unmapped.empty() ? 0 : 1;
 }
 }  // namespace
