@@ -35,8 +35,8 @@ SelfTestResult camera_self_test(Camera& camera, Millis timeout) {
                   {camera.name(), size(frame->rgb), size(still->rgb)});
 }
 
-std::string printer_test_page(const std::string& when) {
-    EscPos p;
+std::string printer_test_page(const std::string& when, int columns) {
+    EscPos p(columns);
     p.init()
         .codepage_cp866()
         .align(Align::kCenter)
@@ -46,7 +46,7 @@ std::string printer_test_page(const std::string& when) {
     p.align(Align::kLeft).line("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ");
     p.line("абвгдеёжзийклмнопрстуфхцчшщъыьэюя №");
     p.line("ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789");
-    p.line("------------------------------------------------");  // 48 columns
+    p.line(std::string(static_cast<size_t>(columns), '-'));  // the paper's full width
     p.align(Align::kCenter).size(2, 2).line("2x2").size(1, 1);
     p.qr("VMESTE-PRINTER-TEST", 6, 'M').line().feed(3).cut();
     return p.bytes();

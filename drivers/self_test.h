@@ -38,6 +38,6 @@ SelfTestResult watchdog_self_test(const HealthGate& gate);
 SelfTestResult speech_self_test(Speaker& speaker, const std::string& language);
 
 // The printer's test page as ESC/POS bytes (also what the preview shows staff).
-std::string printer_test_page(const std::string& when);
+std::string printer_test_page(const std::string& when, int columns = 48);
 
 }  // namespace vmeste::drivers

@@ -240,7 +240,7 @@ std::string KioskUi::receipt_bytes() const {
             {r.answer_by});
     c.tracking_url = r.tracking_url;
     c.instructions = {strings_.get(l, "print.scan"), strings_.get(l, "print.keep")};
-    return drivers::receipt_escpos(c);
+    return drivers::receipt_escpos(c, kiosk_.config().printer_columns);
 }
 
 ImDrawData* KioskUi::draw_data() const {

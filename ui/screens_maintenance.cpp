@@ -637,6 +637,8 @@ void draw_settings(MaintUi& mu) {
         rows = {
             {"camera", c.camera, Kind::kSwitch},
             {"printer", c.printer, Kind::kSwitch},
+            {"printer_columns",
+             ui.trf("maint.printer_columns", {std::to_string(c.printer_columns)}), Kind::kSwitch},
             {"renderer", ui.tr("maint.renderer." + c.renderer), Kind::kSwitch},
             {"site_address",
              c.site_address.empty() ? std::string("—") : c.site_address,

@@ -91,6 +91,7 @@ EscPos& EscPos::size(int w, int h) {
     w = std::clamp(w, 1, 8);
     h = std::clamp(h, 1, 8);
     out_ += {GS, '!', static_cast<char>(((w - 1) << 4) | (h - 1))};  // GS ! n — character size
+    width_mul_ = w;
     return *this;
 }
 EscPos& EscPos::text(std::string_view utf8) {
@@ -99,9 +100,54 @@ EscPos& EscPos::text(std::string_view utf8) {
     return *this;
 }
 EscPos& EscPos::line(std::string_view utf8) {
-    text(utf8);
-    out_ += '\n';  // LF — print and line feed
+    std::string cp866;
+    for (char c : utf8_to_cp866(utf8))
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n') cp866 += c;  // no stray commands
+    const int width = std::max(1, columns_ / width_mul_);
+    size_t start = 0;
+    for (;;) {  // a '\n' in the text starts a line of its own
+        const size_t nl = cp866.find('\n', start);
+        const auto para =
+            std::string_view(cp866).substr(start, nl == std::string::npos ? nl : nl - start);
+        for (const auto& l : wrap_columns(para, width)) {
+            out_ += l;
+            out_ += '\n';  // LF — print and line feed
+        }
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+    }
     return *this;
+}
+
+std::vector<std::string> wrap_columns(std::string_view s, int columns) {
+    const size_t width = static_cast<size_t>(std::max(1, columns));
+    std::vector<std::string> out;
+    std::string cur;
+    size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == ' ') {
+            ++i;
+            continue;
+        }
+        size_t end = s.find(' ', i);
+        if (end == std::string_view::npos) end = s.size();
+        std::string_view word = s.substr(i, end - i);
+        i = end;
+        if (!cur.empty() && cur.size() + 1 + word.size() <= width) {
+            cur += ' ';
+            cur += word;
+            continue;
+        }
+        if (!cur.empty()) out.push_back(std::move(cur));
+        cur.clear();
+        while (word.size() > width) {  // longer than a line: split, the only mid-word break
+            out.emplace_back(word.substr(0, width));
+            word.remove_prefix(width);
+        }
+        cur = word;
+    }
+    if (!cur.empty() || out.empty()) out.push_back(std::move(cur));
+    return out;
 }
 EscPos& EscPos::qr(std::string_view data, int module, char ec) {
     // GS ( k pL pH cn fn [params]: cn = 49 (QR). Lengths count cn, fn and the parameters.
@@ -127,8 +173,8 @@ EscPos& EscPos::cut() {
     return *this;
 }
 
-std::string receipt_escpos(const ReceiptContent& r) {
-    EscPos p;
+std::string receipt_escpos(const ReceiptContent& r, int columns) {
+    EscPos p(columns);
     p.init().codepage_cp866().align(Align::kCenter);
     p.bold(true).line(r.title).bold(false);
     p.line(r.site).line(r.datetime).line();

@@ -15,6 +15,10 @@ enum class Align : uint8_t { kLeft = 0, kCenter = 1, kRight = 2 };
 
 class EscPos {
   public:
+    // `columns`: characters of font A across the paper at size 1 (48 on 80 mm paper, 576 dots;
+    // 42 on printers with 512 dots; 32 on 58 mm paper). line() wraps to it.
+    explicit EscPos(int columns = 48) : columns_(columns) {}
+    int columns() const { return columns_; }
     EscPos& init();            // ESC @: reset modes
     EscPos& codepage_cp866();  // ESC t 17: PC866 Cyrillic
     EscPos& align(Align a);    // ESC a n
@@ -22,6 +26,8 @@ class EscPos {
     // GS ! n: character width and height multipliers, 1..8 each.
     EscPos& size(int width, int height);
     EscPos& text(std::string_view utf8);  // converted to CP866; unmappable → '?'
+    // A line of text, wrapped between words to the columns at the current width multiplier (a
+    // word longer than a line is split), so the printer never wraps it mid-word itself.
     EscPos& line(std::string_view utf8 = {});
     // GS ( k: model 2, module size 1..16 dots, error correction L/M/Q/H, store, print.
     EscPos& qr(std::string_view data, int module_dots = 6, char ec = 'M');
@@ -30,8 +36,14 @@ class EscPos {
     const std::string& bytes() const { return out_; }
 
   private:
+    int columns_;
+    int width_mul_ = 1;
     std::string out_;
 };
+
+// CP866 text (one byte, one column) cut into lines of at most `columns` between words; spaces at
+// the breaks go, a word longer than a line is split. Empty text is one empty line.
+std::vector<std::string> wrap_columns(std::string_view cp866, int columns);
 
 // UTF-8 → CP866: ASCII, Cyrillic А–я, Ёё, №, box-free punctuation; everything else '?'.
 std::string utf8_to_cp866(std::string_view utf8);
@@ -51,7 +63,12 @@ struct ReceiptContent {
     std::vector<std::string> instructions;  // short lines under the QR
 };
 
-// The receipt as ESC/POS bytes for a 48-column (576-dot) printer.
-std::string receipt_escpos(const ReceiptContent& r);
+// The receipt as ESC/POS bytes for a printer of `columns` (48: 80 mm, 576 dots; 42; 32: 58 mm).
+std::string receipt_escpos(const ReceiptContent& r, int columns = 48);
+
+// The printer widths the technician can choose (config printer_columns).
+inline bool valid_printer_columns(int c) {
+    return c == 48 || c == 42 || c == 32;
+}
 
 }  // namespace vmeste::drivers

@@ -101,8 +101,16 @@ Result<ReceiptPreview> render_escpos(std::string_view b, const PreviewOptions& o
     std::string line, qr_data;
     auto flush = [&](bool force) {
         if (line.empty() && !force) return;
-        draw_line(paper, bold && bold_font.ok ? bold_font : regular, line, align, wmul, hmul);
-        out.lines.push_back(cp866_to_utf8(line));
+        // A line longer than the paper wraps where the printer wraps it: at the last column,
+        // mid-word (EscPos::line wraps between words before it gets here).
+        const size_t per_line = static_cast<size_t>(std::max(1, paper.width() / (kCharW * wmul)));
+        std::string_view rest = line;
+        do {
+            const std::string part(rest.substr(0, per_line));
+            rest.remove_prefix(part.size());
+            draw_line(paper, bold && bold_font.ok ? bold_font : regular, part, align, wmul, hmul);
+            out.lines.push_back(cp866_to_utf8(part));
+        } while (!rest.empty());
         line.clear();
     };
     for (size_t i = 0; i < b.size() && !out.cut;) {

@@ -23,10 +23,16 @@ struct ReceiptPreview {
 };
 
 struct PreviewOptions {
-    int width_dots = 576;
+    int width_dots = 576;  // font A is 12 dots wide: 48 columns; 42 → 504, 32 → 384
     std::string font_regular = "/usr/share/fonts/truetype/paratype/PTM55F.ttf";
     std::string font_bold = "/usr/share/fonts/truetype/paratype/PTM75F.ttf";
 };
+
+inline PreviewOptions preview_for_columns(int columns) {
+    PreviewOptions o;
+    o.width_dots = columns * 12;
+    return o;
+}
 
 Result<ReceiptPreview> render_escpos(std::string_view bytes, const PreviewOptions& options = {});
 Result<void> save_png(const ReceiptPreview& preview, const std::string& path);

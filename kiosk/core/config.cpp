@@ -176,6 +176,18 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.printer = v;
              return {};
          }},
+        {"printer_columns", Key(
+                                [](Config& c, std::string_view v) -> Result<void> {
+                                    auto n = parse_int(v, 32, 48);
+                                    if (!n || (*n != 48 && *n != 42 && *n != 32))
+                                        return make_error(
+                                            ErrorCode::kInvalidInput,
+                                            "printer_columns must be 48 (80 mm paper), 42 or 32 "
+                                            "(58 mm paper)");
+                                    c.printer_columns = *n;
+                                    return {};
+                                },
+                                Kind::kInt)},
         {"renderer",
          [](Config& c, std::string_view v) -> Result<void> {
              if (v != "opengl" && v != "software")
@@ -556,6 +568,7 @@ std::string settings_toml(const Config& c) {
     out += coords;
     out += "camera = " + toml_string(c.camera) + "\n";
     out += "printer = " + toml_string(c.printer) + "\n";
+    out += "printer_columns = " + std::to_string(c.printer_columns) + "\n";
     out += "renderer = " + toml_string(c.renderer) + "\n";
     return out;
 }

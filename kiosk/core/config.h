@@ -33,6 +33,7 @@ struct Config {
     std::string camera = "auto";
     // "usb:/dev/usb/lp0", "serial:/dev/ttyS0[:BAUD]", "tcp:HOST[:PORT]" or "none".
     std::string printer = "usb:/dev/usb/lp0";
+    int printer_columns = 48;    // font A characters per line: 48 (80 mm), 42, 32 (58 mm)
     bool voice_prompts = false;  // espeak-ng prompts; citizens can turn them on per session
     // "opengl" (a GPU, or Mesa's llvmpipe) or "software" (SDL's own rasteriser: no GL at all,
     // for a terminal without a GPU; docs/performance.md compares them).

@@ -744,7 +744,8 @@ drivers::SelfTestResult Maintenance::device_test(MaintIntentKind which, const st
     }
     if (which == MaintIntentKind::kTestPrinter) {
         const std::string bytes =
-            page.empty() ? drivers::printer_test_page(local_time::date_time(clock_.unix_millis()))
+            page.empty() ? drivers::printer_test_page(local_time::date_time(clock_.unix_millis()),
+                                                      printer_columns())
                          : page;
         const std::string ok_key =
             page.empty() ? "selftest.printer.ok" : "selftest.printer.receipt";
@@ -934,6 +935,12 @@ void Maintenance::adjust(const MaintIntent& intent) {
         const long n = static_cast<long>(choices.size());
         long i = it == choices.end() ? 0 : (it - choices.begin() + d + n) % n;
         v = choices[static_cast<size_t>(i)];
+    } else if (k == "printer_columns") {
+        // 48 → 42 → 32 → 48 (the widths receipt printers come in).
+        static constexpr int kWidths[] = {48, 42, 32};
+        const auto* it = std::find(std::begin(kWidths), std::end(kWidths), c.printer_columns);
+        const long i = it == std::end(kWidths) ? 0 : (it - std::begin(kWidths) + d + 3) % 3;
+        c.printer_columns = kWidths[i];
     } else if (k == "renderer") {
         c.renderer = c.renderer == "software" ? "opengl" : "software";
     } else
@@ -1050,7 +1057,8 @@ void Maintenance::enrol(const std::string& code) {
         }
         // The receipt is the printer's test: its status is checked around it.
         stage("receipt");
-        auto printed = device_test(MaintIntentKind::kTestPrinter, provisioning_receipt(report));
+        auto printed = device_test(MaintIntentKind::kTestPrinter,
+                                   provisioning_receipt(report, printer_columns()));
         note_self_test(s, "provisioning", printed);
         const bool receipt_ok = printed.outcome != drivers::SelfTestResult::Outcome::kFailed;
         report.devices.push_back(std::move(printed));
@@ -1075,7 +1083,8 @@ void Maintenance::reprint_provisioning_receipt() {
     state_.busy = true;
     ProvisioningReport report = *state_.report;
     post([this, report](AppealStore* s, MaintenanceAccess*) {
-        auto r = device_test(MaintIntentKind::kTestPrinter, provisioning_receipt(report));
+        auto r = device_test(MaintIntentKind::kTestPrinter,
+                             provisioning_receipt(report, printer_columns()));
         note_self_test(s, "provisioning", r);
         complete([r = std::move(r)](MaintState& st) mutable {
             st.busy = false;

@@ -249,6 +249,9 @@ class Maintenance {
     drivers::SelfTestResult device_test(MaintIntentKind which, const std::string& page = "");
     void note_self_test(AppealStore* s, const std::string& actor, const drivers::SelfTestResult& r);
     void reprint_provisioning_receipt();
+    int printer_columns() const {
+        return options_.current_config ? options_.current_config().printer_columns : 48;
+    }
     void start_preview();
     void open_settings();
     void edit_done();

@@ -47,8 +47,8 @@ const char* outcome_word(drivers::SelfTestResult::Outcome o) {
     return o == O::kOk ? "ok" : o == O::kWarning ? "WARNING" : "FAILED";
 }
 
-std::string provisioning_receipt(const ProvisioningReport& rep) {
-    drivers::EscPos r;
+std::string provisioning_receipt(const ProvisioningReport& rep, int columns) {
+    drivers::EscPos r(columns);
     r.init().codepage_cp866().align(drivers::Align::kCenter).bold(true);
     r.line("Терминал настроен").line("Terminal provisioned").bold(false).line(rep.when).line();
     r.align(drivers::Align::kLeft)

@@ -40,7 +40,7 @@ struct ProvisioningReport {
 
 // The provisioning receipt as ESC/POS bytes (CP866): device id, site, gateway, serial, each
 // result, and the device id as a QR for the operator's register.
-std::string provisioning_receipt(const ProvisioningReport& report);
+std::string provisioning_receipt(const ProvisioningReport& report, int columns = 48);
 
 // "ok", "WARNING", "FAILED" (receipts and the command line are not translated).
 const char* outcome_word(drivers::SelfTestResult::Outcome o);

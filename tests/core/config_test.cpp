@@ -147,6 +147,13 @@ TEST(Config, AdapterSiteAndIntervalsAreCheckedAndOpen311NeedsItsUrl) {
     EXPECT_EQ(parse_config("").value().camera, "auto");
     EXPECT_FALSE(parse_config("camera = \"webcam\"\n"));
     EXPECT_FALSE(parse_config("printer = \"lpt1\"\n"));
+    // The printer's width: 48 on 80 mm paper by default, 42 or 32; nothing else.
+    EXPECT_EQ(parse_config("").value().printer_columns, 48);
+    EXPECT_EQ(parse_config("printer_columns = 32\n").value().printer_columns, 32);
+    auto cols = parse_config("printer_columns = 40\n");
+    ASSERT_FALSE(cols);
+    EXPECT_NE(cols.error().message.find("printer_columns must be 48"), std::string::npos);
+    EXPECT_FALSE(parse_config("printer_columns = \"48\"\n"));
     EXPECT_FALSE(parse_config("voice_prompts = \"yes\"\n"));
 }
 
@@ -211,6 +218,7 @@ TEST(Config, TheScreensSettingsAndThenTheGatewaysGoOverTheFile) {
     Config screen = base;
     screen.idle_timeout_s = 60;
     screen.max_photos = 3;
+    screen.printer_columns = 32;  // a 58 mm printer, set on the screen
     std::ofstream(dir.file("settings.toml")) << settings_toml(screen);
     std::ofstream(dir.file("managed_config.json"))
         << R"({"max_photos": 2, "platform_url": "http://evil.example", "other": 1})";
@@ -218,6 +226,7 @@ TEST(Config, TheScreensSettingsAndThenTheGatewaysGoOverTheFile) {
     Config c = with_settings_layers(base, &problems);
     EXPECT_TRUE(problems.empty()) << problems;
     EXPECT_EQ(c.idle_timeout_s, 60) << "the technician's screen over the file";
+    EXPECT_EQ(c.printer_columns, 32);
     EXPECT_EQ(c.max_photos, 2) << "the gateway over both, for what it manages";
     EXPECT_EQ(c.platform_url, base.platform_url) << "the gateway cannot move the kiosk elsewhere";
     // A bad layer is skipped whole and said.

@@ -14,6 +14,7 @@
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/preview.h"
 #include "drivers/printer/transport.h"
+#include "kiosk/base/utf8.h"
 #include "tests/support/qr_decode.h"
 #include "tests/support/temp_dir.h"
 
@@ -206,4 +207,67 @@ TEST(PrinterTransport, DeviceFileSpecsStatusBitsAndTheFake) {
     fake.offline = true;
     EXPECT_FALSE(fake.write("x"));
     EXPECT_FALSE(query_status(fake).answered);
+}
+
+TEST(EscPos, WrapColumnsBreaksBetweenWordsAndSplitsOnlyAWordLongerThanALine) {
+    EXPECT_EQ(wrap_columns("aaa bbb ccc", 7), (std::vector<std::string>{"aaa bbb", "ccc"}));
+    EXPECT_EQ(wrap_columns("aaa  bbb", 3), (std::vector<std::string>{"aaa", "bbb"}));
+    EXPECT_EQ(wrap_columns("abcdefgh xy", 3), (std::vector<std::string>{"abc", "def", "gh", "xy"}));
+    EXPECT_EQ(wrap_columns("", 48), (std::vector<std::string>{""}));
+    EXPECT_EQ(wrap_columns("exactly ten", 11), (std::vector<std::string>{"exactly ten"}));
+}
+
+// The three lines that overflowed a real 80 mm printer (issue #19, point 3): the МФЦ's address
+// (68 characters), a category (61) and the answer-date line (82). On every width a technician can
+// choose, no line is longer than the paper, no word is split, the preview shows the same lines
+// the bytes hold and every word of the content is on the paper.
+TEST(EscPos, AFullReceiptFitsThePaperBetweenWordsOnEveryWidth) {
+    ReceiptContent c = sample(kUrl);
+    c.site = "МФЦ городского округа Подольск, Московская обл., ул. Кирова, дом 39а";
+    c.category = "Благоустройство · Предпринимательство и торговля, объекты рядом";
+    c.answer_by =
+        "Ответ до 11.12.2026 (срок по закону: 30 дней, считая все рабочие дни с 01.12.2026)";
+    ASSERT_EQ(utf8::decode(c.site).size(), 68u);
+    ASSERT_EQ(utf8::decode(c.answer_by).size(), 82u);
+    for (const int columns : {48, 42, 32}) {
+        SCOPED_TRACE(columns);
+        const std::string escpos = receipt_escpos(c, columns);
+        auto preview = render_escpos(escpos, preview_for_columns(columns));
+        ASSERT_TRUE(preview) << preview.error().message;
+        std::string all;
+        for (const auto& l : preview->lines) {
+            // The receipt number is printed double width: half the columns.
+            const size_t limit = l == c.receipt_number ? columns / 2 : columns;
+            EXPECT_LE(utf8::decode(l).size(), limit) << l;
+            all += l + "\n";
+        }
+        // Each word whole on one line (a word split at a line end would not be found).
+        for (const std::string& text : {c.site, c.category, c.answer_by}) {
+            size_t at = 0;
+            while (at < text.size()) {
+                size_t end = text.find(' ', at);
+                if (end == std::string::npos) end = text.size();
+                const std::string word = text.substr(at, end - at);
+                at = end + 1;
+                if (word.empty() || word == "·") continue;
+                EXPECT_NE(all.find(word), std::string::npos) << "«" << word << "» split or lost";
+            }
+        }
+        EXPECT_EQ(test::decode_qr_rgba(preview->rgba, preview->width, preview->height), kUrl);
+    }
+}
+
+// A line the printer gets too long (from a program that does not wrap) is drawn as the printer
+// prints it, wrapped at the last column: the preview never hides what the paper shows.
+TEST(ReceiptPreview, ALineLongerThanThePaperWrapsAsThePrinterWrapsIt) {
+    const std::string sixty(60, 'x');
+    auto p = render_escpos(sixty + "\n");
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->lines.size(), 2u);
+    EXPECT_EQ(p->lines[0], std::string(48, 'x'));
+    EXPECT_EQ(p->lines[1], std::string(12, 'x'));
+    auto narrow = render_escpos(sixty + "\n", preview_for_columns(32));
+    ASSERT_TRUE(narrow);
+    EXPECT_EQ(narrow->lines.size(), 2u);
+    EXPECT_EQ(narrow->width, 384);
 }

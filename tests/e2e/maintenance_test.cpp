@@ -435,6 +435,10 @@ TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOp
     const std::string chosen = d.label("maint/setting/camera");
     d.tap("maint/setting/printer");
     EXPECT_EQ(d.label("maint/setting/printer"), "none") << "no printer on this machine but none";
+    EXPECT_EQ(d.label("maint/setting/printer_columns"), "Символов в строке: 48");
+    d.tap("maint/setting/printer_columns");
+    d.tap("maint/setting/printer_columns");  // 48 → 42 → 32: a 58 mm roll
+    EXPECT_EQ(d.label("maint/setting/printer_columns"), "Символов в строке: 32");
     EXPECT_EQ(d.label("maint/setting/renderer"), "OpenGL (видеокарта)");
     d.tap("maint/setting/renderer");  // a terminal without a graphics card
     EXPECT_EQ(d.label("maint/setting/renderer"), "Программная (без видеокарты)");
@@ -448,6 +452,7 @@ TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOp
     EXPECT_NE(saved.find("camera = \"" + chosen + "\""), std::string::npos) << saved;
     EXPECT_NE(saved.find("printer = \"none\""), std::string::npos) << saved;
     EXPECT_NE(saved.find("renderer = \"software\""), std::string::npos) << saved;
+    EXPECT_NE(saved.find("printer_columns = 32"), std::string::npos) << saved;
     // What the restarted kiosk opens its window with: the settings over the file.
     core::Config file;
     file.data_dir = data.path();

@@ -360,7 +360,8 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     bool ok = report.ok();
     if (print && cfg.printer != "none") {
         auto printer = drivers::open_printer(cfg.printer);
-        const bool printed = printer && (*printer)->write(core::provisioning_receipt(report));
+        const bool printed =
+            printer && (*printer)->write(core::provisioning_receipt(report, cfg.printer_columns));
         std::printf("receipt         %s\n", printed ? "printed" : "NOT printed");
         ok &= printed;
     }
