@@ -52,29 +52,27 @@ std::string printer_test_page(const std::string& when, int columns) {
     return p.bytes();
 }
 
-SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when) {
-    return print_checked(printer, printer_test_page(when));
+SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when, int columns) {
+    return print_checked(printer, printer_test_page(when, columns));
 }
 
 SelfTestResult print_checked(PrinterTransport& printer, std::string_view page,
-                             const std::string& ok_key) {
+                             const std::string& ok_key, const PrintTimeouts& timeouts) {
+    return printer_result(print_confirmed(printer, page, timeouts), printer.describe(), ok_key);
+}
+
+SelfTestResult printer_result(const PrintResult& r, const std::string& printer,
+                              const std::string& ok_key) {
     using O = SelfTestResult::Outcome;
-    const PrinterStatus s = query_status(printer);
-    if (s.answered && s.paper_out)
-        return result("printer", O::kFailed, "selftest.printer.paper_out", {printer.describe()});
-    if (s.answered && s.cover_open)
-        return result("printer", O::kFailed, "selftest.printer.cover_open", {printer.describe()});
-    if (s.answered && !s.online)
-        return result("printer", O::kFailed, "selftest.printer.offline", {printer.describe()});
-    if (auto w = printer.write(page); !w)
-        return result("printer", O::kFailed, "selftest.printer.write_failed", {printer.describe()},
-                      w.error().message);
-    if (!s.answered)
-        return result("printer", O::kWarning, "selftest.printer.printed_status_unknown",
-                      {printer.describe()});
-    if (s.paper_near_end)
-        return result("printer", O::kWarning, "selftest.printer.paper_low", {printer.describe()});
-    return result("printer", O::kOk, ok_key, {printer.describe()});
+    if (r.printed())
+        return r.paper_low()
+                   ? result("printer", O::kWarning, "selftest.printer.paper_low", {printer})
+                   : result("printer", O::kOk, ok_key, {printer});
+    return result(
+        "printer", O::kFailed,
+        std::string("selftest.printer.") +
+            (r.problem == PrintProblem::kNoPrinter ? "unavailable" : print_problem_name(r.problem)),
+        {printer}, r.detail);
 }
 
 SelfTestResult watchdog_self_test(const HealthGate& gate) {

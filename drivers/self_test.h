@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drivers/camera/camera.h"
+#include "drivers/printer/print_job.h"
 #include "drivers/printer/transport.h"
 #include "drivers/speech/speech.h"
 #include "drivers/watchdog/health_gate.h"
@@ -26,12 +27,19 @@ struct SelfTestResult {
 
 // Streams (starting the camera if it is stopped), waits for a frame, takes a still.
 SelfTestResult camera_self_test(Camera& camera, Millis timeout = Millis(3000));
-// Asks the status, then prints a test page (Cyrillic, a QR code, a cut) unless paper is out.
-SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when);
-// The same checks around any page (the provisioning receipt is the printer's test there).
-// `ok_key` names what was printed when it went well.
+// Prints a test page (Cyrillic, a QR code, a cut) and confirms it (print_job.h): nothing is sent
+// to a printer without paper, with its cover open, offline or silent.
+SelfTestResult printer_self_test(PrinterTransport& printer, const std::string& when,
+                                 int columns = 48);
+// The same around any page (the provisioning receipt is the printer's test there). `ok_key`
+// names what was printed when it went well.
 SelfTestResult print_checked(PrinterTransport& printer, std::string_view page,
-                             const std::string& ok_key = "selftest.printer.ok");
+                             const std::string& ok_key = "selftest.printer.ok",
+                             const PrintTimeouts& timeouts = {});
+// A print's or a status check's result as staff and the heartbeat see it: ok (`ok_key`), a
+// warning when the paper is near its end, failed with why («нет бумаги», «не отвечает», …).
+SelfTestResult printer_result(const PrintResult& r, const std::string& printer,
+                              const std::string& ok_key);
 // Which watched threads are late, and how many pets went out.
 SelfTestResult watchdog_self_test(const HealthGate& gate);
 // Speaks a short phrase (staff listen); fails only when the speech program cannot start.

@@ -143,7 +143,7 @@ int KioskUi::frame() {
     }
     // The receipt prints itself when the terminal is set so.
     const bool auto_print = screen == core::Screen::kReceipt &&
-                            st.print == core::PrintState::kNone &&
+                            st.print == core::PrintState::kNone && kiosk_.session().can_print() &&
                             kiosk_.config().auto_print_receipt && ui.printer;
     for (const auto& i : intents) kiosk_.dispatch(i);
     if (auto_print) kiosk_.dispatch({core::IntentKind::kPrint, receipt_bytes()});

@@ -1082,23 +1082,36 @@ void draw_receipt(Ui& ui) {
         ty += ui.px(20);
         const float pw = std::min(col_w, ui.px(520)), ph = ui.px(ui.theme.metrics.touch_min);
         const float px = wide ? r.x : r.x + (r.w - pw) * 0.5f;
+        // The button says why it cannot print (the printer checked as this screen opened, or
+        // the last print's failure); the QR above stays for the citizen's phone.
         const bool printing = st.print == core::PrintState::kPrinting;
+        const bool blocked = st.print_problem != drivers::PrintProblem::kNone;
         if (touch_button(ui, "receipt/print",
                          ui.tr(printing                              ? "receipt.printing"
+                               : blocked                             ? "receipt.print_unavailable"
                                : st.print == core::PrintState::kNone ? "receipt.print"
                                                                      : "receipt.print_again"),
-                         ImVec2(px, ty), ImVec2(pw, ph), ButtonKind::kSecondary, !printing,
-                         ui.fonts.body)) {
+                         ImVec2(px, ty), ImVec2(pw, ph), ButtonKind::kSecondary,
+                         ui.session.can_print(), ui.fonts.body)) {
             const std::string bytes = ui.receipt_bytes ? ui.receipt_bytes() : std::string();
             ui.post({IntentKind::kPrint, bytes});
         }
         ty += ph + ui.px(8);
-        if (st.print == core::PrintState::kPrinted)
+        if (st.print == core::PrintState::kPrinted && !blocked)
             ty += note(ui, "printed", ui.tr("receipt.printed"), ImVec2(r.x, ty), col_w, p.success,
                        nullptr, !wide);
-        if (st.print == core::PrintState::kFailed)
-            ty += note(ui, "print_failed", ui.tr("receipt.print_failed"), ImVec2(r.x, ty), col_w,
-                       p.warning, nullptr, !wide);
+        const bool failed = st.print == core::PrintState::kFailed;
+        if ((failed || blocked) && !printing) {
+            // A print that went out unconfirmed may still have come out: said so, not "no answer".
+            const drivers::PrintProblem why = failed ? st.print_failure : st.print_problem;
+            const bool sent = failed && why == drivers::PrintProblem::kNoAnswer;
+            const std::string reason =
+                ui.tr(std::string("receipt.problem.") +
+                      (sent ? "unconfirmed" : drivers::print_problem_name(why)));
+            ty += note(ui, "print_failed",
+                       ui.trf(failed ? "receipt.not_printed" : "receipt.cannot_print", {reason}),
+                       ImVec2(r.x, ty), col_w, p.warning, nullptr, !wide);
+        }
     }
     if (auto left = ui.session.receipt_seconds_left()) {
         ty += ui.px(16);

@@ -272,6 +272,12 @@ void draw_home(MaintUi& mu) {
                   r.w, p.warning, ui.fonts.body);
         y += gap;
     }
+    // A device in trouble (the paper ran out, a receipt was not printed): staff see it first.
+    for (const auto& alert : mu.m.device_alerts()) {
+        y += note(ui, "maint_alert_" + alert.device, result_line(ui, alert), ImVec2(r.x, y), r.w,
+                  p.warning, ui.fonts.body);
+        y += gap;
+    }
     struct Tile {
         const char* id;
         const char* key;

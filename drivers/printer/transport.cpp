@@ -29,17 +29,24 @@ class FdTransport final : public PrinterTransport {
     ~FdTransport() override {
         if (fd_ >= 0) ::close(fd_);
     }
-    Result<void> write(std::string_view bytes) override {
+    Result<void> write(std::string_view bytes, std::chrono::milliseconds timeout) override {
         size_t done = 0;
         while (done < bytes.size()) {
+            // usblp: POLLOUT once the previous transfer completed (the printer took it).
             pollfd p{fd_, POLLOUT, 0};
-            if (::poll(&p, 1, 5000) <= 0)
-                return make_error(ErrorCode::kIo,
-                                  what_ + ": printer does not take data (offline?)");
+            const int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0) return failure(errno);
+            if (r == 0)
+                return make_error(ErrorCode::kRetryLater,
+                                  what_ + ": the printer took no data for " +
+                                      std::to_string(timeout.count()) + " ms (" +
+                                      std::to_string(done) + " of " + std::to_string(bytes.size()) +
+                                      " bytes)");
             const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
             if (n < 0) {
                 if (errno == EINTR || errno == EAGAIN) continue;
-                return make_error(ErrorCode::kIo, what_ + ": " + errno_text());
+                return failure(errno);
             }
             done += static_cast<size_t>(n);
         }
@@ -48,17 +55,30 @@ class FdTransport final : public PrinterTransport {
     Result<std::string> read(size_t max, std::chrono::milliseconds timeout) override {
         pollfd p{fd_, POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
-        if (r < 0) return make_error(ErrorCode::kIo, what_ + ": " + errno_text());
-        if (r == 0 || !(p.revents & POLLIN)) return std::string();
+        if (r < 0 && errno == EINTR) return std::string();
+        if (r < 0) return failure(errno);
+        if (r == 0) return std::string();
+        if (!(p.revents & POLLIN)) {
+            if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return failure(ENODEV);
+            return std::string();
+        }
         std::string buf(max, '\0');
         const ssize_t n = ::read(fd_, buf.data(), max);
-        if (n < 0) return make_error(ErrorCode::kIo, what_ + ": " + errno_text());
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::string();
+        if (n < 0) return failure(errno);
         buf.resize(static_cast<size_t>(n));
         return buf;
     }
     std::string describe() const override { return what_; }
 
   private:
+    Error failure(int err) const {
+        // The device went away: usblp answers ENODEV once unplugged; a socket, EPIPE/ECONNRESET.
+        const bool gone = err == ENODEV || err == ENXIO || err == EPIPE || err == ECONNRESET ||
+                          err == ESHUTDOWN || err == EIO;
+        return Error{gone ? ErrorCode::kNotFound : ErrorCode::kIo,
+                     what_ + ": " + std::strerror(err)};
+    }
     int fd_;
     std::string what_;
 };
@@ -174,37 +194,65 @@ PrinterStatus decode_status(uint8_t printer, uint8_t offline, uint8_t paper) {
     return s;
 }
 
-PrinterStatus query_status(PrinterTransport& t, std::chrono::milliseconds timeout) {
+Result<PrinterStatus> read_status(PrinterTransport& t, std::chrono::milliseconds timeout) {
     uint8_t answers[3] = {};
     const char kinds[3] = {1, 2, 4};
     for (int i = 0; i < 3; ++i) {
-        if (!t.write(std::string{0x10, 0x04, kinds[i]})) return {};
+        if (auto w = t.write(std::string{0x10, 0x04, kinds[i]}, timeout); !w) {
+            if (w.error().code == ErrorCode::kRetryLater) return PrinterStatus{};  // silent
+            return w.error();
+        }
         auto r = t.read(1, timeout);
+        if (!r) return r.error();
         // Every status byte has bit 1 set and bits 0, 4 and 7 clear (0xx1xx10 pattern).
-        if (!r || r->size() != 1 || (static_cast<uint8_t>((*r)[0]) & 0x93) != 0x12) return {};
+        if (r->size() != 1 || (static_cast<uint8_t>((*r)[0]) & 0x93) != 0x12)
+            return PrinterStatus{};
         answers[i] = static_cast<uint8_t>((*r)[0]);
     }
     return decode_status(answers[0], answers[1], answers[2]);
 }
 
-Result<void> FakePrinter::write(std::string_view bytes) {
-    if (offline) return make_error(ErrorCode::kIo, "fake printer: offline");
-    received.append(bytes);
-    // Answer real-time status requests the way a printer does.
-    for (size_t i = 0; i + 2 < bytes.size(); ++i)
-        if (bytes[i] == 0x10 && bytes[i + 1] == 0x04) {
-            const int n = bytes[i + 2];
-            pending_ += static_cast<char>(n == 1   ? printer_status
-                                          : n == 2 ? offline_status
-                                                   : paper_status);
-        }
+PrinterStatus query_status(PrinterTransport& t, std::chrono::milliseconds timeout) {
+    auto s = read_status(t, timeout);
+    return s ? *s : PrinterStatus{};
+}
+
+Result<void> FakePrinter::write(std::string_view bytes, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (!model_.takes_data && !unplugged_) {
+        answered_.wait_for(lock, timeout, [&] { return unplugged_ || model_.takes_data; });
+        if (!model_.takes_data && !unplugged_)
+            return make_error(ErrorCode::kRetryLater, "fake printer: took no data");
+    }
+    if (unplugged_) return make_error(ErrorCode::kNotFound, "fake printer: unplugged");
+    pending_ += model_.take(bytes);
+    answered_.notify_all();
     return {};
 }
 
-Result<std::string> FakePrinter::read(size_t max, std::chrono::milliseconds) {
+Result<std::string> FakePrinter::read(size_t max, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    answered_.wait_for(lock, timeout, [&] { return unplugged_ || !pending_.empty(); });
+    if (unplugged_) return make_error(ErrorCode::kNotFound, "fake printer: unplugged");
     std::string out = pending_.substr(0, max);
     pending_.erase(0, out.size());
     return out;
+}
+
+std::string FakePrinter::received() const {
+    std::lock_guard lock(mu_);
+    return model_.received();
+}
+
+int FakePrinter::jobs_confirmed() const {
+    std::lock_guard lock(mu_);
+    return model_.jobs_confirmed();
+}
+
+void FakePrinter::set_unplugged(bool u) {
+    std::lock_guard lock(mu_);
+    unplugged_ = u;
+    answered_.notify_all();
 }
 
 std::vector<std::string> discover_printers() {

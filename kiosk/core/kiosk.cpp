@@ -64,6 +64,12 @@ Result<void> store_device_id(const std::string& data_dir, const std::string& dev
     return write_durably(posix_file_ops(), data_dir, "device_id", device_id + "\n", 0644);
 }
 
+void Kiosk::note_device(const drivers::SelfTestResult& r) {
+    std::lock_guard lock(mu_);  // the heartbeat reads them on the uploader's thread
+    std::erase_if(self_tests_, [&](const auto& x) { return x.device == r.device; });
+    self_tests_.push_back(r);
+}
+
 Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     std::unique_ptr<Kiosk> k(new Kiosk(std::move(options)));
     {
@@ -274,6 +280,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         vo.store = k->store_options();
         vo.action_saved = [raw = k.get()] { raw->expedite("citizen actions"); };
         vo.printer = k->options_.printer;
+        vo.print_timeouts = k->options_.print_timeouts;
+        vo.printer_check_every = k->options_.printer_check_every;
+        vo.printer_seen = [raw = k.get()](const drivers::SelfTestResult& r) {
+            raw->note_device(r);
+        };
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }
     {
@@ -317,9 +328,14 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.on_factory_reset = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.restart = [raw = k.get()] { raw->exit_code_ = kRestartEnrolled; };
         mo.on_self_test = [raw = k.get()](const drivers::SelfTestResult& r) {
-            std::lock_guard lock(raw->mu_);  // the heartbeat reads them on the uploader's thread
-            std::erase_if(raw->self_tests_, [&](const auto& x) { return x.device == r.device; });
-            raw->self_tests_.push_back(r);
+            raw->note_device(r);
+        };
+        mo.device_alerts = [raw = k.get()] {
+            std::lock_guard lock(raw->mu_);
+            std::vector<drivers::SelfTestResult> out;
+            for (const auto& r : raw->self_tests_)
+                if (!r.ok()) out.push_back(r);
+            return out;
         };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only — exactly what settings.toml holds, read back the way a

@@ -58,6 +58,8 @@ class Kiosk {
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
         std::shared_ptr<drivers::Speaker> speaker;  // staff's speaker test; none: it fails
+        drivers::PrintTimeouts print_timeouts{};    // tests shorten them
+        std::chrono::milliseconds printer_check_every{60'000};
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);
@@ -147,6 +149,9 @@ class Kiosk {
     bool maintenance_was_active_ = false;     // UI thread
     std::optional<int> exit_code_;            // UI thread
     std::vector<drivers::SelfTestResult> self_tests_;  // under mu_: for the heartbeat
+    // Any thread: the device's latest result (a self-test, a print, a printer check) replaces
+    // its last one, for the heartbeat and the staff's home screen.
+    void note_device(const drivers::SelfTestResult& r);
     bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;

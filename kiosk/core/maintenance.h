@@ -202,6 +202,9 @@ class Maintenance {
         std::function<void(const Config&)> apply_settings;
         std::function<void()> exit_to_system;                              // UI thread
         std::function<void(const drivers::SelfTestResult&)> on_self_test;  // worker thread
+        // The devices' latest results that are not ok (a print that failed, the paper out): the
+        // home screen shows them. UI thread.
+        std::function<std::vector<drivers::SelfTestResult>()> device_alerts;
         std::string serial;                      // provisioning: the machine's serial
         std::function<void()> on_provisioned;    // UI thread: restart enrolled
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
@@ -222,6 +225,10 @@ class Maintenance {
     bool active() const { return state_.screen != MaintScreen::kClosed; }
     const MaintState& state() const { return state_; }
     const AboutInfo& about() const { return options_.about; }
+    std::vector<drivers::SelfTestResult> device_alerts() const {
+        return options_.device_alerts ? options_.device_alerts()
+                                      : std::vector<drivers::SelfTestResult>{};
+    }
 
     // UI thread: the hidden gesture was made: the PIN pad.
     void open_pin_pad();

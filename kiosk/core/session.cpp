@@ -451,7 +451,7 @@ bool Session::can_apply(IntentKind k) const {
                 return handoff_available() && state_.vote.stage == VoteStep::Stage::kIdentify;
             return s == Screen::kWho && handoff_available();
         case IntentKind::kPrint:
-            return s == Screen::kReceipt && state_.print != PrintState::kPrinting;
+            return can_print();
         case IntentKind::kLookup:
             return s == Screen::kStatus && state_.status.state != StatusCheck::State::kLooking &&
                    parse_receipt_number(state_.field(Field::kReceipt).value).has_value();
@@ -967,7 +967,7 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             return std::nullopt;
         // Receipt
         case IntentKind::kPrint:
-            if (intent.text.empty()) return std::nullopt;
+            if (intent.text.empty() || !can_print()) return std::nullopt;
             state_.print = PrintState::kPrinting;
             effect({Effect::Kind::kPrint, 0, 0, intent.text});
             return std::nullopt;
@@ -1145,6 +1145,7 @@ void Session::on_saved(const Receipt& receipt) {
     state_.receipt->answer_by = due.date.ru();
     state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
+    effect({Effect::Kind::kCheckPrinter});
 }
 
 std::vector<const sync::replies::Poll*> Session::open_polls() const {
@@ -1298,9 +1299,23 @@ void Session::on_receipt_scanned(uint64_t visit, const std::string& payload) {
     apply({IntentKind::kLookup});
 }
 
-void Session::on_printed(uint64_t visit, bool ok) {
+void Session::on_printed(uint64_t visit, drivers::PrintProblem problem) {
     if (visit != visit_ || state_.screen != Screen::kReceipt) return;
-    state_.print = ok ? PrintState::kPrinted : PrintState::kFailed;
+    state_.print =
+        problem == drivers::PrintProblem::kNone ? PrintState::kPrinted : PrintState::kFailed;
+    state_.print_problem = problem;
+    state_.print_failure = problem;
+}
+
+void Session::on_printer_checked(uint64_t visit, drivers::PrintProblem problem) {
+    if ((visit != 0 && visit != visit_) || state_.screen != Screen::kReceipt) return;
+    if (state_.print == PrintState::kPrinting) return;  // the print's own result will say
+    state_.print_problem = problem;
+}
+
+bool Session::can_print() const {
+    return state_.screen == Screen::kReceipt && state_.print != PrintState::kPrinting &&
+           state_.print_problem == drivers::PrintProblem::kNone;
 }
 
 Millis Session::idle_for() const {

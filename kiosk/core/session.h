@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/printer/print_job.h"
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal.h"
 #include "kiosk/core/appeal_store.h"
@@ -311,6 +312,12 @@ struct SessionState {
     std::optional<Receipt> receipt;
     SubmitProblem submit_problem = SubmitProblem::kNone;
     PrintState print = PrintState::kNone;
+    // Why the receipt cannot be printed now (the check as the receipt screen opened, or the last
+    // print's failure); kNone: ready, or not known yet. The button says it, the QR stays.
+    drivers::PrintProblem print_problem = drivers::PrintProblem::kNone;
+    // Why the last print failed (PrintState::kFailed), kept while a later check clears the
+    // printer: the citizen still reads that the receipt did not come out.
+    drivers::PrintProblem print_failure = drivers::PrintProblem::kNone;
     Accessibility a11y;
     Overlay overlay = Overlay::kNone;
     StatusCheck status;
@@ -333,6 +340,7 @@ struct Effect {
         kHandoffStart,
         kHandoffCancel,
         kPrint,
+        kCheckPrinter,  // the receipt screen opened: can the printer print? (kiosk's own check)
         kSpeak,
         kLookup,
         kSaveRating,
@@ -400,7 +408,11 @@ class Session {
                           std::string thumbnail);
     void on_blur_failed(uint64_t visit, uint64_t photo_id);
     void on_handoff(uint64_t visit, const Handoff& update);
-    void on_printed(uint64_t visit, bool ok);
+    void on_printed(uint64_t visit, drivers::PrintProblem problem);
+    // The printer's state from a check (visit 0: the periodic one, for whatever visit shows).
+    void on_printer_checked(uint64_t visit, drivers::PrintProblem problem);
+    // The receipt screen's print button can be used (no print running, no known problem).
+    bool can_print() const;
     void on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result);
     void on_rating_saved(uint64_t visit, bool ok);
     // A vote's or a +1's fate, once known (or once the kiosk stopped waiting for it).

@@ -45,6 +45,8 @@ VisitWorkers::VisitWorkers(Options options)
     }
     media_thread_ = std::thread([this] { media_loop(); });
     handoff_thread_ = std::thread([this] { handoff_loop(); });
+    if (printer_configured() && options_.printer_check_every.count() > 0)
+        post([this] { periodic_printer_check(); }, std::chrono::milliseconds(2'000));
 }
 
 VisitWorkers::~VisitWorkers() {
@@ -139,6 +141,10 @@ CameraStatus VisitWorkers::camera_status() const {
     return CameraStatus::kUnavailable;
 }
 
+std::string VisitWorkers::printer_name() const {
+    return options_.printer ? options_.printer->describe() : options_.config.printer;
+}
+
 bool VisitWorkers::printer_configured() const {
     return options_.printer || options_.config.printer != "none";
 }
@@ -153,6 +159,9 @@ void VisitWorkers::run(const Effect& e) {
             break;
         case Effect::Kind::kPrint:
             post([this, e] { print(e); });
+            break;
+        case Effect::Kind::kCheckPrinter:
+            if (printer_configured()) post([this, visit = e.visit] { check_printer(visit); });
             break;
         case Effect::Kind::kHandoffStart: {
             std::lock_guard lock(mu_);
@@ -442,15 +451,43 @@ void VisitWorkers::blur(const Effect& e) {
 }
 
 void VisitWorkers::print(const Effect& e) {
-    Result<void> written = make_error(ErrorCode::kNotFound, "no printer");
-    if (options_.printer) {
-        written = options_.printer->write(e.data);
-    } else if (options_.config.printer != "none") {
-        auto t = drivers::open_printer(options_.config.printer);
-        written = t ? (*t)->write(e.data) : Result<void>(t.error());
-    }
-    if (!written) log::warn("printer: %s", written.error().message.c_str());
-    complete([v = e.visit, ok = bool(written)](Session& s) { s.on_printed(v, ok); });
+    using drivers::PrintProblem;
+    drivers::PrintResult r{PrintProblem::kNoPrinter, {}, "no printer"};
+    if (options_.printer)
+        r = drivers::print_confirmed(*options_.printer, e.data, options_.print_timeouts);
+    else if (options_.config.printer != "none")
+        r = drivers::print_confirmed(options_.config.printer, e.data, options_.print_timeouts);
+    if (!r.printed())
+        log::warn("printer: receipt not printed (%s): %s", drivers::print_problem_name(r.problem),
+                  r.detail.c_str());
+    printer_problem_ = r.problem;
+    if (options_.printer_seen)
+        options_.printer_seen(
+            drivers::printer_result(r, printer_name(), "selftest.printer.receipt"));
+    complete([v = e.visit, p = r.problem](Session& s) { s.on_printed(v, p); });
+}
+
+void VisitWorkers::check_printer(uint64_t visit) {
+    const drivers::PrintResult r =
+        options_.printer ? drivers::check_printer(*options_.printer, options_.print_timeouts)
+                         : drivers::check_printer(options_.config.printer, options_.print_timeouts);
+    if (r.problem != printer_problem_)
+        log::info("printer: %s%s%s", drivers::print_problem_name(r.problem),
+                  r.detail.empty() ? "" : ": ", r.detail.c_str());
+    const bool changed = r.problem != printer_problem_;
+    printer_problem_ = r.problem;
+    if (options_.printer_seen)
+        options_.printer_seen(drivers::printer_result(r, printer_name(), "selftest.printer.ready"));
+    if (visit != 0 || changed)
+        complete([visit, p = r.problem](Session& s) { s.on_printer_checked(visit, p); });
+}
+
+void VisitWorkers::periodic_printer_check() {
+    check_printer(0);
+    const bool trouble = printer_problem_ != drivers::PrintProblem::kNone;
+    post([this] { periodic_printer_check(); },
+         trouble ? std::min(options_.printer_check_every, std::chrono::milliseconds(5'000))
+                 : options_.printer_check_every);
 }
 
 void VisitWorkers::handoff_loop() {

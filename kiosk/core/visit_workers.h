@@ -16,6 +16,7 @@
 
 #include "drivers/camera/camera.h"
 #include "drivers/printer/transport.h"
+#include "drivers/self_test.h"
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/config.h"
@@ -37,6 +38,15 @@ class VisitWorkers {
         // Injected devices (tests); when null they are opened from the config's specs.
         std::shared_ptr<drivers::Camera> camera;
         std::shared_ptr<drivers::PrinterTransport> printer;
+        // How long a print and a check may take (tests shorten them).
+        drivers::PrintTimeouts print_timeouts{};
+        // The printer is checked this often while the kiosk runs (staff and the heartbeat learn
+        // of an empty roll before a citizen does), and every few seconds while it has a problem;
+        // 0: only when a receipt shows.
+        std::chrono::milliseconds printer_check_every{60'000};
+        // Every print and check, on the media thread, as staff and the heartbeat are told it
+        // (drivers::printer_result: "selftest.printer.receipt", ".ready", ".paper_out", …).
+        std::function<void(const drivers::SelfTestResult&)> printer_seen;
     };
 
     explicit VisitWorkers(Options options);
@@ -58,6 +68,7 @@ class VisitWorkers {
     std::shared_ptr<drivers::Camera> shared_camera() const { return camera_; }
     std::shared_ptr<drivers::PrinterTransport> shared_printer() const { return options_.printer; }
     bool printer_configured() const;
+    std::string printer_name() const;
     // UI thread: applies finished work to the session. True if anything changed.
     bool deliver(Session& session);
 
@@ -70,6 +81,10 @@ class VisitWorkers {
     void capture(uint64_t visit);
     void blur(const Effect& e);
     void print(const Effect& e);
+    // Checks the printer; tells the session (visit 0: whichever receipt shows) when asked for a
+    // visit or when the state changed, and staff always.
+    void check_printer(uint64_t visit);
+    void periodic_printer_check();
     void lookup(const Effect& e);
     void save_rating(const Effect& e);
     void save_action(const Effect& e);
@@ -90,6 +105,7 @@ class VisitWorkers {
     bool scan_posted_ = false;            // under mu_
     int64_t scanned_sequence_ = 0;        // media thread
     std::unique_ptr<AppealStore> store_;  // media thread, opened on the first offline look-up
+    drivers::PrintProblem printer_problem_ = drivers::PrintProblem::kNone;  // media thread
 
     std::mutex mu_;
     std::condition_variable cv_;

@@ -200,13 +200,16 @@ TEST(PrinterTransport, DeviceFileSpecsStatusBitsAndTheFake) {
     EXPECT_TRUE(decode_status(0x12, 0x32, 0x12).paper_out);
 
     FakePrinter fake;
-    fake.paper_status = 0x1E;
+    fake.set([](PrinterModel& m) { m.paper = PrinterModel::Paper::kNearEnd; });
     ASSERT_TRUE(fake.write("x"));
     const PrinterStatus s = query_status(fake);
     EXPECT_TRUE(s.answered && s.paper_near_end && !s.paper_out);
-    fake.offline = true;
+    fake.set_unplugged(true);
     EXPECT_FALSE(fake.write("x"));
     EXPECT_FALSE(query_status(fake).answered);
+    auto gone = read_status(fake, std::chrono::milliseconds(50));
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
 }
 
 TEST(EscPos, WrapColumnsBreaksBetweenWordsAndSplitsOnlyAWordLongerThanALine) {

@@ -32,7 +32,8 @@ TEST(SelfTest, PrinterPrintsATestPageUnlessPaperIsOut) {
     auto r = printer_self_test(printer, "29.11.2026 10:15");
     EXPECT_TRUE(r.ok());
     // The page went out, and it is a readable page: Cyrillic lines and a QR that scans.
-    auto preview = render_escpos(printer.received.substr(printer.received.find("\x1B@")));
+    const std::string got = printer.received();
+    auto preview = render_escpos(got.substr(got.find("\x1B@")));
     ASSERT_TRUE(preview);
     EXPECT_EQ(preview->qr_payloads, std::vector<std::string>{"VMESTE-PRINTER-TEST"});
     EXPECT_EQ(test::decode_qr_rgba(preview->rgba, preview->width, preview->height),
@@ -42,17 +43,25 @@ TEST(SelfTest, PrinterPrintsATestPageUnlessPaperIsOut) {
     EXPECT_TRUE(cyrillic);
 
     FakePrinter empty;
-    empty.paper_status = 0x72;
+    empty.set([](PrinterModel& m) { m.paper = PrinterModel::Paper::kOut; });
     auto out = printer_self_test(empty, "now");
     EXPECT_EQ(out.key, "selftest.printer.paper_out");
-    EXPECT_EQ(empty.received.find("\x1B@"), std::string::npos) << "printed with no paper";
+    EXPECT_EQ(empty.received().find("\x1B@"), std::string::npos) << "printed with no paper";
 
     FakePrinter low;
-    low.paper_status = 0x1E;
+    low.set([](PrinterModel& m) { m.paper = PrinterModel::Paper::kNearEnd; });
     EXPECT_EQ(printer_self_test(low, "now").key, "selftest.printer.paper_low");
     FakePrinter dead;
-    dead.offline = true;
-    EXPECT_EQ(printer_self_test(dead, "now").outcome, SelfTestResult::Outcome::kFailed);
+    dead.set_unplugged(true);
+    EXPECT_EQ(printer_self_test(dead, "now").key, "selftest.printer.disconnected");
+    // A printer that takes the page but never says it printed it is not "ok".
+    FakePrinter mute;
+    mute.set([](PrinterModel& m) { m.confirms_jobs = false; });
+    const auto unconfirmed =
+        print_checked(mute, printer_test_page("now"), "selftest.printer.ok",
+                      PrintTimeouts{std::chrono::milliseconds(100), std::chrono::milliseconds(100),
+                                    std::chrono::milliseconds(200)});
+    EXPECT_EQ(unconfirmed.key, "selftest.printer.no_answer");
 }
 
 TEST(SelfTest, WatchdogNamesLateThreadsAndSpeechStarts) {

@@ -170,7 +170,7 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     // Printing: the button sends ESC/POS to the printer and says so.
     d.tap("receipt/print");
     ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kPrinted; }));
-    EXPECT_NE(d.printer().received.find(d.state().receipt->receipt_number), std::string::npos);
+    EXPECT_NE(d.printer().received().find(d.state().receipt->receipt_number), std::string::npos);
     EXPECT_TRUE(d.has("note/printed"));
 }
 

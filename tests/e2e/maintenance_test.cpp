@@ -245,9 +245,9 @@ TEST(Maintenance, StaffCheckTheCameraThePrinterAndThePlatform) {
     d.tap("maint/test/printer");
     ASSERT_TRUE(d.wait_for(done, 15s));
     d.frame();
-    EXPECT_NE(d.printer().received.find("VMESTE-PRINTER-TEST"), std::string::npos);
+    EXPECT_NE(d.printer().received().find("VMESTE-PRINTER-TEST"), std::string::npos);
     EXPECT_TRUE(d.has("note/maint_result_printer"));
-    d.printer().paper_status = 0x72;  // ESC/POS: paper end sensor on
+    d.printer().set([](drivers::PrinterModel& m) { m.paper = drivers::PrinterModel::Paper::kOut; });
     d.tap("maint/test/printer");
     ASSERT_TRUE(d.wait_for(done, 15s));
     d.frame();
@@ -669,15 +669,15 @@ TEST(Provisioning, AFreshTerminalEnrolsWithTheTypedCodeAndRestartsInCitizenMode)
         // The documents are where the running kiosk reads them.
         EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(data.path()) / "catalogue.json"));
         // The receipt that proves it: the device id as text and as a QR, cut.
-        const std::string receipt = d.printer().received;
+        const std::string receipt = d.printer().received();
         EXPECT_NE(receipt.find("DEV-000001"), std::string::npos);
         EXPECT_NE(receipt.find("\x1d(k"), std::string::npos) << "a QR";
         EXPECT_NE(receipt.find("\x1dV"), std::string::npos) << "a cut";
         // Printed again on request (the first one was torn off badly).
-        d.printer().received.clear();
+        d.printer().clear_received();
         d.tap("maint/provision/reprint");
         ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
-        EXPECT_NE(d.printer().received.find("DEV-000001"), std::string::npos);
+        EXPECT_NE(d.printer().received().find("DEV-000001"), std::string::npos);
         d.tap("maint/provision/start");
         ASSERT_TRUE(d.kiosk().exit_requested().has_value());
         EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);

@@ -128,7 +128,10 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ko.clock = &clock;
     ko.start_uploader = false;
     ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
-    ko.printer = std::make_shared<drivers::FakePrinter>();
+    auto printer = std::make_shared<drivers::FakePrinter>();
+    ko.printer = printer;
+    ko.print_timeouts = {std::chrono::milliseconds(200), std::chrono::milliseconds(500),
+                         std::chrono::milliseconds(1000)};
     auto kiosk = core::Kiosk::start(std::move(ko));
     ASSERT_TRUE(kiosk) << kiosk.error().message;
     ui::KioskUi kui(**kiosk);
@@ -295,6 +298,16 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ASSERT_FALSE(receipt.empty());
     // What the citizen's phone would read off the screen.
     EXPECT_EQ(test::decode_qr_rgba(receipt, w, h), k.session().state().receipt->tracking_url);
+    // The roll ends during the print: the screen says so and the QR is the citizen's copy.
+    printer->set([](drivers::PrinterModel& m) { m.paper_for_bytes = 40; });
+    k.dispatch({IntentKind::kPrint, kui.receipt_bytes()});
+    ASSERT_TRUE(settle([&] { return k.session().state().print == core::PrintState::kFailed; }));
+    auto not_printed = shoot("10b-receipt-not-printed");
+    EXPECT_EQ(test::decode_qr_rgba(not_printed, w, h), k.session().state().receipt->tracking_url);
+    printer->set([](drivers::PrinterModel& m) {
+        m.paper = drivers::PrinterModel::Paper::kOk;
+        m.paper_for_bytes.reset();
+    });
     // The status check (issue #7): the platform has had this appeal for a while.
     const std::string number = k.session().state().receipt->receipt_number;
     sim.add_received(number, 200'000);  // three status steps ago: registered, in work, answered

@@ -28,6 +28,8 @@ UiDriver::UiDriver(Options o) {
         ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
     printer_ = std::make_shared<drivers::FakePrinter>();
     ko.printer = printer_;
+    ko.print_timeouts = o.print_timeouts;
+    ko.printer_check_every = o.printer_check_every;
     speaker_ = std::make_shared<drivers::SilentSpeaker>();
     ko.speaker = speaker_;
     auto k = core::Kiosk::start(std::move(ko));

@@ -47,6 +47,11 @@ class UiDriver {
         std::shared_ptr<drivers::Camera> camera;
         bool no_camera = false;
         bool quick_photos = true;  // no 3-second countdown before a shot (its own test has one)
+        // The fake printer answers at once: short bounds keep a failing print's test short.
+        drivers::PrintTimeouts print_timeouts{std::chrono::milliseconds(200),
+                                              std::chrono::milliseconds(500),
+                                              std::chrono::milliseconds(2000)};
+        std::chrono::milliseconds printer_check_every{60'000};
     };
 
     explicit UiDriver(Options options);

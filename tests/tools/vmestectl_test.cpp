@@ -14,6 +14,7 @@
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/unsent_export.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/socket_printer.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -103,19 +104,22 @@ TEST(Vmestectl, RetryQuarantinePutsItemsBackAndAuditsIt) {
 
 TEST(Vmestectl, SelftestRunsTheConfiguredDevicesAndSaysWhatFailed) {
     test::TempDir dir;
-    std::ofstream(dir.file("lp0")).close();  // a printer device file that takes the bytes
+    test::SocketPrinter printer;  // a network printer that answers as an ESC/POS one does
     std::ofstream(dir.file("kiosk.conf"))
-        << "camera = \"synthetic\"\nprinter = \"usb:" << dir.file("lp0") << "\"\n";
+        << "camera = \"synthetic\"\nprinter = \"" << printer.spec() << "\"\n";
     const std::string out = run("selftest --no-speech --config " + dir.file("kiosk.conf"));
     EXPECT_NE(out.find("camera   ok       selftest.camera.ok (synthetic, 1280×720, 2592×1944)"),
               std::string::npos)
         << out;
-    EXPECT_NE(out.find("printer  WARNING  selftest.printer.printed_status_unknown"),
-              std::string::npos)
-        << out;
-    std::ifstream page(dir.file("lp0"), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(page)), {});
-    EXPECT_NE(bytes.find("VMESTE-PRINTER-TEST"), std::string::npos);
+    EXPECT_NE(out.find("printer  ok       selftest.printer.ok"), std::string::npos) << out;
+    EXPECT_NE(printer.received().find("VMESTE-PRINTER-TEST"), std::string::npos);
+    EXPECT_EQ(printer.jobs_confirmed(), 1);
+    // A device file takes bytes but never answers: not "ok", and no page is sent to it.
+    std::ofstream(dir.file("lp0")).close();
+    std::ofstream(dir.file("file.conf"))
+        << "camera = \"synthetic\"\nprinter = \"usb:" << dir.file("lp0") << "\"\n";
+    const std::string mute = run("selftest --no-speech --config " + dir.file("file.conf"));
+    EXPECT_NE(mute.find("printer  FAILED   selftest.printer.no_answer"), std::string::npos) << mute;
 
     std::ofstream(dir.file("bad.conf"))
         << "camera = \"v4l2:/dev/video-none\"\nprinter = \"tcp:127.0.0.1:1\"\n";
@@ -270,9 +274,9 @@ TEST(Vmestectl, ProvisionEnrolsSyncsChecksAndPrintsTheReceipt) {
     test::RunningSim sim(o);
     sim.store().add_enrol_code("7700-1234");
     test::TempDir dir;
-    std::ofstream(dir.file("lp0")).close();  // the printer: a device file that takes the bytes
+    test::SocketPrinter printer;  // a network printer that answers as an ESC/POS one does
     std::ofstream(dir.file("kiosk.toml"))
-        << "camera = \"synthetic\"\nprinter = \"usb:" << dir.file("lp0") << "\"\n";
+        << "camera = \"synthetic\"\nprinter = \"" << printer.spec() << "\"\n";
     const std::string data = dir.file("data");
     const std::string base = "--data-dir " + data + " provision --platform " + sim.url() +
                              " --config " + dir.file("kiosk.toml") + " --serial SN-9 ";
@@ -286,10 +290,9 @@ TEST(Vmestectl, ProvisionEnrolsSyncsChecksAndPrintsTheReceipt) {
     EXPECT_EQ(core::read_device_id(data), "DEV-000001");
     EXPECT_TRUE(sim.store().device_by_token(core::read_device_token(data)));
     EXPECT_FALSE(sim.server().heartbeats().empty()) << "the platform saw the new terminal";
-    std::ifstream lp(dir.file("lp0"), std::ios::binary);
-    const std::string printed((std::istreambuf_iterator<char>(lp)), {});
-    // (The device file keeps the last job: the receipt after the test page.)
-    EXPECT_NE(out.find("printer  "), std::string::npos) << "the test page was printed first";
+    const std::string printed = printer.received();
+    EXPECT_NE(printed.find("VMESTE-PRINTER-TEST"), std::string::npos) << "the test page first";
+    EXPECT_EQ(printer.jobs_confirmed(), 2) << "the test page and the receipt, each confirmed";
     EXPECT_NE(printed.find("DEV-000001"), std::string::npos) << "the provisioning receipt";
     EXPECT_NE(printed.find("SN-9"), std::string::npos);
     // A second run does not enrol twice.

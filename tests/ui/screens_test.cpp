@@ -337,8 +337,15 @@ TEST_P(ScreensTest, AutomaticPrintingPrintsTheReceiptByItself) {
     d.complete_steps();
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kPrinted; }));
-    EXPECT_NE(d.printer().received.find(d.state().receipt->receipt_number), std::string::npos);
-    EXPECT_EQ(d.printer().received.substr(0, 2), "\x1b@") << "ESC @ starts the job";
+    EXPECT_NE(d.printer().received().find(d.state().receipt->receipt_number), std::string::npos);
+    // The status asked first (DLE EOT 1), then the job from ESC @, then GS r 1: the printer's
+    // answer to it is what made the screen say "printed".
+    const std::string got = d.printer().received();
+    EXPECT_EQ(got.substr(0, 3), std::string("\x10\x04\x01", 3)) << "status first";
+    const size_t job = got.find("\x1b@");
+    ASSERT_NE(job, std::string::npos);
+    EXPECT_NE(got.find(std::string("\x1dr\x01", 3), job), std::string::npos);
+    EXPECT_EQ(d.printer().jobs_confirmed(), 1);
     EXPECT_EQ(d.label("receipt/print"), "Распечатать ещё раз");
 }
 
@@ -372,3 +379,87 @@ INSTANTIATE_TEST_SUITE_P(Orientations, ScreensTest,
                          ::testing::Values(Orientation{"portrait", 1080, 1920},
                                            Orientation{"landscape", 1920, 1080}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// The receipt screen and the printer (issue #19, points 1 and 2): the printer is asked as the
+// receipt shows; a printer that cannot print makes the button say so and the QR the way to keep
+// the number; "printed" only after the printer confirmed; staff and the heartbeat are told.
+namespace {
+
+void to_receipt(UiDriver& d) {
+    d.describe("housing.building.hot_water", "Нет горячей воды");
+    d.tap("nav/next");
+    d.complete_steps();
+    d.tap("review/submit");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().screen == core::Screen::kReceipt; }));
+}
+
+}  // namespace
+
+TEST(ReceiptPrinter, NoPaperTheButtonSaysWhyAndTheQrStays) {
+    UiDriver d({});
+    d.printer().set([](drivers::PrinterModel& m) { m.paper = drivers::PrinterModel::Paper::kOut; });
+    to_receipt(d);
+    ASSERT_TRUE(
+        d.wait_for([&] { return d.state().print_problem == drivers::PrintProblem::kPaperOut; }));
+    d.frame();
+    EXPECT_EQ(d.label("receipt/print"), "Печать недоступна");
+    EXPECT_FALSE(d.enabled("receipt/print"));
+    EXPECT_NE(d.label("note/print_failed").find("в принтере закончилась бумага"), std::string::npos)
+        << d.label("note/print_failed");
+    EXPECT_NE(d.label("note/print_failed").find("QR-код"), std::string::npos);
+    EXPECT_EQ(d.label("receipt/qr"), d.state().receipt->tracking_url);
+    EXPECT_EQ(d.printer().received().find("\x1b@"), std::string::npos) << "nothing was sent";
+    // Staff see it on their first screen; the heartbeat carries it (Kiosk's device results).
+    const auto alerts = d.kiosk().maintenance().device_alerts();
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].key, "selftest.printer.paper_out");
+}
+
+TEST(ReceiptPrinter, PaperRunningOutDuringThePrintIsNotPrintedAndANewRollBringsTheButtonBack) {
+    UiDriver::Options o;
+    o.printer_check_every = std::chrono::milliseconds(200);
+    UiDriver d(o);
+    to_receipt(d);
+    d.printer().set([](drivers::PrinterModel& m) { m.paper_for_bytes = 40; });
+    d.tap("receipt/print");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kFailed; }));
+    d.frame();
+    EXPECT_FALSE(d.has("note/printed"));
+    EXPECT_EQ(d.label("note/print_failed")
+                  .rfind("Квитанция не напечатана: в принтере закончилась "
+                         "бумага",
+                         0),
+              0u)
+        << d.label("note/print_failed");
+    EXPECT_FALSE(d.enabled("receipt/print"));
+    EXPECT_EQ(d.printer().jobs_confirmed(), 0);
+    // Staff put a new roll in while the citizen is still there: the button comes back.
+    d.printer().set([](drivers::PrinterModel& m) {
+        m.paper = drivers::PrinterModel::Paper::kOk;
+        m.paper_for_bytes.reset();
+    });
+    ASSERT_TRUE(
+        d.wait_for([&] { return d.state().print_problem == drivers::PrintProblem::kNone; }));
+    d.frame();
+    EXPECT_TRUE(d.enabled("receipt/print"));
+    d.tap("receipt/print");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kPrinted; }));
+    d.frame();
+    EXPECT_TRUE(d.has("note/printed"));
+    EXPECT_EQ(d.printer().jobs_confirmed(), 1);
+    EXPECT_TRUE(d.kiosk().maintenance().device_alerts().empty()) << "the alert went with it";
+}
+
+TEST(ReceiptPrinter, APrinterThatTakesTheJobButNeverConfirmsIsNeverCalledPrinted) {
+    UiDriver d({});
+    to_receipt(d);
+    d.printer().set([](drivers::PrinterModel& m) { m.confirms_jobs = false; });
+    d.tap("receipt/print");
+    ASSERT_TRUE(d.wait_for([&] { return d.state().print == core::PrintState::kFailed; }));
+    d.frame();
+    EXPECT_NE(d.printer().received().find(d.state().receipt->receipt_number), std::string::npos)
+        << "it was sent";
+    EXPECT_NE(d.label("note/print_failed").find("принтер не подтвердил печать"), std::string::npos)
+        << d.label("note/print_failed");
+    EXPECT_FALSE(d.has("note/printed"));
+}

@@ -257,8 +257,8 @@ std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::
     }
     if (print && cfg.printer != "none") {
         if (auto p = drivers::open_printer(cfg.printer))
-            results.push_back(
-                drivers::printer_self_test(**p, local_time::date_time(clock.unix_millis())));
+            results.push_back(drivers::printer_self_test(
+                **p, local_time::date_time(clock.unix_millis()), cfg.printer_columns));
         else
             results.push_back({drivers::SelfTestResult::Outcome::kFailed,
                                "printer",
@@ -359,11 +359,15 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
     print_results(report.devices);
     bool ok = report.ok();
     if (print && cfg.printer != "none") {
-        auto printer = drivers::open_printer(cfg.printer);
-        const bool printed =
-            printer && (*printer)->write(core::provisioning_receipt(report, cfg.printer_columns));
-        std::printf("receipt         %s\n", printed ? "printed" : "NOT printed");
-        ok &= printed;
+        // Printed only when the printer confirmed it (drivers/printer/print_job.h).
+        const auto r = drivers::print_confirmed(
+            cfg.printer, core::provisioning_receipt(report, cfg.printer_columns));
+        if (r.printed())
+            std::printf("receipt         printed\n");
+        else
+            std::printf("receipt         NOT printed: %s (%s)\n",
+                        drivers::print_problem_name(r.problem), r.detail.c_str());
+        ok &= r.printed();
     }
     core::StoreOptions store_options;
     store_options.data_dir = data_dir;
