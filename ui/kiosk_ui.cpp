@@ -61,6 +61,10 @@ int KioskUi::frame() {
         keyboard_ = KeyboardState{};
         scratch_ = UiScratch{};
         last_visit_ = session.visit();
+        // The visit ended (finished, wiped, timed out): its prompt must not go on reading the
+        // receipt number to the next person.
+        speak_pending_ = false;
+        if (speaker_) speaker_->stop();
     }
     const core::Screen screen = st.screen;
     if (screen != last_screen_) {

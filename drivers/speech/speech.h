@@ -34,17 +34,28 @@ std::unique_ptr<Speaker> make_espeak_speaker(EspeakOptions options = {});
 
 class SilentSpeaker final : public Speaker {
   public:
+    // A prompt "plays" until stopped or the next one starts, as espeak-ng's would for a while.
     Result<void> speak(const std::string& text, const std::string& language) override {
         std::lock_guard lock(mu_);
         said.push_back(language + ": " + text);
+        speaking_ = true;
         return {};
     }
-    void stop() override {}
-    bool speaking() override { return false; }
+    void stop() override {
+        std::lock_guard lock(mu_);
+        if (speaking_) ++stopped;
+        speaking_ = false;
+    }
+    bool speaking() override {
+        std::lock_guard lock(mu_);
+        return speaking_;
+    }
     std::vector<std::string> said;
+    int stopped = 0;  // prompts cut short
 
   private:
     std::mutex mu_;
+    bool speaking_ = false;
 };
 
 }  // namespace vmeste::drivers

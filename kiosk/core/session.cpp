@@ -487,7 +487,9 @@ void Session::go(Screen s) {
     if (s == Screen::kStatus) state_.focus = Field::kReceipt;
     if (s == Screen::kRate) state_.focus = Field::kComment;
     if (s == Screen::kDetails) state_.focus = Field::kAnswer;
-    if (state_.a11y.voice && step_number(s) > 0) effect({Effect::Kind::kSpeak});
+    // The receipt is read out too: its number is what a citizen who cannot see it must keep.
+    if (state_.a11y.voice && (step_number(s) > 0 || s == Screen::kReceipt))
+        effect({Effect::Kind::kSpeak});
 }
 
 void Session::effect(Effect e) {

@@ -463,3 +463,40 @@ TEST(ReceiptPrinter, APrinterThatTakesTheJobButNeverConfirmsIsNeverCalledPrinted
         << d.label("note/print_failed");
     EXPECT_FALSE(d.has("note/printed"));
 }
+
+// Voice stops when the visit ends (issue #19, point 7): the receipt screen's prompt reads the
+// receipt number; «Готово» or the receipt screen timing out must cut it, not the next citizen.
+TEST(VoicePrompts, SpeechEndsWithTheVisitWhetherFinishedOrTimedOut) {
+    ManualClock clock;
+    UiDriver::Options o;
+    o.clock = &clock;
+    UiDriver d(o);
+    drivers::SilentSpeaker speaker;
+    d.ui().set_speaker(&speaker);
+    for (const bool by_timeout : {false, true}) {
+        SCOPED_TRACE(by_timeout ? "timed out" : "finished");
+        d.describe("housing.building.hot_water", "Нет горячей воды");
+        d.tap("top/accessibility");
+        d.tap("a11y/voice");
+        d.tap("a11y/close");
+        d.tap("nav/next");
+        d.complete_steps();
+        d.tap("review/submit");
+        ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
+        d.frame();
+        ASSERT_FALSE(speaker.said.empty());
+        EXPECT_NE(speaker.said.back().find(d.state().receipt->receipt_number), std::string::npos)
+            << speaker.said.back();
+        ASSERT_TRUE(speaker.speaking());
+        const int stopped = speaker.stopped;
+        if (by_timeout)
+            clock.advance(std::chrono::seconds(d.kiosk().config().receipt_timeout_s + 1));
+        else
+            d.tap("receipt/done");
+        d.frame();
+        d.frame();
+        EXPECT_EQ(d.state().screen, Screen::kAttract);
+        EXPECT_FALSE(speaker.speaking()) << "the receipt's prompt still playing";
+        EXPECT_EQ(speaker.stopped, stopped + 1);
+    }
+}
