@@ -105,6 +105,7 @@ void Camera::run(int w, int h) {
             continue;
         }
         state_ = CameraState::kStreaming;
+        bool cleared = false;  // the last error stays until a frame proves it is over
         while (!stop_) {
             Result<image::Raster> got = [&] {
                 std::lock_guard lock(stream_mu_);
@@ -116,7 +117,14 @@ void Camera::run(int w, int h) {
                 state_ = CameraState::kDisconnected;
                 break;
             }
-            if (!got->empty()) publish(std::move(got).value());
+            if (!got->empty()) {
+                if (!cleared) {  // before the frame is seen: whoever waits for it reads no error
+                    std::lock_guard lock(mu_);
+                    last_error_.clear();
+                    cleared = true;
+                }
+                publish(std::move(got).value());
+            }
             if (const Millis gap = frame_interval(); gap.count() > 0) {
                 std::unique_lock lock(mu_);
                 cv_.wait_for(lock, gap, [this] { return stop_.load(); });

@@ -103,8 +103,8 @@ std::unique_ptr<Camera> make_folder_camera(const std::string& dir, const Clock& 
                                            Millis interval = Millis(1000));
 // A V4L2 device (/dev/videoN).
 std::unique_ptr<Camera> make_v4l2_camera(const std::string& device, const Clock& clock);
-// The camera a config spec names: "auto" (the first V4L2 capture device, else synthetic),
-// "v4l2:/dev/videoN", "synthetic", "folder:DIR".
+// The camera a config spec names: "auto" (the first V4L2 capture device; none: kNotFound),
+// "v4l2:/dev/videoN", "synthetic", "folder:DIR" (the last two named only for demos and tests).
 Result<std::unique_ptr<Camera>> open_camera(const std::string& spec, const Clock& clock);
 // /dev/video* that can capture, for the technician's camera selection.
 std::vector<std::string> discover_v4l2_cameras();

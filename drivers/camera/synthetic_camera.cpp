@@ -137,8 +137,15 @@ std::unique_ptr<Camera> make_synthetic_camera(const Clock& clock, int sw, int sh
 Result<std::unique_ptr<Camera>> open_camera(const std::string& spec, const Clock& clock) {
     if (spec == "synthetic") return make_synthetic_camera(clock);
     if (spec == "auto") {
+        // The first real camera, or none: a terminal without one must say so (its self-test and
+        // provisioning receipt too), never show colour bars as if they were a camera. The
+        // synthetic and folder cameras are for demos and tests, named explicitly.
         const auto found = discover_v4l2_cameras();
-        return found.empty() ? make_synthetic_camera(clock) : make_v4l2_camera(found[0], clock);
+        if (found.empty())
+            return make_error(
+                ErrorCode::kNotFound,
+                "camera = auto: no V4L2 capture device (/dev/video*) on this machine");
+        return make_v4l2_camera(found[0], clock);
     }
     if (spec.starts_with("v4l2:") && spec.size() > 5)
         return make_v4l2_camera(spec.substr(5), clock);

@@ -51,7 +51,12 @@ class V4l2Camera final : public Camera {
         std::vector<PixelFormat> out;
         v4l2_fmtdesc fd{};
         fd.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-        for (fd.index = 0; xioctl(fd_, VIDIOC_ENUM_FMT, &fd) == 0; ++fd.index) {
+        int err = 0;  // EINVAL ends the list; anything else (ENODEV: unplugged) is a failure
+        for (fd.index = 0;; ++fd.index) {
+            if (xioctl(fd_, VIDIOC_ENUM_FMT, &fd) != 0) {
+                err = errno;
+                break;
+            }
             v4l2_frmsizeenum fs{};
             fs.pixel_format = fd.pixelformat;
             for (fs.index = 0; xioctl(fd_, VIDIOC_ENUM_FRAMESIZES, &fs) == 0; ++fs.index) {
@@ -67,6 +72,9 @@ class V4l2Camera final : public Camera {
             }
         }
         if (!was_open) close_device();
+        if (err != EINVAL)
+            return make_error(v4l2_error_is_disconnect(err) ? ErrorCode::kNotFound : ErrorCode::kIo,
+                              v4l2_error_text(err, dev_));
         return out;
     }
 

@@ -168,6 +168,32 @@ TEST(FolderCamera, CyclesPicturesSkipsBrokenOnesAndComesBackAfterAnUnplug) {
     const int64_t before = cam->latest() ? cam->latest()->sequence : 0;
     EXPECT_NE(cam->wait_frame(before, 3s), nullptr) << "the camera did not come back";
     EXPECT_EQ(cam->state(), CameraState::kStreaming);
+    EXPECT_EQ(cam->last_error(), "") << "the error went when the pictures came back";
+    cam->stop();
+}
+
+// Another program streaming from the camera (issue #19, point 5): said as "in use by another
+// program" while it lasts, and gone once the kiosk streams again. The qemu + vivid run.
+TEST(V4l2Camera, InUseByAnotherProgramIsSaidAndClearedWhenStreamingResumes) {
+    const auto devices = discover_v4l2_cameras();
+    if (devices.empty()) GTEST_SKIP() << "no /dev/video* (the qemu + vivid run has one)";
+    // The other program: its own handle with buffers requested and streaming.
+    const int other = ::open(devices[0].c_str(), O_RDWR);
+    ASSERT_GE(other, 0);
+    v4l2_requestbuffers req{};
+    req.count = 2;
+    req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    req.memory = V4L2_MEMORY_MMAP;
+    ASSERT_EQ(ioctl(other, VIDIOC_REQBUFS, &req), 0);
+    SystemClock clock;
+    auto cam = make_v4l2_camera(devices[0], clock);
+    cam->start(640, 480);
+    for (int i = 0; i < 300 && cam->last_error().empty(); ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_NE(cam->last_error().find("in use by another program"), std::string::npos)
+        << cam->last_error();
+    ::close(other);  // the other program ends: the camera's retry streams
+    EXPECT_NE(cam->wait_frame(0, 10s), nullptr) << cam->last_error();
+    EXPECT_EQ(cam->last_error(), "");
     cam->stop();
 }
 
@@ -240,7 +266,10 @@ TEST(V4l2Camera, ACameraPulledOutWhileStreamingComesBackWhenPluggedIn) {
     std::this_thread::sleep_for(1500ms);  // and it stays away across the camera's retries
     EXPECT_EQ(cam->state(), CameraState::kDisconnected) << cam->last_error();
     EXPECT_NE(cam->last_error().find("not connected"), std::string::npos) << cam->last_error();
-    EXPECT_FALSE(cam->capture_still());  // says so instead of waiting
+    auto still = cam->capture_still();  // says so instead of waiting, in those words
+    ASSERT_FALSE(still);
+    EXPECT_NE(still.error().message.find("not connected"), std::string::npos)
+        << still.error().message;
 
     ::close(fd);  // plugged back in: the camera's own retry opens it again
     const int64_t before = cam->latest() ? cam->latest()->sequence : 0;
@@ -248,4 +277,23 @@ TEST(V4l2Camera, ACameraPulledOutWhileStreamingComesBackWhenPluggedIn) {
         << "the camera did not come back: " << cam->last_error();
     EXPECT_EQ(cam->state(), CameraState::kStreaming);
     cam->stop();
+}
+
+// `auto` is a real camera or none (issue #19, point 5): a terminal without one never gets the
+// colour bars, which its self-test would call a working camera.
+TEST(OpenCamera, AutoIsTheFirstRealCameraOrNoneNeverTheSyntheticOne) {
+    SystemClock clock;
+    auto cam = open_camera("auto", clock);
+    const auto devices = discover_v4l2_cameras();
+    if (devices.empty()) {
+        ASSERT_FALSE(cam);
+        EXPECT_EQ(cam.error().code, vmeste::ErrorCode::kNotFound);
+        EXPECT_NE(cam.error().message.find("no V4L2 capture device"), std::string::npos);
+    } else {
+        ASSERT_TRUE(cam);
+        EXPECT_EQ((*cam)->name(), devices[0]);
+    }
+    auto named = open_camera("synthetic", clock);  // a demo names it
+    ASSERT_TRUE(named);
+    EXPECT_EQ((*named)->name(), "synthetic");
 }

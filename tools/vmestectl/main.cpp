@@ -248,6 +248,12 @@ std::vector<vmeste::drivers::SelfTestResult> run_self_tests(const vmeste::core::
     if (auto cam = drivers::open_camera(cfg.camera, clock)) {
         results.push_back(drivers::camera_self_test(**cam));
         (*cam)->stop();
+    } else if (cam.error().code == ErrorCode::kNotFound) {  // camera = auto, none found
+        results.push_back({drivers::SelfTestResult::Outcome::kFailed,
+                           "camera",
+                           "selftest.camera.missing",
+                           {},
+                           cam.error().message});
     } else {
         results.push_back({drivers::SelfTestResult::Outcome::kFailed,
                            "camera",
