@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "drivers/watchdog/watchdog.h"
 
@@ -38,9 +40,41 @@ Result<std::unique_ptr<Watchdog>> open_device_watchdog(const std::string& path, 
         return make_error(ErrorCode::kNotFound, "watchdog " + path + ": " + std::strerror(errno));
     if (timeout_s > 0) {
         int t = timeout_s;
-        (void)ioctl(fd, WDIOC_SETTIMEOUT, &t);  // a plain file (tests) or a fixed-timeout driver
+        // A plain file (tests) answers neither; a fixed-timeout driver refuses SETTIMEOUT.
+        const bool set = ioctl(fd, WDIOC_SETTIMEOUT, &t) == 0;
+        int now = 0;
+        if ((set || ioctl(fd, WDIOC_GETTIMEOUT, &now) == 0) && (set ? t : now) < timeout_s) {
+            const int got = set ? t : now;
+            (void)::write(fd, "V", 1);  // disarm: a timer this short would reset, not restart
+            ::close(fd);
+            return make_error(ErrorCode::kInvalidInput,
+                              "watchdog " + path + " runs " + std::to_string(got) +
+                                  " s, less than the " + std::to_string(timeout_s) +
+                                  " s a restart of the kiosk needs; not used");
+        }
     }
     return std::unique_ptr<Watchdog>(new DeviceWatchdog(fd));
+}
+
+Result<int> hardware_watchdog_timeout(int configured_s, int systemd_s) {
+    const int least = 2 * systemd_s + kRestartAllowanceS;
+    if (configured_s == 0) return least;
+    if (configured_s < least)
+        return make_error(
+            ErrorCode::kInvalidInput,
+            "watchdog_timeout_s = " + std::to_string(configured_s) + " is shorter than twice " +
+                "WatchdogSec (" + std::to_string(systemd_s) + " s) plus a restart (" +
+                std::to_string(kRestartAllowanceS) + " s): a hung kiosk would reset the machine " +
+                "instead of being restarted; at least " + std::to_string(least) +
+                " (the hardware watchdog is not used until then)");
+    return configured_s;
+}
+
+int systemd_watchdog_seconds() {
+    const char* usec = std::getenv("WATCHDOG_USEC");
+    if (!usec) return 0;
+    const long long v = std::atoll(usec);
+    return v > 0 ? static_cast<int>((v + 999'999) / 1'000'000) : 0;
 }
 
 }  // namespace vmeste::drivers

@@ -27,6 +27,22 @@ std::unique_ptr<Watchdog> make_systemd_watchdog();
 // (WDIOC_SETTIMEOUT; drivers may round it).
 Result<std::unique_ptr<Watchdog>> open_device_watchdog(const std::string& path = "/dev/watchdog",
                                                        int timeout_s = 0);
+// The same, and the driver's timeout read back (WDIOC_GETTIMEOUT; drivers round, some have a
+// maximum): a device that ends up shorter than `timeout_s` is disarmed (magic close) and refused.
+
+// The rule between the two (issue #19, point 4): a hang must restart the service, not the
+// machine. systemd kills a kiosk that stopped petting after WatchdogSec and starts it again; the
+// hardware timer, still running across that (a killed process makes no magic close), must not
+// expire before the new kiosk pets it: more than twice WatchdogSec (the last pet may come just
+// before the hang, the kill up to WatchdogSec later) plus the restart (RestartSec=2, the start to
+// READY, 0.4 s measured in docs/performance.md; 15 s allowed). Only a service that cannot come
+// back lets it expire, and then the machine resets.
+constexpr int kRestartAllowanceS = 15;
+// `configured_s`: the config's watchdog_timeout_s (0: the least safe value); `systemd_s`: the
+// service's WatchdogSec (0: not watched by systemd). An error says why a value is refused.
+Result<int> hardware_watchdog_timeout(int configured_s, int systemd_s);
+// WatchdogSec of the running service, from WATCHDOG_USEC (0 outside systemd or without it).
+int systemd_watchdog_seconds();
 
 // Several watchdogs as one (systemd and the hardware device together).
 class WatchdogSet final : public Watchdog {

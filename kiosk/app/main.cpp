@@ -38,12 +38,21 @@ int main(int argc, char** argv) {
     // making progress, or the pets stop and the kiosk is restarted.
     drivers::WatchdogSet watchdogs;
     watchdogs.add(drivers::make_systemd_watchdog());
+    // The hardware timer outlives a restart of the service (drivers/watchdog/watchdog.h): a
+    // timeout that would not is refused, said to staff and in the heartbeat, and not armed.
+    std::string watchdog_problem;
     if (!cl->config.watchdog_device.empty()) {
-        auto device = drivers::open_device_watchdog(cl->config.watchdog_device, 30);
-        if (device)
+        auto timeout = drivers::hardware_watchdog_timeout(cl->config.watchdog_timeout_s,
+                                                          drivers::systemd_watchdog_seconds());
+        auto device = timeout ? drivers::open_device_watchdog(cl->config.watchdog_device, *timeout)
+                              : Result<std::unique_ptr<drivers::Watchdog>>(timeout.error());
+        if (device) {
             watchdogs.add(std::move(device).value());
-        else
-            log::error("%s", device.error().message.c_str());  // run on; systemd still watches
+            log::info("watchdog: %s, %d s", cl->config.watchdog_device.c_str(), *timeout);
+        } else {
+            watchdog_problem = device.error().message;
+            log::error("%s", watchdog_problem.c_str());  // run on; systemd still watches
+        }
     }
     SystemClock clock;
     drivers::HealthGate gate(watchdogs, clock);
@@ -59,6 +68,8 @@ int main(int argc, char** argv) {
             (cl->config_fallback == "last-good" ? "last good configuration" : "defaults") + ")";
         log::error("config: %s", options.config_problem.c_str());
     }
+    if (!watchdog_problem.empty())
+        options.config_problem += (options.config_problem.empty() ? "" : "; ") + watchdog_problem;
     options.wake_ui = ui::make_ui_waker();
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
     std::shared_ptr<drivers::Speaker> speaker = drivers::make_espeak_speaker();

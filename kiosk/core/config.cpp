@@ -239,6 +239,7 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.watchdog_device = v;
              return {};
          }},
+        {"watchdog_timeout_s", int_setter(&Config::watchdog_timeout_s, 0, 3600)},
         {"tls_ca_file",
          [](Config& c, std::string_view v) -> Result<void> {
              c.tls_ca_file = v;

@@ -132,3 +132,22 @@ TEST(SystemdWatchdog, AHungThreadStopsTheNotifications) {
     unsetenv("NOTIFY_SOCKET");
     close(fd);
 }
+
+// A hang restarts the service, not the machine (issue #19, point 4): the hardware timer must
+// outlast systemd's kill after WatchdogSec and the restart; a shorter one is refused, saying why.
+TEST(HardwareWatchdog, ItsTimeoutOutlastsARestartOrItIsRefused) {
+    // The packaged unit: WatchdogSec=30 → 2 × 30 + 15 = 75 s.
+    EXPECT_EQ(hardware_watchdog_timeout(0, 30).value(), 75);
+    EXPECT_EQ(hardware_watchdog_timeout(120, 30).value(), 120);
+    auto same = hardware_watchdog_timeout(30, 30);  // the old setting: both expire together
+    ASSERT_FALSE(same);
+    EXPECT_NE(same.error().message.find("at least 75"), std::string::npos) << same.error().message;
+    EXPECT_NE(same.error().message.find("reset the machine"), std::string::npos);
+    EXPECT_FALSE(hardware_watchdog_timeout(74, 30));
+    EXPECT_EQ(hardware_watchdog_timeout(0, 0).value(), 15) << "no systemd watchdog: the restart";
+
+    setenv("WATCHDOG_USEC", "30000000", 1);
+    EXPECT_EQ(systemd_watchdog_seconds(), 30);
+    unsetenv("WATCHDOG_USEC");
+    EXPECT_EQ(systemd_watchdog_seconds(), 0);
+}
