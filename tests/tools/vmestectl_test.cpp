@@ -144,6 +144,12 @@ TEST(Vmestectl, ConfigCheckNamesTheLineTheKeyAndTheReason) {
               std::string::npos)
         << bad;
     EXPECT_NE(bad.find("exit=1"), std::string::npos);
+    // A hardware watchdog that would expire while systemd restarts a hung kiosk.
+    std::ofstream(dir.file("wd.toml"))
+        << "watchdog_device = \"/dev/watchdog\"\nwatchdog_timeout_s = 30\n";
+    const std::string wd = run("config check " + dir.file("wd.toml") + " 2>&1; echo exit=$?");
+    EXPECT_NE(wd.find("a hung kiosk would reset the machine"), std::string::npos) << wd;
+    EXPECT_NE(wd.find("exit=1"), std::string::npos);
     const std::string keys = run("config keys");
     EXPECT_NE(keys.find("similar_radius_m\n"), std::string::npos);
     EXPECT_NE(keys.find("platform_url\n"), std::string::npos);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "drivers/self_test.h"
+#include "drivers/watchdog/watchdog.h"
 #include "kiosk/base/local_time.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
@@ -706,6 +707,13 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "%s\n", c.error().message.c_str());
             return 1;
         }
+        // The hardware watchdog against the packaged unit's WatchdogSec=30 (the kiosk checks
+        // the running service's own value as it starts).
+        if (!c->watchdog_device.empty())
+            if (auto t = drivers::hardware_watchdog_timeout(c->watchdog_timeout_s, 30); !t) {
+                std::fprintf(stderr, "%s: %s\n", rest[2].c_str(), t.error().message.c_str());
+                return 1;
+            }
         std::printf("%s: OK\n", rest[2].c_str());
         return 0;
     }
