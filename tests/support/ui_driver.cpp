@@ -201,9 +201,13 @@ void UiDriver::leave_place() {
 void UiDriver::complete_steps(const std::string& name, const std::string& phone) {
     EXPECT_EQ(state().screen, core::Screen::kPhotos);
     if (kiosk_->session().photo_required()) {
-        wait_for([&] { return enabled("photo/take"); });
+        // A still is taken, scaled and encoded on the media thread of a Debug build: under a
+        // CI run's full load (llvmpipe in the next test takes both cores) that took over 5 s
+        // once. These wait on the event; the bound only ends a test that would hang.
+        wait_for([&] { return enabled("photo/take"); }, std::chrono::seconds(20));
         tap("photo/take");
-        EXPECT_TRUE(wait_for([&] { return !state().photos.photos.empty(); }));
+        EXPECT_TRUE(wait_for([&] { return !state().photos.photos.empty(); },
+                             std::chrono::seconds(20)));
     }
     tap("nav/next");  // skip the photos, or on with the one taken
     tap("place/address");
