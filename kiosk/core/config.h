@@ -61,9 +61,9 @@ struct Config {
     bool require_enrolment = false;
     // The version of the 152-ФЗ consent text the citizen accepts (stored with each appeal).
     std::string consent_version = "2025-09-01";
-    std::string watchdog_device;           // e.g. /dev/watchdog; empty: systemd's watchdog only
-    int watchdog_timeout_s = 0;  // the hardware timer; 0: twice WatchdogSec + a restart (75 s)
-    std::string tls_ca_file;               // empty: the system's CA store
+    std::string watchdog_device;  // e.g. /dev/watchdog; empty: systemd's watchdog only
+    int watchdog_timeout_s = 0;   // the hardware timer; 0: twice WatchdogSec + a restart (75 s)
+    std::string tls_ca_file;      // empty: the system's CA store
     std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
     int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
     int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag

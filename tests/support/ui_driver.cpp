@@ -206,8 +206,8 @@ void UiDriver::complete_steps(const std::string& name, const std::string& phone)
         // once. These wait on the event; the bound only ends a test that would hang.
         wait_for([&] { return enabled("photo/take"); }, std::chrono::seconds(20));
         tap("photo/take");
-        EXPECT_TRUE(wait_for([&] { return !state().photos.photos.empty(); },
-                             std::chrono::seconds(20)));
+        EXPECT_TRUE(
+            wait_for([&] { return !state().photos.photos.empty(); }, std::chrono::seconds(20)));
     }
     tap("nav/next");  // skip the photos, or on with the one taken
     tap("place/address");
