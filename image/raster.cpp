@@ -230,7 +230,8 @@ void redact(Raster& img, Rect r, int min_block) {
     const int x0 = std::max(0, r.x), y0 = std::max(0, r.y);
     const int x1 = std::min(img.width, r.x + r.w), y1 = std::min(img.height, r.y + r.h);
     if (x0 >= x1 || y0 >= y1) return;
-    const int block = std::max({min_block, std::min(x1 - x0, y1 - y0) / 6, 1});
+    const int block =
+        std::max({min_block, std::min(x1 - x0, y1 - y0) / 6, std::max(x1 - x0, y1 - y0) / 8, 1});
     // 1. Pixelate: each block becomes its mean. What was inside a block is gone for good.
     for (int by = y0; by < y1; by += block)
         for (int bx = x0; bx < x1; bx += block) {
@@ -244,23 +245,28 @@ void redact(Raster& img, Rect r, int min_block) {
                 for (int x = bx; x < ex; ++x)
                     for (int c = 0; c < 3; ++c) img.at(x, y)[c] = static_cast<uint8_t>(sum[c] / n);
         }
-    // 2. Smooth across block edges (a box blur of half a block), so the mosaic does not draw
-    //    attention and its edges carry nothing either.
+    // 2. Smooth across block edges: a box blur of a block's width, along rows then columns (the
+    //    edge pixels repeated past the region's border), so the mosaic does not draw attention
+    //    and its edges carry nothing either.
     const int rad = std::max(1, block / 2);
-    Raster copy = img;
-    for (int y = y0; y < y1; ++y)
-        for (int x = x0; x < x1; ++x) {
-            long sum[3] = {0, 0, 0};
-            long n = 0;
-            for (int dy = -rad; dy <= rad; dy += std::max(1, rad / 3))
-                for (int dx = -rad; dx <= rad; dx += std::max(1, rad / 3)) {
-                    const int sx = std::clamp(x + dx, x0, x1 - 1),
-                              sy = std::clamp(y + dy, y0, y1 - 1);
-                    for (int c = 0; c < 3; ++c) sum[c] += copy.at(sx, sy)[c];
-                    ++n;
-                }
-            for (int c = 0; c < 3; ++c) img.at(x, y)[c] = static_cast<uint8_t>(sum[c] / n);
+    auto blur_line = [&](int n, auto&& px) {  // px(i) -> uint8_t* for i in [0, n)
+        std::vector<uint8_t> line(static_cast<size_t>(n) * 3);
+        for (int i = 0; i < n; ++i)
+            for (int c = 0; c < 3; ++c) line[static_cast<size_t>(i) * 3 + c] = px(i)[c];
+        auto at = [&](int i, int c) {
+            return line[static_cast<size_t>(std::clamp(i, 0, n - 1)) * 3 + c];
+        };
+        long sum[3] = {0, 0, 0};
+        for (int i = -rad; i <= rad; ++i)
+            for (int c = 0; c < 3; ++c) sum[c] += at(i, c);
+        const long width = 2 * rad + 1;
+        for (int i = 0; i < n; ++i) {
+            for (int c = 0; c < 3; ++c) px(i)[c] = static_cast<uint8_t>(sum[c] / width);
+            for (int c = 0; c < 3; ++c) sum[c] += at(i + rad + 1, c) - at(i - rad, c);
         }
+    };
+    for (int y = y0; y < y1; ++y) blur_line(x1 - x0, [&](int i) { return img.at(x0 + i, y); });
+    for (int x = x0; x < x1; ++x) blur_line(y1 - y0, [&](int i) { return img.at(x, y0 + i); });
 }
 
 }  // namespace vmeste::image

@@ -36,9 +36,11 @@ Raster resize_area(const Raster& in, int width, int height);
 Raster fit_long_side(const Raster& in, int max_long_side);
 
 // Makes a region unrecoverable (faces, number plates): it is pixelated into blocks whose side is
-// at least `min_block` and at least a sixth of the region's shorter side, every block filled with
-// its mean colour, then smoothed across block edges so no fine detail survives. Clipped to the
-// image; an empty intersection does nothing.
+// at least `min_block`, a sixth of the region's shorter side and an eighth of its longer side (a
+// plate outlined tightly, 4.5 times wider than high, gets blocks about a character wide), every
+// block filled with its mean colour, then smoothed across block edges so no fine detail
+// survives. Sharpening cannot bring back what the means threw away. Clipped to the image; an
+// empty intersection does nothing.
 void redact(Raster& img, Rect region, int min_block = 12);
 
 }  // namespace vmeste::image

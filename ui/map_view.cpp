@@ -10,9 +10,6 @@ using core::IntentKind;
 
 namespace {
 
-// A tap that moves less than this is a tap (a pin), more is a drag.
-constexpr float kDragSlop = 14.0f;
-
 core::MapView first_view(const Ui& ui, const core::MapMetadata& meta) {
     const core::Session& s = ui.session;
     const core::PlaceStep& pl = s.state().place;

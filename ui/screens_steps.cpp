@@ -8,6 +8,8 @@
 // fields and keyboard, QR) on the right.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <optional>
 
 #include "ui/layout.h"
 #include "ui/map_view.h"
@@ -80,6 +82,71 @@ Rect keyboard_rect(const Ui& ui, const Rect& area) {
 // [SECTION] Photos
 //-----------------------------------------------------------------------------
 
+// The photo under review takes a region to hide: a finger drawn across it outlines a rectangle
+// (shown while drawing), a touch proposes one around the touch; either is shown outlined, the
+// rest of the photo dimmed, until «Скрыть» or «Отмена».
+void mark_region(Ui& ui, const core::PhotoStep& ps, const core::PhotoDraft& ph, const Rect& pic) {
+    UiScratch& sc = *ui.scratch;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImGui::SetCursorScreenPos(ImVec2(pic.x, pic.y));
+    ImGui::InvisibleButton("##photo_view", ImVec2(pic.w, pic.h));
+    auto inside = [&](ImVec2 v) {
+        return ImVec2(std::clamp(v.x, pic.x, pic.right()), std::clamp(v.y, pic.y, pic.bottom()));
+    };
+    const ImVec2 mouse = inside(ImGui::GetIO().MousePos);
+    std::optional<core::PhotoRegion> shown = ps.mark;
+    if (!ph.blurring) {
+        if (ImGui::IsItemActivated()) {
+            sc.mark_from = mouse;
+            sc.marking = false;
+        }
+        if (ImGui::IsItemActive() &&
+            std::hypot(mouse.x - sc.mark_from.x, mouse.y - sc.mark_from.y) > ui.px(kDragSlop))
+            sc.marking = true;
+        const float x0 = std::min(sc.mark_from.x, mouse.x), y0 = std::min(sc.mark_from.y, mouse.y);
+        const core::PhotoRegion drawn{(x0 - pic.x) / pic.w, (y0 - pic.y) / pic.h,
+                                      std::abs(mouse.x - sc.mark_from.x) / pic.w,
+                                      std::abs(mouse.y - sc.mark_from.y) / pic.h};
+        if (ImGui::IsItemActive() && sc.marking) shown = drawn;
+        if (ImGui::IsItemDeactivated()) {
+            if (sc.marking)
+                ui.post({IntentKind::kMarkBlur, "", ui.lang(), ps.selected, drawn.x, drawn.y,
+                         drawn.w, drawn.h});
+            else
+                ui.post({IntentKind::kMarkBlur, "", ui.lang(), ps.selected,
+                         (mouse.x - pic.x) / pic.w, (mouse.y - pic.y) / pic.h});
+            sc.marking = false;
+        }
+    }
+    ui.widgets.add(WidgetInfo{"photo/view", ImVec2(pic.x, pic.y), ImVec2(pic.right(), pic.bottom()),
+                              !ph.blurring, std::to_string(ph.blurs)});
+    if (shown) {
+        const ImVec2 a(pic.x + static_cast<float>(shown->x) * pic.w,
+                       pic.y + static_cast<float>(shown->y) * pic.h);
+        const ImVec2 b(a.x + static_cast<float>(shown->w) * pic.w,
+                       a.y + static_cast<float>(shown->h) * pic.h);
+        const ImU32 dim = IM_COL32(0, 0, 0, 110);
+        dl->AddRectFilled(ImVec2(pic.x, pic.y), ImVec2(pic.right(), a.y), dim);
+        dl->AddRectFilled(ImVec2(pic.x, b.y), ImVec2(pic.right(), pic.bottom()), dim);
+        dl->AddRectFilled(ImVec2(pic.x, a.y), ImVec2(a.x, b.y), dim);
+        dl->AddRectFilled(ImVec2(b.x, a.y), ImVec2(pic.right(), b.y), dim);
+        // White on a dark edge: visible on a bright sky and on asphalt alike.
+        const float t = ui.px(3);
+        dl->AddRect(ImVec2(a.x - t, a.y - t), ImVec2(b.x + t, b.y + t), IM_COL32(0, 0, 0, 200), 0,
+                    0, t);
+        dl->AddRect(a, b, IM_COL32_WHITE, 0, 0, t);
+        if (ps.mark && !(ImGui::IsItemActive() && sc.marking)) {
+            char v[96];
+            std::snprintf(v, sizeof v, "%.3f,%.3f,%.3f,%.3f", shown->x, shown->y, shown->w,
+                          shown->h);
+            ui.widgets.add(WidgetInfo{"photo/mark", a, b, true, v});
+        }
+    }
+    if (ph.blurring)
+        text_block(dl, ui.fonts.body, ui.tr("photos.blurring"),
+                   ImVec2(pic.x, pic.y + pic.h * 0.45f), pic.w, {255, 255, 255}, true);
+}
+
 void draw_photos(Ui& ui) {
     top_bar(ui);
     const Palette& p = ui.theme.palette;
@@ -109,19 +176,7 @@ void draw_photos(Ui& ui) {
         ImTextureID tex = ui.images ? ui.images->photo(ph.id, ph.thumbnail, &size) : nullptr;
         const Rect pic = fit_into(view, size.x, size.y);
         draw_picture(ui, tex, ImVec2(pic.x, pic.y), ImVec2(pic.right(), pic.bottom()));
-        // Touching the photo blurs what is under the finger.
-        ImGui::SetCursorScreenPos(ImVec2(pic.x, pic.y));
-        if (ImGui::InvisibleButton("##photo_view", ImVec2(pic.w, pic.h)) && !ph.blurring) {
-            const ImVec2 m = ImGui::GetIO().MousePos;
-            ui.post({IntentKind::kBlurAt, "", ui.lang(), ps.selected, (m.x - pic.x) / pic.w,
-                     (m.y - pic.y) / pic.h});
-        }
-        ui.widgets.add(WidgetInfo{"photo/view", ImVec2(pic.x, pic.y),
-                                  ImVec2(pic.right(), pic.bottom()), !ph.blurring,
-                                  std::to_string(ph.blurs)});
-        if (ph.blurring)
-            text_block(dl, ui.fonts.body, ui.tr("photos.blurring"),
-                       ImVec2(pic.x, pic.y + pic.h * 0.45f), pic.w, {255, 255, 255}, true);
+        mark_region(ui, ps, ph, pic);
     } else {
         ImVec2 size(4, 3);
         ImTextureID tex = nullptr;
@@ -189,12 +244,26 @@ void draw_photos(Ui& ui) {
     {
         const float bh = buttons_h;
         const int n_photos = static_cast<int>(ps.photos.size());
-        if (reviewing) {
-            const float w = c.split ? side.w : (side.w - 2 * gap) / 3;
-            auto at = [&](int i) {
-                return c.split ? ImVec2(side.x, sy + i * (bh + gap))
-                               : ImVec2(side.x + i * (w + gap), sy);
-            };
+        // A row of `n` buttons (a column when the screen is split): button i's width and place.
+        float w = side.w;
+        auto row_of = [&](int n) { w = c.split ? side.w : (side.w - (n - 1) * gap) / n; };
+        auto at = [&](int i) {
+            return c.split ? ImVec2(side.x, sy + i * (bh + gap))
+                           : ImVec2(side.x + i * (w + gap), sy);
+        };
+        if (reviewing && ps.mark) {
+            // A region is outlined: hide it or cancel, nothing else until then.
+            row_of(2);
+            if (touch_button(ui, "photo/hide", ui.tr("photos.hide"), at(0), ImVec2(w, bh),
+                             ButtonKind::kPrimary, s.can_apply(IntentKind::kApplyBlur),
+                             ui.fonts.button))
+                ui.post({IntentKind::kApplyBlur, "", ui.lang(), ps.selected});
+            if (touch_button(ui, "photo/cancel_mark", ui.tr("photos.cancel_mark"), at(1),
+                             ImVec2(w, bh), ButtonKind::kSecondary, true, ui.fonts.body))
+                ui.post({IntentKind::kCancelBlur, "", ui.lang(), ps.selected});
+            sy += c.split ? 2 * (bh + gap) : bh + gap;
+        } else if (reviewing) {
+            row_of(3);
             if (touch_button(ui, "photo/retake", ui.tr("photos.retake"), at(0), ImVec2(w, bh),
                              ButtonKind::kSecondary, s.can_apply(IntentKind::kRetakePhoto),
                              ui.fonts.body))
@@ -230,7 +299,7 @@ void draw_photos(Ui& ui) {
         msg = ui.tr("photos.blur_failed");
         colour = p.warning;
     } else if (reviewing) {
-        msg = ui.tr("photos.blur_hint");
+        msg = ui.tr(ps.mark ? "photos.mark_hint" : "photos.blur_hint");
     }
     if (!msg.empty()) note(ui, "photos", msg, ImVec2(side.x, sy), side.w, colour);
 

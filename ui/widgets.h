@@ -53,6 +53,9 @@ class WidgetRegistry {
     float offset_y_ = 0;
 };
 
+// How far (unscaled px) a finger moves before a touch counts as a drag, not a tap.
+constexpr float kDragSlop = 14.0f;
+
 // What the UI remembers between frames that is not the citizen's data: scroll positions, the
 // place a finger went down on the map. Reset with each visit.
 struct UiScratch {
@@ -61,6 +64,8 @@ struct UiScratch {
     ImVec2 drag_from{0, 0};
     double drag_lat = 0, drag_lon = 0;
     float drag_scroll = 0;
+    bool marking = false;  // a finger is drawing a region to hide on the photo
+    ImVec2 mark_from{0, 0};
     int review_first = 0;  // the first part shown when review pages
 };
 

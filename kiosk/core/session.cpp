@@ -100,7 +100,15 @@ const char* handoff_state_name(Handoff::State s) {
     return "?";
 }
 
+PhotoRegion region_for_touch(double x, double y) {
+    constexpr double kSide = 1.0 / 3;
+    return {std::clamp(x - kSide / 2, 0.0, 1 - kSide), std::clamp(y - kSide / 2, 0.0, 1 - kSide),
+            kSide, kSide};
+}
+
 namespace {
+
+constexpr double kMinMark = 0.05;  // the thinnest region a drawn mark makes, of the photo's side
 
 // The citizen journey as one table: (screen, intent) → next screen. An intent not in the table
 // for the current screen is ignored. Guards that need the session (a step complete) are in
@@ -181,7 +189,9 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kSelectPhoto:
         case IntentKind::kDeletePhoto:
         case IntentKind::kRetakePhoto:
-        case IntentKind::kBlurAt:
+        case IntentKind::kMarkBlur:
+        case IntentKind::kCancelBlur:
+        case IntentKind::kApplyBlur:
             return s == Screen::kPhotos;
         case IntentKind::kPlaceHere:
         case IntentKind::kPlaceMap:
@@ -349,6 +359,7 @@ bool Session::step_complete(Screen s) const {
         case Screen::kPhotos: {
             const PhotoStep& p = state_.photos;
             if (p.capturing || p.countdown_end.count() != 0) return false;
+            if (p.mark) return false;  // hide it or cancel first: nothing marked is lost unseen
             for (const auto& ph : p.photos)
                 if (ph.blurring) return false;
             return !photo_required() || !p.photos.empty();
@@ -440,6 +451,8 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kRetakePhoto:
             return s == Screen::kPhotos && camera_ == CameraStatus::kReady &&
                    !state_.photos.capturing && state_.photos.countdown_end.count() == 0;
+        case IntentKind::kApplyBlur:
+            return s == Screen::kPhotos && state_.photos.mark.has_value();
         case IntentKind::kPlaceHere:
             return s == Screen::kPlace && here_available();
         case IntentKind::kPlaceMap:
@@ -582,6 +595,7 @@ void Session::start_handoff() {
 void Session::start_countdown() {
     state_.photos.problem = PhotoProblem::kNone;
     state_.photos.selected = -1;
+    state_.photos.mark.reset();
     if (config_.photo_countdown_s == 0) {
         state_.photos.capturing = true;
         effect({Effect::Kind::kCapture});
@@ -896,6 +910,7 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                 return std::nullopt;
             photos.erase(photos.begin() + intent.index);
             state_.photos.selected = -1;
+            state_.photos.mark.reset();
             state_.photos.problem = PhotoProblem::kNone;
             if (intent.kind == IntentKind::kRetakePhoto) start_countdown();
             return std::nullopt;
@@ -903,18 +918,54 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
         case IntentKind::kSelectPhoto: {
             const int n = static_cast<int>(state_.photos.photos.size());
             state_.photos.selected = intent.index >= 0 && intent.index < n ? intent.index : -1;
+            state_.photos.mark.reset();
             return std::nullopt;
         }
-        case IntentKind::kBlurAt: {
-            auto& photos = state_.photos.photos;
-            if (intent.index < 0 || intent.index >= static_cast<int>(photos.size()))
+        case IntentKind::kMarkBlur: {
+            PhotoStep& ps = state_.photos;
+            if (intent.index != ps.selected || intent.index < 0 ||
+                intent.index >= static_cast<int>(ps.photos.size()) ||
+                ps.photos[intent.index].blurring)
                 return std::nullopt;
-            PhotoDraft& p = photos[intent.index];
-            if (p.blurring || intent.x < 0 || intent.x > 1 || intent.y < 0 || intent.y > 1)
+            auto in01 = [](double v) { return v >= 0 && v <= 1; };
+            if (!in01(intent.x) || !in01(intent.y) || !(intent.w >= 0) || !(intent.h >= 0))
                 return std::nullopt;
+            if (intent.w == 0 || intent.h == 0) {
+                ps.mark = region_for_touch(intent.x, intent.y);
+            } else {
+                // What the finger drew, inside the picture and not thinner than a finger's
+                // width could mean (a drawn line is a region of 5 % at least).
+                PhotoRegion r{intent.x, intent.y, std::min(intent.w, 1 - intent.x),
+                              std::min(intent.h, 1 - intent.y)};
+                auto widen = [](double& at, double& len) {
+                    if (len >= kMinMark) return;
+                    at = std::clamp(at - (kMinMark - len) / 2, 0.0, 1 - kMinMark);
+                    len = kMinMark;
+                };
+                widen(r.x, r.w);
+                widen(r.y, r.h);
+                ps.mark = r;
+            }
+            ps.problem = PhotoProblem::kNone;
+            return std::nullopt;
+        }
+        case IntentKind::kCancelBlur:
+            state_.photos.mark.reset();
+            return std::nullopt;
+        case IntentKind::kApplyBlur: {
+            PhotoStep& ps = state_.photos;
+            if (!ps.mark || intent.index != ps.selected || intent.index < 0 ||
+                intent.index >= static_cast<int>(ps.photos.size()))
+                return std::nullopt;
+            PhotoDraft& p = ps.photos[intent.index];
+            if (p.blurring) return std::nullopt;
             p.blurring = true;
-            state_.photos.problem = PhotoProblem::kNone;
-            effect({Effect::Kind::kBlur, 0, p.id, p.jpeg, intent.x, intent.y});
+            ps.problem = PhotoProblem::kNone;
+            Effect e{Effect::Kind::kBlur, 0, p.id, p.jpeg, ps.mark->x, ps.mark->y};
+            e.w = ps.mark->w;
+            e.h = ps.mark->h;
+            ps.mark.reset();
+            effect(std::move(e));
             return std::nullopt;
         }
         // Place
@@ -1184,6 +1235,7 @@ void Session::on_photo_taken(uint64_t visit, PhotoDraft photo) {
     photo.id = next_photo_id_++;
     state_.photos.photos.push_back(std::move(photo));
     state_.photos.selected = static_cast<int>(state_.photos.photos.size()) - 1;  // to review it
+    state_.photos.mark.reset();
 }
 
 void Session::on_photo_failed(uint64_t visit, PhotoProblem problem) {

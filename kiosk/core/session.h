@@ -76,7 +76,10 @@ enum class IntentKind {
     kSelectPhoto,  // index
     kDeletePhoto,  // index
     kRetakePhoto,  // index: delete it and start the countdown for its replacement
-    kBlurAt,       // index; x, y in 0..1 of the photo: blur a face or number plate there
+    // Hiding a face or a number plate: mark a region (shown as an outline), then hide or cancel.
+    kMarkBlur,    // index; x, y, w, h in 0..1 of the photo; w = h = 0: a touch at (x, y)
+    kApplyBlur,   // index: hide the marked region for good
+    kCancelBlur,  // forget the mark
     // Place
     kPlaceHere,     // "here, at this МФЦ"
     kPlaceMap,      // show the map (and the pin)
@@ -121,6 +124,7 @@ struct Intent {
     Language language = Language::kRu;
     int index = -1;
     double x = 0, y = 0;
+    double w = 0, h = 0;  // kMarkBlur
 };
 
 struct Receipt {
@@ -147,11 +151,22 @@ struct PhotoDraft {
 enum class CameraStatus { kOff, kStarting, kReady, kUnavailable };
 enum class PhotoProblem { kNone, kCameraGone, kCaptureFailed, kBlurFailed };
 
+// A region of a photo, in fractions of its width and height (what the citizen marked to hide).
+struct PhotoRegion {
+    double x = 0, y = 0, w = 0, h = 0;
+};
+
+// The region one touch at (x, y) proposes: a third of the photo each way, centred on the touch
+// and kept inside the picture. A close-up face or number plate (a plate 616 px wide in a 2,048 px
+// photo is 30 % of it) fits with room for an imprecise finger; a smaller one is marked by drawing.
+PhotoRegion region_for_touch(double x, double y);
+
 struct PhotoStep {
     std::vector<PhotoDraft> photos;
-    int selected = -1;        // the photo shown large; -1: the live preview
-    Millis countdown_end{0};  // 0: no countdown
-    bool capturing = false;   // the shot is being taken and prepared
+    int selected = -1;                // the photo shown large; -1: the live preview
+    std::optional<PhotoRegion> mark;  // of the selected photo: outlined, not yet hidden
+    Millis countdown_end{0};          // 0: no countdown
+    bool capturing = false;           // the shot is being taken and prepared
     PhotoProblem problem = PhotoProblem::kNone;
 };
 
@@ -351,7 +366,8 @@ struct Effect {
     uint64_t visit = 0;
     uint64_t photo_id = 0;  // kBlur
     std::string data{};   // kBlur: the photo's JPEG; kPrint: printer bytes; kFindSimilar: category
-    double x = 0, y = 0;  // kBlur: where, 0..1; kFindSimilar: latitude, longitude
+    double x = 0, y = 0;  // kBlur: the region's corner, 0..1; kFindSimilar: latitude, longitude
+    double w = 0, h = 0;  // kBlur: the region's size, 0..1
     Rating rating{};      // kSaveRating
     CitizenAction action{};  // kSaveAction
     int radius_m = 0;        // kFindSimilar (the config may change while the kiosk runs)

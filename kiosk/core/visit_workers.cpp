@@ -1,6 +1,7 @@
 #include "kiosk/core/visit_workers.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "image/jpeg.h"
 #include "image/photo.h"
@@ -435,13 +436,14 @@ void VisitWorkers::blur(const Effect& e) {
     };
     auto raster = image::decode_jpeg(e.data);
     if (!raster) return fail();
-    // A square about the size of a face or a number plate at arm's length, centred on the touch.
-    const int side = std::max(24, static_cast<int>(std::max(raster->width, raster->height) * 0.16));
-    const int cx = static_cast<int>(e.x * raster->width),
-              cy = static_cast<int>(e.y * raster->height);
-    image::Rect r{std::clamp(cx - side / 2, 0, std::max(0, raster->width - side)),
-                  std::clamp(cy - side / 2, 0, std::max(0, raster->height - side)),
-                  std::min(side, raster->width), std::min(side, raster->height)};
+    // The region the citizen marked, in this picture's pixels (rounded outwards: the edge of a
+    // plate under the outline is hidden too).
+    const double W = raster->width, H = raster->height;
+    const int x0 = std::clamp(static_cast<int>(std::floor(e.x * W)), 0, raster->width - 1),
+              y0 = std::clamp(static_cast<int>(std::floor(e.y * H)), 0, raster->height - 1);
+    const int x1 = std::clamp(static_cast<int>(std::ceil((e.x + e.w) * W)), x0 + 1, raster->width),
+              y1 = std::clamp(static_cast<int>(std::ceil((e.y + e.h) * H)), y0 + 1, raster->height);
+    const image::Rect r{x0, y0, x1 - x0, y1 - y0};
     auto prepared = image::prepare_photo(*raster, {r}, preview_options());
     if (!prepared) return fail();
     complete([v = e.visit, id = e.photo_id, jpeg = std::move(prepared->jpeg),

@@ -411,13 +411,57 @@ TEST_F(SessionTest, APhotoIsTakenAfterTheCountdownOnTheWorker) {
     EXPECT_EQ(session.state().photos.selected, 0) << "the new photo is shown for review";
     EXPECT_TRUE(session.can_apply(IntentKind::kNext));
 
-    // Blur: the worker gets the photo's bytes and the touch; the result replaces the photo.
-    session.apply({IntentKind::kBlurAt, "", Language::kRu, 0, 0.25, 0.5});
+    // Hiding: a touch outlines a third of the photo around it; nothing is hidden until «Скрыть»,
+    // and the step cannot be left with a region outlined and not hidden.
+    EXPECT_FALSE(session.can_apply(IntentKind::kApplyBlur)) << "nothing marked";
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.25, 0.5});
+    ASSERT_TRUE(session.state().photos.mark);
+    EXPECT_NEAR(session.state().photos.mark->x, 0.25 - 1.0 / 6, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->y, 0.5 - 1.0 / 6, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->w, 1.0 / 3, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->h, 1.0 / 3, 1e-9);
+    EXPECT_TRUE(session.take_effects().empty()) << "marking hides nothing yet";
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "hide it or cancel first";
+    session.apply({IntentKind::kCancelBlur, "", Language::kRu, 0});
+    EXPECT_FALSE(session.state().photos.mark);
+    EXPECT_TRUE(session.can_apply(IntentKind::kNext));
+    // A touch at the corner: the region stays inside the picture, the same size.
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.98, 0.01});
+    ASSERT_TRUE(session.state().photos.mark);
+    EXPECT_NEAR(session.state().photos.mark->x, 2.0 / 3, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->y, 0.0, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->w, 1.0 / 3, 1e-9);
+    // A drawn region replaces it; a line drawn along a plate becomes a thin region, not nothing.
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.1, 0.4, 0.5, 0.01});
+    ASSERT_TRUE(session.state().photos.mark);
+    EXPECT_NEAR(session.state().photos.mark->x, 0.1, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->w, 0.5, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->y, 0.38, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->h, 0.05, 1e-9);
+    // Past the picture's edge: cut at the edge.
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.7, 0.6, 0.9, 0.3});
+    ASSERT_TRUE(session.state().photos.mark);
+    EXPECT_NEAR(session.state().photos.mark->w, 0.3, 1e-9);
+    EXPECT_NEAR(session.state().photos.mark->h, 0.3, 1e-9);
+    // Garbage from a confused touch layer changes nothing.
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, -0.2, 0.5});
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.5, 0.5, -1, 0.2});
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 3, 0.5, 0.5});
+    EXPECT_NEAR(session.state().photos.mark->x, 0.7, 1e-9);
+    // The worker gets the photo's bytes and the region; the result replaces the photo.
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.25, 0.5, 0.3, 0.2});
+    session.apply({IntentKind::kApplyBlur, "", Language::kRu, 0});
+    EXPECT_FALSE(session.state().photos.mark) << "the outline goes when the hiding starts";
     effects = session.take_effects();
     ASSERT_EQ(effects.size(), 1u);
     EXPECT_EQ(effects[0].kind, Effect::Kind::kBlur);
     EXPECT_EQ(effects[0].data, "first");
     EXPECT_DOUBLE_EQ(effects[0].x, 0.25);
+    EXPECT_DOUBLE_EQ(effects[0].y, 0.5);
+    EXPECT_DOUBLE_EQ(effects[0].w, 0.3);
+    EXPECT_DOUBLE_EQ(effects[0].h, 0.2);
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.5, 0.5});
+    EXPECT_FALSE(session.state().photos.mark) << "not while the photo is being changed";
     EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "not while a blur is applied";
     const uint64_t old_id = session.state().photos.photos[0].id;
     session.on_photo_blurred(effects[0].visit, effects[0].photo_id, "blurred", "t2");
@@ -433,6 +477,26 @@ TEST_F(SessionTest, APhotoIsTakenAfterTheCountdownOnTheWorker) {
     EXPECT_FALSE(session.photo_countdown_left());
     EXPECT_EQ(session.state().photos.problem, PhotoProblem::kCameraGone);
     EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "required: ask staff";
+}
+
+TEST_F(SessionTest, AMarkToHideBelongsToThePhotoShown) {
+    to_description();
+    session.apply({IntentKind::kInsertText, "Машина на газоне у дома 5"});
+    session.apply({IntentKind::kNext});
+    session.set_camera_status(CameraStatus::kReady);
+    for (int i = 0; i < 2; ++i) session.on_photo_taken(session.visit(), photo());
+    ASSERT_EQ(session.state().photos.selected, 1);
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.5, 0.5});
+    EXPECT_FALSE(session.state().photos.mark) << "photo 0 is not the one shown";
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 1, 0.5, 0.5});
+    ASSERT_TRUE(session.state().photos.mark);
+    session.apply({IntentKind::kSelectPhoto, "", Language::kRu, 0});
+    EXPECT_FALSE(session.state().photos.mark) << "another photo shown: the outline is gone";
+    EXPECT_FALSE(session.can_apply(IntentKind::kApplyBlur));
+    session.apply({IntentKind::kMarkBlur, "", Language::kRu, 0, 0.5, 0.5});
+    session.apply({IntentKind::kDeletePhoto, "", Language::kRu, 0});
+    EXPECT_FALSE(session.state().photos.mark);
+    EXPECT_TRUE(session.take_effects().empty()) << "nothing was hidden";
 }
 
 TEST_F(SessionTest, PhotosStopAtTheConfiguredMaximum) {

@@ -130,8 +130,19 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     take_photo(d);
     ASSERT_TRUE(d.has("photo/view"));
     const std::string before = d.state().photos.photos[0].jpeg;
-    d.tap_at("photo/view", 0.3f, 0.4f);  // a face there
+    // A face there: the finger draws around it, the outline shows, «Скрыть» hides it.
+    d.drag("photo/view", 0.2f, 0.3f, 0.45f, 0.6f);
+    ASSERT_TRUE(d.has("photo/mark"));
+    EXPECT_EQ(d.state().photos.photos[0].blurs, 0) << "nothing hidden before «Скрыть»";
+    EXPECT_FALSE(d.enabled("nav/next")) << "hide it or cancel first";
+    const auto& m = *d.state().photos.mark;
+    EXPECT_NEAR(m.x, 0.2, 0.01);
+    EXPECT_NEAR(m.y, 0.3, 0.01);
+    EXPECT_NEAR(m.w, 0.25, 0.01);
+    EXPECT_NEAR(m.h, 0.3, 0.01);
+    d.tap("photo/hide");
     ASSERT_TRUE(d.wait_for([&] { return d.state().photos.photos[0].blurs == 1; }));
+    EXPECT_FALSE(d.has("photo/mark"));
     EXPECT_NE(d.state().photos.photos[0].jpeg, before);
     d.tap("photo/more");
     take_photo(d);
@@ -385,7 +396,8 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
     const std::string text = "Сломана скамейка в сквере у дома 3; торчат гвозди, опасно детям";
     start(d, "improvement.yard.playground", text);
     take_photo(d);
-    d.tap_at("photo/view", 0.6f, 0.3f);
+    d.tap_at("photo/view", 0.6f, 0.3f);  // one touch outlines a region around it
+    d.tap("photo/hide");
     ASSERT_TRUE(d.wait_for([&] { return d.state().photos.photos[0].blurs == 1; }));
     d.tap("photo/more");
     take_photo(d);

@@ -219,3 +219,28 @@ TEST(Photo, RedactionsAreAppliedBeforeEncoding) {
     auto back = decode_jpeg(out->jpeg).value();
     EXPECT_LT(contrast(back), 30) << "the strokes are still readable";
 }
+
+TEST(Raster, ATightOutlineAroundAPlateStillHidesItsCharacters) {
+    // Strokes 20 px wide, 40 px apart, in a region five times wider than high (a plate outlined
+    // tightly): blocks of a sixth of the height (16 px) would keep their rhythm; a block is at
+    // least an eighth of the long side (62 px), so the strokes average out.
+    Raster img = solid(600, 200, 128, 128, 128);
+    const Rect plate{50, 50, 500, 100};
+    for (int y = plate.y; y < plate.y + plate.h; ++y)
+        for (int x = plate.x; x < plate.x + plate.w; ++x)
+            for (int c = 0; c < 3; ++c) img.at(x, y)[c] = (x / 20) % 2 ? 250 : 10;
+    const Raster original = img;
+    redact(img, plate);
+    // How much of the strokes' pattern a row still follows: the correlation of what is left
+    // with what was there, along the middle row.
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    int n = 0;
+    for (int x = plate.x; x < plate.x + plate.w; ++x) {
+        const double a = original.at(x, 100)[1], b = img.at(x, 100)[1];
+        sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, ++n;
+    }
+    const double cov = sab / n - (sa / n) * (sb / n);
+    const double r =
+        cov / std::sqrt((saa / n - sa * sa / n / n) * (sbb / n - sb * sb / n / n) + 1e-9);
+    EXPECT_LT(std::abs(r), 0.2) << "the strokes' rhythm is still there";
+}

@@ -221,7 +221,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     shoot("3d-details-choice");
     k.dispatch({IntentKind::kNext});
     k.session().set_questions({});  // the later visits are a gateway region's again
-    // Photos: the live camera with the countdown, then the photo taken with a blur.
+    // Photos: the live camera with the countdown, then the photo taken, a region marked, hidden.
     ASSERT_TRUE(settle([&] { return k.session().camera_status() == core::CameraStatus::kReady; }));
     ASSERT_TRUE(settle([&] { return k.visit_workers().camera()->latest() != nullptr; }));
     k.dispatch({IntentKind::kTakePhoto});
@@ -229,7 +229,9 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     clock.advance(std::chrono::seconds(3));
     k.tick();
     ASSERT_TRUE(settle([&] { return !k.session().state().photos.photos.empty(); }));
-    k.dispatch({IntentKind::kBlurAt, "", v.lang, 0, 0.5, 0.45});
+    k.dispatch({IntentKind::kMarkBlur, "", v.lang, 0, 0.5, 0.45});
+    shoot("5c-photo-hide");  // the region outlined, «Скрыть» and «Отмена»
+    k.dispatch({IntentKind::kApplyBlur, "", v.lang, 0});
     ASSERT_TRUE(settle([&] { return k.session().state().photos.photos[0].blurs == 1; }));
     shoot("5b-photo-review");
     // The city's server needs coordinates (issue #18): a typed address also asks for its pin.
