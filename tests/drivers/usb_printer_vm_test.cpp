@@ -17,6 +17,7 @@
 
 #include "drivers/printer/escpos.h"
 #include "drivers/printer/print_job.h"
+#include "tests/support/printer_record.h"
 
 using namespace vmeste::drivers;
 using namespace std::chrono_literals;
@@ -32,27 +33,9 @@ std::string read_all(const std::string& path) {
 }
 
 std::string receipt(int i) {
-    ReceiptContent c;
-    c.title = "Обращение принято";
-    c.site = "МФЦ городского округа Подольск, Московская обл., ул. Кирова, дом 39а";
-    c.datetime = "05.12.2026 10:15";
-    c.number_label = "Номер обращения";
-    c.receipt_number = "USB" + std::to_string(1000 + i);
-    c.category = "Благоустройство · Освещение";
-    c.answer_by = "Ответ до 18.12.2026";
-    c.tracking_url = "https://vmeste.example.ru/t/" + c.receipt_number;
-    c.instructions = {"Наведите камеру телефона на код,", "чтобы узнать статус обращения."};
-    return receipt_escpos(c);
+    return vmeste::test::vm_receipt("USB", i);
 }
-
-// What the printer got, without the real-time status requests (DLE EOT n) between the jobs.
-std::string jobs_only(std::string got) {
-    for (const char n : {1, 2, 4}) {
-        const std::string req{0x10, 0x04, n};
-        for (size_t at; (at = got.find(req)) != std::string::npos;) got.erase(at, 3);
-    }
-    return got;
-}
+using vmeste::test::jobs_only;
 
 class UsbPrinterVm : public ::testing::Test {
   protected:

@@ -23,6 +23,7 @@ vm_init() {
     ln -s busybox "$vm_root/bin/$a"
   done
   vm_insmods=""
+  vm_qemu_args=()  # more qemu arguments (devices, serial lines) a test adds
 }
 
 # A module and, first, what it needs (modules.dep lists the deepest last).
@@ -61,5 +62,5 @@ vm_run() {
   (cd "$vm_root" && find . | cpio -o -H newc --quiet | gzip -1 > "$vm_work/initrd.gz")
   timeout 900 qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -kernel "$vm_kernel" \
     -initrd "$vm_work/initrd.gz" -append "console=ttyS0 quiet panic=-1" -nographic -no-reboot \
-    -monitor none -serial stdio > "$vm_work/console.txt" 2>&1 || true
+    -monitor none -serial stdio "${vm_qemu_args[@]}" > "$vm_work/console.txt" 2>&1 || true
 }
