@@ -446,6 +446,24 @@ void Kiosk::run_effects() {
     visit_->want_camera(session_->state().screen == Screen::kPhotos || session_->scanning());
     visit_->want_scan(session_->scanning() ? session_->visit() : 0);
     session_->set_camera_status(visit_->camera_status());
+    note_camera();
+}
+
+void Kiosk::note_camera() {
+    using O = drivers::SelfTestResult::Outcome;
+    const CameraStatus now = session_->camera_status();
+    const bool failed = now == CameraStatus::kUnavailable, ready = now == CameraStatus::kReady;
+    if (!(failed || ready) || now == camera_noted_) return;
+    camera_noted_ = now;
+    const auto cam = visit_->shared_camera();
+    if (!cam) {
+        note_device({O::kFailed, "camera", "selftest.camera.missing", {}, "no camera found"});
+    } else if (failed) {
+        const std::string why = cam->last_error();
+        note_device({O::kFailed, "camera", "selftest.camera.no_frames", {cam->name()}, why});
+    } else {
+        note_device({O::kOk, "camera", "selftest.camera.streaming", {cam->name()}, ""});
+    }
 }
 
 bool Kiosk::tick() {

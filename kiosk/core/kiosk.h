@@ -152,6 +152,10 @@ class Kiosk {
     // Any thread: the device's latest result (a self-test, a print, a printer check) replaces
     // its last one, for the heartbeat and the staff's home screen.
     void note_device(const drivers::SelfTestResult& r);
+    // UI thread: the camera's state as the visit sees it, noted for staff and the heartbeat
+    // when it changes (failed while wanted, streaming again).
+    void note_camera();
+    CameraStatus camera_noted_ = CameraStatus::kOff;
     bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
     std::function<void()> speak_hook_;

@@ -1,15 +1,19 @@
 // Screens driven headless through the UI test driver: what a citizen can touch, and what it does.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "drivers/speech/speech.h"
+#include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/ui_driver.h"
 
 using namespace vmeste;
 using namespace vmeste::test;
+using namespace std::chrono_literals;
 using core::Screen;
 
 namespace {
@@ -499,4 +503,48 @@ TEST(VoicePrompts, SpeechEndsWithTheVisitWhetherFinishedOrTimedOut) {
         EXPECT_FALSE(speaker.speaking()) << "the receipt's prompt still playing";
         EXPECT_EQ(speaker.stopped, stopped + 1);
     }
+}
+
+// The camera as staff and the heartbeat see it (issue #19, hardware.md's table): a camera that
+// stops giving pictures while a citizen is on the photo step is a device alert with the driver's
+// reason; it clears when the camera streams again. A terminal without a camera says so at once.
+TEST(CameraFault, ACameraGoneDuringAVisitIsToldToStaffAndClearsWhenItIsBack) {
+    TempDir shots;
+    auto write_shot = [&] {
+        std::filesystem::create_directories(shots.path());
+        image::Raster grey{64, 48, std::vector<uint8_t>(64 * 48 * 3, 128)};
+        std::ofstream(shots.file("shot.jpg"), std::ios::binary)
+            << image::encode_jpeg(grey, 90).value();
+    };
+    write_shot();
+    static SystemClock camera_clock;
+    UiDriver::Options o;
+    o.camera = drivers::make_folder_camera(shots.path(), camera_clock, Millis(50));
+    UiDriver d(o);
+    d.describe("housing.building.hot_water", "Нет горячей воды");
+    d.tap("nav/next");
+    ASSERT_TRUE(d.wait_for([&] { return d.enabled("photo/take"); }));
+    EXPECT_TRUE(d.kiosk().maintenance().device_alerts().empty());
+
+    std::filesystem::remove_all(shots.path());  // the camera's cable pulled
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().device_alerts().empty(); }));
+    const auto alert = d.kiosk().maintenance().device_alerts().at(0);
+    EXPECT_EQ(alert.device, "camera");
+    EXPECT_EQ(alert.key, "selftest.camera.no_frames");
+    EXPECT_NE(alert.technical.find(shots.path()), std::string::npos) << alert.technical;
+    EXPECT_NE(d.label("note/photos").find("Камера"), std::string::npos)
+        << "the citizen is told too";
+
+    write_shot();  // plugged back in: the driver reopens it within a second
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().device_alerts().empty(); }, 5s));
+}
+
+TEST(CameraFault, ATerminalWithoutACameraSaysSoToStaffAtOnce) {
+    UiDriver::Options o;
+    o.no_camera = true;
+    UiDriver d(o);
+    const auto alerts = d.kiosk().maintenance().device_alerts();
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].device, "camera");
+    EXPECT_EQ(alerts[0].key, "selftest.camera.missing");
 }
