@@ -39,7 +39,17 @@ struct TransportOptions {
     size_t max_response_bytes = 1 << 20;  // a gateway answer is small; cap protects memory
     std::string ca_file;                  // empty: system store
     std::string pinned_public_key;        // "sha256//..." or empty
+    // http:// beyond a loopback address: development only (config `allow_plain_http`, logged
+    // loudly). Otherwise such a request is refused before a byte leaves the terminal.
+    bool allow_plain_http = false;
 };
+
+// Plain http:// is for the simulator and a local proxy only: whether `url` names a loopback
+// host (localhost, 127.0.0.0/8, ::1). An https:// URL is always false.
+bool is_loopback_http(std::string_view url);
+// Why `url` may not carry the terminal's traffic, or nothing: https://, or http:// to a loopback
+// address, or any http:// with `allow_plain_http`.
+Result<void> check_transport_url(std::string_view url, bool allow_plain_http);
 
 class HttpTransport {
   public:

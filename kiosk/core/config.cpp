@@ -1,14 +1,17 @@
 #include "kiosk/core/config.h"
 
 #include "kiosk/core/file_ops.h"
+#include "sync/http.h"
 
 #include <toml++/toml.h>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 
 namespace vmeste::core {
@@ -37,7 +40,9 @@ Result<int> parse_int(std::string_view v, int lo, int hi) {
 }
 
 Result<void> check_url(std::string_view v) {
-    if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() < 10)
+    std::string scheme(v.substr(0, 8));
+    for (char& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!(scheme.starts_with("http://") || scheme.starts_with("https://")) || v.size() < 10)
         return make_error(ErrorCode::kInvalidInput,
                           "'" + std::string(v) + "' is not an http(s) URL");
     return {};
@@ -196,6 +201,7 @@ const std::map<std::string, Key, std::less<>>& setters() {
              return {};
          }},
         {"voice_prompts", flag(&Config::voice_prompts)},
+        {"allow_plain_http", flag(&Config::allow_plain_http)},
         {"large_text", flag(&Config::large_text)},
         {"high_contrast", flag(&Config::high_contrast)},
         {"lower_screen", flag(&Config::lower_screen)},
@@ -292,6 +298,13 @@ Result<void> check_consistency(const Config& c) {
         return make_error(ErrorCode::kInvalidInput, "text_min_chars is larger than text_max_chars");
     if (c.retry_base_ms > c.retry_cap_ms)
         return make_error(ErrorCode::kInvalidInput, "retry_base_ms is larger than retry_cap_ms");
+    for (const auto& [key, url] :
+         {std::pair<const char*, const std::string&>{"platform_url", c.platform_url},
+          {"open311_url", c.open311_url}})
+        if (!url.empty())
+            if (auto r = sync::check_transport_url(url, c.allow_plain_http); !r)
+                return make_error(ErrorCode::kInvalidInput,
+                                  std::string(key) + ": " + r.error().message);
     if (c.adapter == "open311" && c.open311_url.empty())
         return make_error(ErrorCode::kInvalidInput, "adapter = open311 needs open311_url");
     if (c.adapter == "open311" && c.open311_api_key.empty())
@@ -331,7 +344,26 @@ Result<std::string> value_text(const toml::node& n, Kind kind) {
 
 }  // namespace
 
-Result<Config> parse_config(std::string_view text, Config c) {
+namespace {
+
+// The keys the technician's settings screen writes to DATA_DIR/settings.toml (settings_toml):
+// the only ones that layer may set. Anything that can write the data directory must not be able
+// to redirect the terminal (platform_url, tls_*, device_token…) past the read-only /etc.
+const std::set<std::string, std::less<>>& settings_keys() {
+    static const std::set<std::string, std::less<>> kKeys = {
+        "language",       "voice_prompts",   "auto_print_receipt",
+        "idle_timeout_s", "max_photos",      "similar_radius_m",
+        "retention_days", "languages",       "large_text",
+        "high_contrast",  "lower_screen",    "site_address",
+        "site_lat",       "site_lon",        "camera",
+        "printer",        "printer_columns", "renderer"};
+    return kKeys;
+}
+
+// `allowed`: when given, keys outside it are not applied; each is named in `refused`.
+Result<Config> parse_config_impl(std::string_view text, Config c,
+                                 const std::set<std::string, std::less<>>* allowed,
+                                 std::vector<std::string>* refused) {
     toml::table doc;
     try {
         doc = toml::parse(text);
@@ -350,6 +382,10 @@ Result<Config> parse_config(std::string_view text, Config c) {
         if (it == setters().end()) {
             failed = make_error(ErrorCode::kInvalidInput, where + "unknown key '" + key + "'");
             return false;
+        }
+        if (allowed && !allowed->count(key)) {
+            if (refused) refused->push_back(where + key);
+            return true;
         }
         if (auto [at, fresh] = seen.emplace(key, node.source().begin.line); !fresh) {
             failed =
@@ -386,6 +422,12 @@ Result<Config> parse_config(std::string_view text, Config c) {
     }
     if (auto r = check_consistency(c); !r) return r.error();
     return c;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, Config c) {
+    return parse_config_impl(text, std::move(c), nullptr, nullptr);
 }
 
 Result<Config> load_config_file(const std::string& path, Config base) {
@@ -589,11 +631,14 @@ Config with_settings_layers(Config c, std::string* problems) {
     };
     const std::string settings = c.data_dir + "/settings.toml";
     if (auto text = read(settings)) {
-        auto next = parse_config(*text, c);
+        std::vector<std::string> refused;
+        auto next = parse_config_impl(*text, c, &settings_keys(), &refused);
         if (next)
             c = std::move(next).value();
         else
             note(settings + ": " + next.error().message);
+        for (const auto& r : refused)
+            note(settings + ": " + r + ": not a key of the settings screen, ignored");
     }
     const std::string managed = c.data_dir + "/managed_config.json";
     if (auto text = read(managed)) {

@@ -64,7 +64,10 @@ struct Config {
     std::string watchdog_device;  // e.g. /dev/watchdog; empty: systemd's watchdog only
     int watchdog_timeout_s = 0;   // the hardware timer; 0: twice WatchdogSec + a restart (75 s)
     std::string tls_ca_file;      // empty: the system's CA store
-    std::string tls_pinned_public_key;     // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
+    std::string tls_pinned_public_key;  // "sha256//<base64>" (CURLOPT_PINNEDPUBLICKEY) or empty
+    // Plain http:// to a platform that is not on this machine: development only, logged loudly.
+    // Without it such a platform_url/open311_url is refused (issue #20).
+    bool allow_plain_http = false;
     int heartbeat_interval_s = 300;        // the gateway may change it (heartbeat config)
     int catalogue_sync_interval_s = 3600;  // catalogue and polls, with ETag
     // Base of the citizen's status page; the receipt number is appended. Empty: <platform>/t.

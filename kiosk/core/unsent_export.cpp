@@ -61,18 +61,38 @@ Result<std::array<unsigned char, crypto_secretstream_xchacha20poly1305_KEYBYTES>
     return key;
 }
 
-// An open file written in records; removed unless committed.
-class RecordWriter {
+// The export's file on the stick, written only through a handle of the stick's directory: the
+// directory itself is not a symlink, the file is created under a random name that must not exist
+// (O_EXCL, O_NOFOLLOW), so a stick that links a name to a file of the terminal (device.key) gets
+// nothing written through it; fsync, then renamed within the directory (a rename replaces a link
+// at the final name, never follows it). Removed unless committed.
+class StickFile {
   public:
-    RecordWriter(std::string path, std::string tmp)
-        : path_(std::move(path)), tmp_(std::move(tmp)) {}
-    ~RecordWriter() {
+    StickFile(std::string dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+    ~StickFile() {
         if (fd_ >= 0) ::close(fd_);
-        if (!committed_) ::unlink(tmp_.c_str());
+        if (!committed_ && dirfd_ >= 0 && !tmp_.empty()) ::unlinkat(dirfd_, tmp_.c_str(), 0);
+        if (dirfd_ >= 0) ::close(dirfd_);
     }
     Result<void> open() {
-        fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd_ < 0) return make_error(ErrorCode::kIo, tmp_ + ": " + std::strerror(errno));
+        dirfd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dirfd_ < 0)
+            return make_error(
+                errno == ELOOP || errno == ENOTDIR ? ErrorCode::kUnauthorized : ErrorCode::kIo,
+                dir_ + ": " +
+                    (errno == ELOOP ? std::string("a symbolic link")
+                                    : std::string(std::strerror(errno))));
+        unsigned char r[8];
+        randombytes_buf(r, sizeof r);
+        char hex[17];
+        sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+        tmp_ = ".vmeste-export-" + std::string(hex) + ".part";
+        fd_ = ::openat(dirfd_, tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                       0600);
+        if (fd_ < 0) {
+            tmp_.clear();  // not ours: never unlinked
+            return make_error(ErrorCode::kIo, path() + ": " + std::strerror(errno));
+        }
         return {};
     }
     Result<void> write(std::string_view bytes) {
@@ -81,7 +101,7 @@ class RecordWriter {
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0)
                 return make_error(errno == ENOSPC ? ErrorCode::kNoSpace : ErrorCode::kIo,
-                                  path_ + ": " + std::strerror(errno));
+                                  path() + ": " + std::strerror(errno));
             bytes.remove_prefix(static_cast<size_t>(n));
         }
         return {};
@@ -89,24 +109,51 @@ class RecordWriter {
     Result<void> commit() {
         if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
             fd_ = -1;
-            return make_error(ErrorCode::kIo, path_ + ": " + std::strerror(errno));
+            return make_error(ErrorCode::kIo, path() + ": " + std::strerror(errno));
         }
         fd_ = -1;
-        if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-            return make_error(ErrorCode::kIo, path_ + ": " + std::strerror(errno));
+        if (::renameat(dirfd_, tmp_.c_str(), dirfd_, name_.c_str()) != 0)
+            return make_error(ErrorCode::kIo, path() + ": " + std::strerror(errno));
         committed_ = true;
-        const std::string dir = std::filesystem::path(path_).parent_path().string();
-        if (int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
-            ::fsync(d);
-            ::close(d);
-        }
+        ::fsync(dirfd_);
         return {};
+    }
+    // The committed file, opened again through the directory handle for the read-back.
+    Result<int> open_back() const {
+        const int fd = ::openat(dirfd_, name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return make_error(ErrorCode::kIo, path() + ": " + std::strerror(errno));
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            return make_error(ErrorCode::kIo, path() + ": not a regular file");
+        }
+        return fd;
+    }
+    std::string path() const { return (std::filesystem::path(dir_) / name_).string(); }
+
+  private:
+    std::string dir_, name_, tmp_;
+    int dirfd_ = -1, fd_ = -1;
+    bool committed_ = false;
+};
+
+// Exactly n bytes from a file descriptor, or false (end of file, an error).
+class FdReader {
+  public:
+    explicit FdReader(int fd) : fd_(fd) {}
+    bool read(char* out, std::streamsize n) {
+        while (n > 0) {
+            const ssize_t got = ::read(fd_, out, static_cast<size_t>(n));
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) return false;
+            out += got;
+            n -= got;
+        }
+        return true;
     }
 
   private:
-    std::string path_, tmp_;
-    int fd_ = -1;
-    bool committed_ = false;
+    int fd_;
 };
 
 std::string new_passphrase() {
@@ -149,10 +196,9 @@ Result<UnsentExport> export_unsent(AppealStore& store, const std::string& dir,
     if (sodium_init() < 0) return make_error(ErrorCode::kIo, "libsodium did not start");
     UnsentExport e;
     e.passphrase = new_passphrase();
-    e.file = (std::filesystem::path(dir) / ("vmeste-unsent-" + safe_name(device_id) + "-" +
-                                            local_time::format(now, "%Y%m%d-%H%M%S") + ".vmx"))
-                 .string();
-    RecordWriter out(e.file, e.file + ".tmp");
+    StickFile out(dir, "vmeste-unsent-" + safe_name(device_id) + "-" +
+                           local_time::format(now, "%Y%m%d-%H%M%S") + ".vmx");
+    e.file = out.path();
     if (auto r = out.open(); !r) return r.error();
 
     std::string head(kMagic);
@@ -223,8 +269,12 @@ Result<UnsentExport> export_unsent(AppealStore& store, const std::string& dir,
     if (e.keys.empty()) return make_error(ErrorCode::kNotFound, "nothing is unsent");
     if (auto r = record({{"type", "end"}, {"items", e.keys.size()}}, true); !r) return r.error();
     if (auto r = out.commit(); !r) return r.error();
-    // Read back from the stick: the reset that follows relies on this file.
-    auto back = read_unsent_export(e.file, e.passphrase);
+    // Read back from the stick, through the same directory handle: the reset that follows
+    // relies on this file.
+    auto fd = out.open_back();
+    if (!fd) return fd.error();
+    auto back = read_unsent_export_fd(*fd, e.file, e.passphrase);
+    ::close(*fd);
     if (!back)
         return make_error(ErrorCode::kIo, "the export does not read back: " + back.error().message);
     if (back->items.size() != e.keys.size())
@@ -235,9 +285,17 @@ Result<UnsentExport> export_unsent(AppealStore& store, const std::string& dir,
 }
 
 Result<ExportContents> read_unsent_export(const std::string& path, std::string_view passphrase) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return make_error(ErrorCode::kNotFound, path + ": cannot open");
+    auto r = read_unsent_export_fd(fd, path, passphrase);
+    ::close(fd);
+    return r;
+}
+
+Result<ExportContents> read_unsent_export_fd(int fd, const std::string& path,
+                                             std::string_view passphrase) {
     if (sodium_init() < 0) return make_error(ErrorCode::kIo, "libsodium did not start");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error(ErrorCode::kNotFound, path + ": cannot open");
+    FdReader in(fd);
     const size_t head_len = kMagic.size() + crypto_pwhash_SALTBYTES + 16 +
                             crypto_secretstream_xchacha20poly1305_HEADERBYTES;
     std::string head(head_len, '\0');

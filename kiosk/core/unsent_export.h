@@ -30,7 +30,9 @@ struct UnsentExport {
 };
 
 // Writes the export into `dir` (tmp → fsync → rename → fsync dir), then reads it back with the
-// passphrase to prove the stick holds what was written. kNotFound: nothing is unsent.
+// passphrase to prove the stick holds what was written. kNotFound: nothing is unsent;
+// kUnauthorized: `dir` is a symbolic link. Everything goes through a handle of `dir`: a name on
+// the stick linked elsewhere (to the terminal's own files) is never written through.
 Result<UnsentExport> export_unsent(AppealStore& store, const std::string& dir,
                                    const std::string& device_id, int64_t now_unix_ms);
 
@@ -47,6 +49,9 @@ struct ExportContents {
 };
 // kUnauthorized for a wrong passphrase; kCorrupt for a damaged or cut file.
 Result<ExportContents> read_unsent_export(const std::string& path, std::string_view passphrase);
+// The same from an open file (`path` names it in messages).
+Result<ExportContents> read_unsent_export_fd(int fd, const std::string& path,
+                                             std::string_view passphrase);
 
 // Where the export goes: the configured directory, or with "auto" the first writable removable
 // medium mounted under /media or /run/media (a USB stick as udisks or usbmount mounts it).

@@ -74,11 +74,11 @@ TEST(Config, TrackingBaseDefaultsToThePlatform) {
 TEST(CommandLine, FlagsOverrideTheConfigFileGivenBeforeThem) {
     vmeste::test::TempDir dir;
     std::ofstream(dir.file("k.conf"))
-        << "platform_url = \"http://10.0.0.1:1\"\ndata_dir = \"/a\"\n";
+        << "platform_url = \"https://10.0.0.1:1\"\ndata_dir = \"/a\"\n";
     auto cl = parse_command_line(
         {"--config", dir.file("k.conf"), "--data-dir", "/b", "--windowed", "1920x1080"});
     ASSERT_TRUE(cl) << cl.error().message;
-    EXPECT_EQ(cl->config.platform_url, "http://10.0.0.1:1");
+    EXPECT_EQ(cl->config.platform_url, "https://10.0.0.1:1");
     EXPECT_EQ(cl->config.data_dir, "/b");
     EXPECT_TRUE(cl->windowed);
     EXPECT_EQ(cl->window_w, 1920);
@@ -168,7 +168,9 @@ TEST(Config, ThePackagedFileListsEveryKeyWithItsDefault) {
     auto c = parse_config(text);
     ASSERT_TRUE(c) << c.error().message;
     const Config d;
-    EXPECT_EQ(c->platform_url, d.platform_url);
+    // The one exception: the built-in default is the simulator on this machine, the package
+    // ships a gateway's https:// address (issue #20).
+    EXPECT_TRUE(c->platform_url.starts_with("https://")) << c->platform_url;
     EXPECT_EQ(c->printer, d.printer);
     EXPECT_EQ(c->camera, d.camera);
     EXPECT_EQ(c->renderer, d.renderer);
@@ -188,7 +190,7 @@ TEST(Config, ThePackagedFileListsEveryKeyWithItsDefault) {
 TEST(CommandLine, ABrokenConfigFileFallsBackToTheLastGoodOneAndSaysWhy) {
     vmeste::test::TempDir dir;
     const std::string file = dir.file("kiosk.toml");
-    std::ofstream(file) << "idle_timeout_s = 120\nplatform_url = \"http://10.0.0.1:1\"\n";
+    std::ofstream(file) << "idle_timeout_s = 120\nplatform_url = \"https://10.0.0.1:1\"\n";
     auto good = parse_command_line({"--config", file, "--data-dir", dir.path()});
     ASSERT_TRUE(good && good->config_problem.empty());
     ASSERT_TRUE(keep_last_good_config(file, dir.path()));
@@ -199,7 +201,7 @@ TEST(CommandLine, ABrokenConfigFileFallsBackToTheLastGoodOneAndSaysWhy) {
     EXPECT_NE(cl->config_problem.find(file + ": line 2"), std::string::npos) << cl->config_problem;
     EXPECT_EQ(cl->config_fallback, "last-good");
     EXPECT_EQ(cl->config.idle_timeout_s, 120);
-    EXPECT_EQ(cl->config.platform_url, "http://10.0.0.1:1");
+    EXPECT_EQ(cl->config.platform_url, "https://10.0.0.1:1");
     EXPECT_EQ(cl->config.default_language, Language::kEn) << "flags still apply";
     EXPECT_EQ(cl->config.data_dir, dir.path());
     // No last good copy: the defaults.
@@ -236,4 +238,77 @@ TEST(Config, TheScreensSettingsAndThenTheGatewaysGoOverTheFile) {
     EXPECT_NE(problems.find("managed_config.json: max_photos: 99 is outside 0..10"),
               std::string::npos)
         << problems;
+}
+
+// Issue #20, point 3: anything that can write the data directory (the service's own user) must
+// not redirect the terminal past the read-only /etc: settings.toml takes only the keys the
+// settings screen writes; the rest is ignored and said.
+TEST(Config, TheScreensSettingsFileCannotRedirectTheTerminal) {
+    vmeste::test::TempDir dir;
+    Config base;
+    base.data_dir = dir.path();
+    base.platform_url = "https://gateway.region.example";
+    base.tls_ca_file = "/etc/vmeste/gateway-ca.pem";
+    base.device_token = "from-etc";
+    std::ofstream(dir.file("settings.toml"))
+        << "idle_timeout_s = 60\n"
+           "platform_url = \"https://evil.example\"\n"
+           "[tls]\ntls_ca_file = \"/var/lib/vmeste/evil-ca.pem\"\n"
+           "tls_pinned_public_key = \"sha256//evil\"\n"
+           "device_token = \"stolen\"\n"
+           "allow_plain_http = true\n";
+    std::string problems;
+    const Config c = with_settings_layers(base, &problems);
+    EXPECT_EQ(c.idle_timeout_s, 60) << "the screen's own key still applies";
+    EXPECT_EQ(c.platform_url, base.platform_url);
+    EXPECT_EQ(c.tls_ca_file, base.tls_ca_file);
+    EXPECT_EQ(c.tls_pinned_public_key, "");
+    EXPECT_EQ(c.device_token, "from-etc");
+    EXPECT_FALSE(c.allow_plain_http);
+    for (const char* key : {"platform_url", "tls_ca_file", "tls_pinned_public_key", "device_token",
+                            "allow_plain_http"})
+        EXPECT_NE(problems.find(std::string(key) + ": not a key of the settings screen"),
+                  std::string::npos)
+            << key << " not said: " << problems;
+    // What the screen writes goes through whole, every key of it.
+    Config screen = base;
+    screen.site_address = "г. Подольск, ул. Кирова, 39";
+    screen.printer = "tcp:192.168.1.50";
+    std::ofstream(dir.file("settings.toml"), std::ios::trunc) << settings_toml(screen);
+    problems.clear();
+    const Config back = with_settings_layers(base, &problems);
+    EXPECT_TRUE(problems.empty()) << problems;
+    EXPECT_EQ(back.site_address, screen.site_address);
+    EXPECT_EQ(back.printer, screen.printer);
+}
+
+// Issue #20, point 2: a network attacker between the terminal and an http:// gateway gets the
+// device token and every appeal, and can answer 2xx so appeals are purged as delivered.
+TEST(Config, PlainHttpToThePlatformIsRefusedUnlessItIsThisMachineOrAllowedForDevelopment) {
+    auto refused = [](const std::string& toml, const std::string& key) {
+        auto c = parse_config(toml);
+        if (c) return ::testing::AssertionFailure() << "accepted: " << toml;
+        if (c.error().message.find(key + ": plain http://") == std::string::npos)
+            return ::testing::AssertionFailure() << c.error().message;
+        return ::testing::AssertionSuccess();
+    };
+    EXPECT_TRUE(refused("platform_url = \"http://gateway.example.ru\"", "platform_url"));
+    EXPECT_TRUE(refused("platform_url = \"HTTP://10.0.0.5:8080/v1\"", "platform_url"));
+    EXPECT_TRUE(refused("platform_url = \"http://127.0.0.1.evil.example/\"", "platform_url"));
+    EXPECT_TRUE(refused("platform_url = \"http://127.0.0.1@evil.example/\"", "platform_url"));
+    EXPECT_TRUE(refused("platform_url = \"http://localhost.evil.example/\"", "platform_url"));
+    EXPECT_TRUE(
+        refused("adapter = \"open311\"\nopen311_url = \"http://city.example/open311\"\n"
+                "open311_api_key = \"k\"",
+                "open311_url"));
+    // This machine (the simulator, a local proxy) and https are fine.
+    for (const char* ok :
+         {"http://127.0.0.1:8080", "http://localhost:8080/", "http://[::1]:8080",
+          "http://127.3.2.1/", "https://gateway.example.ru", "HTTPS://gateway.example.ru/v1"})
+        EXPECT_TRUE(parse_config(std::string("platform_url = \"") + ok + "\"")) << ok;
+    // Development only, and said so: the flag lets it through.
+    auto dev = parse_config("platform_url = \"http://10.0.0.5:8080\"\nallow_plain_http = true");
+    ASSERT_TRUE(dev) << dev.error().message;
+    EXPECT_TRUE(dev->allow_plain_http);
+    EXPECT_FALSE(Config{}.allow_plain_http);
 }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "kiosk/base/local_time.h"
 #include "kiosk/core/appeal.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -154,4 +155,44 @@ TEST(UnsentExport, TheDirectoryMustExistAndBeWritable) {
     auto missing = core::export_directory(d.path() + "/nope");
     ASSERT_FALSE(missing);
     EXPECT_NE(missing.error().message.find("not a directory"), std::string::npos);
+}
+
+// Issue #20, point 1: a stick (ext4 holds symlinks) with the export's names linked to the
+// terminal's device key. Before: the key was overwritten through the temporary name, the export
+// still "succeeded", and the kiosk could no longer read its own store.
+TEST(UnsentExport, AStickWhoseNamesLinkToTheTerminalsFilesGetsNothingWrittenThroughThem) {
+    namespace fs = std::filesystem;
+    Fixture f;
+    ASSERT_TRUE(f.store->accept(test::appeal_request("EXP3-0001"), 1'000));
+    const std::string key = f.data.file("device.key.copy");
+    spit(key, "THE TERMINAL'S KEY");
+    const std::string name =
+        "vmeste-unsent-DEV-1-" + local_time::format(2'000, "%Y%m%d-%H%M%S") + ".vmx";
+    for (const std::string& n : {name, name + ".tmp", name + ".part"})
+        fs::create_symlink(key, f.stick.file(n));
+    auto e = core::export_unsent(*f.store, f.stick.path(), "DEV-1", 2'000);
+    ASSERT_TRUE(e) << e.error().message;
+    EXPECT_EQ(slurp(key), "THE TERMINAL'S KEY") << "written through a link on the stick";
+    EXPECT_EQ(e->file, f.stick.file(name));
+    EXPECT_FALSE(fs::is_symlink(e->file));
+    EXPECT_TRUE(fs::is_regular_file(e->file));
+    auto back = core::read_unsent_export(e->file, e->passphrase);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->items.size(), e->keys.size());
+    for (const auto& entry : fs::directory_iterator(f.stick.path()))
+        EXPECT_FALSE(entry.path().filename().string().ends_with(".part") &&
+                     !fs::is_symlink(entry.path()))
+            << "a temporary file left behind: " << entry.path();
+}
+
+TEST(UnsentExport, AStickDirectoryThatIsALinkIsRefused) {
+    namespace fs = std::filesystem;
+    Fixture f;
+    ASSERT_TRUE(f.store->accept(test::appeal_request("EXP4-0001"), 1'000));
+    test::TempDir elsewhere;
+    fs::create_symlink(elsewhere.path(), f.stick.file("media"));
+    auto e = core::export_unsent(*f.store, f.stick.file("media"), "DEV-1", 2'000);
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().code, ErrorCode::kUnauthorized) << e.error().message;
+    EXPECT_TRUE(fs::is_empty(elsewhere.path())) << "nothing written where the link points";
 }

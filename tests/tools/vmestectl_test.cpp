@@ -150,6 +150,12 @@ TEST(Vmestectl, ConfigCheckNamesTheLineTheKeyAndTheReason) {
     const std::string wd = run("config check " + dir.file("wd.toml") + " 2>&1; echo exit=$?");
     EXPECT_NE(wd.find("a hung kiosk would reset the machine"), std::string::npos) << wd;
     EXPECT_NE(wd.find("exit=1"), std::string::npos);
+    // Plain HTTP to a gateway across the network (issue #20, point 2).
+    std::ofstream(dir.file("http.toml")) << "platform_url = \"http://gateway.example.ru\"\n";
+    const std::string http = run("config check " + dir.file("http.toml") + " 2>&1; echo exit=$?");
+    EXPECT_NE(http.find("platform_url: plain http://"), std::string::npos) << http;
+    EXPECT_NE(http.find("use https://"), std::string::npos) << http;
+    EXPECT_NE(http.find("exit=1"), std::string::npos);
     const std::string keys = run("config keys");
     EXPECT_NE(keys.find("similar_radius_m\n"), std::string::npos);
     EXPECT_NE(keys.find("platform_url\n"), std::string::npos);
