@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "kiosk/base/log.h"
 #include "kiosk/core/open311_setup.h"
@@ -374,6 +375,28 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                     auto r = raw->open311_services_->reload(raw->options_.config.data_dir);
                     if (!r) return r.error().message;
                     if (raw->uploader_) raw->uploader_->expedite("open311 services");
+                    return "ok";
+                }
+                if (command.rfind("set-pin ", 0) == 0) {
+                    // `vmestectl set-pin` while the kiosk runs: "set-pin ROLE PIN". The PIN is
+                    // never logged; the change is audited.
+                    std::istringstream in(command.substr(8));
+                    std::string role, pin;
+                    in >> role >> pin;
+                    if (role != "staff" && role != "technician")
+                        return "the role is staff or technician";
+                    auto a = MaintenanceAccess::open(raw->options_.config.data_dir, *raw->clock_);
+                    if (!a) return a.error().message;
+                    if (auto r =
+                            a->set_pin(role == "staff" ? Role::kStaff : Role::kTechnician, pin);
+                        !r)
+                        return r.error().message;
+                    if (!*store)
+                        if (auto s = AppealStore::open(raw->store_options()))
+                            *store = std::move(*s);
+                    if (*store)
+                        (*store)->audit("vmestectl", "set-pin", role, "",
+                                        raw->clock_->unix_millis());
                     return "ok";
                 }
                 if (command != "status") return "unknown command";

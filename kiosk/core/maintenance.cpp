@@ -377,6 +377,9 @@ void Maintenance::apply(const MaintIntent& intent) {
                             case R::kNoPins:
                                 st.message = MaintState::PinMessage::kNoPins;
                                 break;
+                            case R::kError:
+                                st.message = MaintState::PinMessage::kError;
+                                break;
                         }
                     });
                 });

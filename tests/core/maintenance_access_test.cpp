@@ -49,6 +49,25 @@ TEST(MaintenanceAccess, EachRoleHasItsOwnPinStoredOnlyAsAnArgon2idHash) {
     EXPECT_EQ(tech.role, Role::kTechnician);
 }
 
+// Issue #20, point 5: two processes (the kiosk, vmestectl) over one access file.
+TEST(MaintenanceAccess, APinChangedElsewhereTakesEffectAndAStaleCopyIsNeverWrittenBack) {
+    test::TempDir dir;
+    ManualClock clock;
+    auto kiosk = MaintenanceAccess::open(dir.path(), clock);
+    ASSERT_TRUE(kiosk->set_pin(Role::kStaff, "2468"));
+    EXPECT_EQ(kiosk->try_pin("2468").result, R::kOk);
+    auto ctl = MaintenanceAccess::open(dir.path(), clock);
+    ASSERT_TRUE(ctl->set_pin(Role::kStaff, "1357"));
+    EXPECT_EQ(kiosk->try_pin("2468").result, R::kWrong) << "the old PIN still opens";
+    EXPECT_EQ(kiosk->try_pin("1357").result, R::kOk);
+    // The kiosk sets the technician's PIN on its screen: the staff PIN set elsewhere stays.
+    ASSERT_TRUE(kiosk->set_pin(Role::kTechnician, "975310"));
+    auto fresh = MaintenanceAccess::open(dir.path(), clock);
+    EXPECT_EQ(fresh->try_pin("1357").result, R::kOk);
+    EXPECT_EQ(fresh->try_pin("2468").result, R::kWrong);
+    EXPECT_EQ(fresh->try_pin("975310").result, R::kOk);
+}
+
 TEST(MaintenanceAccess, FiveWrongPinsLockThePadLongerEachTimeAndARestartDoesNotLiftIt) {
     test::TempDir dir;
     ManualClock clock;

@@ -15,6 +15,7 @@
 
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/maintenance_access.h"
 #include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
 #include "tests/support/sim_fixture.h"
@@ -285,4 +286,22 @@ TEST(FullDisk, TheDiskFillingWhileDeliveringPausesTheUploaderInsteadOfALoop) {
     EXPECT_TRUE(worker.status().store_error.empty());
     EXPECT_EQ(sim.store().count(), 3);
     EXPECT_EQ(sim.store().media_count(), 6) << "each photo once: the repeat went under its key";
+}
+
+// Issue #20, point 6: a wrong PIN that cannot be counted (the data disk read-only after an
+// error, or full) is not checked either: an uncounted guess is a free guess.
+TEST(ReadOnlyDisk, AWrongPinThatCannotBeCountedChecksNothing) {
+    SmallDisk disk("2m");
+    REQUIRE_MOUNT(disk);
+    fs::create_directories(disk.path());
+    ManualClock clock;
+    auto a = MaintenanceAccess::open(disk.path(), clock);
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(a->set_pin(Role::kStaff, "2468"));
+    ASSERT_TRUE(disk.remount(true));
+    EXPECT_EQ(a->try_pin("0000").result, MaintenanceAccess::Attempt::Result::kError);
+    EXPECT_EQ(a->try_pin("2468").result, MaintenanceAccess::Attempt::Result::kError)
+        << "nothing is checked while the count cannot be kept";
+    ASSERT_TRUE(disk.remount(false));
+    EXPECT_EQ(a->try_pin("2468").result, MaintenanceAccess::Attempt::Result::kOk);
 }

@@ -48,6 +48,34 @@ UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
 
 }  // namespace
 
+// Issue #20, point 5: `vmestectl set-pin` while the kiosk runs. Before, the kiosk kept its copy
+// of the hashes: the new PIN did not open, and one wrong PIN later the old hashes were written
+// back, so the old PIN worked again.
+TEST(Maintenance, APinChangedWithVmestectlUnderARunningKioskTakesEffect) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, "1111");  // the kiosk has read the access file and counted a wrong PIN
+    d.tap("maint/pin/back");
+    {
+        // What `echo 1357 | vmestectl set-pin staff` does, from its own process's view.
+        auto ctl = core::MaintenanceAccess::open(data.path(), clock);
+        ASSERT_TRUE(ctl);
+        ASSERT_TRUE(ctl->set_pin(core::Role::kStaff, "1357"));
+    }
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    EXPECT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kPin) << "the old PIN opened";
+    type_pin(d, "1357");
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
+    // Nothing of the kiosk's old copy was written back.
+    auto after = core::MaintenanceAccess::open(data.path(), clock);
+    EXPECT_EQ(after->try_pin(kStaffPin).result, core::MaintenanceAccess::Attempt::Result::kWrong);
+    EXPECT_EQ(after->try_pin("1357").result, core::MaintenanceAccess::Attempt::Result::kOk);
+}
+
 TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock) {
     TempDir data;
     ManualClock clock;

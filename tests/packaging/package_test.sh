@@ -76,6 +76,21 @@ done
   fail "/var/lib/vmeste is $(stat -c '%a %u' "$root/var/lib/vmeste")"
 pass "installed: user vmeste ($uid) in its groups, /var/lib/vmeste 0750"
 
+# vmestectl as root (the documented `echo PIN | vmestectl set-pin`), then the service's user:
+# every file it made is the service's, and the service's user reads the PIN and the store.
+chmod 0755 "$work"  # the service's user walks to the data directory like on a terminal
+data=$root/var/lib/vmeste
+echo 2468 | "$root/usr/bin/vmestectl" --data-dir "$data" set-pin staff >/dev/null ||
+  fail "vmestectl set-pin as root"
+foreign=$(find "$data" ! -uid "$uid" -printf '%p ')
+[[ -z $foreign ]] || fail "vmestectl as root left files the kiosk cannot own: $foreign"
+gid=$(awk -F: '$1 == "vmeste" {print $4}' "$root/etc/passwd")
+setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+  "$root/usr/bin/vmestectl" --data-dir "$data" status >/dev/null ||
+  fail "the service's user cannot read what vmestectl as root wrote"
+rm -rf "${data:?}"/* "$data"/.[!.]*
+pass "vmestectl as root leaves only files of the vmeste user"
+
 # The units as systemd reads them.
 if command -v systemd-analyze >/dev/null; then
   for u in vmeste-kiosk.service vmeste-kiosk-cage.service; do

@@ -1,6 +1,8 @@
 // vmestectl against a real store: what a technician reads.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -161,6 +163,41 @@ TEST(Vmestectl, ConfigCheckNamesTheLineTheKeyAndTheReason) {
     EXPECT_NE(keys.find("platform_url\n"), std::string::npos);
 }
 
+// Issue #20, point 4: the documented `echo PIN | vmestectl set-pin` run as root made root-owned
+// 0600 files the kiosk (its own user) could not read: "no PINs", or no start at all.
+TEST(Vmestectl, RunAsRootItCreatesOnlyFilesTheServicesUserOwns) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (CI runs as root)";
+    test::TempDir dir;
+    constexpr uid_t kService = 65534;  // nobody: a user that is not root
+    ASSERT_EQ(::chown(dir.path().c_str(), kService, kService), 0);
+    test::TempDir input;
+    std::ofstream(input.file("pin")) << "2468\n";
+    const std::string out = run("--data-dir " + dir.path() + " set-pin staff < " +
+                                input.file("pin") + " 2>&1; echo exit=$?");
+    ASSERT_NE(out.find("exit=0"), std::string::npos) << out;
+    int files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path())) {
+        struct stat st {};
+        ASSERT_EQ(::lstat(e.path().c_str(), &st), 0);
+        EXPECT_EQ(st.st_uid, kService) << e.path() << " is not the service's";
+        ++files;
+    }
+    EXPECT_GT(files, 2) << "access.json and the store at least";
+    // And the kiosk's user reads the PIN: opened as that user in a child.
+    const pid_t child = ::fork();
+    if (child == 0) {
+        if (::setgid(kService) != 0 || ::setuid(kService) != 0) _exit(3);
+        ManualClock clock;
+        auto a = core::MaintenanceAccess::open(dir.path(), clock);
+        _exit(a && a->try_pin("2468").result == core::MaintenanceAccess::Attempt::Result::kOk ? 0
+                                                                                              : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "the service's user cannot use it";
+}
+
 TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
     test::TempDir dir;
     std::ofstream(dir.file("pin")) << "97531\n";
@@ -259,6 +296,22 @@ TEST(Vmestectl, TalksToTheRunningKioskOverItsPrivateSocketAndToTheDataDirWithout
         EXPECT_NE(run("--data-dir " + dir.path() + " retry; echo exit=$?")
                       .find("sending its queue now\nexit=0"),
                   std::string::npos);
+        // A PIN set beside the running kiosk goes to it over the socket and opens at once
+        // (issue #20, point 5); a bad one is refused with the reason.
+        std::ofstream(dir.file("pin")) << "1357\n";
+        const std::string pin = run("--data-dir " + dir.path() + " set-pin staff < " +
+                                    dir.file("pin") + " 2>&1; echo exit=$?");
+        EXPECT_NE(pin.find("the staff PIN is set (the running kiosk took it)\nexit=0"),
+                  std::string::npos)
+            << pin;
+        ManualClock clock;
+        EXPECT_EQ(core::MaintenanceAccess::open(dir.path(), clock)->try_pin("1357").role,
+                  core::Role::kStaff);
+        std::ofstream(dir.file("pin"), std::ios::trunc) << "12\n";
+        const std::string short_pin = run("--data-dir " + dir.path() + " set-pin staff < " +
+                                          dir.file("pin") + " 2>&1; echo exit=$?");
+        EXPECT_NE(short_pin.find("a PIN is 4 to 12 digits"), std::string::npos) << short_pin;
+        EXPECT_NE(short_pin.find("exit=1"), std::string::npos) << short_pin;
         // One writer per data directory (issue #17): a second one beside the kiosk is refused
         // with the holder named, and writes nothing.
         const std::string second =

@@ -2,8 +2,10 @@
 // RECEIPT` (one appeal's state, without its text), `enrol` (one-time code → device token),
 // `retry-quarantine`. Issue #8 grows it (provisioning, export).
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/vt.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +129,23 @@ int vt_lock(const std::vector<std::string>& args, bool lock) {
         std::printf(lock ? "console switching locked on %s\n" : "console switching allowed\n",
                     tty.c_str());
     return rc;
+}
+
+// Run as root (`echo PIN | sudo vmestectl set-pin staff`), a command that touches the data
+// directory works as the directory's owner — the service's user — so every file it creates is
+// one the kiosk can read: a root-owned 0600 device.key or access.json would stop the kiosk
+// starting or leave it with "no PINs" (issue #20). False, said, when the switch fails.
+bool become_data_dir_owner(const std::string& data_dir, const std::string& command) {
+    if (::geteuid() != 0) return true;
+    struct stat st {};
+    if (::stat(data_dir.c_str(), &st) != 0 || st.st_uid == 0) return true;  // root's own, or new
+    if (::setgroups(0, nullptr) != 0 || ::setgid(st.st_gid) != 0 || ::setuid(st.st_uid) != 0) {
+        std::fprintf(stderr, "vmestectl %s: cannot act as the owner of %s (uid %u): %s\n",
+                     command.c_str(), data_dir.c_str(), static_cast<unsigned>(st.st_uid),
+                     std::strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 std::string default_serial() {
@@ -676,6 +695,37 @@ int main(int argc, char** argv) {
         std::fputs(kHelp, stderr);
         return 2;
     }
+    // Root keeps root for the console and the devices; for the data directory it becomes the
+    // directory's owner.
+    static const std::vector<std::string> kAsRoot = {"vt-lock", "vt-unlock",   "selftest",
+                                                     "config",  "read-export", "make-demo-map"};
+    if (std::find(kAsRoot.begin(), kAsRoot.end(), rest[0]) == kAsRoot.end() &&
+        !become_data_dir_owner(data_dir, rest[0]))
+        return 1;
+    // A PIN for a running kiosk goes through its control socket: the kiosk owns the data
+    // directory and takes the new PIN at once (issue #20). Without one it is set here below.
+    std::string pin;
+    if (rest[0] == "set-pin" && rest.size() == 2) {
+        // The PIN comes on standard input (never on the command line, where `ps` shows it).
+        if (rest[1] != "staff" && rest[1] != "technician") {
+            std::fputs("vmestectl set-pin: the role is staff or technician\n", stderr);
+            return 2;
+        }
+        std::getline(std::cin, pin);
+        while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+        if (pin.find_first_not_of("0123456789") != std::string::npos) {
+            std::fputs("vmestectl set-pin: a PIN is digits only\n", stderr);
+            return 1;
+        }
+        if (auto answer = core::control_request(data_dir, "set-pin " + rest[1] + " " + pin)) {
+            if (*answer != "ok") {
+                std::fprintf(stderr, "vmestectl set-pin: %s\n", answer->c_str());
+                return 1;
+            }
+            std::printf("the %s PIN is set (the running kiosk took it)\n", rest[1].c_str());
+            return 0;
+        }
+    }
     // Commands that write the data directory hold its lock, as the kiosk does: a second writer
     // beside a running kiosk is refused with the holder named (exit 1).
     std::unique_ptr<core::DataDirLock> lock;
@@ -808,14 +858,6 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (rest[0] == "set-pin" && rest.size() == 2) {
-        // The PIN comes on standard input (never on the command line, where `ps` shows it).
-        if (rest[1] != "staff" && rest[1] != "technician") {
-            std::fputs("vmestectl set-pin: the role is staff or technician\n", stderr);
-            return 2;
-        }
-        std::string pin;
-        std::getline(std::cin, pin);
-        while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
         SystemClock clock;
         auto access = core::MaintenanceAccess::open(data_dir, clock);
         if (!access) {
