@@ -36,6 +36,20 @@ Raster marked(int w, int h) {
     return img;
 }
 
+// Pearson's correlation of one channel of two images over a region: how much of what was there
+// is still followed by what is there now.
+double correlation(const Raster& before, const Raster& after, const Rect& r, int channel) {
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; ++y)
+        for (int x = r.x; x < r.x + r.w; ++x) {
+            const double a = before.at(x, y)[channel], b = after.at(x, y)[channel];
+            sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, ++n;
+        }
+    const double cov = sab / n - (sa / n) * (sb / n);
+    return cov / std::sqrt((saa / n - sa * sa / n / n) * (sbb / n - sb * sb / n / n) + 1e-9);
+}
+
 bool reddish(const Raster& img, int x, int y) {
     const uint8_t* p = img.at(x, y);
     return p[0] > 180 && p[1] < 80 && p[2] < 80;
@@ -172,16 +186,7 @@ TEST(Raster, RedactionCannotBeUndone) {
     const Rect face{50, 60, 96, 72};
     redact(img, face);
     // Inside: what remains has no correlation with the detail that was there.
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    int n = 0;
-    for (int y = face.y; y < face.y + face.h; ++y)
-        for (int x = face.x; x < face.x + face.w; ++x) {
-            const double a = original.at(x, y)[0], b = img.at(x, y)[0];
-            sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, ++n;
-        }
-    const double cov = sab / n - (sa / n) * (sb / n);
-    const double r =
-        cov / std::sqrt((saa / n - sa * sa / n / n) * (sbb / n - sb * sb / n / n) + 1e-9);
+    const double r = correlation(original, img, face, 0);
     EXPECT_LT(std::abs(r), 0.1) << "the redacted region still follows the original";
     // And it is smooth: neighbouring pixels hardly differ (noise differed by ~85 on average).
     double step = 0;
@@ -233,14 +238,6 @@ TEST(Raster, ATightOutlineAroundAPlateStillHidesItsCharacters) {
     redact(img, plate);
     // How much of the strokes' pattern a row still follows: the correlation of what is left
     // with what was there, along the middle row.
-    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-    int n = 0;
-    for (int x = plate.x; x < plate.x + plate.w; ++x) {
-        const double a = original.at(x, 100)[1], b = img.at(x, 100)[1];
-        sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, ++n;
-    }
-    const double cov = sab / n - (sa / n) * (sb / n);
-    const double r =
-        cov / std::sqrt((saa / n - sa * sa / n / n) * (sbb / n - sb * sb / n / n) + 1e-9);
+    const double r = correlation(original, img, Rect{plate.x, 100, plate.w, 1}, 1);
     EXPECT_LT(std::abs(r), 0.2) << "the strokes' rhythm is still there";
 }
