@@ -117,11 +117,13 @@ void VisitWorkers::want_camera(bool on) {
     camera_wanted_ = on;
     // Starting and stopping join the camera's thread: on the worker, never on the UI thread.
     drivers::Camera* cam = camera_.get();
+    ++camera_switches_pending_;
     post([cam, on, this] {
         if (on)
             cam->start(1280, 720);
         else
             cam->stop();
+        --camera_switches_pending_;
         if (options_.wake_ui) options_.wake_ui();
     });
 }
@@ -129,6 +131,9 @@ void VisitWorkers::want_camera(bool on) {
 CameraStatus VisitWorkers::camera_status() const {
     if (!camera_) return CameraStatus::kUnavailable;
     if (!camera_wanted_) return CameraStatus::kOff;
+    // A photo may be asked for only once the start asked for now has run: a capture posted
+    // behind a stop and a start would otherwise find the camera still starting.
+    if (camera_switches_pending_ > 0) return CameraStatus::kStarting;
     switch (camera_->state()) {
         case drivers::CameraState::kStreaming:
             return CameraStatus::kReady;
@@ -401,6 +406,14 @@ void VisitWorkers::scan() {
 }
 
 void VisitWorkers::capture(uint64_t visit) {
+    // A camera still opening (its thread started by the job just before this one) gets the
+    // time a slow USB camera takes to give its first frame.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (camera_ && camera_->state() == drivers::CameraState::kStarting &&
+           std::chrono::steady_clock::now() < until) {
+        const auto last = camera_->latest();
+        camera_->wait_frame(last ? last->sequence : 0, Millis(100));  // a new frame, or a while
+    }
     if (!camera_ || camera_->state() != drivers::CameraState::kStreaming) {
         complete([visit](Session& s) { s.on_photo_failed(visit, PhotoProblem::kCameraGone); });
         return;

@@ -101,6 +101,9 @@ class VisitWorkers {
     std::shared_ptr<drivers::Camera> camera_;
     std::string camera_error_;
     bool camera_wanted_ = false;  // UI thread
+    // Starts and stops posted but not yet done: until then the camera's own state is the old
+    // one (still "streaming" from the last visit while a stop and a start wait their turn).
+    std::atomic<int> camera_switches_pending_{0};
     std::atomic<uint64_t> scan_visit_{0};
     bool scan_posted_ = false;            // under mu_
     int64_t scanned_sequence_ = 0;        // media thread
