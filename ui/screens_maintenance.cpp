@@ -125,8 +125,28 @@ void draw_pin(MaintUi& mu) {
     const Palette& p = ui.theme.palette;
     float y = header(mu, ui.tr("maint.title"));
     const Rect r = content_rect(ui, true);
-    y += note(ui, "maint_pin_hint", ui.tr("maint.pin_hint"), ImVec2(r.x, y), r.w, p.text,
-              ui.fonts.body, true);
+    // Whose PIN: each role counts its own wrong PINs, so a stranger's guesses at the staff PIN
+    // never lock the technician out. The chosen one is filled and ticked.
+    const float gap = ui.px(ui.theme.metrics.gap);
+    const float bh = ui.px(ui.theme.metrics.touch_min);
+    const float bw = std::min(ui.px(440), (r.w - gap) * 0.5f);
+    const float x0 = r.x + (r.w - 2 * bw - gap) * 0.5f;
+    for (core::Role role : {core::Role::kStaff, core::Role::kTechnician}) {
+        const bool chosen = st.sign_in_role == role;
+        const bool staff = role == core::Role::kStaff;
+        const std::string label =
+            (chosen ? "✓ " : "") + ui.tr(staff ? "maint.role_staff" : "maint.role_technician");
+        if (touch_button(ui, staff ? "maint/pin/role/staff" : "maint/pin/role/technician", label,
+                         ImVec2(staff ? x0 : x0 + bw + gap, y), ImVec2(bw, bh),
+                         chosen ? ButtonKind::kPrimary : ButtonKind::kSecondary, !st.checking,
+                         ui.fonts.body))
+            mu.post({MaintIntentKind::kSignInRole, "", static_cast<int>(role)});
+    }
+    y += bh + gap;
+    const bool staff = st.sign_in_role == core::Role::kStaff;
+    y += note(ui, "maint_pin_hint",
+              ui.tr(staff ? "maint.pin_hint_staff" : "maint.pin_hint_technician"), ImVec2(r.x, y),
+              r.w, p.text, ui.fonts.body, true);
     // Dots, never digits: someone may be looking over the shoulder.
     std::string dots;
     for (size_t i = 0; i < st.pin_digits; ++i) dots += "● ";
@@ -143,9 +163,10 @@ void draw_pin(MaintUi& mu) {
     } else if (st.message == PM::kWrong) {
         msg = ui.trf("maint.pin_wrong", {std::to_string(st.attempts_left)});
     } else if (st.message == PM::kLocked) {
-        msg = ui.trf("maint.pin_locked", {duration(ui, st.locked_until_ms - now)});
-    } else if (st.message == PM::kNoPins) {
-        msg = ui.tr("maint.pin_none");
+        msg = ui.trf(staff ? "maint.pin_locked_staff" : "maint.pin_locked_technician",
+                     {duration(ui, st.locked_until_ms - now)});
+    } else if (st.message == PM::kNoPin) {
+        msg = ui.tr(staff ? "maint.pin_none_staff" : "maint.pin_none_technician");
     } else if (st.message == PM::kError) {
         msg = ui.tr("maint.pin_error");
     }
@@ -154,7 +175,8 @@ void draw_pin(MaintUi& mu) {
     y += ui.fonts.body->FontSize * 2.6f;
     const bool locked = st.message == PM::kLocked && st.locked_until_ms > now;
     digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/pin/", "maint/pin/enter",
-              !st.checking && !locked, st.pin_digits >= 4, {MaintIntentKind::kSubmitPin});
+              !st.checking && !locked, st.pin_digits >= core::min_pin_digits(st.sign_in_role),
+              {MaintIntentKind::kSubmitPin});
     bottom_row(mu, ui.tr("maint.leave"), "", nullptr, false, {MaintIntentKind::kClose});
 }
 
@@ -659,6 +681,7 @@ void draw_settings(MaintUi& mu) {
              ui.tr("maint.change"),
              Kind::kAction,
              {MaintIntentKind::kChangePin, "", static_cast<int>(core::Role::kTechnician)}},
+            {"pin_unlock", ui.tr("maint.pin_unlock"), Kind::kAction, {MaintIntentKind::kUnlockPin}},
         };
     }
     // One column on a portrait panel, two on a landscape one.
@@ -699,10 +722,12 @@ void draw_settings(MaintUi& mu) {
     const std::string msg = st.notice == "settings-saved"     ? ui.tr("maint.settings_saved")
                             : st.notice == "settings-restart" ? ui.tr("maint.settings_restart")
                             : st.notice == "pin-set"          ? ui.tr("maint.pin_set")
+                            : st.notice == "pin-unlocked"     ? ui.tr("maint.pin_unlocked")
+                            : st.notice == "pin-failed"       ? ui.tr("maint.pin-failed")
                             : st.settings_dirty               ? ui.tr("maint.settings_unsaved")
                                                               : ui.tr("maint.settings_hint");
-    const bool good =
-        st.notice == "settings-saved" || st.notice == "settings-restart" || st.notice == "pin-set";
+    const bool good = st.notice == "settings-saved" || st.notice == "settings-restart" ||
+                      st.notice == "pin-set" || st.notice == "pin-unlocked";
     note(ui, "maint_settings", msg, ImVec2(r.x, y), r.w, good ? p.success : p.text_muted,
          ui.fonts.small);
     const std::string& save = ui.tr("maint.settings_save");
@@ -886,8 +911,10 @@ void draw_set_pin(MaintUi& mu) {
     float y = header(mu, ui.tr(staff ? "maint.setting.pin_staff" : "maint.setting.pin_technician"));
     const Rect r = content_rect(ui, true);
     y += note(ui, "maint_set_pin_hint",
-              ui.tr(st.pin_confirming ? "maint.pin_new_again" : "maint.pin_new"), ImVec2(r.x, y),
-              r.w, p.text, ui.fonts.body, true);
+              st.pin_confirming
+                  ? ui.tr("maint.pin_new_again")
+                  : ui.trf("maint.pin_new", {std::to_string(core::min_pin_digits(st.pin_role))}),
+              ImVec2(r.x, y), r.w, p.text, ui.fonts.body, true);
     std::string dots;
     for (size_t i = 0; i < st.pin_digits; ++i) dots += "● ";
     y += ui.px(16);
@@ -899,7 +926,7 @@ void draw_set_pin(MaintUi& mu) {
              ui.fonts.body, true);
     y += ui.fonts.body->FontSize * 2.6f;
     digit_pad(mu, Rect{r.x, y, r.w, r.bottom() - y}, "maint/pin/", "maint/pin/enter", !st.busy,
-              st.pin_digits >= 4, {MaintIntentKind::kSubmitPin});
+              st.pin_digits >= core::min_pin_digits(st.pin_role), {MaintIntentKind::kSubmitPin});
     bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
 }
 

@@ -299,6 +299,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.store = k->store_options();
         mo.data_dir = cfg.data_dir;
         mo.clock = k->clock_;
+        mo.pin_cost = k->options_.pin_cost;
         mo.wake_ui = k->options_.wake_ui;
         mo.retry_now = [raw = k.get()] { raw->wake_uploader(); };
         if (k->uploader_)
@@ -377,25 +378,26 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                     if (raw->uploader_) raw->uploader_->expedite("open311 services");
                     return "ok";
                 }
-                if (command.rfind("set-pin ", 0) == 0) {
-                    // `vmestectl set-pin` while the kiosk runs: "set-pin ROLE PIN". The PIN is
-                    // never logged; the change is audited.
-                    std::istringstream in(command.substr(8));
+                // `vmestectl set-pin` ("set-pin ROLE PIN"; the PIN is never logged) and
+                // `vmestectl unlock-pin` ("unlock-pin ROLE") while the kiosk runs, audited.
+                const bool set_pin = command.rfind("set-pin ", 0) == 0;
+                if (set_pin || command.rfind("unlock-pin ", 0) == 0) {
+                    std::istringstream in(command.substr(set_pin ? 8 : 11));
                     std::string role, pin;
                     in >> role >> pin;
                     if (role != "staff" && role != "technician")
                         return "the role is staff or technician";
-                    auto a = MaintenanceAccess::open(raw->options_.config.data_dir, *raw->clock_);
+                    const Role r = role == "staff" ? Role::kStaff : Role::kTechnician;
+                    auto a = MaintenanceAccess::open(raw->options_.config.data_dir, *raw->clock_,
+                                                     raw->options_.pin_cost);
                     if (!a) return a.error().message;
-                    if (auto r =
-                            a->set_pin(role == "staff" ? Role::kStaff : Role::kTechnician, pin);
-                        !r)
-                        return r.error().message;
+                    if (auto done = set_pin ? a->set_pin(r, pin) : a->unlock(r); !done)
+                        return done.error().message;
                     if (!*store)
                         if (auto s = AppealStore::open(raw->store_options()))
                             *store = std::move(*s);
                     if (*store)
-                        (*store)->audit("vmestectl", "set-pin", role, "",
+                        (*store)->audit("vmestectl", set_pin ? "set-pin" : "unlock-pin", role, "",
                                         raw->clock_->unix_millis());
                     return "ok";
                 }

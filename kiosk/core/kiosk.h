@@ -60,6 +60,7 @@ class Kiosk {
         std::shared_ptr<drivers::Speaker> speaker;  // staff's speaker test; none: it fails
         drivers::PrintTimeouts print_timeouts{};    // tests shorten them
         std::chrono::milliseconds printer_check_every{60'000};
+        PinHashCost pin_cost = PinHashCost::kModerate;  // tests: kTestsOnly
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);

@@ -110,7 +110,7 @@ void Maintenance::loop() {
                 log::error("maintenance: store: %s", s.error().message.c_str());
         }
         if (!access) {
-            auto a = MaintenanceAccess::open(options_.data_dir, clock_);
+            auto a = MaintenanceAccess::open(options_.data_dir, clock_, options_.pin_cost);
             if (a)
                 access = std::move(a).value();
             else
@@ -145,12 +145,17 @@ void Maintenance::open_pin_pad() {
     state_.screen = MaintScreen::kPin;
     pin_.clear();
     last_touch_ = clock_.monotonic();
-    // Tell at once when the pad is locked (the lock survives restarts).
-    post([this](AppealStore*, MaintenanceAccess* a) {
+    show_pin_lock();
+}
+
+// Tells at once when the chosen role's pad is locked (the lock survives restarts).
+void Maintenance::show_pin_lock() {
+    const Role role = state_.sign_in_role;
+    post([this, role](AppealStore*, MaintenanceAccess* a) {
         if (!a) return;
-        if (auto until = a->locked_until())
-            complete([until](MaintState& st) {
-                if (st.screen != MaintScreen::kPin) return;
+        if (auto until = a->locked_until(role))
+            complete([until, role](MaintState& st) {
+                if (st.screen != MaintScreen::kPin || st.sign_in_role != role) return;
                 st.message = MaintState::PinMessage::kLocked;
                 st.locked_until_ms = *until;
             });
@@ -301,6 +306,34 @@ void Maintenance::load_queue() {
     });
 }
 
+bool technician_only(MaintIntentKind k) {
+    using K = MaintIntentKind;
+    switch (k) {
+        case K::kSettingsPage:
+        case K::kEdit:
+        case K::kInsertText:
+        case K::kDeleteText:
+        case K::kEditDone:
+        case K::kEditCancel:
+        case K::kChangePin:
+        case K::kUnlockPin:
+        case K::kReprovision:
+        case K::kAdjust:
+        case K::kSaveSettings:
+        case K::kExitToSystem:
+        case K::kFactoryReset:
+        case K::kMappingChoose:
+        case K::kMappingSet:
+        case K::kMappingPage:
+        case K::kMappingCoordinates:
+        case K::kMappingRefresh:
+        case K::kMappingSave:
+            return true;
+        default:
+            return false;
+    }
+}
+
 void Maintenance::apply(const MaintIntent& intent) {
     if (!active()) return;
     last_touch_ = clock_.monotonic();
@@ -323,7 +356,7 @@ void Maintenance::apply(const MaintIntent& intent) {
     if (state_.screen == MaintScreen::kPin) {
         switch (intent.kind) {
             case K::kDigit:
-                if (state_.checking || pin_.size() >= 12 || intent.text.size() != 1 ||
+                if (state_.checking || pin_.size() >= kMaxPinDigits || intent.text.size() != 1 ||
                     intent.text[0] < '0' || intent.text[0] > '9')
                     return;
                 pin_ += intent.text;
@@ -335,13 +368,27 @@ void Maintenance::apply(const MaintIntent& intent) {
                 if (!pin_.empty() && !state_.checking) pin_.pop_back();
                 state_.pin_digits = pin_.size();
                 return;
+            case K::kSignInRole: {
+                const auto role = static_cast<Role>(intent.index);
+                if (state_.checking || (role != Role::kStaff && role != Role::kTechnician) ||
+                    role == state_.sign_in_role)
+                    return;
+                state_.sign_in_role = role;
+                pin_.clear();
+                state_.pin_digits = 0;
+                state_.message = MaintState::PinMessage::kNone;
+                state_.locked_until_ms = 0;
+                show_pin_lock();
+                return;
+            }
             case K::kSubmitPin: {
-                if (state_.checking || pin_.size() < 4) return;
+                const Role role = state_.sign_in_role;
+                if (state_.checking || pin_.size() < min_pin_digits(role)) return;
                 state_.checking = true;
                 std::string pin = std::exchange(pin_, {});
                 state_.pin_digits = 0;
                 const int64_t now = clock_.unix_millis();
-                post([this, pin, now](AppealStore* s, MaintenanceAccess* a) {
+                post([this, role, pin, now](AppealStore* s, MaintenanceAccess* a) {
                     using R = MaintenanceAccess::Attempt::Result;
                     if (!a) {
                         complete([](MaintState& st) {
@@ -350,14 +397,14 @@ void Maintenance::apply(const MaintIntent& intent) {
                         });
                         return;
                     }
-                    const auto r = a->try_pin(pin);
+                    const auto r = a->try_pin(role, pin);
                     if (s && r.result == R::kWrong)
-                        s->audit("maintenance", "pin-wrong", "", r.locked_until_ms ? "locked" : "",
-                                 now);
+                        s->audit("maintenance", "pin-wrong", role_name(role),
+                                 r.locked_until_ms ? "locked" : "", now);
                     if (s && r.result == R::kOk) s->audit(role_name(r.role), "open", "", "", now);
                     complete([r](MaintState& st) {
                         st.checking = false;
-                        if (st.screen != MaintScreen::kPin) return;
+                        if (st.screen != MaintScreen::kPin || st.sign_in_role != r.role) return;
                         switch (r.result) {
                             case R::kOk:
                                 st.role = r.role;
@@ -374,8 +421,8 @@ void Maintenance::apply(const MaintIntent& intent) {
                                 st.message = MaintState::PinMessage::kLocked;
                                 st.locked_until_ms = r.locked_until_ms;
                                 break;
-                            case R::kNoPins:
-                                st.message = MaintState::PinMessage::kNoPins;
+                            case R::kNoPin:
+                                st.message = MaintState::PinMessage::kNoPin;
                                 break;
                             case R::kError:
                                 st.message = MaintState::PinMessage::kError;
@@ -393,7 +440,13 @@ void Maintenance::apply(const MaintIntent& intent) {
                 return;
         }
     }
-    // Signed in.
+    // Signed in. What only the technician may do is refused here for anyone else, whatever
+    // screen the state says (not only by the buttons staff never see).
+    if (technician_only(intent.kind) && state_.role != Role::kTechnician) {
+        log::warn("maintenance: a technician's action refused to %s",
+                  state_.role ? role_name(*state_.role) : "nobody");
+        return;
+    }
     switch (intent.kind) {
         case K::kOpen: {
             const auto to = static_cast<MaintScreen>(intent.index);
@@ -495,6 +548,25 @@ void Maintenance::apply(const MaintIntent& intent) {
             pin_.clear();
             new_pin_.clear();
             return;
+        case K::kUnlockPin: {
+            if (state_.role != Role::kTechnician || state_.screen != MaintScreen::kSettings ||
+                state_.busy)
+                return;
+            state_.busy = true;
+            state_.notice.clear();
+            const int64_t now = clock_.unix_millis();
+            post([this, now](AppealStore* s, MaintenanceAccess* a) {
+                Result<void> r = a ? a->unlock(Role::kStaff)
+                                   : Result<void>(make_error(ErrorCode::kIo, "no PIN file"));
+                if (s && r) s->audit("technician", "unlock-pin", "staff", "", now);
+                if (!r) log::warn("unlock-pin: %s", r.error().message.c_str());
+                complete([ok = bool(r)](MaintState& st) {
+                    st.busy = false;
+                    st.notice = ok ? "pin-unlocked" : "pin-failed";
+                });
+            });
+            return;
+        }
         case K::kDigit:
         case K::kBackspace:
         case K::kSubmitPin:
@@ -862,19 +934,20 @@ void Maintenance::edit_done() {
     state_.notice.clear();
 }
 
-// A new PIN: 4 to 12 digits, typed twice; hashed and stored on the worker, audited.
+// A new PIN: 4 (staff) or 6 (technician) to 12 digits, typed twice; hashed and stored on the
+// worker, audited.
 void Maintenance::set_pin_digit(const MaintIntent& intent) {
     using K = MaintIntentKind;
     if (state_.busy) return;
     if (intent.kind == K::kDigit) {
-        if (pin_.size() >= 12 || intent.text.size() != 1 || intent.text[0] < '0' ||
+        if (pin_.size() >= kMaxPinDigits || intent.text.size() != 1 || intent.text[0] < '0' ||
             intent.text[0] > '9')
             return;
         pin_ += intent.text;
         state_.notice.clear();
     } else if (intent.kind == K::kBackspace) {
         if (!pin_.empty()) pin_.pop_back();
-    } else if (pin_.size() >= 4) {
+    } else if (pin_.size() >= min_pin_digits(state_.pin_role)) {
         if (!state_.pin_confirming) {
             new_pin_ = std::exchange(pin_, {});
             state_.pin_confirming = true;

@@ -59,6 +59,7 @@ enum class MaintIntentKind {
     kDigit,      // text = one digit of the PIN
     kBackspace,  // the last digit
     kSubmitPin,
+    kSignInRole,         // the PIN pad: index = the Role whose PIN is typed (staff unless chosen)
     kOpen,               // index = MaintScreen (home's tiles)
     kBack,               // to home (from home: close)
     kRetryNow,           // the uploader looks at the queue now
@@ -76,6 +77,7 @@ enum class MaintIntentKind {
     kEditDone,      // the edit is checked and kept in the draft (or said why not)
     kEditCancel,
     kChangePin,    // settings: index = the Role whose PIN is set (kSetPin screen)
+    kUnlockPin,    // settings (technician): the staff PIN pad's lock and count cleared
     kReprovision,  // technician: enrol again with a new code (data kept)
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
@@ -94,6 +96,10 @@ enum class MaintIntentKind {
     kMappingRefresh,      // the services read again from the server (the draft's entries kept)
     kMappingSave,
 };
+
+// The settings, the PINs, the Open311 mapping, re-provisioning, leaving to the system and the
+// factory reset: the technician's alone (the signed-in role is checked in the core).
+bool technician_only(MaintIntentKind kind);
 
 struct MaintIntent {
     MaintIntentKind kind;
@@ -125,10 +131,11 @@ struct QueueView {
 
 struct MaintState {
     MaintScreen screen = MaintScreen::kClosed;
-    std::optional<Role> role;  // after the right PIN
-    size_t pin_digits = 0;     // how many were typed (the screen shows dots, never digits)
-    bool checking = false;     // the PIN is being checked on the worker
-    enum class PinMessage { kNone, kWrong, kLocked, kNoPins, kError } message = PinMessage::kNone;
+    std::optional<Role> role;          // after the right PIN
+    Role sign_in_role = Role::kStaff;  // the PIN pad: whose PIN is typed (each counts its own)
+    size_t pin_digits = 0;             // how many were typed (the screen shows dots, never digits)
+    bool checking = false;             // the PIN is being checked on the worker
+    enum class PinMessage { kNone, kWrong, kLocked, kNoPin, kError } message = PinMessage::kNone;
     int attempts_left = 0;
     int64_t locked_until_ms = 0;
     QueueView queue;
@@ -184,6 +191,7 @@ class Maintenance {
         StoreOptions store;  // its own connection, opened on the worker
         std::string data_dir;
         const Clock* clock = nullptr;
+        PinHashCost pin_cost = PinHashCost::kModerate;
         std::function<void()> wake_ui;
         std::function<void()> retry_now;                      // wakes the uploader
         std::function<sync::WorkerStatus()> uploader_status;  // any thread
@@ -263,6 +271,7 @@ class Maintenance {
     void open_settings();
     void edit_done();
     void set_pin_digit(const MaintIntent& intent);
+    void show_pin_lock();
     std::string new_pin_;  // UI thread: the first entry of a new PIN
     void leave_screen();   // what the screen being left had running (the preview, the touch test)
     void finish_touch_test(bool complete);

@@ -299,9 +299,9 @@ TEST(ReadOnlyDisk, AWrongPinThatCannotBeCountedChecksNothing) {
     ASSERT_TRUE(a);
     ASSERT_TRUE(a->set_pin(Role::kStaff, "2468"));
     ASSERT_TRUE(disk.remount(true));
-    EXPECT_EQ(a->try_pin("0000").result, MaintenanceAccess::Attempt::Result::kError);
-    EXPECT_EQ(a->try_pin("2468").result, MaintenanceAccess::Attempt::Result::kError)
+    EXPECT_EQ(a->try_pin(Role::kStaff, "0000").result, MaintenanceAccess::Attempt::Result::kError);
+    EXPECT_EQ(a->try_pin(Role::kStaff, "2468").result, MaintenanceAccess::Attempt::Result::kError)
         << "nothing is checked while the count cannot be kept";
     ASSERT_TRUE(disk.remount(false));
-    EXPECT_EQ(a->try_pin("2468").result, MaintenanceAccess::Attempt::Result::kOk);
+    EXPECT_EQ(a->try_pin(Role::kStaff, "2468").result, MaintenanceAccess::Attempt::Result::kOk);
 }

@@ -38,6 +38,11 @@ int audited(const std::string& data_dir, const std::string& actor, const std::st
     return n;
 }
 
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 UiDriver::Options with(ManualClock& clock, const std::string& data_dir) {
     UiDriver::Options o;
     o.clock = &clock;
@@ -72,8 +77,10 @@ TEST(Maintenance, APinChangedWithVmestectlUnderARunningKioskTakesEffect) {
     ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
     // Nothing of the kiosk's old copy was written back.
     auto after = core::MaintenanceAccess::open(data.path(), clock);
-    EXPECT_EQ(after->try_pin(kStaffPin).result, core::MaintenanceAccess::Attempt::Result::kWrong);
-    EXPECT_EQ(after->try_pin("1357").result, core::MaintenanceAccess::Attempt::Result::kOk);
+    EXPECT_EQ(after->try_pin(core::Role::kStaff, kStaffPin).result,
+              core::MaintenanceAccess::Attempt::Result::kWrong);
+    EXPECT_EQ(after->try_pin(core::Role::kStaff, "1357").result,
+              core::MaintenanceAccess::Attempt::Result::kOk);
 }
 
 TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock) {
@@ -126,6 +133,113 @@ TEST(Maintenance, TheGestureOpensThePinPadWrongPinsLockItAndARestartKeepsTheLock
     d.frame();
     EXPECT_FALSE(d.kiosk().maintenance().active());
     EXPECT_TRUE(d.has("attract/report"));
+}
+
+// Issue #20, point 6: the pad says whose PIN is typed and each role counts its own wrong PINs.
+// A stranger who knows the gesture locks the staff pad, never the technician's; the technician
+// signs in and lifts the staff lock from the settings, audited.
+TEST(Maintenance, AStrangersWrongPinsLockOnlyTheStaffPadAndTheTechnicianLiftsIt) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, true);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kPin);
+    EXPECT_EQ(d.label("maint/pin/role/staff"), "✓ Сотрудник МФЦ") << "staff is the default";
+    EXPECT_EQ(d.label("maint/pin/role/technician"), "Техник");
+    EXPECT_NE(d.label("note/maint_pin_hint").find("сотрудника МФЦ"), std::string::npos);
+    for (int i = 0; i < 5; ++i) type_pin(d, "0000");
+    EXPECT_NE(d.label("note/maint_pin").find("PIN сотрудника заблокирован"), std::string::npos)
+        << d.label("note/maint_pin");
+    EXPECT_FALSE(d.enabled("maint/pin/2"));
+    // The technician's pad is not locked, and wants six digits at least.
+    d.tap("maint/pin/role/technician");
+    EXPECT_EQ(d.label("maint/pin/role/technician"), "✓ Техник");
+    EXPECT_FALSE(d.has("note/maint_pin")) << "the staff lock is not the technician's";
+    EXPECT_TRUE(d.enabled("maint/pin/2"));
+    for (char c : std::string("97531")) d.tap(std::string("maint/pin/") + c);
+    EXPECT_FALSE(d.enabled("maint/pin/enter")) << "five digits are not a technician's PIN";
+    for (int i = 0; i < 5; ++i) d.tap("maint/pin/back");
+    d.tap("maint/pin/role/staff");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/maint_pin"); }, 5s));
+    EXPECT_NE(d.label("note/maint_pin").find("заблокирован"), std::string::npos)
+        << "back on staff, the lock is said again";
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
+    ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kHome);
+    EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kTechnician);
+    d.tap("maint/settings");
+    d.tap("maint/settings/page1");
+    d.tap("maint/setting/pin_unlock");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 5s));
+    EXPECT_NE(d.label("note/maint_settings").find("Блокировка PIN сотрудника снята"),
+              std::string::npos)
+        << d.label("note/maint_settings");
+    d.tap("maint/back");
+    d.tap("maint/back");  // signed out
+    ASSERT_FALSE(d.kiosk().maintenance().active());
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kStaff) << "staff sign in again";
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    bool lifted = false;
+    int wrong_staff = 0;
+    const auto log = (*store)->audit_log(50);  // kept: the loop reads into it
+    for (const auto& e : *log) {
+        lifted |= e.actor == "technician" && e.action == "unlock-pin" && e.subject == "staff";
+        wrong_staff += e.action == "pin-wrong" && e.subject == "staff";
+    }
+    EXPECT_TRUE(lifted);
+    EXPECT_EQ(wrong_staff, 5);
+}
+
+// Issue #20: every action that is the technician's, sent to the core by a staff sign-in (as a
+// forged touch or a bug in a screen would), does nothing — not only the buttons are hidden.
+TEST(Maintenance, StaffIntentsForEveryTechnicianOnlyActionAreRefusedInTheCore) {
+    using K = core::MaintIntentKind;
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, true);
+    UiDriver d(with(clock, data.path()));
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    ASSERT_EQ(d.kiosk().maintenance().state().role, core::Role::kStaff);
+    const std::string access_before = slurp(data.path() + "/access.json");
+    const std::vector<core::MaintIntent> technicians = {
+        {K::kOpen, "", static_cast<int>(MaintScreen::kSettings)},
+        {K::kOpen, "", static_cast<int>(MaintScreen::kMapping)},
+        {K::kSettingsPage, "", 1},
+        {K::kEdit, "site_address"},
+        {K::kInsertText, "x"},
+        {K::kEditDone},
+        {K::kAdjust, "max_photos", 1},
+        {K::kSaveSettings},
+        {K::kChangePin, "", static_cast<int>(core::Role::kTechnician)},
+        {K::kUnlockPin},
+        {K::kReprovision},
+        {K::kMappingChoose, "*"},
+        {K::kMappingSave},
+        {K::kExitToSystem},
+        {K::kFactoryReset},
+        {K::kFactoryReset},  // the second press would do it
+    };
+    for (const auto& intent : technicians) {
+        d.kiosk().maintenance().apply(intent);
+        for (int i = 0; i < 3; ++i) d.frame();
+        const auto& st = d.kiosk().maintenance().state();
+        EXPECT_EQ(st.screen, MaintScreen::kHome) << static_cast<int>(intent.kind);
+        EXPECT_FALSE(st.busy) << static_cast<int>(intent.kind);
+        EXPECT_TRUE(st.notice.empty()) << static_cast<int>(intent.kind) << ": " << st.notice;
+        EXPECT_TRUE(st.editing.empty());
+        EXPECT_FALSE(st.settings_dirty);
+    }
+    EXPECT_FALSE(std::filesystem::exists(data.path() + "/settings.toml"));
+    EXPECT_FALSE(std::filesystem::exists(data.path() + "/" + core::kFactoryResetMarker));
+    EXPECT_FALSE(d.kiosk().exit_requested()) << "the kiosk was asked to end";
+    EXPECT_EQ(slurp(data.path() + "/access.json"), access_before);
+    auto store = core::AppealStore::open(test::store_options(data.path()));
+    const auto log = (*store)->audit_log(50);  // kept: the loop reads into it
+    for (const auto& e : *log) EXPECT_NE(e.actor, "technician") << e.action;
+    EXPECT_EQ(audited(data.path(), "staff", "settings"), 0);
 }
 
 TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
@@ -340,7 +454,7 @@ TEST(Maintenance, TheNetworkCheckSaysWhenThePlatformIsNotThere) {
     set_pins(data.path(), clock, false, true);
     UiDriver d(with(clock, data.path()));  // the gateway's URL goes nowhere
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     EXPECT_EQ(d.kiosk().maintenance().state().role, core::Role::kTechnician);
     d.tap("maint/devices");
     d.tap("maint/test/network");
@@ -362,7 +476,7 @@ TEST(Maintenance, ATechnicianChangesASettingThatTakesEffectAndStaysAfterARestart
         EXPECT_FALSE(d.has("maint/settings")) << "settings are the technician's";
         d.tap("maint/back");
         gesture(d, clock);
-        type_pin(d, kTechnicianPin);
+        type_pin(d, kTechnicianPin, core::Role::kTechnician);
         d.tap("maint/settings");
         EXPECT_EQ(d.label("note/maint_setting_idle_timeout_s"), "90 с");
         EXPECT_FALSE(d.enabled("maint/settings/save")) << "nothing changed yet";
@@ -400,7 +514,7 @@ TEST(Maintenance, TheTechnicianSetsLanguagesAccessibilityAndTheSiteAndVisitsStar
         UiDriver d(with(clock, data.path()));
         EXPECT_TRUE(d.has("top/language") || d.has("attract/report"));
         gesture(d, clock);
-        type_pin(d, kTechnicianPin);
+        type_pin(d, kTechnicianPin, core::Role::kTechnician);
         d.tap("maint/settings");
         d.tap("maint/setting/languages");
         EXPECT_EQ(d.label("maint/setting/languages"), "Только русский");
@@ -451,7 +565,7 @@ TEST(Maintenance, ANewCameraIsChosenFromWhatTheMachineHasAndTheKioskRestartsToOp
     set_pins(data.path(), clock, false, true);
     UiDriver d(with(clock, data.path()));
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/settings");
     d.tap("maint/settings/page1");
     ASSERT_TRUE(
@@ -494,7 +608,7 @@ TEST(Maintenance, TheRendererAloneChangedRestartsTheKioskToo) {
     set_pins(data.path(), clock, false, true);
     UiDriver d(with(clock, data.path()));
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/settings");
     d.tap("maint/settings/page1");
     d.tap("maint/setting/renderer");
@@ -509,7 +623,7 @@ TEST(Maintenance, TheTechnicianSetsANewStaffPinTypedTwiceAndTheOldOneStopsWorkin
     set_pins(data.path(), clock, true, true);
     UiDriver d(with(clock, data.path()));
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/settings");
     d.tap("maint/settings/page1");
     d.tap("maint/setting/pin_staff");
@@ -556,7 +670,7 @@ TEST(Provisioning, ATechnicianEnrolsTheTerminalAgainAndKeepsItsQueue) {
     o.config.platform_url = sim.url();
     UiDriver d(o);
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/reprovision");
     ASSERT_EQ(d.kiosk().maintenance().state().screen, MaintScreen::kProvision);
     // It can be left as it was.
@@ -570,7 +684,7 @@ TEST(Provisioning, ATechnicianEnrolsTheTerminalAgainAndKeepsItsQueue) {
     EXPECT_FALSE(d.kiosk().maintenance().active());
     EXPECT_EQ(core::read_device_token(data.path()), "old-token");
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/reprovision");
     for (char c : std::string("88000001")) d.tap(std::string("maint/code/") + c);
     d.tap("maint/code/enrol");
@@ -616,7 +730,7 @@ TEST(Maintenance, OnlyATechnicianCanLeaveForTheSystemAndItIsAudited) {
     EXPECT_FALSE(d.has("maint/exit"));
     d.tap("maint/back");
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/exit");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kTechnicianExit);
@@ -737,7 +851,7 @@ TEST(Maintenance, AFactoryResetIsRefusedWhileAnythingIsUnsentAndThenWipesTheTerm
     {
         UiDriver d(o);
         gesture(d, clock);
-        type_pin(d, kTechnicianPin);
+        type_pin(d, kTechnicianPin, core::Role::kTechnician);
         d.tap("maint/factory_reset");
         EXPECT_EQ(d.label("maint/factory_reset"), "Нажмите ещё раз: удалить всё с терминала");
         d.tap("maint/factory_reset");
@@ -795,7 +909,7 @@ TEST(Maintenance, UnsentAppealsExportedToAStickLetTheResetGoAheadAndANewOneStops
     o.config.export_dir = stick.path();
     UiDriver d(o);
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/queue");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
     d.tap("maint/export");
@@ -911,7 +1025,7 @@ TEST(Maintenance, TheTechnicianMapsACategoryToAnotherCityServiceAndTheNextAppeal
     ASSERT_FALSE(d.kiosk().maintenance().active());
 
     gesture(d, clock);
-    type_pin(d, kTechnicianPin);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
     d.tap("maint/mapping");
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().mapping.loaded; }, 5s));
     d.frame();

@@ -423,7 +423,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     {
         auto access = core::MaintenanceAccess::open(dir.path(), clock);
         ASSERT_TRUE(access->set_pin(core::Role::kStaff, "2468"));
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "975312"));
     }
     k.open_maintenance();
     core::Maintenance& m = k.maintenance();
@@ -470,7 +470,8 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.pump();
     // The technician's settings.
     k.open_maintenance();
-    for (const char* digit : {"9", "7", "5", "3", "1"})
+    maint({core::MaintIntentKind::kSignInRole, "", static_cast<int>(core::Role::kTechnician)});
+    for (const char* digit : {"9", "7", "5", "3", "1", "2"})
         maint({core::MaintIntentKind::kDigit, digit});
     maint({core::MaintIntentKind::kSubmitPin});
     ASSERT_EQ(m.state().role, core::Role::kTechnician);
@@ -550,7 +551,7 @@ TEST_P(MappingScreenshot, TheCategoriesAndTheCitysServices) {
         ASSERT_TRUE(core::refresh_open311_services(ko.config, core::CategoryCatalog::bundled(),
                                                    *transport, clock.unix_millis()));
         auto access = core::MaintenanceAccess::open(dir.path(), clock);
-        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "97531"));
+        ASSERT_TRUE(access->set_pin(core::Role::kTechnician, "975312"));
     }
     auto kiosk = core::Kiosk::start(std::move(ko));
     ASSERT_TRUE(kiosk) << kiosk.error().message;
@@ -565,7 +566,8 @@ TEST_P(MappingScreenshot, TheCategoriesAndTheCitysServices) {
         ASSERT_TRUE(test::settle(k, [&] { return !m.state().checking && !m.state().busy; }));
     };
     k.open_maintenance();
-    for (const char* digit : {"9", "7", "5", "3", "1"})
+    maint({core::MaintIntentKind::kSignInRole, "", static_cast<int>(core::Role::kTechnician)});
+    for (const char* digit : {"9", "7", "5", "3", "1", "2"})
         maint({core::MaintIntentKind::kDigit, digit});
     maint({core::MaintIntentKind::kSubmitPin});
     ASSERT_EQ(m.state().role, core::Role::kTechnician);

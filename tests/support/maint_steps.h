@@ -30,8 +30,11 @@ inline void gesture(UiDriver& d, ManualClock& clock) {
     d.release();
 }
 
-inline void type_pin(UiDriver& d, const std::string& pin) {
+// Whose PIN is chosen on the pad (staff is already), then the PIN typed and entered.
+inline void type_pin(UiDriver& d, const std::string& pin, core::Role role = core::Role::kStaff) {
     using namespace std::chrono_literals;
+    if (role != d.kiosk().maintenance().state().sign_in_role)
+        d.tap(role == core::Role::kStaff ? "maint/pin/role/staff" : "maint/pin/role/technician");
     for (char c : pin) d.tap(std::string("maint/pin/") + c);
     d.tap("maint/pin/enter");
     ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().checking; }, 10s));
@@ -47,11 +50,11 @@ inline void open_queue_as_staff(UiDriver& d, ManualClock& clock, const std::stri
     d.frame();
 }
 
-// The PINs a test signs in with: staff 2468, technician 97531.
+// The PINs a test signs in with: staff 2468, technician 975312.
 constexpr const char* kStaffPin = "2468";
-constexpr const char* kTechnicianPin = "97531";
+constexpr const char* kTechnicianPin = "975312";
 inline void set_pins(const std::string& data_dir, const Clock& clock, bool staff, bool technician) {
-    auto access = core::MaintenanceAccess::open(data_dir, clock);
+    auto access = core::MaintenanceAccess::open(data_dir, clock, core::PinHashCost::kTestsOnly);
     ASSERT_TRUE(access);
     if (staff) {
         ASSERT_TRUE(access->set_pin(core::Role::kStaff, kStaffPin));

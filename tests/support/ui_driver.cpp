@@ -20,6 +20,7 @@ UiDriver::UiDriver(Options o) {
     ko.config = o.config;
     ko.clock = o.clock;
     ko.start_uploader = o.uploader;
+    ko.pin_cost = o.pin_cost;
     ko.transport.connect_timeout = std::chrono::milliseconds(1000);
     static SystemClock camera_clock;
     if (o.camera)

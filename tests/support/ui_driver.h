@@ -52,6 +52,9 @@ class UiDriver {
                                               std::chrono::milliseconds(500),
                                               std::chrono::milliseconds(2000)};
         std::chrono::milliseconds printer_check_every{60'000};
+        // PINs hashed at libsodium's minimum: a sign-in costs microseconds, not a second (the
+        // production cost has its own tests in core and vmestectl).
+        core::PinHashCost pin_cost = core::PinHashCost::kTestsOnly;
     };
 
     explicit UiDriver(Options options);

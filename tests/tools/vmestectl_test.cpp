@@ -189,8 +189,10 @@ TEST(Vmestectl, RunAsRootItCreatesOnlyFilesTheServicesUserOwns) {
         if (::setgid(kService) != 0 || ::setuid(kService) != 0) _exit(3);
         ManualClock clock;
         auto a = core::MaintenanceAccess::open(dir.path(), clock);
-        _exit(a && a->try_pin("2468").result == core::MaintenanceAccess::Attempt::Result::kOk ? 0
-                                                                                              : 1);
+        _exit(a && a->try_pin(core::Role::kStaff, "2468").result ==
+                          core::MaintenanceAccess::Attempt::Result::kOk
+                  ? 0
+                  : 1);
     }
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
@@ -200,10 +202,10 @@ TEST(Vmestectl, RunAsRootItCreatesOnlyFilesTheServicesUserOwns) {
 
 TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
     test::TempDir dir;
-    std::ofstream(dir.file("pin")) << "97531\n";
+    std::ofstream(dir.file("pin")) << "975312\n";
     const std::string empty =
         run("--data-dir " + dir.path() + " set-pin staff < /dev/null 2>&1; echo exit=$?");
-    EXPECT_NE(empty.find("a PIN is 4 to 12 digits"), std::string::npos) << empty;
+    EXPECT_NE(empty.find("a staff PIN is 4 to 12 digits"), std::string::npos) << empty;
     EXPECT_NE(empty.find("exit=1"), std::string::npos);
     const std::string ok = run("--data-dir " + dir.path() + " set-pin technician < " +
                                dir.file("pin") + "; echo exit=$?");
@@ -211,10 +213,11 @@ TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
     EXPECT_NE(ok.find("exit=0"), std::string::npos);
     std::ifstream in(dir.file("access.json"));
     const std::string raw((std::istreambuf_iterator<char>(in)), {});
-    EXPECT_EQ(raw.find("97531"), std::string::npos);
+    EXPECT_EQ(raw.find("975312"), std::string::npos);
     ManualClock clock;
     auto access = core::MaintenanceAccess::open(dir.path(), clock);
-    EXPECT_EQ(access->try_pin("97531").role, core::Role::kTechnician);
+    EXPECT_EQ(access->try_pin(core::Role::kTechnician, "975312").result,
+              core::MaintenanceAccess::Attempt::Result::kOk);
     auto store = core::AppealStore::open(test::store_options(dir.path()));
     const auto log = (*store)->audit_log(10);  // kept: the loop reads into it
     bool audited = false;
@@ -224,6 +227,38 @@ TEST(Vmestectl, SetPinReadsThePinFromStdinStoresAHashAndAudits) {
     EXPECT_NE(run("--data-dir " + dir.path() + " set-pin janitor < " + dir.file("pin"))
                   .find("staff or technician"),
               std::string::npos);
+}
+
+// Issue #20, point 6: `vmestectl unlock-pin` without a running kiosk: the role named, or both.
+TEST(Vmestectl, UnlockPinLiftsTheNamedRolesLockOrBothAndAudits) {
+    test::TempDir dir;
+    SystemClock clock;  // vmestectl judges the locks by the system's clock: so do these
+    {
+        auto a = core::MaintenanceAccess::open(dir.path(), clock, core::PinHashCost::kTestsOnly);
+        ASSERT_TRUE(a->set_pin(core::Role::kStaff, "2468"));
+        ASSERT_TRUE(a->set_pin(core::Role::kTechnician, "975312"));
+        for (int i = 0; i < 5; ++i) (void)a->try_pin(core::Role::kStaff, "0000");
+        for (int i = 0; i < 5; ++i) (void)a->try_pin(core::Role::kTechnician, "000000");
+        ASSERT_TRUE(a->locked_until(core::Role::kStaff));  // for 30 s
+    }
+    const std::string one =
+        run("--data-dir " + dir.path() + " unlock-pin technician; echo exit=$?");
+    EXPECT_NE(one.find("the technician PIN pad is unlocked\nexit=0"), std::string::npos) << one;
+    auto a = core::MaintenanceAccess::open(dir.path(), clock);
+    EXPECT_FALSE(a->locked_until(core::Role::kTechnician));
+    EXPECT_TRUE(a->locked_until(core::Role::kStaff)) << "only the role named";
+    const std::string both = run("--data-dir " + dir.path() + " unlock-pin; echo exit=$?");
+    EXPECT_NE(both.find("the staff PIN pad is unlocked"), std::string::npos) << both;
+    EXPECT_FALSE(a->locked_until(core::Role::kStaff));
+    EXPECT_EQ(a->failures(core::Role::kStaff), 0);
+    EXPECT_NE(run("--data-dir " + dir.path() + " unlock-pin janitor 2>&1; echo exit=$?")
+                  .find("staff or technician\nexit=2"),
+              std::string::npos);
+    auto store = core::AppealStore::open(test::store_options(dir.path()));
+    int audited = 0;
+    const auto log = (*store)->audit_log(10);  // kept: the loop reads into it
+    for (const auto& e : *log) audited += e.actor == "vmestectl" && e.action == "unlock-pin";
+    EXPECT_EQ(audited, 3) << "technician, then staff and technician";
 }
 
 TEST(Vmestectl, StatusAsJsonAndDiagnosticsWithoutPersonalData) {
@@ -305,13 +340,29 @@ TEST(Vmestectl, TalksToTheRunningKioskOverItsPrivateSocketAndToTheDataDirWithout
                   std::string::npos)
             << pin;
         ManualClock clock;
-        EXPECT_EQ(core::MaintenanceAccess::open(dir.path(), clock)->try_pin("1357").role,
-                  core::Role::kStaff);
+        EXPECT_EQ(core::MaintenanceAccess::open(dir.path(), clock)
+                      ->try_pin(core::Role::kStaff, "1357")
+                      .result,
+                  core::MaintenanceAccess::Attempt::Result::kOk);
         std::ofstream(dir.file("pin"), std::ios::trunc) << "12\n";
         const std::string short_pin = run("--data-dir " + dir.path() + " set-pin staff < " +
                                           dir.file("pin") + " 2>&1; echo exit=$?");
-        EXPECT_NE(short_pin.find("a PIN is 4 to 12 digits"), std::string::npos) << short_pin;
+        EXPECT_NE(short_pin.find("a staff PIN is 4 to 12 digits"), std::string::npos) << short_pin;
         EXPECT_NE(short_pin.find("exit=1"), std::string::npos) << short_pin;
+        // The staff pad locked by wrong PINs is unlocked through the running kiosk (issue #20,
+        // point 6); the technician's lock stays.
+        {
+            auto a = core::MaintenanceAccess::open(dir.path(), clock);
+            for (int i = 0; i < 5; ++i) (void)a->try_pin(core::Role::kStaff, "0000");
+            ASSERT_TRUE(a->locked_until(core::Role::kStaff));
+        }
+        const std::string unlock =
+            run("--data-dir " + dir.path() + " unlock-pin staff 2>&1; echo exit=$?");
+        EXPECT_NE(unlock.find("the staff PIN pad is unlocked (the running kiosk took it)\nexit=0"),
+                  std::string::npos)
+            << unlock;
+        EXPECT_FALSE(
+            core::MaintenanceAccess::open(dir.path(), clock)->locked_until(core::Role::kStaff));
         // One writer per data directory (issue #17): a second one beside the kiosk is refused
         // with the holder named, and writes nothing.
         const std::string second =

@@ -66,8 +66,12 @@ const char* kHelp =
     "                    the terminal sends them too), as the device enrolled in the data dir;\n"
     "                    the passphrase on standard input; exit 1 when any was not taken\n"
     "  set-pin staff|technician\n"
-    "                    set a maintenance PIN (4-12 digits, read from standard input; stored\n"
-    "                    as an argon2id hash in DATA_DIR/access.json; audited)\n"
+    "                    set a maintenance PIN (staff 4-12 digits, technician 6-12; read from\n"
+    "                    standard input; stored as an argon2id hash in DATA_DIR/access.json;\n"
+    "                    audited). The role's count of wrong PINs and its lock are cleared\n"
+    "  unlock-pin [staff|technician]\n"
+    "                    lift the PIN pad's lock and clear the count of wrong PINs for a role\n"
+    "                    (both without one); a running kiosk takes it at once; audited\n"
     "  selftest [--config FILE] [--no-print] [--no-speech]\n"
     "                    camera, printer (a test page) and speech self-tests on the devices\n"
     "                    the config names; exit 1 when one failed\n"
@@ -726,11 +730,32 @@ int main(int argc, char** argv) {
             return 0;
         }
     }
+    std::vector<std::string> unlock_roles;
+    if (rest[0] == "unlock-pin" && rest.size() <= 2) {
+        if (rest.size() == 2 && rest[1] != "staff" && rest[1] != "technician") {
+            std::fputs("vmestectl unlock-pin: the role is staff or technician\n", stderr);
+            return 2;
+        }
+        unlock_roles = rest.size() == 2 ? std::vector<std::string>{rest[1]}
+                                        : std::vector<std::string>{"staff", "technician"};
+        bool through_kiosk = false;
+        for (const auto& role : unlock_roles) {
+            auto answer = core::control_request(data_dir, "unlock-pin " + role);
+            if (!answer) break;  // no kiosk running: done here below
+            if (*answer != "ok") {
+                std::fprintf(stderr, "vmestectl unlock-pin: %s\n", answer->c_str());
+                return 1;
+            }
+            through_kiosk = true;
+            std::printf("the %s PIN pad is unlocked (the running kiosk took it)\n", role.c_str());
+        }
+        if (through_kiosk) return 0;
+    }
     // Commands that write the data directory hold its lock, as the kiosk does: a second writer
     // beside a running kiosk is refused with the holder named (exit 1).
     std::unique_ptr<core::DataDirLock> lock;
     const bool writes = rest[0] == "enrol" || rest[0] == "provision" || rest[0] == "set-pin" ||
-                        rest[0] == "retry-quarantine" ||
+                        rest[0] == "unlock-pin" || rest[0] == "retry-quarantine" ||
                         (rest[0] == "open311" && rest.size() >= 2 && rest[1] == "map");
     if (writes) {
         auto l = core::DataDirLock::acquire(data_dir, "vmestectl " + rest[0]);
@@ -871,6 +896,25 @@ int main(int argc, char** argv) {
         }
         (*store)->audit("vmestectl", "set-pin", rest[1], "", clock.unix_millis());
         std::printf("the %s PIN is set\n", rest[1].c_str());
+        return 0;
+    }
+    if (rest[0] == "unlock-pin" && !unlock_roles.empty()) {
+        SystemClock clock;
+        auto access = core::MaintenanceAccess::open(data_dir, clock);
+        if (!access) {
+            std::fprintf(stderr, "vmestectl unlock-pin: %s\n", access.error().message.c_str());
+            return 1;
+        }
+        for (const auto& role : unlock_roles) {
+            if (auto r =
+                    access->unlock(role == "staff" ? core::Role::kStaff : core::Role::kTechnician);
+                !r) {
+                std::fprintf(stderr, "vmestectl unlock-pin: %s\n", r.error().message.c_str());
+                return 1;
+            }
+            (*store)->audit("vmestectl", "unlock-pin", role, "", clock.unix_millis());
+            std::printf("the %s PIN pad is unlocked\n", role.c_str());
+        }
         return 0;
     }
     if (rest[0] == "retry-quarantine" && rest.size() == 1) {
