@@ -266,7 +266,8 @@ Result<std::vector<NearbyAppeal>> nearby(std::string_view body) {
         n.distance_m = a["distance_m"].get<double>();
         n.supporters = static_cast<int>(
             std::clamp<int64_t>(integer(a, "supporters").value_or(0), 0, 1'000'000));
-        n.has_photo = a.contains("photo") && a["photo"].is_boolean() && a["photo"].get<bool>();
+        n.photo_published = a.contains("photo_published") && a["photo_published"].is_boolean() &&
+                            a["photo_published"].get<bool>();
         out.push_back(std::move(n));
     }
     return out;

@@ -113,7 +113,8 @@ struct NearbyAppeal {
     int64_t created_ms = 0;
     double distance_m = 0;
     int supporters = 0;  // "у меня та же проблема" so far
-    bool has_photo = false;
+    // The platform published its photos (moderated): only then are they shown to others.
+    bool photo_published = false;
 };
 Result<std::vector<NearbyAppeal>> nearby(std::string_view body);
 

@@ -431,10 +431,25 @@ void draw_queue(MaintUi& mu) {
                   ui.trf("maint.exported", {std::to_string(e.appeals), std::to_string(e.photos),
                                             std::to_string(e.actions), file}),
                   ImVec2(r.x, y), r.w, p.success, ui.fonts.body);
-        y += note(ui, "maint_export_passphrase", e.passphrase, ImVec2(r.x, y), r.w, p.text,
-                  ui.fonts.title, true);
-        y += note(ui, "maint_export_hint", ui.tr("maint.export_hint"), ImVec2(r.x, y), r.w,
-                  p.text_muted, ui.fonts.small);
+        if (!e.passphrase.empty()) {
+            y += note(ui, "maint_export_passphrase", e.passphrase, ImVec2(r.x, y), r.w, p.text,
+                      ui.fonts.title, true);
+            const int64_t left = (e.hide_at - mu.m.now_monotonic()).count();
+            y += note(ui, "maint_export_hint",
+                      ui.trf("maint.export_hint",
+                             {std::to_string(std::max<int64_t>(0, (left + 999) / 1000))}),
+                      ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.small);
+            const float hb = ui.px(ui.theme.metrics.touch_min);
+            const float hw = std::min(ui.px(520), r.w);
+            if (touch_button(ui, "maint/export/hide", ui.tr("maint.export_hide"),
+                             ImVec2(r.x + (r.w - hw) * 0.5f, y), ImVec2(hw, hb),
+                             ButtonKind::kPrimary, true, ui.fonts.body))
+                mu.post({MaintIntentKind::kHidePassphrase});
+            y += hb;
+        } else {
+            y += note(ui, "maint_export_hidden", ui.tr("maint.export_hidden"), ImVec2(r.x, y), r.w,
+                      p.text_muted, ui.fonts.small);
+        }
         y += gap;
     }
     const float bh = ui.px(ui.theme.metrics.touch_min) + ui.px(12);
@@ -448,12 +463,14 @@ void draw_queue(MaintUi& mu) {
                      !st.busy && !q.quarantined.empty(), ui.fonts.body))
         mu.post({MaintIntentKind::kReleaseQuarantine});
     y += bh + gap;
-    // Always offered: ratings, votes and +1s waiting are not in these figures (it says when
-    // there is nothing to export).
-    if (touch_button(ui, "maint/export", ui.tr("maint.export"), ImVec2(r.x, y), ImVec2(r.w, bh),
-                     ButtonKind::kSecondary, !st.busy, ui.fonts.body))
-        mu.post({MaintIntentKind::kExportUnsent});
-    y += bh + gap;
+    // Offered unless a passphrase is on screen (the room is the hide button's then): ratings,
+    // votes and +1s waiting are not in these figures (it says when there is nothing to export).
+    if (!st.exported || st.exported->passphrase.empty()) {
+        if (touch_button(ui, "maint/export", ui.tr("maint.export"), ImVec2(r.x, y), ImVec2(r.w, bh),
+                         ButtonKind::kSecondary, !st.busy, ui.fonts.body))
+            mu.post({MaintIntentKind::kExportUnsent});
+        y += bh + gap;
+    }
     // Each item: receipt, what, its state, tries, when next or why — nothing a citizen wrote.
     // Quarantined ones first; as many as fit above the bottom bar.
     if (!q.items.empty()) {

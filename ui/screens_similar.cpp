@@ -92,7 +92,10 @@ void draw_similar(Ui& ui) {
                   ui.fonts.body);
         y += gap;
         const float bh = ui.px(ui.theme.metrics.touch_min);
-        const float photo_h = std::max(ui.px(200), r.bottom() - y - bh - 2 * gap);
+        // A photo only when the platform published it; without one, a short line says so
+        // instead of an empty frame the height of the screen.
+        const float photo_h =
+            a.photo.empty() ? ui.px(140) : std::max(ui.px(200), r.bottom() - y - bh - 2 * gap);
         photo_in(ui, a, Rect{r.x, y, r.w, photo_h});
         y += photo_h + gap;
         const float bw = std::min(r.w, ui.px(720));

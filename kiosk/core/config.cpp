@@ -647,6 +647,13 @@ Config with_settings_layers(Config c, std::string* problems) {
     return c;
 }
 
+sync::TransportOptions transport_options(const Config& c, sync::TransportOptions base) {
+    if (!c.tls_ca_file.empty()) base.ca_file = c.tls_ca_file;
+    if (!c.tls_pinned_public_key.empty()) base.pinned_public_key = c.tls_pinned_public_key;
+    base.allow_plain_http = base.allow_plain_http || c.allow_plain_http;
+    return base;
+}
+
 std::string last_good_config_path(const std::string& data_dir) {
     return data_dir + "/config.last-good.toml";
 }

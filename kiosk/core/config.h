@@ -9,6 +9,7 @@
 
 #include "kiosk/base/result.h"
 #include "kiosk/core/language.h"
+#include "sync/http.h"
 
 namespace vmeste::core {
 
@@ -108,6 +109,11 @@ Result<void> apply_managed_config(Config& c, std::string_view json_text);
 std::string settings_toml(const Config& c);
 // Both layers from the data directory over `c`; `problems` receives what was skipped and why.
 Config with_settings_layers(Config c, std::string* problems);
+
+// The transport's TLS settings from the config (tls_ca_file, tls_pinned_public_key,
+// allow_plain_http) over `base` (its timeouts): the kiosk and every vmestectl command that talks
+// to the platform use the same.
+sync::TransportOptions transport_options(const Config& c, sync::TransportOptions base = {});
 
 // Where the kiosk keeps a copy of the last config file that parsed, and keeping it (atomically).
 std::string last_good_config_path(const std::string& data_dir);

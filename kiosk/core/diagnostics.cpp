@@ -1,7 +1,11 @@
 #include "kiosk/core/diagnostics.h"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -9,12 +13,90 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
 
 #include "kiosk/core/control.h"
 
 namespace vmeste::core {
 
 using json = nlohmann::json;
+
+namespace {
+
+// A key whose value is a secret, whatever table it is in: the device token, an API key, any
+// token, password, passphrase or secret (a public key's pin is not one).
+bool secret_key(std::string key) {
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* word : {"token", "secret", "password", "passphrase"})
+        if (key.find(word) != std::string::npos) return true;
+    return key.ends_with("key") && !key.ends_with("public_key");
+}
+
+void redact(toml::table& table);
+
+void redact(toml::array& array) {
+    for (auto& node : array) {
+        if (auto* t = node.as_table()) redact(*t);
+        if (auto* a = node.as_array()) redact(*a);
+    }
+}
+
+void redact(toml::table& table) {
+    std::vector<std::string> secrets;
+    for (auto&& [key, node] : table) {
+        if (secret_key(std::string(key.str())))
+            secrets.emplace_back(key.str());
+        else if (auto* t = node.as_table())
+            redact(*t);
+        else if (auto* a = node.as_array())
+            redact(*a);
+    }
+    for (const auto& key : secrets) table.insert_or_assign(key, "<removed>");
+}
+
+}  // namespace
+
+// The config as the kiosk parsed it, every secret replaced; written from the parsed document, so
+// quoting, spacing or an inline table cannot hide a key. A file that does not parse is described,
+// never copied.
+std::string redacted_config(std::string_view toml_text) {
+    toml::table doc;
+    try {
+        doc = toml::parse(toml_text);
+    } catch (const toml::parse_error& e) {
+        return "# config.last-good.toml does not parse (line " +
+               std::to_string(e.source().begin.line) + ": " + std::string(e.description()) +
+               "); left out\n";
+    }
+    redact(doc);
+    std::ostringstream out;
+    out << "# config.last-good.toml as parsed; secrets replaced by <removed>\n" << doc << "\n";
+    return out.str();
+}
+
+// Runs a program found on PATH with these arguments (no shell), its standard output into a file
+// and its errors discarded. The exit code, or -1 when it could not start or was killed.
+int run_program(const std::vector<std::string>& args, const std::string& stdout_file) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) return -1;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
                                const std::string& out_file) {
@@ -50,15 +132,10 @@ Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
                      e.subject + "\t" + e.detail + "\n";
     write("audit.tsv", audit);
     // The configuration: secrets replaced, everything else as the technician wrote it.
-    std::ifstream cfg(fs::path(data_dir) / "config.last-good.toml");
-    std::string config, line;
-    while (std::getline(cfg, line)) {
-        std::string key = line.substr(0, line.find('='));
-        key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
-        if (key == "device_token" || key == "open311_api_key") line = key + " = \"<removed>\"";
-        config += line + "\n";
-    }
-    write("config.toml", config.empty() ? "# no config.last-good.toml in the data dir\n" : config);
+    std::ifstream cfg(fs::path(data_dir) / "config.last-good.toml", std::ios::binary);
+    const std::string config_text((std::istreambuf_iterator<char>(cfg)), {});
+    write("config.toml",
+          cfg ? redacted_config(config_text) : "# no config.last-good.toml in the data dir\n");
     std::string versions;
     for (const char* f : {"catalogue.json.etag", "polls.json.etag", "work_calendar.json.etag"}) {
         std::ifstream in(fs::path(data_dir) / f);
@@ -68,14 +145,11 @@ Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
     }
     write("versions.tsv", versions);
     // The journal of the last day, when there is one (the kiosk logs no personal data).
-    const std::string journal = (dir / "journal.txt").string();
-    if (std::system(("journalctl -u vmeste-kiosk --since=-24h --no-pager -q > '" + journal +
-                     "' 2>/dev/null")
-                        .c_str()) != 0)
+    if (run_program({"journalctl", "-u", "vmeste-kiosk", "--since=-24h", "--no-pager", "-q"},
+                    (dir / "journal.txt").string()) != 0)
         write("journal.txt", "# journalctl unavailable or no vmeste-kiosk unit\n");
-    const std::string cmd =
-        "tar -czf '" + out_file + "' -C '" + std::string(tmpl) + "' vmeste-diagnostics";
-    const int rc = std::system(cmd.c_str());
+    const int rc =
+        run_program({"tar", "-czf", out_file, "-C", tmpl, "vmeste-diagnostics"}, "/dev/null");
     std::error_code ec;
     fs::remove_all(tmpl, ec);
     if (rc != 0) return make_error(ErrorCode::kIo, "tar failed writing " + out_file);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "kiosk/base/result.h"
 #include "kiosk/core/appeal_store.h"
@@ -14,6 +15,10 @@ namespace vmeste::core {
 
 Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
                                const std::string& out_file);
+// A config file's text for the bundle: parsed, every secret (a key naming a token, an API key, a
+// password, a passphrase or a secret, in any table or inline table) replaced by "<removed>", and
+// written out again. A file that does not parse is described, never copied.
+std::string redacted_config(std::string_view toml_text);
 // The same bundle as bytes (written through a private temporary file).
 Result<std::string> diagnostics_bundle(AppealStore& store, const std::string& data_dir);
 

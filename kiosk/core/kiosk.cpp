@@ -123,11 +123,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             log::error("open311: %s", r.error().message.c_str());
     }
 
-    if (!cfg.tls_ca_file.empty()) k->options_.transport.ca_file = cfg.tls_ca_file;
-    if (!cfg.tls_pinned_public_key.empty())
-        k->options_.transport.pinned_public_key = cfg.tls_pinned_public_key;
+    k->options_.transport = transport_options(cfg, k->options_.transport);
     if (cfg.allow_plain_http) {
-        k->options_.transport.allow_plain_http = true;
         log::error(
             "config: allow_plain_http = true — the device token and every appeal may go "
             "over the network UNENCRYPTED. For development only; never on a terminal.");

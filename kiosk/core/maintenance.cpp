@@ -1,4 +1,6 @@
 #include "kiosk/core/maintenance.h"
+
+#include <sodium.h>
 #include "kiosk/base/local_time.h"
 
 #include <sys/statvfs.h>
@@ -236,7 +238,14 @@ void Maintenance::start_preview() {
     post([camera = options_.camera](AppealStore*, MaintenanceAccess*) { camera->start(); });
 }
 
+void Maintenance::hide_passphrase() {
+    if (!state_.exported || state_.exported->passphrase.empty()) return;
+    sodium_memzero(state_.exported->passphrase.data(), state_.exported->passphrase.size());
+    state_.exported->passphrase.clear();
+}
+
 void Maintenance::leave_screen() {
+    hide_passphrase();
     state_.exported.reset();  // the passphrase is shown once
     if (state_.camera_preview) {
         state_.camera_preview = false;
@@ -338,6 +347,9 @@ void Maintenance::apply(const MaintIntent& intent) {
     if (!active()) return;
     last_touch_ = clock_.monotonic();
     using K = MaintIntentKind;
+    // Any touch after an export takes its passphrase off the screen (issue #20, point 11).
+    hide_passphrase();
+    if (intent.kind == K::kHidePassphrase) return;
     if (state_.screen == MaintScreen::kProvision) {
         // A technician's re-provisioning can be left as it was (the first boot cannot).
         if (state_.reprovisioning && intent.kind == K::kBack &&
@@ -642,7 +654,7 @@ void Maintenance::apply(const MaintIntent& intent) {
                                : e.error().message,
                              now);
                 if (!e) log::warn("export: %s", e.error().message.c_str());
-                complete([e = std::move(e)](MaintState& st) {
+                complete([this, e = std::move(e)](MaintState& st) {
                     st.busy = false;
                     if (!e) {
                         st.notice = e.error().code == ErrorCode::kNotFound &&
@@ -653,8 +665,9 @@ void Maintenance::apply(const MaintIntent& intent) {
                         return;
                     }
                     st.notice = "exported";
-                    st.exported = MaintState::Export{e->file, e->passphrase, e->appeals, e->photos,
-                                                     e->actions};
+                    st.exported = MaintState::Export{
+                        e->file,   e->passphrase, e->appeals,
+                        e->photos, e->actions,    clock_.monotonic() + Millis(kPassphraseShownMs)};
                 });
             });
             return;
@@ -1179,8 +1192,13 @@ bool Maintenance::tick() {
     // The first boot waits as long as it takes; a technician's re-provisioning does not keep the
     // terminal from citizens if they walk away: left typing, it closes (the old enrolment
     // stands); left on the results, the kiosk starts with the new one.
-    if (!active() || (state_.screen == MaintScreen::kProvision && !state_.reprovisioning))
-        return false;
+    if (!active()) return false;
+    if (state_.exported && !state_.exported->passphrase.empty() &&
+        clock_.monotonic() >= state_.exported->hide_at) {
+        hide_passphrase();
+        return true;
+    }
+    if (state_.screen == MaintScreen::kProvision && !state_.reprovisioning) return false;
     if (clock_.monotonic() - last_touch_ < Millis(kIdleCloseMs)) return false;
     if (state_.screen == MaintScreen::kProvision) {
         if (state_.enrol == MaintState::Enrol::kWorking) return false;

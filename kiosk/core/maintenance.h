@@ -82,12 +82,13 @@ enum class MaintIntentKind {
     // Settings (technician): text = key, index = +1 / -1 (a switch flips either way)
     kAdjust,
     kSaveSettings,
-    kExitToSystem,  // technician: the kiosk program ends (exit code 3; the unit does not restart)
-    kEnrol,         // provisioning: send the code typed (kDigit, kBackspace edit it)
-    kFactoryReset,  // technician: the first press arms it, a second within 10 s does it
-    kExportUnsent,  // queue: every unsent appeal and action to the USB stick, encrypted
-    kReprint,       // provisioning done: the receipt once more
-    kStartKiosk,    // provisioning done: on to citizen mode (the service restarts it enrolled)
+    kExitToSystem,    // technician: the kiosk program ends (exit code 3; the unit does not restart)
+    kEnrol,           // provisioning: send the code typed (kDigit, kBackspace edit it)
+    kFactoryReset,    // technician: the first press arms it, a second within 10 s does it
+    kExportUnsent,    // queue: every unsent appeal and action to the USB stick, encrypted
+    kHidePassphrase,  // queue: "written down" — the export's passphrase leaves the screen
+    kReprint,         // provisioning done: the receipt once more
+    kStartKiosk,      // provisioning done: on to citizen mode (the service restarts it enrolled)
     // The Open311 mapping (technician): the categories, and the city's services to choose from.
     kMappingChoose,       // text = a category id (or "*", the fallback): its services listed
     kMappingSet,          // text = the service code chosen ("": the category's own entry goes)
@@ -164,10 +165,13 @@ struct MaintState {
     Role pin_role = Role::kStaff;
     bool pin_confirming = false;
     bool reprovisioning = false;  // provisioning opened by a technician, not the first boot
-    // The last export: the file and the one-time passphrase, on screen until the queue is left.
+    // The last export: the file and the one-time passphrase. The passphrase leaves the screen
+    // (and memory) at the next touch or after kPassphraseShownMs, whichever is first: someone
+    // passing behind the technician must not read it off an unattended screen.
     struct Export {
-        std::string file, passphrase;
+        std::string file, passphrase;  // passphrase: empty once hidden
         int appeals = 0, photos = 0, actions = 0;
+        Millis hide_at{0};  // monotonic
     };
     std::optional<Export> exported;
     // The Open311 mapping being edited: the file's, changed in the draft until it is saved.
@@ -187,6 +191,7 @@ struct MaintState {
 
 class Maintenance {
   public:
+    static constexpr int64_t kPassphraseShownMs = 60'000;
     struct Options {
         StoreOptions store;  // its own connection, opened on the worker
         std::string data_dir;
@@ -253,6 +258,7 @@ class Maintenance {
     bool reset_armed() const { return state_.reset_armed_until > clock_.monotonic(); }
     // The terminal's time (the screens count ages and locks with it).
     int64_t now_unix_ms() const { return clock_.unix_millis(); }
+    Millis now_monotonic() const { return clock_.monotonic(); }
 
   private:
     void post(std::function<void(AppealStore*, MaintenanceAccess*)> job);
@@ -272,6 +278,7 @@ class Maintenance {
     void edit_done();
     void set_pin_digit(const MaintIntent& intent);
     void show_pin_lock();
+    void hide_passphrase();
     std::string new_pin_;  // UI thread: the first entry of a new PIN
     void leave_screen();   // what the screen being left had running (the preview, the touch test)
     void finish_touch_test(bool complete);

@@ -345,7 +345,7 @@ void VisitWorkers::find_similar(const Effect& e) {
             for (const auto& n : *near) {
                 SimilarAppeal a{n.receipt_number, n.status, n.created_ms, n.distance_m,
                                 n.supporters};
-                if (n.has_photo) with_photo(a, gateway.first_photo(n.receipt_number));
+                if (n.photo_published) with_photo(a, gateway.first_photo(n.receipt_number));
                 found.push_back(std::move(a));
             }
         } else {
@@ -362,9 +362,8 @@ void VisitWorkers::find_similar(const Effect& e) {
                     return f.receipt_number == n.receipt_number;
                 }))
                 continue;
-            SimilarAppeal a{n.receipt_number, n.status, n.created_unix_ms, n.distance_m, 0};
-            if (n.photo_count > 0) with_photo(a, store()->read_photo(n.uuid, 0));
-            found.push_back(std::move(a));
+            // Its photos are not shown: another citizen's, and nobody has moderated them.
+            found.push_back({n.receipt_number, n.status, n.created_unix_ms, n.distance_m, 0});
         }
     }
     std::stable_sort(found.begin(), found.end(),

@@ -1,7 +1,8 @@
 // Voting on the kiosk and "у меня та же проблема" (issue #7), through the screens against the
 // simulator: one vote per person (refused by this kiosk itself, and by the platform when the
 // person voted elsewhere), a vote that reaches the platform exactly once across a crash, and the
-// similar appeals shown before a new one, online with their photos and offline from the store.
+// similar appeals shown before a new one, online (a photo once the platform published it) and
+// offline from the store (no photo).
 #include <gtest/gtest.h>
 
 #include "image/jpeg.h"
@@ -171,7 +172,7 @@ std::string submit_as(UiDriver& d, const std::string& name, const std::string& p
 
 }  // namespace
 
-TEST(Similar, NearbyAppealsShowWithTheirPhotoAndAPlusOneJoinsOneInsteadOfANewAppeal) {
+TEST(Similar, NearbyAppealsShowOnlyAPublishedPhotoAndAPlusOneJoinsOneInsteadOfANewAppeal) {
     RunningSim sim;
     UiDriver d(online(sim));
     pothole_here(d, "Глубокая яма у входа в МФЦ");
@@ -189,12 +190,10 @@ TEST(Similar, NearbyAppealsShowWithTheirPhotoAndAPlusOneJoinsOneInsteadOfANewApp
     EXPECT_NE(card.find(first), std::string::npos);
     EXPECT_NE(card.find("Зарегистрировано"), std::string::npos);
     EXPECT_NE(card.find("0 м отсюда"), std::string::npos);
-    // Its first photo, from the platform, small.
-    const auto& photo = d.state().similar.appeals[0].photo;
-    auto raster = image::decode_jpeg(photo);
-    ASSERT_TRUE(raster) << "a JPEG";
-    EXPECT_LE(std::max(raster->width, raster->height), 480);
-    EXPECT_TRUE(d.images().has_photo(d.state().similar.appeals[0].photo_id)) << "on screen";
+    // Its photo is the first citizen's and nobody has published it (issue #20, point 11):
+    // not shown, not even fetched.
+    EXPECT_TRUE(d.state().similar.appeals[0].photo.empty()) << "an unpublished photo";
+    EXPECT_EQ(d.state().similar.appeals[0].photo_id, 0u);
     // Nothing personal of the first citizen on the screen.
     for (const auto& w : d.ui().widgets().all()) {
         EXPECT_EQ(w.label.find("Анна"), std::string::npos) << w.id;
@@ -224,9 +223,16 @@ TEST(Similar, NearbyAppealsShowWithTheirPhotoAndAPlusOneJoinsOneInsteadOfANewApp
     // No second appeal was made; the platform now counts one supporter.
     auto store = core::AppealStore::open(test::store_options(d.data_dir()));
     EXPECT_EQ((*store)->census()->appeals, 1);
+    // The platform's moderators publish the first appeal's photos: now the next citizen sees the
+    // first one, from the platform, small.
+    sim.store().publish_photos(first);
     pothole_here(d, "И у меня та же яма у МФЦ");
     ASSERT_EQ(d.state().screen, Screen::kSimilar);
     EXPECT_NE(d.label("similar/0").find("поддержали: 1"), std::string::npos);
+    auto raster = image::decode_jpeg(d.state().similar.appeals[0].photo);
+    ASSERT_TRUE(raster) << "a JPEG";
+    EXPECT_LE(std::max(raster->width, raster->height), 480);
+    EXPECT_TRUE(d.images().has_photo(d.state().similar.appeals[0].photo_id)) << "on screen";
     // Or a citizen goes on with their own: everything typed and taken is kept.
     d.tap("similar/continue");
     EXPECT_EQ(d.state().screen, Screen::kWho);
@@ -248,7 +254,8 @@ TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
     EXPECT_NE(d.label("note/similar_offline").find("Нет связи"), std::string::npos);
     EXPECT_NE(d.label("similar/0").find(first), std::string::npos);
     EXPECT_NE(d.label("similar/0").find("Ждёт отправки"), std::string::npos);
-    EXPECT_TRUE(image::decode_jpeg(d.state().similar.appeals[0].photo)) << "from the store";
+    EXPECT_TRUE(d.state().similar.appeals[0].photo.empty())
+        << "another citizen's photo from the store, never moderated, is not shown";
     d.tap("similar/0");
     d.tap("similar/same");
     d.tap("support/send");  // anonymous

@@ -963,6 +963,55 @@ TEST(Maintenance, UnsentAppealsExportedToAStickLetTheResetGoAheadAndANewOneStops
     EXPECT_EQ(*d.kiosk().exit_requested(), core::Kiosk::kRestartEnrolled);
 }
 
+// Issue #20, point 11: the export's passphrase does not stay on an unattended screen. It leaves
+// at the technician's "written down", at any other touch, or after a minute by itself.
+TEST(Maintenance, TheExportPassphraseLeavesTheScreenAtATouchOrAfterAMinute) {
+    TempDir data, stick;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    {
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("USB0-0011"), clock.unix_millis()));
+    }
+    UiDriver::Options o = with(clock, data.path());
+    o.config.export_dir = stick.path();
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
+    auto export_now = [&] {
+        d.tap("maint/export");
+        ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+        d.frame();
+        ASSERT_EQ(d.label("note/maint_export_passphrase").size(), 19u);
+        EXPECT_NE(d.label("note/maint_export_hint").find("через 60 с"), std::string::npos)
+            << d.label("note/maint_export_hint");
+    };
+    // 1. "Written down".
+    export_now();
+    d.tap("maint/export/hide");
+    EXPECT_FALSE(d.has("note/maint_export_passphrase"));
+    EXPECT_NE(d.label("note/maint_export_hidden").find("Пароль скрыт"), std::string::npos);
+    EXPECT_TRUE(d.kiosk().maintenance().state().exported->passphrase.empty()) << "not in memory";
+    // 2. Any other touch (here "send now").
+    export_now();
+    d.tap("maint/retry_now");
+    EXPECT_FALSE(d.has("note/maint_export_passphrase"));
+    // 3. Nobody touches: a minute later it is gone, though maintenance is still open.
+    export_now();
+    clock.advance(59s);
+    d.frame();
+    d.frame();
+    EXPECT_TRUE(d.has("note/maint_export_passphrase")) << "still there before the minute";
+    EXPECT_NE(d.label("note/maint_export_hint").find("через 1 с"), std::string::npos);
+    clock.advance(1s);
+    d.frame();
+    d.frame();
+    EXPECT_FALSE(d.has("note/maint_export_passphrase"));
+    EXPECT_TRUE(d.kiosk().maintenance().active());
+}
+
 TEST(Provisioning, TheSetupQrShownToTheCameraEnrolsTheTerminal) {
     sim::SimOptions so;
     so.require_enrolment = true;

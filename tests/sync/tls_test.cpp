@@ -100,6 +100,22 @@ TEST_F(Tls, APinnedPublicKeyMustMatch) {
     EXPECT_EQ(right.verdict, Verdict::kDone) << right.reason;
 }
 
+// Issue #20: host verification is on. A certificate the trusted CA signed for another name
+// (what a network attacker with any certificate from a trusted CA would show) is refused.
+TEST_F(Tls, ACertificateForAnotherHostIsRefusedThoughItsCaIsTrusted) {
+    sim::SimOptions o = https();
+    o.tls_cert_file = file("wrong-host.pem");
+    o.tls_key_file = file("wrong-host.key");
+    test::RunningSim sim(o);
+    TransportOptions t;
+    t.ca_file = file("ca.pem");
+    auto out = send_one(sim, t);
+    EXPECT_EQ(out.verdict, Verdict::kRetry) << out.reason;
+    EXPECT_EQ(out.http_status, 0);
+    EXPECT_NE(out.reason.find("(60)"), std::string::npos) << out.reason;
+    EXPECT_EQ(sim.store().count(), 0) << "the appeal reached a server named otherwise";
+}
+
 TEST_F(Tls, PlainHttpToAnHttpsPortIsNotAnAnswer) {
     test::RunningSim sim(https());
     GatewayClient gw({"http://127.0.0.1:" + std::to_string(sim.port()), "t"},

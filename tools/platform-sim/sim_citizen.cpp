@@ -148,12 +148,14 @@ void SimServer::routes_citizen() {
                 for (const auto& s : actions_)
                     supporters += s.kind == "support" && s.target == a.receipt_number;
             }
-            json item = with_status(json{{"receipt_number", a.receipt_number},
-                                         {"category", a.category},
-                                         {"distance_m", std::round(d * 10) / 10},
-                                         {"supporters", supporters},
-                                         {"photo", photos.is_array() && !photos.empty()}},
-                                    a);
+            json item = with_status(
+                json{{"receipt_number", a.receipt_number},
+                     {"category", a.category},
+                     {"distance_m", std::round(d * 10) / 10},
+                     {"supporters", supporters},
+                     {"photo_published", photos.is_array() && !photos.empty() &&
+                                             store_.photos_published(a.receipt_number)}},
+                a);
             item["created_at"] = a.received_unix_ms;
             found.emplace_back(d, std::move(item));
         }
@@ -165,7 +167,8 @@ void SimServer::routes_citizen() {
         res.set_content(json{{"appeals", out}}.dump(), "application/json");
     });
 
-    // The first photo of an appeal (the nearby list shows it).
+    // The first photo of an appeal, once the platform published it (the nearby list shows it):
+    // a photo nobody moderated is not shown to other citizens.
     s.Get(R"(/api/v1/appeals/by-receipt/([A-Za-z0-9-]{1,40})/photo)",
           [this](const httplib::Request& req, httplib::Response& res) {
               if (!authorised(req))
@@ -175,6 +178,8 @@ void SimServer::routes_citizen() {
               auto photos = json::parse(a->photos.empty() ? "[]" : a->photos, nullptr, false);
               if (!photos.is_array() || photos.empty() || !photos[0].is_string())
                   return problem(res, 404, "Not Found", "the appeal has no photo");
+              if (!store_.photos_published(a->receipt_number))
+                  return problem(res, 404, "Not Found", "the appeal's photos are not published");
               auto media = store_.find_media("sha256", photos[0].get<std::string>());
               if (!media) return problem(res, 404, "Not Found", "the photo is not uploaded");
               res.set_content(media->data, "image/jpeg");

@@ -75,6 +75,7 @@ Result<std::unique_ptr<SimStore>> SimStore::open(const std::string& path) {
         "CREATE TABLE IF NOT EXISTS media(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,"
         " idempotency_key TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, data BLOB NOT NULL);"
         "CREATE TABLE IF NOT EXISTS enrol_codes(code TEXT PRIMARY KEY, used_by TEXT);"
+        "CREATE TABLE IF NOT EXISTS published_photos(receipt_number TEXT PRIMARY KEY);"
         "CREATE TABLE IF NOT EXISTS devices(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE,"
         " serial TEXT NOT NULL, token TEXT NOT NULL UNIQUE, enrolled_at INTEGER);";
     char* err = nullptr;
@@ -214,6 +215,26 @@ int64_t SimStore::media_count() {
     int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return n;
+}
+
+void SimStore::publish_photos(const std::string& receipt) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO published_photos VALUES(?)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, receipt.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
+bool SimStore::photos_published(const std::string& receipt) {
+    std::lock_guard lock(mu_);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT 1 FROM published_photos WHERE receipt_number = ?", -1, &st,
+                       nullptr);
+    sqlite3_bind_text(st, 1, receipt.c_str(), -1, SQLITE_TRANSIENT);
+    const bool yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
 }
 
 void SimStore::add_enrol_code(const std::string& code) {

@@ -63,6 +63,11 @@ class SimStore {
     int64_t media_count();
     int64_t count();
 
+    // The platform's moderators published the appeal's photos: only then may other citizens see
+    // them (the nearby list's "photo_published", the photo itself).
+    void publish_photos(const std::string& receipt);
+    bool photos_published(const std::string& receipt);
+
     // One-time enrolment codes (docs/protocol.md "Enrolment").
     void add_enrol_code(const std::string& code);
     // Uses `code` (once) to enrol `serial` with `token`; kNotFound for an unknown code, kConflict

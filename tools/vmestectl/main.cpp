@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,21 +51,25 @@ const char* kHelp =
     "                    status, store statistics, audit log, config without secrets, synced\n"
     "                    versions and the last day's journal; no personal data\n"
     "  find RECEIPT      the state of one appeal (no personal data is printed)\n"
-    "  enrol --platform URL [--serial S] [--force] CODE\n"
+    "  enrol [--platform URL] [--config FILE] [--serial S] [--force] CODE\n"
     "                    exchange a one-time enrolment code for the device token, stored 0600\n"
     "                    in the data dir (refused when already enrolled, unless --force)\n"
-    "  provision --platform URL [--config FILE] [--serial S] [--no-print] CODE\n"
+    "  provision [--platform URL] [--config FILE] [--serial S] [--no-print] CODE\n"
     "                    first-boot provisioning from a shell: enrolment, the platform's\n"
     "                    catalogue, polls, calendar and settings, device checks, and a printed\n"
     "                    provisioning receipt (device id, site, results); exit 1 on a failure\n"
     "  retry-quarantine  put every quarantined item back in the queue (audited)\n"
     "  read-export FILE  what a terminal's export of unsent appeals holds (receipts, kinds,\n"
     "                    counts; no content); the passphrase is read from standard input\n"
-    "  deliver-export --platform URL FILE\n"
+    "  deliver-export [--platform URL] [--config FILE] FILE\n"
     "                    send an export's appeals, photos, ratings, votes and +1s to the\n"
     "                    platform with their original keys (the platform keeps one copy even if\n"
     "                    the terminal sends them too), as the device enrolled in the data dir;\n"
     "                    the passphrase on standard input; exit 1 when any was not taken\n"
+    "                    (enrol, provision and deliver-export talk to the platform with the TLS\n"
+    "                    settings of --config FILE, else of /etc/vmeste/kiosk.toml when there is\n"
+    "                    one: tls_ca_file, tls_pinned_public_key, allow_plain_http; --platform\n"
+    "                    defaults to its platform_url)\n"
     "  set-pin staff|technician\n"
     "                    set a maintenance PIN (staff 4-12 digits, technician 6-12; read from\n"
     "                    standard input; stored as an argon2id hash in DATA_DIR/access.json;\n"
@@ -156,12 +161,49 @@ std::string default_serial() {
     return vmeste::core::machine_serial();
 }
 
+// The packaged kiosk's config: its TLS settings are the terminal's.
+constexpr const char* kPackagedConfig = "/etc/vmeste/kiosk.toml";
+
+// What a command that talks to the platform needs from the config (issue #20, point 8): the
+// file given with --config, else the packaged one when it is there, else the defaults (the
+// system's CAs, https only). The platform URL given, else the config file's; refused (said,
+// nullopt) when it is plain http:// that the config does not allow, or when a file does not load.
+struct Platform {
+    std::string url;
+    vmeste::core::Config config;
+    vmeste::sync::TransportOptions transport;
+};
+std::optional<Platform> platform_for(const std::string& command, std::string url,
+                                     const std::string& config_file,
+                                     vmeste::core::Config base = {}) {
+    using namespace vmeste;
+    std::string path = config_file;
+    if (path.empty() && std::filesystem::exists(kPackagedConfig)) path = kPackagedConfig;
+    core::Config cfg = std::move(base);
+    if (!path.empty()) {
+        auto c = core::load_config_file(path, cfg);
+        if (!c) {
+            std::fprintf(stderr, "vmestectl %s: %s\n", command.c_str(), c.error().message.c_str());
+            return std::nullopt;
+        }
+        cfg = std::move(c).value();
+    }
+    if (url.empty() && !path.empty()) url = cfg.platform_url;  // a file's, never the default
+    if (url.empty()) return Platform{url, cfg, core::transport_options(cfg)};  // said by caller
+    if (auto ok = sync::check_transport_url(url, cfg.allow_plain_http); !ok) {
+        std::fprintf(stderr, "vmestectl %s: %s\n", command.c_str(), ok.error().message.c_str());
+        return std::nullopt;
+    }
+    return Platform{url, cfg, core::transport_options(cfg)};
+}
+
 // The one-time code for the device id and token, both stored durably (the token 0600).
 vmeste::Result<vmeste::sync::replies::Enrolment> enrol_and_store(const std::string& data_dir,
-                                                                 const std::string& platform,
+                                                                 const Platform& platform,
                                                                  const std::string& serial,
                                                                  const std::string& code) {
-    vmeste::sync::GatewayClient gw({platform, ""}, vmeste::sync::make_curl_transport());
+    vmeste::sync::GatewayClient gw({platform.url, ""},
+                                   vmeste::sync::make_curl_transport(platform.transport));
     auto e = gw.enrol(code, serial, "vmestectl");
     if (!e) return e.error();
     std::error_code ec;
@@ -172,11 +214,13 @@ vmeste::Result<vmeste::sync::replies::Enrolment> enrol_and_store(const std::stri
 }
 
 int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
-    std::string platform, serial = default_serial(), code;
+    std::string platform, config_file, serial = default_serial(), code;
     bool force = false;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--platform" && i + 1 < args.size())
             platform = args[++i];
+        else if (args[i] == "--config" && i + 1 < args.size())
+            config_file = args[++i];
         else if (args[i] == "--serial" && i + 1 < args.size())
             serial = args[++i];
         else if (args[i] == "--force")
@@ -188,7 +232,9 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
             return 2;
         }
     }
-    if (platform.empty() || code.empty()) {
+    const auto target = platform_for("enrol", platform, config_file);
+    if (!target) return 2;
+    if (target->url.empty() || code.empty()) {
         std::fprintf(stderr, "vmestectl enrol: needs --platform URL and the code\n");
         return 2;
     }
@@ -199,7 +245,7 @@ int enrol(const std::string& data_dir, const std::vector<std::string>& args) {
                      data_dir.c_str());
         return 1;
     }
-    auto e = enrol_and_store(data_dir, platform, serial, code);
+    auto e = enrol_and_store(data_dir, *target, serial, code);
     if (!e) {
         std::fprintf(stderr, "vmestectl enrol: %s\n", e.error().message.c_str());
         return 1;
@@ -318,8 +364,7 @@ void print_results(const std::vector<vmeste::drivers::SelfTestResult>& results) 
 // enrolment, the platform's documents and settings, the device checks, a printed receipt.
 int provision(const std::string& data_dir, const std::vector<std::string>& args) {
     using namespace vmeste;
-    std::string platform, serial = default_serial(), code;
-    core::Config cfg;
+    std::string platform, config_file, serial = default_serial(), code;
     bool print = true;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--platform" && i + 1 < args.size()) {
@@ -327,12 +372,7 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
         } else if (args[i] == "--serial" && i + 1 < args.size()) {
             serial = args[++i];
         } else if (args[i] == "--config" && i + 1 < args.size()) {
-            auto c = core::load_config_file(args[++i], cfg);
-            if (!c) {
-                std::fprintf(stderr, "vmestectl provision: %s\n", c.error().message.c_str());
-                return 2;
-            }
-            cfg = *c;
+            config_file = args[++i];
         } else if (args[i] == "--no-print") {
             print = false;
         } else if (code.empty() && !args[i].starts_with("--")) {
@@ -342,10 +382,14 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
             return 2;
         }
     }
-    if (platform.empty() || code.empty()) {
+    const auto target = platform_for("provision", platform, config_file);
+    if (!target) return 2;
+    if (target->url.empty() || code.empty()) {
         std::fprintf(stderr, "vmestectl provision: needs --platform URL and the code\n");
         return 2;
     }
+    platform = target->url;
+    core::Config cfg = target->config;
     cfg.data_dir = data_dir;
     cfg.platform_url = platform;
     if (!core::read_device_token(data_dir).empty()) {
@@ -356,7 +400,7 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
         return 1;
     }
     // 1. Enrolment.
-    auto e = enrol_and_store(data_dir, platform, serial, code);
+    auto e = enrol_and_store(data_dir, *target, serial, code);
     if (!e) {
         std::fprintf(stderr, "vmestectl provision: enrolment: %s\n", e.error().message.c_str());
         return 1;
@@ -371,10 +415,11 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
                                     local_time::date_time(SystemClock().unix_millis()),
                                     {},
                                     {}};
-    report.platform = core::fetch_platform_documents(data_dir, platform, e->token, {});
+    report.platform =
+        core::fetch_platform_documents(data_dir, platform, e->token, target->transport);
     if (cfg.adapter == "open311") {
         // The city's services and the mapping onto them, and the МФЦ's coordinates.
-        auto transport = sync::make_curl_transport();
+        auto transport = sync::make_curl_transport(target->transport);
         const core::CategoryCatalog catalogue =
             core::PlatformJobs::load_synced_catalogue(data_dir).value_or(
                 core::CategoryCatalog::bundled());
@@ -459,10 +504,12 @@ class NoQueue final : public vmeste::sync::OutboxQueue {
 
 int deliver_export(const std::string& data_dir, const std::vector<std::string>& args) {
     using namespace vmeste;
-    std::string platform, file;
+    std::string platform, config_file, file;
     for (size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--platform" && i + 1 < args.size())
             platform = args[++i];
+        else if (args[i] == "--config" && i + 1 < args.size())
+            config_file = args[++i];
         else if (file.empty() && !args[i].starts_with("--"))
             file = args[i];
         else {
@@ -470,7 +517,9 @@ int deliver_export(const std::string& data_dir, const std::vector<std::string>& 
             return 2;
         }
     }
-    if (platform.empty() || file.empty()) {
+    const auto target = platform_for("deliver-export", platform, config_file);
+    if (!target) return 2;
+    if (target->url.empty() || file.empty()) {
         std::fprintf(stderr, "vmestectl deliver-export: needs --platform URL and the file\n");
         return 2;
     }
@@ -485,7 +534,7 @@ int deliver_export(const std::string& data_dir, const std::vector<std::string>& 
         std::fprintf(stderr, "vmestectl deliver-export: %s\n", c.error().message.c_str());
         return 1;
     }
-    sync::GatewayClient gw({platform, token}, sync::make_curl_transport());
+    sync::GatewayClient gw({target->url, token}, sync::make_curl_transport(target->transport));
     NoQueue queue;
     int taken = 0, refused = 0;
     for (const auto& it : c->items) {
@@ -592,8 +641,7 @@ int open311_command(const std::string& data_dir, const std::string& what,
         std::fputs("vmestectl open311: --config FILE with open311_url is needed\n", stderr);
         return 2;
     }
-    auto transport = sync::make_curl_transport(sync::TransportOptions{
-        .ca_file = cfg.tls_ca_file, .pinned_public_key = cfg.tls_pinned_public_key});
+    auto transport = sync::make_curl_transport(core::transport_options(cfg));
     const int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
     if (what == "services") {
         auto s = sync::discover_open311_services(cfg.open311_url, cfg.open311_jurisdiction_id,
