@@ -32,6 +32,7 @@ expect -rw-r--r-- /lib/systemd/system/vmeste-kiosk.service
 expect -rw-r--r-- /lib/systemd/system/vmeste-kiosk-cage.service
 expect -rw-r--r-- /lib/udev/rules.d/60-vmeste-watchdog.rules
 expect -rw-r--r-- /usr/lib/systemd/logind.conf.d/vmeste-kiosk.conf
+expect -rw-r--r-- /usr/lib/sysctl.d/60-vmeste-kiosk.conf
 expect -rw-r--r-- /usr/share/doc/vmeste-kiosk/operations.md
 ! grep -q "platform-sim\|/var/lib/vmeste/" "$work/list" || fail "the simulator or data in the package"
 pass "file list and permissions"
@@ -91,15 +92,40 @@ setpriv --reuid="$uid" --regid="$gid" --clear-groups \
 rm -rf "${data:?}"/* "$data"/.[!.]*
 pass "vmestectl as root leaves only files of the vmeste user"
 
-# The units as systemd reads them.
-if command -v systemd-analyze >/dev/null; then
-  for u in vmeste-kiosk.service vmeste-kiosk-cage.service; do
-    out=$(systemd-analyze verify --root="$root" "/lib/systemd/system/$u" 2>&1 || true)
-    bad=$(grep -v -e "Failed to\|Command .* is not executable\|not found\|cage" <<<"$out" | grep -i "unknown\|invalid\|error" || true)
-    [[ -z $bad ]] || fail "$u: $bad"
+# The units as systemd reads them (systemd-analyze is in scripts/setup: never skipped).
+command -v systemd-analyze >/dev/null || fail "systemd-analyze is not installed (scripts/setup)"
+for u in vmeste-kiosk.service vmeste-kiosk-cage.service; do
+  out=$(systemd-analyze verify --root="$root" "/lib/systemd/system/$u" 2>&1 || true)
+  bad=$(grep -v -e "Failed to\|Command .* is not executable\|not found\|cage" <<<"$out" | grep -i "unknown\|invalid\|error" || true)
+  [[ -z $bad ]] || fail "$u: $bad"
+done
+pass "units verified"
+
+# The box around the app (issue #20, point 10): each directive of both units, the kernel's SysRq
+# keys off, Ctrl+Alt+Del masked, and systemd's own exposure score.
+for u in vmeste-kiosk.service vmeste-kiosk-cage.service; do
+  f=$root/lib/systemd/system/$u
+  for d in SystemCallFilter=@system-service SystemCallErrorNumber=EPERM ProtectProc=invisible \
+    ProcSubset=pid DevicePolicy=closed NoNewPrivileges=yes CapabilityBoundingSet= \
+    ProtectSystem=strict RestrictNamespaces=yes; do
+    grep -qx "$d" "$f" || fail "$u lacks $d"
   done
-  pass "units verified"
-fi
+  ! grep -q '^DeviceAllow=char-ttyS\|^DeviceAllow=char-usbmisc\|^DeviceAllow=char-usb_device' "$f" ||
+    fail "$u allows every virtual console or raw USB"
+  score=$(systemd-analyze security --offline=yes "$f" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  [[ -n $score ]] || fail "$u: no exposure score from systemd-analyze security"
+  awk -v s="$score" 'BEGIN { exit !(s <= 2.5) }' || fail "$u: exposure $score above 2.5"
+  pass "$u: each hardening directive; systemd-analyze security exposure $score"
+done
+grep -qx 'NotifyAccess=main' "$root/lib/systemd/system/vmeste-kiosk.service" ||
+  fail "vmeste-kiosk.service: NotifyAccess=main"
+grep '^SupplementaryGroups=' "$root/lib/systemd/system/vmeste-kiosk-cage.service" | grep -qw input &&
+  fail "the cage unit runs with the input group (cage reads input through logind)"
+grep -qx 'kernel.sysrq = 0' "$root/usr/lib/sysctl.d/60-vmeste-kiosk.conf" || fail "kernel.sysrq = 0"
+[[ $(readlink "$root/etc/systemd/system/ctrl-alt-del.target") == /dev/null ]] ||
+  fail "ctrl-alt-del.target is not masked"
+pass "SysRq off, Ctrl+Alt+Del masked, cage without the input group"
 
 # An upgrade: the technician's config edit and the data stay.
 echo '# edited on site' >>"$root/etc/vmeste/kiosk.toml"
@@ -118,5 +144,6 @@ dpkg --root="$root" --force-script-chrootless --log=/dev/null --purge vmeste-kio
 [[ ! -e $root/etc/vmeste/kiosk.toml ]] || fail "purge left the config"
 [[ $(cat "$root/var/lib/vmeste/appeals.db") == sentinel ]] || fail "purge deleted the data"
 grep -q "kept (it may hold unsent appeals)" "$work/dpkg.log" || fail "purge did not say so"
-pass "purge keeps /var/lib/vmeste"
-echo "package test: 7 passed, 0 failed"
+[[ ! -e $root/etc/systemd/system/ctrl-alt-del.target ]] || fail "purge left Ctrl+Alt+Del masked"
+pass "purge keeps /var/lib/vmeste, gives Ctrl+Alt+Del back"
+echo "package test: 11 passed, 0 failed"
