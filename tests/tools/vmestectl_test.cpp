@@ -23,13 +23,17 @@
 using namespace vmeste;
 
 namespace {
-std::string run(const std::string& args) {
+// A shell command's output (standard error too).
+std::string run_shell(const std::string& command) {
     std::string out;
-    FILE* p = popen((std::string(VMESTECTL) + " " + args + " 2>&1").c_str(), "r");
+    FILE* p = popen((command + " 2>&1").c_str(), "r");
     char buf[512];
     while (fgets(buf, sizeof buf, p)) out += buf;
     pclose(p);
     return out;
+}
+std::string run(const std::string& args) {
+    return run_shell(std::string(VMESTECTL) + " " + args);
 }
 }  // namespace
 
@@ -541,4 +545,47 @@ TEST(Vmestectl, EnrolProvisionAndDeliverExportUseTheConfigsTlsSettings) {
                                   "6600-0009 2>&1; echo exit=$?");
     EXPECT_NE(plain.find("exit=2"), std::string::npos) << plain;
     EXPECT_NE(plain.find("http://"), std::string::npos) << plain;
+}
+
+// Issue #20, point 10: `net-allow` limits both units to the platform, the name servers and what
+// the technician adds, as a systemd drop-in that systemd reads.
+TEST(Vmestectl, NetAllowWritesADropInLimitingBothUnitsToThePlatformAndTheNameServers) {
+    test::TempDir root;
+    std::filesystem::create_directories(root.file("etc"));
+    std::ofstream(root.file("etc/resolv.conf")) << "# dhcp\nnameserver 192.0.2.53\nsearch mfc\n";
+    std::ofstream(root.file("kiosk.toml")) << "platform_url = \"https://127.0.0.1:8443/api\"\n";
+    const std::string base = "net-allow --config " + root.file("kiosk.toml") + " --root " +
+                             root.path() + " --also 10.20.0.0/16";
+    const std::string printed = run(base + " 2>&1; echo exit=$?");
+    EXPECT_NE(printed.find("IPAddressDeny=any\nIPAddressAllow=localhost\n"), std::string::npos)
+        << printed;
+    const std::string wrote = run(base + " --write 2>&1; echo exit=$?");
+    EXPECT_NE(wrote.find("exit=0"), std::string::npos) << wrote;
+    for (const char* unit : {"vmeste-kiosk.service", "vmeste-kiosk-cage.service"}) {
+        std::ifstream in(
+            root.file(std::string("etc/systemd/system/") + unit + ".d/50-vmeste-ip-allow.conf"));
+        const std::string dropin((std::istreambuf_iterator<char>(in)), {});
+        ASSERT_FALSE(dropin.empty()) << unit;
+        for (const char* line : {"[Service]\n", "IPAddressDeny=any\n", "IPAddressAllow=localhost\n",
+                                 "IPAddressAllow=127.0.0.1\n", "IPAddressAllow=192.0.2.53\n",
+                                 "IPAddressAllow=10.20.0.0/16\n"})
+            EXPECT_NE(dropin.find(line), std::string::npos) << unit << " lacks " << line << dropin;
+    }
+    // systemd reads the unit with the drop-in without a word about it.
+    std::filesystem::create_directories(root.file("lib/systemd/system"));
+    std::filesystem::copy_file(
+        std::string(VMESTE_SOURCE_DIR) + "/packaging/systemd/vmeste-kiosk.service",
+        root.file("lib/systemd/system/vmeste-kiosk.service"));
+    const std::string verify = run_shell("systemd-analyze verify --root=" + root.path() +
+                                         " /lib/systemd/system/vmeste-kiosk.service 2>&1");
+    EXPECT_EQ(verify.find("IPAddress"), std::string::npos) << verify;
+    // What is not an address is refused; a host without an address is said.
+    EXPECT_NE(run("net-allow --config " + root.file("kiosk.toml") +
+                  " --also '1.2.3.4;rm' 2>&1; echo exit=$?")
+                  .find("not an address or network\nexit=2"),
+              std::string::npos);
+    std::ofstream(root.file("gone.toml")) << "platform_url = \"https://no-such-host.invalid\"\n";
+    EXPECT_NE(run("net-allow --config " + root.file("gone.toml") + " 2>&1; echo exit=$?")
+                  .find("has no address now\nexit=1"),
+              std::string::npos);
 }

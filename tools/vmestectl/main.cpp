@@ -1,10 +1,14 @@
 // vmestectl: inspect and look after a kiosk's data directory: `status` (queue figures), `find
 // RECEIPT` (one appeal's state, without its text), `enrol` (one-time code → device token),
 // `retry-quarantine`. Issue #8 grows it (provisioning, export).
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/vt.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +24,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -77,6 +82,10 @@ const char* kHelp =
     "  unlock-pin [staff|technician]\n"
     "                    lift the PIN pad's lock and clear the count of wrong PINs for a role\n"
     "                    (both without one); a running kiosk takes it at once; audited\n"
+    "  net-allow [--config FILE] [--also ADDR[/BITS]]... [--write [--root DIR]]\n"
+    "                    limit both units to the platform's (and the Open311 server's) addresses\n"
+    "                    as they resolve now, the name servers and --also (a proxy, a network):\n"
+    "                    a systemd drop-in with IPAddressDeny=any, printed or written (as root)\n"
     "  selftest [--config FILE] [--no-print] [--no-speech]\n"
     "                    camera, printer (a test page) and speech self-tests on the devices\n"
     "                    the config names; exit 1 when one failed\n"
@@ -564,6 +573,124 @@ int deliver_export(const std::string& data_dir, const std::vector<std::string>& 
     return refused == 0 ? 0 : 1;
 }
 
+// The addresses a host name stands for now (numeric forms as they are), "" when it has none.
+std::vector<std::string> addresses_of(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    std::vector<std::string> out;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
+    for (addrinfo* a = found; a; a = a->ai_next) {
+        char text[INET6_ADDRSTRLEN] = {};
+        const void* bytes =
+            a->ai_family == AF_INET
+                ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+        if (::inet_ntop(a->ai_family, bytes, text, sizeof text) &&
+            std::find(out.begin(), out.end(), text) == out.end())
+            out.emplace_back(text);
+    }
+    ::freeaddrinfo(found);
+    return out;
+}
+
+// The host of an http(s) URL ("[::1]" without its brackets).
+std::string url_host(std::string_view url) {
+    const size_t scheme = url.find("://");
+    if (scheme == std::string_view::npos) return {};
+    url.remove_prefix(scheme + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (const size_t at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+    if (url.starts_with('[')) return std::string(url.substr(1, url.find(']') - 1));
+    return std::string(url.substr(0, url.find(':')));
+}
+
+// `net-allow`: the units may reach only the platform (and the Open311 server, the name servers,
+// what --also names: a proxy, a network) — issue #20, point 10. A systemd drop-in for both units
+// with IPAddressDeny=any and the addresses the config's hosts resolve to now; printed, or with
+// --write put in ROOT/etc/systemd/system/UNIT.d/50-vmeste-ip-allow.conf. Addresses change: run it
+// again when the platform moves (its address is in the drop-in's comment).
+int net_allow(const std::vector<std::string>& args) {
+    using namespace vmeste;
+    std::string config_file, root;
+    std::vector<std::string> also;
+    bool write = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size())
+            config_file = args[++i];
+        else if (args[i] == "--also" && i + 1 < args.size())
+            also.push_back(args[++i]);
+        else if (args[i] == "--root" && i + 1 < args.size())
+            root = args[++i];
+        else if (args[i] == "--write")
+            write = true;
+        else {
+            std::fprintf(stderr, "vmestectl net-allow: unexpected '%s'\n", args[i].c_str());
+            return 2;
+        }
+    }
+    const auto target = platform_for("net-allow", "", config_file);
+    if (!target) return 2;
+    if (target->url.empty()) {
+        std::fputs("vmestectl net-allow: needs --config FILE (or /etc/vmeste/kiosk.toml)\n",
+                   stderr);
+        return 2;
+    }
+    std::vector<std::pair<std::string, std::string>> hosts = {{"platform_url", target->url}};
+    if (target->config.adapter == "open311")
+        hosts.emplace_back("open311_url", target->config.open311_url);
+    std::string body =
+        "# Written by `vmestectl net-allow`: the kiosk reaches only these addresses. Run it again\n"
+        "# when the platform's address changes; delete this file to lift the limit.\n"
+        "[Service]\nIPAddressDeny=any\nIPAddressAllow=localhost\n";
+    for (const auto& [key, url] : hosts) {
+        const std::string host = url_host(url);
+        const auto addrs = addresses_of(host);
+        if (host.empty() || addrs.empty()) {
+            std::fprintf(stderr, "vmestectl net-allow: %s's host '%s' has no address now\n",
+                         key.c_str(), host.c_str());
+            return 1;
+        }
+        body += "# " + key + " " + host + "\n";
+        for (const auto& a : addrs) body += "IPAddressAllow=" + a + "\n";
+    }
+    std::ifstream resolv(root + "/etc/resolv.conf");
+    for (std::string line; std::getline(resolv, line);) {
+        std::istringstream in(line);
+        std::string word, server;
+        if (in >> word >> server && word == "nameserver") {
+            body += "# a name server (/etc/resolv.conf)\nIPAddressAllow=" + server + "\n";
+        }
+    }
+    for (const auto& a : also) {
+        if (a.find_first_not_of("0123456789abcdefABCDEF.:/") != std::string::npos) {
+            std::fprintf(stderr, "vmestectl net-allow: --also %s is not an address or network\n",
+                         a.c_str());
+            return 2;
+        }
+        body += "# --also\nIPAddressAllow=" + a + "\n";
+    }
+    if (!write) {
+        std::fputs(body.c_str(), stdout);
+        return 0;
+    }
+    for (const char* unit : {"vmeste-kiosk.service", "vmeste-kiosk-cage.service"}) {
+        const std::string dir = root + "/etc/systemd/system/" + unit + ".d";
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        std::ofstream out(dir + "/50-vmeste-ip-allow.conf", std::ios::trunc);
+        out << body;
+        if (!out.flush()) {
+            std::fprintf(stderr, "vmestectl net-allow: cannot write %s: %s\n", dir.c_str(),
+                         std::strerror(errno));
+            return 1;
+        }
+        std::printf("wrote %s/50-vmeste-ip-allow.conf\n", dir.c_str());
+    }
+    std::puts("now: systemctl daemon-reload && systemctl restart vmeste-kiosk");
+    return 0;
+}
+
 int selftest(const std::vector<std::string>& args) {
     using namespace vmeste;
     core::Config cfg;
@@ -749,8 +876,8 @@ int main(int argc, char** argv) {
     }
     // Root keeps root for the console and the devices; for the data directory it becomes the
     // directory's owner.
-    static const std::vector<std::string> kAsRoot = {"vt-lock", "vt-unlock",   "selftest",
-                                                     "config",  "read-export", "make-demo-map"};
+    static const std::vector<std::string> kAsRoot = {
+        "vt-lock", "vt-unlock", "selftest", "config", "read-export", "make-demo-map", "net-allow"};
     if (std::find(kAsRoot.begin(), kAsRoot.end(), rest[0]) == kAsRoot.end() &&
         !become_data_dir_owner(data_dir, rest[0]))
         return 1;
@@ -819,6 +946,7 @@ int main(int argc, char** argv) {
     if ((rest[0] == "vt-lock" || rest[0] == "vt-unlock") && rest.size() <= 2)
         return vt_lock({rest.begin() + 1, rest.end()}, rest[0] == "vt-lock");
     if (rest[0] == "read-export" && rest.size() == 2) return read_export(rest[1]);
+    if (rest[0] == "net-allow") return net_allow({rest.begin() + 1, rest.end()});
     if (rest[0] == "deliver-export")
         return deliver_export(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "open311" && rest.size() >= 2)
