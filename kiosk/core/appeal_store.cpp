@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "kiosk/base/geo.h"
 #include "kiosk/base/log.h"
@@ -237,6 +238,8 @@ CREATE TABLE IF NOT EXISTS lost_receipts(
 );
 )sql";
 
+// Version 10 (issue #20): photos.sha256 becomes photos.sha256_sealed (migrate_v9_to_v10).
+
 // Version 9 (issue #18): since when an item has been failing on its own while the platform
 // answered (a 500 for it alone), so one that fails for days while others go through is set aside;
 // and the citizen's answers to the city service's questions (Open311 attributes), sealed.
@@ -354,6 +357,12 @@ std::string record_file_name(const std::string& uuid) {
 }
 std::string record_ad(const std::string& uuid) {
     return "record:" + uuid;
+}
+
+// A photo's SHA-256 (what the platform verifies) is sealed in its row too (schema 10, issue #20):
+// in the clear it would let whoever holds the disk confirm a guess of a citizen's photo.
+std::string photo_hash_ad(const std::string& uuid, int position) {
+    return "photo-sha256:" + uuid + ":" + std::to_string(position);
 }
 
 std::string photo_file_name(const std::string& uuid, int position) {
@@ -653,6 +662,33 @@ Result<void> AppealStore::exec(const char* sql) {
     return {};
 }
 
+// Version 10: each photo's plaintext SHA-256 sealed in its row (bound to the appeal and the
+// position, like the photo itself).
+Result<void> AppealStore::migrate_v9_to_v10() {
+    if (!has_column("photos", "sha256_sealed"))
+        if (auto r = exec("ALTER TABLE photos RENAME COLUMN sha256 TO sha256_sealed"); !r) return r;
+    std::vector<std::tuple<int64_t, std::string, int, std::string>> rows;
+    {
+        Statement st(db_, "SELECT id, appeal_uuid, position, sha256_sealed FROM photos");
+        while (st.step() == SQLITE_ROW)
+            rows.emplace_back(st.i64(0), st.text(1), static_cast<int>(st.i64(2)), st.text(3));
+    }
+    for (const auto& [id, uuid, position, hex] : rows) {
+        if (hex.size() != 64) continue;  // sealed already (a store turned back by hand)
+        Statement up(db_, "UPDATE photos SET sha256_sealed = ? WHERE id = ?");
+        up.bind_blob(1, sealer_.seal(hex, photo_hash_ad(uuid, position))).bind(2, id);
+        if (up.step() != SQLITE_DONE) return db_error(db_, "seal a photo's hash");
+    }
+    return {};
+}
+
+Result<std::string> AppealStore::photo_hash(const std::string& sealed, const std::string& uuid,
+                                            int position) const {
+    auto hex = sealer_.open(sealed, photo_hash_ad(uuid, position));
+    if (!hex) return make_error(ErrorCode::kCorrupt, "photo hash unreadable");
+    return hex;
+}
+
 Result<void> AppealStore::migrate_v8_to_v9() {
     // Each column only when missing: a store turned back to an older version by hand (tests)
     // keeps the ones it has.
@@ -700,7 +736,8 @@ Result<void> AppealStore::migrate() {
                             : version == 5 ? exec(kSchemaV6)
                             : version == 6 ? migrate_v6_to_v7()
                             : version == 7 ? exec(kSchemaV8)
-                                           : migrate_v8_to_v9();
+                            : version == 8 ? migrate_v8_to_v9()
+                                           : migrate_v9_to_v10();
         if (step) {
             const std::string bump = "PRAGMA user_version=" + std::to_string(version + 1);
             step = exec(bump.c_str());
@@ -1157,10 +1194,12 @@ Result<void> AppealStore::insert_all(const AcceptRequest& req, const std::vector
     for (size_t i = 0; i < photos.size(); ++i) {
         Statement st(
             db_,
-            "INSERT INTO photos(appeal_uuid, position, file_name, size, sha256, file_sha256)"
+            "INSERT INTO photos(appeal_uuid, position, file_name, size, sha256_sealed, file_sha256)"
             " VALUES(?,?,?,?,?,?)");
         st.bind(1, a.uuid).bind(2, static_cast<int64_t>(i)).bind(3, photos[i].file_name);
-        st.bind(4, photos[i].size).bind(5, photos[i].sha256);
+        st.bind(4, photos[i].size)
+            .bind_blob(5,
+                       sealer_.seal(photos[i].sha256, photo_hash_ad(a.uuid, static_cast<int>(i))));
         st.bind(6, photos[i].file_sha256);
         if (st.step() != SQLITE_DONE) return db_error(db_, "insert photo");
         const int64_t photo_id = sqlite3_last_insert_rowid(db_);
@@ -1484,8 +1523,8 @@ std::vector<std::string> AppealStore::open_platform_ids(size_t limit) {
 }
 
 Result<std::string> AppealStore::read_photo(const std::string& uuid, int position) {
-    Statement st(db_,
-                 "SELECT file_name, sha256 FROM photos WHERE appeal_uuid = ? AND position = ?");
+    Statement st(
+        db_, "SELECT file_name, sha256_sealed FROM photos WHERE appeal_uuid = ? AND position = ?");
     st.bind(1, uuid).bind(2, static_cast<int64_t>(position));
     if (st.step() != SQLITE_ROW)
         return make_error(ErrorCode::kNotFound, "no photo " + std::to_string(position));
@@ -1493,7 +1532,9 @@ Result<std::string> AppealStore::read_photo(const std::string& uuid, int positio
     if (!sealed) return sealed.error();
     auto plain = sealer_.open(*sealed, photo_ad(uuid, position));
     if (!plain) return plain.error();
-    if (sha256_hex(*plain) != st.text(1))
+    auto expected = photo_hash(st.text(1), uuid, position);
+    if (!expected) return expected.error();
+    if (sha256_hex(*plain) != *expected)
         return make_error(ErrorCode::kCorrupt, "photo checksum mismatch");
     return plain;
 }
@@ -1817,16 +1858,15 @@ Result<void> AppealStore::mark_photo_lost(int64_t outbox_id, const std::string& 
 Result<std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>> AppealStore::due_item(
     int64_t now) {
     using Found = std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>;
-    Statement st(
-        db_,
-        "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position, p.sha256 "
-        "FROM outbox o"
-        " LEFT JOIN photos p ON p.id = o.photo_id"
-        " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
-        " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
-        "= o.appeal_uuid"
-        "      AND m.kind = 'media' AND m.state NOT IN ('delivered', 'lost')))"
-        " ORDER BY o.next_attempt_at, o.id LIMIT 1");
+    Statement st(db_,
+                 "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position, "
+                 "p.sha256_sealed FROM outbox o"
+                 " LEFT JOIN photos p ON p.id = o.photo_id"
+                 " WHERE o.state = 'pending' AND o.next_attempt_at <= ?"
+                 " AND (o.kind = 'media' OR NOT EXISTS (SELECT 1 FROM outbox m WHERE m.appeal_uuid "
+                 "= o.appeal_uuid"
+                 "      AND m.kind = 'media' AND m.state NOT IN ('delivered', 'lost')))"
+                 " ORDER BY o.next_attempt_at, o.id LIMIT 1");
     st.bind(1, now);
     const int rc = st.step();
     if (rc == SQLITE_DONE) return Found{};
@@ -1837,12 +1877,12 @@ Result<std::pair<std::optional<sync::OutboxItem>, std::optional<Error>>> AppealS
     return Found{std::move(item).value(), std::nullopt};
 }
 
-// The row (id, kind, key, attempts, appeal uuid, photo position, photo sha256), as both queries
-// select it, with its body:
+// The row (id, kind, key, attempts, appeal uuid, photo position, photo sha256 sealed), as both
+// queries select it, with its body:
 // a photo read and checked from the spool, or the appeal's JSON built now from the sealed row
 // (plaintext never rests in the outbox).
 Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const std::string& uuid,
-                                                  int position, const std::string& sha256) {
+                                                  int position, const std::string& sealed_sha256) {
     if (item.kind == "media") {
         auto photo = read_photo(uuid, position);
         if (!photo)
@@ -1850,8 +1890,10 @@ Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const s
                               : photo.error().code == ErrorCode::kNotFound ? ErrorCode::kNotFound
                                                                            : ErrorCode::kCorrupt,
                               "photo unreadable: " + photo.error().message);
+        auto hash = photo_hash(sealed_sha256, uuid, position);  // read_photo() checked it
+        if (!hash) return hash.error();
         item.body = std::move(photo).value();
-        item.content_sha256 = sha256;  // read_photo() checked the body against it
+        item.content_sha256 = std::move(hash).value();
         return item;
     }
     Statement a(db_, "SELECT receipt_number FROM appeals WHERE uuid = ?");
@@ -1862,15 +1904,18 @@ Result<sync::OutboxItem> AppealStore::outbox_item(sync::OutboxItem item, const s
     std::vector<std::string> hashes;
     std::vector<LostPhoto> lost;
     Statement ph(db_,
-                 "SELECT p.sha256, p.position, p.state = 'lost', coalesce(o.reason, '') FROM"
+                 "SELECT p.sha256_sealed, p.position, p.state = 'lost', coalesce(o.reason, '') FROM"
                  " photos p LEFT JOIN outbox o ON o.photo_id = p.id AND o.kind = 'media'"
                  " WHERE p.appeal_uuid = ? ORDER BY p.position");
     ph.bind(1, uuid);
     while (ph.step() == SQLITE_ROW) {
-        if (ph.i64(2))
+        if (ph.i64(2)) {
             lost.push_back({static_cast<int>(ph.i64(1)), ph.text(3)});
-        else
-            hashes.push_back(ph.text(0));
+        } else {
+            auto hex = photo_hash(ph.text(0), uuid, static_cast<int>(ph.i64(1)));
+            if (!hex) return hex.error();
+            hashes.push_back(std::move(hex).value());
+        }
     }
     item.body = appeal_request_json((*stored)->appeal, hashes, (*stored)->contact, lost);
     return item;
@@ -1890,7 +1935,7 @@ Result<std::vector<std::string>> AppealStore::unsent_keys() {
 Result<int> AppealStore::each_unsent(const std::function<Result<void>(const UnsentItem&)>& f) {
     Statement st(db_,
                  "SELECT o.id, o.kind, o.idempotency_key, o.attempts, o.appeal_uuid, p.position,"
-                 " p.sha256, o.state, r.receipt_number FROM outbox o"
+                 " p.sha256_sealed, o.state, r.receipt_number FROM outbox o"
                  " LEFT JOIN photos p ON p.id = o.photo_id"
                  " LEFT JOIN receipts r ON r.appeal_uuid = o.appeal_uuid"
                  " WHERE o.state IN ('pending', 'quarantined') ORDER BY o.id");

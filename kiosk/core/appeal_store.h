@@ -121,7 +121,7 @@ struct AuditEntry {
 
 class AppealStore {
   public:
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     // A line of the receipt ledger (DATA_DIR/receipts.ledger: see the .cpp).
     struct LedgerEntry {
@@ -279,6 +279,10 @@ class AppealStore {
     Result<void> migrate();
     bool has_column(const char* table, const char* column);
     Result<void> migrate_v8_to_v9();
+    Result<void> migrate_v9_to_v10();
+    // A photo row's SHA-256, opened (sealed with the appeal and the position).
+    Result<std::string> photo_hash(const std::string& sealed, const std::string& uuid,
+                                   int position) const;
     Result<void> migrate_v1_to_v2();
     Result<void> migrate_v6_to_v7();
     Result<SalvageReport> salvage_from(const std::string& aside_path);

@@ -1,6 +1,7 @@
 #include "kiosk/core/appeal_store.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -22,6 +23,15 @@ std::unique_ptr<AppealStore> open_store(const test::TempDir& dir, StoreOptions o
     auto s = AppealStore::open(o);
     EXPECT_TRUE(s) << s.error().message;
     return s ? std::move(s).value() : nullptr;
+}
+
+// Lower-case hex SHA-256, by libsodium directly (not the store's own helper).
+std::string sha256_of(const std::string& data) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return hex;
 }
 
 std::string slurp(const std::string& path) {
@@ -102,9 +112,11 @@ TEST(AppealStore, PersonalDataIsUnreadableInTheRawFiles) {
     ASSERT_TRUE(s->accept(req, 1));
     std::string everything = slurp(dir.file("appeals.db")) + slurp(dir.file("appeals.db-wal"));
     for (const auto& f : spool(dir)) everything += slurp(dir.path() + "/spool/" + f);
+    // A photo's SHA-256 in the clear would confirm a guess of the photo (issue #20, point 7).
     for (const std::string& needle : std::vector<std::string>{
              "УНИКАЛЬНЫЙ-ТЕКСТ", "Фамилия-Известная", "+79998887766", "known@example.org",
-             req.photos[0].substr(100, 64), req.photos[1].substr(5000, 64)})
+             req.photos[0].substr(100, 64), req.photos[1].substr(5000, 64),
+             sha256_of(req.photos[0]), sha256_of(req.photos[1])})
         EXPECT_EQ(everything.find(needle), std::string::npos) << needle.substr(0, 20);
     // ...while what is not personal stays readable for staff tools.
     EXPECT_NE(everything.find("AAAA-0002"), std::string::npos);
@@ -213,6 +225,39 @@ TEST(AppealStore, AVersionOneStoreUpgradesWithItsDataIntact) {
     EXPECT_EQ(s->queue_figures()->queued_appeals, 1);
     ASSERT_TRUE(s->checkpoint());
     EXPECT_EQ(slurp(dir.file("appeals.db")).find("Старый текст"), std::string::npos);  // sealed now
+}
+
+// Schema 10 (issue #20, point 7): a version-9 store kept each photo's SHA-256 in the clear; it is
+// sealed at the upgrade and the photo still goes out with the hash the platform checks.
+TEST(AppealStore, AVersionNineStoresPhotoHashesAreSealedAtTheUpgrade) {
+    test::TempDir dir;
+    const auto req = test::appeal_request("NINE-0001", "Яма", 1);
+    const std::string hex = sha256_of(req.photos[0]);
+    {
+        auto s = open_store(dir);
+        ASSERT_TRUE(s->accept(req, 1));
+    }
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open(dir.file("appeals.db").c_str(), &db), SQLITE_OK);
+        const std::string v9 =
+            "ALTER TABLE photos RENAME COLUMN sha256_sealed TO sha256;"
+            "UPDATE photos SET sha256 = '" +
+            hex +
+            "';"
+            "PRAGMA user_version=9;";
+        ASSERT_EQ(sqlite3_exec(db, v9.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    ASSERT_NE(slurp(dir.file("appeals.db")).find(hex), std::string::npos) << "the old form";
+    auto s = open_store(dir);
+    ASSERT_TRUE(s->checkpoint());
+    EXPECT_EQ(slurp(dir.file("appeals.db")).find(hex), std::string::npos) << "still in the clear";
+    auto item = s->next_due(10'000'000);
+    ASSERT_TRUE(item);
+    ASSERT_EQ(item->kind, "media");
+    EXPECT_EQ(item->content_sha256, hex);
+    EXPECT_EQ(item->body, req.photos[0]);
 }
 
 TEST(AppealStore, RatingsOfAVersionSixStoreBecomeCitizenActions) {
