@@ -2,6 +2,7 @@
 // intake, uploader), opens the window and runs the loop.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
     }
     if (!watchdog_problem.empty())
         options.config_problem += (options.config_problem.empty() ? "" : "; ") + watchdog_problem;
+    if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY")) options.credentials_dir = creds;
     options.wake_ui = ui::make_ui_waker();
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
     std::shared_ptr<drivers::Speaker> speaker = drivers::make_espeak_speaker();

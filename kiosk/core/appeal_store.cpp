@@ -20,6 +20,7 @@
 
 #include "kiosk/base/geo.h"
 #include "kiosk/base/log.h"
+#include "kiosk/core/sealed_key.h"
 
 namespace vmeste::core {
 namespace {
@@ -459,7 +460,20 @@ Result<std::unique_ptr<AppealStore>> AppealStore::open(const StoreOptions& given
     FileOps& fs = *options.fs;
     if (auto r = fs.make_dir(options.data_dir); !r) return r.error();
     if (auto r = fs.make_dir(options.data_dir + "/spool"); !r) return r.error();
-    auto key = load_or_create_device_key(options.data_dir + "/device.key", fs);
+    Result<DeviceKey> key = make_error(ErrorCode::kInternal, "");
+    if (options.device_key)
+        key = *options.device_key;
+    else if (std::error_code ec;
+             std::filesystem::exists(options.data_dir + "/" + kSealedKeyFile, ec))
+        // A new plaintext key beside the sealed one would seal new appeals under a key the
+        // service never sees, and every old one would stay closed.
+        return make_error(ErrorCode::kUnauthorized,
+                          "the device key is sealed to this terminal's TPM (" + options.data_dir +
+                              "/" + kSealedKeyFile +
+                              "): the kiosk's service gets it from systemd, vmestectl when run "
+                              "as root");
+    else
+        key = load_or_create_device_key(options.data_dir + "/device.key", fs);
     if (!key) return key.error();
 
     const std::string path = options.data_dir + "/appeals.db";

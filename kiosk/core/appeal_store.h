@@ -39,6 +39,10 @@ struct StoreOptions {
     // is salvaged into a new one. Only the process holding the data directory's lock may do
     // that; a reader beside it (vmestectl status) sets this false and gets kCorrupt instead.
     bool salvage = true;
+    // The key, when it does not come from DATA_DIR/device.key: the one systemd opened with the
+    // TPM and handed the service (kiosk/core/sealed_key.h). With a sealed key in the data
+    // directory and none given, the store does not open (and never makes a plaintext key).
+    std::optional<DeviceKey> device_key;
 };
 
 struct Consent {

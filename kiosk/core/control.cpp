@@ -9,10 +9,12 @@
 
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "kiosk/base/log.h"
 #include "kiosk/core/kiosk.h"
+#include "kiosk/core/sealed_key.h"
 
 namespace vmeste::core {
 
@@ -33,6 +35,9 @@ Result<std::string> status_report(AppealStore& store, const std::string& data_di
         {"data_dir", data_dir},
         {"device_id", device_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(device_id)},
         {"enrolled", !read_device_token(data_dir).empty()},
+        // Where the key that seals personal data rests (docs/storage.md): "tpm" when sealed to
+        // the terminal's TPM, "file" when in DATA_DIR/device.key, next to the data.
+        {"device_key", std::filesystem::exists(data_dir + "/" + kSealedKeyFile) ? "tpm" : "file"},
         {"queued_appeals", f->queued_appeals},
         {"queued_bytes", f->queued_bytes},
         {"pending", f->pending},

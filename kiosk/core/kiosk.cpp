@@ -11,6 +11,7 @@
 #include "kiosk/base/log.h"
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
+#include "kiosk/core/sealed_key.h"
 #include "sync/gateway_client.h"
 #include "sync/open311_client.h"
 
@@ -29,6 +30,7 @@ StoreOptions Kiosk::store_options() const {
     o.limits.min_free_bytes = static_cast<uint64_t>(cfg.min_free_disk_mb) << 20;
     o.limits.max_queued_bytes = static_cast<uint64_t>(cfg.max_queued_mb) << 20;
     o.limits.max_queued_items = cfg.max_queued_appeals;
+    o.device_key = device_key_;
     return o;
 }
 
@@ -94,8 +96,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         // A technician's factory reset (refused while anything was unsent): the terminal comes
         // up as new, to be provisioned again. Everything in the data directory goes.
         for (const auto& entry : std::filesystem::directory_iterator(cfg.data_dir, ec))
+            // The sealed key stays: it is this terminal's TPM's, not data, and the units
+            // load it at every start (a missing one would stop the service starting).
             if (entry.path().filename() != kFactoryResetMarker &&
-                entry.path().filename() != ".lock")
+                entry.path().filename() != ".lock" && entry.path().filename() != kSealedKeyFile)
                 std::filesystem::remove_all(entry.path(), ec);
         std::filesystem::remove(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker, ec);
         log::warn("factory reset: the data directory was wiped");
@@ -105,6 +109,19 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         return make_error(ErrorCode::kIo,
                           "cannot create data dir " + cfg.data_dir + ": " + ec.message());
     k->store_path_ = (std::filesystem::path(cfg.data_dir) / "appeals.db").string();
+    {
+        auto key = credential_device_key(k->options_.credentials_dir);
+        if (!key) return key.error();
+        k->device_key_ = *key;
+        const bool plain =
+            std::filesystem::exists(std::filesystem::path(cfg.data_dir) / "device.key", ec);
+        if (*key && plain)
+            log::warn(
+                "device key: sealed to the TPM, but a plaintext device.key is still in the "
+                "data directory (vmestectl seal-key did not finish?): remove it");
+        log::info("device key: %s", *key ? "sealed to the TPM, opened by systemd"
+                                         : "a file in the data directory (not sealed)");
+    }
 
     auto intake = AppealStore::open(k->store_options());
     if (!intake) return intake.error();

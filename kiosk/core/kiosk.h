@@ -61,6 +61,9 @@ class Kiosk {
         drivers::PrintTimeouts print_timeouts{};    // tests shorten them
         std::chrono::milliseconds printer_check_every{60'000};
         PinHashCost pin_cost = PinHashCost::kModerate;  // tests: kTestsOnly
+        // Where systemd put the service's credentials ($CREDENTIALS_DIRECTORY): the device key
+        // it opened with the TPM is there when the key is sealed (kiosk/core/sealed_key.h).
+        std::string credentials_dir;
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);
@@ -133,6 +136,7 @@ class Kiosk {
     SystemClock system_clock_;
     const Clock* clock_;
     std::string store_path_;
+    std::optional<DeviceKey> device_key_;  // from the credentials when the key is sealed
     RecoveryReport recovery_;
     int64_t last_retention_run_ms_ = 0;
     CategoryCatalog catalog_;  // before session_, which refers to it

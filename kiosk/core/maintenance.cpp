@@ -1125,8 +1125,8 @@ void Maintenance::enrol(const std::string& code) {
                                   {},
                                   {}};
         stage("platform");
-        report.platform = fetch_platform_documents(options_.data_dir, options_.platform_url,
-                                                   e->token, options_.transport);
+        report.platform = fetch_platform_documents(options_.store, options_.platform_url, e->token,
+                                                   options_.transport);
         if (options_.current_config) {
             const Config cfg = options_.current_config();
             if (cfg.adapter == "open311") {

@@ -9,16 +9,14 @@
 
 namespace vmeste::core {
 
-std::vector<ProvisioningStep> fetch_platform_documents(const std::string& data_dir,
+std::vector<ProvisioningStep> fetch_platform_documents(const StoreOptions& so,
                                                        const std::string& platform_url,
                                                        const std::string& token,
                                                        const sync::TransportOptions& transport) {
-    StoreOptions so;
-    so.data_dir = data_dir;
     auto store = AppealStore::open(so);
     if (!store) return {{"store", false}};
     PlatformJobs jobs(
-        data_dir, std::move(store).value(),
+        so.data_dir, std::move(store).value(),
         std::make_unique<sync::GatewayClient>(sync::GatewayConfig{platform_url, token},
                                               sync::make_curl_transport(transport)),
         PlatformJobs::Hooks{[] { return sync::WorkerStatus{}; }, [] {}});

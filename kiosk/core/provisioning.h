@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/self_test.h"
+#include "kiosk/core/appeal_store.h"
 #include "sync/http.h"
 
 namespace vmeste::core {
@@ -21,7 +22,7 @@ struct ProvisioningStep {
 
 // The catalogue, polls, production calendar and the first heartbeat, stored in the data directory
 // as the running kiosk keeps them (blocking: call on a worker).
-std::vector<ProvisioningStep> fetch_platform_documents(const std::string& data_dir,
+std::vector<ProvisioningStep> fetch_platform_documents(const StoreOptions& store,
                                                        const std::string& platform_url,
                                                        const std::string& token,
                                                        const sync::TransportOptions& transport);

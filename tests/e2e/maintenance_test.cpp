@@ -1139,3 +1139,53 @@ TEST(Maintenance, TheTechnicianMapsACategoryToAnotherCityServiceAndTheNextAppeal
     ASSERT_TRUE(d.wait_for([&] { return (got = sim.carrying(receipt)).has_value(); }, 15s));
     EXPECT_EQ(got->category, "002");
 }
+
+// A terminal whose key is sealed to its TPM (issue #20, point 7): the kiosk takes the key systemd
+// opened for it from the credentials directory, makes no plaintext key, and a factory reset
+// keeps the sealed file (the units load it at every start; without it the service would not).
+TEST(Maintenance, ATerminalWithASealedKeyRunsOnTheServicesCredentialAndAResetKeepsTheSealedKey) {
+    TempDir data, creds;
+    ManualClock clock;
+    core::DeviceKey key{};
+    std::mt19937 rng(20);
+    for (auto& b : key) b = static_cast<uint8_t>(rng());
+    std::ofstream(creds.file("device-key"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(key.data()), key.size());
+    const std::string sealed = "stands for systemd-creds' output";
+    std::ofstream(data.file("device.key.cred")) << sealed;
+    core::StoreOptions so = test::store_options(data.path());
+    so.device_key = key;
+    {
+        set_pins(data.path(), clock, false, true);
+        auto store = core::AppealStore::open(so);
+        ASSERT_TRUE(store) << store.error().message;
+        ASSERT_TRUE(
+            (*store)->accept(test::appeal_request("SEAL-0001", "Запечатано"), clock.unix_millis()));
+        while (auto item = (*store)->next_due(INT64_MAX))
+            ASSERT_TRUE((*store)->mark_delivered(item->id, "POS-1", "registered", 1));
+    }
+    UiDriver::Options o = with(clock, data.path());
+    o.credentials_dir = creds.path();
+    {
+        UiDriver d(o);
+        EXPECT_FALSE(std::filesystem::exists(data.file("device.key")));
+        gesture(d, clock);
+        type_pin(d, kTechnicianPin, core::Role::kTechnician);
+        d.tap("maint/factory_reset");
+        d.tap("maint/factory_reset");
+        ASSERT_TRUE(d.wait_for([&] { return d.kiosk().exit_requested().has_value(); }, 5s));
+    }
+    UiDriver fresh(o);  // the service starts it again, with the same credential
+    EXPECT_FALSE(std::filesystem::exists(data.file("access.json"))) << "no reset happened";
+    std::ifstream in(data.file("device.key.cred"));
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), sealed)
+        << "the factory reset took the sealed key: the units would no longer start";
+    EXPECT_FALSE(std::filesystem::exists(data.file("device.key")));
+    auto store = core::AppealStore::open(so);
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ((*store)->census()->appeals, 0);
+    ASSERT_TRUE((*store)->accept(test::appeal_request("SEAL-0002", "После сброса"), 1));
+    auto found = (*store)->find_by_receipt("SEAL-0002");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->appeal.text, "После сброса");
+}

@@ -21,6 +21,7 @@ UiDriver::UiDriver(Options o) {
     ko.clock = o.clock;
     ko.start_uploader = o.uploader;
     ko.pin_cost = o.pin_cost;
+    ko.credentials_dir = o.credentials_dir;
     ko.transport.connect_timeout = std::chrono::milliseconds(1000);
     static SystemClock camera_clock;
     if (o.camera)

@@ -55,6 +55,7 @@ class UiDriver {
         // PINs hashed at libsodium's minimum: a sign-in costs microseconds, not a second (the
         // production cost has its own tests in core and vmestectl).
         core::PinHashCost pin_cost = core::PinHashCost::kTestsOnly;
+        std::string credentials_dir;  // what systemd would hand the service (the device key)
     };
 
     explicit UiDriver(Options options);

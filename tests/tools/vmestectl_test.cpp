@@ -286,6 +286,7 @@ TEST(Vmestectl, StatusAsJsonAndDiagnosticsWithoutPersonalData) {
     EXPECT_EQ(st["pending_citizen_actions"], 1);
     EXPECT_EQ(st["device_id"], "DEV-000042");
     EXPECT_EQ(st["enrolled"], true);
+    EXPECT_EQ(st["device_key"], "file");  // not sealed (tpm_key_vm_test.sh: sealed)
     EXPECT_TRUE(st["last_success_unix_ms"].is_null());
 
     const std::string out = run("--data-dir " + dir.path() + " export-diagnostics " +

@@ -41,6 +41,7 @@
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/sealed_key.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
 
@@ -82,6 +83,13 @@ const char* kHelp =
     "  unlock-pin [staff|technician]\n"
     "                    lift the PIN pad's lock and clear the count of wrong PINs for a role\n"
     "                    (both without one); a running kiosk takes it at once; audited\n"
+    "  seal-key [--pcrs LIST]\n"
+    "                    seal the device key (DATA_DIR/device.key, or a new one on a fresh\n"
+    "                    install) to this terminal's TPM 2.0 (systemd-creds, PCR 7 unless --pcrs\n"
+    "                    names others) and have both units load it; the plaintext file is\n"
+    "                    overwritten and removed. Root, with the kiosk stopped\n"
+    "  unseal-key        the sealed key back into DATA_DIR/device.key (before a Secure Boot\n"
+    "                    change: the TPM would no longer open it); root, kiosk stopped\n"
     "  net-allow [--config FILE] [--also ADDR[/BITS]]... [--write [--root DIR]]\n"
     "                    limit both units to the platform's (and the Open311 server's) addresses\n"
     "                    as they resolve now, the name servers and --also (a proxy, a network):\n"
@@ -164,6 +172,16 @@ bool become_data_dir_owner(const std::string& data_dir, const std::string& comma
         return false;
     }
     return true;
+}
+
+// The device key when it is sealed to the TPM: opened in main() while still root.
+std::optional<vmeste::core::DeviceKey> g_unsealed_key;
+
+vmeste::core::StoreOptions store_options_for(const std::string& data_dir) {
+    vmeste::core::StoreOptions o;
+    o.data_dir = data_dir;
+    o.device_key = g_unsealed_key;
+    return o;
 }
 
 std::string default_serial() {
@@ -297,6 +315,10 @@ void print_status(const nlohmann::json& st) {
         std::printf("next attempt:    - (nothing pending)\n");
     const std::string err = st["last_error"].get<std::string>();
     std::printf("last error:      %s\n", err.empty() ? "-" : err.c_str());
+    std::printf("device key:      %s\n",
+                st.value("device_key", std::string()) == "tpm"
+                    ? "sealed to this terminal's TPM"
+                    : "a file beside the data (not sealed: `vmestectl seal-key` on a TPM)");
     if (st.value("running", false) && st.contains("live") && st["live"].is_object()) {
         const auto& live = st["live"];
         std::printf("kiosk:           running, version %s\n",
@@ -424,8 +446,8 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
                                     local_time::date_time(SystemClock().unix_millis()),
                                     {},
                                     {}};
-    report.platform =
-        core::fetch_platform_documents(data_dir, platform, e->token, target->transport);
+    report.platform = core::fetch_platform_documents(store_options_for(data_dir), platform,
+                                                     e->token, target->transport);
     if (cfg.adapter == "open311") {
         // The city's services and the mapping onto them, and the МФЦ's coordinates.
         auto transport = sync::make_curl_transport(target->transport);
@@ -453,9 +475,7 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
                         drivers::print_problem_name(r.problem), r.detail.c_str());
         ok &= r.printed();
     }
-    core::StoreOptions store_options;
-    store_options.data_dir = data_dir;
-    if (auto s = core::AppealStore::open(store_options))
+    if (auto s = core::AppealStore::open(store_options_for(data_dir)))
         (*s)->audit("vmestectl", "provision", e->device_id, ok ? "ok" : "with failures",
                     static_cast<int64_t>(std::time(nullptr)) * 1000);
     std::printf("%s\n", ok ? "provisioned: the kiosk starts in citizen mode"
@@ -610,6 +630,27 @@ std::string url_host(std::string_view url) {
 // with IPAddressDeny=any and the addresses the config's hosts resolve to now; printed, or with
 // --write put in ROOT/etc/systemd/system/UNIT.d/50-vmeste-ip-allow.conf. Addresses change: run it
 // again when the platform moves (its address is in the drop-in's comment).
+constexpr const char* kUnits[] = {"vmeste-kiosk.service", "vmeste-kiosk-cage.service"};
+
+// A drop-in for both units under ROOT/etc/systemd/system; false, said, when one is not written.
+bool write_dropins(const char* cmd, const std::string& root, const std::string& name,
+                   const std::string& body) {
+    for (const char* unit : kUnits) {
+        const std::string dir = root + "/etc/systemd/system/" + unit + ".d";
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        std::ofstream out(dir + "/" + name, std::ios::trunc);
+        out << body;
+        if (!out.flush()) {
+            std::fprintf(stderr, "vmestectl %s: cannot write %s: %s\n", cmd, dir.c_str(),
+                         std::strerror(errno));
+            return false;
+        }
+        std::printf("wrote %s/%s\n", dir.c_str(), name.c_str());
+    }
+    return true;
+}
+
 int net_allow(const std::vector<std::string>& args) {
     using namespace vmeste;
     std::string config_file, root;
@@ -674,20 +715,73 @@ int net_allow(const std::vector<std::string>& args) {
         std::fputs(body.c_str(), stdout);
         return 0;
     }
-    for (const char* unit : {"vmeste-kiosk.service", "vmeste-kiosk-cage.service"}) {
-        const std::string dir = root + "/etc/systemd/system/" + unit + ".d";
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        std::ofstream out(dir + "/50-vmeste-ip-allow.conf", std::ios::trunc);
-        out << body;
-        if (!out.flush()) {
-            std::fprintf(stderr, "vmestectl net-allow: cannot write %s: %s\n", dir.c_str(),
-                         std::strerror(errno));
+    if (!write_dropins("net-allow", root, "50-vmeste-ip-allow.conf", body)) return 1;
+    std::puts("now: systemctl daemon-reload && systemctl restart vmeste-kiosk");
+    return 0;
+}
+
+// The key sealed to the TPM (issue #20, point 7; docs/storage.md): `seal-key` seals
+// DATA_DIR/device.key (or a new key on a fresh install) to this terminal's TPM and has both
+// units load it; `unseal-key` puts it back in a file before a Secure Boot change. Root (the
+// TPM's device is root's), with the kiosk stopped: its workers open the store again and again.
+int seal_key(const std::string& data_dir, const std::vector<std::string>& args, bool seal) {
+    using namespace vmeste;
+    const char* cmd = seal ? "seal-key" : "unseal-key";
+    std::string root;
+    core::SealOptions so;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--root" && i + 1 < args.size())
+            root = args[++i];
+        else if (seal && args[i] == "--pcrs" && i + 1 < args.size())
+            so.pcrs = args[++i];
+        else {
+            std::fprintf(stderr, "vmestectl %s: unexpected '%s'\n", cmd, args[i].c_str());
+            return 2;
+        }
+    }
+    if (::geteuid() != 0) {
+        std::fprintf(stderr, "vmestectl %s: needs root (the TPM's device is root's)\n", cmd);
+        return 1;
+    }
+    auto lock = core::DataDirLock::acquire(data_dir, std::string("vmestectl ") + cmd);
+    if (!lock) {
+        std::fprintf(stderr, "vmestectl %s: %s (stop it first: systemctl stop vmeste-kiosk)\n", cmd,
+                     lock.error().message.c_str());
+        return 1;
+    }
+    const std::string dropin = "40-vmeste-device-key.conf";
+    if (!seal) {
+        struct stat st {};
+        ::stat(data_dir.c_str(), &st);
+        if (auto r = core::unseal_to_file(data_dir, st.st_uid, st.st_gid); !r) {
+            std::fprintf(stderr, "vmestectl unseal-key: %s\n", r.error().message.c_str());
             return 1;
         }
-        std::printf("wrote %s/50-vmeste-ip-allow.conf\n", dir.c_str());
+        for (const char* unit : kUnits) {
+            std::error_code ec;
+            std::filesystem::remove(root + "/etc/systemd/system/" + unit + ".d/" + dropin, ec);
+        }
+        std::printf(
+            "the device key is a file again (%s/device.key); seal it again with "
+            "`vmestectl seal-key` once Secure Boot is as it will stay\n"
+            "now: systemctl daemon-reload && systemctl start vmeste-kiosk\n",
+            data_dir.c_str());
+        return 0;
     }
-    std::puts("now: systemctl daemon-reload && systemctl restart vmeste-kiosk");
+    if (auto r = core::seal_device_key(data_dir, so); !r) {
+        std::fprintf(stderr, "vmestectl seal-key: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    const std::string body =
+        "# Written by `vmestectl seal-key`: systemd opens the device key with this terminal's TPM\n"
+        "# at each start and hands it to the kiosk ($CREDENTIALS_DIRECTORY/device-key).\n"
+        "# `vmestectl unseal-key` removes this file.\n[Service]\nLoadCredentialEncrypted=" +
+        std::string(core::kKeyCredentialName) + ":" + data_dir + "/" + core::kSealedKeyFile + "\n";
+    if (!write_dropins("seal-key", root, dropin, body)) return 1;
+    std::printf(
+        "the device key is sealed to this terminal's TPM (PCR %s) in %s/%s; no copy is "
+        "left on the disk\nnow: systemctl daemon-reload && systemctl start vmeste-kiosk\n",
+        so.pcrs.c_str(), data_dir.c_str(), core::kSealedKeyFile);
     return 0;
 }
 
@@ -878,9 +972,19 @@ int main(int argc, char** argv) {
     // directory's owner.
     static const std::vector<std::string> kAsRoot = {
         "vt-lock", "vt-unlock", "selftest", "config", "read-export", "make-demo-map", "net-allow"};
-    if (std::find(kAsRoot.begin(), kAsRoot.end(), rest[0]) == kAsRoot.end() &&
-        !become_data_dir_owner(data_dir, rest[0]))
-        return 1;
+    if (rest[0] == "seal-key" || rest[0] == "unseal-key")
+        return seal_key(data_dir, {rest.begin() + 1, rest.end()}, rest[0] == "seal-key");
+    const bool as_root = std::find(kAsRoot.begin(), kAsRoot.end(), rest[0]) != kAsRoot.end();
+    std::error_code ec;
+    if (!as_root && ::geteuid() == 0 &&
+        std::filesystem::exists(data_dir + "/" + core::kSealedKeyFile, ec)) {
+        // Opened while still root: the TPM's device is root's, the data directory's owner not.
+        if (auto k = core::unseal_device_key(data_dir))
+            g_unsealed_key = *k;
+        else
+            std::fprintf(stderr, "vmestectl: %s\n", k.error().message.c_str());
+    }
+    if (!as_root && !become_data_dir_owner(data_dir, rest[0])) return 1;
     // A PIN for a running kiosk goes through its control socket: the kiosk owns the data
     // directory and takes the new PIN at once (issue #20). Without one it is set here below.
     std::string pin;
@@ -995,8 +1099,7 @@ int main(int argc, char** argv) {
         std::printf("%s: demo map around %.5f, %.5f\n", rest[1].c_str(), o.lat, o.lon);
         return 0;
     }
-    core::StoreOptions options;
-    options.data_dir = data_dir;
+    core::StoreOptions options = store_options_for(data_dir);
     // Readers (status, find, export-diagnostics) run beside the kiosk; only the lock holder may
     // move a damaged store aside.
     if (!lock) {
