@@ -1,5 +1,7 @@
 // vmeste-kiosk: the only file that knows every module. It parses flags, starts the core (store,
 // intake, uploader), opens the window and runs the loop.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "drivers/speech/speech.h"
+#include "drivers/usb/usb_gate.h"
 #include "drivers/watchdog/health_gate.h"
 #include "drivers/watchdog/watchdog.h"
 #include "kiosk/base/log.h"
@@ -72,6 +75,8 @@ int main(int argc, char** argv) {
     if (!watchdog_problem.empty())
         options.config_problem += (options.config_problem.empty() ? "" : "; ") + watchdog_problem;
     if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY")) options.credentials_dir = creds;
+    // usbguard keeps USB sticks out except during an export (packaging/usbguard).
+    if (::access("/usr/bin/usbguard", X_OK) == 0) options.usb_gate = drivers::make_usbguard_gate();
     options.wake_ui = ui::make_ui_waker();
     options.uploader_alive = [&gate] { gate.alive("uploader"); };
     std::shared_ptr<drivers::Speaker> speaker = drivers::make_espeak_speaker();

@@ -329,6 +329,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.printer_spec = cfg.printer;
         mo.speaker = k->options_.speaker;
         mo.export_dir = cfg.export_dir;
+        mo.usb_gate = k->options_.usb_gate;
         mo.platform_url = cfg.platform_url;
         mo.transport = k->options_.transport;
         mo.current_config = [raw = k.get()] { return raw->options_.config; };

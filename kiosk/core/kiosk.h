@@ -64,6 +64,8 @@ class Kiosk {
         // Where systemd put the service's credentials ($CREDENTIALS_DIRECTORY): the device key
         // it opened with the TPM is there when the key is sealed (kiosk/core/sealed_key.h).
         std::string credentials_dir;
+        // usbguard, when the terminal has it: USB sticks only during an export (Maintenance).
+        std::shared_ptr<drivers::UsbGate> usb_gate;
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);

@@ -141,6 +141,41 @@ void Maintenance::audit(const std::string& action, const std::string& subject,
     });
 }
 
+std::vector<uint32_t> Maintenance::let_sticks_through(AppealStore* s, const std::string& actor,
+                                                      int64_t now) {
+    std::vector<uint32_t> ids;
+    if (!options_.usb_gate) return ids;
+    auto blocked = options_.usb_gate->blocked();
+    if (!blocked) {
+        log::warn("usb: %s", blocked.error().message.c_str());
+        return ids;
+    }
+    for (const auto& d : *blocked) {
+        // A stick that is also a keyboard or a network card stays out (usbguard's rules reject
+        // most of those outright; this is the second lock).
+        if (!d.plain_storage()) continue;
+        if (auto r = options_.usb_gate->allow(d.id); !r) {
+            log::warn("usb: %s", r.error().message.c_str());
+            continue;
+        }
+        ids.push_back(d.id);
+        log::info("usb: stick %s let through for the export", d.vid_pid.c_str());
+        if (s) s->audit(actor, "usb-allow", d.vid_pid, d.name + " (for the export)", now);
+    }
+    return ids;
+}
+
+void Maintenance::block_sticks_again(const std::vector<uint32_t>& ids, AppealStore* s,
+                                     const std::string& actor, int64_t now) {
+    for (uint32_t id : ids) {
+        auto r = options_.usb_gate->block(id);
+        if (!r) log::warn("usb: %s", r.error().message.c_str());
+        if (s)
+            s->audit(actor, "usb-block", std::to_string(id),
+                     r ? "after the export" : "FAILED: " + r.error().message, now);
+    }
+}
+
 void Maintenance::open_pin_pad() {
     if (active()) return;
     state_ = MaintState{};
@@ -637,7 +672,14 @@ void Maintenance::apply(const MaintIntent& intent) {
             const std::string actor = role_name(*state_.role);
             const int64_t now = clock_.unix_millis();
             post([this, actor, now](AppealStore* s, MaintenanceAccess*) {
+                const std::vector<uint32_t> sticks = let_sticks_through(s, actor, now);
                 auto dir = export_directory(options_.export_dir);
+                // The kernel takes a let-through stick and systemd mounts it in a second or two.
+                const auto until = std::chrono::steady_clock::now() + options_.stick_mount_wait;
+                while (!dir && !sticks.empty() && std::chrono::steady_clock::now() < until) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                    dir = export_directory(options_.export_dir);
+                }
                 Result<UnsentExport> e =
                     dir ? (s ? export_unsent(*s, *dir, options_.about.device_id, now)
                              : Result<UnsentExport>(make_error(ErrorCode::kIo, "no store")))
@@ -654,6 +696,7 @@ void Maintenance::apply(const MaintIntent& intent) {
                                : e.error().message,
                              now);
                 if (!e) log::warn("export: %s", e.error().message.c_str());
+                block_sticks_again(sticks, s, actor, now);
                 complete([this, e = std::move(e)](MaintState& st) {
                     st.busy = false;
                     if (!e) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "drivers/self_test.h"
+#include "drivers/usb/usb_gate.h"
 #include "kiosk/base/clock.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/config.h"
@@ -208,6 +210,10 @@ class Maintenance {
         std::string printer_spec;
         std::shared_ptr<drivers::Speaker> speaker;
         std::string export_dir = "auto";  // config export_dir
+        // usbguard on a terminal (drivers/usb/usb_gate.h): the export lets the sticks plugged in
+        // through and blocks them again after. None: a stick mounted by other means is used.
+        std::shared_ptr<drivers::UsbGate> usb_gate;
+        std::chrono::milliseconds stick_mount_wait{15'000};  // a let-through stick's mount
         std::string platform_url;
         sync::TransportOptions transport;
         // The kiosk's config now, and applying the technician's settings to it (UI thread).
@@ -279,6 +285,11 @@ class Maintenance {
     void set_pin_digit(const MaintIntent& intent);
     void show_pin_lock();
     void hide_passphrase();
+    // Worker thread: the plain sticks usbguard holds back, let through for an export (their
+    // ids); and blocked again after it. Each audited; a failure logged, the export goes on.
+    std::vector<uint32_t> let_sticks_through(AppealStore* s, const std::string& actor, int64_t now);
+    void block_sticks_again(const std::vector<uint32_t>& ids, AppealStore* s,
+                            const std::string& actor, int64_t now);
     std::string new_pin_;  // UI thread: the first entry of a new PIN
     void leave_screen();   // what the screen being left had running (the preview, the touch test)
     void finish_touch_test(bool complete);

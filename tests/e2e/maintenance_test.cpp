@@ -1189,3 +1189,44 @@ TEST(Maintenance, ATerminalWithASealedKeyRunsOnTheServicesCredentialAndAResetKee
     ASSERT_TRUE(found && *found);
     EXPECT_EQ((*found)->appeal.text, "После сброса");
 }
+
+// usbguard keeps USB sticks out (issue #20, point 10): the export lets the plain sticks plugged
+// in through, waits for the mount, writes, and blocks them again; a stick that is a keyboard too
+// stays out. Both audited.
+TEST(Maintenance, AStickIsLetThroughOnlyForTheExportAndAStickThatTypesNever) {
+    TempDir data, stick;
+    ManualClock clock;
+    {
+        set_pins(data.path(), clock, true, true);
+        auto store = core::AppealStore::open(test::store_options(data.path()));
+        ASSERT_TRUE((*store)->accept(test::appeal_request("USBG-0001"), clock.unix_millis()));
+    }
+    auto gate = std::make_shared<drivers::FakeUsbGate>();
+    const std::string mount = stick.path() + "/vmeste-stick";
+    const uint32_t plain = gate->plug({0, "0781:5581", "Ultra", {"08:06:50"}});
+    const uint32_t typing =
+        gate->plug({0, "1d6b:0104", "Storage+Keyboard", {"08:06:50", "03:01:01"}});
+    gate->on_allow = [&](const drivers::UsbDevice&) { std::filesystem::create_directory(mount); };
+    UiDriver::Options o = with(clock, data.path());
+    o.config.export_dir = mount;  // "mounted" once the gate lets the stick through
+    o.usb_gate = gate;
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/queue");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().maintenance().state().queue.loaded; }));
+    EXPECT_FALSE(gate->is_allowed(plain)) << "a stick was let in before any export";
+    d.tap("maint/export");
+    ASSERT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+    d.frame();
+    EXPECT_EQ(d.label("note/maint_export_passphrase").size(), 19u) << d.label("note/maint_notice");
+    size_t files = 0;
+    for (const auto& f : std::filesystem::directory_iterator(mount)) files += f.is_regular_file();
+    EXPECT_EQ(files, 1u);
+    EXPECT_EQ(gate->log(), (std::vector<std::string>{"allow " + std::to_string(plain),
+                                                     "block " + std::to_string(plain)}));
+    EXPECT_FALSE(gate->is_allowed(plain)) << "the stick stays in after the export";
+    EXPECT_FALSE(gate->is_allowed(typing));
+    EXPECT_EQ(audited(data.path(), "staff", "usb-allow"), 1);
+    EXPECT_EQ(audited(data.path(), "staff", "usb-block"), 1);
+}

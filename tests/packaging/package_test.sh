@@ -33,6 +33,10 @@ expect -rw-r--r-- /lib/systemd/system/vmeste-kiosk-cage.service
 expect -rw-r--r-- /lib/udev/rules.d/60-vmeste-watchdog.rules
 expect -rw-r--r-- /usr/lib/systemd/logind.conf.d/vmeste-kiosk.conf
 expect -rw-r--r-- /usr/lib/sysctl.d/60-vmeste-kiosk.conf
+expect -rw-r--r-- /lib/udev/rules.d/80-vmeste-usb-stick.rules
+expect -rwxr-xr-x /usr/lib/vmeste/mount-stick
+expect -rw------- /etc/usbguard/rules.d/60-vmeste-kiosk.conf
+expect -rw------- /etc/usbguard/IPCAccessControl.d/vmeste
 expect -rw-r--r-- /usr/share/doc/vmeste-kiosk/operations.md
 ! grep -q "platform-sim\|/var/lib/vmeste/" "$work/list" || fail "the simulator or data in the package"
 pass "file list and permissions"
@@ -43,8 +47,12 @@ for d in fonts-paratype espeak-ng libsdl2 libcurl libsqlite3 libsodium libturboj
 done
 [[ $(dpkg-deb -f "$deb" Recommends) == *cage* ]] || fail "Recommends cage"
 [[ $(dpkg-deb -f "$deb" Recommends) == *xwayland* ]] || fail "Recommends xwayland (cage needs it)"
+[[ $(dpkg-deb -f "$deb" Recommends) == *usbguard* ]] || fail "Recommends usbguard"
 dpkg-deb -e "$deb" "$work/control"
 grep -qx /etc/vmeste/kiosk.toml "$work/control/conffiles" || fail "kiosk.toml is not a conffile"
+for f in /etc/usbguard/rules.d/60-vmeste-kiosk.conf /etc/usbguard/IPCAccessControl.d/vmeste; do
+  grep -qx "$f" "$work/control/conffiles" || fail "$f is not a conffile"
+done
 for s in postinst prerm postrm; do [[ -x $work/control/$s ]] || fail "$s"; done
 pass "dependencies, conffiles, maintainer scripts"
 
@@ -126,6 +134,32 @@ grep -qx 'kernel.sysrq = 0' "$root/usr/lib/sysctl.d/60-vmeste-kiosk.conf" || fai
 [[ $(readlink "$root/etc/systemd/system/ctrl-alt-del.target") == /dev/null ]] ||
   fail "ctrl-alt-del.target is not masked"
 pass "SysRq off, Ctrl+Alt+Del masked, cage without the input group"
+
+# USB (issue #20, point 10): every usbguard rule parses with usbguard's own parser (the daemon
+# refuses to start on one that does not); a stick's mount is the kiosk's, without programs.
+command -v usbguard-rule-parser >/dev/null || fail "usbguard-rule-parser missing (scripts/setup: usbguard)"
+rules=0
+while IFS= read -r rule; do
+  usbguard-rule-parser "$rule" >/dev/null 2>&1 || fail "usbguard does not parse: $rule"
+  rules=$((rules + 1))
+done < <(grep -v '^#' "$root/etc/usbguard/rules.d/60-vmeste-kiosk.conf" | grep -v '^$')
+[[ $rules -ge 2 ]] || fail "the usbguard rules file has $rules rules"
+mkdir -p "$work/fakebin"
+printf '#!/bin/sh
+echo "systemd-mount $*"
+' >"$work/fakebin/systemd-mount"
+printf '#!/bin/sh
+[ "$2" = vmeste ] || exit 1
+[ "$1" = -u ] && echo 999 || echo 998
+' \
+  >"$work/fakebin/id"
+chmod 755 "$work/fakebin/"*
+mounted=$(PATH="$work/fakebin:$PATH" "$root/usr/lib/vmeste/mount-stick" /dev/sdb1)
+[[ $mounted == *"nosuid,nodev,noexec,uid=999,gid=998,umask=0077"*" /dev/sdb1 /media/vmeste-stick" ]] ||
+  fail "mount-stick: $mounted"
+grep -q 'ENV{ID_BUS}=="usb", ENV{ID_FS_TYPE}=="vfat|exfat", RUN+="/usr/lib/vmeste/mount-stick $devnode"' \
+  "$root/lib/udev/rules.d/80-vmeste-usb-stick.rules" || fail "the stick's udev rule"
+pass "usbguard: $rules rules parse; a stick mounts nosuid,nodev,noexec for the kiosk's user"
 
 # An upgrade: the technician's config edit and the data stay.
 echo '# edited on site' >>"$root/etc/vmeste/kiosk.toml"

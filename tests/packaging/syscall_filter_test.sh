@@ -25,17 +25,10 @@ if [[ -z ${DISPLAY:-} ]]; then
 fi
 
 # The allowed calls: each unit's SystemCallFilter= with its groups expanded.
-expand() {
-  systemd-analyze syscall-filter "$1" | sed -n '2,$p' | sed 's/^ *//; s/ *#.*//' | grep -v '^$' |
-    while read -r x; do if [[ $x == @* ]]; then expand "$x"; else echo "$x"; fi; done
-}
+source "$src/tests/support/unit_syscalls.sh"
 for unit in vmeste-kiosk.service vmeste-kiosk-cage.service; do
-  filter=$(sed -n 's/^SystemCallFilter=//p' "$src/packaging/systemd/$unit")
-  [[ -n $filter ]] || fail "$unit has no SystemCallFilter="
   grep -qx 'ProcSubset=pid' "$src/packaging/systemd/$unit" || fail "$unit lacks ProcSubset=pid"
-  for g in $filter; do
-    if [[ $g == @* ]]; then expand "$g"; else echo "$g"; fi
-  done | sort -u >"$work/allowed-$unit"
+  unit_allowed_calls "$src/packaging/systemd/$unit" >"$work/allowed-$unit" || fail "$unit's filter"
 done
 
 # The kiosk itself against the simulator.
@@ -56,7 +49,7 @@ strace -f -qq -o "$work/trace.e2e" "$build/tests/e2e_tests" \
   --gtest_filter='FirstAppeal.TypedOnTheKioskArrivesOnThePlatformWithTheSameCategoryAndText:Journeys.HappyPathWithPhotosABlurAndThePinOnTheMap:Maintenance.UnsentAppealsExportedToAStickLetTheResetGoAheadAndANewOneStopsItAgain' \
   >"$work/e2e.log" 2>&1 || { tail -30 "$work/e2e.log"; fail "the journeys under strace"; }
 
-sed -E -n 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p' "$work"/trace.* | sort -u >"$work/used"
+traced_calls "$work"/trace.* >"$work/used"
 n=$(wc -l <"$work/used")
 (( n > 40 )) || fail "only $n system calls seen: strace did not trace"
 for unit in vmeste-kiosk.service vmeste-kiosk-cage.service; do

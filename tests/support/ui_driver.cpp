@@ -22,6 +22,7 @@ UiDriver::UiDriver(Options o) {
     ko.start_uploader = o.uploader;
     ko.pin_cost = o.pin_cost;
     ko.credentials_dir = o.credentials_dir;
+    ko.usb_gate = o.usb_gate;
     ko.transport.connect_timeout = std::chrono::milliseconds(1000);
     static SystemClock camera_clock;
     if (o.camera)

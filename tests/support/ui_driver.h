@@ -56,6 +56,7 @@ class UiDriver {
         // production cost has its own tests in core and vmestectl).
         core::PinHashCost pin_cost = core::PinHashCost::kTestsOnly;
         std::string credentials_dir;  // what systemd would hand the service (the device key)
+        std::shared_ptr<drivers::UsbGate> usb_gate;  // usbguard's part (drivers/usb/usb_gate.h)
     };
 
     explicit UiDriver(Options options);
