@@ -124,6 +124,7 @@ int run_kiosk_loop(KioskUi& ui, SdlHost& host, drivers::Watchdog& watchdog, Loop
         if (figures) ++figures->wakeups;
         dirty |= kiosk.pump();
         dirty |= kiosk.tick();
+        dirty |= ui.stale();  // map tiles that came after the frame (their loader woke us)
         if (auto code = kiosk.exit_requested()) return *code;  // a technician's exit
         // Maintenance shows the seconds until it closes by itself.
         if (kiosk.maintenance().active()) dirty = true;

@@ -98,10 +98,20 @@ int KioskUi::frame() {
         kiosk_.open_maintenance();
     if (maintenance.active()) return maintenance_frame();
 
+    // The accessibility dialog holds still under the finger (issue #21, point 2): while it is
+    // open, the text size and the lowered screen stay as they were when it opened, and the
+    // toggles say their new state; both take effect when it closes. High contrast moves nothing
+    // and applies at once.
+    if (st.overlay != core::Overlay::kAccessibility)
+        layout_a11y_.reset();
+    else if (!layout_a11y_)
+        layout_a11y_ = st.a11y;
+    const core::Accessibility& layout = layout_a11y_ ? *layout_a11y_ : st.a11y;
+
     // Lower screen (portrait): the whole UI is laid out in the lower 60 % — input is moved up
     // into the layout's coordinates and the draw data down onto the screen.
     offset_y_ = 0;
-    if (st.a11y.lower_screen && full.y > full.x) {
+    if (layout.lower_screen && full.y > full.x) {
         offset_y_ = std::floor(full.y * 0.4f);
         io.DisplaySize.y = full.y - offset_y_;
         if (io.MousePos.y > -FLT_MAX) io.MousePos.y -= offset_y_;
@@ -109,11 +119,13 @@ int KioskUi::frame() {
 
     std::vector<core::Intent> intents;
     widgets_.begin_frame(offset_y_);
+    scratch_.tiles_needed = scratch_.tiles_drawn = 0;
+    if (const core::TileCache* tiles = kiosk_.map_tiles()) tiles_seen_ = tiles->generation();
     ImGui::NewFrame();
     Ui ui{session,
           strings_,
           frame_theme_,
-          st.a11y.large_text ? fonts_.large : fonts_.normal,
+          layout.large_text ? fonts_.large : fonts_.normal,
           widgets_,
           keyboard_,
           intents,
@@ -123,6 +135,7 @@ int KioskUi::frame() {
           &scratch_,
           kiosk_.visit_workers().printer_configured(),
           [this] { return receipt_bytes(); }};
+    if (layout.large_text) ui.normal_fonts = &fonts_.normal;
     draw_screen(ui);
     if (gesture_.armed()) {
         // Half the gesture made: the next touch is the gesture's, not the screen's.
@@ -153,6 +166,12 @@ int KioskUi::frame() {
     if (auto_print) kiosk_.dispatch({core::IntentKind::kPrint, receipt_bytes()});
     if (speak_pending_) speak();
     return static_cast<int>(intents.size()) + (auto_print ? 1 : 0);
+}
+
+bool KioskUi::stale() const {
+    const core::TileCache* tiles = kiosk_.map_tiles();
+    return tiles && scratch_.tiles_drawn < scratch_.tiles_needed &&
+           tiles->generation() != tiles_seen_;
 }
 
 bool KioskUi::animating() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "drivers/speech/speech.h"
@@ -57,6 +58,13 @@ class KioskUi {
     // True while the screen moves by itself (the live camera, the saving spinner): the loop
     // then draws at the camera's pace instead of waiting for an event.
     bool animating() const;
+    // True when the last frame lacks something that has come since: map tiles loaded after it
+    // was drawn (their loader wakes the loop, and nothing else would redraw it).
+    bool stale() const;
+    // The map's tiles in the last frame: {covered, drawn}.
+    std::pair<int, int> map_tiles_drawn() const {
+        return {scratch_.tiles_needed, scratch_.tiles_drawn};
+    }
     // The offset of the UI on screen in the "lower screen" mode (0 otherwise).
     float offset_y() const { return offset_y_; }
 
@@ -71,6 +79,11 @@ class KioskUi {
     KeyboardState keyboard_;
     WidgetRegistry widgets_;
     UiScratch scratch_;
+    uint64_t tiles_seen_ = 0;
+    // The text size and lowered screen the accessibility dialog was opened with (it does not
+    // move while open); empty while it is closed.
+    std::optional<core::Accessibility>
+        layout_a11y_;  // the tile cache's generation when the last frame was drawn
     ImageSource* images_ = nullptr;
     drivers::Speaker* speaker_ = nullptr;
     bool speak_pending_ = false;

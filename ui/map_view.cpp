@@ -106,8 +106,10 @@ void draw_map(Ui& ui, const Rect& area) {
             if (tile && ui.images)
                 tex = ui.images->tile(
                     std::to_string(z) + "/" + std::to_string(wx) + "/" + std::to_string(ty), *tile);
+            if (tex || !tc->missing(z, wx, ty)) ++sc.tiles_needed;  // not beyond the region
             if (tex) {
                 dl->AddImage(tex, a, b);
+                ++sc.tiles_drawn;
             } else {
                 dl->AddRect(a, b, color(p.secondary_border), 0, 0, ui.px(1));
             }

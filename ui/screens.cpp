@@ -665,22 +665,65 @@ void draw_category(Ui& ui) {
         ui.post({IntentKind::kOpenSearch});
     y += sh + gap;
     const auto& cats = ui.session.catalog().categories();
-    const int cols = landscape(ui) ? 4 : compact(ui) ? 3 : 2;
-    const int rows = static_cast<int>((cats.size() + cols - 1) / cols);
-    const float bw = (r.w - gap * (cols - 1)) / cols;
-    const float bh = std::clamp((r.bottom() - y - gap * (rows - 1)) / rows,
-                                ui.px(ui.theme.metrics.touch_min), ui.px(200));
+    // One size for the whole grid: the largest at which every name fits its tile, words whole
+    // (hyphenated only when a word is wider than any tile). When even the smallest size allowed
+    // does not fit (large text in landscape), the icons give their room to the names, then a
+    // column goes while the rows still fit the screen.
+    const float pad_of_tile = ui.px(16);
+    int cols = landscape(ui) ? 4 : compact(ui) ? 3 : 2;
+    auto rows_of = [&](int c) { return static_cast<int>((cats.size() + c - 1) / c); };
+    auto rows_fit = [&](int c) {
+        return rows_of(c) * (ui.px(ui.theme.metrics.touch_min) + gap) - gap <= r.bottom() - y;
+    };
+    float bw = 0, bh = 0, grid_size = 0;
+    bool icons = true;
+    auto lays_out = [&](int c, bool with_icons) {
+        const int rows = rows_of(c);
+        bw = (r.w - gap * (c - 1)) / c;
+        bh = std::clamp((r.bottom() - y - gap * (rows - 1)) / rows,
+                        ui.px(ui.theme.metrics.touch_min), ui.px(200));
+        const float pad = std::min(pad_of_tile, bw * 0.1f);
+        grid_size = ui.fonts.button->FontSize;
+        for (const auto& cat : cats) {
+            const float lead = with_icons && category_icon(cat.icon) ? std::min(bh, ui.px(110)) : 0;
+            grid_size = std::min(
+                grid_size,
+                button_text_size(ui, cat.name(ui.lang()), ImVec2(bw, bh), ui.fonts.button, lead));
+        }
+        for (const auto& cat : cats) {
+            const float lead = with_icons && category_icon(cat.icon) ? std::min(bh, ui.px(110)) : 0;
+            const float w = bw - 2 * pad - lead;
+            const std::string name = cat.name(ui.lang());
+            if (!words_fit(ui.fonts.button, grid_size, name, w) ||
+                text_block_height(ui.fonts.button, grid_size, name, w) > bh - pad)
+                return false;
+        }
+        return true;
+    };
+    for (;;) {
+        if (lays_out(cols, true)) break;
+        if (lays_out(cols, false)) {
+            icons = false;
+            break;
+        }
+        if (cols <= 2 || !rows_fit(cols - 1)) {
+            icons = false;  // the most room the names can have here
+            lays_out(cols, false);
+            break;
+        }
+        --cols;
+    }
     for (size_t i = 0; i < cats.size(); ++i) {
         const int c = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
         const ImVec2 pos(r.x + c * (bw + gap), y + row * (bh + gap));
         const bool chosen = cats[i].id == ui.session.state().category_id;
-        const char* icon = category_icon(cats[i].icon);
+        const char* icon = icons ? category_icon(cats[i].icon) : nullptr;
         // The icon in a square on the left, the name beside it.
         const float side = icon ? std::min(bh, ui.px(110)) : 0;
         if (touch_button(ui, "category/" + cats[i].id, cats[i].name(ui.lang()),
                          ImVec2(pos.x, pos.y), ImVec2(bw, bh),
                          chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true, ui.fonts.button,
-                         0, side))
+                         0, side, grid_size))
             ui.post({IntentKind::kChooseCategory, cats[i].id});
         if (icon) {
             ImFont* f = ui.fonts.title;
@@ -1212,8 +1255,10 @@ void draw_accessibility_overlay(Ui& ui) {
         options.insert(options.begin() + 2, {"a11y/lower_screen", "a11y.lower_screen",
                                              core::A11yOption::kLowerScreen, a.lower_screen});
     const float bh = ui.px(120), gap = ui.px(16);
-    const float h = ui.fonts.title->FontSize * 1.3f + ui.px(24) + options.size() * (bh + gap) +
-                    ui.px(24) + ui.px(110);
+    // The title as it wraps (large text makes it two lines): the card holds «Закрыть» too.
+    const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900)) - 2 * ui.px(40);
+    const float h = text_block_height(ui.fonts.title, ui.tr("a11y.title"), w) + ui.px(24) +
+                    options.size() * (bh + gap) + ui.px(24) + ui.px(110) - gap;
     overlay_card(ui, "##a11y", h, [&](const Rect& r) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         float y = r.y;

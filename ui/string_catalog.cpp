@@ -58,8 +58,13 @@ std::string StringCatalog::format(Language l, std::string_view key,
     std::string s = get(l, key);
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string tag = "{" + std::to_string(i) + "}";
-        for (size_t pos; (pos = s.find(tag)) != std::string::npos;)
-            s.replace(pos, tag.size(), args[i]);
+        for (size_t pos; (pos = s.find(tag)) != std::string::npos;) {
+            // A value that ends a sentence itself («Иванова А. П.») takes the template's full
+            // stop after it: one period, not two.
+            const bool stop = !args[i].empty() && args[i].back() == '.' &&
+                              pos + tag.size() < s.size() && s[pos + tag.size()] == '.';
+            s.replace(pos, tag.size() + (stop ? 1 : 0), args[i]);
+        }
     }
     return s;
 }

@@ -22,7 +22,9 @@ struct Palette {
     Rgb primary{0x0D, 0x4C, 0xD3};  // Госуслуги blue
     Rgb primary_pressed{0x0A, 0x3A, 0xA8};
     Rgb on_primary{0xFF, 0xFF, 0xFF};
-    Rgb secondary_border{0x8A, 0x99, 0xB0};
+    // Every control's outline: ≥ 3:1 against the page, a card, a key and a disabled button
+    // (WCAG 1.4.11, non-text contrast; issue #21, point 11). Was 8A99B0: 2.65:1 on the page.
+    Rgb secondary_border{0x66, 0x75, 0x8C};
     Rgb disabled{0xDD, 0xE2, 0xEA};
     Rgb on_disabled{0x4A, 0x55, 0x68};
     Rgb key{0xFF, 0xFF, 0xFF};

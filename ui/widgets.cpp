@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ui/hyphenate.h"
 #include "ui/text_wrap.h"
 
 namespace vmeste::ui {
@@ -14,35 +15,94 @@ ImU32 color(Rgb c, float alpha) {
 
 namespace {
 
-MeasureFn measure_with(ImFont* font) {
-    return [font](std::string_view s) {
-        return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
+MeasureFn measure_with(ImFont* font, float size) {
+    return [font, size](std::string_view s) {
+        return font->CalcTextSizeA(size, FLT_MAX, 0.0f, s.data(), s.data() + s.size()).x;
     };
 }
 
 }  // namespace
 
-float text_block_height(ImFont* font, std::string_view text, float width) {
-    return wrap_text(text, width, measure_with(font)).size() * font->FontSize * 1.2f;
+float text_block_height(ImFont* font, float size, std::string_view text, float width) {
+    if (size <= 0) size = font->FontSize;
+    return wrap_text(text, width, measure_with(font, size)).size() * size * 1.2f;
 }
 
-float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos, float width,
-                 Rgb colour, bool centred) {
-    const auto measure = measure_with(font);
-    const float line_h = font->FontSize * 1.2f;
+float text_block_height(ImFont* font, std::string_view text, float width) {
+    return text_block_height(font, 0, text, width);
+}
+
+float text_block(ImDrawList* dl, ImFont* font, float size, std::string_view text, ImVec2 pos,
+                 float width, Rgb colour, bool centred) {
+    if (size <= 0) size = font->FontSize;
+    const auto measure = measure_with(font, size);
+    const float line_h = size * 1.2f;
     float y = pos.y;
     for (std::string_view line : wrap_text(text, width, measure)) {
         float x = pos.x;
         if (centred) x += (width - measure(line)) * 0.5f;
-        dl->AddText(font, font->FontSize, ImVec2(x, y + font->FontSize * 0.1f), color(colour),
-                    line.data(), line.data() + line.size());
+        dl->AddText(font, size, ImVec2(x, y + size * 0.1f), color(colour), line.data(),
+                    line.data() + line.size());
         y += line_h;
     }
     return y - pos.y;
 }
 
+float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos, float width,
+                 Rgb colour, bool centred) {
+    return text_block(dl, font, 0, text, pos, width, colour, centred);
+}
+
+bool words_fit(ImFont* font, float size, std::string_view text, float width) {
+    const auto measure = measure_with(font, size);
+    for (size_t at = 0; at < text.size();) {
+        size_t end = text.find_first_of(" \n", at);
+        if (end == std::string_view::npos) end = text.size();
+        if (measure(text.substr(at, end - at)) > width) return false;
+        at = end + 1;
+    }
+    return true;
+}
+
+float fitting_size(ImFont* font, std::string_view text, float width, float height, float floor,
+                   float from) {
+    if (from <= 0) from = font->FontSize;
+    floor = std::min(floor, from);
+    for (int step = 0;; ++step) {
+        const float size = std::max(floor, from * (1.0f - 0.05f * step));
+        const bool whole = words_fit(font, size, text, width);  // else wrap_text would cut one
+        if ((whole && text_block_height(font, size, text, width) <= height) || size <= floor)
+            return size;
+    }
+}
+
+float shrink_floor(const Ui& ui, ImFont* font) {
+    if (!ui.normal_fonts) return std::min(font->FontSize, ui.fonts.small->FontSize);
+    const Fonts& now = ui.fonts;
+    const Fonts& normal = *ui.normal_fonts;
+    for (auto role : {&Fonts::body, &Fonts::small, &Fonts::title, &Fonts::huge, &Fonts::button})
+        if (now.*role == font) return (normal.*role)->FontSize;
+    return font->FontSize;
+}
+
+namespace {
+
+// The room a button's label has: its width less the padding and the picture on the left.
+float label_pad(const Ui& ui, ImVec2 size) {
+    return std::min(ui.px(16), size.x * 0.1f);
+}
+
+}  // namespace
+
+float button_text_size(const Ui& ui, std::string_view label, ImVec2 size, ImFont* font,
+                       float lead) {
+    const float pad = label_pad(ui, size);
+    return fitting_size(font, label, size.x - 2 * pad - lead, size.y - pad, shrink_floor(ui, font));
+}
+
 bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 pos, ImVec2 size,
-                  ButtonKind kind, bool enabled, ImFont* font, float inset, float lead) {
+                  ButtonKind kind, bool enabled, ImFont* font, float inset, float lead,
+                  float max_text_size) {
     const Palette& p = ui.theme.palette;
     if (!font)
         font = kind == ButtonKind::kKey || kind == ButtonKind::kKeyActive ? ui.fonts.body
@@ -79,9 +139,10 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
             break;
     }
     if (!enabled) {
+        // Still a button, visibly: its outline stays (a disabled «Далее» is where it will be).
         bg = p.disabled;
         fg = p.on_disabled;
-        border = p.disabled;
+        border = p.secondary_border;
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 max(pos.x + size.x, pos.y + size.y);
@@ -89,19 +150,24 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
     const float r = ui.px(ui.theme.metrics.rounding);
     dl->AddRectFilled(dmin, dmax, color(bg), r);
     dl->AddRect(dmin, dmax, color(border), r, 0, ui.px(2.5f));
-    const float pad = std::min(ui.px(16), size.x * 0.1f);
+    const float pad = label_pad(ui, size);
     const float inner_w = size.x - 2 * pad - lead;
-    float h = text_block_height(font, label, inner_w);
-    // A label that does not fit (large text, a long word in a narrow button) steps down to the
-    // small size rather than spill out of its button.
-    if (h > size.y - pad && font != ui.fonts.small) {
-        font = ui.fonts.small;
-        h = text_block_height(font, label, inner_w);
-    }
-    text_block(dl, font, label, ImVec2(pos.x + pad + lead, pos.y + (size.y - h) * 0.5f), inner_w,
-               fg, true);
+    // A label that does not fit (large text, a long word in a narrow button) steps down its own
+    // ladder of sizes, keeping its weight and its words whole, never below shrink_floor().
+    const float text_size =
+        fitting_size(font, label, inner_w, size.y - pad, shrink_floor(ui, font), max_text_size);
+    // A word wider than the button even so is hyphenated where Russian allows, not cut.
+    const std::string drawn = words_fit(font, text_size, label, inner_w)
+                                  ? std::string(label)
+                                  : hyphenate_to_fit(label, inner_w, measure_with(font, text_size));
+    const float h = text_block_height(font, text_size, drawn, inner_w);
+    text_block(dl, font, text_size, drawn, ImVec2(pos.x + pad + lead, pos.y + (size.y - h) * 0.5f),
+               inner_w, fg, true);
 
-    ui.widgets.add(WidgetInfo{std::string(id), pos, max, live, std::string(label)});
+    WidgetInfo info{std::string(id), pos, max, live, std::string(label), text_size};
+    for (std::string_view line : wrap_text(drawn, inner_w, measure_with(font, text_size)))
+        info.lines.emplace_back(line);
+    ui.widgets.add(std::move(info));
     return pressed && enabled;
 }
 

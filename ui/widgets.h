@@ -26,6 +26,8 @@ struct WidgetInfo {
     ImVec2 min, max;
     bool enabled = true;
     std::string label;
+    float text_size = 0;             // the size its label was drawn at (touch buttons)
+    std::vector<std::string> lines;  // the label's lines as drawn (touch buttons)
 };
 
 class WidgetRegistry {
@@ -67,6 +69,9 @@ struct UiScratch {
     bool marking = false;  // a finger is drawing a region to hide on the photo
     ImVec2 mark_from{0, 0};
     int review_first = 0;  // the first part shown when review pages
+    // The map's tiles in the last frame: how many it covers that the region's file has, how
+    // many of those were drawn (the rest still loading).
+    int tiles_needed = 0, tiles_drawn = 0;
 };
 
 // What a frame draws with and where it puts the citizen's intents.
@@ -84,6 +89,9 @@ struct Ui {
     UiScratch* scratch = nullptr;
     bool printer = false;                        // a receipt printer is configured
     std::function<std::string()> receipt_bytes;  // the receipt as printer bytes
+    // The normal-size set while large text is on (null otherwise): a label that must shrink to
+    // fit never goes below its normal size (issue #21, point 4).
+    const Fonts* normal_fonts = nullptr;
 
     core::Language lang() const { return session.state().language; }
     const std::string& tr(std::string_view key) const { return strings.get(lang(), key); }
@@ -104,9 +112,17 @@ ImU32 color(Rgb c, float alpha = 1.0f);
 // in a 1080 px row) but are drawn apart.
 // `lead`: room kept free on the left for a picture the caller draws (the label is centred in the
 // rest).
+// `max_text_size`: the label's size at most (a grid whose labels share one size); 0: the font's.
 bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 pos, ImVec2 size,
                   ButtonKind kind, bool enabled = true, ImFont* font = nullptr, float inset = 0.0f,
-                  float lead = 0.0f);
+                  float lead = 0.0f, float max_text_size = 0.0f);
+
+// True when every word of `text` at `size` of `font` is no wider than `width`.
+bool words_fit(ImFont* font, float size, std::string_view text, float width);
+
+// The size touch_button() would draw `label` at in a button of `size` (with `lead`).
+float button_text_size(const Ui& ui, std::string_view label, ImVec2 size, ImFont* font,
+                       float lead = 0.0f);
 
 // Wrapped text in a box of `width`, top-left at pos. Returns the height used.
 float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos, float width,
@@ -114,5 +130,21 @@ float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos
 
 // Height text_block() would use.
 float text_block_height(ImFont* font, std::string_view text, float width);
+
+// The same at a size of the font other than its own (0: its own).
+float text_block(ImDrawList* dl, ImFont* font, float size, std::string_view text, ImVec2 pos,
+                 float width, Rgb colour, bool centred = false);
+float text_block_height(ImFont* font, float size, std::string_view text, float width);
+
+// The largest size of `font`, from its own down to `floor` in steps of a twentieth, at which
+// `text` fits `width` × `height` with every word whole on its line; `floor` when none does.
+// The weight stays: a bold label shrinks as bold (issue #21, points 4 and 6).
+float fitting_size(ImFont* font, std::string_view text, float width, float height, float floor,
+                   float from = 0.0f);
+
+// The smallest size a label drawn with `font` may shrink to: in large text the same role's
+// normal size (text never gets smaller than the citizen had before asking for larger), else
+// the small size.
+float shrink_floor(const Ui& ui, ImFont* font);
 
 }  // namespace vmeste::ui

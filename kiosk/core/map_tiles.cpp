@@ -214,6 +214,7 @@ void TileCache::loop() {
                 lru_.pop_back();
             }
         }
+        ++generation_;
         if (wake_) wake_();
     }
 }

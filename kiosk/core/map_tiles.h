@@ -5,6 +5,7 @@
 // the UI thread never waits on the disk or a decoder.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -73,6 +74,8 @@ class TileCache {
     size_t loaded() const;
     // Tiles asked for and not loaded yet (0: what was asked for is on hand).
     size_t pending() const;
+    // Counts tiles as they come off the file: a frame drawn before the last one came is stale.
+    uint64_t generation() const { return generation_.load(); }
 
   private:
     using Key = std::tuple<int, int, int>;
@@ -87,6 +90,7 @@ class TileCache {
     std::deque<Key> wanted_;
     bool loading_ = false;
     bool stop_ = false;
+    std::atomic<uint64_t> generation_{0};
     std::thread thread_;
 };
 

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <optional>
 #include <thread>
 
 #include <signal.h>
@@ -15,11 +18,13 @@
 #include <unistd.h>
 
 #include "drivers/watchdog/watchdog.h"
+#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "tests/support/temp_dir.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
 #include "ui/sdl_host.h"
+#include "ui/texture_images.h"
 
 using namespace vmeste;
 using namespace std::chrono_literals;
@@ -59,14 +64,35 @@ class RecordingWatchdog final : public drivers::Watchdog {
     const ui::LoopFigures& figures_;
 };
 
+// Calls `check` at every turn of the loop (the loop pets its watchdog once a turn).
+class CheckingWatchdog final : public drivers::Watchdog {
+  public:
+    explicit CheckingWatchdog(std::function<void()> check) : check_(std::move(check)) {}
+    void ready() override {}
+    void pet() override { check_(); }
+
+  private:
+    std::function<void()> check_;
+};
+
 struct Rig {
     test::TempDir dir;
     std::unique_ptr<core::Kiosk> kiosk;
     std::unique_ptr<ui::KioskUi> ui;
     std::unique_ptr<ui::SdlHost> host;
-    explicit Rig(bool appliance) {
+    std::unique_ptr<ui::TextureImages> images;  // as the kiosk's main() gives the UI
+    explicit Rig(bool appliance, bool with_map = false) {
         core::Kiosk::Options ko;
         ko.config.data_dir = dir.path();
+        if (with_map) {
+            core::DemoMapOptions map;
+            map.radius = 3;
+            map.min_zoom = 15;
+            EXPECT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
+            ko.config.map_file = dir.file("region.mbtiles");
+            ko.config.site_lat = map.lat;
+            ko.config.site_lon = map.lon;
+        }
         ko.start_uploader = false;
         ko.wake_ui = ui::make_ui_waker();
         kiosk = std::move(core::Kiosk::start(std::move(ko))).value();
@@ -75,6 +101,9 @@ struct Rig {
         ui::HostOptions o{"appliance", 1080, 1920, false};
         o.appliance = appliance;
         host = std::move(ui::SdlHost::open(o)).value();
+        images =
+            std::make_unique<ui::TextureImages>(host->textures(), kiosk->visit_workers().camera());
+        ui->set_images(images.get());
     }
 };
 
@@ -151,4 +180,74 @@ TEST(ApplianceLoop, TheServicesSigtermEndsTheRealKioskCleanly) {
     ASSERT_NE(done, 0) << "SIGTERM did not end the kiosk within 10 s";
     ASSERT_TRUE(WIFEXITED(status)) << "ended by a signal, not cleanly";
     EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// The map on the place step fills itself, untouched (issue #21, point 1): «На карте» tapped once,
+// its tiles load on a thread that wakes the loop, and the loop draws them. Before, the wake
+// changed nothing on the screen and the map stayed a grey grid until something else redrew it.
+TEST(ApplianceLoop, TheMapsTilesComeOnTheScreenAfterOneTapWithNoOtherTouch) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    Rig rig(true, true);
+    core::Kiosk& k = *rig.kiosk;
+    k.dispatch({core::IntentKind::kStart});
+    k.dispatch({core::IntentKind::kChooseCategory, "housing"});
+    k.dispatch({core::IntentKind::kChooseLeaf, "housing.building.hot_water"});  // no photo needed
+    k.dispatch({core::IntentKind::kInsertText, "Нет горячей воды третий день"});
+    for (int i = 0; i < 4 && k.session().state().screen != core::Screen::kPlace; ++i)
+        k.dispatch({core::IntentKind::kNext});
+    ASSERT_EQ(k.session().state().screen, core::Screen::kPlace);
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    std::optional<Clock::time_point> tapped;
+    std::optional<Clock::duration> all_drawn;
+    std::pair<int, int> last{0, 0};
+    CheckingWatchdog wd([&] {
+        // The window settles first (its expose and focus events redraw it anyway); then one
+        // tap on «На карте», as a finger's press and release arrive.
+        if (!tapped && Clock::now() - t0 > 700ms) {
+            const ui::WidgetInfo* map = rig.ui->widgets().find("place/map");
+            if (!map) return;
+            tapped = Clock::now();
+            for (Uint32 type : {SDL_MOUSEBUTTONDOWN, SDL_MOUSEBUTTONUP}) {
+                SDL_Event ev{};
+                ev.type = type;
+                ev.button.button = SDL_BUTTON_LEFT;
+                ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+                ev.button.x = static_cast<int>((map->min.x + map->max.x) / 2);
+                ev.button.y = static_cast<int>((map->min.y + map->max.y) / 2);
+                SDL_PushEvent(&ev);
+            }
+            return;
+        }
+        last = rig.ui->map_tiles_drawn();
+        if (tapped && !all_drawn && last.first > 0 && last.second == last.first) {
+            all_drawn = Clock::now() - *tapped;
+            ui::request_stop();
+        }
+    });
+    // The loop is woken every 50 ms so that it looks at what it drew (a wake alone redraws
+    // nothing: it is what the tile loader sends too).
+    std::promise<void> ended;
+    std::thread stopper([f = ended.get_future(), wake = ui::make_ui_waker()] {
+        const auto until = Clock::now() + 6s;
+        while (f.wait_for(50ms) == std::future_status::timeout) {
+            if (Clock::now() > until) {
+                ui::request_stop();
+                return;
+            }
+            wake();
+        }
+    });
+    ui::run_kiosk_loop(*rig.ui, *rig.host, wd);
+    ended.set_value();
+    stopper.join();
+    ASSERT_TRUE(tapped) << "«На карте» was never on the screen";
+    ASSERT_TRUE(all_drawn) << last.second << " of " << last.first
+                           << " tiles on the screen 5 s after the tap, with no other touch";
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*all_drawn).count();
+    std::printf("map: %d tiles on the screen %lld ms after the tap\n", last.first,
+                static_cast<long long>(ms));
+    // The issue's promise: half a second (~110 ms here on a quiet machine; without the loop
+    // redrawing for the tiles they came with the next second's tick, ~1.1 s).
+    EXPECT_LE(ms, 500) << "the tiles came after the next tick, not when they were loaded";
 }

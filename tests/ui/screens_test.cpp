@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 
 #include "drivers/speech/speech.h"
 #include "image/jpeg.h"
@@ -297,6 +299,145 @@ TEST_P(ScreensTest, LowerScreenPutsEveryControlInTheLowerSixtyPercent) {
     d.tap("consent/agree");
     check();
     ASSERT_EQ(d.state().screen, Screen::kReview);
+}
+
+// The accessibility dialog holds still under the finger (issue #21, point 2): every toggle
+// leaves every option where it was, «Закрыть» inside the screen below them; the text size and
+// the lowered screen take effect when it closes. Before: large text pushed the options ~120 px
+// down and the lowered screen moved the dialog 40 % down, so the next tap hit another option.
+TEST_P(ScreensTest, TheAccessibilityDialogHoldsStillWhileItsOptionsAreToggled) {
+    UiDriver d(options());
+    d.tap("top/accessibility");
+    const char* ids[] = {"a11y/large_text", "a11y/high_contrast", "a11y/lower_screen", "a11y/voice",
+                         "a11y/close"};
+    auto rects = [&] {
+        std::vector<std::pair<ImVec2, ImVec2>> out;
+        for (const char* id : ids)
+            if (const auto* w = d.ui().widgets().find(id)) out.emplace_back(w->min, w->max);
+        return out;
+    };
+    const auto before = rects();
+    ASSERT_GE(before.size(), 4u);
+    for (const char* toggle :
+         {"a11y/large_text", "a11y/high_contrast", "a11y/lower_screen", "a11y/voice"}) {
+        if (!d.has(toggle)) continue;  // lower screen: portrait only
+        d.tap(toggle);
+        d.frame();
+        const auto now = rects();
+        ASSERT_EQ(now.size(), before.size()) << "after " << toggle;
+        for (size_t i = 0; i < now.size(); ++i) {
+            EXPECT_EQ(now[i].first.x, before[i].first.x) << ids[i] << " after " << toggle;
+            EXPECT_EQ(now[i].first.y, before[i].first.y) << ids[i] << " after " << toggle;
+            EXPECT_EQ(now[i].second.y, before[i].second.y) << ids[i] << " after " << toggle;
+        }
+    }
+    EXPECT_TRUE(d.state().a11y.large_text);
+    EXPECT_TRUE(d.state().a11y.high_contrast);
+    EXPECT_NE(d.label("a11y/large_text").find("вкл"), std::string::npos)
+        << "the toggle does not say its new state: " << d.label("a11y/large_text");
+    // Large text from the start: the title wraps and «Закрыть» is still inside the screen.
+    const auto* close = d.ui().widgets().find("a11y/close");
+    ASSERT_TRUE(close);
+    EXPECT_LE(close->max.y, GetParam().h);
+    d.tap("a11y/close");
+    d.frame();
+    EXPECT_FALSE(d.has("a11y/large_text"));
+    // Closed: the choices are in effect (the lowered screen moves the attract screen down).
+    if (GetParam().h > GetParam().w) {
+        const auto* report = d.ui().widgets().find("attract/report");
+        ASSERT_TRUE(report);
+        EXPECT_GE(report->min.y, GetParam().h * 0.4f - 0.5f)
+            << "the lowered screen is not in effect";
+    }
+    d.tap("top/accessibility");
+    d.frame();
+    const auto* title_close = d.ui().widgets().find("a11y/close");
+    ASSERT_TRUE(title_close);
+    EXPECT_LE(title_close->max.y, GetParam().h) << "«Закрыть» outside the screen with large text";
+}
+
+// Large text never makes a label smaller (issue #21, point 4): before, a key's 84 px letter did
+// not fit and fell to the 45 px small font, smaller than the 56 px of normal text; «?» and
+// «Начать заново» the same. Every button on the screens a citizen types on, in both modes.
+TEST_P(ScreensTest, LargeTextNeverDrawsALabelSmallerThanNormalTextDoes) {
+    auto sizes = [&](bool large) {
+        UiDriver d(options());
+        if (large) {
+            d.tap("top/accessibility");
+            d.tap("a11y/large_text");
+            d.tap("a11y/close");
+        }
+        std::map<std::string, float> out;
+        auto take = [&] {
+            for (const auto& w : d.ui().widgets().all())
+                if (w.text_size > 0)
+                    out[std::string(core::screen_name(d.state().screen)) + " " + w.id] =
+                        w.text_size;
+        };
+        take();
+        d.tap("attract/report");
+        take();
+        d.tap("category/housing");
+        take();
+        d.tap("leaf/housing.building.hot_water");
+        d.type("Нет горячей воды");
+        take();
+        d.tap("kbd/page");  // digits and punctuation
+        take();
+        return out;
+    };
+    const auto normal = sizes(false), large = sizes(true);
+    size_t compared = 0;
+    for (const auto& [id, size] : normal) {
+        auto it = large.find(id);
+        if (it == large.end()) continue;
+        ++compared;
+        EXPECT_GE(it->second, size - 0.01f)
+            << id << ": " << it->second << " px with large text, " << size << " px without";
+    }
+    EXPECT_GT(compared, 60u) << "too few buttons compared";
+}
+
+// Category names break only between words and the grid speaks one size (issue #21, point 6):
+// before, «Предпринимательств|о» and «Благоустройств|о» were cut mid-word, and some tiles fell to
+// the small regular font beside bold ones. In both languages, normal and large text.
+TEST_P(ScreensTest, CategoryNamesBreakOnlyBetweenWordsAndTheGridHasOneSize) {
+    for (bool large : {false, true}) {
+        for (bool english : {false, true}) {
+            UiDriver d(options());
+            if (large) {
+                d.tap("top/accessibility");
+                d.tap("a11y/large_text");
+                d.tap("a11y/close");
+            }
+            if (english) d.tap("top/language");
+            d.tap("attract/report");
+            std::set<float> sizes;
+            int tiles = 0;
+            for (const auto& w : d.ui().widgets().all()) {
+                if (!w.id.starts_with("category/") || w.id == "category/all") continue;
+                ++tiles;
+                sizes.insert(w.text_size);
+                // Lines joined back: a space where the label had one, nothing after a
+                // hyphen the break added. A word cut without a hyphen does not join back.
+                std::string joined;
+                for (const auto& line : w.lines) {
+                    if (!joined.empty() && joined.back() == '-')
+                        joined.pop_back();
+                    else if (!joined.empty())
+                        joined += ' ';
+                    joined += line;
+                    if (line.size() < 3 && !line.empty() && line.back() != '-')
+                        ADD_FAILURE() << w.id << ": a line of one letter: " << line;
+                }
+                EXPECT_EQ(joined, w.label) << w.id << " is cut inside a word ("
+                                           << (large ? "large" : "normal") << " text)";
+            }
+            EXPECT_GE(tiles, 8);
+            EXPECT_EQ(sizes.size(), 1u) << "the grid's names are drawn at " << sizes.size()
+                                        << " sizes (" << (large ? "large" : "normal") << " text)";
+        }
+    }
 }
 
 TEST_P(ScreensTest, VoicePromptsReadEachStepsTitleAndHelp) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "kiosk/base/utf8.h"
 #include "kiosk/core/catalog.h"
 #include "ui/fonts.h"
@@ -22,6 +24,40 @@ TEST(StringCatalog, NoEmptyStringsAndRussianIsRussian) {
     }
     EXPECT_EQ(c.get(Language::kRu, "attract.report"), "Сообщить о проблеме");
     EXPECT_EQ(c.get(Language::kEn, "attract.report"), "Report a problem");
+}
+
+// English reads as English (issue #21, point 10): no Cyrillic and no Russian guillemets, except
+// where the Russian itself is the point (the language and keyboard buttons name Russian).
+TEST(StringCatalog, EnglishHasNoCyrillicAndNoRussianQuotes) {
+    const auto& c = StringCatalog::bundled();
+    const std::set<std::string> russian_on_purpose = {"common.language", "keyboard.to_cyrillic",
+                                                      "keyboard.letters_cyrillic"};
+    for (const auto& k : c.keys(Language::kEn)) {
+        if (russian_on_purpose.count(k)) continue;
+        const std::string& s = c.get(Language::kEn, k);
+        EXPECT_EQ(s.find("«"), std::string::npos) << k << ": " << s;
+        EXPECT_EQ(s.find("»"), std::string::npos) << k << ": " << s;
+        for (char32_t cp : vmeste::utf8::decode(s))
+            EXPECT_FALSE(cp >= 0x0400 && cp <= 0x04FF) << k << ": " << s;
+    }
+}
+
+// A name given as initials ends with its own full stop; the sentence does not add a second
+// (issue #21, point 10: «Вы вошли как Иванова А. П..»).
+TEST(StringCatalog, AValueEndingInAFullStopGetsNoSecondOne) {
+    const auto& c = StringCatalog::bundled();
+    EXPECT_EQ(c.format(Language::kRu, "vote.as", {"Иванова А. П."}),
+              "Вы вошли как Иванова А. П. Выберите один вариант:");
+    EXPECT_EQ(c.format(Language::kRu, "vote.as", {"Мария"}),
+              "Вы вошли как Мария. Выберите один вариант:");
+}
+
+// The consent's buttons say what the citizen does (issue #21, point 10).
+TEST(StringCatalog, TheConsentButtonsGiveOrWithholdConsent) {
+    const auto& c = StringCatalog::bundled();
+    EXPECT_EQ(c.get(Language::kRu, "consent.agree"), "Даю согласие →");
+    EXPECT_EQ(c.get(Language::kRu, "consent.decline"), "Не даю согласия");
+    EXPECT_NE(c.get(Language::kRu, "help.consent").find("«Даю согласие»"), std::string::npos);
 }
 
 TEST(StringCatalog, PlaceholdersAreFilledAndMatchAcrossLanguages) {
