@@ -228,9 +228,13 @@ std::string KioskUi::prompt_text() const {
             return strings_.get(l, "app.title") + ". " + strings_.get(l, "attract.hint");
         case core::Screen::kSubmitting:
             return strings_.get(l, "submitting.title");
-        case core::Screen::kReceipt:
-            return strings_.get(l, "receipt.title") + ". " + strings_.get(l, "receipt.number") +
-                   ": " + (st.receipt ? st.receipt->receipt_number : std::string());
+        case core::Screen::kReceipt: {
+            // An обращение or a сообщение, as it was sent (issue #21, point 9).
+            const std::string kind = st.receipt && st.receipt->appeal_59fz ? "" : "_message";
+            return strings_.get(l, "receipt.title" + kind) + ". " +
+                   strings_.get(l, "receipt.number" + kind) + ": " +
+                   (st.receipt ? st.receipt->receipt_number : std::string());
+        }
         default:
             return strings_.get(l, name + ".title") + ". " + strings_.get(l, "help." + name);
     }
@@ -250,10 +254,11 @@ std::string KioskUi::receipt_bytes() const {
     const core::Language l = st.language;
     const core::Receipt& r = *st.receipt;
     drivers::ReceiptContent c;
-    c.title = strings_.get(l, "print.title");
+    const std::string kind = r.appeal_59fz ? "" : "_message";
+    c.title = strings_.get(l, "print.title" + kind);
     c.site = kiosk_.config().site_address;
     c.datetime = local_time::date_time(r.created_unix_ms);
-    c.number_label = strings_.get(l, "receipt.number");
+    c.number_label = strings_.get(l, "receipt.number" + kind);
     c.receipt_number = r.receipt_number;
     if (const core::Category* top = s.catalog().find(st.category_id)) c.category = top->name(l);
     if (const core::CategoryLeaf* leaf = s.leaf()) c.category += " · " + leaf->name(l);

@@ -1078,15 +1078,19 @@ void draw_receipt(Ui& ui) {
     const core::SessionState& st = ui.session.state();
     const core::Receipt& rc = *st.receipt;
     const bool wide = landscape(ui);
+    // An обращение under 59-ФЗ or a сообщение: the receipt names what was sent (issue #21, 9).
+    const std::string kind = rc.appeal_59fz ? "" : "_message";
     float y = r.y;
-    y += text_block(dl, ui.fonts.title, "✓ " + ui.tr("receipt.title"), ImVec2(r.x, y), r.w,
+    y += text_block(dl, ui.fonts.title, "✓ " + ui.tr("receipt.title" + kind), ImVec2(r.x, y), r.w,
                     p.success, true);
+    ui.widgets.add(WidgetInfo{"note/receipt_title", ImVec2(r.x, r.y), ImVec2(r.right(), y), true,
+                              ui.tr("receipt.title" + kind)});
     y += ui.px(wide ? 24 : 40);
     const float qr_side = std::min(ui.px(wide ? 440 : 480), r.w * 0.6f);
     // Portrait: number, QR, notes in one column. Landscape: number and notes left, QR right.
     const float col_w = wide ? r.w - qr_side - ui.px(64) : r.w;
     float ty = y;
-    ty += text_block(dl, ui.fonts.body, ui.tr("receipt.number"), ImVec2(r.x, ty), col_w,
+    ty += text_block(dl, ui.fonts.body, ui.tr("receipt.number" + kind), ImVec2(r.x, ty), col_w,
                      p.text_muted, !wide);
     ty += text_block(dl, ui.fonts.huge, rc.receipt_number, ImVec2(r.x, ty), col_w, p.text, !wide);
     ui.widgets.add(WidgetInfo{"receipt/number", ImVec2(r.x, y), ImVec2(r.x + col_w, ty), true,
@@ -1109,8 +1113,8 @@ void draw_receipt(Ui& ui) {
     const float hint_h = text_block(dl, ui.fonts.small, ui.tr("receipt.qr_hint"),
                                     ImVec2(hint_x, hint_y), hint_w, p.text_muted, true);
     if (!wide) ty += hint_h + ui.px(24);
-    ty += text_block(dl, ui.fonts.body, ui.tr("receipt.delivery"), ImVec2(r.x, ty), col_w, p.text,
-                     !wide);
+    ty += text_block(dl, ui.fonts.body, ui.tr("receipt.delivery" + kind), ImVec2(r.x, ty), col_w,
+                     p.text, !wide);
     if (!rc.answer_by.empty()) {
         const std::string due =
             ui.trf(rc.answer_by_estimated ? "receipt.answer_by_estimated" : "receipt.answer_by",

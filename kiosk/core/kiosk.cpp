@@ -658,7 +658,8 @@ Kiosk::SaveResult Kiosk::save(AcceptRequest request) {
                                 cfg.tracking_base() + "/" + request.appeal.receipt_number,
                                 request.appeal.created_unix_ms,
                                 {},
-                                false};  // the session adds the answer date
+                                false,  // the session adds the answer date
+                                request.appeal.kind == "appeal"};
             log::info("intake: appeal committed, receipt %s",
                       request.appeal.receipt_number.c_str());
             return r;

@@ -133,6 +133,9 @@ struct Receipt {
     int64_t created_unix_ms = 0;
     std::string answer_by;             // "11.12.2026": the leaf's deadline in working days
     bool answer_by_estimated = false;  // the production calendar of a year on the way is not out
+    // What was sent: an обращение under 59-ФЗ (the citizen signed in with Госуслуги) or a
+    // сообщение. The receipt, the printed slip and the voice name it (issue #21, point 9).
+    bool appeal_59fz = false;
 };
 
 enum class SubmitProblem { kNone, kStoreFull, kStorageFailed };

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "drivers/printer/preview.h"
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
@@ -94,6 +95,17 @@ core::StoredAppeal submit(UiDriver& d) {
         (*store)->find_by_receipt(d.state().receipt ? d.state().receipt->receipt_number : "");
     EXPECT_TRUE(stored && *stored);
     return stored && *stored ? **stored : core::StoredAppeal{};
+}
+
+// The receipt's slip as the printer would print it: its lines that contain `part`.
+std::vector<std::string> slip_lines_with(UiDriver& d, const std::string& part) {
+    std::vector<std::string> out;
+    auto slip = drivers::render_escpos(d.ui().receipt_bytes());
+    EXPECT_TRUE(slip) << slip.error().message;
+    if (slip)
+        for (const auto& l : slip->lines)
+            if (l.find(part) != std::string::npos) out.push_back(l);
+    return out;
 }
 
 // Files under the data directory that could hold a citizen's data besides the store itself.
@@ -199,6 +211,13 @@ TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
     EXPECT_EQ(stored.appeal.place->source, "here");
     EXPECT_DOUBLE_EQ(*stored.appeal.place->lat, 55.7575);
     EXPECT_EQ(stored.contact->phone, "+74951234567");
+    // Name and phone: a сообщение, and the receipt, the slip and the voice say so (issue #21,
+    // point 9: it said «Обращение принято»).
+    d.frame();
+    EXPECT_EQ(d.label("note/receipt_title"), "Сообщение принято");
+    EXPECT_TRUE(d.ui().prompt_text().starts_with("Сообщение принято. Номер сообщения: "))
+        << d.ui().prompt_text();
+    EXPECT_EQ(slip_lines_with(d, "принято"), std::vector<std::string>{"Сообщение принято"});
 }
 
 TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
@@ -251,6 +270,12 @@ TEST_F(Journeys, HandOffApprovedOnThePhoneMakesAnAppealUnder59FZ) {
     ASSERT_TRUE(d.wait_for([&] { return sim.store().find_by_receipt(receipt).has_value(); }, 10s));
     auto got = sim.store().find_by_receipt(receipt);
     EXPECT_EQ(got->kind, "appeal");
+    // Signed in with Госуслуги: an обращение under 59-ФЗ, named so everywhere.
+    d.frame();
+    EXPECT_EQ(d.label("note/receipt_title"), "Обращение принято");
+    EXPECT_TRUE(d.ui().prompt_text().starts_with("Обращение принято. Номер обращения: "))
+        << d.ui().prompt_text();
+    EXPECT_EQ(slip_lines_with(d, "принято"), std::vector<std::string>{"Обращение принято"});
     EXPECT_TRUE(sim.server().identity_confirmed(got->subject));
     EXPECT_NE(got->contact.find("Иванова"), std::string::npos);
 }
