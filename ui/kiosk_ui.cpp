@@ -9,6 +9,26 @@
 #include "ui/screens.h"
 
 namespace vmeste::ui {
+namespace {
+
+// Moves a frame laid out for the lower part of the screen down onto the whole screen: every
+// vertex and clip rectangle by `dy`, the display back to `full`. Done on the draw data itself,
+// not through ImDrawData::DisplayPos: SDL's software renderer backend shifts clip rectangles by
+// DisplayPos but not vertices, which left only a band of the screen drawn (issue #21, point 3).
+void lower_draw_data(ImDrawData* dd, float dy, ImVec2 full) {
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        ImDrawList* list = dd->CmdLists[l];
+        for (ImDrawVert& v : list->VtxBuffer) v.pos.y += dy;
+        for (ImDrawCmd& c : list->CmdBuffer) {
+            c.ClipRect.y += dy;
+            c.ClipRect.w += dy;
+        }
+    }
+    dd->DisplayPos = ImVec2(0, 0);
+    dd->DisplaySize = full;
+}
+
+}  // namespace
 
 KioskUi::KioskUi(core::Kiosk& kiosk, const StringCatalog& strings)
     : kiosk_(kiosk), strings_(strings) {
@@ -49,6 +69,10 @@ Result<void> KioskUi::fit_to_display(float w, float h) {
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
     return {};
+}
+
+void KioskUi::make_current() {
+    ImGui::SetCurrentContext(context_);
 }
 
 int KioskUi::frame() {
@@ -153,11 +177,7 @@ int KioskUi::frame() {
     if (images_) images_->end_frame();
     io.DisplaySize = full;
     io.MousePos = mouse;
-    if (offset_y_ > 0) {
-        ImDrawData* dd = ImGui::GetDrawData();
-        dd->DisplayPos = ImVec2(0, -offset_y_);
-        dd->DisplaySize = full;
-    }
+    if (offset_y_ > 0) lower_draw_data(ImGui::GetDrawData(), offset_y_, full);
     // The receipt prints itself when the terminal is set so.
     const bool auto_print = screen == core::Screen::kReceipt &&
                             st.print == core::PrintState::kNone && kiosk_.session().can_print() &&

@@ -39,6 +39,9 @@ class KioskUi {
     // One frame: NewFrame, draw the session, Render, then dispatch the intents it produced.
     // The caller has set io.DisplaySize, DeltaTime and input. Returns the number of intents.
     int frame();
+    // Makes this UI's ImGui context the current one: a host's begin_frame works on the current
+    // context (two UIs, each with its own host, can draw the same kiosk side by side).
+    void make_current();
 
     ImDrawData* draw_data() const;
     const WidgetRegistry& widgets() const { return widgets_; }
@@ -79,11 +82,10 @@ class KioskUi {
     KeyboardState keyboard_;
     WidgetRegistry widgets_;
     UiScratch scratch_;
-    uint64_t tiles_seen_ = 0;
+    uint64_t tiles_seen_ = 0;  // the tile cache's generation when the last frame was drawn
     // The text size and lowered screen the accessibility dialog was opened with (it does not
     // move while open); empty while it is closed.
-    std::optional<core::Accessibility>
-        layout_a11y_;  // the tile cache's generation when the last frame was drawn
+    std::optional<core::Accessibility> layout_a11y_;
     ImageSource* images_ = nullptr;
     drivers::Speaker* speaker_ = nullptr;
     bool speak_pending_ = false;

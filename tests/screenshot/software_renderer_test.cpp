@@ -17,6 +17,7 @@
 
 #include "drivers/printer/transport.h"
 #include "kiosk/core/kiosk.h"
+#include "tests/support/image_compare.h"
 #include "tests/support/qr_decode.h"
 #include "tests/support/settle.h"
 #include "tests/support/sim_fixture.h"
@@ -38,20 +39,6 @@ bool gl_driver_loaded() {
     const std::string m = ss.str();
     return m.find("_dri.so") != std::string::npos || m.find("libLLVM") != std::string::npos ||
            m.find("libgallium") != std::string::npos;
-}
-
-// Share of pixels whose colour differs by more than `tolerance` in any channel.
-double differing(const std::vector<unsigned char>& a, const std::vector<unsigned char>& b,
-                 int tolerance) {
-    if (a.size() != b.size() || a.empty()) return 1.0;
-    size_t n = 0;
-    for (size_t i = 0; i < a.size(); i += 4)
-        for (int c = 0; c < 3; ++c)
-            if (std::abs(a[i + c] - b[i + c]) > tolerance) {
-                ++n;
-                break;
-            }
-    return static_cast<double>(n) / static_cast<double>(a.size() / 4);
 }
 
 }  // namespace
@@ -152,11 +139,11 @@ TEST(SoftwareRenderer, DrawsTheJourneyLikeOpenGlWithoutAGlDriver) {
     images = std::make_unique<ui::TextureImages>((*gl)->textures(), k.visit_workers().camera());
     kui.set_images(images.get());
     const auto gl_receipt = shoot(**gl, "software-10-receipt-opengl");
-    EXPECT_LT(differing(receipt, gl_receipt, 48), 0.01);
-    EXPECT_LT(differing(receipt, gl_receipt, 8), 0.05);
+    EXPECT_LT(test::differing(receipt, gl_receipt, 48), 0.01);
+    EXPECT_LT(test::differing(receipt, gl_receipt, 8), 0.05);
     k.dispatch({IntentKind::kFinish});
     const auto gl_attract = shoot(**gl, "software-1-attract-opengl");
-    EXPECT_LT(differing(attract, gl_attract, 48), 0.01);
+    EXPECT_LT(test::differing(attract, gl_attract, 48), 0.01);
     EXPECT_FALSE(description.empty());
 }
 
