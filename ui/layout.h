@@ -19,8 +19,8 @@ struct Rect {
 };
 
 bool landscape(const Ui& ui);
-// A portrait screen short of height (the lower-screen mode): keyboard steps drop their
-// subtitles (Help has them) and pack their controls tighter.
+// A screen short of height — portrait in the lower-screen mode, or landscape with large text:
+// keyboard steps drop their subtitles (Help has them) and pack their controls tighter.
 bool compact(const Ui& ui);
 // Content column: full width in portrait, a centred column in landscape.
 Rect content_rect(const Ui& ui, bool with_bottom_bar);
@@ -48,6 +48,26 @@ float text_field_height(const Ui& ui);
 void text_area(Ui& ui, core::Field f, const Rect& box, std::string_view placeholder);
 // Caret left/right and delete-word keys, in a row or a column.
 void edit_keys(Ui& ui, const Rect& r, bool column);
+// A long text in a card that a finger drags and ▲ ▼ page ("<buttons>/up", "<buttons>/down"),
+// registered as "note/<name>". `caption`: a small muted line at the card's top. Without
+// `always_buttons` a text that fits takes the whole width and no buttons are drawn.
+void scroll_text(Ui& ui, std::string_view buttons, std::string_view name, const std::string& text,
+                 const Rect& area, float* scroll, std::string_view caption = {},
+                 bool always_buttons = false);
+
+// Where a typing step's parts go (issue #21, point 5): the keyboard at the bottom of `r`, the
+// text area from `y` down to the line of `note_h` under it, which stays clear of the keys. The
+// editing keys stand in a column beside the area when it is tall enough for three 88 px keys,
+// otherwise in a row beside its top (landscape, the lowered screen), so the area never has to
+// reach under the keyboard to make room for them.
+struct TypingLayout {
+    Rect area;
+    Rect keys;
+    bool keys_column = true;
+    Rect keyboard;
+    float note_y = 0;  // where the line under the area starts
+};
+TypingLayout typing_layout(const Ui& ui, const Rect& r, float y, float note_h);
 float edit_keys_extent(const Ui& ui);  // their row's width or column's height per key
 // The on-screen keyboard for the focused field (the digits pad for the phone).
 float keyboard_height(const Ui& ui);

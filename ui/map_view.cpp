@@ -114,6 +114,34 @@ void draw_map(Ui& ui, const Rect& area) {
                 dl->AddRect(a, b, color(p.secondary_border), 0, 0, ui.px(1));
             }
         }
+    // The МФЦ, where the citizen stands, marked «МФЦ — вы здесь» (issue #21, point 10): the
+    // place everything else on the map is found from.
+    const core::Config& cfg = ui.session.config();
+    if (cfg.site_lat != 0 || cfg.site_lon != 0) {
+        const ImVec2 at =
+            to_screen(core::lon_to_world_x(cfg.site_lon, z), core::lat_to_world_y(cfg.site_lat, z));
+        const float r = ui.px(16);
+        if (at.x > area.x - r && at.x < area.right() + r && at.y > area.y - r &&
+            at.y < area.bottom() + r) {
+            dl->AddCircleFilled(at, r, color(p.primary));
+            dl->AddCircle(at, r, IM_COL32_WHITE, 0, ui.px(4));
+            const std::string& here = ui.tr("map.you_are_here");
+            ImFont* f = ui.fonts.small;
+            const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, here.c_str());
+            const float pad = ui.px(8), tag_w = ts.x + 2 * pad;
+            // Right of the dot, or left of it when the zoom buttons' column is in the way.
+            const float zoom_x =
+                area.right() - ui.px(ui.theme.metrics.touch_min) * 1.1f - 2 * ui.px(16);
+            const float ax = at.x + r + ui.px(6) + tag_w <= zoom_x ? at.x + r + ui.px(6)
+                                                                   : at.x - r - ui.px(6) - tag_w;
+            const ImVec2 a(ax, at.y - ts.y * 0.5f - pad);
+            const ImVec2 b(a.x + tag_w, a.y + ts.y + 2 * pad);
+            dl->AddRectFilled(a, b, color(p.surface), ui.px(6));
+            dl->AddRect(a, b, color(p.primary), ui.px(6), 0, ui.px(2));
+            dl->AddText(f, f->FontSize, ImVec2(a.x + pad, a.y + pad), color(p.text), here.c_str());
+            ui.widgets.add_readout(WidgetInfo{"map/site", a, b, true, here});
+        }
+    }
     // The pin: a circle on a stem, its point on the place.
     if (pl.pin_lat && pl.pin_lon) {
         const ImVec2 at =

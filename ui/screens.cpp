@@ -36,7 +36,8 @@ bool landscape(const Ui& ui) {
 }
 
 bool compact(const Ui& ui) {
-    return !landscape(ui) && ui.display.y < ui.px(1400);
+    if (landscape(ui)) return ui.normal_fonts != nullptr;  // large text
+    return ui.display.y < ui.px(1400);
 }
 
 Rect content_rect(const Ui& ui, bool with_bottom_bar) {
@@ -76,13 +77,23 @@ void top_bar(Ui& ui) {
         ui.post({IntentKind::kSetLanguage, "",
                  ui.lang() == core::Language::kRu ? core::Language::kEn : core::Language::kRu});
     const bool a11y_open = ui.session.state().overlay == core::Overlay::kAccessibility;
-    const float a11y_w = ui.px(landscape(ui) ? 300 : 110);
-    if (touch_button(ui, "top/accessibility",
-                     landscape(ui) ? ui.tr("a11y.button") : ui.tr("a11y.button_short"),
-                     place(a11y_w), ImVec2(a11y_w, bh),
+    // Said in words with the access symbol in both orientations (issue #21, point 10: «Aa» alone
+    // was not read as the way in); portrait has room for the two on two lines.
+    const float a11y_w = ui.px(landscape(ui) ? 330 : 220), icon_w = ui.px(56);
+    const ImVec2 a11y_pos = place(a11y_w);
+    if (touch_button(ui, "top/accessibility", ui.tr("a11y.button"), a11y_pos, ImVec2(a11y_w, bh),
                      a11y_open ? ButtonKind::kKeyActive : ButtonKind::kSecondary,
-                     ui.session.can_apply(IntentKind::kShowAccessibility), ui.fonts.body))
+                     ui.session.can_apply(IntentKind::kShowAccessibility),
+                     landscape(ui) ? ui.fonts.body : ui.fonts.small, 0, icon_w))
         ui.post({IntentKind::kShowAccessibility});
+    {
+        ImFont* f = ui.fonts.title;
+        const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, "♿");
+        dl->AddText(f, f->FontSize,
+                    ImVec2(a11y_pos.x + ui.px(14) + (icon_w - ts.x) * 0.5f,
+                           a11y_pos.y + (bh - ts.y) * 0.5f),
+                    color(a11y_open ? p.on_primary : p.primary), "♿");
+    }
     if (step > 0) {
         const bool help_open = ui.session.state().overlay == core::Overlay::kHelp;
         const float help_w = ui.px(landscape(ui) ? 200 : 110);
@@ -103,9 +114,14 @@ void top_bar(Ui& ui) {
     if (step > 0) {
         const std::string s =
             ui.trf("common.step", {std::to_string(step), std::to_string(core::kStepCount)});
+        // Large text steps down (to the normal size at most) rather than run under «Начать заново».
         ImFont* f = ui.fonts.body;
-        dl->AddText(f, f->FontSize, ImVec2(margin, h * 0.5f - f->FontSize * 0.85f),
-                    color(p.text_muted), s.c_str());
+        float size = f->FontSize;
+        const float floor = ui.normal_fonts ? ui.normal_fonts->body->FontSize : size;
+        while (size > floor && f->CalcTextSizeA(size, FLT_MAX, 0, s.c_str()).x > room)
+            size = std::max(floor, size - f->FontSize * 0.05f);
+        dl->AddText(f, size, ImVec2(margin, h * 0.5f - size * 0.85f), color(p.text_muted),
+                    s.c_str());
         // Dots: done, current, to come.
         const float r = ui.px(7), gap = ui.px(24);
         for (int i = 1; i <= core::kStepCount && margin + i * gap < room; ++i) {
@@ -134,7 +150,9 @@ void bottom_bar(Ui& ui, const char* primary_id, const std::string* primary_label
     // Aligned with the content column, so in landscape the buttons sit under what they act on.
     const Rect col = content_rect(ui, true);
     const float back_w = std::min(ui.px(360), col.w * 0.35f);
-    if (touch_button(ui, "nav/back", ui.tr("common.back"), ImVec2(col.x, y), ImVec2(back_w, bh),
+    // No «Назад» where there is nothing to go back to (a vote cast, a +1 sent).
+    if (ui.session.can_apply(IntentKind::kBack) &&
+        touch_button(ui, "nav/back", ui.tr("common.back"), ImVec2(col.x, y), ImVec2(back_w, bh),
                      ButtonKind::kSecondary))
         ui.post({IntentKind::kBack});
     if (primary_label) {
@@ -171,8 +189,9 @@ float note(Ui& ui, std::string_view name, std::string_view text, ImVec2 pos, flo
            Rgb colour, ImFont* font, bool centred) {
     if (!font) font = ui.fonts.small;
     const float h = text_block(ImGui::GetWindowDrawList(), font, text, pos, width, colour, centred);
-    ui.widgets.add(WidgetInfo{"note/" + std::string(name), pos, ImVec2(pos.x + width, pos.y + h),
-                              true, std::string(text)});
+    ui.widgets.add_readout(WidgetInfo{"note/" + std::string(name), pos,
+                                      ImVec2(pos.x + width, pos.y + h), true, std::string(text),
+                                      font->FontSize});
     return h;
 }
 
@@ -238,9 +257,14 @@ float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool
     const float scroll = std::max(0.0f, measure(before) - inner + ui.px(8));
     dl->PushClipRect(ImVec2(min.x + pad * 0.5f, min.y), ImVec2(max.x - pad * 0.5f, max.y), true);
     if (shown.empty() && f != Field::kPhone) {
-        if (!focused)
-            dl->AddText(font, font->FontSize, ImVec2(min.x + pad, ty), color(p.text_muted),
-                        ui.tr("field.touch_to_type").c_str());
+        if (!focused) {
+            // A narrow field (three in a row, large text) says the short form, never a cut one.
+            const std::string* hint = &ui.tr("field.touch_to_type");
+            if (measure(*hint) > inner) hint = &ui.tr("field.touch_to_type_short");
+            if (measure(*hint) <= inner)
+                dl->AddText(font, font->FontSize, ImVec2(min.x + pad, ty), color(p.text_muted),
+                            hint->c_str());
+        }
     } else {
         dl->AddText(font, font->FontSize, ImVec2(min.x + pad - scroll, ty), color(p.text),
                     shown.c_str());
@@ -268,6 +292,8 @@ void text_area(Ui& ui, Field f, const Rect& box, std::string_view placeholder) {
     const Palette& p = ui.theme.palette;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     card(ui, ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()));
+    ui.widgets.add_readout(WidgetInfo{std::string("area/") + core::field_name(f),
+                                      ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom())});
     ImFont* font = ui.fonts.body;
     const float pad = ui.px(20);
     const float line_h = font->FontSize * 1.2f;
@@ -314,6 +340,84 @@ void text_area(Ui& ui, Field f, const Rect& box, std::string_view placeholder) {
         }
     }
     dl->PopClipRect();
+}
+
+void scroll_text(Ui& ui, std::string_view buttons, std::string_view name, const std::string& text,
+                 const Rect& area, float* scroll, std::string_view caption, bool always_buttons) {
+    const Palette& p = ui.theme.palette;
+    const float gap = ui.px(ui.theme.metrics.gap), pad = ui.px(28);
+    const float scroll_w = ui.px(120);
+    const float top = caption.empty() ? 0 : ui.fonts.small->FontSize * 1.3f;
+    auto text_h = [&](float box_w) {
+        return text_block_height(ui.fonts.body, text, box_w - 2 * pad);
+    };
+    // Two 88 px buttons one over the other, or side by side when the card is lower than that.
+    const bool side_by_side = area.h < 2 * ui.px(ui.theme.metrics.touch_min) + gap;
+    const float narrow_w = area.w - (side_by_side ? 2 * scroll_w + gap : scroll_w) - gap;
+    const bool buttons_shown =
+        always_buttons || text_h(narrow_w) > area.h - 2 * pad - top + ui.px(1);
+    const Rect box{area.x, area.y, buttons_shown ? narrow_w : area.w, area.h};
+    card(ui, ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (!caption.empty())
+        dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(box.x + pad, box.y + pad),
+                    color(p.text_muted), caption.data(), caption.data() + caption.size());
+    const float view_h = box.h - 2 * pad - top;
+    const float max_scroll = std::max(0.0f, text_h(box.w) - view_h);
+    UiScratch& sc = *ui.scratch;
+    if (buttons_shown) {
+        // A finger drags the text; the buttons page it.
+        ImGui::SetCursorScreenPos(ImVec2(box.x, box.y));
+        ImGui::PushID(name.data(), name.data() + name.size());
+        ImGui::InvisibleButton("##scroll_text", ImVec2(box.w, box.h));
+        ImGui::PopID();
+        if (ImGui::IsItemActivated()) sc.drag_scroll = *scroll;
+        if (ImGui::IsItemActive()) *scroll = sc.drag_scroll - ImGui::GetMouseDragDelta(0, 0).y;
+        const float page = view_h * 0.8f;
+        const float sh = side_by_side ? box.h : (box.h - gap) * 0.5f;
+        const ImVec2 down = side_by_side ? ImVec2(box.right() + 2 * gap + scroll_w, box.y)
+                                         : ImVec2(box.right() + gap, box.y + sh + gap);
+        const std::string id(buttons);
+        if (touch_button(ui, id + "/up", "▲", ImVec2(box.right() + gap, box.y),
+                         ImVec2(scroll_w, sh), ButtonKind::kKey, *scroll > 0, ui.fonts.title))
+            *scroll -= page;
+        if (touch_button(ui, id + "/down", "▼", down, ImVec2(scroll_w, sh), ButtonKind::kKey,
+                         *scroll < max_scroll, ui.fonts.title))
+            *scroll += page;
+    }
+    *scroll = std::clamp(*scroll, 0.0f, max_scroll);
+    dl->PushClipRect(ImVec2(box.x, box.y + top + pad * 0.5f),
+                     ImVec2(box.right(), box.bottom() - pad * 0.5f), true);
+    text_block(dl, ui.fonts.body, text, ImVec2(box.x + pad, box.y + top + pad - *scroll),
+               box.w - 2 * pad, p.text);
+    dl->PopClipRect();
+    ui.widgets.add_readout(WidgetInfo{"note/" + std::string(name), ImVec2(box.x, box.y),
+                                      ImVec2(box.right(), box.bottom()), true, text});
+}
+
+TypingLayout typing_layout(const Ui& ui, const Rect& r, float y, float note_h) {
+    TypingLayout l;
+    const float gap = ui.px(ui.theme.metrics.gap), touch = ui.px(ui.theme.metrics.touch_min);
+    const float kb_h = keyboard_height(ui);
+    // Portrait: the keyboard spans the whole width (every key needs its 88 px).
+    const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
+    l.keyboard = Rect{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
+    const float room = l.keyboard.y - gap - note_h - ui.px(8) - y;
+    const float column_h = 3 * touch + 2 * ui.px(12);
+    l.keys_column = room >= column_h;
+    if (l.keys_column) {
+        const float keys_w = edit_keys_extent(ui) * 1.25f;
+        l.area = Rect{r.x, y, r.w - keys_w - gap, room};
+        l.keys = Rect{l.area.right() + gap, y, keys_w, room};
+    } else {
+        const float keys_w = 3 * edit_keys_extent(ui) * 1.25f;
+        // Two lines at least; a screen with less room is a layout the layout tests reject.
+        const float min_h = 2 * ui.fonts.body->FontSize * 1.2f + 2 * ui.px(20);
+        l.area = Rect{r.x, y, r.w - keys_w - gap, std::max(room, min_h)};
+        l.keys = Rect{l.area.right() + gap, y, keys_w, touch};
+    }
+    l.note_y = l.area.bottom() + ui.px(8);
+    return l;
 }
 
 float edit_keys_extent(const Ui& ui) {
@@ -423,7 +527,9 @@ float keyboard_height(const Ui& ui) {
 // Keys are laid edge to edge as touch targets and drawn inset, so a 12-key row on a 1080 px
 // portrait screen still gives 90 px targets.
 float key_height(const Ui& ui) {
-    return ui.px(landscape(ui) || compact(ui) ? 96 : ui.theme.metrics.key_height);
+    // Short of height, the keys come down to the 88 px every target keeps.
+    if (compact(ui)) return ui.px(ui.theme.metrics.touch_min);
+    return ui.px(landscape(ui) ? 96 : ui.theme.metrics.key_height);
 }
 
 void draw_keyboard(Ui& ui, const Rect& r) {
@@ -469,7 +575,7 @@ void draw_qr(Ui& ui, std::string_view id, const std::string& payload, ImVec2 pos
                 const ImVec2 a(pos.x + offset + x * module, pos.y + offset + y * module);
                 dl->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32_BLACK);
             }
-    ui.widgets.add(
+    ui.widgets.add_readout(
         WidgetInfo{std::string(id), pos, ImVec2(pos.x + side, pos.y + side), true, payload});
 }
 
@@ -509,14 +615,16 @@ void draw_attract(Ui& ui) {
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, false);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float col_w = std::min(r.w, ui.px(900));
+    // Landscape is short and wide: a wider column keeps each text to fewer lines, so the
+    // services and the privacy line below them stay apart with large text (issue #21).
+    const float col_w = std::min(r.w, ui.px(landscape(ui) ? 1300 : 900));
     const float x = (ui.display.x - col_w) * 0.5f;
     float y = r.y + r.h * (landscape(ui) || compact(ui) ? 0.04f : 0.22f);
     y += text_block(dl, ui.fonts.huge, ui.tr("app.title"), ImVec2(x, y), col_w, p.primary, true);
     y += ui.px(24);
     y += text_block(dl, ui.fonts.body, ui.tr("app.subtitle"), ImVec2(x, y), col_w, p.text, true);
     y += ui.px(landscape(ui) ? 56 : 96);
-    const float bw = std::min(col_w, ui.px(760)), bh = ui.px(170);
+    const float bw = std::min(col_w, ui.px(landscape(ui) ? 1000 : 760)), bh = ui.px(170);
     const bool full = ui.session.state().store_full;
     if (touch_button(ui, "attract/report", ui.tr("attract.report"),
                      ImVec2((ui.display.x - bw) * 0.5f, y), ImVec2(bw, bh), ButtonKind::kPrimary,
@@ -528,8 +636,8 @@ void draw_attract(Ui& ui) {
         const float top = y;
         y += text_block(dl, ui.fonts.body, ui.tr("attract.store_full"), ImVec2(x, y), col_w,
                         p.warning, true);
-        ui.widgets.add(WidgetInfo{"note/store_full", ImVec2(x, top), ImVec2(x + col_w, y), true,
-                                  ui.tr("attract.store_full")});
+        ui.widgets.add_readout(WidgetInfo{"note/store_full", ImVec2(x, top), ImVec2(x + col_w, y),
+                                          true, ui.tr("attract.store_full")});
     } else {
         y += text_block(dl, ui.fonts.small, ui.tr("attract.hint"), ImVec2(x, y), col_w,
                         p.text_muted, true);
@@ -560,7 +668,7 @@ void draw_leaves(Ui& ui, const core::Category& cat,
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    float y = heading(ui, r, cat.name(ui.lang()), ui.tr("category.leaves_hint"));
+    float y = heading(ui, r, cat.name(ui.lang()), compact(ui) ? "" : ui.tr("category.leaves_hint"));
     const float gap = ui.px(ui.theme.metrics.gap);
     const float bh = ui.px(ui.theme.metrics.touch_min) * 1.25f;
     if (touch_button(ui, "category/all", ui.tr("category.all"), ImVec2(r.x, y),
@@ -569,27 +677,78 @@ void draw_leaves(Ui& ui, const core::Category& cat,
         ui.post({IntentKind::kBack});
     y += ui.px(ui.theme.metrics.touch_min) + gap * 2;
     const int cols = landscape(ui) ? 2 : 1;
-    const float bw = (r.w - gap * (cols - 1)) / cols;
-    std::string group;
-    int col = 0;
-    for (const core::CategoryLeaf* l : leaves) {
-        const std::string& g = ui.lang() == core::Language::kRu ? l->group_ru : l->group_en;
-        if (g != group) {
-            if (col != 0) y += bh + gap;
-            col = 0;
-            group = g;
-            y += text_block(dl, ui.fonts.small, g, ImVec2(r.x, y), r.w, p.text_muted, false) +
-                 gap * 0.5f;
+    const int n = static_cast<int>(leaves.size());
+    auto group_of = [&](int i) -> const std::string& {
+        return ui.lang() == core::Language::kRu ? leaves[i]->group_ru : leaves[i]->group_en;
+    };
+    // Laid out from leaf `first` in columns `w` wide down to the bottom bar; a page that starts
+    // inside a group repeats its name. Returns the first leaf that did not fit.
+    struct Placed {
+        int leaf;  // -1: a group's name
+        ImVec2 pos;
+    };
+    auto layout = [&](int first, float w, std::vector<Placed>* placed) {
+        float cy = y;
+        std::string group;
+        int col = 0;
+        const float head_h = ui.fonts.small->FontSize * 1.3f + gap * 0.5f;
+        for (int i = first; i < n; ++i) {
+            if (group_of(i) != group) {
+                if (col != 0) cy += bh + gap;
+                col = 0;
+                if (i > first && cy + head_h + bh > r.bottom()) return i;
+                group = group_of(i);
+                if (placed) placed->push_back({-1 - i, ImVec2(r.x, cy)});
+                cy += head_h;
+            }
+            if (col == 0 && i > first && cy + bh > r.bottom()) return i;
+            if (placed) placed->push_back({i, ImVec2(r.x + col * (w + gap), cy)});
+            if (++col == cols) {
+                col = 0;
+                cy += bh + gap;
+            }
         }
+        return n;
+    };
+    // Too many for the screen (large text, the lowered screen): they page by whole buttons with
+    // ▲ ▼ on the right, as review does, and nothing runs under the bottom bar.
+    UiScratch& sc = *ui.scratch;
+    if (sc.leaves_of != cat.id) {
+        sc.leaves_of = cat.id;
+        sc.leaves_first = 0;
+    }
+    int& first = sc.leaves_first;
+    first = std::clamp(first, 0, std::max(0, n - 1));
+    const float full_w = (r.w - gap * (cols - 1)) / cols;
+    const bool paging = first > 0 || layout(0, full_w, nullptr) < n;
+    const float arrows_w = paging ? ui.px(110) + gap : 0;
+    const float bw = (r.w - arrows_w - gap * (cols - 1)) / cols;
+    std::vector<Placed> placed;
+    const int next = layout(first, bw, &placed);
+    for (const Placed& pl : placed) {
+        if (pl.leaf < 0) {
+            text_block(dl, ui.fonts.small, group_of(-1 - pl.leaf), pl.pos, r.w - arrows_w,
+                       p.text_muted, false);
+            continue;
+        }
+        const core::CategoryLeaf* l = leaves[pl.leaf];
         const bool chosen = l->id == ui.session.state().leaf_id;
-        if (touch_button(ui, "leaf/" + l->id, l->name(ui.lang()), ImVec2(r.x + col * (bw + gap), y),
-                         ImVec2(bw, bh), chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true,
-                         ui.fonts.button))
+        if (touch_button(ui, "leaf/" + l->id, l->name(ui.lang()), pl.pos, ImVec2(bw, bh),
+                         chosen ? ButtonKind::kKeyActive : ButtonKind::kKey, true, ui.fonts.button))
             ui.post({IntentKind::kChooseLeaf, l->id});
-        if (++col == cols) {
-            col = 0;
-            y += bh + gap;
+    }
+    if (paging) {
+        const float ax = r.right() - ui.px(110), ah = (r.bottom() - y - gap) * 0.5f;
+        if (touch_button(ui, "leaves/up", "▲", ImVec2(ax, y), ImVec2(ui.px(110), ah),
+                         ButtonKind::kKey, first > 0, ui.fonts.title)) {
+            // Back a page: the first leaf whose page ends where this one starts.
+            int f = first - 1;
+            while (f > 0 && layout(f - 1, bw, nullptr) >= first) --f;
+            first = f;
         }
+        if (touch_button(ui, "leaves/down", "▼", ImVec2(ax, y + ah + gap), ImVec2(ui.px(110), ah),
+                         ButtonKind::kKey, next < n, ui.fonts.title))
+            first = next;
     }
     bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
 }
@@ -677,11 +836,13 @@ void draw_category(Ui& ui) {
     };
     float bw = 0, bh = 0, grid_size = 0;
     bool icons = true;
-    auto lays_out = [&](int c, bool with_icons) {
-        const int rows = rows_of(c);
-        bw = (r.w - gap * (c - 1)) / c;
-        bh = std::clamp((r.bottom() - y - gap * (rows - 1)) / rows,
-                        ui.px(ui.theme.metrics.touch_min), ui.px(200));
+    const float room = r.bottom() - y;
+    // `whole_words`: every word fits a line as it is (false: a long one may be hyphenated, as
+    // touch_button does when nothing else fits).
+    auto lays_out = [&](int c, bool with_icons, int rows, float avail_w, bool whole_words = true) {
+        bw = (avail_w - gap * (c - 1)) / c;
+        bh = std::clamp((room - gap * (rows - 1)) / rows, ui.px(ui.theme.metrics.touch_min),
+                        ui.px(200));
         const float pad = std::min(pad_of_tile, bw * 0.1f);
         grid_size = ui.fonts.button->FontSize;
         for (const auto& cat : cats) {
@@ -694,27 +855,43 @@ void draw_category(Ui& ui) {
             const float lead = with_icons && category_icon(cat.icon) ? std::min(bh, ui.px(110)) : 0;
             const float w = bw - 2 * pad - lead;
             const std::string name = cat.name(ui.lang());
-            if (!words_fit(ui.fonts.button, grid_size, name, w) ||
-                text_block_height(ui.fonts.button, grid_size, name, w) > bh - pad)
+            if ((whole_words && !words_fit(ui.fonts.button, grid_size, name, w)) ||
+                button_text_height(ui, name, ImVec2(bw, bh), ui.fonts.button, grid_size, lead) >
+                    bh - pad)
                 return false;
         }
         return true;
     };
+    bool fits = true;
     for (;;) {
-        if (lays_out(cols, true)) break;
-        if (lays_out(cols, false)) {
+        if (lays_out(cols, true, rows_of(cols), r.w)) break;
+        if (lays_out(cols, false, rows_of(cols), r.w)) {
             icons = false;
             break;
         }
         if (cols <= 2 || !rows_fit(cols - 1)) {
-            icons = false;  // the most room the names can have here
-            lays_out(cols, false);
+            fits = false;
             break;
         }
         --cols;
     }
-    for (size_t i = 0; i < cats.size(); ++i) {
-        const int c = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
+    // Still too many rows for the names to fit (large text on the lowered screen): the grid
+    // pages by whole rows with ▲ ▼ on the right, as the causes and review do, and no name
+    // spills out of its tile or under the bottom bar.
+    int rows = rows_of(cols);
+    const float arrows = ui.px(110);
+    const bool paging = !fits || rows * (bh + gap) - gap > room + ui.px(1);
+    if (paging) {
+        icons = false;
+        for (rows = rows_of(cols) - 1; rows > 1; --rows)
+            if (lays_out(cols, false, rows, r.w - arrows - gap, false)) break;
+        if (rows <= 1) lays_out(cols, false, rows = 1, r.w - arrows - gap, false);
+    }
+    int& first = ui.scratch->categories_first;  // a row's first tile
+    const int per_page = rows * cols, n = static_cast<int>(cats.size());
+    first = paging ? std::clamp(first - first % cols, 0, std::max(0, n - 1)) : 0;
+    for (int i = first; i < n && i < first + per_page; ++i) {
+        const int c = (i - first) % cols, row = (i - first) / cols;
         const ImVec2 pos(r.x + c * (bw + gap), y + row * (bh + gap));
         const bool chosen = cats[i].id == ui.session.state().category_id;
         const char* icon = icons ? category_icon(cats[i].icon) : nullptr;
@@ -734,6 +911,15 @@ void draw_category(Ui& ui) {
                 color(chosen ? ui.theme.palette.on_primary : ui.theme.palette.primary), icon);
         }
     }
+    if (paging) {
+        const float ax = r.right() - arrows, ah = (room - gap) * 0.5f;
+        if (touch_button(ui, "categories/up", "▲", ImVec2(ax, y), ImVec2(arrows, ah),
+                         ButtonKind::kKey, first > 0, ui.fonts.title))
+            first = std::max(0, first - per_page);
+        if (touch_button(ui, "categories/down", "▼", ImVec2(ax, y + ah + gap), ImVec2(arrows, ah),
+                         ButtonKind::kKey, first + per_page < n, ui.fonts.title))
+            first += per_page;
+    }
     bottom_bar(ui, "", nullptr, false, IntentKind::kNext);
 }
 
@@ -749,24 +935,20 @@ void draw_description(Ui& ui) {
     // Short of height (the lower-screen mode) the prompts move to Help.
     float y =
         heading(ui, r, ui.tr("description.title"), compact(ui) ? "" : ui.tr("description.prompt"));
-    const float kb_h = keyboard_height(ui);
-    // Portrait: the keyboard spans the whole width (every key needs its 88 px).
-    const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
-    const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
     const float counter_h = ui.fonts.small->FontSize * 1.4f;
     const float gap = ui.px(ui.theme.metrics.gap);
-    const float keys_w = edit_keys_extent(ui) * 1.25f;
-    const Rect box{r.x, y, r.w - keys_w - gap,
-                   std::max(ui.px(3 * 88 + 24), kb.y - y - counter_h - gap * 2)};
+    const TypingLayout l = typing_layout(ui, r, y, counter_h);
+    const Rect& box = l.area;
+    const Rect& kb = l.keyboard;
     text_area(ui, Field::kText, box, ui.tr("description.placeholder"));
-    edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
+    edit_keys(ui, l.keys, l.keys_column);
 
     const core::Session& s = ui.session;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const size_t n = s.text_length();
     const std::string counter = ui.trf(
         "description.counter", {std::to_string(n), std::to_string(s.config().text_max_chars)});
-    const float cy = box.bottom() + ui.px(8);
+    const float cy = l.note_y;
     ImFont* sf = ui.fonts.small;
     const float cw = sf->CalcTextSizeA(sf->FontSize, FLT_MAX, 0, counter.c_str()).x;
     dl->AddText(sf, sf->FontSize, ImVec2(r.right() - cw, cy), color(p.text_muted), counter.c_str());
@@ -831,13 +1013,11 @@ void draw_details(Ui& ui) {
         const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
         float below = y;
         if (q.datatype == "text") {  // a paragraph: an area with the edit keys beside it
-            const float keys_w = edit_keys_extent(ui) * 1.25f;
-            const Rect box{r.x, y, r.w - keys_w - gap,
-                           std::clamp(kb.y - y - ui.fonts.body->FontSize * 2.6f, ui.px(88 + 24),
-                                      ui.px(3 * 88 + 24))};
-            text_area(ui, Field::kAnswer, box, ui.tr("details.placeholder"));
-            edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
-            below = box.bottom();
+            TypingLayout l = typing_layout(ui, r, y, ui.fonts.body->FontSize * 1.4f);
+            if (l.keys_column) l.area.h = l.keys.h = std::min(l.area.h, ui.px(3 * 88 + 24));
+            text_area(ui, Field::kAnswer, l.area, ui.tr("details.placeholder"));
+            edit_keys(ui, l.keys, l.keys_column);
+            below = l.area.bottom();
         } else {  // a word, a number or a date: one line, the edit keys in a row beside it
             const float keys_w = 3 * edit_keys_extent(ui);
             const float field_w = r.w - keys_w - gap;
@@ -944,8 +1124,8 @@ void review_card(Ui& ui, const ReviewPart& part, const Rect& r, float y) {
     dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), y + h - pad * 0.5f), true);
     text_block(dl, ui.fonts.body, part.value, ImVec2(r.x + pad, y + pad + label_h), text_w, p.text);
     dl->PopClipRect();
-    ui.widgets.add(WidgetInfo{std::string("review/") + part.id, ImVec2(r.x, y),
-                              ImVec2(r.x + pad + text_w, y + h), true, part.value});
+    ui.widgets.add_readout(WidgetInfo{std::string("review/") + part.id, ImVec2(r.x, y),
+                                      ImVec2(r.x + pad + text_w, y + h), true, part.value});
     if (part.edit != Screen::kAttract &&
         touch_button(ui, std::string("review/edit_") + part.id, ui.tr("review.edit"),
                      ImVec2(r.right() - pad - edit_w, y + (h - edit_h) * 0.5f),
@@ -980,8 +1160,10 @@ void draw_review(Ui& ui) {
     if (st.submit_problem == core::SubmitProblem::kStoreFull) problem = ui.tr("review.store_full");
     if (st.submit_problem == core::SubmitProblem::kStorageFailed)
         problem = ui.tr("review.storage_failed");
+    // The kind decides the law that applies and the answer's term: said in the body's size and
+    // colour, not the smallest grey (issue #21, point 10).
     const float notes_h =
-        text_block_height(ui.fonts.small, kind, r.w) +
+        text_block_height(ui.fonts.body, kind, r.w) +
         (problem.empty() ? 0 : text_block_height(ui.fonts.body, problem, r.w) + ui.px(12));
     const float avail = r.bottom() - y - notes_h - gap;
 
@@ -1043,7 +1225,7 @@ void draw_review(Ui& ui) {
             ++first;
     }
     float ny = r.bottom() - notes_h;
-    ny += note(ui, "kind", kind, ImVec2(r.x, ny), r.w, p.text_muted);
+    ny += note(ui, "kind", kind, ImVec2(r.x, ny), r.w, p.text, ui.fonts.body);
     if (!problem.empty())
         text_block(dl, ui.fonts.body, problem, ImVec2(r.x, ny + ui.px(12)), r.w, p.warning);
 
@@ -1077,24 +1259,26 @@ void draw_receipt(Ui& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const core::SessionState& st = ui.session.state();
     const core::Receipt& rc = *st.receipt;
-    const bool wide = landscape(ui);
+    // Two columns (number and notes left, QR right) in landscape and on a lowered portrait
+    // screen, whose one column would run past the bottom.
+    const bool wide = landscape(ui) || compact(ui);
     // An обращение under 59-ФЗ or a сообщение: the receipt names what was sent (issue #21, 9).
     const std::string kind = rc.appeal_59fz ? "" : "_message";
     float y = r.y;
     y += text_block(dl, ui.fonts.title, "✓ " + ui.tr("receipt.title" + kind), ImVec2(r.x, y), r.w,
                     p.success, true);
-    ui.widgets.add(WidgetInfo{"note/receipt_title", ImVec2(r.x, r.y), ImVec2(r.right(), y), true,
-                              ui.tr("receipt.title" + kind)});
+    ui.widgets.add_readout(WidgetInfo{"note/receipt_title", ImVec2(r.x, r.y), ImVec2(r.right(), y),
+                                      true, ui.tr("receipt.title" + kind)});
     y += ui.px(wide ? 24 : 40);
-    const float qr_side = std::min(ui.px(wide ? 440 : 480), r.w * 0.6f);
+    const float qr_side = std::min(ui.px(wide ? 440 : 480), r.w * (landscape(ui) ? 0.6f : 0.4f));
     // Portrait: number, QR, notes in one column. Landscape: number and notes left, QR right.
     const float col_w = wide ? r.w - qr_side - ui.px(64) : r.w;
     float ty = y;
     ty += text_block(dl, ui.fonts.body, ui.tr("receipt.number" + kind), ImVec2(r.x, ty), col_w,
                      p.text_muted, !wide);
     ty += text_block(dl, ui.fonts.huge, rc.receipt_number, ImVec2(r.x, ty), col_w, p.text, !wide);
-    ui.widgets.add(WidgetInfo{"receipt/number", ImVec2(r.x, y), ImVec2(r.x + col_w, ty), true,
-                              rc.receipt_number});
+    ui.widgets.add_readout(WidgetInfo{"receipt/number", ImVec2(r.x, y), ImVec2(r.x + col_w, ty),
+                                      true, rc.receipt_number});
     // What it is about: the topic and the cause.
     std::string topic;
     if (const core::Category* c = ui.session.catalog().find(ui.session.state().category_id))
@@ -1121,7 +1305,7 @@ void draw_receipt(Ui& ui) {
                    {rc.answer_by});
         const float top = ty;
         ty += text_block(dl, ui.fonts.body, due, ImVec2(r.x, ty), col_w, p.text, !wide);
-        ui.widgets.add(
+        ui.widgets.add_readout(
             WidgetInfo{"receipt/answer_by", ImVec2(r.x, top), ImVec2(r.x + col_w, ty), true, due});
     }
     // Print: a button, and what became of the last print.
@@ -1190,6 +1374,7 @@ void overlay_card(Ui& ui, const char* window, float content_h, Body body) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground);
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    ui.widgets.cover(dl);
     dl->AddRectFilled(ImVec2(0, 0), ui.display, IM_COL32(10, 20, 40, 170));
     const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900));
     const float pad = ui.px(40);

@@ -515,8 +515,9 @@ void draw_devices(MaintUi& mu) {
         ImTextureID tex = ui.images ? ui.images->camera(&size) : nullptr;
         const Rect view = fit_into(Rect{r.x, y, r.w, h}, size.x, size.y);
         draw_picture(ui, tex, ImVec2(view.x, view.y), ImVec2(view.right(), view.bottom()));
-        ui.widgets.add(WidgetInfo{"maint/camera_preview", ImVec2(view.x, view.y),
-                                  ImVec2(view.right(), view.bottom()), true, tex ? "live" : ""});
+        ui.widgets.add_readout(WidgetInfo{"maint/camera_preview", ImVec2(view.x, view.y),
+                                          ImVec2(view.right(), view.bottom()), true,
+                                          tex ? "live" : ""});
         y += h + gap;
     }
     const Test tests[] = {

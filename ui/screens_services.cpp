@@ -38,12 +38,17 @@ void draw_status(Ui& ui) {
     float y = heading(ui, r, ui.tr("status.title"), compact(ui) ? "" : ui.tr("status.hint"));
     const float gap = ui.px(ui.theme.metrics.gap);
     const float bh = ui.px(110);
+    // Landscape has no height to spare above the keypad (issue #21, point 5): the camera button
+    // stands beside the number's field instead of over it.
+    const bool beside = landscape(ui) && !sc.scanning;
+    const float scan_w = std::min(r.w, ui.px(beside ? 560 : 640));
+    const float fh = ui.px(130);
     if (touch_button(ui, "status/scan", ui.tr(sc.scanning ? "status.scan_stop" : "status.scan"),
-                     ImVec2(r.x, y), ImVec2(std::min(r.w, ui.px(640)), bh),
+                     ImVec2(beside ? r.right() - scan_w : r.x, y), ImVec2(scan_w, beside ? fh : bh),
                      sc.scanning ? ButtonKind::kKeyActive : ButtonKind::kSecondary, true,
                      ui.fonts.body))
         ui.post({IntentKind::kScanReceipt});
-    y += bh + gap;
+    if (!beside) y += bh + gap;
     if (sc.scanning) {
         // The camera's picture, so the citizen sees where to hold the receipt.
         const float h = std::min(r.bottom() - y - ui.px(120), r.w * 0.75f);
@@ -62,16 +67,16 @@ void draw_status(Ui& ui) {
         const core::TextField& f = s.state().field(Field::kReceipt);
         std::string shown = f.value;
         if (shown.size() > 4) shown.insert(4, "-");
-        const float fh = ui.px(130);
-        card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + fh));
+        const float fw = beside ? r.w - scan_w - gap : r.w;
+        card(ui, ImVec2(r.x, y), ImVec2(r.x + fw, y + fh));
         ImFont* big = ui.fonts.huge;
         const std::string display = shown.empty() ? "____-____" : shown;
         const ImVec2 ts = big->CalcTextSizeA(big->FontSize, FLT_MAX, 0, display.c_str());
         ImGui::GetWindowDrawList()->AddText(
-            big, big->FontSize, ImVec2(r.x + (r.w - ts.x) * 0.5f, y + (fh - ts.y) * 0.5f),
+            big, big->FontSize, ImVec2(r.x + (fw - ts.x) * 0.5f, y + (fh - ts.y) * 0.5f),
             color(shown.empty() ? p.text_muted : p.text), display.c_str());
         ui.widgets.add(
-            WidgetInfo{"field/receipt", ImVec2(r.x, y), ImVec2(r.right(), y + fh), true, shown});
+            WidgetInfo{"field/receipt", ImVec2(r.x, y), ImVec2(r.x + fw, y + fh), true, shown});
         y += fh + gap;
         std::string msg;
         Rgb colour = p.text_muted;
@@ -117,14 +122,22 @@ void draw_status_result(Ui& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float y = heading(ui, r, ui.trf("status.result_title", {res.receipt_number}));
     const float gap = ui.px(ui.theme.metrics.gap);
+    // Landscape: what the platform knows on the left, its answer and «Оценить» on the right.
+    // Portrait: one column, the answer in the room left above «Оценить» (issue #21, point 5:
+    // nothing runs under the buttons; a long answer pages with ▲ ▼).
+    const bool answer = !res.answer.empty();
+    const bool two = landscape(ui) && answer;
+    const Rect left{r.x, y, two ? (r.w - gap) * 0.5f : r.w, r.bottom() - y};
+    const Rect right{left.right() + gap, y, two ? left.w : 0, left.h};
+    float ly = y;
     if (res.offline)
-        y += note(ui, "offline", ui.tr("status.offline"), ImVec2(r.x, y), r.w, p.warning,
-                  ui.fonts.body) +
-             gap;
+        ly += note(ui, "offline", ui.tr("status.offline"), ImVec2(left.x, ly), left.w, p.warning,
+                   ui.fonts.body) +
+              gap;
     // The status now, large.
-    y += note(ui, "status_now", status_label(ui, res.status), ImVec2(r.x, y), r.w, p.primary,
-              ui.fonts.title) +
-         gap;
+    ly += note(ui, "status_now", status_label(ui, res.status), ImVec2(left.x, ly), left.w,
+               p.primary, ui.fonts.title) +
+          gap;
     // What it is about and who handles it; when the answer is due.
     std::string topic;
     if (const core::CategoryLeaf* l = ui.session.catalog().find_leaf(res.category)) {
@@ -134,41 +147,61 @@ void draw_status_result(Ui& ui) {
         topic = c->name(ui.lang());
     }
     if (!topic.empty())
-        y += note(ui, "status_topic", topic, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+        ly += note(ui, "status_topic", topic, ImVec2(left.x, ly), left.w, p.text, ui.fonts.body);
     if (!res.organisation.empty())
-        y += note(ui, "status_organisation", ui.trf("status.organisation", {res.organisation}),
-                  ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
-    if (res.answer_by_unix_ms > 0)
-        y += note(ui, "status_answer_by",
-                  ui.trf("status.answer_by", {date_ru(res.answer_by_unix_ms)}), ImVec2(r.x, y), r.w,
-                  p.text, ui.fonts.body);
-    y += gap;
-    // The history, oldest first.
-    y += text_block(dl, ui.fonts.small, ui.tr("status.history"), ImVec2(r.x, y), r.w, p.text_muted);
+        ly += note(ui, "status_organisation", ui.trf("status.organisation", {res.organisation}),
+                   ImVec2(left.x, ly), left.w, p.text, ui.fonts.body);
+    // The platform's date once it has one; a receipt that said another is explained, not
+    // contradicted. Without one, the receipt's own date, said to be the estimate it was.
+    if (res.answer_by_unix_ms > 0) {
+        const std::string due = date_ru(res.answer_by_unix_ms);
+        ly += note(ui, "status_answer_by", ui.trf("status.answer_by", {due}), ImVec2(left.x, ly),
+                   left.w, p.text, ui.fonts.body);
+        if (!res.receipt_answer_by.empty() && res.receipt_answer_by != due)
+            ly += note(ui, "status_answer_by_changed",
+                       ui.trf("status.answer_by_changed", {res.receipt_answer_by}),
+                       ImVec2(left.x, ly), left.w, p.text, ui.fonts.body);
+    } else if (!res.receipt_answer_by.empty()) {
+        ly += note(ui, "status_answer_by",
+                   ui.trf("status.answer_by_receipt", {res.receipt_answer_by}), ImVec2(left.x, ly),
+                   left.w, p.text, ui.fonts.body);
+    }
+    ly += gap;
+    const bool can_rate = ui.session.can_apply(IntentKind::kRate);
+    const float rate_h = ui.px(110);
+    const float column_bottom = r.bottom() - (can_rate ? rate_h + gap : 0);
+    // The history, oldest first; on a screen short of height with an answer to show, only the
+    // status now (above) stands for it.
     std::string history;
     for (const auto& [status, at] : res.history)
         history += date_ru(at) + " — " + status_label(ui, status) + "\n";
     if (!history.empty()) history.pop_back();
-    y += note(ui, "status_history", history, ImVec2(r.x, y), r.w, p.text, ui.fonts.body) + gap;
-    if (!res.answer.empty()) {
-        const float pad = ui.px(24);
-        const float h = text_block_height(ui.fonts.body, res.answer, r.w - 2 * pad) +
-                        ui.fonts.small->FontSize * 1.3f + 2 * pad;
-        const float hh = std::min(h, r.bottom() - y);
-        card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + hh));
-        dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
-                    color(p.text_muted), ui.tr("status.answer").c_str());
-        dl->PushClipRect(ImVec2(r.x, y), ImVec2(r.right(), y + hh), true);
-        note(ui, "status_answer", res.answer,
-             ImVec2(r.x + pad, y + pad + ui.fonts.small->FontSize * 1.3f), r.w - 2 * pad, p.text,
-             ui.fonts.body);
-        dl->PopClipRect();
+    const float answer_min =
+        ui.fonts.body->FontSize * 1.2f * 3 + ui.px(56) + ui.fonts.small->FontSize * 1.3f;
+    const float history_h =
+        ui.fonts.small->FontSize * 1.3f + text_block_height(ui.fonts.body, history, left.w) + gap;
+    const bool history_shown =
+        !history.empty() && (two || !answer ? ly + history_h <= (two ? r.bottom() : column_bottom)
+                                            : column_bottom - (ly + history_h) >= answer_min);
+    if (history_shown) {
+        ly += text_block(dl, ui.fonts.small, ui.tr("status.history"), ImVec2(left.x, ly), left.w,
+                         p.text_muted);
+        ly +=
+            note(ui, "status_history", history, ImVec2(left.x, ly), left.w, p.text, ui.fonts.body) +
+            gap;
     }
-    if (ui.session.can_apply(IntentKind::kRate)) {
-        const float bh = ui.px(110), bw = std::min(r.w, ui.px(560));
+    if (answer) {
+        const Rect box = two ? Rect{right.x, right.y, right.w, column_bottom - right.y}
+                             : Rect{r.x, ly, r.w, column_bottom - ly};
+        scroll_text(ui, "status/answer", "status_answer", res.answer, box,
+                    &ui.scratch->answer_scroll, ui.tr("status.answer"));
+    }
+    if (can_rate) {
+        const Rect under = two ? right : r;
+        const float bw = std::min(under.w, ui.px(560));
         if (touch_button(ui, "status/rate", ui.tr("rate.open"),
-                         ImVec2(r.x + (r.w - bw) * 0.5f, r.bottom() - bh), ImVec2(bw, bh),
-                         ButtonKind::kSecondary, true, ui.fonts.button))
+                         ImVec2(under.x + (under.w - bw) * 0.5f, r.bottom() - rate_h),
+                         ImVec2(bw, rate_h), ButtonKind::kSecondary, true, ui.fonts.button))
             ui.post({IntentKind::kRate});
     }
     const std::string& done = ui.tr("status.done");
@@ -185,11 +218,20 @@ void draw_rate(Ui& ui) {
     const core::RatingStep& rs = s.state().rating;
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.trf("rate.title", {s.state().status.result.receipt_number}),
-                      compact(ui) ? "" : ui.tr("rate.hint"));
     const float gap = ui.px(ui.theme.metrics.gap);
     using RS = core::RatingStep::State;
-    if (rs.state == RS::kSaved) {
+    const bool saved = rs.state == RS::kSaved;
+    // Short of height (issue #21, point 5): landscape puts the stars beside the title, and with
+    // large text or a lowered screen the title is the shorter one (the number was on the screen
+    // before).
+    const bool stars_beside = landscape(ui) && !saved;
+    const float star_w = ui.px(120), stars_w = 5 * star_w + 4 * gap;
+    const Rect title_r{r.x, r.y, stars_beside ? r.w - stars_w - gap : r.w, r.h};
+    const std::string title = compact(ui)
+                                  ? ui.tr("rate.title_short")
+                                  : ui.trf("rate.title", {s.state().status.result.receipt_number});
+    float y = heading(ui, title_r, title, compact(ui) ? "" : ui.tr("rate.hint"));
+    if (saved) {
         note(ui, "rate", ui.tr("rate.thanks"), ImVec2(r.x, y), r.w, p.success, ui.fonts.title);
         const std::string& done = ui.tr("status.done");
         bottom_bar(ui, "rate/done", &done, true, IntentKind::kFinish);
@@ -197,27 +239,25 @@ void draw_rate(Ui& ui) {
     }
     take_physical_keys(ui);
     // Five stars, one button each: the chosen one and those before it filled.
-    const float sw = (r.w - 4 * gap) / 5, sh = ui.px(130);
+    const float sw = stars_beside ? star_w : (r.w - 4 * gap) / 5,
+                sh = compact(ui) || stars_beside ? ui.px(ui.theme.metrics.touch_min) : ui.px(130);
+    const float sx = stars_beside ? r.right() - stars_w : r.x, sy = stars_beside ? r.y : y;
     for (int i = 1; i <= 5; ++i) {
         const std::string label = std::to_string(i) + " ★";
         if (touch_button(ui, "rate/" + std::to_string(i), label,
-                         ImVec2(r.x + (i - 1) * (sw + gap), y), ImVec2(sw, sh),
+                         ImVec2(sx + (i - 1) * (sw + gap), sy), ImVec2(sw, sh),
                          i <= rs.stars ? ButtonKind::kKeyActive : ButtonKind::kKey,
                          s.can_apply(IntentKind::kSetStars), ui.fonts.title))
             ui.post({IntentKind::kSetStars, "", ui.lang(), i});
     }
-    y += sh + gap;
-    const float kb_h = keyboard_height(ui);
-    const float kb_w = landscape(ui) ? std::min(r.w, ui.px(1500)) : ui.display.x - 2 * ui.px(8);
-    const Rect kb{(ui.display.x - kb_w) * 0.5f, r.bottom() - kb_h, kb_w, kb_h};
-    const float msg_h = ui.fonts.body->FontSize * 2.6f;
-    const float keys_w = edit_keys_extent(ui) * 1.25f;
-    const Rect box{r.x, y, r.w - keys_w - gap,
-                   std::max(ui.px(2 * 88 + 12), kb.y - y - msg_h - gap)};
+    y = stars_beside ? std::max(y, r.y + sh + gap) : y + sh + gap;
+    const TypingLayout l = typing_layout(ui, r, y, ui.fonts.body->FontSize * 1.4f);
+    const Rect& box = l.area;
+    const Rect& kb = l.keyboard;
     text_area(
         ui, Field::kComment, box,
         ui.tr(rs.stars > 0 && rs.stars <= 2 ? "rate.comment_required" : "rate.comment_optional"));
-    edit_keys(ui, Rect{box.right() + gap, box.y, keys_w, box.h}, true);
+    edit_keys(ui, l.keys, l.keys_column);
     std::string msg;
     Rgb colour = p.text_muted;
     if (rs.state == RS::kFailed) {
@@ -229,8 +269,7 @@ void draw_rate(Ui& ui) {
         msg = ui.tr("rate.needs_comment");
         colour = p.warning;
     }
-    if (!msg.empty())
-        note(ui, "rate", msg, ImVec2(r.x, box.bottom() + ui.px(8)), r.w, colour, ui.fonts.body);
+    if (!msg.empty()) note(ui, "rate", msg, ImVec2(r.x, l.note_y), r.w, colour, ui.fonts.body);
     draw_keyboard(ui, kb);
     const std::string& send = ui.tr("rate.send");
     bottom_bar(ui, "rate/send", &send, s.can_apply(IntentKind::kSubmitRating),
@@ -443,8 +482,16 @@ void draw_vote(Ui& ui) {
             return;
         }
         case Stage::kDone: {
-            y += note(ui, "vote_choice", ui.trf("vote.your_choice", {option_label(v.option_id)}),
-                      ImVec2(r.x, y), r.w, p.text_muted, ui.fonts.body);
+            // A second vote refused here says what the first was for (when the terminal still
+            // knows), never the choice it refused (issue #21, point 10).
+            std::string choice;
+            if (v.outcome != core::ActionOutcome::kDuplicate)
+                choice = ui.trf("vote.your_choice", {option_label(v.option_id)});
+            else if (!v.earlier_option_id.empty())
+                choice = ui.trf("vote.earlier_choice", {option_label(v.earlier_option_id)});
+            if (!choice.empty())
+                y += note(ui, "vote_choice", choice, ImVec2(r.x, y), r.w, p.text_muted,
+                          ui.fonts.body);
             vote_outcome(ui, r, y + gap, v.outcome);
             const std::string& done = ui.tr("status.done");
             bottom_bar(ui, "vote/done", &done, s.can_apply(IntentKind::kFinish),

@@ -139,7 +139,7 @@ void mark_region(Ui& ui, const core::PhotoStep& ps, const core::PhotoDraft& ph, 
             char v[96];
             std::snprintf(v, sizeof v, "%.3f,%.3f,%.3f,%.3f", shown->x, shown->y, shown->w,
                           shown->h);
-            ui.widgets.add(WidgetInfo{"photo/mark", a, b, true, v});
+            ui.widgets.add_readout(WidgetInfo{"photo/mark", a, b, true, v});
         }
     }
     if (ph.blurring)
@@ -155,13 +155,16 @@ void draw_photos(Ui& ui) {
     const int max = s.config().max_photos;
     const Rect r = content_rect(ui, true);
     const bool required = s.photo_required();
-    float y = heading(ui, r, ui.tr("photos.title"),
-                      required ? ui.trf("photos.required", {std::to_string(max)})
-                               : ui.trf("photos.optional", {std::to_string(max)}));
+    // Short of height, what the step needs moves from under the title to the note under the
+    // buttons (when no other note is there), and the buttons come down to 88 px.
+    const std::string needs = required ? ui.trf("photos.required", {std::to_string(max)})
+                                       : ui.trf("photos.optional", {std::to_string(max)});
+    float y = heading(ui, r, ui.tr("photos.title"), compact(ui) ? "" : needs);
     const float gap = ui.px(ui.theme.metrics.gap);
     const Columns c = columns(ui, r, y, r.w * 0.36f);
     // The big view: 4:3, as large as the column allows above the strip and buttons.
-    const float strip_h = ui.px(140), buttons_h = ui.px(110), notes_h = ui.px(130);
+    const float strip_h = ui.px(140), notes_h = ui.px(130);
+    const float buttons_h = compact(ui) ? ui.px(ui.theme.metrics.touch_min) : ui.px(110);
     Rect view_area =
         c.split ? c.right
                 : Rect{r.x, y, r.w, r.bottom() - y - strip_h - buttons_h - notes_h - 3 * gap};
@@ -201,8 +204,8 @@ void draw_photos(Ui& ui) {
             dl->AddText(f, f->FontSize * scale,
                         ImVec2(view.x + (view.w - ts.x) * 0.5f, view.y + (view.h - ts.y) * 0.5f),
                         IM_COL32_WHITE, n.c_str());
-            ui.widgets.add(WidgetInfo{"note/countdown", ImVec2(view.x, view.y),
-                                      ImVec2(view.right(), view.bottom()), true, n});
+            ui.widgets.add_readout(WidgetInfo{"note/countdown", ImVec2(view.x, view.y),
+                                              ImVec2(view.right(), view.bottom()), true, n});
         } else if (!over.empty()) {
             text_block(dl, ui.fonts.body, over, ImVec2(view.x + ui.px(24), view.y + view.h * 0.42f),
                        view.w - ui.px(48), {255, 255, 255}, true);
@@ -301,6 +304,7 @@ void draw_photos(Ui& ui) {
     } else if (reviewing) {
         msg = ui.tr(ps.mark ? "photos.mark_hint" : "photos.blur_hint");
     }
+    if (msg.empty() && compact(ui)) msg = needs;
     if (!msg.empty()) note(ui, "photos", msg, ImVec2(side.x, sy), side.w, colour);
 
     const std::string& next = ps.photos.empty() && !required && !s.state().editing
@@ -427,8 +431,8 @@ void draw_handoff(Ui& ui, const Rect& work, std::string_view prefix) {
                              p.text_muted, centred);
             const float code_top = ty;
             ty += text_block(dl, ui.fonts.huge, h.user_code, ImVec2(tx, ty), tw, p.text, centred);
-            ui.widgets.add(WidgetInfo{"who/user_code", ImVec2(tx, code_top), ImVec2(tx + tw, ty),
-                                      true, h.user_code});
+            ui.widgets.add_readout(WidgetInfo{"who/user_code", ImVec2(tx, code_top),
+                                              ImVec2(tx + tw, ty), true, h.user_code});
             if (auto left = s.handoff_seconds_left()) {
                 char t[16];
                 std::snprintf(t, sizeof t, "%d:%02d", *left / 60, *left % 60);
@@ -492,7 +496,7 @@ void draw_who(Ui& ui) {
     const bool contact = st.who == core::WhoMode::kContact;
     // Short of height, the editing keys share the choices' row and the note goes (review and
     // Help say it too).
-    const bool tight = compact(ui) && contact;
+    const bool tight = compact(ui) && !landscape(ui) && contact;  // portrait, lowered
     Rect choice_area = c.left;
     if (tight) choice_area.w = (r.w - gap) * 0.5f;
     float ly = c.left.y + choices(ui, list, choice_area, c.split);
@@ -510,9 +514,11 @@ void draw_who(Ui& ui) {
         if (!tight) ly += ui.px(ui.theme.metrics.touch_min) + gap;
     }
     if (c.split) {
-        note(ui, "kind", kind, ImVec2(c.left.x, ly), c.left.w, p.text_muted);
+        note(ui, "kind", kind, ImVec2(c.left.x, ly), c.left.w, p.text,
+             compact(ui) ? ui.fonts.small : ui.fonts.body);
     } else {
-        const float kh = tight ? 0 : note(ui, "kind", kind, ImVec2(r.x, ly), r.w, p.text_muted);
+        const float kh =
+            tight ? 0 : note(ui, "kind", kind, ImVec2(r.x, ly), r.w, p.text, ui.fonts.body);
         work.y = ly + kh + (tight ? 0 : gap);
         work.h = r.bottom() - work.y;
     }
@@ -563,39 +569,9 @@ void draw_consent(Ui& ui) {
     const float declined_h =
         declined.empty() ? 0 : text_block_height(ui.fonts.body, declined, r.w) + gap;
     const float box_h = r.bottom() - y - bh - 2 * gap - declined_h;
-    const float scroll_w = ui.px(120);
-    const Rect box{r.x, y, r.w - scroll_w - gap, box_h};
-    card(ui, ImVec2(box.x, box.y), ImVec2(box.right(), box.bottom()));
-    const std::string& text = ui.tr("consent.text");
-    const float pad = ui.px(28);
-    const float text_h = text_block_height(ui.fonts.body, text, box.w - 2 * pad);
-    const float max_scroll = std::max(0.0f, text_h - (box.h - 2 * pad));
-    UiScratch& sc = *ui.scratch;
-    // A finger drags the text; the buttons page it.
-    ImGui::SetCursorScreenPos(ImVec2(box.x, box.y));
-    ImGui::InvisibleButton("##consent_text", ImVec2(box.w, box.h));
-    if (ImGui::IsItemActivated()) sc.drag_scroll = sc.consent_scroll;
-    if (ImGui::IsItemActive())
-        sc.consent_scroll = sc.drag_scroll - ImGui::GetMouseDragDelta(0, 0).y;
-    const float page = box.h * 0.8f;
-    const float sh = (box.h - gap) * 0.5f;
-    if (touch_button(ui, "consent/up", "▲", ImVec2(box.right() + gap, box.y), ImVec2(scroll_w, sh),
-                     ButtonKind::kKey, sc.consent_scroll > 0, ui.fonts.title))
-        sc.consent_scroll -= page;
-    if (touch_button(ui, "consent/down", "▼", ImVec2(box.right() + gap, box.y + sh + gap),
-                     ImVec2(scroll_w, sh), ButtonKind::kKey, sc.consent_scroll < max_scroll,
-                     ui.fonts.title))
-        sc.consent_scroll += page;
-    sc.consent_scroll = std::clamp(sc.consent_scroll, 0.0f, max_scroll);
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->PushClipRect(ImVec2(box.x, box.y + pad * 0.5f),
-                     ImVec2(box.right(), box.bottom() - pad * 0.5f), true);
-    text_block(dl, ui.fonts.body, text, ImVec2(box.x + pad, box.y + pad - sc.consent_scroll),
-               box.w - 2 * pad, p.text);
-    dl->PopClipRect();
-    ui.widgets.add(WidgetInfo{"note/consent_text", ImVec2(box.x, box.y),
-                              ImVec2(box.right(), box.bottom()), true, text});
-    float by = box.bottom() + gap;
+    scroll_text(ui, "consent", "consent_text", ui.tr("consent.text"), Rect{r.x, y, r.w, box_h},
+                &ui.scratch->consent_scroll, {}, true);
+    float by = y + box_h + gap;
     if (!declined.empty()) {
         by +=
             note(ui, "consent_declined", declined, ImVec2(r.x, by), r.w, p.warning, ui.fonts.body) +

@@ -100,6 +100,25 @@ float button_text_size(const Ui& ui, std::string_view label, ImVec2 size, ImFont
     return fitting_size(font, label, size.x - 2 * pad - lead, size.y - pad, shrink_floor(ui, font));
 }
 
+namespace {
+
+// The label as touch_button draws it at `text_size` in `inner_w`: as it is, or hyphenated where
+// a word is wider than the button.
+std::string drawn_label(ImFont* font, float text_size, std::string_view label, float inner_w) {
+    return words_fit(font, text_size, label, inner_w)
+               ? std::string(label)
+               : hyphenate_to_fit(label, inner_w, measure_with(font, text_size));
+}
+
+}  // namespace
+
+float button_text_height(const Ui& ui, std::string_view label, ImVec2 size, ImFont* font,
+                         float text_size, float lead) {
+    const float inner_w = size.x - 2 * label_pad(ui, size) - lead;
+    return text_block_height(font, text_size, drawn_label(font, text_size, label, inner_w),
+                             inner_w);
+}
+
 bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 pos, ImVec2 size,
                   ButtonKind kind, bool enabled, ImFont* font, float inset, float lead,
                   float max_text_size) {
@@ -157,9 +176,7 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
     const float text_size =
         fitting_size(font, label, inner_w, size.y - pad, shrink_floor(ui, font), max_text_size);
     // A word wider than the button even so is hyphenated where Russian allows, not cut.
-    const std::string drawn = words_fit(font, text_size, label, inner_w)
-                                  ? std::string(label)
-                                  : hyphenate_to_fit(label, inner_w, measure_with(font, text_size));
+    const std::string drawn = drawn_label(font, text_size, label, inner_w);
     const float h = text_block_height(font, text_size, drawn, inner_w);
     text_block(dl, font, text_size, drawn, ImVec2(pos.x + pad + lead, pos.y + (size.y - h) * 0.5f),
                inner_w, fg, true);

@@ -25,9 +25,10 @@ struct WidgetInfo {
     std::string id;
     ImVec2 min, max;
     bool enabled = true;
-    std::string label;
-    float text_size = 0;             // the size its label was drawn at (touch buttons)
-    std::vector<std::string> lines;  // the label's lines as drawn (touch buttons)
+    std::string label{};
+    float text_size = 0;               // the size its label was drawn at (touch buttons, notes)
+    std::vector<std::string> lines{};  // the label's lines as drawn (touch buttons)
+    bool target = true;                // false: read-only, registered for tests to read
 };
 
 class WidgetRegistry {
@@ -37,6 +38,25 @@ class WidgetRegistry {
     void begin_frame(float offset_y = 0) {
         widgets_.clear();
         offset_y_ = offset_y;
+        top_layer_ = nullptr;
+        covered_ = 0;
+    }
+    // An overlay (a card over the dimmed screen) takes every touch from here on: what was
+    // registered before it is covered, no longer a target. `layer` is the overlay's draw list,
+    // the only text a person reads while it is open.
+    void cover(const void* layer) {
+        for (auto& w : widgets_) w.target = false;
+        top_layer_ = layer;
+        covered_ = widgets_.size();
+    }
+    const void* top_layer() const { return top_layer_; }
+    // How many of all() (the first ones) lie under an overlay.
+    size_t covered() const { return covered_; }
+    // Something shown, not touched (a note, a QR code, a summary card): in the registry for
+    // tests to read, not a touch target.
+    void add_readout(WidgetInfo w) {
+        w.target = false;
+        add(std::move(w));
     }
     void add(WidgetInfo w) {
         w.min.y += offset_y_;
@@ -53,6 +73,8 @@ class WidgetRegistry {
   private:
     std::vector<WidgetInfo> widgets_;
     float offset_y_ = 0;
+    const void* top_layer_ = nullptr;
+    size_t covered_ = 0;
 };
 
 // How far (unscaled px) a finger moves before a touch counts as a drag, not a tap.
@@ -62,13 +84,17 @@ constexpr float kDragSlop = 14.0f;
 // place a finger went down on the map. Reset with each visit.
 struct UiScratch {
     float consent_scroll = 0;
+    float answer_scroll = 0;  // the platform's answer on the status screen
     bool dragging = false;
     ImVec2 drag_from{0, 0};
     double drag_lat = 0, drag_lon = 0;
     float drag_scroll = 0;
     bool marking = false;  // a finger is drawing a region to hide on the photo
     ImVec2 mark_from{0, 0};
-    int review_first = 0;  // the first part shown when review pages
+    int review_first = 0;      // the first part shown when review pages
+    int categories_first = 0;  // the first topic shown when the grid pages
+    std::string leaves_of;     // the category whose causes are listed
+    int leaves_first = 0;      // the first cause shown when they page
     // The map's tiles in the last frame: how many it covers that the region's file has, how
     // many of those were drawn (the rest still loading).
     int tiles_needed = 0, tiles_drawn = 0;
@@ -123,6 +149,10 @@ bool words_fit(ImFont* font, float size, std::string_view text, float width);
 // The size touch_button() would draw `label` at in a button of `size` (with `lead`).
 float button_text_size(const Ui& ui, std::string_view label, ImVec2 size, ImFont* font,
                        float lead = 0.0f);
+
+// The height of `label` as touch_button() draws it at `text_size` in a button of `size`.
+float button_text_height(const Ui& ui, std::string_view label, ImVec2 size, ImFont* font,
+                         float text_size, float lead = 0.0f);
 
 // Wrapped text in a box of `width`, top-left at pos. Returns the height used.
 float text_block(ImDrawList* dl, ImFont* font, std::string_view text, ImVec2 pos, float width,

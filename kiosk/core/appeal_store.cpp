@@ -284,6 +284,18 @@ std::string action_ad(const std::string& uuid) {
     return "action:" + uuid;
 }
 
+// A citizen action's row as kActionColumns reads it, its body opened.
+constexpr const char* kActionColumns =
+    "SELECT uuid, kind, target, once_key, body_sealed, created_at FROM citizen_actions";
+Result<CitizenAction> action_row(Statement& st, const Sealer& sealer) {
+    CitizenAction a{st.text(0), st.text(1), st.text(2), {}, st.text(3), st.i64(5)};
+    auto body = sealer.open(st.text(4), action_ad(a.uuid));
+    if (!body)
+        return make_error(ErrorCode::kCorrupt, a.kind + " " + a.uuid + ": " + body.error().message);
+    a.body = std::move(body).value();
+    return a;
+}
+
 std::string comment_ad(const std::string& uuid) {
     return "rating:" + uuid;
 }
@@ -1434,19 +1446,15 @@ Result<void> AppealStore::accept_action(const CitizenAction& a) {
 }
 
 Result<std::vector<CitizenAction>> AppealStore::pending_actions(int limit) {
-    Statement st(db_,
-                 "SELECT uuid, kind, target, once_key, body_sealed, created_at FROM citizen_actions"
-                 " WHERE state = 'pending' ORDER BY created_at LIMIT ?");
+    const std::string sql =
+        std::string(kActionColumns) + " WHERE state = 'pending' ORDER BY created_at LIMIT ?";
+    Statement st(db_, sql.c_str());
     st.bind(1, static_cast<int64_t>(limit));
     std::vector<CitizenAction> out;
     while (st.step() == SQLITE_ROW) {
-        CitizenAction a{st.text(0), st.text(1), st.text(2), {}, st.text(3), st.i64(5)};
-        auto body = sealer_.open(st.text(4), action_ad(a.uuid));
-        if (!body)
-            return make_error(ErrorCode::kCorrupt,
-                              a.kind + " " + a.uuid + ": " + body.error().message);
-        a.body = std::move(body).value();
-        out.push_back(std::move(a));
+        auto a = action_row(st, sealer_);
+        if (!a) return a.error();
+        out.push_back(std::move(a).value());
     }
     return out;
 }
@@ -1467,6 +1475,20 @@ Result<std::optional<std::string>> AppealStore::action_state(const std::string& 
     if (rc == SQLITE_DONE) return std::optional<std::string>{};
     if (rc != SQLITE_ROW) return db_error(db_, "read action state");
     return std::optional<std::string>(st.text(0));
+}
+
+Result<std::optional<CitizenAction>> AppealStore::earlier_action(const std::string& once_key) {
+    const std::string sql = std::string(kActionColumns) +
+                            " WHERE once_key = ? AND state IN ('pending', 'delivered')"
+                            " AND length(body_sealed) > 0";
+    Statement st(db_, sql.c_str());
+    st.bind(1, once_key);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE) return std::optional<CitizenAction>{};
+    if (rc != SQLITE_ROW) return db_error(db_, "read earlier action");
+    auto a = action_row(st, sealer_);
+    if (!a) return a.error();
+    return std::optional<CitizenAction>(std::move(a).value());
 }
 
 Result<std::vector<AppealStore::Nearby>> AppealStore::nearby(const std::string& category_id,

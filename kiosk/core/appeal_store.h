@@ -176,6 +176,10 @@ class AppealStore {
                                const std::string& reason, int64_t now_unix_ms);
     // pending | delivered | duplicate | refused; nullopt when there is no such action.
     Result<std::optional<std::string>> action_state(const std::string& uuid);
+    // The pending or delivered action with this once_key, its body opened (what accept_action
+    // refused a second one for: the citizen's earlier vote); nullopt when there is none or its
+    // body has gone with the retention period.
+    Result<std::optional<CitizenAction>> earlier_action(const std::string& once_key);
     // Appeals still in the store of this category within radius_m of (lat, lon), nearest first:
     // the "similar appeals" offline (their places are sealed, so this opens them one by one).
     struct Nearby {

@@ -401,7 +401,12 @@ bool Session::can_apply(IntentKind k) const {
             if (!step_complete(s)) return false;
             break;
         case IntentKind::kBack:
-            if (s == Screen::kVote) return state_.vote.outcome != ActionOutcome::kSaving;
+            // A vote that left the citizen's hands is not gone back on (issue #21, point 10);
+            // one that could not be saved may be tried again.
+            if (s == Screen::kVote)
+                return state_.vote.stage == VoteStep::Stage::kDone
+                           ? state_.vote.outcome == ActionOutcome::kFailed
+                           : state_.vote.outcome != ActionOutcome::kSaving;
             if (s == Screen::kSupport)
                 return state_.similar.support == ActionOutcome::kNone ||
                        state_.similar.support == ActionOutcome::kFailed;
@@ -1188,13 +1193,8 @@ void Session::on_saved(const Receipt& receipt) {
     state_.leaf_id = leaf_id;
     state_.store_full = full;
     state_.receipt = receipt;
-    // The answer is due within the leaf's deadline in working days (30 without a leaf: the
-    // longest a сообщение waits), counted from the day of submission, Moscow time.
-    const CategoryLeaf* l = catalog_.find_leaf(leaf_id);
-    const Deadline due = calendar().add_working_days(
-        Date::from_unix_ms(receipt.created_unix_ms ? receipt.created_unix_ms
-                                                   : clock_.unix_millis()),
-        l ? l->deadline_working_days : 30);
+    const Deadline due = answer_due(
+        receipt.created_unix_ms ? receipt.created_unix_ms : clock_.unix_millis(), leaf_id);
     state_.receipt->answer_by = due.date.ru();
     state_.receipt->answer_by_estimated = due.estimated;
     go(Screen::kReceipt);
@@ -1285,12 +1285,15 @@ bool Session::support_contact_ok() const {
     return check_name(name) == FieldProblem::kOk && check_phone(phone) == FieldProblem::kOk;
 }
 
-void Session::on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome) {
+void Session::on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome,
+                        std::string earlier_option) {
     // Only the action the screen waits for: an older one's late word changes nothing.
     if (visit != visit_ || uuid.empty()) return;
     if (state_.screen == Screen::kVote && state_.vote.action_uuid == uuid &&
         state_.vote.outcome == ActionOutcome::kSaving) {
         state_.vote.outcome = outcome;
+        if (outcome == ActionOutcome::kDuplicate)
+            state_.vote.earlier_option_id = std::move(earlier_option);
     } else if (state_.screen == Screen::kSupport && state_.similar.action_uuid == uuid &&
                state_.similar.support == ActionOutcome::kSaving) {
         state_.similar.support = outcome;
@@ -1315,10 +1318,24 @@ void Session::on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool 
     state_.similar.offline = offline;
 }
 
+Deadline Session::answer_due(int64_t created_unix_ms, const std::string& leaf_id) const {
+    // The leaf's deadline in working days (30 without a leaf: the longest a сообщение waits),
+    // counted from the day of submission, Moscow time.
+    const CategoryLeaf* l = catalog_.find_leaf(leaf_id);
+    return calendar().add_working_days(Date::from_unix_ms(created_unix_ms),
+                                       l ? l->deadline_working_days : 30);
+}
+
 void Session::on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result) {
     if (visit != visit_ || state_.screen != Screen::kStatus ||
         state_.status.state != StatusCheck::State::kLooking)
         return;
+    // The receipt's date, for the screen to show when the platform has none and to compare with
+    // the platform's when it has (issue #21, point 9).
+    if (result.created_unix_ms == 0 && !result.history.empty())
+        result.created_unix_ms = result.history.front().second;
+    if (result.created_unix_ms > 0)
+        result.receipt_answer_by = answer_due(result.created_unix_ms, result.category).date.ru();
     state_.status.state = state;
     state_.status.result = std::move(result);
     if (state == StatusCheck::State::kFound) go(Screen::kStatusResult);

@@ -206,8 +206,13 @@ enum class WhoMode { kUndecided, kGosuslugi, kContact };
 // store remembers (no text, no contact: only what the receipt shows).
 struct StatusResult {
     std::string receipt_number, status, category, organisation, answer;
-    int64_t answer_by_unix_ms = 0;
+    int64_t answer_by_unix_ms = 0;  // the platform's date; 0: it has given none
     std::vector<std::pair<std::string, int64_t>> history;  // status, when (unix ms)
+    // When the appeal was made: this kiosk's record, else the platform's first step (0: unknown).
+    int64_t created_unix_ms = 0;
+    // "11.12.2026": the date the receipt gave (the cause's term in working days from that day),
+    // worked out the receipt's way (Session::answer_due), so the two screens cannot disagree.
+    std::string receipt_answer_by;
     bool offline = false;  // the platform did not answer: the kiosk's own, maybe old, knowledge
 };
 
@@ -244,6 +249,9 @@ struct VoteStep {
     std::string option_id;
     ActionOutcome outcome = ActionOutcome::kNone;
     std::string action_uuid;  // the vote being saved and sent
+    // Refused as a second vote on this terminal: the option voted for before (empty when the
+    // platform refused it, or the earlier vote's body has gone with the retention period).
+    std::string earlier_option_id;
 };
 
 // An appeal near the place of the one being made (from the platform, or offline from the store).
@@ -400,6 +408,10 @@ class Session {
     // The production calendar deadlines are counted with (a newer one from the gateway).
     void set_calendar(std::shared_ptr<const WorkCalendar> c) { calendar_ = std::move(c); }
     const WorkCalendar& calendar() const;
+    // When an appeal made at `created_unix_ms` about `leaf_id` is to be answered: the cause's
+    // term in working days (30 for an unknown cause), counted in Moscow time. The receipt's
+    // date and the status screen's come from here.
+    Deadline answer_due(int64_t created_unix_ms, const std::string& leaf_id) const;
     // The polls, votes and discussions the gateway sent (synced with ETag).
     void set_polls(std::shared_ptr<const std::vector<sync::replies::Poll>> p) {
         polls_ = std::move(p);
@@ -435,7 +447,9 @@ class Session {
     void on_lookup(uint64_t visit, StatusCheck::State state, StatusResult result);
     void on_rating_saved(uint64_t visit, bool ok);
     // A vote's or a +1's fate, once known (or once the kiosk stopped waiting for it).
-    void on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome);
+    // `earlier_option`: for a vote refused here as a second one, what was voted for before.
+    void on_action(uint64_t visit, const std::string& uuid, ActionOutcome outcome,
+                   std::string earlier_option = {});
     // What the search for similar appeals found (none: the journey goes on to "who").
     void on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool offline);
     // The poll can be voted on here: a vote or poll with options, open, and a hand-off to

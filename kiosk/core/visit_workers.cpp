@@ -1,5 +1,7 @@
 #include "kiosk/core/visit_workers.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -215,6 +217,11 @@ void VisitWorkers::lookup(const Effect& e) {
             sync::make_curl_transport(options_.transport));
         auto got = gateway.lookup(receipt);
         if (got) {
+            // Made here: the receipt's date counts from this kiosk's moment, as it did.
+            if (auto own = store() ? store()->find_receipt(receipt)
+                                   : Result<std::optional<ReceiptRecord>>(std::nullopt);
+                own && *own)
+                r.created_unix_ms = (*own)->created_unix_ms;
             r.status = got->status;
             r.category = got->category;
             r.organisation = got->organisation;
@@ -247,6 +254,7 @@ void VisitWorkers::lookup(const Effect& e) {
             r.category = (*rec)->category_id;
             r.answer = got->status_notes;
             r.history = {{"queued", (*rec)->created_unix_ms}};
+            r.created_unix_ms = (*rec)->created_unix_ms;
             return done(StatusCheck::State::kFound);
         } else {
             log::warn("status: %s", got.error().message.c_str());
@@ -256,6 +264,7 @@ void VisitWorkers::lookup(const Effect& e) {
         r.status = (*rec)->status;
         r.category = (*rec)->category_id;
         r.history = {{"queued", (*rec)->created_unix_ms}};
+        r.created_unix_ms = (*rec)->created_unix_ms;
         return done(StatusCheck::State::kFound);
     }
     done(options_.config.adapter == "gateway" ? StatusCheck::State::kNotFound
@@ -291,8 +300,18 @@ void VisitWorkers::save_action(const Effect& e) {
         const bool duplicate = saved.error().code == ErrorCode::kConflict;
         if (!duplicate)
             log::error("%s not stored: %s", e.action.kind.c_str(), saved.error().message.c_str());
-        complete([v = e.visit, uuid = e.action.uuid, duplicate](Session& s) {
-            s.on_action(v, uuid, duplicate ? ActionOutcome::kDuplicate : ActionOutcome::kFailed);
+        // A second vote: the screen says what the first one was for, not the refused choice.
+        std::string earlier_option;
+        if (duplicate && e.action.kind == "vote")
+            if (auto earlier = store()->earlier_action(e.action.once_key); earlier && *earlier) {
+                const auto body = nlohmann::json::parse((*earlier)->body, nullptr, false);
+                if (body.is_object() && body.contains("option") && body["option"].is_string())
+                    earlier_option = body["option"].get<std::string>();
+            }
+        complete([v = e.visit, uuid = e.action.uuid, duplicate,
+                  earlier = std::move(earlier_option)](Session& s) mutable {
+            s.on_action(v, uuid, duplicate ? ActionOutcome::kDuplicate : ActionOutcome::kFailed,
+                        std::move(earlier));
         });
         return;
     }

@@ -439,6 +439,12 @@ TEST(AppealStore, OneVotePerIdentityAndPollEvenOffline) {
     const auto again = s->accept_action(vote_action("POLL-1", "b", "esia-123", 2000));
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+    // What was refused for: the first vote, its body opened (the screen names that choice).
+    const auto earlier = s->earlier_action(vote_action("POLL-1", "b", "esia-123", 2000).once_key);
+    ASSERT_TRUE(earlier && *earlier);
+    EXPECT_EQ((*earlier)->uuid, first.uuid);
+    EXPECT_NE((*earlier)->body.find("\"option\":\"a\""), std::string::npos) << (*earlier)->body;
+    EXPECT_FALSE(*s->earlier_action(vote_action("POLL-9", "a", "esia-123", 2000).once_key));
     // Another citizen, or another poll: fine.
     ASSERT_TRUE(s->accept_action(vote_action("POLL-1", "b", "esia-456", 3000)));
     ASSERT_TRUE(s->accept_action(vote_action("POLL-2", "b", "esia-123", 4000)));

@@ -83,6 +83,7 @@ TEST(Votes, OneChoiceConfirmedIsCountedAndTheSamePersonCannotVoteAgain) {
     EXPECT_EQ(d.state().vote.outcome, ActionOutcome::kDelivered);
     EXPECT_NE(d.label("note/vote_outcome").find("учтён"), std::string::npos);
     EXPECT_NE(d.label("note/vote_choice").find("Набережная реки Пахры"), std::string::npos);
+    EXPECT_FALSE(d.has("nav/back")) << "a counted vote is not gone back on";
     auto votes = of_kind(sim, "vote");
     ASSERT_EQ(votes.size(), 1u);
     EXPECT_EQ(votes[0].target, "POLL-2027-PARKS");
@@ -96,6 +97,9 @@ TEST(Votes, OneChoiceConfirmedIsCountedAndTheSamePersonCannotVoteAgain) {
     vote(d, sim, "anna", "c");
     EXPECT_EQ(d.state().vote.outcome, ActionOutcome::kDuplicate);
     EXPECT_NE(d.label("note/vote_outcome").find("уже голосовали"), std::string::npos);
+    // The earlier vote is what the screen names, not the refused one (issue #21, point 10).
+    EXPECT_NE(d.label("note/vote_choice").find("Набережная реки Пахры"), std::string::npos);
+    EXPECT_FALSE(d.has("nav/back"));
     d.tap("vote/done");
 
     // …and on another terminal: the platform refuses it, and that terminal says so.
@@ -103,6 +107,7 @@ TEST(Votes, OneChoiceConfirmedIsCountedAndTheSamePersonCannotVoteAgain) {
     vote(other, sim, "anna", "a");
     EXPECT_EQ(other.state().vote.outcome, ActionOutcome::kDuplicate);
     EXPECT_NE(other.label("note/vote_outcome").find("уже голосовали"), std::string::npos);
+    EXPECT_FALSE(other.has("note/vote_choice")) << "that terminal does not know the earlier one";
     other.tap("vote/done");
     // Someone else may vote there.
     vote(other, sim, "boris", "a");

@@ -3,6 +3,7 @@
 // offline from the kiosk's own store.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <fstream>
 
 #include "drivers/camera/camera.h"
@@ -21,16 +22,27 @@ using core::Screen;
 
 namespace {
 
-// A report through the screens, its receipt number back.
-std::string report(UiDriver& d) {
+// A report through the screens, its receipt number back (and the answer date it gave).
+std::string report(UiDriver& d, std::string* answer_by = nullptr) {
     d.describe("housing.building.hot_water", "Третий день сухо в кране, дом 7");
     d.tap("nav/next");
     d.complete_steps();
     d.tap("review/submit");
     EXPECT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
     const std::string number = d.state().receipt ? d.state().receipt->receipt_number : "";
+    if (answer_by) *answer_by = d.state().receipt ? d.state().receipt->answer_by : "";
     d.tap("receipt/done");
     return number;
+}
+
+// dd.mm.yyyy of a moment in Moscow (UTC+3 all year).
+std::string moscow_date(int64_t unix_ms) {
+    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000 + 3 * 3600);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%d.%m.%Y", &tm);
+    return buf;
 }
 
 void type_receipt(UiDriver& d, const std::string& number) {
@@ -49,7 +61,9 @@ TEST(StatusCheck, TypedNumberShowsTheHistoryTheOrganisationAndTheAnswer) {
     o.config.platform_url = sim.url();
     o.config.retry_base_ms = 50;
     UiDriver d(o);
-    const std::string number = report(d);
+    std::string receipt_due;
+    const std::string number = report(d, &receipt_due);
+    ASSERT_FALSE(receipt_due.empty());
     ASSERT_TRUE(d.wait_for([&] { return sim.store().find_by_receipt(number).has_value(); }, 10s));
     std::this_thread::sleep_for(300ms);
     d.tap("attract/status");
@@ -64,7 +78,14 @@ TEST(StatusCheck, TypedNumberShowsTheHistoryTheOrganisationAndTheAnswer) {
     EXPECT_NE(d.label("note/status_history").find("Зарегистрировано"), std::string::npos);
     EXPECT_NE(d.label("note/status_history").find("В работе"), std::string::npos);
     EXPECT_NE(d.label("note/status_organisation").find("Рассматривает"), std::string::npos);
-    EXPECT_TRUE(d.has("note/status_answer_by"));
+    // The platform's date (the simulator's: 30 days from reception) wins; the receipt gave the
+    // cause's term in working days, and the screen says so rather than contradict it (#21, 9).
+    const std::string platform_due =
+        moscow_date(sim.store().find_by_receipt(number)->received_unix_ms + 30ll * 86'400'000);
+    ASSERT_NE(platform_due, receipt_due) << "the simulator's date should differ here";
+    EXPECT_EQ(d.label("note/status_answer_by"), "Ответ — до " + platform_due);
+    EXPECT_NE(d.label("note/status_answer_by_changed").find(receipt_due), std::string::npos)
+        << d.label("note/status_answer_by_changed");
     EXPECT_FALSE(d.label("note/status_answer").empty());
     // Nothing personal: no name, no phone, no text on the screen.
     for (const auto& w : d.ui().widgets().all()) {
@@ -97,7 +118,8 @@ TEST(StatusCheck, OfflineTheKioskSaysWhatItKnowsAndThatItMayBeOld) {
     o.uploader = true;
     o.config.platform_url = RunningSim::gone_url();
     UiDriver d(o);
-    const std::string number = report(d);
+    std::string receipt_due;
+    const std::string number = report(d, &receipt_due);
     d.tap("attract/status");
     type_receipt(d, number);
     d.tap("status/find");
@@ -105,6 +127,10 @@ TEST(StatusCheck, OfflineTheKioskSaysWhatItKnowsAndThatItMayBeOld) {
     ASSERT_TRUE(d.has("note/offline"));
     EXPECT_NE(d.label("note/offline").find("Нет связи"), std::string::npos);
     EXPECT_EQ(d.label("note/status_now"), "Ждёт отправки с терминала");
+    // Without the platform's date, the receipt's own, the same as on the receipt (#21, 9).
+    EXPECT_EQ(d.label("note/status_answer_by"),
+              "Ответ — до " + receipt_due + " (расчётный срок, как на квитанции)");
+    EXPECT_FALSE(d.has("note/status_answer_by_changed"));
 }
 
 TEST(StatusCheck, TheReceiptsQrShownToTheCameraIsReadAndLookedUp) {

@@ -2,7 +2,8 @@
 // accessibility mode as the OpenGL one does (issue #21, point 3: the lowered screen came out as a
 // band). Two UIs on one kiosk, each with its own ImGui context and window — one per renderer —
 // draw the same state; the pictures must agree but for antialiasing at edges. On a mismatch the
-// test writes <build>/screenshots/parity/<variant>-<screen>-diff.png (OpenGL | software | where).
+// test writes <build>/screenshots/parity/<variant>-<screen>-diff.png (OpenGL | software | where);
+// with VMESTE_PARITY_SHOTS=1 it keeps every OpenGL picture there as well.
 #include <gtest/gtest.h>
 #include <imgui.h>
 
@@ -132,6 +133,11 @@ TEST_P(RendererParity, TheSoftwareRendererDrawsEveryScreenLikeOpenGl) {
                     coarse * 100, fine * 100);
         EXPECT_LT(coarse, 0.001) << screen;
         EXPECT_LT(fine, 0.005) << screen;
+        // VMESTE_PARITY_SHOTS=1 keeps every OpenGL picture too, to look at
+        // (<variant>-<screen>.png).
+        if (std::getenv("VMESTE_PARITY_SHOTS"))
+            stbi_write_png((out_dir + "/" + m.name + "-" + screen + ".png").c_str(), m.w, m.h, 4,
+                           gl.data(), m.w * 4);
         if (coarse >= 0.001 || fine >= 0.005)
             test::write_diff_png(out_dir + "/" + m.name + "-" + screen + "-diff.png", gl, soft, m.w,
                                  m.h, 48, 2);
@@ -201,12 +207,21 @@ TEST_P(RendererParity, TheSoftwareRendererDrawsEveryScreenLikeOpenGl) {
     ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kReceipt; }));
     compare("receipt");
     const std::string number = k.session().state().receipt->receipt_number;
+    sim.add_received(number, 200'000);  // registered, in work, answered
     k.dispatch({IntentKind::kFinish});
     set_modes();
     k.dispatch({IntentKind::kCheckStatus});
     k.dispatch({IntentKind::kInsertText, number});
     compare("status");
-    EXPECT_EQ(compared, 13);
+    k.dispatch({IntentKind::kLookup});
+    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kStatusResult; }));
+    compare("status-result");
+    ASSERT_TRUE(k.session().can_apply(IntentKind::kRate));
+    k.dispatch({IntentKind::kRate});
+    k.dispatch({IntentKind::kSetStars, "", core::Language::kRu, 2});
+    k.dispatch({IntentKind::kInsertText, "Яму засыпали щебнем, через неделю она снова"});
+    compare("rate");
+    EXPECT_EQ(compared, 15);
 }
 
 INSTANTIATE_TEST_SUITE_P(

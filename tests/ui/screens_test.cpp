@@ -42,11 +42,7 @@ class ScreensTest : public ::testing::TestWithParam<Orientation> {
     void expect_touchable(UiDriver& d) {
         const float min = 88.0f * d.ui().theme().scale - 0.5f;
         for (const auto& w : d.ui().widgets().all()) {
-            // Read-only widgets (registered for tests to read), not touch targets.
-            if (w.id.starts_with("receipt/qr") || w.id == "who/qr" || w.id == "who/user_code" ||
-                w.id == "receipt/number" || w.id == "receipt/answer_by" ||
-                w.id.starts_with("note/"))
-                continue;
+            if (!w.target) continue;  // read-only (registered for tests to read)
             EXPECT_GE(w.max.x - w.min.x, min)
                 << w.id << " on " << core::screen_name(d.state().screen);
             EXPECT_GE(w.max.y - w.min.y, min)
