@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace vmeste::ui {
 
@@ -33,19 +34,13 @@ core::MapView first_view(const Ui& ui, const core::MapMetadata& meta) {
     return v;
 }
 
-}  // namespace
-
-void draw_map(Ui& ui, const Rect& area) {
+// Tiles, the МФЦ's marker and the pin over `area` for the view `v`, framed. `zoom_column`: the
+// + and − buttons stand at the right edge (the marker's label keeps out of their way).
+void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional<double> pin_lat,
+                 std::optional<double> pin_lon, bool zoom_column) {
     core::TileCache* tc = ui.tiles;
-    if (!tc || area.w < 10 || area.h < 10) return;
-    const core::MapMetadata& meta = tc->metadata();
     const Palette& p = ui.theme.palette;
-    const core::PlaceStep& pl = ui.session.state().place;
-    core::MapView v = pl.view;
-    if (v.zoom < meta.min_zoom || v.zoom > meta.max_zoom || (v.lat == 0 && v.lon == 0)) {
-        v = first_view(ui, meta);
-        ui.post({IntentKind::kMapView, "", ui.lang(), v.zoom, v.lat, v.lon});
-    }
+    UiScratch& sc = *ui.scratch;
     const int z = v.zoom;
     const float s = ui.theme.scale;  // world pixels (256 per tile) to screen pixels
     const double cx = core::lon_to_world_x(v.lon, z), cy = core::lat_to_world_y(v.lat, z);
@@ -54,38 +49,6 @@ void draw_map(Ui& ui, const Rect& area) {
         return ImVec2(area.x + static_cast<float>((wx - ox) * s),
                       area.y + static_cast<float>((wy - oy) * s));
     };
-
-    // Input: a drag moves the map, a tap sets the pin.
-    UiScratch& sc = *ui.scratch;
-    ImGui::SetCursorScreenPos(ImVec2(area.x, area.y));
-    ImGui::InvisibleButton("##map", ImVec2(area.w, area.h));
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    if (ImGui::IsItemActivated()) {
-        sc.drag_from = mouse;
-        sc.drag_lat = v.lat;
-        sc.drag_lon = v.lon;
-        sc.dragging = false;
-    }
-    if (ImGui::IsItemActive()) {
-        const float dx = mouse.x - sc.drag_from.x, dy = mouse.y - sc.drag_from.y;
-        if (std::hypot(dx, dy) > ui.px(kDragSlop)) sc.dragging = true;
-        if (sc.dragging) {
-            const double nx = core::lon_to_world_x(sc.drag_lon, z) - dx / s;
-            const double ny = core::lat_to_world_y(sc.drag_lat, z) - dy / s;
-            ui.post({IntentKind::kMapView, "", ui.lang(), z, core::world_y_to_lat(ny, z),
-                     core::world_x_to_lon(nx, z)});
-        }
-    }
-    if (ImGui::IsItemDeactivated() && !sc.dragging) {
-        const double wx = ox + (mouse.x - area.x) / s, wy = oy + (mouse.y - area.y) / s;
-        ui.post({IntentKind::kPlacePin, "", ui.lang(), -1, core::world_y_to_lat(wy, z),
-                 core::world_x_to_lon(wx, z)});
-    }
-    char label[96];
-    std::snprintf(label, sizeof label, "%.6f,%.6f,%d", v.lat, v.lon, z);
-    ui.widgets.add(WidgetInfo{"map/view", ImVec2(area.x, area.y),
-                              ImVec2(area.right(), area.bottom()), true, label});
-
     // Tiles.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(ImVec2(area.x, area.y), ImVec2(area.right(), area.bottom()), true);
@@ -131,7 +94,9 @@ void draw_map(Ui& ui, const Rect& area) {
             const float pad = ui.px(8), tag_w = ts.x + 2 * pad;
             // Right of the dot, or left of it when the zoom buttons' column is in the way.
             const float zoom_x =
-                area.right() - ui.px(ui.theme.metrics.touch_min) * 1.1f - 2 * ui.px(16);
+                zoom_column
+                    ? area.right() - ui.px(ui.theme.metrics.touch_min) * 1.1f - 2 * ui.px(16)
+                    : area.right();
             const float ax = at.x + r + ui.px(6) + tag_w <= zoom_x ? at.x + r + ui.px(6)
                                                                    : at.x - r - ui.px(6) - tag_w;
             const ImVec2 a(ax, at.y - ts.y * 0.5f - pad);
@@ -143,9 +108,9 @@ void draw_map(Ui& ui, const Rect& area) {
         }
     }
     // The pin: a circle on a stem, its point on the place.
-    if (pl.pin_lat && pl.pin_lon) {
+    if (pin_lat && pin_lon) {
         const ImVec2 at =
-            to_screen(core::lon_to_world_x(*pl.pin_lon, z), core::lat_to_world_y(*pl.pin_lat, z));
+            to_screen(core::lon_to_world_x(*pin_lon, z), core::lat_to_world_y(*pin_lat, z));
         const float r = ui.px(22);
         dl->AddTriangleFilled(ImVec2(at.x - r * 0.6f, at.y - r * 1.6f),
                               ImVec2(at.x + r * 0.6f, at.y - r * 1.6f), at,
@@ -156,6 +121,57 @@ void draw_map(Ui& ui, const Rect& area) {
     dl->PopClipRect();
     dl->AddRect(ImVec2(area.x, area.y), ImVec2(area.right(), area.bottom()),
                 color(p.secondary_border), 0, 0, ui.px(2));
+}
+
+}  // namespace
+
+void draw_map(Ui& ui, const Rect& area) {
+    core::TileCache* tc = ui.tiles;
+    if (!tc || area.w < 10 || area.h < 10) return;
+    const core::MapMetadata& meta = tc->metadata();
+    const core::PlaceStep& pl = ui.session.state().place;
+    core::MapView v = pl.view;
+    if (v.zoom < meta.min_zoom || v.zoom > meta.max_zoom || (v.lat == 0 && v.lon == 0)) {
+        v = first_view(ui, meta);
+        ui.post({IntentKind::kMapView, "", ui.lang(), v.zoom, v.lat, v.lon});
+    }
+    const int z = v.zoom;
+    const float s = ui.theme.scale;  // world pixels (256 per tile) to screen pixels
+    const double cx = core::lon_to_world_x(v.lon, z), cy = core::lat_to_world_y(v.lat, z);
+    const double ox = cx - area.w / 2.0 / s, oy = cy - area.h / 2.0 / s;
+
+    // Input: a drag moves the map, a tap sets the pin.
+    UiScratch& sc = *ui.scratch;
+    ImGui::SetCursorScreenPos(ImVec2(area.x, area.y));
+    ImGui::InvisibleButton("##map", ImVec2(area.w, area.h));
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    if (ImGui::IsItemActivated()) {
+        sc.drag_from = mouse;
+        sc.drag_lat = v.lat;
+        sc.drag_lon = v.lon;
+        sc.dragging = false;
+    }
+    if (ImGui::IsItemActive()) {
+        const float dx = mouse.x - sc.drag_from.x, dy = mouse.y - sc.drag_from.y;
+        if (std::hypot(dx, dy) > ui.px(kDragSlop)) sc.dragging = true;
+        if (sc.dragging) {
+            const double nx = core::lon_to_world_x(sc.drag_lon, z) - dx / s;
+            const double ny = core::lat_to_world_y(sc.drag_lat, z) - dy / s;
+            ui.post({IntentKind::kMapView, "", ui.lang(), z, core::world_y_to_lat(ny, z),
+                     core::world_x_to_lon(nx, z)});
+        }
+    }
+    if (ImGui::IsItemDeactivated() && !sc.dragging) {
+        const double wx = ox + (mouse.x - area.x) / s, wy = oy + (mouse.y - area.y) / s;
+        ui.post({IntentKind::kPlacePin, "", ui.lang(), -1, core::world_y_to_lat(wy, z),
+                 core::world_x_to_lon(wx, z)});
+    }
+    char label[96];
+    std::snprintf(label, sizeof label, "%.6f,%.6f,%d", v.lat, v.lon, z);
+    ui.widgets.add(WidgetInfo{"map/view", ImVec2(area.x, area.y),
+                              ImVec2(area.right(), area.bottom()), true, label});
+
+    draw_layers(ui, area, v, pl.pin_lat, pl.pin_lon, true);
 
     // Zoom buttons on the right edge.
     const float b = ui.px(ui.theme.metrics.touch_min) * 1.1f, m = ui.px(16);
@@ -165,6 +181,17 @@ void draw_map(Ui& ui, const Rect& area) {
     if (touch_button(ui, "map/zoom_out", "−", ImVec2(area.right() - b - m, area.y + 2 * m + b),
                      ImVec2(b, b), ButtonKind::kKey, z > meta.min_zoom, ui.fonts.title))
         ui.post({IntentKind::kMapView, "", ui.lang(), z - 1, v.lat, v.lon});
+}
+
+void draw_map_still(Ui& ui, const Rect& area, double lat, double lon) {
+    if (!ui.tiles || area.w < 10 || area.h < 10) return;
+    const core::MapMetadata& meta = ui.tiles->metadata();
+    core::MapView v;
+    v.lat = lat;
+    v.lon = lon;
+    // Street level: close enough to see which corner, far enough to see the МФЦ near by.
+    v.zoom = std::clamp(16, meta.min_zoom, meta.max_zoom);
+    draw_layers(ui, area, v, lat, lon, false);
 }
 
 }  // namespace vmeste::ui

@@ -10,4 +10,8 @@ namespace vmeste::ui {
 
 void draw_map(Ui& ui, const Rect& area);
 
+// A still map of `area` at street level centred on (lat, lon), the pin there and the МФЦ
+// marked: review shows it so the citizen can check the place (issue #21, point 7).
+void draw_map_still(Ui& ui, const Rect& area, double lat, double lon);
+
 }  // namespace vmeste::ui

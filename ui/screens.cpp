@@ -17,8 +17,10 @@
 #include <map>
 
 #include "image/qr_code.h"
+#include "kiosk/base/geo.h"
 #include "kiosk/base/utf8.h"
 #include "ui/layout.h"
+#include "ui/map_view.h"
 #include "ui/text_wrap.h"
 
 namespace vmeste::ui {
@@ -1045,16 +1047,39 @@ void draw_details(Ui& ui) {
 // [SECTION] Review
 //-----------------------------------------------------------------------------
 
+// A pin said as a person can check it (issue #21, point 7): how far and which way from the МФЦ
+// the citizen stands in — «Около 130 м к северо-востоку от МФЦ (адрес)» — or that it is the МФЦ
+// itself; raw coordinates only on a terminal that does not know where it stands.
+std::string pin_summary(const Ui& ui, double lat, double lon) {
+    const core::Config& c = ui.session.config();
+    if (c.site_lat == 0 && c.site_lon == 0) {
+        char coords[64];
+        std::snprintf(coords, sizeof coords, "%.5f, %.5f", lat, lon);
+        return ui.trf("review.place_map", {coords});
+    }
+    const double d = geo::distance_m(c.site_lat, c.site_lon, lat, lon);
+    if (d < 30) return ui.trf("review.place_map_near", {c.site_address});
+    std::string dist;
+    if (d < 1000) {
+        dist = ui.trf("unit.m", {std::to_string(std::lround(d / 10) * 10)});
+    } else {
+        const long tenths = std::lround(d / 100);
+        dist = ui.trf("unit.km", {std::to_string(tenths / 10) + ui.tr("unit.decimal_point") +
+                                  std::to_string(tenths % 10)});
+    }
+    const int point = geo::compass_point(geo::bearing_deg(c.site_lat, c.site_lon, lat, lon));
+    return ui.trf("review.place_map_from",
+                  {dist, ui.tr("direction." + std::to_string(point)), c.site_address});
+}
+
 std::string place_summary(const Ui& ui) {
     const auto place = ui.session.chosen_place();
     if (!place) return ui.tr("review.missing");
-    char coords[64] = "";
-    if (place->lat && place->lon)
-        std::snprintf(coords, sizeof coords, "%.5f, %.5f", *place->lat, *place->lon);
     if (place->source == "here") return ui.trf("review.place_here", {place->address});
-    if (place->source == "map") return ui.trf("review.place_map", {coords});
-    if (*coords) return ui.trf("review.place_address_pin", {place->address, coords});
-    return place->address;
+    if (!place->lat || !place->lon) return place->address;
+    const std::string pin = pin_summary(ui, *place->lat, *place->lon);
+    if (place->source == "map") return pin;
+    return ui.trf("review.place_address_pin", {place->address, pin});
 }
 
 // The city service's questions answered, one line each, as the citizen gave them: a choice by
@@ -1094,8 +1119,16 @@ struct ReviewPart {
     std::string label, value;
     Screen edit;  // kAttract: not editable (the consent)
     bool photos = false;
-    float max_h = 0;  // 0: as tall as the value
+    float max_h = 0;   // 0: as tall as the value
+    bool map = false;  // a still map of the pin under the card
 };
+
+// The still map under the place's card: as wide as a phone photo, street level.
+float review_map_height(const Ui& ui, const ReviewPart& p) {
+    if (!p.map || !ui.tiles) return 0;
+    const auto place = ui.session.chosen_place();
+    return place && place->lat && place->lon ? ui.px(240) : 0;
+}
 
 float review_card_height(const Ui& ui, const ReviewPart& p, float w) {
     const float pad = ui.px(20), edit_w = ui.px(220), edit_h = ui.px(ui.theme.metrics.touch_min);
@@ -1105,7 +1138,7 @@ float review_card_height(const Ui& ui, const ReviewPart& p, float w) {
         std::max(edit_h, label_h + text_block_height(ui.fonts.body, p.value, text_w)) + 2 * pad;
     if (p.max_h > 0) h = std::min(h, p.max_h);
     if (p.photos && !ui.session.state().photos.photos.empty()) h += ui.px(136);
-    return h;
+    return h + review_map_height(ui, p);
 }
 
 void review_card(Ui& ui, const ReviewPart& part, const Rect& r, float y) {
@@ -1117,7 +1150,8 @@ void review_card(Ui& ui, const ReviewPart& part, const Rect& r, float y) {
     const float label_h = ui.fonts.small->FontSize * 1.3f;
     const auto& photos = ui.session.state().photos.photos;
     const float strip = part.photos && !photos.empty() ? ui.px(136) : 0;
-    const float h = review_card_height(ui, part, r.w) - strip;
+    const float map_h = review_map_height(ui, part);
+    const float h = review_card_height(ui, part, r.w) - strip - map_h;
     card(ui, ImVec2(r.x, y), ImVec2(r.right(), y + h));
     dl->AddText(ui.fonts.small, ui.fonts.small->FontSize, ImVec2(r.x + pad, y + pad),
                 color(p.text_muted), part.label.c_str());
@@ -1131,6 +1165,14 @@ void review_card(Ui& ui, const ReviewPart& part, const Rect& r, float y) {
                      ImVec2(r.right() - pad - edit_w, y + (h - edit_h) * 0.5f),
                      ImVec2(edit_w, edit_h), ButtonKind::kSecondary, true, ui.fonts.body))
         ui.post({IntentKind::kEdit, "", ui.lang(), static_cast<int>(part.edit)});
+    if (map_h > 0) {
+        const auto place = ui.session.chosen_place();
+        const Rect still{r.x + pad, y + h + ui.px(8), std::min(r.w - 2 * pad, ui.px(560)),
+                         map_h - ui.px(16)};
+        draw_map_still(ui, still, *place->lat, *place->lon);
+        ui.widgets.add_readout(WidgetInfo{"review/place_map", ImVec2(still.x, still.y),
+                                          ImVec2(still.right(), still.bottom()), true, ""});
+    }
     if (strip == 0) return;
     // The photos' thumbnails under their card.
     const float th = ui.px(120);
@@ -1179,7 +1221,7 @@ void draw_review(Ui& ui) {
          photos.empty() ? ui.tr("review.no_photos")
                         : ui.trf("review.photos_count", {std::to_string(photos.size())}),
          Screen::kPhotos, true},
-        {"place", ui.tr("review.place"), place_summary(ui), Screen::kPlace},
+        {"place", ui.tr("review.place"), place_summary(ui), Screen::kPlace, false, 0, true},
         {"who", ui.tr("review.who"), who_summary(ui), Screen::kWho},
         {"consent", ui.tr("review.consent"),
          st.consent_unix_ms ? ui.tr("review.consent_given") : ui.tr("review.missing"),

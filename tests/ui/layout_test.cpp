@@ -132,6 +132,10 @@ TEST_P(LayoutTest, EveryScreenKeepsItsTextAndTargetsApartAndOnScreen) {
     k.dispatch({IntentKind::kPlaceAddress});
     k.dispatch({IntentKind::kInsertText, ru ? "ул. Мира, 12, у остановки" : "12 Mira St"});
     check("place, address");
+    // A pin, so review shows its still map.
+    k.dispatch({IntentKind::kPlaceMap});
+    k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
+    d.frame();
     d.leave_place();
     ASSERT_EQ(d.state().screen, Screen::kWho);
     check("who");
@@ -144,6 +148,7 @@ TEST_P(LayoutTest, EveryScreenKeepsItsTextAndTargetsApartAndOnScreen) {
     check("consent");
     k.dispatch({IntentKind::kConsentAgree});
     check("review");
+    EXPECT_TRUE(d.has("review/place_map") || d.has("review/down")) << "the still map";
     // What kind of submission this is decides the law and the answer's term: body text at
     // least, not the smallest size (issue #21, point 10).
     const float body = d.ui().theme().px(d.ui().theme().metrics.body);
@@ -277,4 +282,54 @@ TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
     d.frame();
     d.frame();
     EXPECT_FALSE(d.has("map/site"));
+}
+
+// Review says a pin as a person can check it (issue #21, point 7), with a still map of it: the
+// distance and the way from the МФЦ, not coordinates. The demo МФЦ stands at 55.7575, 37.6136;
+// a pin 0.0008° north and 0.0015° east is 89 m north and 94 m east (111,195 m a degree of
+// latitude, × cos 55.76° for longitude): 129 m at a bearing of 46°, «около 130 м к
+// северо-востоку». A pin on the МФЦ itself is said to be there.
+TEST(ReviewPlace, APinIsSaidFromTheServiceCentreWithAStillMap) {
+    TempDir dir;
+    core::DemoMapOptions map;
+    map.radius = 3;
+    map.min_zoom = 15;
+    ASSERT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
+    UiDriver::Options o;
+    o.config.site_address = "Москва, ул. Тверская, 8";
+    o.config.site_lat = map.lat;
+    o.config.site_lon = map.lon;
+    o.config.map_file = dir.file("region.mbtiles");
+    UiDriver d(o);
+    core::Kiosk& k = d.kiosk();
+    d.describe("housing.building.hot_water", "Третий день нет горячей воды");
+    d.tap("nav/next");
+    d.tap("nav/next");  // no photo
+    d.tap("place/map");
+    k.dispatch(
+        {IntentKind::kPlacePin, "", core::Language::kRu, -1, map.lat + 0.0008, map.lon + 0.0015});
+    d.frame();
+    d.leave_place();
+    d.tap("who/contact");
+    d.type("Анна");
+    d.tap("field/phone");
+    for (char c : std::string("9161234567")) d.tap(std::string("kbd/") + c);
+    d.tap("nav/next");
+    d.tap("consent/agree");
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+    EXPECT_EQ(d.label("review/place"),
+              "Около 130 м к северо-востоку от МФЦ (Москва, ул. Тверская, 8)");
+    EXPECT_TRUE(d.has("review/place_map"));
+    EXPECT_TRUE(layout_problems(d.ui()).empty()) << joined(layout_problems(d.ui()));
+    k.dispatch({IntentKind::kSetLanguage, "", core::Language::kEn});
+    d.frame();
+    EXPECT_EQ(d.label("review/place"),
+              "About 130 m north-east of the service centre (Москва, ул. Тверская, 8)");
+    // The pin moved onto the МФЦ.
+    d.tap("review/edit_place");
+    k.dispatch({IntentKind::kPlacePin, "", core::Language::kEn, -1, map.lat, map.lon + 0.0001});
+    d.frame();
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+    EXPECT_EQ(d.label("review/place"), "At the service centre (Москва, ул. Тверская, 8)");
 }
