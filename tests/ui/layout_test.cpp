@@ -34,6 +34,24 @@ void PrintTo(const Variant& v, std::ostream* os) {
 
 class LayoutTest : public ::testing::TestWithParam<Variant> {};
 
+// The demo region around a made-up МФЦ at street level, and a terminal standing in it.
+core::DemoMapOptions small_demo_map() {
+    core::DemoMapOptions map;
+    map.radius = 3;
+    map.min_zoom = 15;
+    return map;
+}
+
+UiDriver::Options terminal_with_demo_map(TempDir& dir, const core::DemoMapOptions& map) {
+    UiDriver::Options o;
+    EXPECT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
+    o.config.site_address = "Москва, ул. Тверская, 8";
+    o.config.site_lat = map.lat;
+    o.config.site_lon = map.lon;
+    o.config.map_file = dir.file("region.mbtiles");
+    return o;
+}
+
 std::string joined(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += "\n  " + x;
@@ -253,16 +271,8 @@ TEST(LayoutPaging, EveryTopicAndCauseIsReachablePageByPage) {
 // is level with it; panned far away, the marker leaves with its place.
 TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
     TempDir dir;
-    core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
-    UiDriver::Options o;
-    o.config.site_address = "Москва, ул. Тверская, 8";
-    o.config.site_lat = map.lat;
-    o.config.site_lon = map.lon;
-    o.config.map_file = dir.file("region.mbtiles");
-    UiDriver d(o);
+    const core::DemoMapOptions map = small_demo_map();
+    UiDriver d(terminal_with_demo_map(dir, map));
     d.describe("housing.building.hot_water", "Третий день нет горячей воды");
     d.tap("nav/next");
     d.tap("nav/next");  // no photo
@@ -291,16 +301,8 @@ TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
 // северо-востоку». A pin on the МФЦ itself is said to be there.
 TEST(ReviewPlace, APinIsSaidFromTheServiceCentreWithAStillMap) {
     TempDir dir;
-    core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
-    UiDriver::Options o;
-    o.config.site_address = "Москва, ул. Тверская, 8";
-    o.config.site_lat = map.lat;
-    o.config.site_lon = map.lon;
-    o.config.map_file = dir.file("region.mbtiles");
-    UiDriver d(o);
+    const core::DemoMapOptions map = small_demo_map();
+    UiDriver d(terminal_with_demo_map(dir, map));
     core::Kiosk& k = d.kiosk();
     d.describe("housing.building.hot_water", "Третий день нет горячей воды");
     d.tap("nav/next");
