@@ -18,6 +18,7 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(ZBAR REQUIRED IMPORTED_TARGET zbar)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # the kiosk's config file
+pkg_check_modules(XTST REQUIRED IMPORTED_TARGET xtst x11)  # tests: real X11 input (XTest)
 
 # Debian's libimgui.a carries the SDL2 and OpenGL3 backends and the FreeType builder; its own
 # pkg-config file does not name what those need, so the imported target adds them.
