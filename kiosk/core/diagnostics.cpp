@@ -1,8 +1,5 @@
 #include "kiosk/core/diagnostics.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -16,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "kiosk/base/subprocess.h"
 #include "kiosk/core/control.h"
 
 namespace vmeste::core {
@@ -76,28 +74,6 @@ std::string redacted_config(std::string_view toml_text) {
     return out.str();
 }
 
-// Runs a program found on PATH with these arguments (no shell), its standard output into a file
-// and its errors discarded. The exit code, or -1 when it could not start or was killed.
-int run_program(const std::vector<std::string>& args, const std::string& stdout_file) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_file.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return -1;
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
                                const std::string& out_file) {
     namespace fs = std::filesystem;
@@ -145,11 +121,11 @@ Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
     }
     write("versions.tsv", versions);
     // The journal of the last day, when there is one (the kiosk logs no personal data).
-    if (run_program({"journalctl", "-u", "vmeste-kiosk", "--since=-24h", "--no-pager", "-q"},
-                    (dir / "journal.txt").string()) != 0)
-        write("journal.txt", "# journalctl unavailable or no vmeste-kiosk unit\n");
-    const int rc =
-        run_program({"tar", "-czf", out_file, "-C", tmpl, "vmeste-diagnostics"}, "/dev/null");
+    const Ran journal =
+        run_piped({"journalctl", "-u", "vmeste-kiosk", "--since=-24h", "--no-pager", "-q"});
+    write("journal.txt",
+          journal.status == 0 ? journal.out : "# journalctl unavailable or no vmeste-kiosk unit\n");
+    const int rc = run_piped({"tar", "-czf", out_file, "-C", tmpl, "vmeste-diagnostics"}).status;
     std::error_code ec;
     fs::remove_all(tmpl, ec);
     if (rc != 0) return make_error(ErrorCode::kIo, "tar failed writing " + out_file);

@@ -751,8 +751,13 @@ int seal_key(const std::string& data_dir, const std::vector<std::string>& args, 
     }
     const std::string dropin = "40-vmeste-device-key.conf";
     if (!seal) {
+        // The plain key goes to the data directory's owner, the kiosk's user (never root's).
         struct stat st {};
-        ::stat(data_dir.c_str(), &st);
+        if (::stat(data_dir.c_str(), &st) != 0) {
+            std::fprintf(stderr, "vmestectl unseal-key: %s: %s\n", data_dir.c_str(),
+                         std::strerror(errno));
+            return 1;
+        }
         if (auto r = core::unseal_to_file(data_dir, st.st_uid, st.st_gid); !r) {
             std::fprintf(stderr, "vmestectl unseal-key: %s\n", r.error().message.c_str());
             return 1;
