@@ -20,10 +20,10 @@
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/open311_setup.h"
 #include "sync/http.h"
-#include "sync/replies.h"
 #include "tests/support/qr_decode.h"
 #include "tests/support/settle.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/sim_polls.h"
 #include "tests/support/temp_dir.h"
 #include "ui/kiosk_ui.h"
 #include "ui/sdl_host.h"
@@ -330,15 +330,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
         shoot("13-rate");
     }
     // Polls, votes and discussions: the list the simulator serves.
-    {
-        sync::HttpRequest get{
-            "GET", sim.url() + "/api/v1/polls", {{"Authorization", "Bearer dev-token"}}, {}};
-        auto resp = sync::make_curl_transport()->send(get);
-        ASSERT_TRUE(resp && resp->status == 200);
-        auto polls = sync::replies::polls(resp->body);
-        ASSERT_TRUE(polls);
-        k.session().set_polls(std::make_shared<const std::vector<sync::replies::Poll>>(*polls));
-    }
+    ASSERT_TRUE(test::load_polls(sim, k.session()));
     finish();
     k.dispatch({IntentKind::kShowPolls});
     shoot("14-polls");

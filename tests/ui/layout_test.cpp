@@ -8,10 +8,9 @@
 #include <numeric>
 
 #include "kiosk/core/demo_map.h"
-#include "sync/http.h"
-#include "sync/replies.h"
 #include "tests/support/layout_check.h"
 #include "tests/support/sim_fixture.h"
+#include "tests/support/sim_polls.h"
 #include "tests/support/ui_driver.h"
 
 using namespace vmeste;
@@ -193,15 +192,7 @@ TEST_P(LayoutTest, EveryScreenKeepsItsTextAndTargetsApartAndOnScreen) {
                        : "The hole was filled with gravel; a week later it was back"});
         check("rate");
     }
-    {
-        sync::HttpRequest get{
-            "GET", sim.url() + "/api/v1/polls", {{"Authorization", "Bearer dev-token"}}, {}};
-        auto resp = sync::make_curl_transport()->send(get);
-        ASSERT_TRUE(resp && resp->status == 200);
-        auto polls = sync::replies::polls(resp->body);
-        ASSERT_TRUE(polls);
-        k.session().set_polls(std::make_shared<const std::vector<sync::replies::Poll>>(*polls));
-    }
+    ASSERT_TRUE(test::load_polls(sim, k.session()));
     k.dispatch({IntentKind::kFinish});
     set_modes();
     k.dispatch({IntentKind::kShowPolls});
