@@ -121,6 +121,9 @@ int main(int argc, char** argv) {
     (*kiosk)->dispatch({core::IntentKind::kStart});
     (*kiosk)->dispatch({core::IntentKind::kChooseCategory, "roads"});
     (*kiosk)->dispatch({core::IntentKind::kChooseLeaf, "roads.road.pothole"});
+    (*kiosk)->dispatch({core::IntentKind::kPlaceAddress});  // the place comes first
+    (*kiosk)->dispatch({core::IntentKind::kInsertText, "ул. Мира, 12"});
+    (*kiosk)->dispatch({core::IntentKind::kNext});
     double c0 = cpu_ms();
     const int n = 60;
     for (int i = 0; i < n; ++i) {

@@ -123,10 +123,17 @@ struct Rig {
         }
         return true;
     }
-    void to_description() {
+    void to_place() {
         kiosk->dispatch({IntentKind::kStart});
         kiosk->dispatch({IntentKind::kChooseCategory, "roads"});
         kiosk->dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    }
+    // The place first (a typed address: no similar appeals to look for), then the description.
+    void to_description() {
+        to_place();
+        kiosk->dispatch({IntentKind::kPlaceAddress});
+        kiosk->dispatch({IntentKind::kInsertText, "ул. Мира, 12"});
+        kiosk->dispatch({IntentKind::kNext});
     }
     void close() {
         images.reset();
@@ -154,13 +161,8 @@ void print_percentiles(const char* what, std::vector<double> v, double cpu_total
 }
 
 int frames(Rig& rig, const std::string& screen, int n) {
-    rig.to_description();
     if (screen == "map") {
-        rig.kiosk->dispatch({IntentKind::kInsertText, "Яма на дороге у дома 12"});
-        rig.kiosk->dispatch({IntentKind::kNext});
-        rig.kiosk->session().on_photo_taken(rig.kiosk->session().visit(),
-                                            core::PhotoDraft{0, "x", "x", 4, 3, 0, false});
-        rig.kiosk->dispatch({IntentKind::kNext});
+        rig.to_place();
         rig.kiosk->dispatch({IntentKind::kPlaceMap});
         rig.frame();
         if (!rig.settle([&] {
@@ -168,7 +170,8 @@ int frames(Rig& rig, const std::string& screen, int n) {
                        rig.kiosk->map_tiles()->pending() == 0;
             }))
             return 1;
-    }
+    } else
+        rig.to_description();
     const core::MapView start = rig.kiosk->session().state().place.view;
     if (screen != "map")
         rig.kiosk->dispatch({IntentKind::kInsertText,
@@ -212,8 +215,6 @@ int photos(Rig& rig) {
                 [&] { return rig.kiosk->session().state().photos.photos.size() == size_t(i) + 1; }))
             return 1;
     }
-    rig.kiosk->dispatch({IntentKind::kNext});
-    rig.kiosk->dispatch({IntentKind::kPlaceHere});
     rig.kiosk->dispatch({IntentKind::kNext});
     rig.kiosk->dispatch({IntentKind::kUseContact});
     rig.kiosk->dispatch({IntentKind::kInsertText, "Анна Иванова"});

@@ -256,7 +256,8 @@ std::string KioskUi::prompt_text() const {
                    (st.receipt ? st.receipt->receipt_number : std::string());
         }
         default:
-            return strings_.get(l, name + ".title") + ". " + strings_.get(l, "help." + name);
+            return strings_.get(l, name + ".title") + ". " +
+                   strings_.get(l, "help." + kiosk_.session().help_name());
     }
 }
 

@@ -41,8 +41,9 @@ float note(Ui& ui, std::string_view name, std::string_view text, ImVec2 pos, flo
 std::string field_message(const Ui& ui, core::Field f);
 // A one-line field: label above, the value with its caret when focused, the message below.
 // Touching it focuses it. Returns the height used (text_field_height() with a one-line message).
-float text_field(Ui& ui, core::Field f, std::string_view label, const Rect& box_line,
-                 bool required);
+// `missing`: said in the warning colour under an empty field that another one makes necessary.
+float text_field(Ui& ui, core::Field f, std::string_view label, const Rect& box_line, bool required,
+                 std::string_view missing = {});
 float text_field_height(const Ui& ui);
 // The wrapped, multi-line description box with a caret where the citizen edits.
 void text_area(Ui& ui, core::Field f, const Rect& box, std::string_view placeholder);

@@ -62,7 +62,7 @@ void top_bar(Ui& ui) {
     const float by = (h - bh) * 0.5f;
     const float margin = ui.px(m.margin) * 0.5f;
     const Screen screen = ui.session.state().screen;
-    const int step = core::step_number(screen);
+    const int step = ui.session.step();
     // Right to left: language, accessibility, help, cancel.
     float x = ui.display.x - margin;
     auto place = [&](float w) {
@@ -223,7 +223,8 @@ float text_field_height(const Ui& ui) {
            ui.fonts.small->FontSize * 1.4f;
 }
 
-float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool required) {
+float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool required,
+                 std::string_view missing) {
     const Palette& p = ui.theme.palette;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const core::SessionState& st = ui.session.state();
@@ -278,7 +279,9 @@ float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool
     // The message: what is wrong (in red once something is typed), or that it is required.
     std::string msg = field_message(ui, f);
     Rgb colour = p.warning;
-    if (t.value.empty()) {
+    if (t.value.empty() && !missing.empty()) {
+        msg = std::string(missing);
+    } else if (t.value.empty()) {
         msg = required ? ui.tr("field.required") : ui.tr("field.optional");
         colour = p.text_muted;
     }
@@ -1447,9 +1450,9 @@ void draw_idle_overlay(Ui& ui, int seconds_left) {
 }
 
 void draw_help_overlay(Ui& ui) {
-    const std::string name = core::screen_name(ui.session.state().screen);
-    const std::string& title = ui.tr(name + ".title");
-    const std::string& help = ui.tr("help." + name);
+    const std::string& title =
+        ui.tr(std::string(core::screen_name(ui.session.state().screen)) + ".title");
+    const std::string& help = ui.tr("help." + ui.session.help_name());
     const float w = std::min(ui.display.x - 2 * ui.px(48), ui.px(900)) - 2 * ui.px(40);
     const float h = text_block_height(ui.fonts.title, title, w) + ui.px(16) +
                     text_block_height(ui.fonts.body, help, w) + ui.px(40) + ui.px(110);

@@ -1,9 +1,10 @@
 // [SECTION] Similar appeals: those already made about this place, before a new one
 // [SECTION] Support: "у меня та же проблема", a +1 with an optional contact
 //
-// Between the place step and "who you are" (issue #7): the appeals of the same category within
-// `similar_radius_m`, from the platform (or, offline, this kiosk's own), each with its status and
-// first photo. Joining one sends a +1 instead of a new appeal; continuing goes on as before.
+// Right after the place step, before any typing (issues #7 and #21): the appeals of the same
+// category within `similar_radius_m`, from the platform (or, offline, this kiosk's own), each with
+// its status and first photo. Joining one sends a +1 instead of a new appeal (a contact given
+// goes through the consent step first); continuing goes on to the description.
 #include <algorithm>
 #include <cmath>
 
@@ -166,38 +167,54 @@ void draw_support(Ui& ui) {
         return;
     }
     take_physical_keys(ui);
-    // The contact is optional; given, it must be whole (and the line under it is the consent).
-    // Portrait: the fields side by side over the keyboard; landscape: stacked on the left, the
-    // keyboard on the right.
+    // The contact is optional; given, it must be whole, and the consent step follows. Portrait:
+    // the fields side by side over the keyboard; landscape, as on the "who" step: the editing
+    // keys and the notes in a narrow column on the left, the fields over a keyboard as wide as
+    // that step's on the right (keys of 88 px and more).
     const bool wide = landscape(ui);
-    const Rect left{r.x, y, wide ? r.w * 0.4f : r.w, r.bottom() - y};
+    const Rect left{r.x, y, wide ? ui.px(460) : r.w, r.bottom() - y};
+    const float col_gap = ui.px(ui.theme.metrics.margin);
     const Rect right =
-        wide ? Rect{left.right() + gap, y, r.w - left.w - gap, r.bottom() - y} : left;
+        wide ? Rect{left.right() + col_gap, y, r.w - left.w - col_gap, left.h} : left;
     const Rect kb = keyboard_rect(ui, right);
-    if (wide) {
-        y += text_field(ui, Field::kName, ui.tr("support.name"), Rect{left.x, y, left.w, 0}, false);
-        y += text_field(ui, Field::kPhone, ui.tr("support.phone"), Rect{left.x, y, left.w, 0},
-                        false);
-    } else {
-        const float fw = (r.w - gap) * 0.5f;
-        y += std::max(
-            text_field(ui, Field::kName, ui.tr("support.name"), Rect{r.x, y, fw, 0}, false),
-            text_field(ui, Field::kPhone, ui.tr("support.phone"), Rect{r.x + fw + gap, y, fw, 0},
-                       false));
-    }
+    const float fw = (right.w - gap) * 0.5f;
+    // A contact is whole or absent: the empty half of one says so under itself.
+    const std::string& name = s.state().field(Field::kName).value;
+    const std::string& phone = s.state().field(Field::kPhone).value;
+    const std::string name_missing =
+        name.empty() && !phone.empty() ? ui.tr("support.name_needed") : std::string();
+    const std::string phone_missing =
+        phone.empty() && !name.empty() ? ui.tr("support.phone_needed") : std::string();
+    float fy = y;
+    fy += std::max(text_field(ui, Field::kName, ui.tr("support.name"), Rect{right.x, fy, fw, 0},
+                              false, name_missing),
+                   text_field(ui, Field::kPhone, ui.tr("support.phone"),
+                              Rect{right.x + fw + gap, fy, fw, 0}, false, phone_missing));
+    if (!wide) y = fy;
+    // Short of height (the lowered screen with large text) the caret keys give their row to the
+    // notes: name and phone are short, and the keyboard has its own ⌫.
     const float keys_h = ui.px(ui.theme.metrics.touch_min);
-    edit_keys(ui, Rect{left.x, y, left.w, keys_h}, false);
-    y += keys_h + gap;
-    const std::string msg = sim.support == O::kFailed ? ui.tr("support.failed")
-                            : !s.support_contact_ok() ? ui.tr("support.contact_incomplete")
-                                                      : ui.tr("support.consent");
-    const Rgb colour =
-        sim.support == O::kFailed || !s.support_contact_ok() ? p.warning : p.text_muted;
+    if (wide || !compact(ui)) {
+        edit_keys(ui, Rect{left.x, y, left.w, keys_h}, false);
+        y += keys_h + gap;
+    }
+    // A failed save above what the contact means: the consent line is never replaced by an
+    // error (issue #21, point 8); the short form where the long one does not fit.
     const float limit = wide ? left.bottom() : kb.y;
-    if (y + text_block_height(ui.fonts.small, msg, left.w) < limit)
-        note(ui, "support_note", msg, ImVec2(left.x, y), left.w, colour, ui.fonts.small);
+    if (sim.support == O::kFailed)
+        y += note(ui, "support_problem", ui.tr("support.failed"), ImVec2(left.x, y), left.w,
+                  p.warning, ui.fonts.small);
+    for (const char* key : {"support.consent", "support.consent_short"}) {
+        const std::string& consent = ui.tr(key);
+        if (y + text_block_height(ui.fonts.small, consent, left.w) >= limit) continue;
+        note(ui, "support_note", consent, ImVec2(left.x, y), left.w, p.text_muted, ui.fonts.small);
+        break;
+    }
     draw_keyboard(ui, kb);
-    const std::string& join = ui.tr("support.send");
+    // With a contact the next step is the consent; without one the +1 goes at once.
+    const std::string& join = s.support_has_contact() && !sim.consent_unix_ms
+                                  ? ui.tr("support.next")
+                                  : ui.tr("support.send");
     bottom_bar(ui, "support/send", &join, s.can_apply(IntentKind::kSendSupport),
                IntentKind::kSendSupport);
 }

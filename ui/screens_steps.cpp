@@ -560,12 +560,23 @@ void draw_consent(Ui& ui) {
     const core::SessionState& st = s.state();
     const Palette& p = ui.theme.palette;
     const Rect r = content_rect(ui, true);
-    float y = heading(ui, r, ui.tr("consent.title"),
-                      ui.trf("consent.version", {s.config().consent_version}));
+    // The same consent for a report and for a +1 with a contact (issue #21, point 8); the +1's
+    // says which appeal it is for, and what declining means for it.
+    const core::SimilarStep& sim = st.similar;
+    const bool joining = sim.joining;
+    std::string sub = ui.trf("consent.version", {s.config().consent_version});
+    if (joining && sim.selected >= 0 && sim.selected < static_cast<int>(sim.appeals.size()))
+        sub = ui.trf("consent.for_support",
+                     {sim.appeals[static_cast<size_t>(sim.selected)].receipt_number}) +
+              " · " + sub;
+    float y = heading(ui, r, ui.tr("consent.title"), sub);
     const float gap = ui.px(ui.theme.metrics.gap);
     const float bh = ui.px(ui.theme.metrics.touch_min);
     // Under the text: decline (and what declining means), scroll buttons on the right.
-    const std::string declined = st.consent_declined ? ui.tr("consent.declined") : std::string();
+    const bool was_declined = joining ? sim.consent_declined : st.consent_declined;
+    const std::string declined =
+        was_declined ? ui.tr(joining ? "consent.declined_support" : "consent.declined")
+                     : std::string();
     const float declined_h =
         declined.empty() ? 0 : text_block_height(ui.fonts.body, declined, r.w) + gap;
     const float box_h = r.bottom() - y - bh - 2 * gap - declined_h;
@@ -579,7 +590,7 @@ void draw_consent(Ui& ui) {
     }
     const float dw = std::min(r.w, ui.px(560));
     if (touch_button(ui, "consent/decline", ui.tr("consent.decline"), ImVec2(r.right() - dw, by),
-                     ImVec2(dw, bh), ButtonKind::kSecondary, !st.consent_declined, ui.fonts.body))
+                     ImVec2(dw, bh), ButtonKind::kSecondary, !was_declined, ui.fonts.body))
         ui.post({IntentKind::kConsentDecline});
     const std::string& agree = ui.tr("consent.agree");
     bottom_bar(ui, "consent/agree", &agree, true, IntentKind::kConsentAgree);

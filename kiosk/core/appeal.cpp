@@ -93,8 +93,8 @@ CitizenAction vote_action(const std::string& poll_id, const std::string& option_
     return a;
 }
 
-CitizenAction support_action(const std::string& receipt_number, const Contact& contact,
-                             int64_t now) {
+CitizenAction support_action(const std::string& receipt_number, const Contact& contact, int64_t now,
+                             const std::optional<Consent>& consent) {
     CitizenAction a;
     a.uuid = new_uuid();
     a.kind = "support";
@@ -106,6 +106,9 @@ CitizenAction support_action(const std::string& receipt_number, const Contact& c
         nlohmann::json c = {{"name", contact.name}};
         if (!contact.phone.empty()) c["phone"] = contact.phone;
         j["contact"] = std::move(c);
+        if (consent)
+            j["consent"] = {{"version", consent->version},
+                            {"accepted_at", iso8601_utc(consent->accepted_unix_ms)}};
     }
     a.body = j.dump();
     return a;

@@ -44,6 +44,12 @@ struct Contact {
     std::string subject{};  // the Госуслуги identity from the hand-off (kind "appeal")
 };
 
+// The citizen's 152-ФЗ consent to the processing of the contact they gave.
+struct Consent {
+    std::string version;  // of the consent text the citizen accepted
+    int64_t accepted_unix_ms = 0;
+};
+
 // A citizen's rating of the answer to an appeal (1–5; a comment is required for 1 and 2).
 struct Rating {
     std::string uuid;  // the idempotency key
@@ -72,8 +78,9 @@ struct CitizenAction {
 // The request of a vote, and of a +1 (contact optional: empty name and phone send none).
 CitizenAction vote_action(const std::string& poll_id, const std::string& option_id,
                           const std::string& subject, int64_t now_unix_ms);
+// A contact goes with the consent the citizen gave for it (the same step as a report's).
 CitizenAction support_action(const std::string& receipt_number, const Contact& contact,
-                             int64_t now_unix_ms);
+                             int64_t now_unix_ms, const std::optional<Consent>& consent = {});
 // A rating as an action of the kind "rating" (its UUID kept).
 CitizenAction rating_action(const Rating& rating);
 // Where the platform takes it: POST /api/v1/polls/{id}/votes,

@@ -45,11 +45,6 @@ struct StoreOptions {
     std::optional<DeviceKey> device_key;
 };
 
-struct Consent {
-    std::string version;  // of the consent text the citizen accepted
-    int64_t accepted_unix_ms = 0;
-};
-
 struct AcceptRequest {
     Appeal appeal;
     std::vector<std::string> photos;  // JPEG bytes, already resized and stripped (image/)

@@ -57,17 +57,19 @@ const char* screen_name(Screen s) {
 }
 
 int step_number(Screen s) {
+    // Issue #21, point 8: where before what, so that the appeals already made about the place
+    // come before minutes of typing.
     switch (s) {
         case Screen::kCategory:
             return 1;
-        case Screen::kDescription:
-        case Screen::kDetails:  // part of "what": the service's own questions about it
-            return 2;
-        case Screen::kPhotos:
-            return 3;
         case Screen::kPlace:
         case Screen::kSimilar:  // part of "where": the appeals already made about that place
         case Screen::kSupport:
+            return 2;
+        case Screen::kDescription:
+        case Screen::kDetails:  // part of "what": the service's own questions about it
+            return 3;
+        case Screen::kPhotos:
             return 4;
         case Screen::kWho:
             return 5;
@@ -123,21 +125,26 @@ struct Transition {
 constexpr std::array kFlow = {
     //          from                 on                          to
     Transition{Screen::kAttract,     IntentKind::kStart,          Screen::kCategory},
-    Transition{Screen::kCategory,    IntentKind::kChooseCategory, Screen::kDescription},  // or its leaves
-    Transition{Screen::kCategory,    IntentKind::kChooseLeaf,     Screen::kDescription},
+    Transition{Screen::kCategory,    IntentKind::kChooseCategory, Screen::kPlace},  // or its leaves
+    Transition{Screen::kCategory,    IntentKind::kChooseLeaf,     Screen::kPlace},
+    Transition{Screen::kPlace,       IntentKind::kNext,           Screen::kDescription},  // or similar
+    Transition{Screen::kPlace,       IntentKind::kBack,           Screen::kCategory},
+    Transition{Screen::kSimilar,     IntentKind::kNext,           Screen::kDescription},
+    Transition{Screen::kSimilar,     IntentKind::kBack,           Screen::kPlace},
+    Transition{Screen::kSimilar,     IntentKind::kSupport,        Screen::kSupport},
+    Transition{Screen::kSupport,     IntentKind::kBack,           Screen::kSimilar},
+    Transition{Screen::kSupport,     IntentKind::kFinish,         Screen::kAttract},
     Transition{Screen::kCategory,    IntentKind::kBack,           Screen::kAttract},
     Transition{Screen::kDescription, IntentKind::kNext,           Screen::kPhotos},
-    Transition{Screen::kDescription, IntentKind::kBack,           Screen::kCategory},
+    Transition{Screen::kDescription, IntentKind::kBack,           Screen::kPlace},
     Transition{Screen::kDetails,     IntentKind::kNext,           Screen::kPhotos},   // after the last
     Transition{Screen::kDetails,     IntentKind::kBack,           Screen::kDescription},  // question
-    Transition{Screen::kPhotos,      IntentKind::kNext,           Screen::kPlace},
+    Transition{Screen::kPhotos,      IntentKind::kNext,           Screen::kWho},
     Transition{Screen::kPhotos,      IntentKind::kBack,           Screen::kDescription},
-    Transition{Screen::kPlace,       IntentKind::kNext,           Screen::kWho},
-    Transition{Screen::kPlace,       IntentKind::kBack,           Screen::kPhotos},
     Transition{Screen::kWho,         IntentKind::kNext,           Screen::kConsent},
-    Transition{Screen::kWho,         IntentKind::kBack,           Screen::kPlace},
+    Transition{Screen::kWho,         IntentKind::kBack,           Screen::kPhotos},
     Transition{Screen::kConsent,     IntentKind::kConsentAgree,   Screen::kReview},
-    Transition{Screen::kConsent,     IntentKind::kBack,           Screen::kWho},
+    Transition{Screen::kConsent,     IntentKind::kBack,           Screen::kWho},  // or support
     Transition{Screen::kReview,      IntentKind::kSubmit,         Screen::kSubmitting},
     Transition{Screen::kReview,      IntentKind::kBack,           Screen::kConsent},
     Transition{Screen::kReceipt,     IntentKind::kFinish,         Screen::kAttract},
@@ -156,11 +163,6 @@ constexpr std::array kFlow = {
     Transition{Screen::kPoll,        IntentKind::kVoteHere,       Screen::kVote},
     Transition{Screen::kVote,        IntentKind::kBack,           Screen::kPoll},
     Transition{Screen::kVote,        IntentKind::kFinish,         Screen::kAttract},
-    Transition{Screen::kSimilar,     IntentKind::kNext,           Screen::kWho},
-    Transition{Screen::kSimilar,     IntentKind::kBack,           Screen::kPlace},
-    Transition{Screen::kSimilar,     IntentKind::kSupport,        Screen::kSupport},
-    Transition{Screen::kSupport,     IntentKind::kBack,           Screen::kSimilar},
-    Transition{Screen::kSupport,     IntentKind::kFinish,         Screen::kAttract},
 };
 // clang-format on
 
@@ -742,6 +744,17 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                 state_.similar.selected = -1;
                 return std::nullopt;
             }
+            if (screen == Screen::kConsent && state_.similar.joining) {
+                go(Screen::kSupport);  // the +1's consent: back to its contact
+                return std::nullopt;
+            }
+            if (screen == Screen::kSupport) {
+                // Not joining after all: a consent given for the +1 is not the report's.
+                auto& sim = state_.similar;
+                sim.joining = false;
+                sim.consent_unix_ms.reset();
+                sim.consent_declined = false;
+            }
             // From the causes (or the search) back to all categories, before leaving the screen.
             if (screen == Screen::kCategory && state_.searching) {
                 state_.searching = false;
@@ -889,21 +902,17 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             state_.similar.support = ActionOutcome::kNone;
             state_.focus = Field::kName;
             break;
-        case IntentKind::kSendSupport: {
-            state_.similar.support = ActionOutcome::kSaving;
-            Contact c;
-            c.name = state_.field(Field::kName).value;
-            while (!c.name.empty() && c.name.back() == ' ') c.name.pop_back();
-            if (!state_.field(Field::kPhone).value.empty())
-                c.phone = phone_e164(state_.field(Field::kPhone).value);
-            Effect e{Effect::Kind::kSaveAction};
-            e.action = support_action(
-                state_.similar.appeals[static_cast<size_t>(state_.similar.selected)].receipt_number,
-                c, clock_.unix_millis());
-            state_.similar.action_uuid = e.action.uuid;
-            effect(std::move(e));
+        case IntentKind::kSendSupport:
+            // A contact goes through the same 152-ФЗ consent step as a report's; a +1 without
+            // one carries no personal data and goes at once.
+            if (support_has_contact() && !state_.similar.consent_unix_ms) {
+                state_.similar.joining = true;
+                state_.similar.consent_declined = false;
+                go(Screen::kConsent);
+                return std::nullopt;
+            }
+            send_support();
             return std::nullopt;
-        }
         // Photos
         case IntentKind::kTakePhoto:
             start_countdown();
@@ -1016,10 +1025,22 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
             return std::nullopt;
         // Consent
         case IntentKind::kConsentAgree:
+            if (state_.similar.joining) {
+                state_.similar.consent_unix_ms = clock_.unix_millis();
+                state_.similar.consent_declined = false;
+                go(Screen::kSupport);
+                send_support();
+                return std::nullopt;
+            }
             state_.consent_unix_ms = clock_.unix_millis();
             state_.consent_declined = false;
             break;
         case IntentKind::kConsentDecline:
+            if (state_.similar.joining) {
+                state_.similar.consent_unix_ms.reset();
+                state_.similar.consent_declined = true;
+                return std::nullopt;
+            }
             state_.consent_unix_ms.reset();
             state_.consent_declined = true;
             return std::nullopt;
@@ -1278,6 +1299,39 @@ bool Session::can_vote_here() const {
     return p && p->kind != "discussion" && !p->options.empty() && handoff_available();
 }
 
+int Session::step() const {
+    if (state_.screen == Screen::kConsent && state_.similar.joining)
+        return step_number(Screen::kSupport);
+    return step_number(state_.screen);
+}
+
+std::string Session::help_name() const {
+    if (state_.screen == Screen::kConsent && state_.similar.joining) return "consent_support";
+    return screen_name(state_.screen);
+}
+
+bool Session::support_has_contact() const {
+    return !state_.field(Field::kName).value.empty() || !state_.field(Field::kPhone).value.empty();
+}
+
+void Session::send_support() {
+    auto& sim = state_.similar;
+    sim.support = ActionOutcome::kSaving;
+    Contact c;
+    c.name = state_.field(Field::kName).value;
+    while (!c.name.empty() && c.name.back() == ' ') c.name.pop_back();
+    if (!state_.field(Field::kPhone).value.empty())
+        c.phone = phone_e164(state_.field(Field::kPhone).value);
+    std::optional<Consent> consent;
+    if (support_has_contact() && sim.consent_unix_ms)
+        consent = Consent{config_.consent_version, *sim.consent_unix_ms};
+    Effect e{Effect::Kind::kSaveAction};
+    e.action = support_action(sim.appeals[static_cast<size_t>(sim.selected)].receipt_number, c,
+                              clock_.unix_millis(), consent);
+    sim.action_uuid = e.action.uuid;
+    effect(std::move(e));
+}
+
 bool Session::support_contact_ok() const {
     const std::string& name = state_.field(Field::kName).value;
     const std::string& phone = state_.field(Field::kPhone).value;
@@ -1309,7 +1363,7 @@ void Session::on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool 
     if (visit != visit_ || state_.screen != Screen::kSimilar || !state_.similar.searching) return;
     state_.similar.searching = false;
     if (found.empty()) {
-        go(Screen::kWho);  // nothing like it nearby: on with the new appeal
+        go(Screen::kDescription);  // nothing like it nearby: on with the new appeal
         return;
     }
     for (auto& a : found)

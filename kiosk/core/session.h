@@ -300,6 +300,11 @@ struct SimilarStep {
     int selected = -1;  // shown large; -1: the list
     ActionOutcome support = ActionOutcome::kNone;
     std::string action_uuid;  // the +1 being saved and sent
+    // A +1 with a contact goes through the consent step like a report (issue #21, point 8):
+    // the consent screen is then the +1's, and its answer is kept here, not in the report's.
+    bool joining = false;
+    std::optional<int64_t> consent_unix_ms;
+    bool consent_declined = false;
 };
 
 enum class A11yOption { kLargeText, kHighContrast, kLowerScreen, kVoice };
@@ -389,6 +394,11 @@ class Session {
     Session(const Config& config, const CategoryCatalog& catalog, const Clock& clock);
 
     const SessionState& state() const { return state_; }
+    // The step the top bar shows: the +1's consent stays on its "where" step (it is not the
+    // report's sixth), 0 outside the report.
+    int step() const;
+    // The help text's key after "help.": the screen's name, or the +1's own for its consent.
+    std::string help_name() const;
     const Config& config() const { return config_; }
     const CategoryCatalog& catalog() const { return catalog_; }
     uint64_t visit() const { return visit_; }
@@ -457,6 +467,8 @@ class Session {
     bool can_vote_here() const;
     // A +1's contact is optional, but when given it must be complete.
     bool support_contact_ok() const;
+    // A name or a phone typed on the +1's screen: it then needs the citizen's consent.
+    bool support_has_contact() const;
     // A comment is needed for 1 or 2 stars (DOMAIN.md).
     bool rating_acceptable() const;
     // A QR code the camera read while the status check scans.
@@ -508,6 +520,7 @@ class Session {
   private:
     void go(Screen s);
     void wipe();
+    void send_support();
     void start_accessibility();
     Millis idle_for() const;
     TextField& field(Field f) { return state_.fields[static_cast<int>(f)]; }

@@ -210,11 +210,11 @@ TEST(PlatformJobs, ANewerProductionCalendarFromTheGatewayIsUsedForDeadlines) {
     session.apply({core::IntentKind::kStart});
     session.apply({core::IntentKind::kChooseCategory, "housing"});
     session.apply({core::IntentKind::kChooseLeaf, "housing.building.hot_water"});
-    session.apply({core::IntentKind::kInsertText, "Нет горячей воды"});
-    session.apply({core::IntentKind::kNext});
-    session.apply({core::IntentKind::kNext});
     session.apply({core::IntentKind::kPlaceAddress});
     session.apply({core::IntentKind::kInsertText, "ул. Мира, 1"});
+    session.apply({core::IntentKind::kNext});
+    session.apply({core::IntentKind::kInsertText, "Нет горячей воды"});
+    session.apply({core::IntentKind::kNext});
     session.apply({core::IntentKind::kNext});
     session.apply({core::IntentKind::kUseContact});
     session.apply({core::IntentKind::kInsertText, "Пётр"});

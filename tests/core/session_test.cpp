@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 using namespace vmeste;
 using namespace vmeste::core;
 
@@ -21,23 +23,28 @@ struct SessionTest : ::testing::Test {
     ManualClock clock;
     Session session{config, CategoryCatalog::bundled(), clock};
 
-    void to_description(const char* leaf = "roads.road.pothole") {
+    // Attract → category → cause: the place step comes next (issue #21, point 8).
+    void to_place(const char* leaf = "roads.road.pothole") {
         session.apply({IntentKind::kStart});
         session.apply({IntentKind::kChooseCategory,
                        std::string(leaf).substr(0, std::string(leaf).find('.'))});
         session.apply({IntentKind::kChooseLeaf, leaf});
     }
+    // … and "here, in this МФЦ": on to the description.
+    void to_description(const char* leaf = "roads.road.pothole") {
+        to_place(leaf);
+        session.apply({IntentKind::kPlaceHere});
+        session.apply({IntentKind::kNext});
+    }
     void type(Field f, const std::string& text) {
         session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(f)});
         session.apply({IntentKind::kInsertText, text});
     }
-    // From the description (text typed) to review: no photo, "here", name and phone, consent.
+    // From the description (text typed) to review: no photo, name and phone, consent.
     void to_review() {
         session.apply({IntentKind::kNext});  // → photos
         if (session.photo_required() && session.state().photos.photos.empty())
             session.on_photo_taken(session.visit(), photo());
-        session.apply({IntentKind::kNext});  // → place
-        session.apply({IntentKind::kPlaceHere});
         session.apply({IntentKind::kNext});  // → who
         session.apply({IntentKind::kUseContact});
         type(Field::kName, "Анна");
@@ -45,13 +52,11 @@ struct SessionTest : ::testing::Test {
         session.apply({IntentKind::kNext});  // → consent
         session.apply({IntentKind::kConsentAgree});
     }
-    // To the "who are you" step with a plain text, no photo and "here".
+    // To the "who are you" step with "here", a plain text and no photo.
     void to_who(const char* leaf = "housing.building.hot_water") {
         to_description(leaf);
         session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
         session.apply({IntentKind::kNext});
-        session.apply({IntentKind::kNext});
-        session.apply({IntentKind::kPlaceHere});
         session.apply({IntentKind::kNext});
     }
     Screen screen() const { return session.state().screen; }
@@ -74,8 +79,36 @@ TEST_F(SessionTest, FollowsTheFlowFromAttractToSubmit) {
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "roads"});
     session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    // Where before what (issue #21, point 8): the place, then the description.
+    EXPECT_EQ(screen(), Screen::kPlace);
+    EXPECT_EQ(step_number(screen()), 2);
+    EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "nothing chosen yet";
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
     EXPECT_EQ(screen(), Screen::kDescription);
+    EXPECT_EQ(step_number(screen()), 3);
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kPhotos);
+    EXPECT_EQ(step_number(screen()), 4);
+    ASSERT_TRUE(session.photo_required()) << "a pothole wants a photo";
+    session.on_photo_taken(session.visit(), photo());
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kWho);
+    // And back the same way: who → photos → description → place → category.
+    for (Screen s : {Screen::kPhotos, Screen::kDescription, Screen::kPlace, Screen::kCategory}) {
+        session.apply({IntentKind::kBack});
+        EXPECT_EQ(screen(), s);
+    }
+    session.apply({IntentKind::kChooseCategory, "roads"});
+    session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    EXPECT_EQ(screen(), Screen::kPlace);
+    ASSERT_TRUE(session.can_apply(IntentKind::kNext)) << "the place chosen is kept";
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(text(), "Яма на дороге у дома 5") << "and the text";
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kPhotos);
+    session.apply({IntentKind::kBack});
     to_review();
     EXPECT_EQ(screen(), Screen::kReview);
     auto request = session.apply({IntentKind::kSubmit});
@@ -139,9 +172,13 @@ TEST_F(SessionTest, BackKeepsWhatWasTyped) {
     to_description();
     session.apply({IntentKind::kInsertText, "Не горит фонарь"});
     session.apply({IntentKind::kBack});
+    EXPECT_EQ(screen(), Screen::kPlace);
+    session.apply({IntentKind::kBack});
     EXPECT_EQ(screen(), Screen::kCategory);
     session.apply({IntentKind::kChooseCategory, "improvement"});
     session.apply({IntentKind::kChooseLeaf, "improvement.yard.playground"});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kDescription);
     EXPECT_EQ(text(), "Не горит фонарь");
 }
 
@@ -304,7 +341,7 @@ TEST(SessionLeaves, ACategoryShowsItsCausesInSeasonAndBackReturnsToAllTopics) {
     session.apply({IntentKind::kChooseCategory, "other"});
     ASSERT_EQ(session.leaves_shown().size(), 1u);  // «Другое» is always there
     session.apply({IntentKind::kChooseLeaf, "other.other.other"});
-    EXPECT_EQ(session.state().screen, Screen::kDescription);
+    EXPECT_EQ(session.state().screen, Screen::kPlace);
     EXPECT_EQ(session.appeal_category(), "other.other.other");
 }
 
@@ -315,12 +352,12 @@ TEST(SessionLeaves, TheReceiptCarriesTheAnswerDateInWorkingDays) {
     session.apply({IntentKind::kStart});
     session.apply({IntentKind::kChooseCategory, "roads"});
     session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});  // 10 working days
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Ленина, 5"});
+    session.apply({IntentKind::kNext});
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
     session.apply({IntentKind::kNext});
     session.on_photo_taken(session.visit(), PhotoDraft{0, "jpeg", "thumb", 2048, 1536, 0, false});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kPlaceAddress});
-    session.apply({IntentKind::kInsertText, "ул. Ленина, 5"});
     session.apply({IntentKind::kNext});
     session.apply({IntentKind::kUseContact});
     session.apply({IntentKind::kInsertText, "Иван Петров"});
@@ -532,10 +569,7 @@ TEST_F(SessionTest, WorkOfAWipedVisitNeverReachesTheNextOne) {
 }
 
 TEST_F(SessionTest, PlaceNeedsOneOfTheThreeWays) {
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
+    to_place("housing.building.hot_water");
     ASSERT_EQ(screen(), Screen::kPlace);
     EXPECT_FALSE(session.can_apply(IntentKind::kNext));
     EXPECT_FALSE(session.can_apply(IntentKind::kPlaceMap)) << "no map file";
@@ -672,7 +706,7 @@ TEST_F(SessionTest, SearchFindsCausesByAnyWordInEitherLanguage) {
     session.apply({IntentKind::kInsertText, "pothole"});
     ASSERT_FALSE(session.search_results().empty());
     session.apply({IntentKind::kChooseLeaf, "roads.road.pothole"});
-    EXPECT_EQ(screen(), Screen::kDescription);
+    EXPECT_EQ(screen(), Screen::kPlace);
     EXPECT_EQ(session.state().category_id, "roads");
     EXPECT_FALSE(session.state().searching);
 }
@@ -873,17 +907,17 @@ TEST_F(SessionTest, AVoteNeedsTheHandOffOneChoiceAndAConfirmation) {
     EXPECT_EQ(session.state().handoff.state, Handoff::State::kNone) << "the identity is wiped";
 }
 
-TEST_F(SessionTest, SimilarAppealsAreSearchedAroundThePlaceBeforeWho) {
+// Issue #21, point 8: the place comes before the description, and the appeals already made about
+// it right after the place, before any typing.
+TEST_F(SessionTest, SimilarAppealsAreSearchedAroundThePlaceBeforeTheDescription) {
     config.similar_radius_m = 250;
-    to_description("roads.road.pothole");
-    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
-    session.apply({IntentKind::kNext});
-    session.on_photo_taken(session.visit(), photo());
-    session.apply({IntentKind::kNext});
+    to_place("roads.road.pothole");
     session.apply({IntentKind::kPlaceHere});
     session.take_effects();
     session.apply({IntentKind::kNext});
     ASSERT_EQ(screen(), Screen::kSimilar);
+    EXPECT_EQ(step_number(screen()), 2) << "part of \"where\"";
+    EXPECT_TRUE(text().empty()) << "nothing typed yet";
     EXPECT_TRUE(session.state().similar.searching);
     auto effects = session.take_effects();
     ASSERT_EQ(effects.size(), 1u);
@@ -905,27 +939,45 @@ TEST_F(SessionTest, SimilarAppealsAreSearchedAroundThePlaceBeforeWho) {
     session.apply({IntentKind::kBack});  // to the list, not off the screen
     EXPECT_EQ(screen(), Screen::kSimilar);
     EXPECT_EQ(session.state().similar.selected, -1);
-    // "Go on with mine": the appeal continues with everything kept.
+    // "Go on with mine": the description, the place kept.
     session.apply({IntentKind::kNext});
-    EXPECT_EQ(screen(), Screen::kWho);
-    EXPECT_EQ(session.state().photos.photos.size(), 1u);
+    EXPECT_EQ(screen(), Screen::kDescription);
+    EXPECT_EQ(session.chosen_place()->source, "here");
+    session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
     session.apply({IntentKind::kBack});
     EXPECT_EQ(screen(), Screen::kPlace) << "back skips the list";
     // A place without coordinates cannot be searched around; nothing found goes straight on.
     session.apply({IntentKind::kPlaceAddress});
     type(Field::kAddress, "ул. Ленина, 5");
     session.apply({IntentKind::kNext});
-    EXPECT_EQ(screen(), Screen::kWho);
+    EXPECT_EQ(screen(), Screen::kDescription);
+    EXPECT_EQ(text(), "Яма на дороге у дома 5") << "the text typed is kept";
     session.apply({IntentKind::kBack});
     session.apply({IntentKind::kPlaceHere});
     session.apply({IntentKind::kNext});
+    ASSERT_EQ(screen(), Screen::kSimilar);
     session.on_similar(session.visit(), {}, true);
-    EXPECT_EQ(screen(), Screen::kWho);
+    EXPECT_EQ(screen(), Screen::kDescription);
+    // Editing the place from review goes back to review, with no search in between.
+    session.apply({IntentKind::kNext});
+    session.on_photo_taken(session.visit(), photo());
+    to_review();
+    ASSERT_EQ(screen(), Screen::kReview);
+    session.take_effects();
+    session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kPlace)});
+    ASSERT_EQ(screen(), Screen::kPlace);
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kReview);
+    EXPECT_TRUE(session.take_effects().empty());
 }
 
+// «У меня та же проблема»: an anonymous +1 goes at once; one with a contact goes through the
+// same 152-ФЗ consent step as a report, and carries that consent (issue #21, point 8).
 TEST_F(SessionTest, APlusOneHasAnOptionalButWholeContactAndEndsTheVisit) {
     config.similar_radius_m = 250;
-    to_who();
+    to_place();
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
     ASSERT_EQ(screen(), Screen::kSimilar);
     session.on_similar(session.visit(), {SimilarAppeal{"7K3Q-9PXA", "in_work", 1, 40.0}}, false);
     session.apply({IntentKind::kOpenSimilar, "", Language::kRu, 0});
@@ -937,21 +989,78 @@ TEST_F(SessionTest, APlusOneHasAnOptionalButWholeContactAndEndsTheVisit) {
     type(Field::kPhone, "9161234567");
     ASSERT_TRUE(session.can_apply(IntentKind::kSendSupport));
     session.take_effects();
+    // A contact: the consent step first, nothing saved yet.
     session.apply({IntentKind::kSendSupport});
+    ASSERT_EQ(screen(), Screen::kConsent);
+    EXPECT_TRUE(session.take_effects().empty());
+    EXPECT_EQ(session.step(), 2) << "the +1's consent is not the report's sixth step";
+    EXPECT_EQ(session.help_name(), "consent_support");
+    session.apply({IntentKind::kConsentDecline});
+    EXPECT_TRUE(session.state().similar.consent_declined);
+    EXPECT_FALSE(session.state().consent_declined) << "the report's consent is not touched";
+    session.apply({IntentKind::kBack});
+    ASSERT_EQ(screen(), Screen::kSupport) << "back to the contact";
+    EXPECT_EQ(session.state().field(Field::kName).value, "Анна");
+    session.apply({IntentKind::kSendSupport});
+    ASSERT_EQ(screen(), Screen::kConsent);
+    clock.advance(std::chrono::seconds(5));
+    const int64_t agreed = clock.unix_millis();
+    session.apply({IntentKind::kConsentAgree});
+    ASSERT_EQ(screen(), Screen::kSupport);
+    EXPECT_FALSE(session.state().consent_unix_ms) << "the report's consent is not given by it";
     auto effects = session.take_effects();
     ASSERT_EQ(effects.size(), 1u);
     const CitizenAction& a = effects[0].action;
     EXPECT_EQ(a.kind, "support");
     EXPECT_EQ(a.target, "7K3Q-9PXA");
     EXPECT_NE(a.body.find("+79161234567"), std::string::npos);
+    const auto body = nlohmann::json::parse(a.body);
+    EXPECT_EQ(body["consent"]["version"], config.consent_version);
+    EXPECT_EQ(body["consent"]["accepted_at"], iso8601_utc(agreed));
     EXPECT_TRUE(a.once_key.empty());
+    EXPECT_EQ(session.state().similar.support, ActionOutcome::kSaving);
     EXPECT_FALSE(session.can_apply(IntentKind::kBack));
     session.on_action(session.visit(), a.uuid, ActionOutcome::kQueued);
     EXPECT_EQ(session.state().similar.support, ActionOutcome::kQueued);
     EXPECT_TRUE(session.state().field(Field::kPhone).value.empty()) << "off the screen";
     session.apply({IntentKind::kFinish});
     EXPECT_EQ(screen(), Screen::kAttract);
-    EXPECT_TRUE(session.state().text().empty()) << "the unsent appeal is wiped";
+    EXPECT_FALSE(session.state().similar.joining) << "the visit is wiped";
+}
+
+TEST_F(SessionTest, AnAnonymousPlusOneGoesAtOnceWithoutConsentOrContact) {
+    config.similar_radius_m = 250;
+    to_place();
+    session.apply({IntentKind::kPlaceHere});
+    session.apply({IntentKind::kNext});
+    session.on_similar(session.visit(), {SimilarAppeal{"7K3Q-9PXA", "in_work", 1, 40.0}}, false);
+    session.apply({IntentKind::kOpenSimilar, "", Language::kRu, 0});
+    session.apply({IntentKind::kSupport});
+    // A contact typed and cleared again, and a consent given then taken back by leaving.
+    type(Field::kName, "Анна");
+    type(Field::kPhone, "9161234567");
+    session.apply({IntentKind::kSendSupport});
+    session.take_effects();
+    session.apply({IntentKind::kConsentAgree});
+    session.on_action(session.visit(), session.take_effects().at(0).action.uuid,
+                      ActionOutcome::kFailed);
+    session.apply({IntentKind::kBack});
+    ASSERT_EQ(screen(), Screen::kSimilar);
+    EXPECT_FALSE(session.state().similar.consent_unix_ms) << "not joining: the consent goes";
+    session.apply({IntentKind::kSupport});
+    session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(Field::kName)});
+    while (!session.state().field(Field::kName).value.empty())
+        session.apply({IntentKind::kBackspace});
+    session.apply({IntentKind::kFocus, "", Language::kRu, static_cast<int>(Field::kPhone)});
+    while (!session.state().field(Field::kPhone).value.empty())
+        session.apply({IntentKind::kBackspace});
+    session.apply({IntentKind::kSendSupport});
+    EXPECT_EQ(screen(), Screen::kSupport) << "no personal data, no consent step";
+    auto effects = session.take_effects();
+    ASSERT_EQ(effects.size(), 1u);
+    const auto body = nlohmann::json::parse(effects[0].action.body);
+    EXPECT_FALSE(body.contains("contact"));
+    EXPECT_FALSE(body.contains("consent"));
 }
 
 // Issue #18, point 2: the city service's questions about a kind of problem, asked one at a time
@@ -975,7 +1084,7 @@ TEST_F(SessionTest, TheServicesQuestionsAreAskedOneAtATimeAndTravelWithTheAppeal
     session.apply({IntentKind::kInsertText, "Яма на дороге у дома 5"});
     session.apply({IntentKind::kNext});
     ASSERT_EQ(screen(), Screen::kDetails);
-    EXPECT_EQ(step_number(screen()), 2) << "part of describing the problem";
+    EXPECT_EQ(step_number(screen()), 3) << "part of describing the problem";
     EXPECT_EQ(session.state().focus, Field::kAnswer);
     EXPECT_FALSE(session.can_apply(IntentKind::kNext)) << "depth is required";
     session.apply({IntentKind::kInsertText, "глубокая"});
@@ -1033,10 +1142,7 @@ TEST_F(SessionTest, AServerThatNeedsCoordinatesAsksTheTypedAddressForItsPin) {
     bool server_needs_pin = true;
     session.set_pin_rule([&] { return server_needs_pin; });
     session.set_map_available(true);
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
+    to_place("housing.building.hot_water");
     ASSERT_EQ(screen(), Screen::kPlace);
     EXPECT_TRUE(session.state().place.pin_needed);
     session.apply({IntentKind::kPlaceAddress});
@@ -1060,6 +1166,10 @@ TEST_F(SessionTest, AServerThatNeedsCoordinatesAsksTheTypedAddressForItsPin) {
     EXPECT_DOUBLE_EQ(*session.chosen_place()->lat, 55.75);
     EXPECT_DOUBLE_EQ(*session.chosen_place()->lon, 37.62);
     session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kDescription);
+    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
+    session.apply({IntentKind::kNext});
+    session.apply({IntentKind::kNext});
     EXPECT_EQ(screen(), Screen::kWho);
     session.apply({IntentKind::kUseContact});
     type(Field::kName, "Анна");
@@ -1076,14 +1186,11 @@ TEST_F(SessionTest, AServerThatNeedsCoordinatesAsksTheTypedAddressForItsPin) {
     // A server that takes an address alone: Next after the address leaves the step.
     server_needs_pin = false;
     session.restart();
-    to_description("housing.building.hot_water");
-    session.apply({IntentKind::kInsertText, "Нет горячей воды третий день"});
-    session.apply({IntentKind::kNext});
-    session.apply({IntentKind::kNext});
+    to_place("housing.building.hot_water");
     session.apply({IntentKind::kPlaceAddress});
     session.apply({IntentKind::kInsertText, "ул. Мира, д. 5"});
     session.apply({IntentKind::kNext});
-    EXPECT_EQ(screen(), Screen::kWho);
+    EXPECT_EQ(screen(), Screen::kDescription);
     EXPECT_FALSE(session.chosen_place()->lat);
 }
 

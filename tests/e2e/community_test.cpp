@@ -5,6 +5,8 @@
 // offline from the store (no photo).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
 #include "tests/support/sim_fixture.h"
@@ -147,16 +149,23 @@ TEST(Votes, AVoteStoredBeforeACrashIsCountedExactlyOnceAfterTheRestart) {
 
 namespace {
 
-// From attract to the place step's "next" for a pothole with one photo, "here, at this МФЦ".
-void pothole_here(UiDriver& d, const std::string& text) {
-    d.describe("roads.road.pothole", text);
+// From attract to the place step's "next" for a pothole "here, at this МФЦ": on the similar
+// appeals when there are any, else on the description (issue #21, point 8: before any typing).
+void pothole_here(UiDriver& d) {
+    d.choose("roads.road.pothole");
+    d.tap("place/here");
+    d.leave_place();
+}
+
+// From the description to "who": the text and one photo.
+void describe_pothole(UiDriver& d, const std::string& text) {
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type(text);
     d.tap("nav/next");
     ASSERT_TRUE(d.wait_for([&] { return d.enabled("photo/take"); }));
     d.tap("photo/take");
     ASSERT_TRUE(d.wait_for([&] { return !d.state().photos.photos.empty(); }));
     d.tap("nav/next");
-    d.tap("place/here");
-    d.leave_place();
 }
 
 // From "who" to the receipt with a name and phone; the receipt number back.
@@ -180,15 +189,18 @@ std::string submit_as(UiDriver& d, const std::string& name, const std::string& p
 TEST(Similar, NearbyAppealsShowOnlyAPublishedPhotoAndAPlusOneJoinsOneInsteadOfANewAppeal) {
     RunningSim sim;
     UiDriver d(online(sim));
-    pothole_here(d, "Глубокая яма у входа в МФЦ");
-    ASSERT_EQ(d.state().screen, Screen::kWho) << "nothing near yet";
+    pothole_here(d);
+    ASSERT_EQ(d.state().screen, Screen::kDescription) << "nothing near yet";
+    describe_pothole(d, "Глубокая яма у входа в МФЦ");
     const std::string first = submit_as(d, "Анна Иванова", "9161234567");
     ASSERT_TRUE(d.wait_for(
         [&] { return sim.store().find_by_receipt(first) && sim.store().media_count() == 1; }, 15s));
 
-    // The next citizen with the same problem at the same place.
-    pothole_here(d, "Яма у МФЦ, машины бьют колёса");
+    // The next citizen with the same problem at the same place: shown before typing anything.
+    pothole_here(d);
     ASSERT_EQ(d.state().screen, Screen::kSimilar);
+    EXPECT_TRUE(d.state().text().empty());
+    EXPECT_TRUE(d.state().photos.photos.empty());
     EXPECT_FALSE(d.has("note/similar_offline"));
     ASSERT_EQ(d.state().similar.appeals.size(), 1u);
     const std::string card = d.label("similar/0");
@@ -208,13 +220,28 @@ TEST(Similar, NearbyAppealsShowOnlyAPublishedPhotoAndAPlusOneJoinsOneInsteadOfAN
     EXPECT_NE(d.label("note/similar_number").find(first), std::string::npos);
     d.tap("similar/same");
     ASSERT_EQ(d.state().screen, Screen::kSupport);
+    EXPECT_EQ(d.label("support/send"), "Присоединиться") << "anonymous: at once";
     d.type("Пётр");
     EXPECT_FALSE(d.enabled("support/send")) << "a name without a phone";
-    EXPECT_NE(d.label("note/support_note").find("и имя, и телефон"), std::string::npos);
+    EXPECT_EQ(d.label("note/phone"), "Укажите и телефон — или сотрите имя");
+    EXPECT_NE(d.label("note/support_note").find("152-ФЗ"), std::string::npos)
+        << "the consent line is not replaced by the error";
     d.tap("field/phone");
     for (char c : std::string("9031112233")) d.tap(std::string("kbd/") + c);
     ASSERT_TRUE(d.enabled("support/send"));
+    EXPECT_EQ(d.label("support/send"), "Далее →") << "a contact: the consent next";
     d.tap("support/send");
+    // The same consent step as a report's, said to be for this +1.
+    ASSERT_EQ(d.state().screen, Screen::kConsent);
+    EXPECT_NE(d.label("note/consent_text").find("152-ФЗ"), std::string::npos);
+    EXPECT_TRUE(of_kind(sim, "support").empty()) << "nothing leaves before the consent";
+    d.tap("consent/decline");
+    EXPECT_NE(d.label("note/consent_declined").find("сотрите"), std::string::npos);
+    d.tap("nav/back");
+    ASSERT_EQ(d.state().screen, Screen::kSupport);
+    EXPECT_EQ(d.label("field/name"), "Пётр") << "nothing typed is lost";
+    d.tap("support/send");
+    d.tap("consent/agree");
     ASSERT_TRUE(
         d.wait_for([&] { return d.state().similar.support == ActionOutcome::kDelivered; }, 15s));
     EXPECT_NE(d.label("note/support").find(first), std::string::npos);
@@ -222,6 +249,9 @@ TEST(Similar, NearbyAppealsShowOnlyAPublishedPhotoAndAPlusOneJoinsOneInsteadOfAN
     ASSERT_EQ(plus.size(), 1u);
     EXPECT_EQ(plus[0].target, first);
     EXPECT_NE(plus[0].contact.find("+79031112233"), std::string::npos);
+    const auto body = nlohmann::json::parse(plus[0].body);
+    EXPECT_EQ(body["consent"]["version"], d.kiosk().session().config().consent_version)
+        << "the consent travels with the contact";
     d.tap("support/done");
     EXPECT_EQ(d.state().screen, Screen::kAttract);
     EXPECT_TRUE(d.state().photos.photos.empty());
@@ -231,18 +261,18 @@ TEST(Similar, NearbyAppealsShowOnlyAPublishedPhotoAndAPlusOneJoinsOneInsteadOfAN
     // The platform's moderators publish the first appeal's photos: now the next citizen sees the
     // first one, from the platform, small.
     sim.store().publish_photos(first);
-    pothole_here(d, "И у меня та же яма у МФЦ");
+    pothole_here(d);
     ASSERT_EQ(d.state().screen, Screen::kSimilar);
     EXPECT_NE(d.label("similar/0").find("поддержали: 1"), std::string::npos);
     auto raster = image::decode_jpeg(d.state().similar.appeals[0].photo);
     ASSERT_TRUE(raster) << "a JPEG";
     EXPECT_LE(std::max(raster->width, raster->height), 480);
     EXPECT_TRUE(d.images().has_photo(d.state().similar.appeals[0].photo_id)) << "on screen";
-    // Or a citizen goes on with their own: everything typed and taken is kept.
+    // Or a citizen goes on with their own: the description, the place kept.
     d.tap("similar/continue");
-    EXPECT_EQ(d.state().screen, Screen::kWho);
-    EXPECT_EQ(d.state().photos.photos.size(), 1u);
-    EXPECT_EQ(d.state().text(), "И у меня та же яма у МФЦ");
+    EXPECT_EQ(d.state().screen, Screen::kDescription);
+    ASSERT_TRUE(d.kiosk().session().chosen_place());
+    EXPECT_EQ(d.kiosk().session().chosen_place()->source, "here");
 }
 
 TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
@@ -252,9 +282,10 @@ TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
     o.config.site_lat = 55.7575;
     o.config.site_lon = 37.6136;
     UiDriver d(o);
-    pothole_here(d, "Глубокая яма у входа в МФЦ");
+    pothole_here(d);
+    describe_pothole(d, "Глубокая яма у входа в МФЦ");
     const std::string first = submit_as(d, "Анна Иванова", "9161234567");
-    pothole_here(d, "Яма у МФЦ, машины бьют колёса");
+    pothole_here(d);
     ASSERT_EQ(d.state().screen, Screen::kSimilar);
     EXPECT_NE(d.label("note/similar_offline").find("Нет связи"), std::string::npos);
     EXPECT_NE(d.label("similar/0").find(first), std::string::npos);
@@ -263,7 +294,8 @@ TEST(Similar, OfflineTheKiosksOwnAppealsAreShownAndAPlusOneWaitsInTheStore) {
         << "another citizen's photo from the store, never moderated, is not shown";
     d.tap("similar/0");
     d.tap("similar/same");
-    d.tap("support/send");  // anonymous
+    d.tap("support/send");  // anonymous: no contact, no consent step
+    ASSERT_EQ(d.state().screen, Screen::kSupport);
     ASSERT_TRUE(
         d.wait_for([&] { return d.state().similar.support == ActionOutcome::kQueued; }, 15s));
     EXPECT_NE(d.label("note/support").find("как только появится связь"), std::string::npos);

@@ -51,8 +51,13 @@ UiDriver::Options at_site(const std::string& map_file) {
     return o;
 }
 
+// The topic, "here, in this МФЦ", the text: on the photo step.
 void start(UiDriver& d, const std::string& leaf, const std::string& text) {
-    d.describe(leaf, text);
+    d.choose(leaf);
+    d.tap("place/here");
+    d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type(text);
     d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kPhotos);
 }
@@ -61,8 +66,7 @@ void start(UiDriver& d, const std::string& leaf, const std::string& text) {
 void to_who_here(UiDriver& d) {
     start(d, "housing.building.hot_water", "Нет горячей воды третий день");
     d.tap("nav/next");
-    d.tap("place/here");
-    d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kWho);
 }
 
 void take_photo(UiDriver& d) {
@@ -137,7 +141,24 @@ class Journeys : public ::testing::Test {
 
 TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     UiDriver d(at_site(map_file()));
-    start(d, "improvement.lighting.light_out", "Не горит фонарь у дома 12, уже неделю");
+    d.choose("improvement.lighting.light_out");
+    // Where first (issue #21, point 8): a pin on the map.
+    ASSERT_EQ(d.state().screen, Screen::kPlace);
+    d.tap("place/map");
+    ASSERT_TRUE(d.has("map/view"));
+    ASSERT_TRUE(d.wait_for([&] { return d.images().tiles() > 0; })) << "tiles are drawn";
+    const std::string view_before = d.label("map/view");
+    d.drag("map/view", 0.5f, 0.5f, 0.3f, 0.5f);  // the map moves east under the finger
+    EXPECT_NE(d.label("map/view"), view_before);
+    EXPECT_FALSE(d.state().place.pin_lat) << "a drag sets no pin";
+    d.tap_at("map/view", 0.5f, 0.5f);
+    ASSERT_TRUE(d.state().place.pin_lat);
+    EXPECT_GT(*d.state().place.pin_lon, 37.6136) << "east of the МФЦ after the drag";
+    d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type("Не горит фонарь у дома 12, уже неделю");
+    d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
     EXPECT_FALSE(d.enabled("nav/next")) << "a street light needs a photo";
     take_photo(d);
     ASSERT_TRUE(d.has("photo/view"));
@@ -161,19 +182,7 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     EXPECT_EQ(d.images().photo_textures(), 2u) << "both thumbnails on screen";
     d.tap("nav/next");
 
-    ASSERT_EQ(d.state().screen, Screen::kPlace);
-    d.tap("place/map");
-    ASSERT_TRUE(d.has("map/view"));
-    ASSERT_TRUE(d.wait_for([&] { return d.images().tiles() > 0; })) << "tiles are drawn";
-    const std::string view_before = d.label("map/view");
-    d.drag("map/view", 0.5f, 0.5f, 0.3f, 0.5f);  // the map moves east under the finger
-    EXPECT_NE(d.label("map/view"), view_before);
-    EXPECT_FALSE(d.state().place.pin_lat) << "a drag sets no pin";
-    d.tap_at("map/view", 0.5f, 0.5f);
-    ASSERT_TRUE(d.state().place.pin_lat);
-    EXPECT_GT(*d.state().place.pin_lon, 37.6136) << "east of the МФЦ after the drag";
-    d.leave_place();
-
+    ASSERT_EQ(d.state().screen, Screen::kWho);
     contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
     d.tap("nav/next");
     d.tap("consent/agree");
@@ -203,12 +212,14 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
 
 TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
     UiDriver d(at_site(map_file()));
-    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
-    EXPECT_EQ(d.label("nav/next"), "Пропустить →");
-    d.tap("nav/next");
+    d.choose("housing.building.hot_water");
     d.tap("place/here");
     EXPECT_NE(d.label("note/place").find("Тверская"), std::string::npos);
     d.leave_place();
+    d.type("Нет горячей воды третий день");
+    d.tap("nav/next");
+    EXPECT_EQ(d.label("nav/next"), "Пропустить →");
+    d.tap("nav/next");
     contact(d, "Пётр", "4951234567");
     const core::StoredAppeal stored = submit(d);
     EXPECT_EQ(stored.photo_count, 0);
@@ -228,8 +239,7 @@ TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
     UiDriver::Options o;
     o.config.map_file = "/nonexistent/region.mbtiles";  // a missing file: the map is off
     UiDriver d(o);
-    start(d, "housing.building.hot_water", "Нет горячей воды третий день");
-    d.tap("nav/next");
+    d.choose("housing.building.hot_water");
     EXPECT_FALSE(d.has("place/map"));
     EXPECT_FALSE(d.has("place/here"));
     d.tap("place/address");
@@ -239,6 +249,10 @@ TEST_F(Journeys, AddressOnlyWhenTheKioskHasNoMapAndNoSite) {
     d.type("ина, 5");
     EXPECT_TRUE(d.enabled("nav/next"));
     d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type("Нет горячей воды третий день");
+    d.tap("nav/next");
+    d.tap("nav/next");  // no photo
     contact(d, "Пётр", "4951234567");
     const core::StoredAppeal stored = submit(d);
     EXPECT_EQ(stored.appeal.place->address, "Ленина, 5");
@@ -326,8 +340,8 @@ TEST_F(Journeys, ConsentRefusedSendsNothingAndLeavesAWayBack) {
 }
 
 TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
-    const Screen steps[] = {Screen::kCategory, Screen::kDescription, Screen::kPhotos,
-                            Screen::kPlace,    Screen::kWho,         Screen::kConsent,
+    const Screen steps[] = {Screen::kCategory, Screen::kPlace, Screen::kDescription,
+                            Screen::kPhotos,   Screen::kWho,   Screen::kConsent,
                             Screen::kReview};
     for (Screen stop_at : steps) {
         SCOPED_TRACE(core::screen_name(stop_at));
@@ -340,16 +354,16 @@ TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
         auto reached = [&] { return d.state().screen == stop_at; };
         if (!reached()) {
             d.tap("leaf/improvement.lighting.light_out");
+            d.tap("place/address");
+            d.type("ул. Тайная, 7");
+        }
+        if (!reached()) {
+            d.tap("nav/next");
             d.type("Секретная улица Тайная, 7");
         }
         if (!reached()) {
             d.tap("nav/next");
             take_photo(d);
-        }
-        if (!reached()) {
-            d.tap("nav/next");
-            d.tap("place/address");
-            d.type("ул. Тайная, 7");
         }
         if (!reached()) {
             d.tap("nav/next");
@@ -389,14 +403,16 @@ TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
 
 TEST_F(Journeys, LanguageSwitchMidJourneyKeepsEverything) {
     UiDriver d(at_site(map_file()));
-    start(d, "improvement.lighting.light_out", "Не горит фонарь у дома 12");
+    d.choose("improvement.lighting.light_out");
+    d.tap("place/address");
+    d.type("ул. Мира, 12");
+    d.tap("nav/next");
+    d.type("Не горит фонарь у дома 12");
+    d.tap("nav/next");
     take_photo(d);
     d.tap("top/language");
     EXPECT_EQ(d.label("nav/next"), "Next →");
     EXPECT_EQ(d.state().photos.photos.size(), 1u);
-    d.tap("nav/next");
-    d.tap("place/address");
-    d.type("ул. Мира, 12");
     d.tap("nav/next");
     contact(d, "Anna", "9161234567");
     d.tap("top/language");
@@ -404,11 +420,11 @@ TEST_F(Journeys, LanguageSwitchMidJourneyKeepsEverything) {
     EXPECT_EQ(d.label("field/name"), "Anna");
     EXPECT_EQ(d.label("field/phone"), "+7 (916) 123-45-67");
     d.tap("nav/back");
-    EXPECT_EQ(d.label("field/address"), "ул. Мира, 12");
-    d.tap("nav/back");
     EXPECT_EQ(d.state().photos.photos.size(), 1u);
     d.tap("nav/back");
     EXPECT_EQ(d.state().text(), "Не горит фонарь у дома 12");
+    d.tap("nav/back");
+    EXPECT_EQ(d.label("field/address"), "ул. Мира, 12");
 }
 
 TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
@@ -423,7 +439,16 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
     o.config.retry_base_ms = 50;
     UiDriver d(o);
     const std::string text = "Сломана скамейка в сквере у дома 3; торчат гвозди, опасно детям";
-    start(d, "improvement.yard.playground", text);
+    d.choose("improvement.yard.playground");
+    d.tap("place/map");
+    ASSERT_TRUE(d.has("map/view"));
+    d.tap_at("map/view", 0.5f, 0.5f);
+    const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
+    d.leave_place();
+    if (d.state().screen == Screen::kSimilar) d.tap("similar/continue");
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type(text);
+    d.tap("nav/next");
     take_photo(d);
     d.tap_at("photo/view", 0.6f, 0.3f);  // one touch outlines a region around it
     d.tap("photo/hide");
@@ -433,11 +458,6 @@ TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
     std::vector<std::string> sent;
     for (const auto& p : d.state().photos.photos) sent.push_back(p.jpeg);
     d.tap("nav/next");
-    d.tap("place/map");
-    ASSERT_TRUE(d.has("map/view"));
-    d.tap_at("map/view", 0.5f, 0.5f);
-    const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
-    d.leave_place();
     contact(d, "Анна Иванова", "9161234567", "anna@mail.ru");
     d.tap("nav/next");
     d.tap("consent/agree");
@@ -505,7 +525,13 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     ASSERT_TRUE(
         d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
     const std::string text = "Не горит фонарь у подъезда, темно вечером";
-    d.describe("improvement.lighting.light_out", text);
+    d.choose("improvement.lighting.light_out");
+    d.tap("place/map");
+    d.tap_at("map/view", 0.5f, 0.5f);
+    const double lat = *d.state().place.pin_lat;
+    d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type(text);
     d.tap("nav/next");
     if (GetParam() == sim::Open311Profile::kMySociety) {
         // Its street-light service asks for the lamp's number, optionally: skipped.
@@ -516,10 +542,6 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     take_photo(d);
     const std::string photo = d.state().photos.photos[0].jpeg;
     d.tap("nav/next");
-    d.tap("place/map");
-    d.tap_at("map/view", 0.5f, 0.5f);
-    const double lat = *d.state().place.pin_lat;
-    d.leave_place();
     contact(d, "Анна Иванова", "9161234567");
     d.tap("nav/next");
     d.tap("consent/agree");
@@ -567,17 +589,19 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     EXPECT_EQ(d.label("note/status_answer"), "Яма заделана 3 декабря, спасибо.");
 }
 
-// From the description to the "who" step through the city's questions (skipped when optional)
-// and the photos (one taken when the category needs it), with "here, in this МФЦ".
+// From the attract screen to the "who" step: "here, in this МФЦ", the text, the city's questions
+// (skipped when optional) and the photos (one taken when the category needs it).
 void city_visit_to_who(UiDriver& d, const std::string& text) {
-    d.describe("improvement.lighting.light_out", text);
+    d.choose("improvement.lighting.light_out");
+    d.tap("place/here");
+    d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type(text);
     d.tap("nav/next");
     while (d.state().screen == Screen::kDetails) d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kPhotos);
     if (!d.enabled("nav/next")) take_photo(d);
     d.tap("nav/next");
-    d.tap("place/here");
-    d.leave_place();
 }
 
 // Issue #18, point 5: the server stores the request and its answer is cut half-way. The kiosk
@@ -743,18 +767,24 @@ TEST_F(Open311Place, AServerThatNeedsCoordinatesGetsThePinOfATypedAddress) {
     start(sim::Open311Profile::kHelsinki);
     UiDriver& d = *driver;
     auto address_visit = [&] {
-        d.describe("improvement.lighting.light_out", "Не горит фонарь у подъезда, темно вечером");
-        d.tap("nav/next");
-        ASSERT_EQ(d.state().screen, Screen::kPhotos);
-        if (!d.enabled("nav/next")) take_photo(d);  // the category wants one
-        d.tap("nav/next");
+        d.choose("improvement.lighting.light_out");
         d.tap("place/address");
         d.type("ул. Ленина, 5");
+    };
+    // After the place: the text, a photo (the category wants one), on to "who".
+    auto describe_visit = [&] {
+        ASSERT_EQ(d.state().screen, Screen::kDescription);
+        d.type("Не горит фонарь у подъезда, темно вечером");
+        d.tap("nav/next");
+        ASSERT_EQ(d.state().screen, Screen::kPhotos);
+        if (!d.enabled("nav/next")) take_photo(d);
+        d.tap("nav/next");
     };
 
     // The first visit: the address alone is the place.
     address_visit();
     d.leave_place();
+    describe_visit();
     contact(d, "Анна", "9161234567");
     submit(d);
     const std::string first = d.state().receipt->receipt_number;
@@ -785,6 +815,7 @@ TEST_F(Open311Place, AServerThatNeedsCoordinatesGetsThePinOfATypedAddress) {
     ASSERT_TRUE(d.state().place.pin_lat);
     const double lat = *d.state().place.pin_lat, lon = *d.state().place.pin_lon;
     d.leave_place();
+    describe_visit();
     contact(d, "Анна", "9161234567");
     d.tap("nav/next");
     d.tap("consent/agree");
@@ -813,11 +844,7 @@ TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
     ASSERT_TRUE(core::save_open311_services(d.data_dir(), *s));
     // As `vmestectl open311 map --needs-coordinates yes` tells the running kiosk.
     ASSERT_EQ(core::control_request(d.data_dir(), "open311-reload").value_or(""), "ok");
-    d.describe("housing.building.hot_water", "Нет горячей воды третий день");
-    d.tap("nav/next");
-    while (d.state().screen == Screen::kDetails) d.tap("nav/next");
-    ASSERT_EQ(d.state().screen, Screen::kPhotos);
-    d.tap("nav/next");
+    d.choose("housing.building.hot_water");
     d.tap("place/address");
     d.type("ул. Мира, 12");
     d.tap("nav/next");
@@ -825,6 +852,12 @@ TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
     d.tap_at("map/view", 0.6f, 0.4f);
     const double lat = *d.state().place.pin_lat;
     d.leave_place();
+    ASSERT_EQ(d.state().screen, Screen::kDescription);
+    d.type("Нет горячей воды третий день");
+    d.tap("nav/next");
+    while (d.state().screen == Screen::kDetails) d.tap("nav/next");
+    ASSERT_EQ(d.state().screen, Screen::kPhotos);
+    d.tap("nav/next");
     contact(d, "Анна", "9161234567");
     submit(d);
     const auto got = arrived(d.state().receipt->receipt_number);

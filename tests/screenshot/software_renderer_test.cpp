@@ -100,6 +100,9 @@ TEST(SoftwareRenderer, DrawsTheJourneyLikeOpenGlWithoutAGlDriver) {
     k.dispatch({IntentKind::kStart});
     k.dispatch({IntentKind::kChooseCategory, "roads"});
     k.dispatch({IntentKind::kChooseLeaf, "roads.road.pothole"});
+    k.dispatch({IntentKind::kPlaceHere});  // the place comes first
+    k.dispatch({IntentKind::kNext});
+    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kDescription; }));
     k.dispatch({IntentKind::kInsertText, "Большая яма на проезжей части у дома №12 по ул. Мира."});
     const auto description = shoot(**host, "software-3-description");
     k.dispatch({IntentKind::kNext});
@@ -113,9 +116,7 @@ TEST(SoftwareRenderer, DrawsTheJourneyLikeOpenGlWithoutAGlDriver) {
     shoot(**host, "software-5b-photo-review");
     EXPECT_EQ(images->photo_textures(), 1u);  // the photo's preview is an SDL texture
     k.dispatch({IntentKind::kNext});
-    k.dispatch({IntentKind::kPlaceHere});
-    k.dispatch({IntentKind::kNext});
-    ASSERT_TRUE(settle([&] { return k.session().state().screen == core::Screen::kWho; }));
+    ASSERT_EQ(k.session().state().screen, core::Screen::kWho);
     k.dispatch({IntentKind::kUseContact});
     k.dispatch({IntentKind::kInsertText, "Анна Иванова"});
     k.dispatch(

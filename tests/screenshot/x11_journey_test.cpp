@@ -252,14 +252,14 @@ TEST(X11Journey, AReportByRealPointerEventsEndsWithAReceiptQrReadOffTheScreen) {
         ASSERT_TRUE(on(core::Screen::kCategory));
         ASSERT_TRUE(f.tap("category/housing"));
         ASSERT_TRUE(f.tap("leaf/housing.building.hot_water"));
+        ASSERT_TRUE(on(core::Screen::kPlace));  // where before what
+        ASSERT_TRUE(f.tap("place/here"));
+        ASSERT_TRUE(f.tap("nav/next"));
         ASSERT_TRUE(on(core::Screen::kDescription));
         ASSERT_TRUE(f.type("нет горячей воды три дня"));
         ASSERT_TRUE(f.tap("nav/next"));
         ASSERT_TRUE(on(core::Screen::kPhotos));
         ASSERT_TRUE(f.tap("nav/next"));  // no photo needed for this cause
-        ASSERT_TRUE(on(core::Screen::kPlace));
-        ASSERT_TRUE(f.tap("place/here"));
-        ASSERT_TRUE(f.tap("nav/next"));
         ASSERT_TRUE(on(core::Screen::kWho));
         ASSERT_TRUE(f.tap("who/contact"));
         ASSERT_TRUE(f.type("анна"));

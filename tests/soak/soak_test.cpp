@@ -174,7 +174,13 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
         const std::string text = texts[rng() % texts.size()];
         if (pick < 4) {  // a report with photos
             ++journeys["report with photos"];
-            d.describe("improvement.lighting.light_out", text);
+            // "Here": once one is sent, the next ones are shown it first (similar appeals).
+            d.choose("improvement.lighting.light_out");
+            d.tap("place/here");
+            d.leave_place();
+            if (d.state().screen == core::Screen::kSimilar) d.tap("similar/continue");
+            ASSERT_EQ(d.state().screen, core::Screen::kDescription);
+            d.type(text);
             d.tap("nav/next");
             const int shots = 1 + static_cast<int>(rng() % 2);
             for (int i = 0; i < shots; ++i) {
@@ -186,8 +192,6 @@ TEST(Soak, CitizensFaultsAndIdleWipesForMinutesLoseNothingDuplicateNothingAndDoN
                     d.wait_for([&] { return d.state().photos.photos.size() == before + 1; }, 15s));
             }
             d.tap("nav/next");
-            d.tap("place/here");
-            d.leave_place();
             d.tap("who/contact");
             d.type("Анна Иванова");
             d.tap("field/phone");

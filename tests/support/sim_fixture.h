@@ -46,8 +46,11 @@ class RunningSim {
     }
     // An appeal the platform received `age_ms` ago (its status moves a step a minute), as if
     // another kiosk or the app had sent it.
+    // An appeal the platform holds (from another terminal): `place` is its place as JSON
+    // ({"lat":…,"lon":…}), which makes it one of the "similar appeals" near that point.
     void add_received(const std::string& receipt, int64_t age_ms,
-                      const std::string& category = "roads.road.pothole") {
+                      const std::string& category = "roads.road.pothole",
+                      const std::string& place = "") {
         sim::ReceivedAppeal a;
         a.idempotency_key = "received-" + receipt;
         a.receipt_number = receipt;
@@ -59,6 +62,7 @@ class RunningSim {
                                  .count() -
                              age_ms;
         a.status = "registered";
+        a.place = place;
         if (!store_->insert(a)) throw std::runtime_error("sim store insert failed");
     }
 

@@ -184,10 +184,23 @@ bool UiDriver::drag(std::string_view id, float fx0, float fy0, float fx1, float 
     return true;
 }
 
-void UiDriver::describe(const std::string& leaf, const std::string& text) {
+void UiDriver::choose(const std::string& leaf) {
     tap("attract/report");
     tap("category/" + leaf.substr(0, leaf.find('.')));
     tap("leaf/" + leaf);
+    EXPECT_EQ(state().screen, core::Screen::kPlace);
+}
+
+void UiDriver::to_description(const std::string& leaf) {
+    choose(leaf);
+    tap("place/address");
+    type("ул. Ленина, 5");
+    tap("nav/next");
+    EXPECT_EQ(state().screen, core::Screen::kDescription);
+}
+
+void UiDriver::describe(const std::string& leaf, const std::string& text) {
+    to_description(leaf);
     type(text);
     EXPECT_EQ(state().screen, core::Screen::kDescription);
 }
@@ -196,7 +209,7 @@ void UiDriver::leave_place() {
     EXPECT_EQ(state().screen, core::Screen::kPlace);
     tap("nav/next");
     EXPECT_TRUE(wait_for([&] {
-        return state().screen == core::Screen::kWho ||
+        return state().screen == core::Screen::kDescription ||
                (state().screen == core::Screen::kSimilar && !state().similar.searching);
     }));
 }
@@ -213,9 +226,6 @@ void UiDriver::complete_steps(const std::string& name, const std::string& phone)
             wait_for([&] { return !state().photos.photos.empty(); }, std::chrono::seconds(20)));
     }
     tap("nav/next");  // skip the photos, or on with the one taken
-    tap("place/address");
-    type("ул. Ленина, 5");
-    tap("nav/next");
     tap("who/contact");
     type(name);
     tap("field/phone");

@@ -71,14 +71,19 @@ class UiDriver {
     // A finger down at a point of the display (held until release()), and up again.
     void press(float x, float y);
     void release();
-    // From the attract screen: "report a problem", the leaf's category and the leaf, the text
-    // typed on the on-screen keyboard. Ends on the description screen.
+    // From the attract screen: "report a problem", the leaf's category and the leaf. Ends on
+    // the place step (issue #21, point 8: where before what).
+    void choose(const std::string& leaf);
+    // choose(), then the address typed on the place step (no coordinates: no similar appeals
+    // are looked for) and "next". Ends on the description, nothing typed.
+    void to_description(const std::string& leaf);
+    // to_description(), then the text typed on the on-screen keyboard.
     void describe(const std::string& leaf, const std::string& text);
-    // "Next" on the place step, and the wait while similar appeals are looked for: on "who"
-    // when none were found, on the list when some were.
+    // "Next" on the place step, and the wait while similar appeals are looked for: on the
+    // description when none were found, on the list when some were.
     void leave_place();
-    // From the photo step to review the plainest way: skip photos, type an address, give a
-    // name and phone, agree to the consent.
+    // From the photo step to review the plainest way: skip photos (one taken when the topic
+    // needs it), give a name and phone, agree to the consent.
     void complete_steps(const std::string& name = "Анна Иванова",
                         const std::string& phone = "9161234567");
     bool has(std::string_view id) const;
