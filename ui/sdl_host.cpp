@@ -1,6 +1,7 @@
 #include "ui/sdl_host.h"
 
 #include <GL/gl.h>
+#include <GL/glext.h>
 #include <SDL.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@ namespace {
 
 class GlTextures final : public Textures {
   public:
+    explicit GlTextures(DamageTracker* damage) : damage_(damage) {}
     ImTextureID create(int w, int h, const uint8_t* rgb) override {
         GLuint id = 0;
         glGenTextures(1, &id);
@@ -32,27 +35,32 @@ class GlTextures final : public Textures {
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // RGB rows are not 4-byte aligned
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, w, h, 0, GL_RGB, GL_UNSIGNED_BYTE, rgb);
-        return reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(id));
+        const auto t = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(id));
+        damage_->texture_changed(t);
+        return t;
     }
     void update(ImTextureID t, int w, int h, const uint8_t* rgb) override {
         glBindTexture(GL_TEXTURE_2D, name(t));
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
         glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, rgb);
+        damage_->texture_changed(t);
     }
     void destroy(ImTextureID t) override {
         const GLuint id = name(t);
         glDeleteTextures(1, &id);
+        damage_->texture_gone(t);
     }
 
   private:
     static GLuint name(ImTextureID t) {
         return static_cast<GLuint>(reinterpret_cast<uintptr_t>(t));
     }
+    DamageTracker* damage_;
 };
 
 class SdlTextures final : public Textures {
   public:
-    explicit SdlTextures(SDL_Renderer* r) : renderer_(r) {}
+    SdlTextures(SDL_Renderer* r, DamageTracker* damage) : renderer_(r), damage_(damage) {}
     ImTextureID create(int w, int h, const uint8_t* rgb) override {
         SDL_Texture* t =
             SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, w, h);
@@ -62,16 +70,50 @@ class SdlTextures final : public Textures {
         }
         SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
         SDL_UpdateTexture(t, nullptr, rgb, w * 3);
+        damage_->texture_changed(t);
         return t;
     }
     void update(ImTextureID t, int w, int, const uint8_t* rgb) override {
         SDL_UpdateTexture(static_cast<SDL_Texture*>(t), nullptr, rgb, w * 3);
+        damage_->texture_changed(t);
     }
-    void destroy(ImTextureID t) override { SDL_DestroyTexture(static_cast<SDL_Texture*>(t)); }
+    void destroy(ImTextureID t) override {
+        SDL_DestroyTexture(static_cast<SDL_Texture*>(t));
+        damage_->texture_gone(t);
+    }
 
   private:
     SDL_Renderer* renderer_;
+    DamageTracker* damage_;
 };
+
+// OpenGL 3.0's framebuffer objects, from the driver (GL/gl.h declares 1.x only).
+struct GlFramebufferFns {
+    PFNGLGENFRAMEBUFFERSPROC gen = nullptr;
+    PFNGLDELETEFRAMEBUFFERSPROC remove = nullptr;
+    PFNGLBINDFRAMEBUFFERPROC bind = nullptr;
+    PFNGLFRAMEBUFFERTEXTURE2DPROC texture = nullptr;
+    PFNGLCHECKFRAMEBUFFERSTATUSPROC status = nullptr;
+    PFNGLBLITFRAMEBUFFERPROC blit = nullptr;
+    bool load() {
+        if (gen) return true;
+        gen =
+            reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(SDL_GL_GetProcAddress("glGenFramebuffers"));
+        remove = reinterpret_cast<PFNGLDELETEFRAMEBUFFERSPROC>(
+            SDL_GL_GetProcAddress("glDeleteFramebuffers"));
+        bind =
+            reinterpret_cast<PFNGLBINDFRAMEBUFFERPROC>(SDL_GL_GetProcAddress("glBindFramebuffer"));
+        texture = reinterpret_cast<PFNGLFRAMEBUFFERTEXTURE2DPROC>(
+            SDL_GL_GetProcAddress("glFramebufferTexture2D"));
+        status = reinterpret_cast<PFNGLCHECKFRAMEBUFFERSTATUSPROC>(
+            SDL_GL_GetProcAddress("glCheckFramebufferStatus"));
+        blit =
+            reinterpret_cast<PFNGLBLITFRAMEBUFFERPROC>(SDL_GL_GetProcAddress("glBlitFramebuffer"));
+        const bool ok = gen && remove && bind && texture && status && blit;
+        if (!ok) gen = nullptr;
+        return ok;
+    }
+} gl_fbo;
 
 }  // namespace
 
@@ -127,6 +169,13 @@ Result<std::unique_ptr<SdlHost>> SdlHost::open(const HostOptions& o) {
     if (!started) return started.error();
     if (o.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk shows no pointer
     h->appliance_ = o.appliance;
+    // OpenGL only for now: with SDL's software renderer a damaged frame still differs from a
+    // full redraw in a few pixels (its rectangle blits of scaled pictures and glyphs sample
+    // differently when clipped; docs/performance.md), so it draws every frame whole unless
+    // VMESTE_SOFTWARE_DAMAGE=1 asks for the work in progress.
+    h->damage_tracking_ =
+        o.damage_tracking && !std::getenv("VMESTE_FULL_REDRAW") &&
+        (h->renderer_kind_ == Renderer::kOpenGl || std::getenv("VMESTE_SOFTWARE_DAMAGE"));
     if (o.appliance) SDL_SetWindowKeyboardGrab(h->window_, SDL_TRUE);
     // Keyboard focus for technicians' keyboards (and xdotool) even with no window manager.
     SDL_RaiseWindow(h->window_);
@@ -156,7 +205,29 @@ Result<void> SdlHost::start_opengl(const HostOptions& o, uint32_t flags, int x, 
         return make_error(ErrorCode::kInternal, "ImGui's OpenGL backend failed to start");
     renderer_backend_ = true;
     renderer_kind_ = Renderer::kOpenGl;
-    textures_ = std::make_unique<GlTextures>();
+    textures_ = std::make_unique<GlTextures>(&damage_);
+    damage_.set_clip_rule(DamageTracker::ClipRule::kOpenGl3);
+    // Damage presented as rectangles: Mesa's GLX_MESA_copy_sub_buffer on X11.
+    const char* video = SDL_GetCurrentVideoDriver();
+    if (video && std::string(video) == "x11") {
+        using CurrentDisplay = void* (*)();
+        using CurrentDrawable = unsigned long (*)();
+        using Extensions = const char* (*)(void*, int);
+        auto display =
+            reinterpret_cast<CurrentDisplay>(SDL_GL_GetProcAddress("glXGetCurrentDisplay"));
+        auto drawable =
+            reinterpret_cast<CurrentDrawable>(SDL_GL_GetProcAddress("glXGetCurrentDrawable"));
+        auto extensions =
+            reinterpret_cast<Extensions>(SDL_GL_GetProcAddress("glXQueryExtensionsString"));
+        void* copy = SDL_GL_GetProcAddress("glXCopySubBufferMESA");
+        void* dpy = display ? display() : nullptr;
+        const char* ext = dpy && extensions ? extensions(dpy, 0) : nullptr;
+        if (dpy && drawable && copy && ext && std::strstr(ext, "GLX_MESA_copy_sub_buffer")) {
+            copy_sub_buffer_ = copy;
+            glx_display_ = dpy;
+            glx_drawable_ = drawable();
+        }
+    }
     return {};
 }
 
@@ -206,12 +277,18 @@ Result<void> SdlHost::start_software(const HostOptions& o, uint32_t flags, int x
         return make_error(ErrorCode::kInternal, "ImGui's SDL renderer backend failed to start");
     renderer_backend_ = true;
     renderer_kind_ = Renderer::kSoftware;
-    textures_ = std::make_unique<SdlTextures>(sdl_renderer_);
+    textures_ = std::make_unique<SdlTextures>(sdl_renderer_, &damage_);
+    damage_.set_clip_rule(DamageTracker::ClipRule::kSdlRenderer);
     return {};
 }
 
 void SdlHost::close_renderer() {
     textures_.reset();
+    if (gl_ && fbo_) {
+        gl_fbo.remove(1, &fbo_);
+        glDeleteTextures(1, &fbo_texture_);
+        fbo_ = fbo_texture_ = 0;
+    }
     if (renderer_backend_) {
         if (sdl_renderer_)
             ImGui_ImplSDLRenderer_Shutdown();
@@ -268,6 +345,14 @@ bool SdlHost::handle_event(const SDL_Event& ev) {
             return true;
         case SDL_WINDOWEVENT:
             if (ev.window.event == SDL_WINDOWEVENT_LEAVE) pointer_.x = pointer_.y = -FLT_MAX;
+            // What the window showed may be gone: the next frame is drawn whole.
+            if (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                ev.window.event == SDL_WINDOWEVENT_SHOWN ||
+                ev.window.event == SDL_WINDOWEVENT_RESIZED ||
+                ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                ev.window.event == SDL_WINDOWEVENT_RESTORED ||
+                ev.window.event == SDL_WINDOWEVENT_MAXIMIZED)
+                damage_.invalidate();
             return true;
         case SDL_TEXTINPUT:
         case SDL_KEYDOWN:
@@ -319,12 +404,145 @@ void SdlHost::draw(ImDrawData* data) {
     ImGui_ImplOpenGL3_RenderDrawData(data);
 }
 
+DamageTracker::Atlas SdlHost::atlas() const {
+    const ImFontAtlas* f = ImGui::GetIO().Fonts;
+    return {f->TexID, static_cast<float>(f->TexWidth), static_cast<float>(f->TexHeight)};
+}
+
+uint32_t SdlHost::clear_rgba() const {
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(bg.x, bg.y, bg.z, 1.0f));
+}
+
 void SdlHost::present(ImDrawData* data) {
+    if (damage_tracking_) {
+        present_damaged(data);
+        return;
+    }
     draw(data);
+    int w = 0, h = 0;
+    drawable_size(&w, &h);
+    presented_pixels_ = static_cast<long>(w) * h;
+    presented_rects_.clear();
     if (sdl_renderer_)
         SDL_RenderPresent(sdl_renderer_);
     else
         SDL_GL_SwapWindow(window_);
+}
+
+bool SdlHost::ensure_framebuffer(int w, int h) {
+    if (fbo_ && fbo_w_ == w && fbo_h_ == h) return true;
+    if (!gl_fbo.load()) return false;
+    if (fbo_) {
+        gl_fbo.remove(1, &fbo_);
+        glDeleteTextures(1, &fbo_texture_);
+        fbo_ = fbo_texture_ = 0;
+    }
+    glGenTextures(1, &fbo_texture_);
+    glBindTexture(GL_TEXTURE_2D, fbo_texture_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    gl_fbo.gen(1, &fbo_);
+    gl_fbo.bind(GL_FRAMEBUFFER, fbo_);
+    gl_fbo.texture(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, fbo_texture_, 0);
+    const bool ok = gl_fbo.status(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+    gl_fbo.bind(GL_FRAMEBUFFER, 0);
+    if (!ok) return false;
+    fbo_w_ = w;
+    fbo_h_ = h;
+    damage_.invalidate();  // a new buffer holds nothing yet
+    return true;
+}
+
+void SdlHost::present_damaged(ImDrawData* data) {
+    int w = 0, h = 0;
+    drawable_size(&w, &h);
+    if (!sdl_renderer_ && !copy_sub_buffer_ && !ensure_framebuffer(w, h)) {
+        log::warn("ui: no OpenGL framebuffer object: every frame is drawn whole");
+        damage_tracking_ = false;
+        present(data);
+        return;
+    }
+    const std::vector<PixelRect>& rects = damage_.compare(*data, w, h, clear_rgba(), atlas());
+    presented_rects_ = rects;
+    presented_pixels_ = damage_.damaged_pixels();
+    if (rects.empty()) return;  // the screen shows this frame already
+    ImDrawData* part = damage_.restrict_to(*data, rects);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    if (sdl_renderer_) {
+        // Into the window's own surface, which keeps the rest; only the rectangles are shown.
+        std::vector<SDL_Rect> sr;
+        sr.reserve(rects.size());
+        for (const PixelRect& r : rects) sr.push_back({r.x, r.y, r.w, r.h});
+        SDL_RenderSetClipRect(sdl_renderer_, nullptr);
+        SDL_SetRenderDrawBlendMode(sdl_renderer_, SDL_BLENDMODE_NONE);
+        SDL_SetRenderDrawColor(sdl_renderer_, static_cast<Uint8>(bg.x * 255.0f + 0.5f),
+                               static_cast<Uint8>(bg.y * 255.0f + 0.5f),
+                               static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
+        SDL_RenderFillRects(sdl_renderer_, sr.data(), static_cast<int>(sr.size()));
+        ImGui_ImplSDLRenderer_RenderDrawData(part);
+        SDL_RenderFlush(sdl_renderer_);
+        if (SDL_UpdateWindowSurfaceRects(window_, sr.data(), static_cast<int>(sr.size())) != 0)
+            SDL_RenderPresent(sdl_renderer_);
+        return;
+    }
+    // With copy_sub_buffer: into the back buffer, which is never swapped and so keeps the frame,
+    // and the damaged rectangles alone copied to the window. Otherwise into the kept
+    // framebuffer object, then the whole of it to the window's back buffer, swapped.
+    if (!copy_sub_buffer_) gl_fbo.bind(GL_FRAMEBUFFER, fbo_);
+    glViewport(0, 0, w, h);
+    glEnable(GL_SCISSOR_TEST);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    for (const PixelRect& r : rects) {
+        glScissor(r.x, h - r.y - r.h, r.w, r.h);
+        glClear(GL_COLOR_BUFFER_BIT);
+    }
+    glDisable(GL_SCISSOR_TEST);
+    ImGui_ImplOpenGL3_RenderDrawData(part);
+    if (copy_sub_buffer_) {
+        using CopySub = void (*)(void*, unsigned long, int, int, int, int);
+        auto copy = reinterpret_cast<CopySub>(copy_sub_buffer_);
+        for (const PixelRect& r : rects)
+            copy(glx_display_, glx_drawable_, r.x, h - r.y - r.h, r.w, r.h);
+        return;
+    }
+    gl_fbo.bind(GL_READ_FRAMEBUFFER, fbo_);
+    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, 0);
+    gl_fbo.blit(0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    gl_fbo.bind(GL_FRAMEBUFFER, 0);
+    SDL_GL_SwapWindow(window_);
+}
+
+Result<std::vector<unsigned char>> SdlHost::read_presented(int* w_out, int* h_out) {
+    int w = 0, h = 0;
+    drawable_size(&w, &h);
+    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+    if (sdl_renderer_) {
+        if (SDL_RenderReadPixels(sdl_renderer_, nullptr, SDL_PIXELFORMAT_RGBA32, px.data(),
+                                 w * 4) != 0)
+            return make_error(ErrorCode::kInternal,
+                              std::string("SDL_RenderReadPixels: ") + SDL_GetError());
+    } else {
+        if (!damage_tracking_ || (!fbo_ && !copy_sub_buffer_))
+            return make_error(ErrorCode::kInternal, "no kept frame: damage tracking is off");
+        if (fbo_) gl_fbo.bind(GL_READ_FRAMEBUFFER, fbo_);
+        glReadBuffer(fbo_ ? GL_COLOR_ATTACHMENT0 : GL_BACK);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        std::vector<unsigned char> up(px.size());
+        glFinish();
+        glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, up.data());
+        if (fbo_) {
+            gl_fbo.bind(GL_READ_FRAMEBUFFER, 0);
+            glReadBuffer(GL_BACK);
+        }
+        const size_t row = static_cast<size_t>(w) * 4;
+        for (int y = 0; y < h; ++y) std::copy_n(&up[(h - 1 - y) * row], row, &px[y * row]);
+    }
+    for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;
+    *w_out = w;
+    *h_out = h;
+    return px;
 }
 
 void SdlHost::finish() {
@@ -332,9 +550,28 @@ void SdlHost::finish() {
 }
 
 Result<std::vector<unsigned char>> SdlHost::read_pixels(ImDrawData* data, int* w_out, int* h_out) {
-    draw(data);
     int w = 0, h = 0;
     drawable_size(&w, &h);
+    // With damage tracking, the whole frame drawn where present() draws (the window's surface,
+    // or the kept framebuffer object: llvmpipe blends a few antialiased pixels one step apart
+    // in a texture and in the window's buffer), and that buffer then holds this frame.
+    if (damage_tracking_ && copy_sub_buffer_) {
+        // The back buffer is the kept frame: drawn whole, it holds this one.
+        draw(data);
+        damage_.compare(*data, w, h, clear_rgba(), atlas());
+        return read_presented(w_out, h_out);
+    }
+    const bool kept = damage_tracking_ && (sdl_renderer_ || ensure_framebuffer(w, h));
+    if (kept && !sdl_renderer_) {
+        gl_fbo.bind(GL_FRAMEBUFFER, fbo_);
+        draw(data);
+        damage_.compare(*data, w, h, clear_rgba(), atlas());
+        gl_fbo.bind(GL_FRAMEBUFFER, 0);
+        return read_presented(w_out, h_out);
+    }
+    draw(data);
+    // SDL's software renderer drew into the kept surface: it holds this frame now.
+    if (sdl_renderer_ && damage_tracking_) damage_.compare(*data, w, h, clear_rgba(), atlas());
     std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
     if (sdl_renderer_) {
         // RGBA32: R, G, B, A bytes in memory whatever the endianness; rows top to bottom.

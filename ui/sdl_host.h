@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kiosk/base/result.h"
+#include "ui/damage.h"
 #include "ui/textures.h"
 
 struct SDL_Window;
@@ -38,6 +39,9 @@ struct HostOptions {
     // OpenGL, unless the terminal has no GPU worth the name. When OpenGL cannot start (no driver)
     // the host falls back to software and says so in the log.
     Renderer renderer = Renderer::kOpenGl;
+    // Redraw only what changed since the last frame (issue #22); off, every frame is drawn whole
+    // (VMESTE_FULL_REDRAW=1 in the environment turns it off too: the benches' "before").
+    bool damage_tracking = true;
 };
 
 class SdlHost {
@@ -57,7 +61,19 @@ class SdlHost {
     // True when the last frame saw a press whose release is already known: one more frame
     // delivers the release (the tap) without waiting for another event.
     bool release_pending() const { return release_pending_; }
-    void present(ImDrawData* data);  // draw and swap
+    // Draws and shows the frame: with damage tracking only the rectangles whose pixels changed
+    // are rasterised (into the window's surface, or an OpenGL framebuffer object kept between
+    // frames) and shown; a frame that changes nothing is not drawn at all.
+    void present(ImDrawData* data);
+    // What present() last rasterised: pixels, and the rectangles (empty for a full redraw).
+    long presented_pixels() const { return presented_pixels_; }
+    const std::vector<PixelRect>& presented_rects() const { return presented_rects_; }
+    // The frame as present() left it (the kept buffer), top-to-bottom RGBA rows: what the screen
+    // shows. For the damage-tracking tests.
+    Result<std::vector<unsigned char>> read_presented(int* w, int* h);
+    // The kept buffer lost what it held (the window was exposed or resized): the next present()
+    // draws everything.
+    void invalidate() { damage_.invalidate(); }
     // Waits until what was presented is drawn (glFinish; SDL's software renderer is done already).
     void finish();
     // Draws `data` and writes the back buffer as a PNG (before any swap, so what is saved is
@@ -74,6 +90,11 @@ class SdlHost {
   private:
     SdlHost() = default;
     void draw(ImDrawData* data);
+    // present()'s two ways for each renderer.
+    void present_damaged(ImDrawData* data);
+    bool ensure_framebuffer(int w, int h);
+    uint32_t clear_rgba() const;
+    DamageTracker::Atlas atlas() const;
     void close_renderer();
 
     // The pointer as the events said, not as SDL's global mouse state says at frame time: under a
@@ -97,6 +118,19 @@ class SdlHost {
     std::unique_ptr<Textures> textures_;
     bool backends_ = false;          // ImGui's SDL2 platform backend
     bool renderer_backend_ = false;  // and its renderer backend
+    bool damage_tracking_ = true;
+    DamageTracker damage_{DamageTracker::ClipRule::kSdlRenderer};
+    long presented_pixels_ = 0;
+    std::vector<PixelRect> presented_rects_;
+    // OpenGL: where the driver offers GLX_MESA_copy_sub_buffer (Mesa on X11: llvmpipe), the back
+    // buffer keeps the frame (never swapped) and only the damaged rectangles are copied to the
+    // window; otherwise a framebuffer object keeps it, blitted whole to the back buffer and
+    // swapped.
+    void* copy_sub_buffer_ = nullptr;  // glXCopySubBufferMESA
+    void* glx_display_ = nullptr;
+    unsigned long glx_drawable_ = 0;
+    unsigned fbo_ = 0, fbo_texture_ = 0;
+    int fbo_w_ = 0, fbo_h_ = 0;
 };
 
 }  // namespace vmeste::ui

@@ -1,0 +1,220 @@
+// DamageTracker on draw data made by hand (ui/damage.h): what counts as a change, where it is
+// said to be, and the draw data cut down to it. The pixels themselves: DamageParity.*.
+#include "ui/damage.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+using vmeste::ui::DamageTracker;
+using vmeste::ui::PixelRect;
+
+namespace {
+
+constexpr int kW = 640, kH = 480;  // 10 × 8 tiles of 64 px
+
+// A frame of solid quads, each its own command (texture, clip rectangle) in one list.
+struct Frame {
+    struct Quad {
+        float x0, y0, x1, y1;
+        ImU32 col = 0xFF0000FF;
+        ImTextureID tex = nullptr;
+        ImVec4 clip{0, 0, kW, kH};
+        ImVec2 uv0{0, 0}, uv1{0, 0};  // the texels: one (a solid shape) unless set
+    };
+    std::vector<Quad> quads;
+    ImDrawList list{nullptr};
+    ImDrawList* lists[1] = {&list};
+    ImDrawData data;
+
+    ImDrawData& build() {
+        list.CmdBuffer.resize(0);
+        list.IdxBuffer.resize(0);
+        list.VtxBuffer.resize(0);
+        for (const Quad& q : quads) {
+            ImDrawCmd c;
+            c.ClipRect = q.clip;
+            c.TextureId = q.tex;
+            c.VtxOffset = 0;
+            c.IdxOffset = static_cast<unsigned>(list.IdxBuffer.Size);
+            c.ElemCount = 6;
+            const auto base = static_cast<ImDrawIdx>(list.VtxBuffer.Size);
+            const ImVec2 corners[4] = {ImVec2(q.x0, q.y0), ImVec2(q.x1, q.y0), ImVec2(q.x1, q.y1),
+                                       ImVec2(q.x0, q.y1)};
+            const ImVec2 uvs[4] = {q.uv0, ImVec2(q.uv1.x, q.uv0.y), q.uv1,
+                                   ImVec2(q.uv0.x, q.uv1.y)};
+            for (int k = 0; k < 4; ++k)
+                list.VtxBuffer.push_back(ImDrawVert{corners[k], uvs[k], q.col});
+            for (int i : {0, 1, 2, 0, 2, 3})
+                list.IdxBuffer.push_back(static_cast<ImDrawIdx>(base + i));
+            list.CmdBuffer.push_back(c);
+        }
+        data = ImDrawData();
+        data.Valid = true;
+        data.CmdListsCount = 1;
+        data.CmdLists = lists;
+        data.DisplayPos = ImVec2(0, 0);
+        data.DisplaySize = ImVec2(kW, kH);
+        data.FramebufferScale = ImVec2(1, 1);
+        data.TotalIdxCount = list.IdxBuffer.Size;
+        data.TotalVtxCount = list.VtxBuffer.Size;
+        return data;
+    }
+};
+
+long covered(const std::vector<PixelRect>& rects) {
+    long n = 0;
+    for (const auto& r : rects) n += r.area();
+    return n;
+}
+
+bool inside(const std::vector<PixelRect>& rects, int x, int y) {
+    for (const auto& r : rects)
+        if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(DamageTracker, TheFirstFrameIsWholeAndTheSameFrameAgainIsNothing) {
+    DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+    Frame f;
+    f.quads = {{10, 10, 100, 50}, {300, 300, 420, 400}};
+    EXPECT_EQ(covered(t.compare(f.build(), kW, kH, 0xFFFFFFFF)), long(kW) * kH);
+    EXPECT_TRUE(t.compare(f.build(), kW, kH, 0xFFFFFFFF).empty());
+    // Another clear colour (high contrast) changes every pixel without a command changing.
+    EXPECT_EQ(covered(t.compare(f.build(), kW, kH, 0xFF000000)), long(kW) * kH);
+}
+
+TEST(DamageTracker, AMovedQuadDamagesTheTilesItLeftAndReachedOnly) {
+    DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+    Frame f;
+    f.quads = {{10, 10, 100, 50}, {300, 300, 420, 400}};
+    t.compare(f.build(), kW, kH, 0);
+    // 300..420 → 370..420 across, 300..400 down: its triangles span the tiles of x and y
+    // 256..447, three by three, before and after.
+    f.quads[1].x0 += 70;
+    const auto& rects = t.compare(f.build(), kW, kH, 0);
+    ASSERT_FALSE(rects.empty());
+    EXPECT_TRUE(inside(rects, 300, 300));
+    EXPECT_TRUE(inside(rects, 419, 399));
+    EXPECT_FALSE(inside(rects, 20, 20)) << "the other quad did not change";
+    EXPECT_FALSE(inside(rects, 600, 20));
+    EXPECT_EQ(covered(rects), 9L * 64 * 64);
+    // Disjoint: no pixel is in two rectangles.
+    for (size_t i = 0; i < rects.size(); ++i)
+        for (size_t j = i + 1; j < rects.size(); ++j) {
+            const PixelRect &a = rects[i], &b = rects[j];
+            EXPECT_TRUE(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y ||
+                        b.y + b.h <= a.y);
+        }
+}
+
+TEST(DamageTracker, ColourOrderAndTexturePixelsCount) {
+    DamageTracker t(DamageTracker::ClipRule::kOpenGl3);
+    Frame f;
+    auto* tex = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(7));
+    f.quads = {{0, 0, 60, 60, 0xFF00FF00}, {30, 30, 60, 60, 0xFF0000FF, tex}};
+    t.compare(f.build(), kW, kH, 0);
+    f.quads[0].col = 0xFF00FF01;  // one step of green
+    EXPECT_TRUE(inside(t.compare(f.build(), kW, kH, 0), 5, 5));
+    std::swap(f.quads[0], f.quads[1]);  // the same triangles, drawn in the other order
+    EXPECT_TRUE(inside(t.compare(f.build(), kW, kH, 0), 5, 5)) << "overdraw depends on order";
+    EXPECT_TRUE(t.compare(f.build(), kW, kH, 0).empty());
+    t.texture_changed(tex);  // a camera frame: new pixels, the same commands
+    const auto& rects = t.compare(f.build(), kW, kH, 0);
+    EXPECT_TRUE(inside(rects, 40, 40));
+    EXPECT_FALSE(inside(rects, 200, 200));
+    t.texture_gone(tex);  // and a texture made again under the same name
+    EXPECT_TRUE(inside(t.compare(f.build(), kW, kH, 0), 40, 40));
+}
+
+TEST(DamageTracker, AChangeOutsideTheClipRectangleIsNoChange) {
+    DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+    Frame f;
+    f.quads = {{200, 200, 300, 300, 0xFF00FF00, nullptr, ImVec4(0, 0, 128, 128)}, {10, 10, 50, 50}};
+    t.compare(f.build(), kW, kH, 0);
+    f.quads[0].x0 = 210;  // moves within what its clip rectangle hides
+    f.quads[0].col = 0xFFFFFFFF;
+    EXPECT_TRUE(t.compare(f.build(), kW, kH, 0).empty());
+    f.quads[0].clip = ImVec4(0, 0, 256, 256);  // now a corner of it shows
+    EXPECT_TRUE(inside(t.compare(f.build(), kW, kH, 0), 220, 220));
+}
+
+TEST(DamageTracker, TheCutDrawDataHoldsOnlyTrianglesInTheRectanglesClippedToThem) {
+    DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+    Frame f;
+    f.quads = {{10, 10, 100, 50}, {300, 300, 420, 400}, {600, 400, 630, 470}};
+    t.compare(f.build(), kW, kH, 0);
+    f.quads[1].col = 0xFFFFFFFF;
+    const auto rects = t.compare(f.build(), kW, kH, 0);
+    ImDrawData* part = t.restrict_to(f.build(), rects);
+    ASSERT_EQ(part->CmdListsCount, 1);
+    const ImDrawList* l = part->CmdLists[0];
+    ASSERT_FALSE(l->CmdBuffer.empty());
+    for (const ImDrawCmd& c : l->CmdBuffer) {
+        EXPECT_EQ(c.ElemCount % 3, 0u);
+        bool within = false;
+        for (const auto& r : rects)
+            within |= c.ClipRect.x >= r.x && c.ClipRect.y >= r.y && c.ClipRect.z <= r.x + r.w &&
+                      c.ClipRect.w <= r.y + r.h;
+        EXPECT_TRUE(within) << "a clip rectangle beyond the damage";
+        for (unsigned i = 0; i < c.ElemCount; ++i) {
+            const ImVec2 p = l->VtxBuffer[l->IdxBuffer[c.IdxOffset + i]].pos;
+            EXPECT_GE(p.x, 250.0f) << "a triangle of an unchanged quad came along";
+            EXPECT_LT(p.x, 600.0f);
+        }
+    }
+}
+
+// A picture (any texture but the font atlas) is redrawn whole or not at all: SDL's software
+// renderer blits it scaled, and a blit cut at a damage rectangle's edge samples differently
+// (DamageParity found the map's tiles off by a texel along a tile row).
+TEST(DamageTracker, APictureTouchedByDamageIsRedrawnWholeWithItsOwnClip) {
+    DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+    Frame f;
+    auto* atlas = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(1));
+    auto* photo = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(2));
+    f.quads = {{100, 100, 400, 300, 0xFFFFFFFF, photo, ImVec4(0, 0, 350, 480)},
+               {380, 280, 390, 290, 0xFF000000, atlas}};  // a glyph over its corner
+    t.compare(f.build(), kW, kH, 0, {atlas, 512, 512});
+    f.quads[1].col = 0xFF0000FF;
+    const auto rects = t.compare(f.build(), kW, kH, 0, {atlas, 512, 512});
+    // The glyph's tile, and every tile under the photo's visible part with it.
+    EXPECT_TRUE(inside(rects, 110, 110));
+    EXPECT_TRUE(inside(rects, 340, 290));
+    EXPECT_FALSE(inside(rects, 500, 100));
+    ImDrawData* part = t.restrict_to(f.build(), rects);
+    ASSERT_EQ(part->CmdListsCount, 1);
+    int photo_cmds = 0;
+    for (const ImDrawCmd& c : part->CmdLists[0]->CmdBuffer) {
+        if (c.TextureId != photo) continue;
+        ++photo_cmds;
+        EXPECT_EQ(c.ElemCount, 6u) << "both of its triangles";
+        EXPECT_EQ(c.ClipRect.z, 350.0f) << "its own clip rectangle, not a damage rectangle's";
+    }
+    EXPECT_EQ(photo_cmds, 1) << "drawn once, not once per rectangle";
+}
+
+// Glyphs are drawn from the atlas one texel to a pixel and may be cut at a damage rectangle's
+// edge; a glyph drawn at a size between the atlas's (the size ladder of issue #21, point 4) is
+// scaled, and is redrawn whole like a picture.
+TEST(DamageTracker, OnlyAGlyphDrawnAtAnotherSizeThanTheAtlasHoldsIsKeptWhole) {
+    auto* atlas = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(1));
+    const DamageTracker::Atlas a{atlas, 256, 256};
+    for (bool scaled : {false, true}) {
+        DamageTracker t(DamageTracker::ClipRule::kSdlRenderer);
+        Frame f;
+        // 40 × 40 texels of the atlas, drawn across the tile edge at x = 128.
+        const float size = scaled ? 50 : 40;
+        Frame::Quad glyph{100, 10, 100 + size, 10 + size, 0xFFFFFFFF, atlas};
+        glyph.uv0 = ImVec2(0.5f, 0.5f);
+        glyph.uv1 = ImVec2(0.5f + 40.0f / 256, 0.5f + 40.0f / 256);
+        f.quads = {glyph, {150, 20, 160, 30}};
+        t.compare(f.build(), kW, kH, 0, a);
+        f.quads[1].col = 0xFF00FF00;  // a change in the tile right of the edge only
+        const auto rects = t.compare(f.build(), kW, kH, 0, a);
+        EXPECT_TRUE(inside(rects, 150, 20));
+        EXPECT_EQ(inside(rects, 101, 11), scaled) << (scaled ? "scaled" : "one to one");
+    }
+}

@@ -1,0 +1,112 @@
+// Damage tracking over Dear ImGui's draw data (issue #22): what changed between two frames, so
+// that a renderer rasterises only that and the rest of the screen stays as it was drawn.
+//
+// The screen is cut into tiles of kTile × kTile pixels. Every triangle of a frame (its vertices,
+// texture and the version of the texture's pixels, its clip rectangle) is folded, in drawing
+// order, into the hash of each tile its bounding box touches; a tile whose hash differs from the
+// last frame's is damaged. The damaged tiles are merged into disjoint rectangles, and
+// restrict_to() cuts the draw data down to them: only the triangles that touch a rectangle, each
+// command's clip rectangle narrowed to it. Drawn over a buffer that kept the last frame (the
+// window's surface for SDL's software renderer, a framebuffer object for OpenGL) after those
+// rectangles were cleared, the result equals a full redraw pixel for pixel (DamageParity.* in
+// tests/screenshot/ holds it to that on every screen).
+//
+// A hash is not proof: two different tiles with the same 64-bit hash would keep a stale tile. The
+// odds are 2^-64 a tile a frame; a full redraw every `kFullEvery` frames bounds how long a miss
+// could last.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace vmeste::ui {
+
+struct PixelRect {
+    int x = 0, y = 0, w = 0, h = 0;
+    long area() const { return static_cast<long>(w) * h; }
+    bool operator==(const PixelRect&) const = default;
+};
+
+// The font atlas: its texture and size in texels.
+struct FontAtlasTexture {
+    ImTextureID texture = nullptr;
+    float w = 0, h = 0;
+};
+
+class DamageTracker {
+  public:
+    static constexpr int kTile = 64;
+    // How the renderer's backend turns a command's clip rectangle into pixels.
+    enum class ClipRule { kSdlRenderer, kOpenGl3 };
+    explicit DamageTracker(ClipRule rule) : rule_(rule) {}
+    void set_clip_rule(ClipRule rule) {
+        rule_ = rule;
+        all_ = true;
+    }
+    static constexpr int kFullEvery = 3600;  // a minute of frames at 60 Hz
+
+    // This frame against the last one compared: the rectangles (framebuffer pixels, top-left
+    // origin) whose pixels can differ, disjoint; empty when the frame would draw exactly what the
+    // buffer holds. `clear_rgba`: the colour under everything (a new one damages everything).
+    using Atlas = FontAtlasTexture;
+    // A picture (a photo, a map tile, the camera: any texture but the atlas) and a glyph drawn at
+    // another size than the atlas holds are redrawn whole or not at all: SDL's software renderer
+    // draws a textured rectangle as a scaled blit, and a scaled blit cut by a clip rectangle
+    // samples its texels differently. Their tiles are damaged together.
+    const std::vector<PixelRect>& compare(const ImDrawData& data, int fb_w, int fb_h,
+                                          uint32_t clear_rgba, const Atlas& atlas = {});
+    // The next compare() damages the whole screen (the buffer lost what it held).
+    void invalidate() { all_ = true; }
+    // A texture's pixels changed (or it was made, or it went): where it is drawn is damaged.
+    void texture_changed(ImTextureID texture);
+    void texture_gone(ImTextureID texture);
+
+    // The draw data cut down to `rects` (from the last compare()): only the triangles that touch
+    // one, each command drawn once for each rectangle it touches, clipped to it. Valid until the
+    // next call.
+    ImDrawData* restrict_to(const ImDrawData& data, const std::vector<PixelRect>& rects);
+
+    // Figures of the last compare(): pixels damaged, triangles hashed.
+    long damaged_pixels() const { return damaged_pixels_; }
+    long triangles() const { return triangles_; }
+
+  private:
+    struct IntRect {
+        int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // framebuffer pixels, half-open
+        bool empty() const { return x0 >= x1 || y0 >= y1; }
+    };
+    IntRect clip_of(const ImDrawData& d, const ImDrawCmd& cmd) const;
+    // A triangle's bounding box, a pixel wider, within its clip rectangle.
+    IntRect box_of(const ImDrawData& d, const ImDrawVert* v, const ImDrawIdx* idx,
+                   const IntRect& clip) const;
+    uint64_t version_of(ImTextureID t) const;
+    void join_around_wholes();
+
+    ClipRule rule_;
+    int w_ = 0, h_ = 0, cols_ = 0, rows_ = 0;
+    std::vector<uint64_t> last_, now_;
+    bool all_ = true;
+    uint32_t clear_ = 0;
+    long frames_ = 0;
+    std::unordered_map<ImTextureID, uint64_t> versions_;
+    uint64_t next_version_ = 1;
+    std::vector<PixelRect> rects_;
+    std::vector<int> tile_rect_;  // the rectangle (index into rects_) a damaged tile is in, or -1
+    Atlas atlas_;
+    // A triangle that must be drawn whole (see compare()).
+    bool whole(ImTextureID tex, const ImDrawData& d, const ImDrawVert* v,
+               const ImDrawIdx* idx) const;
+    std::vector<IntRect> pictures_;  // the tiles each picture's triangle covers (tile units)
+    long damaged_pixels_ = 0, triangles_ = 0;
+    // restrict_to()'s output, kept between frames for its buffers.
+    std::vector<std::unique_ptr<ImDrawList>> lists_;
+    std::vector<ImDrawList*> list_ptrs_;
+    std::vector<std::vector<ImDrawIdx>> per_rect_;
+    ImDrawData out_;
+};
+
+}  // namespace vmeste::ui
