@@ -178,6 +178,7 @@ int frames(Rig& rig, const std::string& screen, int n) {
                              "Большая яма на проезжей части у дома 12 по улице Мира, машины "
                              "объезжают её по встречной полосе. "});
     std::vector<double> times;
+    long pixels = 0;               // rasterised, as present() reports them
     const double cpu0 = cpu_ms();  // the whole process: llvmpipe's raster threads too
     for (int i = 0; i < n; ++i) {
         if (screen == "map") {
@@ -195,9 +196,12 @@ int frames(Rig& rig, const std::string& screen, int n) {
         rig.host->present(rig.ui->draw_data());
         rig.host->finish();
         times.push_back(now_ms() - t0);
+        pixels += rig.host->presented_pixels();
         rig.kiosk->pump();
     }
-    print_percentiles(screen.c_str(), times, cpu_ms() - cpu0);
+    const double cpu = cpu_ms() - cpu0;
+    print_percentiles(screen.c_str(), times, cpu);
+    std::printf("pixels_per_frame=%ld\n", n ? pixels / n : 0);
     return 0;
 }
 
