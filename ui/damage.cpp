@@ -79,31 +79,6 @@ DamageTracker::IntRect DamageTracker::box_of(const ImDrawData& d, const ImDrawVe
     return r;
 }
 
-bool DamageTracker::whole(ImTextureID tex, const ImDrawData& d, const ImDrawVert* v,
-                          const ImDrawIdx* idx) const {
-    // OpenGL's scissor cuts nothing but pixels: only SDL's software renderer needs this.
-    if (!tex || rule_ != ClipRule::kSdlRenderer) return false;
-    float u0 = 1e30f, u1 = -1e30f, w0 = 1e30f, w1 = -1e30f;
-    float x0 = 1e30f, x1 = -1e30f, y0 = 1e30f, y1 = -1e30f;
-    for (int k = 0; k < 3; ++k) {
-        const ImDrawVert& p = v[idx[k]];
-        u0 = std::min(u0, p.uv.x);
-        u1 = std::max(u1, p.uv.x);
-        w0 = std::min(w0, p.uv.y);
-        w1 = std::max(w1, p.uv.y);
-        x0 = std::min(x0, p.pos.x);
-        x1 = std::max(x1, p.pos.x);
-        y0 = std::min(y0, p.pos.y);
-        y1 = std::max(y1, p.pos.y);
-    }
-    if (tex != atlas_.texture) return true;  // a picture
-    if (u0 == u1 && w0 == w1) return false;  // a solid shape: one texel stretched
-    // A glyph: whole when the atlas's texels are not the screen's pixels one to one.
-    const float sx = d.FramebufferScale.x, sy = d.FramebufferScale.y;
-    return std::fabs((x1 - x0) * sx - (u1 - u0) * atlas_.w) > 0.01f ||
-           std::fabs((y1 - y0) * sy - (w1 - w0) * atlas_.h) > 0.01f;
-}
-
 uint64_t DamageTracker::version_of(ImTextureID t) const {
     auto it = versions_.find(t);
     return it == versions_.end() ? 0 : it->second;
@@ -119,9 +94,7 @@ void DamageTracker::texture_gone(ImTextureID texture) {
 }
 
 const std::vector<PixelRect>& DamageTracker::compare(const ImDrawData& d, int fb_w, int fb_h,
-                                                     uint32_t clear_rgba, const Atlas& atlas) {
-    atlas_ = atlas;
-    pictures_.clear();
+                                                     uint32_t clear_rgba) {
     if (fb_w != w_ || fb_h != h_) {
         w_ = fb_w;
         h_ = fb_h;
@@ -167,7 +140,6 @@ const std::vector<PixelRect>& DamageTracker::compare(const ImDrawData& d, int fb
                 }
                 const int tx0 = box.x0 / kTile, tx1 = (box.x1 - 1) / kTile;
                 const int ty0 = box.y0 / kTile, ty1 = (box.y1 - 1) / kTile;
-                if (whole(tex, d, v, t)) pictures_.push_back({tx0, ty0, tx1 + 1, ty1 + 1});
                 for (int ty = ty0; ty <= ty1; ++ty)
                     for (int tx = tx0; tx <= tx1; ++tx) {
                         uint64_t& tile = now_[static_cast<size_t>(ty) * cols_ + tx];
@@ -178,25 +150,6 @@ const std::vector<PixelRect>& DamageTracker::compare(const ImDrawData& d, int fb
     }
     std::vector<char> damaged(now_.size());
     for (size_t t = 0; t < now_.size(); ++t) damaged[t] = all_ || now_[t] != last_[t];
-    // A picture touched by damage is damaged whole (see compare()'s comment), until no more
-    // spreads from one picture to the next.
-    for (bool spread = true; spread;) {
-        spread = false;
-        for (const IntRect& p : pictures_) {
-            bool any = false, every = true;
-            for (int ty = p.y0; ty < p.y1; ++ty)
-                for (int tx = p.x0; tx < p.x1; ++tx) {
-                    const bool dm = damaged[static_cast<size_t>(ty) * cols_ + tx];
-                    any |= dm;
-                    every &= dm;
-                }
-            if (!any || every) continue;
-            for (int ty = p.y0; ty < p.y1; ++ty)
-                for (int tx = p.x0; tx < p.x1; ++tx)
-                    damaged[static_cast<size_t>(ty) * cols_ + tx] = 1;
-            spread = true;
-        }
-    }
 
     // Damaged tiles → runs along each row → runs of the same columns in consecutive rows merged:
     // disjoint rectangles (a pixel drawn twice would blend twice).
@@ -228,72 +181,11 @@ const std::vector<PixelRect>& DamageTracker::compare(const ImDrawData& d, int fb
         }
         open = std::move(still_open);
     }
-    if (rule_ == ClipRule::kSdlRenderer && !pictures_.empty()) join_around_wholes();
     damaged_pixels_ = 0;
     for (const auto& r : rects_) damaged_pixels_ += r.area();
     all_ = false;
     last_.swap(now_);
     return rects_;
-}
-
-// SDL's software renderer: no whole item (picture, scaled glyph) may cross from one rectangle to
-// another, where each would clip it. Rectangles that share one are replaced by their bounding box,
-// and boxes that then overlap by theirs, until they are disjoint again (the tiles a box takes in
-// are redrawn as well: more work, the same pixels).
-void DamageTracker::join_around_wholes() {
-    struct Box {
-        int x0, y0, x1, y1;  // tiles, half-open
-    };
-    std::vector<Box> boxes;
-    boxes.reserve(rects_.size());
-    for (const PixelRect& r : rects_)
-        boxes.push_back({r.x / kTile, r.y / kTile, (r.x + r.w + kTile - 1) / kTile,
-                         (r.y + r.h + kTile - 1) / kTile});
-    auto overlap = [](const Box& a, const Box& b) {
-        return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-    };
-    auto join = [](Box& a, const Box& b) {
-        a = {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1),
-             std::max(a.y1, b.y1)};
-    };
-    bool changed = false;
-    for (const IntRect& p : pictures_) {
-        const Box pb{p.x0, p.y0, p.x1, p.y1};
-        int first = -1;
-        for (size_t i = 0; i < boxes.size(); ++i) {
-            if (!overlap(boxes[i], pb)) continue;
-            if (first < 0) {
-                first = static_cast<int>(i);
-                continue;
-            }
-            join(boxes[static_cast<size_t>(first)], boxes[i]);
-            boxes.erase(boxes.begin() + static_cast<long>(i));
-            --i;
-            changed = true;
-        }
-    }
-    if (!changed) return;
-    for (bool again = true; again;) {
-        again = false;
-        for (size_t i = 0; i < boxes.size() && !again; ++i)
-            for (size_t j = i + 1; j < boxes.size(); ++j)
-                if (overlap(boxes[i], boxes[j])) {
-                    join(boxes[i], boxes[j]);
-                    boxes.erase(boxes.begin() + static_cast<long>(j));
-                    again = true;
-                    break;
-                }
-    }
-    rects_.clear();
-    std::fill(tile_rect_.begin(), tile_rect_.end(), -1);
-    for (const Box& b : boxes) {
-        const int id = static_cast<int>(rects_.size());
-        rects_.push_back({b.x0 * kTile, b.y0 * kTile, std::min(b.x1 * kTile, w_) - b.x0 * kTile,
-                          std::min(b.y1 * kTile, h_) - b.y0 * kTile});
-        for (int ty = b.y0; ty < b.y1; ++ty)
-            for (int tx = b.x0; tx < b.x1; ++tx)
-                tile_rect_[static_cast<size_t>(ty) * cols_ + tx] = id;
-    }
 }
 
 ImDrawData* DamageTracker::restrict_to(const ImDrawData& d, const std::vector<PixelRect>& rects) {
@@ -322,105 +214,19 @@ ImDrawData* DamageTracker::restrict_to(const ImDrawData& d, const std::vector<Pi
             }
             const IntRect clip = clip_of(d, cmd);
             if (clip.empty()) continue;
-            if (rule_ == ClipRule::kSdlRenderer) {
-                // SDL's software renderer pairs a command's triangles into rectangles it blits;
-                // leaving some out would pair them differently. So each command whole, once for
-                // each rectangle its triangles reach, clipped to it.
-                IntRect reach{w_, h_, 0, 0};
-                const ImDrawVert* cv = vtx + cmd.VtxOffset;
-                for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
-                    const IntRect b = box_of(d, cv, idx + cmd.IdxOffset + i, clip);
-                    if (b.empty()) continue;
-                    reach = {std::min(reach.x0, b.x0), std::min(reach.y0, b.y0),
-                             std::max(reach.x1, b.x1), std::max(reach.y1, b.y1)};
-                }
-                for (const PixelRect& pr : rects) {
-                    const int x0 = std::max({clip.x0, pr.x, reach.x0});
-                    const int y0 = std::max({clip.y0, pr.y, reach.y0});
-                    const int x1 = std::min({clip.x1, pr.x + pr.w, reach.x1});
-                    const int y1 = std::min({clip.y1, pr.y + pr.h, reach.y1});
-                    if (x0 >= x1 || y0 >= y1) continue;
-                    // The clip as before, narrowed to the rectangle only (not to `reach`: the
-                    // same clip as a full redraw wherever the rectangle does not cut it).
-                    const int cx0 = std::max(clip.x0, pr.x), cy0 = std::max(clip.y0, pr.y);
-                    const int cx1 = std::min(clip.x1, pr.x + pr.w);
-                    const int cy1 = std::min(clip.y1, pr.y + pr.h);
-                    ImDrawCmd c = cmd;
-                    c.ClipRect = ImVec4(cx0 / scale.x + off.x, cy0 / scale.y + off.y,
-                                        cx1 / scale.x + off.x, cy1 / scale.y + off.y);
-                    c.IdxOffset = static_cast<unsigned>(out->IdxBuffer.Size);
-                    for (unsigned i = 0; i < cmd.ElemCount; ++i)
-                        out->IdxBuffer.push_back(idx[cmd.IdxOffset + i]);
-                    out->CmdBuffer.push_back(c);
-                }
-                continue;
-            }
-            // The command's triangles in order, in runs: a run of ordinary ones is drawn once
-            // for each damage rectangle it touches, clipped to it (the rectangles are disjoint,
-            // so their order does not matter); a run of whole ones (pictures, scaled glyphs) once,
-            // with the command's own clip rectangle — compare() damaged every tile they cover.
-            // Runs keep the command's order, which is what overdraw needs.
-            const ImTextureID tex = cmd.GetTexID();
+            // The command's triangles that touch a damage rectangle, drawn once for each
+            // rectangle they touch, clipped to it (the rectangles are disjoint, so their order
+            // does not matter; within one, the command's order is kept, which is what overdraw
+            // needs).
             const ImDrawVert* v = vtx + cmd.VtxOffset;
-            int run_whole = -1;  // the kind of the open run: -1 none, 0 ordinary, 1 whole
-            unsigned whole_first = 0;
-            auto flush = [&] {
-                if (run_whole == 1) {
-                    const auto n = static_cast<unsigned>(out->IdxBuffer.Size) - whole_first;
-                    if (n) {
-                        ImDrawCmd c = cmd;
-                        c.IdxOffset = whole_first;
-                        c.ElemCount = n;
-                        out->CmdBuffer.push_back(c);
-                    }
-                } else if (run_whole == 0) {
-                    for (int r : touched) {
-                        const auto& list = per_rect_[static_cast<size_t>(r)];
-                        if (list.empty()) continue;
-                        // The command's clip rectangle in pixels, narrowed to the rectangle, in
-                        // whole pixels: both backends turn those into the same pixels exactly.
-                        const PixelRect& pr = rects[static_cast<size_t>(r)];
-                        const int x0 = std::max(clip.x0, pr.x), y0 = std::max(clip.y0, pr.y);
-                        const int x1 = std::min(clip.x1, pr.x + pr.w);
-                        const int y1 = std::min(clip.y1, pr.y + pr.h);
-                        if (x0 >= x1 || y0 >= y1) continue;
-                        ImDrawCmd c = cmd;
-                        c.ClipRect = ImVec4(x0 / scale.x + off.x, y0 / scale.y + off.y,
-                                            x1 / scale.x + off.x, y1 / scale.y + off.y);
-                        c.IdxOffset = static_cast<unsigned>(out->IdxBuffer.Size);
-                        c.ElemCount = static_cast<unsigned>(list.size());
-                        for (ImDrawIdx i : list) out->IdxBuffer.push_back(i);
-                        out->CmdBuffer.push_back(c);
-                    }
-                }
-                run_whole = -1;
-            };
+            ++cmd_serial;
+            touched.clear();
             for (unsigned i = 0; i + 2 < cmd.ElemCount; i += 3) {
                 const ImDrawIdx* t = idx + cmd.IdxOffset + i;
                 const IntRect box = box_of(d, v, t, clip);
                 if (box.empty()) continue;
                 const int tx0 = box.x0 / kTile, tx1 = (box.x1 - 1) / kTile;
                 const int ty0 = box.y0 / kTile, ty1 = (box.y1 - 1) / kTile;
-                bool hit = false;
-                for (int ty = ty0; !hit && ty <= ty1; ++ty)
-                    for (int tx = tx0; !hit && tx <= tx1; ++tx)
-                        hit = tile_rect_[static_cast<size_t>(ty) * cols_ + tx] >= 0;
-                if (!hit) continue;
-                const int kind = whole(tex, d, v, t) ? 1 : 0;
-                if (kind != run_whole) {
-                    flush();
-                    run_whole = kind;
-                    if (kind == 1) {
-                        whole_first = static_cast<unsigned>(out->IdxBuffer.Size);
-                    } else {
-                        ++cmd_serial;
-                        touched.clear();
-                    }
-                }
-                if (kind == 1) {
-                    for (int k = 0; k < 3; ++k) out->IdxBuffer.push_back(t[k]);
-                    continue;
-                }
                 ++tri_serial;
                 for (int ty = ty0; ty <= ty1; ++ty)
                     for (int tx = tx0; tx <= tx1; ++tx) {
@@ -437,7 +243,23 @@ ImDrawData* DamageTracker::restrict_to(const ImDrawData& d, const std::vector<Pi
                         per_rect_[ru].insert(per_rect_[ru].end(), t, t + 3);
                     }
             }
-            flush();
+            for (int r : touched) {
+                const auto& list = per_rect_[static_cast<size_t>(r)];
+                // The command's clip rectangle in pixels, narrowed to the rectangle, in whole
+                // pixels: the backend turns those into the same pixels exactly.
+                const PixelRect& pr = rects[static_cast<size_t>(r)];
+                const int x0 = std::max(clip.x0, pr.x), y0 = std::max(clip.y0, pr.y);
+                const int x1 = std::min(clip.x1, pr.x + pr.w);
+                const int y1 = std::min(clip.y1, pr.y + pr.h);
+                if (list.empty() || x0 >= x1 || y0 >= y1) continue;
+                ImDrawCmd c = cmd;
+                c.ClipRect = ImVec4(x0 / scale.x + off.x, y0 / scale.y + off.y,
+                                    x1 / scale.x + off.x, y1 / scale.y + off.y);
+                c.IdxOffset = static_cast<unsigned>(out->IdxBuffer.Size);
+                c.ElemCount = static_cast<unsigned>(list.size());
+                for (ImDrawIdx i : list) out->IdxBuffer.push_back(i);
+                out->CmdBuffer.push_back(c);
+            }
         }
         if (out->CmdBuffer.empty()) continue;
         out->VtxBuffer = in->VtxBuffer;

@@ -4,10 +4,11 @@
 // The screen is cut into tiles of kTile × kTile pixels. Every triangle of a frame (its vertices,
 // texture and the version of the texture's pixels, its clip rectangle) is folded, in drawing
 // order, into the hash of each tile its bounding box touches; a tile whose hash differs from the
-// last frame's is damaged. The damaged tiles are merged into disjoint rectangles, and
+// last frame's is damaged. The damaged tiles are merged into disjoint rectangles. For OpenGL,
 // restrict_to() cuts the draw data down to them: only the triangles that touch a rectangle, each
-// command's clip rectangle narrowed to it. Drawn over a buffer that kept the last frame (the
-// window's surface for SDL's software renderer, a framebuffer object for OpenGL) after those
+// command's clip rectangle narrowed to it; SDL's software renderer has its own way
+// (SoftwareDrawer, sw_draw.h). Drawn over a buffer that kept the last frame (the window's surface
+// for SDL's software renderer, the back buffer or a framebuffer object for OpenGL) after those
 // rectangles were cleared, the result equals a full redraw pixel for pixel (DamageParity.* in
 // tests/screenshot/ holds it to that on every screen).
 //
@@ -31,12 +32,6 @@ struct PixelRect {
     bool operator==(const PixelRect&) const = default;
 };
 
-// The font atlas: its texture and size in texels.
-struct FontAtlasTexture {
-    ImTextureID texture = nullptr;
-    float w = 0, h = 0;
-};
-
 class DamageTracker {
   public:
     static constexpr int kTile = 64;
@@ -52,13 +47,8 @@ class DamageTracker {
     // This frame against the last one compared: the rectangles (framebuffer pixels, top-left
     // origin) whose pixels can differ, disjoint; empty when the frame would draw exactly what the
     // buffer holds. `clear_rgba`: the colour under everything (a new one damages everything).
-    using Atlas = FontAtlasTexture;
-    // A picture (a photo, a map tile, the camera: any texture but the atlas) and a glyph drawn at
-    // another size than the atlas holds are redrawn whole or not at all: SDL's software renderer
-    // draws a textured rectangle as a scaled blit, and a scaled blit cut by a clip rectangle
-    // samples its texels differently. Their tiles are damaged together.
     const std::vector<PixelRect>& compare(const ImDrawData& data, int fb_w, int fb_h,
-                                          uint32_t clear_rgba, const Atlas& atlas = {});
+                                          uint32_t clear_rgba);
     // The next compare() damages the whole screen (the buffer lost what it held).
     void invalidate() { all_ = true; }
     // A texture's pixels changed (or it was made, or it went): where it is drawn is damaged.
@@ -84,7 +74,6 @@ class DamageTracker {
     IntRect box_of(const ImDrawData& d, const ImDrawVert* v, const ImDrawIdx* idx,
                    const IntRect& clip) const;
     uint64_t version_of(ImTextureID t) const;
-    void join_around_wholes();
 
     ClipRule rule_;
     int w_ = 0, h_ = 0, cols_ = 0, rows_ = 0;
@@ -96,11 +85,6 @@ class DamageTracker {
     uint64_t next_version_ = 1;
     std::vector<PixelRect> rects_;
     std::vector<int> tile_rect_;  // the rectangle (index into rects_) a damaged tile is in, or -1
-    Atlas atlas_;
-    // A triangle that must be drawn whole (see compare()).
-    bool whole(ImTextureID tex, const ImDrawData& d, const ImDrawVert* v,
-               const ImDrawIdx* idx) const;
-    std::vector<IntRect> pictures_;  // the tiles each picture's triangle covers (tile units)
     long damaged_pixels_ = 0, triangles_ = 0;
     // restrict_to()'s output, kept between frames for its buffers.
     std::vector<std::unique_ptr<ImDrawList>> lists_;

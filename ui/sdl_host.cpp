@@ -60,7 +60,8 @@ class GlTextures final : public Textures {
 
 class SdlTextures final : public Textures {
   public:
-    SdlTextures(SDL_Renderer* r, DamageTracker* damage) : renderer_(r), damage_(damage) {}
+    SdlTextures(SDL_Renderer* r, DamageTracker* damage, SoftwareDrawer* drawer)
+        : renderer_(r), damage_(damage), drawer_(drawer) {}
     ImTextureID create(int w, int h, const uint8_t* rgb) override {
         SDL_Texture* t =
             SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, w, h);
@@ -71,20 +72,24 @@ class SdlTextures final : public Textures {
         SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
         SDL_UpdateTexture(t, nullptr, rgb, w * 3);
         damage_->texture_changed(t);
+        drawer_->texture_changed(t);
         return t;
     }
     void update(ImTextureID t, int w, int, const uint8_t* rgb) override {
         SDL_UpdateTexture(static_cast<SDL_Texture*>(t), nullptr, rgb, w * 3);
         damage_->texture_changed(t);
+        drawer_->texture_changed(t);
     }
     void destroy(ImTextureID t) override {
         SDL_DestroyTexture(static_cast<SDL_Texture*>(t));
         damage_->texture_gone(t);
+        drawer_->texture_gone(t);
     }
 
   private:
     SDL_Renderer* renderer_;
     DamageTracker* damage_;
+    SoftwareDrawer* drawer_;
 };
 
 // OpenGL 3.0's framebuffer objects, from the driver (GL/gl.h declares 1.x only).
@@ -169,13 +174,7 @@ Result<std::unique_ptr<SdlHost>> SdlHost::open(const HostOptions& o) {
     if (!started) return started.error();
     if (o.fullscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk shows no pointer
     h->appliance_ = o.appliance;
-    // OpenGL only for now: with SDL's software renderer a damaged frame still differs from a
-    // full redraw in a few pixels (its rectangle blits of scaled pictures and glyphs sample
-    // differently when clipped; docs/performance.md), so it draws every frame whole unless
-    // VMESTE_SOFTWARE_DAMAGE=1 asks for the work in progress.
-    h->damage_tracking_ =
-        o.damage_tracking && !std::getenv("VMESTE_FULL_REDRAW") &&
-        (h->renderer_kind_ == Renderer::kOpenGl || std::getenv("VMESTE_SOFTWARE_DAMAGE"));
+    h->damage_tracking_ = o.damage_tracking && !std::getenv("VMESTE_FULL_REDRAW");
     if (o.appliance) SDL_SetWindowKeyboardGrab(h->window_, SDL_TRUE);
     // Keyboard focus for technicians' keyboards (and xdotool) even with no window manager.
     SDL_RaiseWindow(h->window_);
@@ -277,13 +276,15 @@ Result<void> SdlHost::start_software(const HostOptions& o, uint32_t flags, int x
         return make_error(ErrorCode::kInternal, "ImGui's SDL renderer backend failed to start");
     renderer_backend_ = true;
     renderer_kind_ = Renderer::kSoftware;
-    textures_ = std::make_unique<SdlTextures>(sdl_renderer_, &damage_);
+    drawer_ = std::make_unique<SoftwareDrawer>(sdl_renderer_);
+    textures_ = std::make_unique<SdlTextures>(sdl_renderer_, &damage_, drawer_.get());
     damage_.set_clip_rule(DamageTracker::ClipRule::kSdlRenderer);
     return {};
 }
 
 void SdlHost::close_renderer() {
     textures_.reset();
+    drawer_.reset();
     if (gl_ && fbo_) {
         gl_fbo.remove(1, &fbo_);
         glDeleteTextures(1, &fbo_texture_);
@@ -393,7 +394,7 @@ void SdlHost::draw(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderClear(sdl_renderer_);
-        ImGui_ImplSDLRenderer_RenderDrawData(data);
+        drawer_->draw(*data);
         return;
     }
     int w = 0, h = 0;
@@ -402,11 +403,6 @@ void SdlHost::draw(ImDrawData* data) {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(data);
-}
-
-DamageTracker::Atlas SdlHost::atlas() const {
-    const ImFontAtlas* f = ImGui::GetIO().Fonts;
-    return {f->TexID, static_cast<float>(f->TexWidth), static_cast<float>(f->TexHeight)};
 }
 
 uint32_t SdlHost::clear_rgba() const {
@@ -464,11 +460,10 @@ void SdlHost::present_damaged(ImDrawData* data) {
         present(data);
         return;
     }
-    const std::vector<PixelRect>& rects = damage_.compare(*data, w, h, clear_rgba(), atlas());
+    const std::vector<PixelRect>& rects = damage_.compare(*data, w, h, clear_rgba());
     presented_rects_ = rects;
     presented_pixels_ = damage_.damaged_pixels();
     if (rects.empty()) return;  // the screen shows this frame already
-    ImDrawData* part = damage_.restrict_to(*data, rects);
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     if (sdl_renderer_) {
         // Into the window's own surface, which keeps the rest; only the rectangles are shown.
@@ -481,7 +476,7 @@ void SdlHost::present_damaged(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderFillRects(sdl_renderer_, sr.data(), static_cast<int>(sr.size()));
-        ImGui_ImplSDLRenderer_RenderDrawData(part);
+        drawer_->draw(*data, &rects);
         SDL_RenderFlush(sdl_renderer_);
         if (SDL_UpdateWindowSurfaceRects(window_, sr.data(), static_cast<int>(sr.size())) != 0)
             SDL_RenderPresent(sdl_renderer_);
@@ -499,7 +494,7 @@ void SdlHost::present_damaged(ImDrawData* data) {
         glClear(GL_COLOR_BUFFER_BIT);
     }
     glDisable(GL_SCISSOR_TEST);
-    ImGui_ImplOpenGL3_RenderDrawData(part);
+    ImGui_ImplOpenGL3_RenderDrawData(damage_.restrict_to(*data, rects));
     if (copy_sub_buffer_) {
         using CopySub = void (*)(void*, unsigned long, int, int, int, int);
         auto copy = reinterpret_cast<CopySub>(copy_sub_buffer_);
@@ -558,20 +553,20 @@ Result<std::vector<unsigned char>> SdlHost::read_pixels(ImDrawData* data, int* w
     if (damage_tracking_ && copy_sub_buffer_) {
         // The back buffer is the kept frame: drawn whole, it holds this one.
         draw(data);
-        damage_.compare(*data, w, h, clear_rgba(), atlas());
+        damage_.compare(*data, w, h, clear_rgba());
         return read_presented(w_out, h_out);
     }
     const bool kept = damage_tracking_ && (sdl_renderer_ || ensure_framebuffer(w, h));
     if (kept && !sdl_renderer_) {
         gl_fbo.bind(GL_FRAMEBUFFER, fbo_);
         draw(data);
-        damage_.compare(*data, w, h, clear_rgba(), atlas());
+        damage_.compare(*data, w, h, clear_rgba());
         gl_fbo.bind(GL_FRAMEBUFFER, 0);
         return read_presented(w_out, h_out);
     }
     draw(data);
     // SDL's software renderer drew into the kept surface: it holds this frame now.
-    if (sdl_renderer_ && damage_tracking_) damage_.compare(*data, w, h, clear_rgba(), atlas());
+    if (sdl_renderer_ && damage_tracking_) damage_.compare(*data, w, h, clear_rgba());
     std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
     if (sdl_renderer_) {
         // RGBA32: R, G, B, A bytes in memory whatever the endianness; rows top to bottom.

@@ -13,6 +13,7 @@
 
 #include "kiosk/base/result.h"
 #include "ui/damage.h"
+#include "ui/sw_draw.h"
 #include "ui/textures.h"
 
 struct SDL_Window;
@@ -94,7 +95,6 @@ class SdlHost {
     void present_damaged(ImDrawData* data);
     bool ensure_framebuffer(int w, int h);
     uint32_t clear_rgba() const;
-    DamageTracker::Atlas atlas() const;
     void close_renderer();
 
     // The pointer as the events said, not as SDL's global mouse state says at frame time: under a
@@ -116,8 +116,9 @@ class SdlHost {
     SDL_Renderer* sdl_renderer_ = nullptr;
     Renderer renderer_kind_ = Renderer::kOpenGl;
     std::unique_ptr<Textures> textures_;
-    bool backends_ = false;          // ImGui's SDL2 platform backend
-    bool renderer_backend_ = false;  // and its renderer backend
+    std::unique_ptr<SoftwareDrawer> drawer_;  // SDL's software renderer: draws the frames
+    bool backends_ = false;                   // ImGui's SDL2 platform backend
+    bool renderer_backend_ = false;           // and its renderer backend
     bool damage_tracking_ = true;
     DamageTracker damage_{DamageTracker::ClipRule::kSdlRenderer};
     long presented_pixels_ = 0;

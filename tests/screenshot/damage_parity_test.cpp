@@ -245,9 +245,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Variant{"opengl-portrait-lower-large-contrast", ui::Renderer::kOpenGl, 1080,
                               1920, true, true, true},
                       Variant{"opengl-landscape-large-contrast", ui::Renderer::kOpenGl, 1920, 1080,
-                              true, true}),
-    // SDL's software renderer is not here yet: it draws every frame whole until its damaged
-    // frames are exact (sdl_host.cpp, docs/performance.md).
+                              true, true},
+                      Variant{"software-portrait", ui::Renderer::kSoftware, 1080, 1920},
+                      Variant{"software-portrait-lower-large-contrast", ui::Renderer::kSoftware,
+                              1080, 1920, true, true, true},
+                      Variant{"software-landscape-large-contrast", ui::Renderer::kSoftware, 1920,
+                              1080, true, true}),
     [](const auto& info) {
         std::string n = info.param.name;
         for (char& c : n)

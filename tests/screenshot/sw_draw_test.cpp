@@ -1,0 +1,220 @@
+// SoftwareDrawer (ui/sw_draw.h) on SDL's software renderer over a plain surface (no window, no
+// display): draw data made by hand, drawn whole and drawn only inside damage rectangles, must give
+// the same pixels — the property DamageParity.* checks on the kiosk's screens, here on the two
+// cases that break it with SDL's own way of drawing: a scaled picture cut by a rectangle's edge,
+// and triangles whose neighbours in the command are left out.
+#include "ui/sw_draw.h"
+
+#include <SDL.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+using vmeste::ui::PixelRect;
+using vmeste::ui::SoftwareDrawer;
+
+namespace {
+
+constexpr int kW = 320, kH = 240;
+
+struct Canvas {
+    SDL_Surface* surface = SDL_CreateRGBSurfaceWithFormat(0, kW, kH, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer* renderer = SDL_CreateSoftwareRenderer(surface);
+    ~Canvas() {
+        SDL_DestroyRenderer(renderer);
+        SDL_FreeSurface(surface);
+    }
+    void clear() {
+        SDL_SetRenderDrawColor(renderer, 20, 30, 40, 255);
+        SDL_RenderSetClipRect(renderer, nullptr);
+        SDL_RenderClear(renderer);
+    }
+    std::vector<uint32_t> pixels() {
+        SDL_RenderFlush(renderer);
+        std::vector<uint32_t> px(static_cast<size_t>(kW) * kH);
+        for (int y = 0; y < kH; ++y)
+            std::memcpy(&px[static_cast<size_t>(y) * kW],
+                        static_cast<const uint8_t*>(surface->pixels) + y * surface->pitch, kW * 4);
+        return px;
+    }
+};
+
+// A texture of noise: any sampling difference shows.
+SDL_Texture* noise(SDL_Renderer* r, int w, int h, unsigned seed) {
+    SDL_Texture* t = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, w, h);
+    SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
+    std::mt19937 rng(seed);
+    std::vector<uint8_t> px(static_cast<size_t>(w) * h * 3);
+    for (auto& p : px) p = static_cast<uint8_t>(rng());
+    SDL_UpdateTexture(t, nullptr, px.data(), w * 3);
+    return t;
+}
+
+// Draw data of one list; each call to cmd() starts a command.
+struct Data {
+    ImDrawList list{nullptr};
+    ImDrawList* lists[1] = {&list};
+    ImDrawData data;
+    void cmd(ImTextureID tex, ImVec4 clip) {
+        ImDrawCmd c;
+        c.ClipRect = clip;
+        c.TextureId = tex;
+        c.IdxOffset = static_cast<unsigned>(list.IdxBuffer.Size);
+        list.CmdBuffer.push_back(c);
+    }
+    ImDrawIdx vertex(float x, float y, float u, float v, ImU32 col) {
+        list.VtxBuffer.push_back(ImDrawVert{ImVec2(x, y), ImVec2(u, v), col});
+        return static_cast<ImDrawIdx>(list.VtxBuffer.Size - 1);
+    }
+    void triangle(ImDrawIdx a, ImDrawIdx b, ImDrawIdx c) {
+        for (ImDrawIdx i : {a, b, c}) list.IdxBuffer.push_back(i);
+        list.CmdBuffer.back().ElemCount += 3;
+    }
+    // A rectangle as Dear ImGui writes one: corners clockwise, triangles (0 1 2) (0 2 3).
+    void quad(float x0, float y0, float x1, float y1, ImVec2 uv0, ImVec2 uv1, ImU32 col) {
+        const ImDrawIdx a = vertex(x0, y0, uv0.x, uv0.y, col),
+                        b = vertex(x1, y0, uv1.x, uv0.y, col);
+        const ImDrawIdx c = vertex(x1, y1, uv1.x, uv1.y, col),
+                        d = vertex(x0, y1, uv0.x, uv1.y, col);
+        triangle(a, b, c);
+        triangle(a, c, d);
+    }
+    const ImDrawData& build() {
+        data = ImDrawData();
+        data.Valid = true;
+        data.CmdListsCount = 1;
+        data.CmdLists = lists;
+        data.DisplaySize = ImVec2(kW, kH);
+        data.FramebufferScale = ImVec2(1, 1);
+        data.TotalIdxCount = list.IdxBuffer.Size;
+        data.TotalVtxCount = list.VtxBuffer.Size;
+        return data;
+    }
+};
+
+// The screen in four rectangles whose edges cross everything drawn.
+const std::vector<PixelRect> kQuarters = {{0, 0, 101, 117},
+                                          {101, 0, kW - 101, 117},
+                                          {0, 117, 101, kH - 117},
+                                          {101, 117, kW - 101, kH - 117}};
+
+long differing(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+    long n = 0;
+    for (size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+    return n;
+}
+
+}  // namespace
+
+TEST(SoftwareDrawer, AScaledPictureCutByRectanglesGivesTheFullRedrawsPixels) {
+    Canvas canvas;
+    ASSERT_NE(canvas.renderer, nullptr) << SDL_GetError();
+    SDL_Texture* photo = noise(canvas.renderer, 37, 29, 1);
+    Data d;
+    // Scaled about 6.4 × 6.4, cut by its own clip rectangle too, tinted half transparent.
+    d.cmd(photo, ImVec4(0, 0, 230, kH));
+    d.quad(13.3f, 17.6f, 251.2f, 203.9f, ImVec2(0, 0), ImVec2(1, 1), 0xC0FFE0FF);
+    SoftwareDrawer whole(canvas.renderer);
+    canvas.clear();
+    whole.draw(d.build());
+    const auto full = canvas.pixels();
+    SoftwareDrawer cut(canvas.renderer);
+    canvas.clear();
+    cut.draw(d.build(), &kQuarters);
+    EXPECT_EQ(differing(full, canvas.pixels()), 0);
+    EXPECT_EQ(cut.scaled_copies(), 1u) << "one scaled copy, drawn in four pieces";
+    SDL_DestroyTexture(photo);
+}
+
+TEST(SoftwareDrawer, TrianglesLeftOutDoNotMakeTheirNeighboursPairDifferently) {
+    Canvas canvas;
+    ASSERT_NE(canvas.renderer, nullptr);
+    Data d;
+    d.cmd(nullptr, ImVec4(0, 0, kW, kH));
+    // Two halves of a rectangle at fractional coordinates with a triangle far away between them
+    // in the command: SDL draws the three one by one. Drawn as a pair, the halves would be one
+    // filled rectangle, whose edges fall on other pixels.
+    const ImU32 col = 0xFF3080F0;
+    const ImDrawIdx a = d.vertex(10.6f, 10.3f, 0, 0, col), b = d.vertex(90.4f, 10.3f, 0, 0, col);
+    const ImDrawIdx c = d.vertex(90.4f, 80.7f, 0, 0, col), e = d.vertex(10.6f, 80.7f, 0, 0, col);
+    const ImDrawIdx x = d.vertex(200, 150, 0, 0, col), y = d.vertex(300, 150, 0, 0, col);
+    const ImDrawIdx z = d.vertex(250, 230, 0, 0, col);
+    d.triangle(a, b, c);
+    d.triangle(x, y, z);
+    d.triangle(a, c, e);
+    SoftwareDrawer drawer(canvas.renderer);
+    canvas.clear();
+    drawer.draw(d.build());
+    const auto full = canvas.pixels();
+    canvas.clear();
+    const std::vector<PixelRect> top_left = {{0, 0, 101, 117}};  // the far triangle left out
+    drawer.draw(d.build(), &top_left);
+    const auto part = canvas.pixels();
+    long differ = 0;
+    for (int py = 0; py < 117; ++py)
+        for (int px = 0; px < 101; ++px) {
+            const size_t i = static_cast<size_t>(py) * kW + px;
+            differ += full[i] != part[i];
+        }
+    EXPECT_EQ(differ, 0);
+}
+
+TEST(SoftwareDrawer, AScaledCopyIsMadeAgainWhenItsTextureChanges) {
+    Canvas canvas;
+    ASSERT_NE(canvas.renderer, nullptr);
+    SDL_Texture* camera = noise(canvas.renderer, 40, 30, 2);
+    Data d;
+    d.cmd(camera, ImVec4(0, 0, kW, kH));
+    d.quad(0, 0, kW, kH, ImVec2(0, 0), ImVec2(1, 1), 0xFFFFFFFF);
+    SoftwareDrawer drawer(canvas.renderer);
+    canvas.clear();
+    drawer.draw(d.build());
+    const auto before = canvas.pixels();
+    // The camera's next frame into the same texture.
+    std::vector<uint8_t> px(40 * 30 * 3);
+    {
+        std::mt19937 rng(3);
+        for (auto& p : px) p = static_cast<uint8_t>(rng());
+    }
+    SDL_UpdateTexture(camera, nullptr, px.data(), 40 * 3);
+    drawer.texture_changed(camera);
+    canvas.clear();
+    drawer.draw(d.build());
+    const auto after = canvas.pixels();
+    EXPECT_GT(differing(before, after), kW * kH / 2) << "the old frame's copy was drawn";
+    // What a drawer that never saw the old pixels draws.
+    SoftwareDrawer fresh(canvas.renderer);
+    canvas.clear();
+    fresh.draw(d.build());
+    EXPECT_EQ(differing(after, canvas.pixels()), 0);
+    EXPECT_EQ(drawer.scaled_copies(), 1u) << "the copy is made again in place, not added";
+    drawer.texture_gone(camera);
+    EXPECT_EQ(drawer.scaled_copies(), 0u);
+    EXPECT_EQ(drawer.scaled_bytes(), 0u);
+    SDL_DestroyTexture(camera);
+}
+
+TEST(SoftwareDrawer, CopiesNotDrawnForAWhileAreFreed) {
+    Canvas canvas;
+    ASSERT_NE(canvas.renderer, nullptr);
+    SDL_Texture* photo = noise(canvas.renderer, 16, 16, 4);
+    Data with;
+    with.cmd(photo, ImVec4(0, 0, kW, kH));
+    with.quad(0, 0, 64, 64, ImVec2(0, 0), ImVec2(1, 1), 0xFFFFFFFF);
+    Data without;
+    without.cmd(nullptr, ImVec4(0, 0, kW, kH));
+    without.quad(0, 0, 64, 64, ImVec2(0, 0), ImVec2(0, 0), 0xFF000000);
+    SoftwareDrawer drawer(canvas.renderer);
+    drawer.draw(with.build());
+    ASSERT_EQ(drawer.scaled_copies(), 1u);
+    EXPECT_EQ(drawer.scaled_bytes(), 64u * 64 * 4);
+    for (long i = 0; i < SoftwareDrawer::kKeepFrames; ++i) drawer.draw(without.build());
+    EXPECT_EQ(drawer.scaled_copies(), 1u) << "kept while it may come back";
+    drawer.draw(without.build());
+    EXPECT_EQ(drawer.scaled_copies(), 0u);
+    EXPECT_EQ(drawer.scaled_bytes(), 0u);
+    SDL_DestroyTexture(photo);
+}
