@@ -169,16 +169,19 @@ SDL_Texture* SoftwareDrawer::scaled(SDL_Texture* tex, int sx, int sy, int sw, in
         return it->second.texture;
     }
     SDL_Texture* copy = it != copies_.end() ? it->second.texture : nullptr;
+    SDL_BlendMode blend = SDL_BLENDMODE_NONE;
+    SDL_GetTextureBlendMode(tex, &blend);
     if (!copy) {
-        copy =
-            SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        // An opaque picture's copy in the picture's own format (the window's: copied by rows);
+        // anything blended keeps its alpha.
+        Uint32 format = SDL_PIXELFORMAT_ARGB8888;
+        if (blend == SDL_BLENDMODE_NONE) SDL_QueryTexture(tex, &format, nullptr, nullptr, nullptr);
+        copy = SDL_CreateTexture(renderer_, format, SDL_TEXTUREACCESS_TARGET, w, h);
         if (!copy) return nullptr;
     }
     // Scaled whole, as it is, with nothing blended and nothing tinted: what SDL does for a blit
     // that crosses the screen's edge (SW_RunCommandQueue), into a texture of its own.
-    SDL_BlendMode blend = SDL_BLENDMODE_NONE;
     Uint8 a = 255, r = 255, g = 255, b = 255;
-    SDL_GetTextureBlendMode(tex, &blend);
     SDL_GetTextureAlphaMod(tex, &a);
     SDL_GetTextureColorMod(tex, &r, &g, &b);
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
@@ -230,7 +233,10 @@ void SoftwareDrawer::submit(const ImDrawList& list, const ImDrawCmd& cmd, SDL_Te
         const SDL_Color c = color_of(u.col);
         const SDL_FRect d{u.dx, u.dy, u.dw, u.dh};
         if (u.kind == Unit::kFill) {
-            SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+            // SDL blends even an opaque colour pixel by pixel; an opaque one blended gives its own
+            // value exactly (c × 255 / 255), so it is simply filled.
+            SDL_SetRenderDrawBlendMode(renderer_,
+                                       c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
             SDL_SetRenderDrawColor(renderer_, c.r, c.g, c.b, c.a);
             SDL_RenderFillRectF(renderer_, &d);
             continue;
