@@ -5,12 +5,21 @@
 //                          screen; the script subtracts the time it started the process
 //   frames description N   N frames of the description screen, a character typed before each
 //   frames map N           N frames of the map, panned before each (tiles already loaded)
+//   frames review N        N frames of the review with a 4,000-character text and 5 photos, a
+//                          finger tapping the language button (press, release: the other
+//                          language)
+//   frames categories N    N frames of the category grid with large text, a finger tapping a
+//                          category (its subjects) and «Назад» (the grid again)
 //                          → per-frame wall time (build + raster + swap + glFinish or the software
-//                          renderer's present), p50 and p99
+//                          renderer's present), p50 and p99, CPU per frame, pixels rasterised
 //   idle                   the real event loop on the attract screen until SIGTERM (the script
 //                          measures the process's CPU over 60 s)
 //   photos                 a report with 5 photos taken on the (synthetic) camera, left on the
 //                          review screen until SIGTERM (the script measures PSS)
+//   typing                 the real event loop on the description screen (its keyboard's key
+//                          centres printed first, in screen pixels) until SIGTERM, for real X11
+//                          taps from bench/ui_compare.py; prints the text's length and the
+//                          frames drawn at the end
 //   write-assets DIR       the 5 photos (as the kiosk prepares them) and the map tiles the
 //                          Chromium page shows, so both draw the same pictures
 //
@@ -33,6 +42,7 @@
 #include "drivers/camera/camera.h"
 #include "drivers/watchdog/watchdog.h"
 #include "image/photo.h"
+#include "kiosk/base/utf8.h"
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/map_tiles.h"
@@ -135,6 +145,56 @@ struct Rig {
         kiosk->dispatch({IntentKind::kInsertText, "ул. Мира, 12"});
         kiosk->dispatch({IntentKind::kNext});
     }
+    // A finger pressing the widget `id` of the last frame, or lifting from where it pressed, as
+    // SDL delivers it.
+    ImVec2 finger{};
+    bool touch(const std::string& id, bool down) {
+        if (down) {
+            const ui::WidgetInfo* w = ui->widgets().find(id);
+            if (!w) {
+                std::fprintf(stderr, "ui_bench: no %s on the %s screen:", id.c_str(),
+                             core::screen_name(kiosk->session().state().screen));
+                for (const ui::WidgetInfo& o : ui->widgets().all())
+                    std::fprintf(stderr, " %s", o.id.c_str());
+                std::fprintf(stderr, "\n");
+                return false;
+            }
+            finger = ImVec2((w->min.x + w->max.x) * 0.5f, (w->min.y + w->max.y) * 0.5f);
+        }
+        SDL_Event ev{};
+        ev.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.state = down ? SDL_PRESSED : SDL_RELEASED;
+        ev.button.x = static_cast<int>(finger.x);
+        ev.button.y = static_cast<int>(finger.y);
+        host->handle_event(ev);
+        return true;
+    }
+    // The review of a report with `text`, five photos taken on the camera and a contact.
+    bool to_review(const std::string& text) {
+        to_description();
+        kiosk->dispatch({IntentKind::kInsertText, text});
+        kiosk->dispatch({IntentKind::kNext});
+        if (!settle([&] { return kiosk->session().camera_status() == core::CameraStatus::kReady; }))
+            return false;
+        for (size_t i = 0; i < 5; ++i) {
+            kiosk->dispatch({IntentKind::kSelectPhoto, "", core::Language::kRu, -1});
+            kiosk->dispatch({IntentKind::kTakePhoto});
+            if (!settle([&] { return kiosk->session().state().photos.photos.size() == i + 1; }))
+                return false;
+        }
+        kiosk->dispatch({IntentKind::kNext});
+        kiosk->dispatch({IntentKind::kUseContact});
+        kiosk->dispatch({IntentKind::kInsertText, "Анна Иванова"});
+        kiosk->dispatch(
+            {IntentKind::kFocus, "", core::Language::kRu, static_cast<int>(core::Field::kPhone)});
+        kiosk->dispatch({IntentKind::kInsertText, "9161234567"});
+        kiosk->dispatch({IntentKind::kNext});
+        kiosk->dispatch({IntentKind::kConsentAgree});
+        frame();
+        frame();
+        return kiosk->session().state().screen == core::Screen::kReview;
+    }
     void close() {
         images.reset();
         host.reset();
@@ -160,7 +220,19 @@ void print_percentiles(const char* what, std::vector<double> v, double cpu_total
                 at(0.99), cpu_total_ms / n);
 }
 
+// The heaviest text a citizen can leave: 4,000 characters (the limit), words of a real appeal.
+std::string long_text() {
+    const std::string sentence =
+        "Во дворе дома 12 по улице Мира третий год стоит яма глубиной до двадцати сантиметров, "
+        "после дождя её не видно, машины ломают подвеску, дети обходят её по газону. ";
+    std::string out;
+    while (utf8::length(out) < 4000) out += sentence;
+    return std::string(utf8::prefix(out, 4000));
+}
+
 int frames(Rig& rig, const std::string& screen, int n) {
+    // review and categories: per frame, the next step of a finger's taps (widget, pressed).
+    std::vector<std::pair<std::string, bool>> taps;
     if (screen == "map") {
         rig.to_place();
         rig.kiosk->dispatch({IntentKind::kPlaceMap});
@@ -170,13 +242,36 @@ int frames(Rig& rig, const std::string& screen, int n) {
                        rig.kiosk->map_tiles()->pending() == 0;
             }))
             return 1;
-    } else
+    } else if (screen == "review") {
+        if (!rig.to_review(long_text())) return 1;
+        taps = {{"top/language", true}, {"top/language", false}, {"", false}};
+    } else if (screen == "categories") {
+        rig.kiosk->dispatch({IntentKind::kToggleAccessibility, "", core::Language::kRu,
+                             static_cast<int>(core::A11yOption::kLargeText)});
+        rig.kiosk->dispatch({IntentKind::kStart});
+        rig.frame();
+        rig.frame();
+        // From the most asked-for subjects, when they are shown, to the whole grid.
+        if (rig.ui->widgets().find("category/all"))
+            for (bool down : {true, false}) {
+                rig.touch("category/all", down);
+                rig.frame();
+            }
+        rig.frame();
+        // A tap is a frame pressed, a frame released and a frame of its result.
+        taps = {{"category/roads", true}, {"category/roads", false}, {"", false},
+                {"nav/back", true},       {"nav/back", false},       {"", false}};
+    } else if (screen == "description") {
         rig.to_description();
-    const core::MapView start = rig.kiosk->session().state().place.view;
-    if (screen != "map")
         rig.kiosk->dispatch({IntentKind::kInsertText,
                              "Большая яма на проезжей части у дома 12 по улице Мира, машины "
                              "объезжают её по встречной полосе. "});
+    } else {
+        std::fprintf(stderr, "ui_bench: no scene %s\n", screen.c_str());
+        return 2;
+    }
+    const core::MapView start = rig.kiosk->session().state().place.view;
+    rig.frame();
     std::vector<double> times;
     long pixels = 0;               // rasterised, as present() reports them
     const double cpu0 = cpu_ms();  // the whole process: llvmpipe's raster threads too
@@ -186,6 +281,9 @@ int frames(Rig& rig, const std::string& screen, int n) {
             const double lon = start.lon + 0.00002 * ((i % 200) < 100 ? i % 100 : 100 - i % 100);
             rig.kiosk->dispatch(
                 {IntentKind::kMapView, "", core::Language::kRu, start.zoom, start.lat, lon});
+        } else if (!taps.empty()) {
+            const auto& [id, down] = taps[static_cast<size_t>(i) % taps.size()];
+            if (!id.empty() && !rig.touch(id, down)) return 1;
         } else {
             const char* word = i % 7 == 6 ? " " : "а";  // words of six letters
             rig.kiosk->dispatch({IntentKind::kInsertText, word});
@@ -202,6 +300,36 @@ int frames(Rig& rig, const std::string& screen, int n) {
     const double cpu = cpu_ms() - cpu0;
     print_percentiles(screen.c_str(), times, cpu);
     std::printf("pixels_per_frame=%ld\n", n ? pixels / n : 0);
+    return 0;
+}
+
+// The real loop on the description screen, for taps from outside (bench/ui_compare.py, xdotool).
+int typing(Rig& rig) {
+    rig.to_description();
+    rig.frame();
+    rig.frame();
+    int wx = 0, wy = 0;
+    SDL_GetWindowPosition(rig.host->window(), &wx, &wy);
+    for (const ui::WidgetInfo& w : rig.ui->widgets().all())
+        if (w.id.rfind("kbd/", 0) == 0)
+            std::printf("key %s %d %d\n", w.id.c_str() + 4,
+                        wx + static_cast<int>((w.min.x + w.max.x) * 0.5f),
+                        wy + static_cast<int>((w.min.y + w.max.y) * 0.5f));
+    std::printf("ready\n");
+    std::fflush(stdout);
+    drivers::CountingWatchdog wd;
+    std::thread stopper([] {
+        while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ui::request_stop();
+    });
+    ui::LoopFigures figures;
+    ui::run_kiosk_loop(*rig.ui, *rig.host, wd, &figures);
+    g_stop = true;
+    stopper.join();
+    std::printf("typed_chars=%zu frames=%ld presented=%ld\n",
+                utf8::length(rig.kiosk->session().state().text()), figures.frames,
+                figures.presented);
+    std::fflush(stdout);
     return 0;
 }
 
@@ -282,7 +410,9 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {
         std::fputs(
-            "usage: vmeste-bench-ui first-frame | frames description|map N | idle | photos | "
+            "usage: vmeste-bench-ui first-frame | frames description|map|review|categories N | "
+            "idle | "
+            "photos | typing | "
             "write-assets DIR\n",
             stderr);
         return 2;
@@ -314,6 +444,8 @@ int main(int argc, char** argv) {
         stopper.join();
     } else if (args[0] == "photos") {
         rc = photos(rig);
+    } else if (args[0] == "typing") {
+        rc = typing(rig);
     } else {
         std::fprintf(stderr, "ui_bench: unknown mode %s\n", args[0].c_str());
         rc = 2;

@@ -5,12 +5,16 @@ the same display (issue #6's figures; docs/performance.md):
 
   start to first frame        process start -> first frame on screen (median of 3)
   frame time p50 / p99        heaviest screens: typing on the description (text + keyboard),
-                              panning the map
+  and CPU per frame           panning the map, taps on the review with 4,000 characters and 5
+                              photos, taps on the category grid in large text
+  CPU per keystroke           100 taps on the on-screen keyboard by real X11 input (xdotool), the
+                              kiosk's real event loop and Chromium's page, all frames they cause
   CPU over idle seconds       the attract screen, nobody touching it (all processes)
   memory after 5 photos       PSS of all processes with a 5-photo report on the review screen
 
 usage: ui_compare.py KIOSK_BENCH_BINARY [--chromium /usr/bin/chromium] [--idle 60] [--frames 300]
-Needs DISPLAY (bench/run starts Xvfb). Chromium's flags are CHROMIUM_FLAGS below and in
+                     [--keys 100]
+Needs DISPLAY (bench/run starts Xvfb) and xdotool. Chromium's flags are CHROMIUM_FLAGS below and in
 docs/performance.md."""
 
 import argparse
@@ -176,6 +180,16 @@ def stop(proc):
         proc.wait()
 
 
+def tap_keys(keys, text, n, names):
+    """n taps, the letters of `text` in turn, as a finger: pressed 40 ms, then 110 ms to the next."""
+    for i in range(n):
+        ch = text[i % len(text)]
+        x, y = keys[names.get(ch, ch)]
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "mousedown", "1", "sleep", "0.04",
+                        "mouseup", "1"], check=True)
+        time.sleep(0.11)
+
+
 def percentiles(times):
     s = sorted(times)
     return s[len(s) // 2], s[min(len(s) - 1, int(len(s) * 0.99))]
@@ -202,6 +216,26 @@ class Kiosk:
         t0 = now_ms()
         out = self.run("first-frame")
         return float(out.split("=")[1]) - t0
+
+    def typing(self, n, text):
+        """CPU of the kiosk's process per keystroke, and frames drawn per keystroke, for `n` real
+        taps on its on-screen keyboard."""
+        p = subprocess.Popen([self.binary, "typing"], env=self.env, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        keys = {}
+        for line in p.stdout:
+            if line.startswith("ready"):
+                break
+            _, name, x, y = line.split()
+            keys[name] = (int(x), int(y))
+        time.sleep(1)
+        c0 = cpu_seconds(p.pid)
+        tap_keys(keys, text, n, {" ": "space"})
+        time.sleep(0.5)
+        c1 = cpu_seconds(p.pid)
+        stop(p)
+        tail = dict(kv.split("=") for kv in p.stdout.read().split())
+        return (c1 - c0) * 1000 / n, int(tail["frames"]) / n, int(tail["typed_chars"])
 
     def frames(self, screen, n):
         out = self.run("frames", screen, str(n)).split()
@@ -240,6 +274,18 @@ class Chromium:
         # CPU of every Chromium process (renderer, GPU/compositor, browser) while it made them.
         return (*percentiles(times[5:]), (c1 - c0) * 1000 / len(times))
 
+    def typing(self, n, text):
+        p = self.start(f"keys?n={n}")
+        keys = self.marks.wait_result()
+        time.sleep(1)
+        c0 = cpu_seconds(p.pid)
+        tap_keys(keys, text, n, {" ": "Пробел"})
+        typed = self.marks.wait("typed", timeout=10)
+        time.sleep(0.5)
+        c1 = cpu_seconds(p.pid)
+        stop(p)
+        return (c1 - c0) * 1000 / n, typed is not None
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -247,6 +293,7 @@ def main():
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--idle", type=float, default=60)
     ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--keys", type=int, default=100)
     a = ap.parse_args()
     if not os.environ.get("DISPLAY"):
         sys.exit("ui_compare: needs a display (bench/run starts Xvfb)")
@@ -264,7 +311,9 @@ def main():
     rows.append(("start to first frame, ms (median of 3)", *(f"{k:.0f}" for k in ks), f"{c:.0f}"))
 
     for label, kscreen, cmode in (("typing on the description", "description", "typing"),
-                                  ("panning the map", "map", "map")):
+                                  ("panning the map", "map", "map"),
+                                  ("taps on the review, 4,000 characters and 5 photos", "review", "review"),
+                                  ("taps on the category grid, large text", "categories", "categories")):
         kf = [k.frames(kscreen, a.frames) for k in kiosks]
         cp50, cp99, ccpu = chrome.frames(cmode, a.frames)
         # Issue #22's goals beside each figure: p99 ≤ 16 ms, CPU per frame ≤ Chromium's.
@@ -275,6 +324,19 @@ def main():
                      *(f"{f[2]:.1f} ({f[2] / ccpu:.1f}×){' ✓' if f[2] <= ccpu else ''}" for f in kf),
                      f"{ccpu:.1f}"))
         rows.append((f"pixels rasterised per frame: {label}", *(f"{f[3]:,}" for f in kf), "—"))
+
+    # As a person types: real X11 taps on the on-screen keyboard, all the frames they cause.
+    text = "яма на дороге у дома двенадцать "
+    kt = [k.typing(a.keys, text) for k in kiosks]
+    ct, ctyped = chrome.typing(a.keys, text)
+    for k in kt:
+        if k[2] < a.keys:
+            print(f"ui_compare: the kiosk took {k[2]} of {a.keys} taps", file=sys.stderr)
+    if not ctyped:
+        print(f"ui_compare: Chromium did not take all {a.keys} taps", file=sys.stderr)
+    rows.append((f"CPU per keystroke (all processes), ms: {a.keys} real X11 taps on the on-screen keyboard "
+                 "(goal ≤ Chromium)", *(f"{k[0]:.1f} ({k[0] / ct:.1f}×){' ✓' if k[0] <= ct else ''}, "
+                                         f"{k[1]:.1f} frames a key" for k in kt), f"{ct:.1f}"))
 
     def idle_cpu(proc, settle):
         time.sleep(settle)

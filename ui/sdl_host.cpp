@@ -65,7 +65,8 @@ class SdlTextures final : public Textures {
     // of them a frame).
     SdlTextures(SDL_Renderer* r, uint32_t format, DamageTracker* damage, SoftwareDrawer* drawer)
         : renderer_(r),
-          format_(SDL_BYTESPERPIXEL(format) == 4 ? format : SDL_PIXELFORMAT_RGB24),
+          format_(SDL_BYTESPERPIXEL(format) == 4 ? format
+                                                 : static_cast<uint32_t>(SDL_PIXELFORMAT_RGB24)),
           damage_(damage),
           drawer_(drawer) {}
     ImTextureID create(int w, int h, const uint8_t* rgb) override {
@@ -413,6 +414,8 @@ void SdlHost::draw(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderClear(sdl_renderer_);
+        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+        drawer_->set_atlas(fonts->TexID, fonts->TexUvWhitePixel);
         drawer_->draw(*data);
         return;
     }
@@ -495,6 +498,8 @@ void SdlHost::present_damaged(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderFillRects(sdl_renderer_, sr.data(), static_cast<int>(sr.size()));
+        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
+        drawer_->set_atlas(fonts->TexID, fonts->TexUvWhitePixel);
         drawer_->draw(*data, &rects);
         SDL_RenderFlush(sdl_renderer_);
         if (SDL_UpdateWindowSurfaceRects(window_, sr.data(), static_cast<int>(sr.size())) != 0)

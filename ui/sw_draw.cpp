@@ -62,10 +62,17 @@ void SoftwareDrawer::split(const ImDrawList& list, const ImDrawCmd& cmd, SDL_Tex
         u.x1 = static_cast<int>(std::ceil(x1)) + 1;
         u.y1 = static_cast<int>(std::ceil(y1)) + 1;
     };
+    const ImVec2 white = white_;
+    const bool atlas = tex && tex == atlas_;
     auto single = [&](unsigned first) {
         Unit u;
         u.kind = Unit::kTriangles;
         u.first = first;
+        u.solid = atlas;
+        for (unsigned k = 0; k < 3; ++k) {
+            const ImVec2 uv = v[idx[first + k]].uv;
+            u.solid = u.solid && uv.x == white.x && uv.y == white.y;
+        }
         float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
         for (unsigned k = 0; k < 3; ++k) {
             const ImVec2 p = v[idx[first + k]].pos;
@@ -221,12 +228,15 @@ void SoftwareDrawer::submit(const ImDrawList& list, const ImDrawCmd& cmd, SDL_Te
             // Neighbours in the command go together (SDL pairs them as it did there).
             size_t end = i + 1;
             while (end < n && units[end].kind == Unit::kTriangles &&
-                   units[end].first == units[end - 1].first + 3)
+                   units[end].first == units[end - 1].first + 3 && units[end].solid == u.solid)
                 ++end;
-            SDL_RenderGeometryRaw(renderer_, tex, &v->pos.x, sizeof(ImDrawVert),
+            // A shape's triangles without the texture: SDL blends them by the draw blend mode.
+            if (u.solid) SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+            SDL_RenderGeometryRaw(renderer_, u.solid ? nullptr : tex, &v->pos.x, sizeof(ImDrawVert),
                                   reinterpret_cast<const SDL_Color*>(&v->col), sizeof(ImDrawVert),
-                                  &v->uv.x, sizeof(ImDrawVert), vertices, idx + u.first,
-                                  static_cast<int>((end - i) * 3), sizeof(ImDrawIdx));
+                                  u.solid ? nullptr : &v->uv.x, sizeof(ImDrawVert), vertices,
+                                  idx + u.first, static_cast<int>((end - i) * 3),
+                                  sizeof(ImDrawIdx));
             i = end - 1;
             continue;
         }

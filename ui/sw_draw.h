@@ -46,6 +46,13 @@ class SoftwareDrawer {
     // (disjoint framebuffer rectangles).
     void draw(const ImDrawData& data, const std::vector<PixelRect>* rects = nullptr);
 
+    // Dear ImGui's font atlas and the texel in it that is white (ImFontAtlas::TexUvWhitePixel):
+    // triangles that sample only that texel are drawn as coloured triangles. Unset, none are.
+    void set_atlas(ImTextureID atlas, ImVec2 white_uv) {
+        atlas_ = atlas;
+        white_ = white_uv;
+    }
+
     // A texture's pixels changed: its scaled copies are made again when next drawn.
     void texture_changed(ImTextureID texture);
     // A texture went: its scaled copies go too.
@@ -63,8 +70,9 @@ class SoftwareDrawer {
     // What SDL makes of a command's triangles.
     struct Unit {
         enum Kind : uint8_t { kTriangles, kFill, kCopy } kind = kTriangles;
-        int flip = 0;                          // kCopy: SDL_RendererFlip
-        unsigned first = 0;                    // kTriangles: its first index in the command
+        bool solid = false;  // kTriangles: the atlas's white texel only (a shape, not a glyph)
+        int flip = 0;        // kCopy: SDL_RendererFlip
+        unsigned first = 0;  // kTriangles: its first index in the command
         float dx = 0, dy = 0, dw = 0, dh = 0;  // kFill, kCopy: the rectangle on screen
         int sx = 0, sy = 0, sw = 0, sh = 0;    // kCopy: texels
         uint32_t col = 0;                      // kFill, kCopy: ImGui's colour (RGBA bytes)
@@ -94,6 +102,8 @@ class SoftwareDrawer {
     };
 
     SDL_Renderer* renderer_;
+    ImTextureID atlas_ = nullptr;
+    ImVec2 white_{-1, -1};
     std::vector<Unit> units_;
     std::vector<Unit> picked_;
     std::unordered_map<Key, Copy, KeyHash> copies_;

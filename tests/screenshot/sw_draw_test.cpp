@@ -8,7 +8,10 @@
 #include <SDL.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -160,6 +163,59 @@ TEST(SoftwareDrawer, TrianglesLeftOutDoNotMakeTheirNeighboursPairDifferently) {
             differ += full[i] != part[i];
         }
     EXPECT_EQ(differ, 0);
+}
+
+// Dear ImGui fills every shape with the atlas's white texel; drawn as coloured triangles (SDL
+// fills them, fast) they must look as the textured ones SDL samples.
+TEST(SoftwareDrawer, ShapesOfTheWhiteTexelLookAsWhenTextured) {
+    Canvas canvas;
+    ASSERT_NE(canvas.renderer, nullptr);
+    SDL_Texture* atlas =
+        SDL_CreateTexture(canvas.renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, 4, 4);
+    const std::vector<uint32_t> white(16, 0xFFFFFFFF);
+    SDL_UpdateTexture(atlas, nullptr, white.data(), 16);
+    SDL_SetTextureBlendMode(atlas, SDL_BLENDMODE_BLEND);
+    const ImVec2 w(0.375f, 0.375f);  // the centre of texel (1, 1)
+    Data d;
+    d.cmd(atlas, ImVec4(0, 0, kW, kH));
+    // A fan (a rounded button's body) and a fringe whose alpha falls to 0 (its antialiased edge),
+    // over one another, half transparent in places.
+    const ImDrawIdx c = d.vertex(160, 120, w.x, w.y, 0xFF3080F0);
+    ImDrawIdx prev = d.vertex(260.3f, 120, w.x, w.y, 0xFF3080F0);
+    for (int k = 1; k <= 12; ++k) {
+        const float a = static_cast<float>(k) * 3.14159265f / 6.0f;
+        const ImDrawIdx next = d.vertex(160 + 100.3f * std::cos(a), 120 + 90.7f * std::sin(a), w.x,
+                                        w.y, k % 2 ? 0xC02060A0 : 0xFF3080F0);
+        d.triangle(c, prev, next);
+        prev = next;
+    }
+    const ImDrawIdx f0 = d.vertex(30.5f, 20.2f, w.x, w.y, 0xFF10E040);
+    const ImDrawIdx f1 = d.vertex(290.5f, 40.7f, w.x, w.y, 0x0010E040);
+    const ImDrawIdx f2 = d.vertex(120.2f, 210.9f, w.x, w.y, 0x8010E040);
+    d.triangle(f0, f1, f2);
+    SoftwareDrawer textured(canvas.renderer);  // no atlas set: sampled as SDL would
+    canvas.clear();
+    textured.draw(d.build());
+    const auto sampled = canvas.pixels();
+    SoftwareDrawer filled(canvas.renderer);
+    filled.set_atlas(atlas, w);
+    canvas.clear();
+    filled.draw(d.build());
+    // The same colours, up to rounding where they blend (SDL's fill blends through a surface of
+    // its own, its sampler in one step; overlaps add up): at most 4 levels of 255, below what an
+    // eye tells apart.
+    const auto fill = canvas.pixels();
+    int most = 0;
+    long shape = 0;
+    for (size_t i = 0; i < fill.size(); ++i) {
+        for (int sh : {0, 8, 16})
+            most = std::max(most, std::abs(static_cast<int>((fill[i] >> sh) & 0xFF) -
+                                           static_cast<int>((sampled[i] >> sh) & 0xFF)));
+        shape += (fill[i] & 0xFFFFFF) != 0x141E28;  // not the background
+    }
+    EXPECT_LE(most, 4);
+    EXPECT_GT(shape, 20000) << "the shapes were drawn";
+    SDL_DestroyTexture(atlas);
 }
 
 TEST(SoftwareDrawer, AScaledCopyIsMadeAgainWhenItsTextureChanges) {
