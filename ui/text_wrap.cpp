@@ -9,20 +9,42 @@ size_t next_cp(std::string_view s, size_t i) {
     return i;
 }
 
+// The first code point boundary at or after byte i.
+size_t align(std::string_view s, size_t i) {
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    return i;
+}
+
 void wrap_paragraph(std::string_view p, float width, const MeasureFn& measure,
                     std::vector<std::string_view>& out) {
+    auto fits = [&](size_t n) { return measure(p.substr(0, n)) <= width; };
     while (!p.empty()) {
-        if (measure(p) <= width) {
+        // The longest prefix (in code points) that fits, at least one code point: found by
+        // doubling a step from the line's start and then halving between what fits and what does
+        // not, so a line costs a few measures of about its own length, not one a code point (a
+        // 4,000-character appeal on the review screen was measured 400,000 characters a frame).
+        // Widths only grow as a prefix does.
+        size_t fit = next_cp(p, 0);
+        size_t over = std::string_view::npos;  // a length known not to fit
+        if (fits(fit)) {
+            for (size_t step = 16; fit < p.size(); step *= 2) {
+                const size_t t = align(p, std::min(p.size(), fit + step));
+                if (!fits(t)) {
+                    over = t;
+                    break;
+                }
+                fit = t;
+            }
+            while (over != std::string_view::npos) {
+                size_t mid = align(p, fit + (over - fit) / 2);
+                if (mid == fit) mid = next_cp(p, fit);
+                if (mid >= over) break;
+                (fits(mid) ? fit : over) = mid;
+            }
+        }
+        if (fit == p.size()) {  // the rest fits
             out.push_back(p);
             return;
-        }
-        // Longest prefix (in code points) that fits, at least one code point.
-        size_t fit = next_cp(p, 0);
-        for (size_t i = fit; i < p.size();) {
-            size_t j = next_cp(p, i);
-            if (measure(p.substr(0, j)) > width) break;
-            fit = j;
-            i = j;
         }
         size_t cut = fit;
         if (fit < p.size() && p[fit] != ' ') {
