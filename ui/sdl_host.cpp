@@ -99,11 +99,18 @@ class SdlTextures final : public Textures {
             SDL_UpdateTexture(t, nullptr, rgb, w * 3);
             return;
         }
-        converted_.resize(static_cast<size_t>(w) * h * 4);
-        SDL_ConvertPixels(w, h, SDL_PIXELFORMAT_RGB24, rgb, w * 3, format_, converted_.data(),
-                          w * 4);
-        SDL_UpdateTexture(t, nullptr, converted_.data(), w * 4);
+        // Converted a band of rows at a time: a camera frame whole would keep 20 MB about.
+        const int band = std::max(1, kBandBytes / (w * 4));
+        converted_.resize(static_cast<size_t>(band) * w * 4);
+        for (int y = 0; y < h; y += band) {
+            const int rows = std::min(band, h - y);
+            SDL_ConvertPixels(w, rows, SDL_PIXELFORMAT_RGB24, rgb + static_cast<size_t>(y) * w * 3,
+                              w * 3, format_, converted_.data(), w * 4);
+            const SDL_Rect r{0, y, w, rows};
+            SDL_UpdateTexture(t, &r, converted_.data(), w * 4);
+        }
     }
+    static constexpr int kBandBytes = 256 * 1024;
     SDL_Renderer* renderer_;
     uint32_t format_;
     DamageTracker* damage_;
@@ -533,35 +540,43 @@ void SdlHost::present_damaged(ImDrawData* data) {
     SDL_GL_SwapWindow(window_);
 }
 
-Result<std::vector<unsigned char>> SdlHost::read_presented(int* w_out, int* h_out) {
+Result<std::vector<unsigned char>> SdlHost::read_back(bool from_fbo, int* w_out, int* h_out) {
     int w = 0, h = 0;
     drawable_size(&w, &h);
     std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
     if (sdl_renderer_) {
+        // RGBA32: R, G, B, A bytes in memory whatever the endianness; rows top to bottom.
         if (SDL_RenderReadPixels(sdl_renderer_, nullptr, SDL_PIXELFORMAT_RGBA32, px.data(),
                                  w * 4) != 0)
             return make_error(ErrorCode::kInternal,
                               std::string("SDL_RenderReadPixels: ") + SDL_GetError());
     } else {
-        if (!damage_tracking_ || (!fbo_ && !copy_sub_buffer_))
-            return make_error(ErrorCode::kInternal, "no kept frame: damage tracking is off");
-        if (fbo_) gl_fbo.bind(GL_READ_FRAMEBUFFER, fbo_);
-        glReadBuffer(fbo_ ? GL_COLOR_ATTACHMENT0 : GL_BACK);
+        if (from_fbo) gl_fbo.bind(GL_READ_FRAMEBUFFER, fbo_);
+        glReadBuffer(from_fbo ? GL_COLOR_ATTACHMENT0 : GL_BACK);
         glPixelStorei(GL_PACK_ALIGNMENT, 1);
         std::vector<unsigned char> up(px.size());
         glFinish();
         glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, up.data());
-        if (fbo_) {
+        const bool failed = glGetError() != GL_NO_ERROR;
+        if (from_fbo) {
             gl_fbo.bind(GL_READ_FRAMEBUFFER, 0);
             glReadBuffer(GL_BACK);
         }
+        if (failed) return make_error(ErrorCode::kInternal, "glReadPixels failed");
+        // GL's origin is bottom-left; images go top to bottom.
         const size_t row = static_cast<size_t>(w) * 4;
         for (int y = 0; y < h; ++y) std::copy_n(&up[(h - 1 - y) * row], row, &px[y * row]);
     }
-    for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;
+    for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;  // alpha forced opaque
     *w_out = w;
     *h_out = h;
     return px;
+}
+
+Result<std::vector<unsigned char>> SdlHost::read_presented(int* w_out, int* h_out) {
+    if (!sdl_renderer_ && (!damage_tracking_ || (!fbo_ && !copy_sub_buffer_)))
+        return make_error(ErrorCode::kInternal, "no kept frame: damage tracking is off");
+    return read_back(fbo_ != 0, w_out, h_out);
 }
 
 void SdlHost::finish() {
@@ -591,31 +606,7 @@ Result<std::vector<unsigned char>> SdlHost::read_pixels(ImDrawData* data, int* w
     draw(data);
     // SDL's software renderer drew into the kept surface: it holds this frame now.
     if (sdl_renderer_ && damage_tracking_) damage_.compare(*data, w, h, clear_rgba());
-    std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
-    if (sdl_renderer_) {
-        // RGBA32: R, G, B, A bytes in memory whatever the endianness; rows top to bottom.
-        if (SDL_RenderReadPixels(sdl_renderer_, nullptr, SDL_PIXELFORMAT_RGBA32, px.data(),
-                                 w * 4) != 0)
-            return make_error(ErrorCode::kInternal,
-                              std::string("SDL_RenderReadPixels: ") + SDL_GetError());
-        for (size_t i = 3; i < px.size(); i += 4) px[i] = 255;
-        *w_out = w;
-        *h_out = h;
-        return px;
-    }
-    glFinish();
-    glReadBuffer(GL_BACK);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    if (glGetError() != GL_NO_ERROR) return make_error(ErrorCode::kInternal, "glReadPixels failed");
-    // GL's origin is bottom-left; images go top to bottom. Alpha is forced opaque.
-    std::vector<unsigned char> flipped(px.size());
-    const size_t row = static_cast<size_t>(w) * 4;
-    for (int y = 0; y < h; ++y) std::copy_n(&px[(h - 1 - y) * row], row, &flipped[y * row]);
-    for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;
-    *w_out = w;
-    *h_out = h;
-    return flipped;
+    return read_back(false, w_out, h_out);
 }
 
 Result<void> SdlHost::save_png(ImDrawData* data, const std::string& path) {

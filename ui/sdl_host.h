@@ -93,6 +93,9 @@ class SdlHost {
     void draw(ImDrawData* data);
     // present()'s two ways for each renderer.
     void present_damaged(ImDrawData* data);
+    // The frame in the window's surface, the back buffer, or (`from_fbo`) the kept framebuffer
+    // object, as top-to-bottom opaque RGBA rows.
+    Result<std::vector<unsigned char>> read_back(bool from_fbo, int* w, int* h);
     bool ensure_framebuffer(int w, int h);
     uint32_t clear_rgba() const;
     void close_renderer();

@@ -18,6 +18,7 @@
 #include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "tests/support/image_compare.h"
+#include "tests/support/screen_kiosk.h"
 #include "tests/support/settle.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -54,25 +55,10 @@ TEST_P(DamageParity, TheKeptFrameEqualsAFullRedrawAtEveryStep) {
     test::TempDir dir;
     test::RunningSim sim;
     ManualClock clock(1'796'072'400'000);
-    const std::string map_file = dir.file("region.mbtiles");
     core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(map_file, map));
-    core::Kiosk::Options ko;
-    ko.config.data_dir = dir.path();
-    ko.config.platform_url = sim.url();
-    ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ «Тверской»)";
-    ko.config.site_lat = map.lat;
-    ko.config.site_lon = map.lon;
-    ko.config.map_file = map_file;
-    ko.config.auto_print_receipt = false;
-    ko.clock = &clock;
-    ko.start_uploader = false;
-    static SystemClock camera_clock;
-    ko.camera = drivers::make_synthetic_camera(camera_clock, 1280, 960, 15);
-    ko.printer = std::make_shared<drivers::FakePrinter>();
-    auto kiosk = core::Kiosk::start(std::move(ko));
+    auto ko = test::screen_kiosk_options(dir, sim, clock, &map);
+    ASSERT_TRUE(ko) << "the demo map could not be written";
+    auto kiosk = core::Kiosk::start(std::move(*ko));
     ASSERT_TRUE(kiosk) << kiosk.error().message;
     core::Kiosk& k = **kiosk;
 
