@@ -251,13 +251,6 @@ int frames(Rig& rig, const std::string& screen, int n) {
         rig.kiosk->dispatch({IntentKind::kStart});
         rig.frame();
         rig.frame();
-        // From the most asked-for subjects, when they are shown, to the whole grid.
-        if (rig.ui->widgets().find("category/all"))
-            for (bool down : {true, false}) {
-                rig.touch("category/all", down);
-                rig.frame();
-            }
-        rig.frame();
         // A tap is a frame pressed, a frame released and a frame of its result.
         taps = {{"category/roads", true}, {"category/roads", false}, {"", false},
                 {"nav/back", true},       {"nav/back", false},       {"", false}};
