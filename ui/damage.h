@@ -26,9 +26,12 @@
 
 namespace vmeste::ui {
 
+class Layer;
+
 struct PixelRect {
     int x = 0, y = 0, w = 0, h = 0;
     long area() const { return static_cast<long>(w) * h; }
+    bool empty() const { return w <= 0 || h <= 0; }
     bool operator==(const PixelRect&) const = default;
 };
 
@@ -58,7 +61,17 @@ class DamageTracker {
     // The draw data cut down to `rects` (from the last compare()): only the triangles that touch
     // one, each command drawn once for each rectangle it touches, clipped to it. Valid until the
     // next call.
+    // A layer (layer.h) is opaque over its clip rectangle: what is drawn there before it is
+    // left out (each such command is clipped to the parts of a rectangle outside it).
     ImDrawData* restrict_to(const ImDrawData& data, const std::vector<PixelRect>& rects);
+    // The rectangle of the first layer in `data` (framebuffer pixels), empty if none: the
+    // renderer need not clear there, the layer's copy covers it.
+    const PixelRect& find_occluder(const ImDrawData& data);
+    // `a` without `b`: up to four disjoint rectangles appended to `out`.
+    static void subtract(const PixelRect& a, const PixelRect& b, std::vector<PixelRect>* out);
+
+    // The version of a texture's pixels: another after texture_changed() or texture_gone().
+    uint64_t version_of(ImTextureID t) const;
 
     // Figures of the last compare(): pixels damaged, triangles hashed.
     long damaged_pixels() const { return damaged_pixels_; }
@@ -73,11 +86,13 @@ class DamageTracker {
     // A triangle's bounding box, a pixel wider, within its clip rectangle.
     IntRect box_of(const ImDrawData& d, const ImDrawVert* v, const ImDrawIdx* idx,
                    const IntRect& clip) const;
-    uint64_t version_of(ImTextureID t) const;
+    uint64_t layer_hash(const Layer& layer, const IntRect& clip) const;
+    void merge_tiles(const std::vector<char>& damaged, const IntRect* within);
 
     ClipRule rule_;
     int w_ = 0, h_ = 0, cols_ = 0, rows_ = 0;
     std::vector<uint64_t> last_, now_;
+    std::vector<uint64_t> layer_last_, layer_now_;  // the layers' pictures, apart
     bool all_ = true;
     uint32_t clear_ = 0;
     long frames_ = 0;
@@ -90,6 +105,8 @@ class DamageTracker {
     std::vector<std::unique_ptr<ImDrawList>> lists_;
     std::vector<ImDrawList*> list_ptrs_;
     std::vector<std::vector<ImDrawIdx>> per_rect_;
+    PixelRect occluder_;
+    const ImDrawCmd* occluding_cmd_ = nullptr;
     ImDrawData out_;
 };
 

@@ -14,6 +14,8 @@
 
 namespace vmeste::ui {
 
+class LayerCompositor;
+
 class ImageSource {
   public:
     virtual ~ImageSource() = default;
@@ -28,6 +30,8 @@ class ImageSource {
     virtual void end_frame() = 0;
     // Photo textures alive (tests check that a wipe leaves none).
     virtual size_t photo_textures() const = 0;
+    // Where a layer (the map, layer.h) is kept between frames; null: it is drawn as pictures.
+    virtual LayerCompositor* layers() { return nullptr; }
 };
 
 }  // namespace vmeste::ui

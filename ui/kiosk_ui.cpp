@@ -22,6 +22,8 @@ void lower_draw_data(ImDrawData* dd, float dy, ImVec2 full) {
         for (ImDrawCmd& c : list->CmdBuffer) {
             c.ClipRect.y += dy;
             c.ClipRect.w += dy;
+            if (c.UserCallback == &Layer::draw_command)  // the map: its place on screen too
+                static_cast<Layer*>(c.UserCallbackData)->move_on_screen(0, static_cast<int>(dy));
         }
     }
     dd->DisplayPos = ImVec2(0, 0);

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
+
+#include "ui/images.h"
+#include "ui/layer.h"
 
 namespace vmeste::ui {
 
@@ -34,31 +38,69 @@ core::MapView first_view(const Ui& ui, const core::MapMetadata& meta) {
     return v;
 }
 
+// The map's pixels on screen: `area` in whole pixels, and the world pixel (the map's world at
+// the screen's scale) at its top-left, also whole — a pan moves the map by whole pixels, so a
+// kept picture of it can be copied (layer.h) and every renderer draws it alike.
+struct Placement {
+    int x, y, w, h;  // screen pixels
+    long ox, oy;     // world pixels at (x, y)
+    double scale;    // screen pixels a world pixel of the tiles (256 a tile)
+    ImVec2 to_screen(double wx, double wy) const {
+        return ImVec2(static_cast<float>(x + (wx * scale - static_cast<double>(ox))),
+                      static_cast<float>(y + (wy * scale - static_cast<double>(oy))));
+    }
+    // Screen → map world (the tiles' 256-a-tile pixels).
+    double world_x(float sx) const { return (static_cast<double>(ox) + (sx - x)) / scale; }
+    double world_y(float sy) const { return (static_cast<double>(oy) + (sy - y)) / scale; }
+};
+
+Placement place(const Ui& ui, const Rect& area, const core::MapView& v) {
+    Placement pl{};
+    pl.x = static_cast<int>(std::lround(area.x));
+    pl.y = static_cast<int>(std::lround(area.y));
+    pl.w = static_cast<int>(std::lround(area.right())) - pl.x;
+    pl.h = static_cast<int>(std::lround(area.bottom())) - pl.y;
+    pl.scale = ui.theme.scale;
+    const double cx = core::lon_to_world_x(v.lon, v.zoom) * pl.scale,
+                 cy = core::lat_to_world_y(v.lat, v.zoom) * pl.scale;
+    pl.ox = std::lround(cx - pl.w / 2.0);
+    pl.oy = std::lround(cy - pl.h / 2.0);
+    return pl;
+}
+
 // Tiles, the МФЦ's marker and the pin over `area` for the view `v`, framed. `zoom_column`: the
-// + and − buttons stand at the right edge (the marker's label keeps out of their way).
+// + and − buttons stand at the right edge (the marker's label keeps out of their way). `layer`:
+// where the tiles go when the renderer keeps them between frames (the dragged map), else null.
 void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional<double> pin_lat,
-                 std::optional<double> pin_lon, bool zoom_column) {
+                 std::optional<double> pin_lon, bool zoom_column, Layer* layer) {
     core::TileCache* tc = ui.tiles;
     const Palette& p = ui.theme.palette;
     UiScratch& sc = *ui.scratch;
     const int z = v.zoom;
-    const float s = ui.theme.scale;  // world pixels (256 per tile) to screen pixels
-    const double cx = core::lon_to_world_x(v.lon, z), cy = core::lat_to_world_y(v.lat, z);
-    const double ox = cx - area.w / 2.0 / s, oy = cy - area.h / 2.0 / s;
-    auto to_screen = [&](double wx, double wy) {
-        return ImVec2(area.x + static_cast<float>((wx - ox) * s),
-                      area.y + static_cast<float>((wy - oy) * s));
-    };
+    const Placement pl = place(ui, area, v);
+    const double s = pl.scale;
+    auto to_screen = [&](double wx, double wy) { return pl.to_screen(wx, wy); };
+    const double ox = static_cast<double>(pl.ox) / s, oy = static_cast<double>(pl.oy) / s;
     // Tiles.
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->PushClipRect(ImVec2(area.x, area.y), ImVec2(area.right(), area.bottom()), true);
-    dl->AddRectFilled(ImVec2(area.x, area.y), ImVec2(area.right(), area.bottom()),
-                      color(p.disabled));
+    const ImVec2 top_left(static_cast<float>(pl.x), static_cast<float>(pl.y));
+    const ImVec2 bottom_right(static_cast<float>(pl.x + pl.w), static_cast<float>(pl.y + pl.h));
+    dl->PushClipRect(top_left, bottom_right, true);
+    LayerCompositor* keeper = layer && ui.images ? ui.images->layers() : nullptr;
+    if (keeper) {
+        uint32_t scale_bits = 0;
+        const float fs = static_cast<float>(s);
+        std::memcpy(&scale_bits, &fs, 4);
+        layer->begin(static_cast<uint64_t>(z) << 32 | scale_bits, color(p.disabled), pl.x, pl.y,
+                     pl.w, pl.h, pl.ox, pl.oy);
+    } else {
+        dl->AddRectFilled(top_left, bottom_right, color(p.disabled));
+    }
     const int n = 1 << z;
     const int x0 = static_cast<int>(std::floor(ox / 256)),
-              x1 = static_cast<int>(std::floor((ox + area.w / s) / 256));
+              x1 = static_cast<int>(std::floor((ox + pl.w / s) / 256));
     const int y0 = static_cast<int>(std::floor(oy / 256)),
-              y1 = static_cast<int>(std::floor((oy + area.h / s) / 256));
+              y1 = static_cast<int>(std::floor((oy + pl.h / s) / 256));
     for (int ty = std::max(0, y0); ty <= std::min(n - 1, y1); ++ty)
         for (int tx = x0; tx <= x1; ++tx) {
             const int wx = ((tx % n) + n) % n;
@@ -70,13 +112,21 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
                 tex = ui.images->tile(
                     std::to_string(z) + "/" + std::to_string(wx) + "/" + std::to_string(ty), *tile);
             if (tex || !tc->missing(z, wx, ty)) ++sc.tiles_needed;  // not beyond the region
+            const double wx0 = tx * 256.0 * s, wy0 = ty * 256.0 * s;
+            const double wx1 = (tx * 256.0 + 256) * s, wy1 = (ty * 256.0 + 256) * s;
             if (tex) {
-                dl->AddImage(tex, a, b);
+                if (keeper)
+                    layer->image(tex, wx0, wy0, wx1, wy1);
+                else
+                    dl->AddImage(tex, a, b);
                 ++sc.tiles_drawn;
+            } else if (keeper) {
+                layer->outline(wx0, wy0, wx1, wy1, color(p.secondary_border), ui.px(1));
             } else {
                 dl->AddRect(a, b, color(p.secondary_border), 0, 0, ui.px(1));
             }
         }
+    if (keeper) layer->submit(dl, keeper);
     // The МФЦ, where the citizen stands, marked «МФЦ — вы здесь» (issue #21, point 10): the
     // place everything else on the map is found from.
     const core::Config& cfg = ui.session.config();
@@ -84,8 +134,8 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
         const ImVec2 at =
             to_screen(core::lon_to_world_x(cfg.site_lon, z), core::lat_to_world_y(cfg.site_lat, z));
         const float r = ui.px(16);
-        if (at.x > area.x - r && at.x < area.right() + r && at.y > area.y - r &&
-            at.y < area.bottom() + r) {
+        if (at.x > top_left.x - r && at.x < bottom_right.x + r && at.y > top_left.y - r &&
+            at.y < bottom_right.y + r) {
             dl->AddCircleFilled(at, r, color(p.primary));
             dl->AddCircle(at, r, IM_COL32_WHITE, 0, ui.px(4));
             const std::string& here = ui.tr("map.you_are_here");
@@ -95,8 +145,8 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
             // Right of the dot, or left of it when the zoom buttons' column is in the way.
             const float zoom_x =
                 zoom_column
-                    ? area.right() - ui.px(ui.theme.metrics.touch_min) * 1.1f - 2 * ui.px(16)
-                    : area.right();
+                    ? bottom_right.x - ui.px(ui.theme.metrics.touch_min) * 1.1f - 2 * ui.px(16)
+                    : bottom_right.x;
             const float ax = at.x + r + ui.px(6) + tag_w <= zoom_x ? at.x + r + ui.px(6)
                                                                    : at.x - r - ui.px(6) - tag_w;
             const ImVec2 a(ax, at.y - ts.y * 0.5f - pad);
@@ -119,8 +169,7 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
         dl->AddCircleFilled(ImVec2(at.x, at.y - r * 2.0f), r * 0.4f, IM_COL32_WHITE);
     }
     dl->PopClipRect();
-    dl->AddRect(ImVec2(area.x, area.y), ImVec2(area.right(), area.bottom()),
-                color(p.secondary_border), 0, 0, ui.px(2));
+    dl->AddRect(top_left, bottom_right, color(p.secondary_border), 0, 0, ui.px(2));
 }
 
 }  // namespace
@@ -137,8 +186,7 @@ void draw_map(Ui& ui, const Rect& area) {
     }
     const int z = v.zoom;
     const float s = ui.theme.scale;  // world pixels (256 per tile) to screen pixels
-    const double cx = core::lon_to_world_x(v.lon, z), cy = core::lat_to_world_y(v.lat, z);
-    const double ox = cx - area.w / 2.0 / s, oy = cy - area.h / 2.0 / s;
+    const Placement placed = place(ui, area, v);
 
     // Input: a drag moves the map, a tap sets the pin.
     UiScratch& sc = *ui.scratch;
@@ -162,7 +210,7 @@ void draw_map(Ui& ui, const Rect& area) {
         }
     }
     if (ImGui::IsItemDeactivated() && !sc.dragging) {
-        const double wx = ox + (mouse.x - area.x) / s, wy = oy + (mouse.y - area.y) / s;
+        const double wx = placed.world_x(mouse.x), wy = placed.world_y(mouse.y);
         ui.post({IntentKind::kPlacePin, "", ui.lang(), -1, core::world_y_to_lat(wy, z),
                  core::world_x_to_lon(wx, z)});
     }
@@ -171,7 +219,7 @@ void draw_map(Ui& ui, const Rect& area) {
     ui.widgets.add(WidgetInfo{"map/view", ImVec2(area.x, area.y),
                               ImVec2(area.right(), area.bottom()), true, label});
 
-    draw_layers(ui, area, v, pl.pin_lat, pl.pin_lon, true);
+    draw_layers(ui, area, v, pl.pin_lat, pl.pin_lon, true, &sc.map_layer);
 
     // Zoom buttons on the right edge.
     const float b = ui.px(ui.theme.metrics.touch_min) * 1.1f, m = ui.px(16);
@@ -191,7 +239,7 @@ void draw_map_still(Ui& ui, const Rect& area, double lat, double lon) {
     v.lon = lon;
     // Street level: close enough to see which corner, far enough to see the МФЦ near by.
     v.zoom = std::clamp(16, meta.min_zoom, meta.max_zoom);
-    draw_layers(ui, area, v, lat, lon, false);
+    draw_layers(ui, area, v, lat, lon, false, nullptr);
 }
 
 }  // namespace vmeste::ui

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "kiosk/base/log.h"
+#include "ui/gl_fns.h"
+#include "ui/gl_layer.h"
 
 namespace vmeste::ui {
 
@@ -23,7 +25,10 @@ namespace {
 
 class GlTextures final : public Textures {
   public:
-    explicit GlTextures(DamageTracker* damage) : damage_(damage) {}
+    // `layers`: keep the map between frames (off with damage tracking: the benches' "before").
+    GlTextures(DamageTracker* damage, bool layers)
+        : damage_(damage), layers_(layers ? GlLayerCompositor::create(damage) : nullptr) {}
+    LayerCompositor* layers() override { return layers_.get(); }
     ImTextureID create(int w, int h, const uint8_t* rgb) override {
         GLuint id = 0;
         glGenTextures(1, &id);
@@ -56,6 +61,7 @@ class GlTextures final : public Textures {
         return static_cast<GLuint>(reinterpret_cast<uintptr_t>(t));
     }
     DamageTracker* damage_;
+    std::unique_ptr<GlLayerCompositor> layers_;
 };
 
 class SdlTextures final : public Textures {
@@ -117,34 +123,6 @@ class SdlTextures final : public Textures {
     SoftwareDrawer* drawer_;
     std::vector<uint8_t> converted_;
 };
-
-// OpenGL 3.0's framebuffer objects, from the driver (GL/gl.h declares 1.x only).
-struct GlFramebufferFns {
-    PFNGLGENFRAMEBUFFERSPROC gen = nullptr;
-    PFNGLDELETEFRAMEBUFFERSPROC remove = nullptr;
-    PFNGLBINDFRAMEBUFFERPROC bind = nullptr;
-    PFNGLFRAMEBUFFERTEXTURE2DPROC texture = nullptr;
-    PFNGLCHECKFRAMEBUFFERSTATUSPROC status = nullptr;
-    PFNGLBLITFRAMEBUFFERPROC blit = nullptr;
-    bool load() {
-        if (gen) return true;
-        gen =
-            reinterpret_cast<PFNGLGENFRAMEBUFFERSPROC>(SDL_GL_GetProcAddress("glGenFramebuffers"));
-        remove = reinterpret_cast<PFNGLDELETEFRAMEBUFFERSPROC>(
-            SDL_GL_GetProcAddress("glDeleteFramebuffers"));
-        bind =
-            reinterpret_cast<PFNGLBINDFRAMEBUFFERPROC>(SDL_GL_GetProcAddress("glBindFramebuffer"));
-        texture = reinterpret_cast<PFNGLFRAMEBUFFERTEXTURE2DPROC>(
-            SDL_GL_GetProcAddress("glFramebufferTexture2D"));
-        status = reinterpret_cast<PFNGLCHECKFRAMEBUFFERSTATUSPROC>(
-            SDL_GL_GetProcAddress("glCheckFramebufferStatus"));
-        blit =
-            reinterpret_cast<PFNGLBLITFRAMEBUFFERPROC>(SDL_GL_GetProcAddress("glBlitFramebuffer"));
-        const bool ok = gen && remove && bind && texture && status && blit;
-        if (!ok) gen = nullptr;
-        return ok;
-    }
-} gl_fbo;
 
 }  // namespace
 
@@ -230,7 +208,8 @@ Result<void> SdlHost::start_opengl(const HostOptions& o, uint32_t flags, int x, 
         return make_error(ErrorCode::kInternal, "ImGui's OpenGL backend failed to start");
     renderer_backend_ = true;
     renderer_kind_ = Renderer::kOpenGl;
-    textures_ = std::make_unique<GlTextures>(&damage_);
+    textures_ = std::make_unique<GlTextures>(
+        &damage_, o.damage_tracking && !std::getenv("VMESTE_FULL_REDRAW"));
     damage_.set_clip_rule(DamageTracker::ClipRule::kOpenGl3);
     // Damage presented as rectangles: Mesa's GLX_MESA_copy_sub_buffer on X11.
     const char* video = SDL_GetCurrentVideoDriver();
@@ -520,7 +499,12 @@ void SdlHost::present_damaged(ImDrawData* data) {
     glViewport(0, 0, w, h);
     glEnable(GL_SCISSOR_TEST);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    for (const PixelRect& r : rects) {
+    // Not under a layer (the map): its copy covers every pixel there. (A scissored clear is
+    // shaded by llvmpipe: 3 ms for the map's area.)
+    const PixelRect& opaque = damage_.find_occluder(*data);
+    std::vector<PixelRect> cleared;
+    for (const PixelRect& r : rects) DamageTracker::subtract(r, opaque, &cleared);
+    for (const PixelRect& r : cleared) {
         glScissor(r.x, h - r.y - r.h, r.w, r.h);
         glClear(GL_COLOR_BUFFER_BIT);
     }

@@ -28,6 +28,7 @@ class TextureImages final : public ImageSource {
     ImTextureID tile(const std::string& key, const image::Raster& pixels) override;
     void end_frame() override;
     size_t photo_textures() const override { return photos_.size(); }
+    LayerCompositor* layers() override { return textures_.layers(); }
 
   private:
     struct Texture {

@@ -10,6 +10,8 @@
 
 namespace vmeste::ui {
 
+class LayerCompositor;
+
 class Textures {
   public:
     virtual ~Textures() = default;
@@ -19,6 +21,8 @@ class Textures {
     // New pixels of the same size.
     virtual void update(ImTextureID texture, int w, int h, const uint8_t* rgb) = 0;
     virtual void destroy(ImTextureID texture) = 0;
+    // The renderer's keeper of layers (layer.h), if it has one.
+    virtual LayerCompositor* layers() { return nullptr; }
 };
 
 }  // namespace vmeste::ui

@@ -16,6 +16,7 @@
 #include "ui/fonts.h"
 #include "ui/images.h"
 #include "ui/keyboard.h"
+#include "ui/layer.h"
 #include "ui/string_catalog.h"
 #include "ui/theme.h"
 
@@ -98,6 +99,7 @@ struct UiScratch {
     // The map's tiles in the last frame: how many it covers that the region's file has, how
     // many of those were drawn (the rest still loading).
     int tiles_needed = 0, tiles_drawn = 0;
+    Layer map_layer;  // the dragged map's tiles, when the renderer keeps them (layer.h)
 };
 
 // What a frame draws with and where it puts the citizen's intents.

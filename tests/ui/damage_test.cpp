@@ -6,7 +6,10 @@
 
 #include <memory>
 
+#include "ui/layer.h"
+
 using vmeste::ui::DamageTracker;
+using vmeste::ui::Layer;
 using vmeste::ui::PixelRect;
 
 namespace {
@@ -21,6 +24,7 @@ struct Frame {
         ImTextureID tex = nullptr;
         ImVec4 clip{0, 0, kW, kH};
         ImVec2 uv0{0, 0}, uv1{0, 0};  // the texels: one (a solid shape) unless set
+        Layer* layer = nullptr;       // set: this is the layer's command (its clip: x0..y1)
     };
     std::vector<Quad> quads;
     ImDrawList list{nullptr};
@@ -32,6 +36,15 @@ struct Frame {
         list.IdxBuffer.resize(0);
         list.VtxBuffer.resize(0);
         for (const Quad& q : quads) {
+            if (q.layer) {
+                ImDrawCmd c;
+                c.ClipRect = ImVec4(q.x0, q.y0, q.x1, q.y1);
+                c.UserCallback = &Layer::draw_command;
+                c.UserCallbackData = q.layer;
+                c.IdxOffset = static_cast<unsigned>(list.IdxBuffer.Size);
+                list.CmdBuffer.push_back(c);
+                continue;
+            }
             ImDrawCmd c;
             c.ClipRect = q.clip;
             c.TextureId = q.tex;
@@ -165,4 +178,89 @@ TEST(DamageTracker, TheCutDrawDataHoldsOnlyTrianglesInTheRectanglesClippedToThem
             EXPECT_LT(p.x, 600.0f);
         }
     }
+}
+
+namespace {
+
+// A layer of two pictures over a background, its screen rectangle off the 64 px tiles.
+void describe(Layer& l, long ox, long oy, ImTextureID a, ImTextureID b) {
+    l.begin(16, 0xFF808080, 50, 70, 300, 200, ox, oy);
+    l.image(a, 0, 0, 256, 256);
+    l.image(b, 256, 0, 512, 256);
+}
+
+}  // namespace
+
+TEST(DamageTracker, ALayerThatMovedDamagesItsOwnRectangleNotTheTilesItReachesInto) {
+    DamageTracker t(DamageTracker::ClipRule::kOpenGl3);
+    auto* a = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(3));
+    auto* b = reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(4));
+    Layer layer;
+    describe(layer, 10, 20, a, b);
+    Frame f;
+    f.quads = {{0, 0, kW, kH, 0xFFEEEEEE},
+               {50, 70, 350, 270, 0, nullptr, {}, {}, {}, &layer},
+               {500, 400, 600, 450}};
+    t.compare(f.build(), kW, kH, 0);
+    EXPECT_TRUE(t.compare(f.build(), kW, kH, 0).empty());
+    describe(layer, 13, 20, a, b);  // panned by 3 px
+    const auto& rects = t.compare(f.build(), kW, kH, 0);
+    EXPECT_EQ(covered(rects), 300L * 200) << "the layer's rectangle, exactly";
+    EXPECT_TRUE(inside(rects, 50, 70));
+    EXPECT_TRUE(inside(rects, 349, 269));
+    EXPECT_FALSE(inside(rects, 49, 70)) << "the tile's part beside the layer did not change";
+    EXPECT_FALSE(inside(rects, 50, 69));
+    EXPECT_FALSE(inside(rects, 350, 200));
+    // Its pictures' pixels count as its own: a texture made again under a name it shows.
+    EXPECT_TRUE(t.compare(f.build(), kW, kH, 0).empty());
+    t.texture_gone(b);
+    EXPECT_EQ(covered(t.compare(f.build(), kW, kH, 0)), 300L * 200);
+    // Something else changing in a tile the layer shares damages that tile whole.
+    f.quads[0].col = 0xFFEEEEEF;
+    EXPECT_EQ(covered(t.compare(f.build(), kW, kH, 0)), long(kW) * kH);
+}
+
+TEST(DamageTracker, WhatIsDrawnUnderALayerIsLeftOutAndWhatComesAfterIsKept) {
+    DamageTracker t(DamageTracker::ClipRule::kOpenGl3);
+    Layer layer;
+    describe(layer, 0, 0, nullptr, nullptr);
+    Frame f;
+    f.quads = {{0, 0, kW, kH, 0xFFEEEEEE},                          // under all
+               {60, 80, 120, 120, 0xFF0000FF},                      // under the layer
+               {50, 70, 350, 270, 0, nullptr, {}, {}, {}, &layer},  // the layer
+               {100, 100, 140, 140, 0xFF00FF00}};                   // over it
+    const auto rects = t.compare(f.build(), kW, kH, 0);             // the first frame: all of it
+    const PixelRect opaque = t.find_occluder(f.build());
+    EXPECT_EQ(opaque, (PixelRect{50, 70, 300, 200}));
+    ImDrawData* part = t.restrict_to(f.build(), rects);
+    ASSERT_EQ(part->CmdListsCount, 1);
+    const ImDrawList* l = part->CmdLists[0];
+    int layers = 0, over = 0, under = 0;
+    for (const ImDrawCmd& c : l->CmdBuffer) {
+        const bool within =
+            c.ClipRect.x >= 50 && c.ClipRect.y >= 70 && c.ClipRect.z <= 350 && c.ClipRect.w <= 270;
+        const bool apart =
+            c.ClipRect.z <= 50 || c.ClipRect.x >= 350 || c.ClipRect.w <= 70 || c.ClipRect.y >= 270;
+        if (c.UserCallback == &Layer::draw_command) {
+            ++layers;
+            EXPECT_TRUE(within) << "the layer is shown within its rectangle";
+            continue;
+        }
+        const ImVec2 p = l->VtxBuffer[l->IdxBuffer[c.IdxOffset]].pos;
+        if (p.x == 100.0f) {
+            ++over;  // drawn after the layer: over it, where it is
+        } else {
+            ++under;
+            EXPECT_TRUE(apart) << "drawn before the layer, clipped to the layer's inside";
+        }
+    }
+    EXPECT_GE(layers, 1);
+    EXPECT_GE(over, 1);
+    EXPECT_GE(under, 4) << "the background around the layer: above, below, left, right";
+    std::vector<PixelRect> rest;
+    DamageTracker::subtract({0, 0, 100, 100}, {20, 30, 40, 50}, &rest);
+    long area = 0;
+    for (const auto& r : rest) area += r.area();
+    EXPECT_EQ(area, 100L * 100 - 40 * 50);
+    EXPECT_EQ(rest.size(), 4u);
 }
