@@ -1526,10 +1526,12 @@ void draw_screen(Ui& ui) {
     ImGui::SetNextWindowSize(ui.display);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+    // No background of its own: the host clears to the same colour (WindowBg), and a second
+    // coat over every damaged pixel doubled what llvmpipe shades (issue #22).
     ImGui::Begin("##screen", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoScrollWithMouse);
+                     ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
     const auto countdown = ui.session.idle_countdown_left();
     const core::Overlay overlay = ui.session.state().overlay;
     const bool covered = countdown || overlay != core::Overlay::kNone;
