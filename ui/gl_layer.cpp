@@ -32,7 +32,80 @@ void for_each_wrapped(long x0, long y0, long x1, long y1, int w, int h, F&& f) {
     }
 }
 
+void free_target(GLuint* fbo, GLuint* texture) {
+    if (*fbo) gl_fbo.remove(1, fbo);
+    if (*texture) glDeleteTextures(1, texture);
+    *fbo = *texture = 0;
+}
+
+// A texture of w × h in the window's pixel format and a framebuffer object drawing into it; the
+// old ones (if any) deleted first. False (both 0) if the driver will not.
+bool make_target(int w, int h, GLuint* fbo, GLuint* texture) {
+    free_target(fbo, texture);
+    GLint last_texture = 0, last_draw = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &last_texture);
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &last_draw);
+    glGenTextures(1, texture);
+    glBindTexture(GL_TEXTURE_2D, *texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    // Unsized RGBA given as BGRA bytes: Mesa then keeps it as B8G8R8A8, the window's own format,
+    // which its blit copies as rows (a sized GL_RGBA8 is R8G8B8A8, and every pixel is shaded).
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_BGRA, GL_UNSIGNED_BYTE, nullptr);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last_texture));
+    gl_fbo.gen(1, fbo);
+    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, *fbo);
+    gl_fbo.texture(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, *texture, 0);
+    const bool ok = gl_fbo.status(GL_DRAW_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
+    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, static_cast<GLuint>(last_draw));
+    if (!ok) free_target(fbo, texture);
+    return ok;
+}
+
 }  // namespace
+
+GlRowClear::~GlRowClear() {
+    free_target(&fbo_, &texture_);
+}
+
+bool GlRowClear::clear(const std::vector<PixelRect>& rects, int fb_w, int fb_h, float r, float g,
+                       float b) {
+    if (!gl_fbo.load()) return false;
+    GLint last_draw = 0, last_read = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &last_draw);
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &last_read);
+    const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
+    glDisable(GL_SCISSOR_TEST);
+    if (!fbo_ || w_ < fb_w) {
+        if (!make_target(fb_w, kRows, &fbo_, &texture_)) {
+            if (scissor) glEnable(GL_SCISSOR_TEST);
+            return false;
+        }
+        w_ = fb_w;
+        rgb_[0] = -1;  // filled below
+    }
+    if (rgb_[0] != r || rgb_[1] != g || rgb_[2] != b) {
+        // Unscissored, the whole strip: llvmpipe fills it as memory.
+        gl_fbo.bind(GL_DRAW_FRAMEBUFFER, fbo_);
+        glClearColor(r, g, b, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        gl_fbo.bind(GL_DRAW_FRAMEBUFFER, static_cast<GLuint>(last_draw));
+        rgb_[0] = r;
+        rgb_[1] = g;
+        rgb_[2] = b;
+    }
+    gl_fbo.bind(GL_READ_FRAMEBUFFER, fbo_);
+    for (const PixelRect& q : rects)
+        for (int y = q.y; y < q.y + q.h; y += kRows) {
+            const int rows = std::min(kRows, q.y + q.h - y);
+            // Swapped ends, as the layers' copies (gl_layer.h): a copy of rows, not a flip.
+            gl_fbo.blit(q.x, rows, q.x + q.w, 0, q.x, fb_h - y - rows, q.x + q.w, fb_h - y,
+                        GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        }
+    gl_fbo.bind(GL_READ_FRAMEBUFFER, static_cast<GLuint>(last_read));
+    if (scissor) glEnable(GL_SCISSOR_TEST);
+    return true;
+}
 
 std::unique_ptr<GlLayerCompositor> GlLayerCompositor::create(const DamageTracker* versions) {
     if (!gl_fbo.load()) return nullptr;
@@ -40,8 +113,18 @@ std::unique_ptr<GlLayerCompositor> GlLayerCompositor::create(const DamageTracker
 }
 
 GlLayerCompositor::~GlLayerCompositor() {
-    if (fbo_) gl_fbo.remove(1, &fbo_);
-    if (texture_) glDeleteTextures(1, &texture_);
+    release();
+}
+
+void GlLayerCompositor::release() {
+    free_target(&fbo_, &texture_);
+    w_ = h_ = 0;
+    valid_ = false;
+    kept_.clear();
+}
+
+void GlLayerCompositor::end_frame() {
+    if (fbo_ && ++idle_frames_ > kIdleFrames) release();
 }
 
 long GlLayerCompositor::take_drawn_pixels() {
@@ -52,32 +135,8 @@ long GlLayerCompositor::take_drawn_pixels() {
 
 bool GlLayerCompositor::ensure_picture(int w, int h) {
     if (fbo_ && w == w_ && h == h_) return true;
-    if (fbo_) gl_fbo.remove(1, &fbo_);
-    if (texture_) glDeleteTextures(1, &texture_);
-    fbo_ = texture_ = 0;
     valid_ = false;
-    GLint last_texture = 0, last_draw = 0;
-    glGetIntegerv(GL_TEXTURE_BINDING_2D, &last_texture);
-    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &last_draw);
-    glGenTextures(1, &texture_);
-    glBindTexture(GL_TEXTURE_2D, texture_);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    // Unsized RGBA given as BGRA bytes: Mesa then keeps it as B8G8R8A8, the window's own format,
-    // which its blit copies as rows (a sized GL_RGBA8 is R8G8B8A8, and every pixel is shaded).
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_BGRA, GL_UNSIGNED_BYTE, nullptr);
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(last_texture));
-    gl_fbo.gen(1, &fbo_);
-    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, fbo_);
-    gl_fbo.texture(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
-    const bool ok = gl_fbo.status(GL_DRAW_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE;
-    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, static_cast<GLuint>(last_draw));
-    if (!ok) {
-        gl_fbo.remove(1, &fbo_);
-        glDeleteTextures(1, &texture_);
-        fbo_ = texture_ = 0;
-        return false;
-    }
+    if (!make_target(w, h, &fbo_, &texture_)) return false;
     w_ = w;
     h_ = h;
     return true;
@@ -166,6 +225,7 @@ void GlLayerCompositor::draw(const Layer& layer, const std::vector<WorldRect>& r
 void GlLayerCompositor::compose(const Layer& layer, const ImDrawList* parent,
                                 const ImDrawCmd* cmd) {
     if (layer.screen_w() <= 0 || layer.screen_h() <= 0) return;
+    idle_frames_ = 0;
     if (!ensure_picture(layer.screen_w(), layer.screen_h())) return;
     const long before = drawn_pixels_;
     update(layer);

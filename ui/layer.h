@@ -31,6 +31,8 @@ class LayerCompositor {
     virtual void forget() = 0;
     // Pixels drawn into kept pictures since the last call (a figure for the bench).
     virtual long take_drawn_pixels() = 0;
+    // After each frame presented: a picture not shown for a while is let go (its memory).
+    virtual void end_frame() {}
 };
 
 class Layer {

@@ -290,6 +290,7 @@ Result<void> SdlHost::start_software(const HostOptions& o, uint32_t flags, int x
 
 void SdlHost::close_renderer() {
     textures_.reset();
+    row_clear_.reset();
     drawer_.reset();
     if (gl_ && fbo_) {
         gl_fbo.remove(1, &fbo_);
@@ -419,6 +420,7 @@ uint32_t SdlHost::clear_rgba() const {
 }
 
 void SdlHost::present(ImDrawData* data) {
+    if (LayerCompositor* layers = textures_->layers()) layers->end_frame();
     if (damage_tracking_) {
         present_damaged(data);
         return;
@@ -497,18 +499,22 @@ void SdlHost::present_damaged(ImDrawData* data) {
     // framebuffer object, then the whole of it to the window's back buffer, swapped.
     if (!copy_sub_buffer_) gl_fbo.bind(GL_FRAMEBUFFER, fbo_);
     glViewport(0, 0, w, h);
-    glEnable(GL_SCISSOR_TEST);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    // Not under a layer (the map): its copy covers every pixel there. (A scissored clear is
-    // shaded by llvmpipe: 3 ms for the map's area.)
+    // Not under a layer (the map): its copy covers every pixel there. Into the back buffer,
+    // rows copied from a strip of the colour; otherwise a scissored clear (shaded by llvmpipe:
+    // 3 ms for the map's area).
     const PixelRect& opaque = damage_.find_occluder(*data);
     std::vector<PixelRect> cleared;
     for (const PixelRect& r : rects) DamageTracker::subtract(r, opaque, &cleared);
-    for (const PixelRect& r : cleared) {
-        glScissor(r.x, h - r.y - r.h, r.w, r.h);
-        glClear(GL_COLOR_BUFFER_BIT);
+    if (copy_sub_buffer_ && !row_clear_) row_clear_ = std::make_unique<GlRowClear>();
+    if (!copy_sub_buffer_ || !row_clear_->clear(cleared, w, h, bg.x, bg.y, bg.z)) {
+        glEnable(GL_SCISSOR_TEST);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        for (const PixelRect& r : cleared) {
+            glScissor(r.x, h - r.y - r.h, r.w, r.h);
+            glClear(GL_COLOR_BUFFER_BIT);
+        }
+        glDisable(GL_SCISSOR_TEST);
     }
-    glDisable(GL_SCISSOR_TEST);
     ImGui_ImplOpenGL3_RenderDrawData(damage_.restrict_to(*data, rects));
     if (copy_sub_buffer_) {
         using CopySub = void (*)(void*, unsigned long, int, int, int, int);

@@ -23,6 +23,8 @@ union SDL_Event;
 
 namespace vmeste::ui {
 
+class GlRowClear;
+
 enum class Renderer { kOpenGl, kSoftware };
 // "opengl" / "software" (config key `renderer`, flag --renderer).
 const char* renderer_name(Renderer r);
@@ -130,7 +132,8 @@ class SdlHost {
     // buffer keeps the frame (never swapped) and only the damaged rectangles are copied to the
     // window; otherwise a framebuffer object keeps it, blitted whole to the back buffer and
     // swapped.
-    void* copy_sub_buffer_ = nullptr;  // glXCopySubBufferMESA
+    void* copy_sub_buffer_ = nullptr;        // glXCopySubBufferMESA
+    std::unique_ptr<GlRowClear> row_clear_;  // clears the back buffer by copying rows
     void* glx_display_ = nullptr;
     unsigned long glx_drawable_ = 0;
     unsigned fbo_ = 0, fbo_texture_ = 0;

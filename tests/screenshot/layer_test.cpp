@@ -172,6 +172,15 @@ TEST(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
     }
     EXPECT_EQ(steps, 80);
     EXPECT_GT(small_pans, 20);
+    // Not shown for a while, the picture is let go; shown again, it is drawn whole, the same.
+    const std::vector<uint8_t> before = compose_and_read(*kept, layer);
+    kept->take_drawn_pixels();
+    for (int i = 0; i < GlLayerCompositor::kIdleFrames; ++i) kept->end_frame();
+    EXPECT_EQ(differing(compose_and_read(*kept, layer), before), 0);
+    EXPECT_EQ(kept->take_drawn_pixels(), 0) << "kept through kIdleFrames frames";
+    for (int i = 0; i <= GlLayerCompositor::kIdleFrames; ++i) kept->end_frame();
+    EXPECT_EQ(differing(compose_and_read(*kept, layer), before), 0);
+    EXPECT_EQ(kept->take_drawn_pixels(), static_cast<long>(kSw) * kSh) << "drawn again whole";
     for (ImTextureID t : w.textures) host->textures().destroy(t);
     host.reset();
     ImGui::DestroyContext();
