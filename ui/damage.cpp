@@ -27,37 +27,42 @@ inline uint64_t bits(float a, float b) {
 
 }  // namespace
 
-DamageTracker::IntRect DamageTracker::clip_of(const ImDrawData& d, const ImDrawCmd& cmd) const {
+PixelRect DamageTracker::backend_clip(const ImVec4& clip, ImVec2 off, ImVec2 scale, ClipRule rule,
+                                      int fb_w, int fb_h) {
     // As the renderer's backend turns the clip rectangle into pixels (imgui_impl_sdlrenderer.cpp
     // and imgui_impl_opengl3.cpp, Dear ImGui 1.86): truncations, not rounding.
-    const ImVec2 off = d.DisplayPos, scale = d.FramebufferScale;
-    float minx = (cmd.ClipRect.x - off.x) * scale.x, miny = (cmd.ClipRect.y - off.y) * scale.y;
-    float maxx = (cmd.ClipRect.z - off.x) * scale.x, maxy = (cmd.ClipRect.w - off.y) * scale.y;
-    IntRect r{};
-    if (rule_ == ClipRule::kSdlRenderer) {
+    float minx = (clip.x - off.x) * scale.x, miny = (clip.y - off.y) * scale.y;
+    float maxx = (clip.z - off.x) * scale.x, maxy = (clip.w - off.y) * scale.y;
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    if (rule == ClipRule::kSdlRenderer) {
         minx = std::max(minx, 0.0f);
         miny = std::max(miny, 0.0f);
-        maxx = std::min(maxx, static_cast<float>(w_));
-        maxy = std::min(maxy, static_cast<float>(h_));
-        if (maxx <= minx || maxy <= miny) return r;
-        r.x0 = static_cast<int>(minx);
-        r.y0 = static_cast<int>(miny);
-        r.x1 = r.x0 + static_cast<int>(maxx - minx);
-        r.y1 = r.y0 + static_cast<int>(maxy - miny);
+        maxx = std::min(maxx, static_cast<float>(fb_w));
+        maxy = std::min(maxy, static_cast<float>(fb_h));
+        if (maxx <= minx || maxy <= miny) return {};
+        x0 = static_cast<int>(minx);
+        y0 = static_cast<int>(miny);
+        x1 = x0 + static_cast<int>(maxx - minx);
+        y1 = y0 + static_cast<int>(maxy - miny);
     } else {
-        if (maxx <= minx || maxy <= miny) return r;
-        r.x0 = static_cast<int>(minx);
-        r.x1 = r.x0 + static_cast<int>(maxx - minx);
-        const int yb = static_cast<int>(static_cast<float>(h_) - maxy);
+        if (maxx <= minx || maxy <= miny) return {};
+        x0 = static_cast<int>(minx);
+        x1 = x0 + static_cast<int>(maxx - minx);
+        const int yb = static_cast<int>(static_cast<float>(fb_h) - maxy);
         const int hh = static_cast<int>(maxy - miny);
-        r.y0 = h_ - yb - hh;
-        r.y1 = h_ - yb;
+        y0 = fb_h - yb - hh;
+        y1 = fb_h - yb;
     }
-    r.x0 = std::clamp(r.x0, 0, w_);
-    r.x1 = std::clamp(r.x1, 0, w_);
-    r.y0 = std::clamp(r.y0, 0, h_);
-    r.y1 = std::clamp(r.y1, 0, h_);
-    return r;
+    x0 = std::clamp(x0, 0, fb_w);
+    x1 = std::clamp(x1, 0, fb_w);
+    y0 = std::clamp(y0, 0, fb_h);
+    y1 = std::clamp(y1, 0, fb_h);
+    return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+DamageTracker::IntRect DamageTracker::clip_of(const ImDrawData& d, const ImDrawCmd& cmd) const {
+    const PixelRect r = backend_clip(cmd.ClipRect, d.DisplayPos, d.FramebufferScale, rule_, w_, h_);
+    return {r.x, r.y, r.x + r.w, r.y + r.h};
 }
 
 DamageTracker::IntRect DamageTracker::box_of(const ImDrawData& d, const ImDrawVert* v,

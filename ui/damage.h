@@ -67,6 +67,10 @@ class DamageTracker {
     // The rectangle of the first layer in `data` (framebuffer pixels), empty if none: the
     // renderer need not clear there, the layer's copy covers it.
     const PixelRect& find_occluder(const ImDrawData& data);
+    // A command's clip rectangle in framebuffer pixels exactly as the backend of `rule` makes it
+    // (display offset `off`, framebuffer scale `scale`); empty if nothing shows.
+    static PixelRect backend_clip(const ImVec4& clip, ImVec2 off, ImVec2 scale, ClipRule rule,
+                                  int fb_w, int fb_h);
     // `a` without `b`: up to four disjoint rectangles appended to `out`.
     static void subtract(const PixelRect& a, const PixelRect& b, std::vector<PixelRect>* out);
 

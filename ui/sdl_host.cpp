@@ -381,6 +381,8 @@ void SdlHost::begin_frame() {
     // The atlas is in a texture now: its CPU copy (RGBA32 and alpha, 40 MB for the two font
     // sizes sets) is not needed again.
     if (io.Fonts->TexID && io.Fonts->TexPixelsRGBA32) io.Fonts->ClearTexData();
+    // Which triangles are solid shapes (the atlas's white texel): for SDL's renderer.
+    if (drawer_) drawer_->set_atlas(io.Fonts->TexID, io.Fonts->TexUvWhitePixel);
     io.MousePos = ImVec2(pointer_.x, pointer_.y);
     io.MouseDown[0] = pointer_.down || pointer_.latched;
     release_pending_ = pointer_.latched && !pointer_.down;
@@ -401,8 +403,6 @@ void SdlHost::draw(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderClear(sdl_renderer_);
-        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
-        drawer_->set_atlas(fonts->TexID, fonts->TexUvWhitePixel);
         drawer_->draw(*data);
         return;
     }
@@ -486,8 +486,6 @@ void SdlHost::present_damaged(ImDrawData* data) {
                                static_cast<Uint8>(bg.y * 255.0f + 0.5f),
                                static_cast<Uint8>(bg.z * 255.0f + 0.5f), 255);
         SDL_RenderFillRects(sdl_renderer_, sr.data(), static_cast<int>(sr.size()));
-        const ImFontAtlas* fonts = ImGui::GetIO().Fonts;
-        drawer_->set_atlas(fonts->TexID, fonts->TexUvWhitePixel);
         drawer_->draw(*data, &rects);
         SDL_RenderFlush(sdl_renderer_);
         if (SDL_UpdateWindowSurfaceRects(window_, sr.data(), static_cast<int>(sr.size())) != 0)

@@ -297,13 +297,10 @@ void SoftwareDrawer::draw(const ImDrawData& data, const std::vector<PixelRect>* 
                 }
                 continue;
             }
-            const float x0 = std::max((cmd.ClipRect.x - off.x) * scale.x, 0.0f);
-            const float y0 = std::max((cmd.ClipRect.y - off.y) * scale.y, 0.0f);
-            const float x1 = std::min((cmd.ClipRect.z - off.x) * scale.x, static_cast<float>(fb_w));
-            const float y1 = std::min((cmd.ClipRect.w - off.y) * scale.y, static_cast<float>(fb_h));
-            if (x1 <= x0 || y1 <= y0) continue;
-            const SDL_Rect clip{static_cast<int>(x0), static_cast<int>(y0),
-                                static_cast<int>(x1 - x0), static_cast<int>(y1 - y0)};
+            const PixelRect pc = DamageTracker::backend_clip(
+                cmd.ClipRect, off, scale, DamageTracker::ClipRule::kSdlRenderer, fb_w, fb_h);
+            if (pc.empty()) continue;
+            const SDL_Rect clip{pc.x, pc.y, pc.w, pc.h};
             auto* tex = static_cast<SDL_Texture*>(cmd.GetTexID());
             split(list, cmd, tex);
             if (!rects) {

@@ -45,14 +45,19 @@ struct Canvas {
     }
 };
 
-// A texture of noise: any sampling difference shows.
-SDL_Texture* noise(SDL_Renderer* r, int w, int h, unsigned seed) {
-    SDL_Texture* t = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, w, h);
-    SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
+// RGB noise: any sampling difference shows.
+std::vector<uint8_t> noise_pixels(int w, int h, unsigned seed) {
     std::mt19937 rng(seed);
     std::vector<uint8_t> px(static_cast<size_t>(w) * h * 3);
     for (auto& p : px) p = static_cast<uint8_t>(rng());
-    SDL_UpdateTexture(t, nullptr, px.data(), w * 3);
+    return px;
+}
+
+// A texture of noise.
+SDL_Texture* noise(SDL_Renderer* r, int w, int h, unsigned seed) {
+    SDL_Texture* t = SDL_CreateTexture(r, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STATIC, w, h);
+    SDL_SetTextureScaleMode(t, SDL_ScaleModeLinear);
+    SDL_UpdateTexture(t, nullptr, noise_pixels(w, h, seed).data(), w * 3);
     return t;
 }
 
@@ -230,12 +235,7 @@ TEST(SoftwareDrawer, AScaledCopyIsMadeAgainWhenItsTextureChanges) {
     drawer.draw(d.build());
     const auto before = canvas.pixels();
     // The camera's next frame into the same texture.
-    std::vector<uint8_t> px(40 * 30 * 3);
-    {
-        std::mt19937 rng(3);
-        for (auto& p : px) p = static_cast<uint8_t>(rng());
-    }
-    SDL_UpdateTexture(camera, nullptr, px.data(), 40 * 3);
+    SDL_UpdateTexture(camera, nullptr, noise_pixels(40, 30, 3).data(), 40 * 3);
     drawer.texture_changed(camera);
     canvas.clear();
     drawer.draw(d.build());
