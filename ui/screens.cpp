@@ -182,7 +182,7 @@ float heading(Ui& ui, const Rect& r, std::string_view title, std::string_view su
 
 void card(const Ui& ui, ImVec2 min, ImVec2 max) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(min, max, color(ui.theme.palette.surface), ui.px(ui.theme.metrics.rounding));
+    fill_rounded(dl, min, max, color(ui.theme.palette.surface), ui.px(ui.theme.metrics.rounding));
     dl->AddRect(min, max, color(ui.theme.palette.secondary_border),
                 ui.px(ui.theme.metrics.rounding), 0, ui.px(2));
 }
@@ -246,7 +246,7 @@ float text_field(Ui& ui, Field f, std::string_view label, const Rect& line, bool
     const std::string shown = f == Field::kPhone ? core::format_phone(t.value) : t.value;
     ui.widgets.add(WidgetInfo{id, ImVec2(line.x, y), ImVec2(line.right(), y + bh), true, shown});
     const ImVec2 min(line.x, y), max(line.right(), y + bh);
-    dl->AddRectFilled(min, max, color(p.surface), ui.px(ui.theme.metrics.rounding));
+    fill_rounded(dl, min, max, color(p.surface), ui.px(ui.theme.metrics.rounding));
     dl->AddRect(min, max, color(focused ? p.primary : p.secondary_border),
                 ui.px(ui.theme.metrics.rounding), 0, ui.px(focused ? 4 : 2));
     ImFont* font = ui.fonts.body;

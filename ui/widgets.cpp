@@ -13,6 +13,26 @@ ImU32 color(Rgb c, float alpha) {
     return IM_COL32(c.r, c.g, c.b, static_cast<int>(alpha * 255));
 }
 
+void fill_rounded(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col, float r) {
+    if (((col >> IM_COL32_A_SHIFT) & 0xFF) != 0xFF || r < 1.0f || max.x - min.x < 2 * r ||
+        max.y - min.y < 2 * r) {
+        dl->AddRectFilled(min, max, col, r);
+        return;
+    }
+    dl->AddRectFilled(ImVec2(min.x + r, min.y), ImVec2(max.x - r, max.y), col);
+    dl->AddRectFilled(ImVec2(min.x, min.y + r), ImVec2(min.x + r, max.y - r), col);
+    dl->AddRectFilled(ImVec2(max.x - r, min.y + r), ImVec2(max.x, max.y - r), col);
+    // The corners as ImDrawList::PathRect makes them (twelfths of a turn: 0 right, 3 down).
+    const ImVec2 centre[4] = {ImVec2(min.x + r, min.y + r), ImVec2(max.x - r, min.y + r),
+                              ImVec2(max.x - r, max.y - r), ImVec2(min.x + r, max.y - r)};
+    const int from[4] = {6, 9, 0, 3};
+    for (int k = 0; k < 4; ++k) {
+        dl->PathArcToFast(centre[k], r, from[k], from[k] + 3);
+        dl->PathLineTo(centre[k]);
+        dl->PathFillConvex(col);
+    }
+}
+
 namespace {
 
 MeasureFn measure_with(ImFont* font, float size) {
@@ -167,7 +187,7 @@ bool touch_button(Ui& ui, std::string_view id, std::string_view label, ImVec2 po
     const ImVec2 max(pos.x + size.x, pos.y + size.y);
     const ImVec2 dmin(pos.x + inset, pos.y + inset), dmax(max.x - inset, max.y - inset);
     const float r = ui.px(ui.theme.metrics.rounding);
-    dl->AddRectFilled(dmin, dmax, color(bg), r);
+    fill_rounded(dl, dmin, dmax, color(bg), r);
     dl->AddRect(dmin, dmax, color(border), r, 0, ui.px(2.5f));
     const float pad = label_pad(ui, size);
     const float inner_w = size.x - 2 * pad - lead;
