@@ -266,7 +266,8 @@ int frames(Rig& rig, const std::string& screen, int n) {
     const core::MapView start = rig.kiosk->session().state().place.view;
     rig.frame();
     std::vector<double> times;
-    long pixels = 0;               // rasterised, as present() reports them
+    long pixels = 0;  // rasterised, as present() reports them
+    long copied = 0, layer_drawn = 0;
     const double cpu0 = cpu_ms();  // the whole process: llvmpipe's raster threads too
     for (int i = 0; i < n; ++i) {
         if (screen == "map") {
@@ -288,11 +289,16 @@ int frames(Rig& rig, const std::string& screen, int n) {
         rig.host->finish();
         times.push_back(now_ms() - t0);
         pixels += rig.host->presented_pixels();
+        copied += rig.host->layer_copied_pixels();
+        layer_drawn += rig.host->layer_drawn_pixels();
         rig.kiosk->pump();
     }
     const double cpu = cpu_ms() - cpu0;
     print_percentiles(screen.c_str(), times, cpu);
     std::printf("pixels_per_frame=%ld\n", n ? pixels / n : 0);
+    // Of those, copied from the map's kept layer (OpenGL), and drawn into that layer.
+    std::printf("layer_copied_per_frame=%ld layer_drawn_per_frame=%ld\n", n ? copied / n : 0,
+                n ? layer_drawn / n : 0);
     return 0;
 }
 

@@ -473,6 +473,7 @@ void SdlHost::present_damaged(ImDrawData* data) {
     const std::vector<PixelRect>& rects = damage_.compare(*data, w, h, clear_rgba());
     presented_rects_ = rects;
     presented_pixels_ = damage_.damaged_pixels();
+    layer_copied_pixels_ = layer_drawn_pixels_ = 0;
     if (rects.empty()) return;  // the screen shows this frame already
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     if (sdl_renderer_) {
@@ -503,6 +504,9 @@ void SdlHost::present_damaged(ImDrawData* data) {
     const PixelRect& opaque = damage_.find_occluder(*data);
     std::vector<PixelRect> cleared;
     for (const PixelRect& r : rects) DamageTracker::subtract(r, opaque, &cleared);
+    long outside = 0;
+    for (const PixelRect& r : cleared) outside += r.area();
+    layer_copied_pixels_ = presented_pixels_ - outside;
     if (copy_sub_buffer_ && !row_clear_) row_clear_ = std::make_unique<GlRowClear>();
     if (!copy_sub_buffer_ || !row_clear_->clear(cleared, w, h, bg.x, bg.y, bg.z)) {
         glEnable(GL_SCISSOR_TEST);
@@ -514,6 +518,8 @@ void SdlHost::present_damaged(ImDrawData* data) {
         glDisable(GL_SCISSOR_TEST);
     }
     ImGui_ImplOpenGL3_RenderDrawData(damage_.restrict_to(*data, rects));
+    if (LayerCompositor* layers = textures_->layers())
+        layer_drawn_pixels_ = layers->take_drawn_pixels();
     if (copy_sub_buffer_) {
         using CopySub = void (*)(void*, unsigned long, int, int, int, int);
         auto copy = reinterpret_cast<CopySub>(copy_sub_buffer_);

@@ -70,6 +70,10 @@ class SdlHost {
     void present(ImDrawData* data);
     // What present() last rasterised: pixels, and the rectangles (empty for a full redraw).
     long presented_pixels() const { return presented_pixels_; }
+    // Of those, the pixels copied from a kept layer (the map on OpenGL) rather than rasterised,
+    // and the layer's own pixels drawn into its kept picture.
+    long layer_copied_pixels() const { return layer_copied_pixels_; }
+    long layer_drawn_pixels() const { return layer_drawn_pixels_; }
     const std::vector<PixelRect>& presented_rects() const { return presented_rects_; }
     // The frame as present() left it (the kept buffer), top-to-bottom RGBA rows: what the screen
     // shows. For the damage-tracking tests.
@@ -127,6 +131,7 @@ class SdlHost {
     bool damage_tracking_ = true;
     DamageTracker damage_{DamageTracker::ClipRule::kSdlRenderer};
     long presented_pixels_ = 0;
+    long layer_copied_pixels_ = 0, layer_drawn_pixels_ = 0;
     std::vector<PixelRect> presented_rects_;
     // OpenGL: where the driver offers GLX_MESA_copy_sub_buffer (Mesa on X11: llvmpipe), the back
     // buffer keeps the frame (never swapped) and only the damaged rectangles are copied to the
