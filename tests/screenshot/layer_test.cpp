@@ -77,6 +77,7 @@ long differing(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
 TEST(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
     ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
     ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini left behind
     ImGui::GetIO().Fonts->AddFontDefault();
     vmeste::ui::HostOptions o{"layer", kWinW, kWinH, false};
     o.renderer = vmeste::ui::Renderer::kOpenGl;

@@ -13,6 +13,7 @@ struct Context {
     Context() {
         ImGui::CreateContext();
         ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;  // no imgui.ini left behind
         io.Fonts->AddFontDefault();
         io.Fonts->Build();
         io.DisplaySize = ImVec2(1080, 1920);
