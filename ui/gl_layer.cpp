@@ -136,6 +136,13 @@ long GlLayerCompositor::take_drawn_pixels() {
 bool GlLayerCompositor::ensure_picture(int w, int h) {
     if (fbo_ && w == w_ && h == h_) return true;
     valid_ = false;
+    GLint max_texture = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_texture);
+    if (w > std::min(max_side_, static_cast<int>(max_texture)) ||
+        h > std::min(max_side_, static_cast<int>(max_texture))) {
+        release();
+        return false;
+    }
     if (!make_target(w, h, &fbo_, &texture_)) return false;
     w_ = w;
     h_ = h;
@@ -191,13 +198,18 @@ void GlLayerCompositor::update(const Layer& layer) {
     kept_ = std::move(now);
 }
 
-void GlLayerCompositor::draw(const Layer& layer, const std::vector<WorldRect>& rects) {
+ImDrawList* GlLayerCompositor::begin_list(int w, int h) {
     if (!list_) list_ = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
     ImDrawList* dl = list_.get();
     dl->_Data = ImGui::GetDrawListSharedData();
     dl->_ResetForNewFrame();
     dl->PushTextureID(ImGui::GetIO().Fonts->TexID);  // fills sample the atlas's white texel
-    dl->PushClipRect(ImVec2(0, 0), ImVec2(static_cast<float>(w_), static_cast<float>(h_)));
+    dl->PushClipRect(ImVec2(0, 0), ImVec2(static_cast<float>(w), static_cast<float>(h)));
+    return dl;
+}
+
+void GlLayerCompositor::draw(const Layer& layer, const std::vector<WorldRect>& rects) {
+    ImDrawList* dl = begin_list(w_, h_);
     // Overlapping rectangles are drawn twice alike: the background under each is opaque.
     for (const WorldRect& r : rects)
         for_each_wrapped(r.x0, r.y0, r.x1, r.y1, w_, h_,
@@ -205,6 +217,11 @@ void GlLayerCompositor::draw(const Layer& layer, const std::vector<WorldRect>& r
                              layer.draw_world(dl, x0, y0, x1, y1, kx, ky, h_);
                              drawn_pixels_ += (x1 - x0) * (y1 - y0);
                          });
+    render_list(fbo_, w_, h_);
+}
+
+void GlLayerCompositor::render_list(unsigned target, int w, int h) {
+    ImDrawList* dl = list_.get();
     ImDrawData data;
     ImDrawList* lists[] = {dl};
     data.Valid = true;
@@ -213,11 +230,11 @@ void GlLayerCompositor::draw(const Layer& layer, const std::vector<WorldRect>& r
     data.TotalVtxCount = dl->VtxBuffer.Size;
     data.TotalIdxCount = dl->IdxBuffer.Size;
     data.DisplayPos = ImVec2(0, 0);
-    data.DisplaySize = ImVec2(static_cast<float>(w_), static_cast<float>(h_));
+    data.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
     data.FramebufferScale = ImVec2(1, 1);
     GLint last_draw = 0;
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &last_draw);
-    gl_fbo.bind(GL_DRAW_FRAMEBUFFER, fbo_);
+    if (target) gl_fbo.bind(GL_DRAW_FRAMEBUFFER, target);
     ImGui_ImplOpenGL3_RenderDrawData(&data);
     gl_fbo.bind(GL_DRAW_FRAMEBUFFER, static_cast<GLuint>(last_draw));
 }
@@ -226,9 +243,29 @@ void GlLayerCompositor::compose(const Layer& layer, const ImDrawList* parent,
                                 const ImDrawCmd* cmd) {
     if (layer.screen_w() <= 0 || layer.screen_h() <= 0) return;
     idle_frames_ = 0;
-    if (!ensure_picture(layer.screen_w(), layer.screen_h())) return;
     const long before = drawn_pixels_;
-    update(layer);
+    if (ensure_picture(layer.screen_w(), layer.screen_h())) {
+        update(layer);
+    } else {
+        // No picture to keep (the driver refused one): drawn where it shows, every time —
+        // nothing under it was drawn or cleared (the damage tracker counts on the layer).
+        GLint viewport[4] = {0, 0, 0, 0};
+        glGetIntegerv(GL_VIEWPORT, viewport);
+        ImDrawList* dl = begin_list(viewport[2], viewport[3]);
+        const long dx = layer.origin_x() - layer.screen_x(),
+                   dy = layer.origin_y() - layer.screen_y();
+        const long x0 = std::max<long>(layer.screen_x(), static_cast<long>(cmd->ClipRect.x));
+        const long y0 = std::max<long>(layer.screen_y(), static_cast<long>(cmd->ClipRect.y));
+        const long x1 = std::min<long>(layer.screen_x() + layer.screen_w(),
+                                       static_cast<long>(std::ceil(cmd->ClipRect.z)));
+        const long y1 = std::min<long>(layer.screen_y() + layer.screen_h(),
+                                       static_cast<long>(std::ceil(cmd->ClipRect.w)));
+        if (x0 < x1 && y0 < y1) {
+            layer.draw_world(dl, x0 + dx, y0 + dy, x1 + dx, y1 + dy, dx, dy, 0);
+            drawn_pixels_ += (x1 - x0) * (y1 - y0);
+            render_list(0, viewport[2], viewport[3]);
+        }
+    }
     if (drawn_pixels_ != before && parent) {
         // The backend drew the layer with its own vertex buffers, which held `parent`'s
         // vertices for the commands after this one: they go back.
@@ -241,6 +278,7 @@ void GlLayerCompositor::compose(const Layer& layer, const ImDrawList* parent,
                                    static_cast<GLsizeiptr>(sizeof(ImDrawIdx)),
                                parent->IdxBuffer.Data);
     }
+    if (!fbo_) return;
     // Copied to the framebuffer within the command's clip rectangle (the layer's screen
     // rectangle, or a damaged part of it): whole pixels, as the damage tracker gives them.
     GLint viewport[4] = {0, 0, 0, 0};

@@ -50,6 +50,9 @@ class GlLayerCompositor final : public LayerCompositor {
     // 5 MiB at 1080 × 1920), and comes back drawn whole.
     void end_frame() override;
     static constexpr int kIdleFrames = 600;
+    // A picture larger than this (or than the driver's GL_MAX_TEXTURE_SIZE) is not kept: the
+    // layer is drawn where it shows, every frame. For tests of that way.
+    void set_max_picture(int side) { max_side_ = side; }
 
   private:
     explicit GlLayerCompositor(const DamageTracker* versions) : versions_(versions) {}
@@ -65,6 +68,9 @@ class GlLayerCompositor final : public LayerCompositor {
     // Brings the kept picture to `layer`'s view: draws what it lacks.
     void update(const Layer& layer);
     void draw(const Layer& layer, const std::vector<WorldRect>& rects);
+    // list_ made empty for a target of w × h; drawn into `target` (0: the one bound).
+    ImDrawList* begin_list(int w, int h);
+    void render_list(unsigned target, int w, int h);
 
     const DamageTracker* versions_;
     unsigned fbo_ = 0, texture_ = 0;
@@ -76,6 +82,7 @@ class GlLayerCompositor final : public LayerCompositor {
     std::vector<Kept> kept_;
     long drawn_pixels_ = 0;
     int idle_frames_ = 0;
+    int max_side_ = 1 << 30;
     void release();
     std::unique_ptr<ImDrawList> list_;
 };

@@ -186,3 +186,43 @@ TEST(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
     host.reset();
     ImGui::DestroyContext();
 }
+
+TEST(LayerParity, ALayerWithNoPictureToKeepIsDrawnWhereItShows) {
+    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;
+    ImGui::GetIO().Fonts->AddFontDefault();
+    vmeste::ui::HostOptions o{"layer", kWinW, kWinH, false};
+    o.renderer = vmeste::ui::Renderer::kOpenGl;
+    auto opened = vmeste::ui::SdlHost::open(o);
+    ASSERT_TRUE(opened) << opened.error().message;
+    std::unique_ptr<vmeste::ui::SdlHost> host = std::move(*opened);
+    if (host->renderer() != vmeste::ui::Renderer::kOpenGl) GTEST_SKIP() << "no OpenGL here";
+    host->begin_frame();
+    ImGui::NewFrame();
+    ImGui::EndFrame();
+    World w;
+    std::mt19937 rng(11);
+    for (int i = 0; i < kTiles * kTiles; ++i) {
+        std::vector<uint8_t> t(256 * 256 * 3);
+        for (auto& v : t) v = static_cast<uint8_t>(rng());
+        w.textures.push_back(host->textures().create(256, 256, t.data()));
+        w.texels.push_back(std::move(t));
+        w.loaded.push_back(i % 3 != 1);
+    }
+    Layer layer;
+    auto unkept = GlLayerCompositor::create(nullptr);
+    auto kept = GlLayerCompositor::create(nullptr);
+    unkept->set_max_picture(100);  // the layer is 501 × 389
+    for (long ox : {40L, 47L, 300L}) {
+        describe(layer, w, 1.0, ox, 150);
+        const std::vector<uint8_t> a = compose_and_read(*unkept, layer);
+        EXPECT_EQ(unkept->take_drawn_pixels(), static_cast<long>(kSw) * kSh) << "drawn whole";
+        EXPECT_EQ(differing(a, compose_and_read(*kept, layer)), 0) << "at " << ox;
+    }
+    for (ImTextureID t : w.textures) host->textures().destroy(t);
+    unkept.reset();
+    kept.reset();
+    host.reset();
+    ImGui::DestroyContext();
+}
