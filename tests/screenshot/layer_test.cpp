@@ -72,34 +72,53 @@ long differing(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
     return n;
 }
 
+// A real OpenGL window and a world of noise tiles in its textures.
+class LayerParity : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(std::getenv("DISPLAY"))
+            << "no DISPLAY: run under Xvfb (scripts/test starts one)";
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini left behind
+        ImGui::GetIO().Fonts->AddFontDefault();
+        vmeste::ui::HostOptions o{"layer", kWinW, kWinH, false};
+        o.renderer = vmeste::ui::Renderer::kOpenGl;
+        auto opened = vmeste::ui::SdlHost::open(o);
+        ASSERT_TRUE(opened) << opened.error().message;
+        host = std::move(*opened);
+        if (host->renderer() != vmeste::ui::Renderer::kOpenGl) GTEST_SKIP() << "no OpenGL here";
+        host->begin_frame();  // the backend's objects and the font atlas's texture
+        ImGui::NewFrame();    // the atlas's white texel, which filled shapes sample
+        ImGui::EndFrame();
+    }
+    void TearDown() override {
+        if (host)
+            for (ImTextureID t : w.textures) host->textures().destroy(t);
+        host.reset();
+        ImGui::DestroyContext();
+    }
+    // Tiles of noise; each `unloaded_every`-th (from `unloaded_at`) still an outline.
+    void make_world(unsigned seed, int unloaded_every, int unloaded_at) {
+        rng.seed(seed);
+        for (int i = 0; i < kTiles * kTiles; ++i) {
+            std::vector<uint8_t> t(256 * 256 * 3);
+            for (auto& v : t) v = static_cast<uint8_t>(rng());
+            w.textures.push_back(host->textures().create(256, 256, t.data()));
+            w.texels.push_back(std::move(t));
+            w.loaded.push_back(i % unloaded_every != unloaded_at);
+        }
+    }
+    std::unique_ptr<vmeste::ui::SdlHost> host;
+    World w;
+    std::mt19937 rng;
+};
+
 }  // namespace
 
-TEST(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
-    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
-    ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini left behind
-    ImGui::GetIO().Fonts->AddFontDefault();
-    vmeste::ui::HostOptions o{"layer", kWinW, kWinH, false};
-    o.renderer = vmeste::ui::Renderer::kOpenGl;
-    auto opened = vmeste::ui::SdlHost::open(o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    std::unique_ptr<vmeste::ui::SdlHost> host = std::move(*opened);
-    if (host->renderer() != vmeste::ui::Renderer::kOpenGl) GTEST_SKIP() << "no OpenGL here";
-    host->begin_frame();  // the backend's objects and the font atlas's texture
-    ImGui::NewFrame();    // the atlas's white texel, which filled shapes sample
-    ImGui::EndFrame();
+TEST_F(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
     LayerCompositor* kept = host->textures().layers();
     ASSERT_NE(kept, nullptr) << "OpenGL 3.2 has framebuffer objects: the host must keep layers";
-
-    World w;
-    std::mt19937 rng(7);
-    for (int i = 0; i < kTiles * kTiles; ++i) {
-        std::vector<uint8_t> t(256 * 256 * 3);
-        for (auto& v : t) v = static_cast<uint8_t>(rng());
-        w.textures.push_back(host->textures().create(256, 256, t.data()));
-        w.texels.push_back(std::move(t));
-        w.loaded.push_back(i % 5 != 3);
-    }
+    make_world(7, 5, 3);
     Layer layer;
     long ox = 300, oy = 200;
     int steps = 0, small_pans = 0;
@@ -182,34 +201,10 @@ TEST(LayerParity, AKeptPictureMovedAndMendedEqualsOneDrawnAfresh) {
     for (int i = 0; i <= GlLayerCompositor::kIdleFrames; ++i) kept->end_frame();
     EXPECT_EQ(differing(compose_and_read(*kept, layer), before), 0);
     EXPECT_EQ(kept->take_drawn_pixels(), static_cast<long>(kSw) * kSh) << "drawn again whole";
-    for (ImTextureID t : w.textures) host->textures().destroy(t);
-    host.reset();
-    ImGui::DestroyContext();
 }
 
-TEST(LayerParity, ALayerWithNoPictureToKeepIsDrawnWhereItShows) {
-    ASSERT_TRUE(std::getenv("DISPLAY")) << "no DISPLAY: run under Xvfb (scripts/test starts one)";
-    ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;
-    ImGui::GetIO().Fonts->AddFontDefault();
-    vmeste::ui::HostOptions o{"layer", kWinW, kWinH, false};
-    o.renderer = vmeste::ui::Renderer::kOpenGl;
-    auto opened = vmeste::ui::SdlHost::open(o);
-    ASSERT_TRUE(opened) << opened.error().message;
-    std::unique_ptr<vmeste::ui::SdlHost> host = std::move(*opened);
-    if (host->renderer() != vmeste::ui::Renderer::kOpenGl) GTEST_SKIP() << "no OpenGL here";
-    host->begin_frame();
-    ImGui::NewFrame();
-    ImGui::EndFrame();
-    World w;
-    std::mt19937 rng(11);
-    for (int i = 0; i < kTiles * kTiles; ++i) {
-        std::vector<uint8_t> t(256 * 256 * 3);
-        for (auto& v : t) v = static_cast<uint8_t>(rng());
-        w.textures.push_back(host->textures().create(256, 256, t.data()));
-        w.texels.push_back(std::move(t));
-        w.loaded.push_back(i % 3 != 1);
-    }
+TEST_F(LayerParity, ALayerWithNoPictureToKeepIsDrawnWhereItShows) {
+    make_world(11, 3, 1);
     Layer layer;
     auto unkept = GlLayerCompositor::create(nullptr);
     auto kept = GlLayerCompositor::create(nullptr);
@@ -220,9 +215,4 @@ TEST(LayerParity, ALayerWithNoPictureToKeepIsDrawnWhereItShows) {
         EXPECT_EQ(unkept->take_drawn_pixels(), static_cast<long>(kSw) * kSh) << "drawn whole";
         EXPECT_EQ(differing(a, compose_and_read(*kept, layer)), 0) << "at " << ox;
     }
-    for (ImTextureID t : w.textures) host->textures().destroy(t);
-    unkept.reset();
-    kept.reset();
-    host.reset();
-    ImGui::DestroyContext();
 }
