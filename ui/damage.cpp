@@ -166,6 +166,7 @@ void DamageTracker::merge_tiles(const std::vector<char>& damaged, const IntRect*
 
 const std::vector<PixelRect>& DamageTracker::compare(const ImDrawData& d, int fb_w, int fb_h,
                                                      uint32_t clear_rgba) {
+    occluder_found_ = false;
     if (fb_w != w_ || fb_h != h_) {
         w_ = fb_w;
         h_ = fb_h;
@@ -282,6 +283,8 @@ void DamageTracker::subtract(const PixelRect& a, const PixelRect& b, std::vector
 }
 
 const PixelRect& DamageTracker::find_occluder(const ImDrawData& d) {
+    if (occluder_found_) return occluder_;
+    occluder_found_ = true;
     occluder_ = {};
     occluding_cmd_ = nullptr;
     for (int n = 0; n < d.CmdListsCount && !occluding_cmd_; ++n)

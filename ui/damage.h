@@ -65,7 +65,8 @@ class DamageTracker {
     // left out (each such command is clipped to the parts of a rectangle outside it).
     ImDrawData* restrict_to(const ImDrawData& data, const std::vector<PixelRect>& rects);
     // The rectangle of the first layer in `data` (framebuffer pixels), empty if none: the
-    // renderer need not clear there, the layer's copy covers it.
+    // renderer need not clear there, the layer's copy covers it. Found once after each
+    // compare() (restrict_to() uses the same).
     const PixelRect& find_occluder(const ImDrawData& data);
     // A command's clip rectangle in framebuffer pixels exactly as the backend of `rule` makes it
     // (display offset `off`, framebuffer scale `scale`); empty if nothing shows.
@@ -111,6 +112,7 @@ class DamageTracker {
     std::vector<std::vector<ImDrawIdx>> per_rect_;
     PixelRect occluder_;
     const ImDrawCmd* occluding_cmd_ = nullptr;
+    bool occluder_found_ = false;  // since the last compare()
     ImDrawData out_;
 };
 

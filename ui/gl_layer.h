@@ -44,7 +44,6 @@ class GlLayerCompositor final : public LayerCompositor {
     GlLayerCompositor& operator=(const GlLayerCompositor&) = delete;
 
     void compose(const Layer& layer, const ImDrawList* parent, const ImDrawCmd* cmd) override;
-    void forget() override { valid_ = false; }
     long take_drawn_pixels() override;
     // The picture goes after kIdleFrames frames without the layer (10 s at 60 Hz; the map's is
     // 5 MiB at 1080 × 1920), and comes back drawn whole.

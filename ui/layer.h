@@ -27,8 +27,6 @@ class LayerCompositor {
     // Shows `layer` within `cmd`'s clip rectangle (framebuffer pixels), bringing the kept picture
     // up to date first.
     virtual void compose(const Layer& layer, const ImDrawList* parent, const ImDrawCmd* cmd) = 0;
-    // Forgets the kept picture: the next compose() draws all of the view.
-    virtual void forget() = 0;
     // Pixels drawn into kept pictures since the last call (a figure for the bench).
     virtual long take_drawn_pixels() = 0;
     // After each frame presented: a picture not shown for a while is let go (its memory).
@@ -75,7 +73,6 @@ class Layer {
     long origin_x() const { return ox_; }
     long origin_y() const { return oy_; }
     const std::vector<Piece>& pieces() const { return pieces_; }
-    LayerCompositor* compositor() const { return compositor_; }
 
     // The callback function a layer's command carries (its user data is the Layer).
     static void draw_command(const ImDrawList* parent, const ImDrawCmd* cmd);

@@ -79,7 +79,6 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
     const int z = v.zoom;
     const Placement pl = place(ui, area, v);
     const double s = pl.scale;
-    auto to_screen = [&](double wx, double wy) { return pl.to_screen(wx, wy); };
     const double ox = static_cast<double>(pl.ox) / s, oy = static_cast<double>(pl.oy) / s;
     // Tiles.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -104,16 +103,19 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
     for (int ty = std::max(0, y0); ty <= std::min(n - 1, y1); ++ty)
         for (int tx = x0; tx <= x1; ++tx) {
             const int wx = ((tx % n) + n) % n;
-            const ImVec2 a = to_screen(tx * 256.0, ty * 256.0),
-                         b = to_screen(tx * 256.0 + 256, ty * 256.0 + 256);
             core::TileCache::Tile tile = tc->get(z, wx, ty);
             ImTextureID tex = nullptr;
             if (tile && ui.images)
                 tex = ui.images->tile(
                     std::to_string(z) + "/" + std::to_string(wx) + "/" + std::to_string(ty), *tile);
             if (tex || !tc->missing(z, wx, ty)) ++sc.tiles_needed;  // not beyond the region
+            // The tile in world pixels at the screen's scale; on screen, less the view's origin.
             const double wx0 = tx * 256.0 * s, wy0 = ty * 256.0 * s;
             const double wx1 = (tx * 256.0 + 256) * s, wy1 = (ty * 256.0 + 256) * s;
+            const ImVec2 a(static_cast<float>(pl.x + (wx0 - static_cast<double>(pl.ox))),
+                           static_cast<float>(pl.y + (wy0 - static_cast<double>(pl.oy))));
+            const ImVec2 b(static_cast<float>(pl.x + (wx1 - static_cast<double>(pl.ox))),
+                           static_cast<float>(pl.y + (wy1 - static_cast<double>(pl.oy))));
             if (tex) {
                 if (keeper)
                     layer->image(tex, wx0, wy0, wx1, wy1);
@@ -131,8 +133,8 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
     // place everything else on the map is found from.
     const core::Config& cfg = ui.session.config();
     if (cfg.site_lat != 0 || cfg.site_lon != 0) {
-        const ImVec2 at =
-            to_screen(core::lon_to_world_x(cfg.site_lon, z), core::lat_to_world_y(cfg.site_lat, z));
+        const ImVec2 at = pl.to_screen(core::lon_to_world_x(cfg.site_lon, z),
+                                       core::lat_to_world_y(cfg.site_lat, z));
         const float r = ui.px(16);
         if (at.x > top_left.x - r && at.x < bottom_right.x + r && at.y > top_left.y - r &&
             at.y < bottom_right.y + r) {
@@ -160,7 +162,7 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
     // The pin: a circle on a stem, its point on the place.
     if (pin_lat && pin_lon) {
         const ImVec2 at =
-            to_screen(core::lon_to_world_x(*pin_lon, z), core::lat_to_world_y(*pin_lat, z));
+            pl.to_screen(core::lon_to_world_x(*pin_lon, z), core::lat_to_world_y(*pin_lat, z));
         const float r = ui.px(22);
         dl->AddTriangleFilled(ImVec2(at.x - r * 0.6f, at.y - r * 1.6f),
                               ImVec2(at.x + r * 0.6f, at.y - r * 1.6f), at,
