@@ -484,10 +484,12 @@ void AddressIndexWriter::add_address(std::string_view street_name, std::string_v
                                      std::string_view number, Point at, bool is_place) {
     if (street_name.empty() || number.empty()) return;
     Street& s = street(street_name, city, is_place ? "place" : "street");
+    const std::string folded = fold_house_number(number);
+    // One address once (a building and its entrance node often both carry it).
+    if (!seen_.insert(std::to_string(s.id) + "|" + folded).second) return;
     s.sum_lat += at.lat;
     s.sum_lon += at.lon;
     ++s.points;
-    const std::string folded = fold_house_number(number);
     sqlite3_bind_int64(house_, 1, s.id);
     sqlite3_bind_text(house_, 2, number.data(), static_cast<int>(number.size()), SQLITE_TRANSIENT);
     sqlite3_bind_text(house_, 3, folded.c_str(), -1, SQLITE_TRANSIENT);

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "kiosk/base/result.h"
@@ -103,7 +104,7 @@ class AddressIndexWriter {
     void add_street_line(std::string_view name, std::string_view city,
                          const std::vector<Point>& line);
     // An address: `street` is addr:street, or addr:place (is_place) where a village has no
-    // street names.
+    // street names. The same address again is left out.
     void add_address(std::string_view street, std::string_view city, std::string_view number,
                      Point at, bool is_place = false);
     struct Stats {
@@ -126,6 +127,7 @@ class AddressIndexWriter {
     sqlite3_stmt* house_rtree_ = nullptr;
     sqlite3_stmt* segment_ = nullptr;
     std::unordered_map<std::string, Street> streets_;
+    std::unordered_set<std::string> seen_;  // street id | folded number
     Stats stats_;
     bool failed_ = false;
     std::string error_;

@@ -80,10 +80,11 @@ Result<std::unique_ptr<MbTiles>> MbTiles::open(const std::string& path) {
         return make_error(ErrorCode::kInvalidInput, "map file " + path + " has no tiles");
     }
     sqlite3_finalize(st);
-    if (meta.format != "png" && meta.format != "jpg" && meta.format != "jpeg")
-        return make_error(
-            ErrorCode::kInvalidInput,
-            "map file " + path + ": tile format '" + meta.format + "' is not raster (png or jpg)");
+    if (meta.format != "png" && meta.format != "jpg" && meta.format != "jpeg" &&
+        meta.format != "pbf")
+        return make_error(ErrorCode::kInvalidInput,
+                          "map file " + path + ": tile format '" + meta.format +
+                              "' is neither raster (png, jpg) nor vector (pbf)");
     return m;
 }
 
