@@ -18,6 +18,11 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(ZBAR REQUIRED IMPORTED_TARGET zbar)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)  # the kiosk's config file
+# The region pack's vector tiles (docs/map.md): drawn with cairo, inflated with zlib, decoded
+# with protozero (header-only).
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+find_package(ZLIB REQUIRED)
+find_path(PROTOZERO_INCLUDE_DIR protozero/pbf_reader.hpp REQUIRED)
 pkg_check_modules(XTST REQUIRED IMPORTED_TARGET xtst x11)  # tests: real X11 input (XTest)
 
 # Debian's libimgui.a carries the SDL2 and OpenGL3 backends and the FreeType builder; its own

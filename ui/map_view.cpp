@@ -79,6 +79,8 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
     const int z = v.zoom;
     const Placement pl = place(ui, area, v);
     const double s = pl.scale;
+    // Vector tiles are drawn at the screen's pixels: their text sharp at any scale.
+    tc->set_tile_pixels(static_cast<int>(std::lround(256 * s)));
     const double ox = static_cast<double>(pl.ox) / s, oy = static_cast<double>(pl.oy) / s;
     // Tiles.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -106,8 +108,9 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
             core::TileCache::Tile tile = tc->get(z, wx, ty);
             ImTextureID tex = nullptr;
             if (tile && ui.images)
-                tex = ui.images->tile(
-                    std::to_string(z) + "/" + std::to_string(wx) + "/" + std::to_string(ty), *tile);
+                tex = ui.images->tile(std::to_string(z) + "/" + std::to_string(wx) + "/" +
+                                          std::to_string(ty) + "@" + std::to_string(tile->width),
+                                      *tile);
             if (tex || !tc->missing(z, wx, ty)) ++sc.tiles_needed;  // not beyond the region
             // The tile in world pixels at the screen's scale; on screen, less the view's origin.
             const double wx0 = tx * 256.0 * s, wy0 = ty * 256.0 * s;

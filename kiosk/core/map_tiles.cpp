@@ -80,6 +80,11 @@ Result<std::unique_ptr<MbTiles>> MbTiles::open(const std::string& path) {
         return make_error(ErrorCode::kInvalidInput, "map file " + path + " has no tiles");
     }
     sqlite3_finalize(st);
+    meta.data_max_zoom = meta.max_zoom;
+    if (meta.format == "pbf") {
+        meta.vector = true;
+        meta.max_zoom = std::min(18, meta.data_max_zoom + 4);
+    }
     if (meta.format != "png" && meta.format != "jpg" && meta.format != "jpeg" &&
         meta.format != "pbf")
         return make_error(ErrorCode::kInvalidInput,
@@ -147,6 +152,68 @@ TileCache::~TileCache() {
     thread_.join();
 }
 
+void TileCache::set_tile_pixels(int side) {
+    side = std::clamp(side, 64, 1024);
+    {
+        std::lock_guard lock(mu_);
+        if (side == tile_pixels_) return;
+        tile_pixels_ = side;
+        if (!tiles_->metadata().vector) return;
+        cache_.clear();
+        lru_.clear();
+    }
+    ++generation_;
+}
+
+TileCache::Tile TileCache::load(const Key& k, int side) {
+    const auto [z, x, y] = k;
+    const MapMetadata& meta = tiles_->metadata();
+    if (!meta.vector) {
+        auto bytes = tiles_->tile(z, x, y);
+        if (!bytes) {
+            log::warn("map: %s", bytes.error().message.c_str());
+            return nullptr;
+        }
+        if (!*bytes) return nullptr;
+        auto raster = image::decode_image(**bytes);
+        if (!raster) {
+            log::warn("map: tile %d/%d/%d: %s", z, x, y, raster.error().message.c_str());
+            return nullptr;
+        }
+        return std::make_shared<const image::Raster>(std::move(raster).value());
+    }
+    // A vector tile: drawn from the tile of its own zoom, or of the file's deepest one.
+    if (z < meta.min_zoom || z > meta.max_zoom) return nullptr;
+    const int dz = std::max(0, z - meta.data_max_zoom);
+    const Key source{z - dz, x >> dz, y >> dz};
+    std::shared_ptr<const image::VectorTile> vt;
+    if (auto it = decoded_.find(source); it != decoded_.end()) {
+        vt = it->second;
+        decoded_lru_.remove(source);
+    } else {
+        auto bytes = tiles_->tile(std::get<0>(source), std::get<1>(source), std::get<2>(source));
+        if (!bytes) log::warn("map: %s", bytes.error().message.c_str());
+        if (bytes && *bytes) {
+            auto parsed = image::parse_vector_tile(**bytes);
+            if (parsed)
+                vt = std::move(parsed).value();
+            else
+                log::warn("map: tile %d/%d/%d: %s", std::get<0>(source), std::get<1>(source),
+                          std::get<2>(source), parsed.error().message.c_str());
+        }
+        decoded_[source] = vt;
+    }
+    decoded_lru_.push_front(source);
+    while (decoded_lru_.size() > 24) {
+        decoded_.erase(decoded_lru_.back());
+        decoded_lru_.pop_back();
+    }
+    if (!vt) return nullptr;
+    const int mask = (1 << dz) - 1;
+    return std::make_shared<const image::Raster>(
+        image::render_vector_tile(*vt, dz, x & mask, y & mask, z, side));
+}
+
 TileCache::Tile TileCache::get(int z, int x, int y) {
     const Key k{z, x, y};
     std::lock_guard lock(mu_);
@@ -192,21 +259,16 @@ void TileCache::loop() {
             loading_ = true;
             if (wanted_.size() > 64) wanted_.erase(wanted_.begin(), wanted_.end() - 64);
         }
-        Tile tile;
-        auto bytes = tiles_->tile(std::get<0>(k), std::get<1>(k), std::get<2>(k));
-        if (!bytes) {
-            log::warn("map: %s", bytes.error().message.c_str());
-        } else if (*bytes) {
-            auto raster = image::decode_image(**bytes);
-            if (raster)
-                tile = std::make_shared<const image::Raster>(std::move(raster).value());
-            else
-                log::warn("map: tile %d/%d/%d: %s", std::get<0>(k), std::get<1>(k), std::get<2>(k),
-                          raster.error().message.c_str());
+        int side = 0;
+        {
+            std::lock_guard lock(mu_);
+            side = tile_pixels_;
         }
+        Tile tile = load(k, side);
         {
             std::lock_guard lock(mu_);
             loading_ = false;
+            if (side != tile_pixels_) continue;  // drawn at a size no longer wanted
             cache_[k] = tile;
             lru_.remove(k);
             lru_.push_front(k);

@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "image/raster.h"
+#include "image/vector_tile.h"
 #include "kiosk/base/result.h"
 
 struct sqlite3;
@@ -33,6 +34,10 @@ struct MapMetadata {
     double west = -180, south = -85.0511, east = 180, north = 85.0511;
     std::optional<double> center_lon, center_lat;
     std::optional<int> center_zoom;
+    // Vector tiles ("pbf", a region pack): drawn by the kiosk, and beyond the file's deepest
+    // zoom (data_max_zoom) from its tiles, up to max_zoom (data_max_zoom + 4, at most 18).
+    bool vector = false;
+    int data_max_zoom = 0;
 };
 
 class MbTiles {
@@ -76,10 +81,14 @@ class TileCache {
     size_t pending() const;
     // Counts tiles as they come off the file: a frame drawn before the last one came is stale.
     uint64_t generation() const { return generation_.load(); }
+    // The side of a vector tile drawn, in pixels (256 × the map's scale, so its text is sharp).
+    // Another size forgets the vector tiles drawn at the old one.
+    void set_tile_pixels(int side);
 
   private:
     using Key = std::tuple<int, int, int>;
     void loop();
+    Tile load(const Key& k, int side);
     std::unique_ptr<MbTiles> tiles_;
     std::function<void()> wake_;
     size_t capacity_;
@@ -91,6 +100,11 @@ class TileCache {
     bool loading_ = false;
     bool stop_ = false;
     std::atomic<uint64_t> generation_{0};
+    int tile_pixels_ = 256;  // under mu_
+    // Vector tiles decoded, by their own zoom (a z17 tile is drawn from its z14 one): the loader
+    // thread's alone.
+    std::map<Key, std::shared_ptr<const image::VectorTile>> decoded_;
+    std::list<Key> decoded_lru_;
     std::thread thread_;
 };
 

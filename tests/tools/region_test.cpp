@@ -99,7 +99,7 @@ TEST_F(RegionBuild, ThePackIsVectorMbtilesNamedVersionedAndItsChecksumBeside) {
     ASSERT_TRUE(tiles) << tiles.error().message;
     EXPECT_EQ((*tiles)->metadata().format, "pbf");
     EXPECT_EQ((*tiles)->metadata().name, "Заречный");
-    EXPECT_EQ((*tiles)->metadata().max_zoom, 14);
+    EXPECT_EQ((*tiles)->metadata().data_max_zoom, 14);
     // The extract's <bounds>: 900 m south, 1,200 m west of the МФЦ's corner.
     EXPECT_NEAR((*tiles)->metadata().south, lat_of(-900), 1e-5);
     EXPECT_NEAR((*tiles)->metadata().west, lon_of(-1200), 1e-5);

@@ -3,6 +3,7 @@
 //   vmeste-region build INPUT.osm.pbf|INPUT.osm OUTPUT.mbtiles --name NAME --version N
 //                 [--city CITY] [--tilemaker-dir DIR]
 //   vmeste-region info PACK
+//   vmeste-region preview PACK LAT LON ZOOM OUT.png [WIDTH HEIGHT [SCALE]]
 //
 // build: the map as vector tiles by Debian's tilemaker (with tools/region/tilemaker's config
 // and tag script), then every address (a building's centroid or an address point: addr:street or
@@ -12,6 +13,7 @@
 // Reads OSM data with libosmium (Debian's libosmium2-dev).
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stb_image_write.h>
 #include <unistd.h>
 #include <osmium/area/assembler.hpp>
 #include <osmium/area/multipolygon_manager.hpp>
@@ -25,16 +27,21 @@
 #include <osmium/visitor.hpp>
 
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "kiosk/base/subprocess.h"
 #include "kiosk/core/address_index.h"
+#include "kiosk/core/map_tiles.h"
 
 namespace fs = std::filesystem;
 using vmeste::core::AddressIndexWriter;
@@ -45,7 +52,8 @@ int usage() {
     std::fputs(
         "usage: vmeste-region build INPUT.osm.pbf|INPUT.osm OUTPUT.mbtiles --name NAME "
         "--version N [--city CITY] [--tilemaker-dir DIR]\n"
-        "       vmeste-region info PACK\n",
+        "       vmeste-region info PACK\n"
+        "       vmeste-region preview PACK LAT LON ZOOM OUT.png [WIDTH HEIGHT [SCALE]]\n",
         stderr);
     return 2;
 }
@@ -325,6 +333,61 @@ int info(const std::string& path) {
     return rc;
 }
 
+// The map of a pack as the kiosk draws it, centred on a point: for a technician checking a
+// pack before it goes to the terminals, and for docs/map.md.
+int preview(const std::vector<std::string>& a) {
+    if (a.size() != 5 && a.size() != 7 && a.size() != 8) return usage();
+    const double lat = std::atof(a[1].c_str()), lon = std::atof(a[2].c_str());
+    const int zoom = std::atoi(a[3].c_str());
+    const int w = a.size() >= 7 ? std::atoi(a[5].c_str()) : 768;
+    const int h = a.size() >= 7 ? std::atoi(a[6].c_str()) : 768;
+    const double scale = a.size() == 8 ? std::atof(a[7].c_str()) : 1.0;
+    if (w < 16 || h < 16 || w > 8192 || h > 8192 || scale < 0.5 || scale > 4) return usage();
+    auto file = vmeste::core::MbTiles::open(a[0]);
+    if (!file) {
+        std::fprintf(stderr, "vmeste-region: %s\n", file.error().message.c_str());
+        return 1;
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    long woken = 0;
+    vmeste::core::TileCache cache(std::move(file).value(), [&] {
+        std::lock_guard lock(mu);
+        ++woken;
+        cv.notify_all();
+    });
+    const int side = static_cast<int>(std::lround(256 * scale));
+    cache.set_tile_pixels(side);
+    const double cx = vmeste::core::lon_to_world_x(lon, zoom) * scale,
+                 cy = vmeste::core::lat_to_world_y(lat, zoom) * scale;
+    const double left = cx - w / 2.0, top = cy - h / 2.0;
+    std::vector<unsigned char> out(static_cast<size_t>(w) * h * 3, 0xCC);
+    for (int ty = static_cast<int>(std::floor(top / side));
+         ty <= static_cast<int>(std::floor((top + h) / side)); ++ty)
+        for (int tx = static_cast<int>(std::floor(left / side));
+             tx <= static_cast<int>(std::floor((left + w) / side)); ++tx) {
+            vmeste::core::TileCache::Tile t;
+            std::unique_lock lock(mu);
+            while (!(t = cache.get(zoom, tx, ty)) && !cache.missing(zoom, tx, ty)) {
+                const long seen = woken;
+                cv.wait(lock, [&] { return woken != seen; });
+            }
+            if (!t) continue;
+            for (int y = 0; y < t->height; ++y)
+                for (int x = 0; x < t->width; ++x) {
+                    const long ox = std::lround(tx * side - left) + x,
+                               oy = std::lround(ty * side - top) + y;
+                    if (ox < 0 || oy < 0 || ox >= w || oy >= h) continue;
+                    std::memcpy(&out[(static_cast<size_t>(oy) * w + ox) * 3], t->at(x, y), 3);
+                }
+        }
+    if (!stbi_write_png(a[4].c_str(), w, h, 3, out.data(), w * 3)) {
+        std::fprintf(stderr, "vmeste-region: cannot write %s\n", a[4].c_str());
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -335,5 +398,6 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (cmd == "build") return build(args, argv[0]);
     if (cmd == "info" && args.size() == 1) return info(args[0]);
+    if (cmd == "preview") return preview(args);
     return usage();
 }
