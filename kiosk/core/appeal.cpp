@@ -186,6 +186,8 @@ std::string appeal_request_json(const Appeal& a, const std::vector<std::string>&
             place["lon"] = *a.place->lon;
         }
         if (!a.place->address.empty()) place["address"] = a.place->address;
+        if (!a.place->address_from.empty()) place["address_from"] = a.place->address_from;
+        if (a.place->address_near) place["address_near"] = true;
         j["place"] = std::move(place);
     }
     if (contact) {

@@ -18,6 +18,11 @@ struct Place {
     std::optional<double> lat, lon;
     std::string address;
     std::string source;  // "map" | "here" | "address"
+    // Where the address came from when the terminal has the region's addresses (docs/map.md):
+    // "index" (a suggestion chosen, or the address under the pin), "typed" (text the index does
+    // not know, accepted as it is); empty: the terminal has no addresses, or the МФЦ's own.
+    std::string address_from;
+    bool address_near = false;  // the pin is near the address, not at it
     bool operator==(const Place&) const = default;
 };
 

@@ -434,6 +434,8 @@ std::optional<Contact> contact_from_json(const std::string& s) {
 // A typed address may be the citizen's own: the place is sealed like the text.
 std::string place_json(const Place& p) {
     nlohmann::json j = {{"address", p.address}, {"source", p.source}};
+    if (!p.address_from.empty()) j["address_from"] = p.address_from;
+    if (p.address_near) j["address_near"] = true;
     if (p.lat && p.lon) {
         j["lat"] = *p.lat;
         j["lon"] = *p.lon;
@@ -446,6 +448,8 @@ std::optional<Place> place_from_json(const std::string& s) {
     Place p;
     p.address = j.value("address", "");
     p.source = j.value("source", "");
+    p.address_from = j.value("address_from", "");
+    p.address_near = j.value("address_near", false);
     if (j.contains("lat") && j["lat"].is_number() && j.contains("lon") && j["lon"].is_number()) {
         p.lat = j["lat"].get<double>();
         p.lon = j["lon"].get<double>();

@@ -447,8 +447,21 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             k->tiles_ = std::make_unique<TileCache>(std::move(map).value(), k->options_.wake_ui);
         else
             log::warn("%s; the map is off", map.error().message.c_str());
+        // A region pack's addresses (a raster map made elsewhere has none: typed text only).
+        if (k->tiles_) {
+            auto index = AddressIndex::open(cfg.map_file);
+            if (index) {
+                log::info("map: %ld addresses, %ld streets", (*index)->houses(),
+                          (*index)->streets());
+                k->addresses_ =
+                    std::make_unique<AddressWorker>(std::move(index).value(), k->options_.wake_ui);
+            } else if (index.error().code != ErrorCode::kNotFound) {
+                log::warn("%s; addresses are typed only", index.error().message.c_str());
+            }
+        }
     }
     k->session_->set_map_available(k->tiles_ != nullptr);
+    k->session_->set_addresses_available(k->addresses_ != nullptr);
     k->intake_thread_ = std::thread([raw = k.get()] { raw->intake_loop(); });
     return k;
 }
@@ -469,6 +482,7 @@ Kiosk::~Kiosk() {
     // visit workers, which own the camera and stop it.
     maintenance_.reset();
     visit_.reset();
+    addresses_.reset();
 }
 
 void Kiosk::dispatch(const Intent& intent) {
@@ -485,6 +499,10 @@ void Kiosk::run_effects() {
     for (const Effect& e : session_->take_effects()) {
         if (e.kind == Effect::Kind::kSpeak) {
             if (speak_hook_) speak_hook_();
+        } else if (e.kind == Effect::Kind::kSuggestAddress) {
+            if (addresses_) addresses_->suggest(e.visit, e.data, e.x, e.y);
+        } else if (e.kind == Effect::Kind::kNearestAddress) {
+            if (addresses_) addresses_->nearest(e.visit, e.x, e.y);
         } else {
             visit_->run(e);
         }
@@ -563,7 +581,9 @@ bool Kiosk::pump() {
         else
             session_->on_save_failed(r.problem);
     }
-    const bool visit_work = visit_->deliver(*session_) | maintenance_->pump() | after_maintenance();
+    const bool visit_work = visit_->deliver(*session_) |
+                            (addresses_ && addresses_->deliver(*session_)) | maintenance_->pump() |
+                            after_maintenance();
     const CameraStatus camera = session_->camera_status();
     run_effects();
     return !done.empty() || room_changed || visit_work || camera != session_->camera_status();

@@ -13,6 +13,7 @@
 
 #include "kiosk/base/clock.h"
 #include "kiosk/base/result.h"
+#include "kiosk/core/address_worker.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/config.h"
@@ -103,6 +104,8 @@ class Kiosk {
     bool provisioning() const;
     // The region's map (config map_file); null when there is none or it cannot be read.
     TileCache* map_tiles() { return tiles_.get(); }
+    // The region pack's addresses (null: the map has none, or there is no map).
+    const AddressWorker* addresses() const { return addresses_.get(); }
     // True while a save is in flight.
     bool busy() const;
 
@@ -165,6 +168,7 @@ class Kiosk {
     CameraStatus camera_noted_ = CameraStatus::kOff;
     bool after_maintenance();
     std::unique_ptr<TileCache> tiles_;
+    std::unique_ptr<AddressWorker> addresses_;
     std::function<void()> speak_hook_;
 
     mutable std::mutex mu_;

@@ -200,6 +200,7 @@ bool stays_on(Screen s, IntentKind k) {
         case IntentKind::kPlaceAddress:
         case IntentKind::kPlacePin:
         case IntentKind::kMapView:
+        case IntentKind::kChooseAddress:
             return s == Screen::kPlace;
         case IntentKind::kHandoffStart:
         case IntentKind::kHandoffCancel:
@@ -317,28 +318,60 @@ bool Session::photo_required() const {
     return l && l->photo_required && config_.max_photos > 0;
 }
 
+namespace {
+Place make_place(std::optional<double> lat, std::optional<double> lon, std::string address,
+                 std::string source) {
+    Place p;
+    p.lat = lat;
+    p.lon = lon;
+    p.address = std::move(address);
+    p.source = std::move(source);
+    return p;
+}
+}  // namespace
+
 std::optional<Place> Session::chosen_place() const {
     const PlaceStep& p = state_.place;
     switch (p.mode) {
         case PlaceMode::kHere: {
             if (!here_available()) return std::nullopt;
-            Place out{std::nullopt, std::nullopt, config_.site_address, "here"};
+            Place out = make_place(std::nullopt, std::nullopt, config_.site_address, "here");
             if (config_.site_lat != 0 || config_.site_lon != 0) {
                 out.lat = config_.site_lat;
                 out.lon = config_.site_lon;
             }
             return out;
         }
-        case PlaceMode::kMap:
+        case PlaceMode::kMap: {
             if (!p.pin_lat || !p.pin_lon) return std::nullopt;
-            return Place{p.pin_lat, p.pin_lon, {}, "map"};
+            Place out = make_place(p.pin_lat, p.pin_lon, {}, "map");
+            // The address under the pin, from the region's (issue #23): the town first, as a
+            // Russian address is written.
+            if (p.pin_address_known && p.pin_address) {
+                const AddressHit& h = p.pin_address->hit;
+                out.address = h.city.empty() ? h.label() : h.city + ", " + h.label();
+                out.address_from = "index";
+                out.address_near = !p.pin_address->at;
+            }
+            return out;
+        }
         case PlaceMode::kAddress: {
             if (problem(Field::kAddress) != FieldProblem::kOk) return std::nullopt;
+            if (const AddressHit* h = chosen_address()) {
+                Place out = make_place(h->lat, h->lon,
+                                       h->city.empty() ? h->label() : h->city + ", " + h->label(),
+                                       "address");
+                out.address_from = "index";
+                return out;
+            }
             if (p.pin_needed && (!p.pin_lat || !p.pin_lon)) return std::nullopt;
             std::string a = state_.field(Field::kAddress).value;
             while (!a.empty() && (a.back() == ' ' || a.back() == '\n')) a.pop_back();
-            if (p.pin_needed) return Place{p.pin_lat, p.pin_lon, a, "address"};
-            return Place{std::nullopt, std::nullopt, a, "address"};
+            Place out = p.pin_needed ? make_place(p.pin_lat, p.pin_lon, a, "address")
+                                     : make_place(std::nullopt, std::nullopt, a, "address");
+            // Text the region's index does not know: accepted, and marked so.
+            if (addresses_available_) out.address_from = "typed";
+            return out;
         }
         case PlaceMode::kNone:
             break;
@@ -369,7 +402,7 @@ bool Session::step_complete(Screen s) const {
         case Screen::kPlace:
             // An address whose pin is still to come: on to the map for it.
             if (state_.place.mode == PlaceMode::kAddress && state_.place.pin_needed &&
-                !state_.place.pin_for_address)
+                !state_.place.pin_for_address && !chosen_address())
                 return problem(Field::kAddress) == FieldProblem::kOk;
             return chosen_place().has_value();
         case Screen::kWho:
@@ -466,6 +499,9 @@ bool Session::can_apply(IntentKind k) const {
         case IntentKind::kPlacePin:
         case IntentKind::kMapView:
             return s == Screen::kPlace && map_available_;
+        case IntentKind::kChooseAddress:
+            return s == Screen::kPlace && state_.place.mode == PlaceMode::kAddress &&
+                   !state_.place.suggestions.empty();
         case IntentKind::kHandoffStart:
             if (s == Screen::kVote)
                 return handoff_available() && state_.vote.stage == VoteStep::Stage::kIdentify;
@@ -621,6 +657,58 @@ void Session::set_camera_status(CameraStatus s) {
 }
 
 std::optional<AcceptRequest> Session::apply(const Intent& intent) {
+    auto out = apply_one(intent);
+    ask_addresses();
+    return out;
+}
+
+const AddressHit* Session::chosen_address() const {
+    const PlaceStep& p = state_.place;
+    if (!p.chosen) return nullptr;
+    std::string typed = state_.field(Field::kAddress).value;
+    while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\n')) typed.pop_back();
+    return typed == p.chosen->label() ? &*p.chosen : nullptr;
+}
+
+void Session::ask_addresses() {
+    if (!addresses_available_ || state_.screen != Screen::kPlace) return;
+    PlaceStep& p = state_.place;
+    if (p.mode == PlaceMode::kAddress && !p.pin_for_address) {
+        const std::string& typed = state_.field(Field::kAddress).value;
+        if (typed != p.asked_text) {
+            p.asked_text = typed;
+            // Streets near the МФЦ first; without its place, near where the map looks.
+            const bool site = config_.site_lat != 0 || config_.site_lon != 0;
+            effect({Effect::Kind::kSuggestAddress, visit_, 0, typed,
+                    site ? config_.site_lat : p.view.lat, site ? config_.site_lon : p.view.lon});
+        }
+    }
+    if (p.pin_lat && p.pin_lon) {
+        const std::pair<double, double> pin{*p.pin_lat, *p.pin_lon};
+        if (p.asked_pin != pin) {
+            p.asked_pin = pin;
+            p.pin_address_known = false;
+            effect({Effect::Kind::kNearestAddress, visit_, 0, {}, pin.first, pin.second});
+        }
+    }
+}
+
+void Session::on_address_suggestions(uint64_t visit, const std::string& typed,
+                                     std::vector<AddressHit> hits) {
+    if (visit != visit_ || typed != state_.field(Field::kAddress).value) return;
+    state_.place.suggestions = std::move(hits);
+}
+
+void Session::on_nearest_address(uint64_t visit, double lat, double lon,
+                                 std::optional<NearestAddress> found) {
+    PlaceStep& p = state_.place;
+    if (visit != visit_ || !p.pin_lat || !p.pin_lon || *p.pin_lat != lat || *p.pin_lon != lon)
+        return;
+    p.pin_address = std::move(found);
+    p.pin_address_known = true;
+}
+
+std::optional<AcceptRequest> Session::apply_one(const Intent& intent) {
     last_activity_ = clock_.monotonic();
     if (!can_apply(intent.kind)) return std::nullopt;
     const Screen screen = state_.screen;
@@ -810,8 +898,9 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
                     return std::nullopt;
                 }
             }
+            // (An address chosen from the region's has its point already.)
             if (screen == Screen::kPlace && state_.place.mode == PlaceMode::kAddress &&
-                state_.place.pin_needed && !state_.place.pin_for_address) {
+                state_.place.pin_needed && !state_.place.pin_for_address && !chosen_address()) {
                 state_.place.pin_for_address = true;  // the address typed: now its pin
                 return std::nullopt;
             }
@@ -1007,6 +1096,26 @@ std::optional<AcceptRequest> Session::apply(const Intent& intent) {
         case IntentKind::kMapView:
             state_.place.view = MapView{intent.x, intent.y, intent.index};
             return std::nullopt;
+        case IntentKind::kChooseAddress: {
+            PlaceStep& p = state_.place;
+            if (intent.index < 0 || intent.index >= static_cast<int>(p.suggestions.size()))
+                return std::nullopt;
+            const AddressHit hit = p.suggestions[static_cast<size_t>(intent.index)];
+            TextField& t = field(Field::kAddress);
+            // A street: its name, and the house number to type after it. A house: done, and
+            // its point is the pin.
+            t.value = hit.house.empty() ? hit.street + ", " : hit.label();
+            t.caret = t.value.size();
+            p.pin_lat = hit.lat;
+            p.pin_lon = hit.lon;
+            if (hit.house.empty()) {
+                p.chosen.reset();
+            } else {
+                p.chosen = hit;
+                p.suggestions.clear();
+            }
+            return std::nullopt;
+        }
         // Who you are
         case IntentKind::kHandoffStart:
             start_handoff();

@@ -14,6 +14,7 @@
 
 #include "drivers/printer/print_job.h"
 #include "kiosk/base/clock.h"
+#include "kiosk/core/address_index.h"
 #include "kiosk/core/appeal.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
@@ -81,11 +82,12 @@ enum class IntentKind {
     kApplyBlur,   // index: hide the marked region for good
     kCancelBlur,  // forget the mark
     // Place
-    kPlaceHere,     // "here, at this МФЦ"
-    kPlaceMap,      // show the map (and the pin)
-    kPlaceAddress,  // type an address
-    kPlacePin,      // x = latitude, y = longitude
-    kMapView,       // x = latitude, y = longitude of the centre, index = zoom
+    kPlaceHere,      // "here, at this МФЦ"
+    kPlaceMap,       // show the map (and the pin)
+    kPlaceAddress,   // type an address
+    kPlacePin,       // x = latitude, y = longitude
+    kMapView,        // x = latitude, y = longitude of the centre, index = zoom
+    kChooseAddress,  // index: one of the address suggestions (the region's addresses)
     // Who you are
     kHandoffStart,  // "Войти через Госуслуги": the QR
     kHandoffCancel,
@@ -188,6 +190,13 @@ struct PlaceStep {
     // address then also needs its pin, placed on the map after the address is typed.
     bool pin_needed = false;
     bool pin_for_address = false;  // the address typed, the map shown for its pin
+    // The region's addresses (a terminal with a region pack, docs/map.md).
+    std::vector<AddressHit> suggestions;  // for the address as `asked_text`
+    std::string asked_text;               // the text suggestions were last asked for
+    std::optional<AddressHit> chosen;     // the suggestion chosen; the typed text is its label
+    std::optional<NearestAddress> pin_address;  // the address under the pin, when known
+    bool pin_address_known = false;  // the answer for the pin where it is now came (maybe none)
+    std::optional<std::pair<double, double>> asked_pin;  // the pin last asked about
 };
 
 struct Handoff {
@@ -377,6 +386,8 @@ struct Effect {
         kSaveRating,
         kSaveAction,
         kFindSimilar,
+        kSuggestAddress,  // data: what is typed; x, y: the point to look from (the МФЦ)
+        kNearestAddress,  // x, y: the pin
     };
     Kind kind;
     uint64_t visit = 0;
@@ -415,6 +426,9 @@ class Session {
     void set_camera_status(CameraStatus s);
     CameraStatus camera_status() const { return camera_; }
     void set_map_available(bool available) { map_available_ = available; }
+    // The region pack's addresses: suggestions as the address is typed, the address under a pin.
+    void set_addresses_available(bool available) { addresses_available_ = available; }
+    bool addresses_available() const { return addresses_available_; }
     // The production calendar deadlines are counted with (a newer one from the gateway).
     void set_calendar(std::shared_ptr<const WorkCalendar> c) { calendar_ = std::move(c); }
     const WorkCalendar& calendar() const;
@@ -462,6 +476,10 @@ class Session {
                    std::string earlier_option = {});
     // What the search for similar appeals found (none: the journey goes on to "who").
     void on_similar(uint64_t visit, std::vector<SimilarAppeal> found, bool offline);
+    void on_address_suggestions(uint64_t visit, const std::string& typed,
+                                std::vector<AddressHit> hits);
+    void on_nearest_address(uint64_t visit, double lat, double lon,
+                            std::optional<NearestAddress> found);
     // The poll can be voted on here: a vote or poll with options, open, and a hand-off to
     // identify the citizen.
     bool can_vote_here() const;
@@ -520,6 +538,11 @@ class Session {
   private:
     void go(Screen s);
     void wipe();
+    std::optional<AcceptRequest> apply_one(const Intent& intent);
+    // Asks the address worker about what changed on the place step (the text, the pin).
+    void ask_addresses();
+    // The chosen suggestion, if the address field still says it.
+    const AddressHit* chosen_address() const;
     void send_support();
     void start_accessibility();
     Millis idle_for() const;
@@ -538,6 +561,7 @@ class Session {
     uint64_t next_photo_id_ = 1;
     CameraStatus camera_ = CameraStatus::kOff;
     bool map_available_ = false;
+    bool addresses_available_ = false;
     std::shared_ptr<const WorkCalendar> calendar_;  // null: the bundled one
     std::shared_ptr<const std::vector<sync::replies::Poll>> polls_;
     QuestionSource questions_;

@@ -198,6 +198,8 @@ void VisitWorkers::run(const Effect& e) {
             post([this, e] { find_similar(e); });
             break;
         case Effect::Kind::kSpeak:
+        case Effect::Kind::kSuggestAddress:  // the Kiosk's address worker
+        case Effect::Kind::kNearestAddress:
             break;
     }
 }

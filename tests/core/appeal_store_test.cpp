@@ -532,7 +532,7 @@ TEST(AppealStore, NearbyFindsAppealsOfTheCategoryWithinTheRadiusNearestFirst) {
                    double lon) {
         auto r = test::appeal_request(receipt, "Яма на дороге у дома 5", 1);
         r.appeal.category_id = category;
-        r.appeal.place = Place{lat, lon, "", "map"};
+        r.appeal.place = Place{lat, lon, "", "map", {}, false};
         ASSERT_TRUE(s->accept(r, 1000));
     };
     // 0.001° of latitude is about 111 m.
@@ -541,7 +541,7 @@ TEST(AppealStore, NearbyFindsAppealsOfTheCategoryWithinTheRadiusNearestFirst) {
     add("AAAA-0003", "roads", 55.4330, 37.5400);   // ~334 m north
     add("AAAA-0004", "lights", 55.4301, 37.5400);  // near, another category
     auto addr = test::appeal_request("AAAA-0005", "Яма на дороге у дома 5");
-    addr.appeal.place = Place{std::nullopt, std::nullopt, "ул. Ленина, 1", "address"};
+    addr.appeal.place = Place{std::nullopt, std::nullopt, "ул. Ленина, 1", "address", {}, false};
     ASSERT_TRUE(s->accept(addr, 1000));  // no coordinates: cannot be near anything
     auto near = s->nearby("roads", 55.4319, 37.5400, 250, 10);  // ~11 m south of 0002
     ASSERT_TRUE(near);

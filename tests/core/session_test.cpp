@@ -1241,3 +1241,134 @@ TEST_F(SessionTest, ReviewEditsTheAnswersOnlyWhenThereWereQuestions) {
     session.apply({IntentKind::kEdit, "", Language::kRu, static_cast<int>(Screen::kDetails)});
     EXPECT_EQ(screen(), Screen::kReview) << "nothing to edit";
 }
+
+// ---- The region's addresses (issue #23) ----
+
+namespace {
+std::vector<Effect> of_kind(std::vector<Effect> all, Effect::Kind k) {
+    std::vector<Effect> out;
+    for (Effect& e : all)
+        if (e.kind == k) out.push_back(std::move(e));
+    return out;
+}
+AddressHit hit(std::string street, std::string house, double lat, double lon) {
+    AddressHit h;
+    h.street = std::move(street);
+    h.house = std::move(house);
+    h.city = "Заречный";
+    h.lat = lat;
+    h.lon = lon;
+    return h;
+}
+}  // namespace
+
+TEST_F(SessionTest, TypingAnAddressAsksForSuggestionsAndAChosenOneIsThePlaceWithItsPoint) {
+    session.set_map_available(true);
+    session.set_addresses_available(true);
+    to_place("housing.building.hot_water");
+    session.take_effects();
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ле"});
+    auto asked = of_kind(session.take_effects(), Effect::Kind::kSuggestAddress);
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0].data, "ле");
+    // Looked up from the МФЦ: its streets first.
+    EXPECT_DOUBLE_EQ(asked[0].x, config.site_lat);
+    EXPECT_DOUBLE_EQ(asked[0].y, config.site_lon);
+    session.apply({IntentKind::kInsertText, "нина 12"});
+    asked = of_kind(session.take_effects(), Effect::Kind::kSuggestAddress);
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0].data, "ленина 12");
+    // The answer to the old text is dropped; the current one is shown.
+    session.on_address_suggestions(session.visit(), "ле", {hit("улица Ленина", "", 56, 37)});
+    EXPECT_TRUE(session.state().place.suggestions.empty());
+    EXPECT_FALSE(session.can_apply(IntentKind::kChooseAddress));
+    session.on_address_suggestions(
+        session.visit(), "ленина 12",
+        {hit("улица Ленина", "12", 56.001, 37.002), hit("улица Ленина", "12к1", 56.0011, 37.0021)});
+    ASSERT_EQ(session.state().place.suggestions.size(), 2u);
+    session.apply({IntentKind::kChooseAddress, "", Language::kRu, 1});
+    EXPECT_EQ(session.state().field(Field::kAddress).value, "улица Ленина, 12к1");
+    auto place = session.chosen_place();
+    ASSERT_TRUE(place);
+    EXPECT_EQ(place->source, "address");
+    EXPECT_EQ(place->address, "Заречный, улица Ленина, 12к1");
+    EXPECT_EQ(place->address_from, "index");
+    EXPECT_DOUBLE_EQ(*place->lat, 56.0011);
+    EXPECT_DOUBLE_EQ(*place->lon, 37.0021);
+    // Changed after: text the index did not give, accepted and marked so, without a point.
+    session.apply({IntentKind::kInsertText, ", кв. 5"});
+    place = session.chosen_place();
+    ASSERT_TRUE(place);
+    EXPECT_EQ(place->address, "улица Ленина, 12к1, кв. 5");
+    EXPECT_EQ(place->address_from, "typed");
+    EXPECT_FALSE(place->lat);
+    // No suggestion from another visit reaches this one.
+    session.on_address_suggestions(session.visit() + 1, "улица Ленина, 12к1, кв. 5",
+                                   {hit("улица Ленина", "5", 1, 1)});
+    EXPECT_TRUE(session.state().place.suggestions.empty());
+}
+
+TEST_F(SessionTest, AStreetChosenLeavesTheHouseNumberToTypeAndAHouseChosenNeedsNoPinStep) {
+    session.set_pin_rule([] { return true; });  // the city's server wants coordinates
+    session.set_map_available(true);
+    session.set_addresses_available(true);
+    to_place("housing.building.hot_water");
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "мира"});
+    session.on_address_suggestions(session.visit(), "мира", {hit("проспект Мира", "", 56, 37)});
+    session.apply({IntentKind::kChooseAddress, "", Language::kRu, 0});
+    EXPECT_EQ(session.state().field(Field::kAddress).value, "проспект Мира, ");
+    auto asked = of_kind(session.take_effects(), Effect::Kind::kSuggestAddress);
+    ASSERT_FALSE(asked.empty());
+    EXPECT_EQ(asked.back().data, "проспект Мира, ");
+    session.apply({IntentKind::kInsertText, "7"});
+    session.on_address_suggestions(session.visit(), "проспект Мира, 7",
+                                   {hit("проспект Мира", "7", 56.003, 37.0)});
+    session.apply({IntentKind::kChooseAddress, "", Language::kRu, 0});
+    session.apply({IntentKind::kNext});
+    EXPECT_EQ(screen(), Screen::kDescription) << "the address's point is its pin";
+    EXPECT_DOUBLE_EQ(*session.chosen_place()->lat, 56.003);
+}
+
+TEST_F(SessionTest, APinAsksForTheAddressUnderItAndThePlaceCarriesBoth) {
+    session.set_map_available(true);
+    session.set_addresses_available(true);
+    to_place("roads.road.pothole");
+    session.apply({IntentKind::kPlaceMap});
+    session.take_effects();
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 56.0002, 37.0011});
+    auto asked = of_kind(session.take_effects(), Effect::Kind::kNearestAddress);
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_DOUBLE_EQ(asked[0].x, 56.0002);
+    EXPECT_DOUBLE_EQ(asked[0].y, 37.0011);
+    EXPECT_TRUE(session.chosen_place()->address.empty()) << "not known yet";
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 56.0004, 37.0011});
+    // The answer for where the pin was is dropped.
+    NearestAddress old{hit("улица Ленина", "3", 56.0002, 37.001), 8, true};
+    session.on_nearest_address(session.visit(), 56.0002, 37.0011, old);
+    EXPECT_FALSE(session.state().place.pin_address_known);
+    NearestAddress now{hit("улица Ленина", "5", 56.0005, 37.0012), 120, false};
+    session.on_nearest_address(session.visit(), 56.0004, 37.0011, now);
+    const auto place = session.chosen_place();
+    ASSERT_TRUE(place);
+    EXPECT_EQ(place->source, "map");
+    EXPECT_DOUBLE_EQ(*place->lat, 56.0004);
+    EXPECT_EQ(place->address, "Заречный, улица Ленина, 5");
+    EXPECT_EQ(place->address_from, "index");
+    EXPECT_TRUE(place->address_near);
+}
+
+TEST_F(SessionTest, WithoutTheRegionsAddressesNothingIsAskedAndATypedAddressIsUnmarked) {
+    session.set_map_available(true);
+    to_place("housing.building.hot_water");
+    session.apply({IntentKind::kPlaceAddress});
+    session.apply({IntentKind::kInsertText, "ул. Мира, 5"});
+    session.apply({IntentKind::kPlaceMap});
+    session.apply({IntentKind::kPlacePin, "", Language::kRu, -1, 56.0, 37.0});
+    const auto effects = session.take_effects();
+    EXPECT_TRUE(of_kind(effects, Effect::Kind::kSuggestAddress).empty());
+    EXPECT_TRUE(of_kind(effects, Effect::Kind::kNearestAddress).empty());
+    session.apply({IntentKind::kPlaceAddress});
+    EXPECT_EQ(session.chosen_place()->address_from, "");
+}

@@ -84,7 +84,7 @@ struct Rig {
         auto r = test::appeal_request(receipt, text, photos, receipt.size() + photos);
         r.appeal.category_id = category;
         r.appeal.created_unix_ms = clock.unix_millis();
-        r.appeal.place = core::Place{55.43, 37.55, "", "map"};
+        r.appeal.place = core::Place{55.43, 37.55, "", "map", {}, false};
         return r;
     }
 
@@ -308,7 +308,8 @@ TEST(Open311, TheCitizensAnswersGoAsTheServicesAttributesAndAMissingOneIsAReadab
 TEST(Open311, AnAddressAloneGoesWithTheSitesCoordinatesOnceTheServerFailsWithoutThem) {
     Rig rig(Open311Profile::kHelsinki);
     auto req = rig.appeal("O311-0701", "improvement.lighting.light_out");
-    req.appeal.place = core::Place{std::nullopt, std::nullopt, "ул. Мира, 12", "address"};
+    req.appeal.place =
+        core::Place{std::nullopt, std::nullopt, "ул. Мира, 12", "address", {}, false};
     ASSERT_TRUE(rig.view->accept(req, rig.clock.unix_millis()));
     rig.worker->drain_due();
     auto got = rig.on_server("O311-0701");
@@ -323,7 +324,7 @@ TEST(Open311, AnAddressAloneGoesWithTheSitesCoordinatesOnceTheServerFailsWithout
 TEST(Open311, ATypedAddressIsSentWithThePinToo) {
     Rig rig(Open311Profile::kSpec);
     auto req = rig.appeal("O311-0702", "improvement.lighting.light_out");
-    req.appeal.place = core::Place{55.44, 37.56, "ул. Мира, 12", "map"};
+    req.appeal.place = core::Place{55.44, 37.56, "ул. Мира, 12", "map", {}, false};
     ASSERT_TRUE(rig.view->accept(req, rig.clock.unix_millis()));
     rig.worker->drain_due();
     auto got = rig.on_server("O311-0702");
