@@ -31,19 +31,22 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "drivers/camera/camera.h"
 #include "drivers/watchdog/watchdog.h"
+#include "image/jpeg.h"
 #include "image/photo.h"
 #include "kiosk/base/utf8.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/map_tiles.h"
 #include "ui/kiosk_loop.h"
@@ -55,6 +58,11 @@ using namespace vmeste;
 using core::IntentKind;
 
 namespace {
+
+// The demo town's МФЦ (tools/region/demo: the centre of its building, 32 m north and 55 m east
+// of 56° N, 37° E).
+const double kSiteLat = 56.0 + 32 / 111195.0;
+const double kSiteLon = 37.0 + 55 / (111195.0 * std::cos(56.0 * M_PI / 180.0));
 
 std::atomic<bool> g_stop{false};
 
@@ -75,20 +83,15 @@ struct Rig {
     bool open() {
         char tmpl[] = "/tmp/vmeste-ui-bench-XXXXXX";
         dir = mkdtemp(tmpl);
-        core::DemoMapOptions m;
-        // The map is made beforehand (write-assets), so start-up time is the kiosk's own.
+        // The demo town's region pack (copied by write-assets; else the build's own).
         const char* assets = std::getenv("VMESTE_BENCH_ASSETS");
-        const std::string map =
-            assets ? std::string(assets) + "/region.mbtiles" : dir + "/region.mbtiles";
-        if (!std::filesystem::exists(map)) {
-            m.min_zoom = 15;
-            if (!core::write_demo_map(map, m)) return false;
-        }
+        std::string map = assets ? std::string(assets) + "/region.mbtiles" : "";
+        if (map.empty() || !std::filesystem::exists(map)) map = VMESTE_DEMO_PACK;
         core::Kiosk::Options ko;
         ko.config.data_dir = dir;
-        ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
-        ko.config.site_lat = m.lat;
-        ko.config.site_lon = m.lon;
+        ko.config.site_address = "г. Заречный, улица Ленина, 1 (МФЦ)";
+        ko.config.site_lat = kSiteLat;
+        ko.config.site_lon = kSiteLon;
         ko.config.map_file = map;
         ko.config.photo_countdown_s = 0;
         ko.config.printer = "none";
@@ -379,23 +382,37 @@ int write_assets(const std::string& out) {
         if (!p) return 1;
         std::ofstream(out + "/photo" + std::to_string(i + 1) + ".jpg", std::ios::binary) << p->jpeg;
     }
-    core::DemoMapOptions m;
-    m.min_zoom = 15;
     const std::string map = out + "/region.mbtiles";
-    if (!core::write_demo_map(map, m)) return 1;
+    std::filesystem::copy_file(VMESTE_DEMO_PACK, map,
+                               std::filesystem::copy_options::overwrite_existing);
     auto tiles = core::MbTiles::open(map);
     if (!tiles) return 1;
+    // The tiles as the kiosk draws them, as JPEG for the browser's page.
+    std::mutex mu;
+    std::condition_variable cv;
+    long woken = 0;
+    core::TileCache cache(std::move(tiles).value(), [&] {
+        std::lock_guard lock(mu);
+        ++woken;
+        cv.notify_all();
+    });
     const int z = 16;
-    const int cx = static_cast<int>(core::lon_to_world_x(m.lon, z) / 256);
-    const int cy = static_cast<int>(core::lat_to_world_y(m.lat, z) / 256);
+    const int cx = static_cast<int>(core::lon_to_world_x(kSiteLon, z) / 256);
+    const int cy = static_cast<int>(core::lat_to_world_y(kSiteLat, z) / 256);
     for (int y = cy - 2; y <= cy + 2; ++y)
         for (int x = cx - 2; x <= cx + 2; ++x) {
-            auto t = (*tiles)->tile(z, x, y);
-            if (t && *t)
+            core::TileCache::Tile t;
+            std::unique_lock lock(mu);
+            while (!(t = cache.get(z, x, y)) && !cache.missing(z, x, y)) {
+                const long seen = woken;
+                cv.wait(lock, [&] { return woken != seen; });
+            }
+            auto jpeg = t ? image::encode_jpeg(*t, 90) : Result<std::string>(std::string());
+            if (jpeg && !jpeg->empty())
                 std::ofstream(out + "/tiles/" + std::to_string(x - cx) + "_" +
                                   std::to_string(y - cy) + ".jpg",
                               std::ios::binary)
-                    << **t;
+                    << *jpeg;
         }
     std::printf("assets in %s\n", out.c_str());
     return 0;

@@ -378,7 +378,7 @@ void draw_labels(cairo_t* cr, const VectorTile& tile, int dz, int sub_x, int sub
                             (f.kind == "major" || f.kind == "minor" || f.kind == "service");
         const bool river = f.type == VectorFeature::Type::kLine && f.kind == "waterway";
         if ((street || river) && zoom >= 15) {
-            const double font = (zoom >= 17 ? 13 : 11.5) * px;
+            const double font = (zoom >= 17 ? 19 : 17) * px;
             cairo_set_font_size(cr, font);
             cairo_text_extents_t te;
             cairo_text_extents(cr, f.name.c_str(), &te);
@@ -414,7 +414,7 @@ void draw_labels(cairo_t* cr, const VectorTile& tile, int dz, int sub_x, int sub
             double angle = std::atan2(by - ay, bx - ax);
             if (angle > M_PI / 2) angle -= M_PI;  // read left to right
             if (angle < -M_PI / 2) angle += M_PI;
-            const double hw = te.x_advance / 2, hh = 8 * px;
+            const double hw = te.x_advance / 2, hh = font * 0.65;
             const double ex = std::abs(std::cos(angle)) * hw + std::abs(std::sin(angle)) * hh;
             const double ey = std::abs(std::sin(angle)) * hw + std::abs(std::cos(angle)) * hh;
             const int n = std::max(1, static_cast<int>(best / (512 * px)));
@@ -430,16 +430,21 @@ void draw_labels(cairo_t* cr, const VectorTile& tile, int dz, int sub_x, int sub
         if (f.type != VectorFeature::Type::kPoint) continue;
         const bool house = f.kind == "housenumber";
         if ((house && zoom < 17) || (!house && f.kind != "place")) continue;
-        const double font = (house ? 10.5 : 15) * px;
+        const double font = (house ? 15 : 22) * px;
         cairo_set_font_size(cr, font);
         cairo_text_extents_t te;
         cairo_text_extents(cr, f.name.c_str(), &te);
         for (const auto& part : f.parts)
             for (size_t i = 0; i + 1 < part.size(); i += 2) {
                 const double x = part[i] * s, y = part[i + 1] * s;
-                const Box b{x - te.x_advance / 2 - 2, y - te.height / 2 - 2,
-                            x + te.x_advance / 2 + 2, y + te.height / 2 + 2};
-                if (!fits(b)) continue;
+                const double hw = te.x_advance / 2 + 2, hh = te.height / 2 + 2;
+                const Box b{x - hw, y - hh, x + hw, y + hh};
+                // By the file's tile's edge a point is in both tiles (tilemaker's buffer): each
+                // draws its half of the label where the point is, so they meet.
+                if (b.x1 < 0 || b.y1 < 0 || b.x0 > full || b.y0 > full) continue;
+                bool clear = true;
+                for (const Label& o : placed) clear = clear && !o.box.overlaps(b);
+                if (!clear) continue;
                 placed.push_back({&f.name, x, y, 0, font, house ? kHouseText : kText, b});
             }
     }

@@ -1079,7 +1079,20 @@ std::string place_summary(const Ui& ui) {
     const auto place = ui.session.chosen_place();
     if (!place) return ui.tr("review.missing");
     if (place->source == "here") return ui.trf("review.place_here", {place->address});
+    // From the region's addresses: the address (the still map under the card shows the pin).
+    if (place->address_from == "index")
+        return place->address_near ? ui.trf("review.place_near", {place->address}) : place->address;
+    if (place->address_from == "typed" && !place->lat)
+        return ui.trf("review.place_typed", {place->address});
     if (!place->lat || !place->lon) return place->address;
+    // Typed, with its pin: the address under the pin checks it.
+    const core::PlaceStep& st = ui.session.state().place;
+    if (place->address_from == "typed" && st.pin_address_known && st.pin_address) {
+        const std::string under = st.pin_address->hit.label();
+        return ui.trf("review.place_address_pin",
+                      {place->address, st.pin_address->at ? ui.trf("place.pin_address_at", {under})
+                                                          : ui.trf("review.place_near", {under})});
+    }
     const std::string pin = pin_summary(ui, *place->lat, *place->lon);
     if (place->source == "map") return pin;
     return ui.trf("review.place_address_pin", {place->address, pin});

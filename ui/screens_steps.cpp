@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "kiosk/base/utf8.h"
 #include "ui/layout.h"
 #include "ui/map_view.h"
 
@@ -317,6 +318,67 @@ void draw_photos(Ui& ui) {
 // [SECTION] Place
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// The address under the pin, from the region's addresses, in a line under the map (issue #23):
+// the citizen checks the place by its address.
+std::string pin_address_text(const Ui& ui) {
+    const core::PlaceStep& pl = ui.session.state().place;
+    if (!pl.pin_lat) return ui.tr("place.pin_address_none_yet");
+    if (!pl.pin_address_known) return ui.tr("place.pin_address_looking");
+    if (!pl.pin_address) return ui.tr("place.pin_address_none");
+    const std::string label = pl.pin_address->hit.label();
+    return pl.pin_address->at ? ui.trf("place.pin_address_at", {label})
+                              : ui.trf("place.pin_address_near", {label});
+}
+
+void map_with_address(Ui& ui, const Rect& area) {
+    if (!ui.session.addresses_available()) {
+        draw_map(ui, area);
+        return;
+    }
+    const float line = ui.fonts.body->FontSize * 1.6f;
+    draw_map(ui, Rect{area.x, area.y, area.w, area.h - line});
+    note(ui, "place/pin_address", pin_address_text(ui),
+         ImVec2(area.x, area.bottom() - line + ui.px(8)), area.w, ui.theme.palette.text,
+         ui.fonts.body);
+}
+
+// Suggestions from the region's addresses under the address field, as many as fit above the
+// keyboard; a line saying whether the address is the region's or text sent as typed.
+void address_suggestions(Ui& ui, const Rect& area) {
+    const core::SessionState& st = ui.session.state();
+    const core::PlaceStep& pl = st.place;
+    const Palette& p = ui.theme.palette;
+    const float row = ui.px(ui.theme.metrics.touch_min), gap = ui.px(8);
+    float y = area.y;
+    const std::string& typed = st.field(Field::kAddress).value;
+    const std::string& site_city = ui.session.config().site_address;
+    for (size_t i = 0; i < pl.suggestions.size() && y + row <= area.bottom(); ++i) {
+        const core::AddressHit& h = pl.suggestions[i];
+        // The town where it is not the МФЦ's own.
+        std::string label = h.label();
+        if (!h.city.empty() && site_city.find(h.city) == std::string::npos) label += " · " + h.city;
+        if (touch_button(ui, "place/suggestion/" + std::to_string(i), label, ImVec2(area.x, y),
+                         ImVec2(area.w, row), ButtonKind::kSecondary, true, ui.fonts.body))
+            ui.post({IntentKind::kChooseAddress, "", ui.lang(), static_cast<int>(i)});
+        y += row + gap;
+    }
+    std::string status;
+    Rgb colour = p.text_muted;
+    if (pl.chosen && typed == pl.chosen->label()) {
+        status = ui.tr("place.address_found");
+        colour = p.success;
+    } else if (pl.suggestions.empty() && utf8::length(typed) >= 3 && pl.suggested_for == typed) {
+        status = ui.tr("place.address_unknown");
+    }
+    // Only where it fits whole above the keyboard.
+    if (!status.empty() && y + text_block_height(ui.fonts.small, status, area.w) <= area.bottom())
+        note(ui, "place/address_status", status, ImVec2(area.x, y), area.w, colour);
+}
+
+}  // namespace
+
 void draw_place(Ui& ui) {
     top_bar(ui);
     const core::Session& s = ui.session;
@@ -366,7 +428,7 @@ void draw_place(Ui& ui) {
             const float hint_h = ui.fonts.small->FontSize * 2.6f;
             note(ui, "place", ui.tr(st.place.pin_lat ? "place.pin_set" : "place.map_hint"),
                  ImVec2(work.x, work.y), work.w, p.text_muted);
-            draw_map(ui, Rect{work.x, work.y + hint_h, work.w, work.h - hint_h});
+            map_with_address(ui, Rect{work.x, work.y + hint_h, work.w, work.h - hint_h});
             break;
         }
         case core::PlaceMode::kAddress: {
@@ -378,17 +440,20 @@ void draw_place(Ui& ui) {
                 const float hint_h =
                     note(ui, "place", hint, ImVec2(work.x, work.y), work.w, p.text_muted) +
                     ui.px(8);
-                draw_map(ui, Rect{work.x, work.y + hint_h, work.w, work.h - hint_h});
+                map_with_address(ui, Rect{work.x, work.y + hint_h, work.w, work.h - hint_h});
                 break;
             }
             take_physical_keys(ui);
             const Rect kb = keyboard_rect(ui, work);
             const float keys_w = 3 * edit_keys_extent(ui);
             const float field_w = work.w - keys_w - gap;
-            text_field(
+            const float field_h = text_field(
                 ui, Field::kAddress,
                 ui.tr(st.place.pin_needed ? "place.address_label_pin" : "place.address_label"),
                 Rect{work.x, work.y, field_w, 0}, true);
+            if (s.addresses_available())
+                address_suggestions(
+                    ui, Rect{work.x, work.y + field_h, field_w, kb.y - gap - (work.y + field_h)});
             edit_keys(ui,
                       Rect{work.x + field_w + gap, work.y + ui.fonts.small->FontSize * 1.3f, keys_w,
                            ui.px(ui.theme.metrics.touch_min)},

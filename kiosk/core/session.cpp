@@ -697,6 +697,7 @@ void Session::on_address_suggestions(uint64_t visit, const std::string& typed,
                                      std::vector<AddressHit> hits) {
     if (visit != visit_ || typed != state_.field(Field::kAddress).value) return;
     state_.place.suggestions = std::move(hits);
+    state_.place.suggested_for = typed;
 }
 
 void Session::on_nearest_address(uint64_t visit, double lat, double lon,

@@ -191,7 +191,8 @@ struct PlaceStep {
     bool pin_needed = false;
     bool pin_for_address = false;  // the address typed, the map shown for its pin
     // The region's addresses (a terminal with a region pack, docs/map.md).
-    std::vector<AddressHit> suggestions;  // for the address as `asked_text`
+    std::vector<AddressHit> suggestions;  // for the address as `suggested_for`
+    std::string suggested_for;            // the text the suggestions answer
     std::string asked_text;               // the text suggestions were last asked for
     std::optional<AddressHit> chosen;     // the suggestion chosen; the typed text is its label
     std::optional<NearestAddress> pin_address;  // the address under the pin, when known

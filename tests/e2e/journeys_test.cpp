@@ -14,9 +14,9 @@
 #include "image/jpeg.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/open311_setup.h"
 #include "sync/http.h"
+#include "tests/support/demo_region.h"
 #include "tests/support/maint_steps.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/store_fixture.h"
@@ -41,13 +41,20 @@ std::string sha256_hex(const std::string& data) {
     return s;
 }
 
-// A kiosk at an МФЦ with a map of its district.
-UiDriver::Options at_site(const std::string& map_file) {
+// A kiosk in the demo town's МФЦ with the town's region pack (its map and addresses).
+UiDriver::Options at_site() {
+    const test::DemoRegion map;
     UiDriver::Options o;
-    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ)";
-    o.config.site_lat = 55.7575;
-    o.config.site_lon = 37.6136;
-    o.config.map_file = map_file;
+    o.config.site_address = map.site_address;
+    o.config.site_lat = map.lat;
+    o.config.site_lon = map.lon;
+    o.config.map_file = map.file;
+    return o;
+}
+// The same МФЦ with no map at all.
+UiDriver::Options at_site_without_map() {
+    UiDriver::Options o = at_site();
+    o.config.map_file.clear();
     return o;
 }
 
@@ -128,19 +135,13 @@ std::vector<std::string> loose_files(const std::string& data_dir) {
 
 class Journeys : public ::testing::Test {
   protected:
-    void SetUp() override {
-        core::DemoMapOptions m;
-        m.min_zoom = 15;
-        ASSERT_TRUE(core::write_demo_map(map_.file("region.mbtiles"), m));
-    }
-    std::string map_file() { return map_.file("region.mbtiles"); }
-    TempDir map_;
+    const test::DemoRegion map_;
 };
 
 }  // namespace
 
 TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
-    UiDriver d(at_site(map_file()));
+    UiDriver d(at_site());
     d.choose("improvement.lighting.light_out");
     // Where first (issue #21, point 8): a pin on the map.
     ASSERT_EQ(d.state().screen, Screen::kPlace);
@@ -153,7 +154,7 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     EXPECT_FALSE(d.state().place.pin_lat) << "a drag sets no pin";
     d.tap_at("map/view", 0.5f, 0.5f);
     ASSERT_TRUE(d.state().place.pin_lat);
-    EXPECT_GT(*d.state().place.pin_lon, 37.6136) << "east of the МФЦ after the drag";
+    EXPECT_GT(*d.state().place.pin_lon, map_.lon) << "east of the МФЦ after the drag";
     d.leave_place();
     ASSERT_EQ(d.state().screen, Screen::kDescription);
     d.type("Не горит фонарь у дома 12, уже неделю");
@@ -188,10 +189,12 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     d.tap("consent/agree");
     ASSERT_EQ(d.state().screen, Screen::kReview);
     EXPECT_NE(d.label("review/photos").find("2"), std::string::npos);
-    // Said from the МФЦ (east of it after the drag), with a still map; no coordinates.
-    EXPECT_NE(d.label("review/place").find("от МФЦ"), std::string::npos) << d.label("review/place");
-    EXPECT_NE(d.label("review/place").find("восток"), std::string::npos) << d.label("review/place");
-    EXPECT_EQ(d.label("review/place").find("55.7"), std::string::npos) << d.label("review/place");
+    // Said by the address under the pin (the town's, east of the МФЦ after the drag), with a
+    // still map; no coordinates.
+    EXPECT_TRUE(d.wait_for([&] {
+        return d.label("review/place").find("Заречный, ") != std::string::npos;
+    })) << d.label("review/place");
+    EXPECT_EQ(d.label("review/place").find("56.0"), std::string::npos) << d.label("review/place");
     EXPECT_TRUE(d.has("review/place_map"));
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));
@@ -202,6 +205,10 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
     ASSERT_TRUE(stored && *stored);
     EXPECT_EQ((*stored)->photo_count, 2);
     EXPECT_EQ((*stored)->appeal.place->source, "map");
+    // Both the point and its address (issue #23, point 4).
+    EXPECT_EQ((*stored)->appeal.place->address_from, "index");
+    EXPECT_EQ((*stored)->appeal.place->address.rfind("Заречный, ", 0), 0u)
+        << (*stored)->appeal.place->address;
     EXPECT_EQ((*stored)->contact->email, "anna@mail.ru");
     // Printing: the button sends ESC/POS to the printer and says so.
     d.tap("receipt/print");
@@ -211,10 +218,10 @@ TEST_F(Journeys, HappyPathWithPhotosABlurAndThePinOnTheMap) {
 }
 
 TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
-    UiDriver d(at_site(map_file()));
+    UiDriver d(at_site());
     d.choose("housing.building.hot_water");
     d.tap("place/here");
-    EXPECT_NE(d.label("note/place").find("Тверская"), std::string::npos);
+    EXPECT_NE(d.label("note/place").find("улица Ленина, 1"), std::string::npos);
     d.leave_place();
     d.type("Нет горячей воды третий день");
     d.tap("nav/next");
@@ -224,7 +231,7 @@ TEST_F(Journeys, SkipPhotosAndTakeHereAtThisMfc) {
     const core::StoredAppeal stored = submit(d);
     EXPECT_EQ(stored.photo_count, 0);
     EXPECT_EQ(stored.appeal.place->source, "here");
-    EXPECT_DOUBLE_EQ(*stored.appeal.place->lat, 55.7575);
+    EXPECT_DOUBLE_EQ(*stored.appeal.place->lat, map_.lat);
     EXPECT_EQ(stored.contact->phone, "+74951234567");
     // Name and phone: a сообщение, and the receipt, the slip and the voice say so (issue #21,
     // point 9: it said «Обращение принято»).
@@ -263,7 +270,7 @@ TEST_F(Journeys, HandOffApprovedOnThePhoneMakesAnAppealUnder59FZ) {
     sim::SimOptions so;
     so.handoff_interval_s = 1;
     RunningSim sim(so);
-    UiDriver::Options o = at_site(map_file());
+    UiDriver::Options o = at_site();
     o.config.platform_url = sim.url();
     o.uploader = true;
     o.config.retry_base_ms = 50;
@@ -303,7 +310,7 @@ TEST_F(Journeys, HandOffExpiredLeavesNameAndPhone) {
     so.handoff_interval_s = 1;
     so.handoff_expires_s = 2;
     RunningSim sim(so);
-    UiDriver::Options o = at_site(map_file());
+    UiDriver::Options o = at_site();
     o.config.platform_url = sim.url();
     UiDriver d(o);
     to_who_here(d);
@@ -319,7 +326,7 @@ TEST_F(Journeys, HandOffExpiredLeavesNameAndPhone) {
 }
 
 TEST_F(Journeys, ConsentRefusedSendsNothingAndLeavesAWayBack) {
-    UiDriver d(at_site(map_file()));
+    UiDriver d(at_site());
     to_who_here(d);
     contact(d, "Пётр", "4951234567");
     d.tap("nav/next");
@@ -346,7 +353,7 @@ TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
     for (Screen stop_at : steps) {
         SCOPED_TRACE(core::screen_name(stop_at));
         ManualClock clock;
-        UiDriver::Options o = at_site(map_file());
+        UiDriver::Options o = at_site();
         o.clock = &clock;
         UiDriver d(o);
         d.tap("attract/report");
@@ -402,7 +409,7 @@ TEST_F(Journeys, IdleWipeInTheMiddleOfEveryStepLeavesNoTrace) {
 }
 
 TEST_F(Journeys, LanguageSwitchMidJourneyKeepsEverything) {
-    UiDriver d(at_site(map_file()));
+    UiDriver d(at_site());
     d.choose("improvement.lighting.light_out");
     d.tap("place/address");
     d.type("ул. Мира, 12");
@@ -429,11 +436,7 @@ TEST_F(Journeys, LanguageSwitchMidJourneyKeepsEverything) {
 
 TEST(JourneyE2E, EveryFieldAndPhotoArrivesOnThePlatform) {
     RunningSim sim;
-    TempDir map;
-    core::DemoMapOptions m;
-    m.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
-    UiDriver::Options o = at_site(map.file("region.mbtiles"));
+    UiDriver::Options o = at_site();
     o.uploader = true;
     o.config.platform_url = sim.url();
     o.config.retry_base_ms = 50;
@@ -516,11 +519,7 @@ TEST_P(Open311Journey, AnAppealWithPhotosReachesTheCityAndItsAnswerIsShown) {
     so.device_token = "city-key";
     so.status_step_ms = 200;
     RunningSim sim(so);
-    TempDir map;
-    core::DemoMapOptions m;
-    m.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
-    UiDriver d(open311_kiosk(at_site(map.file("region.mbtiles")), sim));
+    UiDriver d(open311_kiosk(at_site(), sim));
     // The kiosk discovers the city's services by itself when it starts.
     ASSERT_TRUE(
         d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
@@ -611,7 +610,7 @@ TEST_P(Open311Journey, ALostAnswerLeavesOneRequestOnTheCitysServer) {
     so.open311_profile = GetParam();
     so.device_token = "city-key";
     RunningSim sim(so);
-    UiDriver d(open311_kiosk(at_site(""), sim));
+    UiDriver d(open311_kiosk(at_site_without_map(), sim));
     ASSERT_TRUE(
         d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
     sim.faults().add(*sim::parse_fault_rule("open311:drop-mid-response:count=1"));
@@ -655,7 +654,7 @@ TEST_P(Open311Journey, ARefusedKeyStillGivesTheReceiptAndStaffReadWhy) {
     TempDir data;
     ManualClock clock;
     set_pins(data.path(), clock, true, false);
-    UiDriver::Options o = open311_kiosk(at_site(""), sim);
+    UiDriver::Options o = open311_kiosk(at_site_without_map(), sim);
     o.config.open311_api_key = "a-wrong-key";
     o.config.data_dir = data.path();
     o.clock = &clock;
@@ -699,7 +698,7 @@ TEST(Open311Questions, TheServicesQuestionsAreAnsweredOnScreenAndArriveAsAttribu
     so.open311_profile = sim::Open311Profile::kMySociety;
     so.device_token = "city-key";
     RunningSim sim(so);
-    UiDriver d(open311_kiosk(at_site(""), sim));
+    UiDriver d(open311_kiosk(at_site_without_map(), sim));
     // The kiosk discovers the city's services by itself when it starts.
     ASSERT_TRUE(
         d.wait_for([&] { return std::filesystem::exists(d.data_dir() + "/open311.json"); }, 10s));
@@ -741,11 +740,7 @@ class Open311Place : public ::testing::Test {
         so.open311_profile = profile;
         so.device_token = "city-key";
         sim = std::make_unique<RunningSim>(so);
-        core::DemoMapOptions m;
-        m.min_zoom = 15;
-        ASSERT_TRUE(core::write_demo_map(map.file("region.mbtiles"), m));
-        driver =
-            std::make_unique<UiDriver>(open311_kiosk(at_site(map.file("region.mbtiles")), *sim));
+        driver = std::make_unique<UiDriver>(open311_kiosk(at_site(), *sim));
         ASSERT_TRUE(driver->wait_for(
             [&] { return std::filesystem::exists(driver->data_dir() + "/open311.json"); }, 10s));
     }
@@ -755,7 +750,6 @@ class Open311Place : public ::testing::Test {
         driver->wait_for([&] { return (got = sim->carrying(receipt)).has_value(); }, 15s);
         return got;
     }
-    TempDir map;
     std::unique_ptr<RunningSim> sim;
     std::unique_ptr<UiDriver> driver;
 };
@@ -792,7 +786,7 @@ TEST_F(Open311Place, AServerThatNeedsCoordinatesGetsThePinOfATypedAddress) {
     auto got = arrived(first);
     ASSERT_TRUE(got) << "the 500 is not the end of it";
     auto place = nlohmann::json::parse(got->place);
-    EXPECT_NEAR(std::stod(place.value("lat", "0")), 55.7575, 1e-6)
+    EXPECT_NEAR(std::stod(place.value("lat", "0")), test::DemoRegion().lat, 1e-6)
         << "the МФЦ's, for want of better";
     ASSERT_TRUE(d.wait_for(
         [&] {
@@ -819,9 +813,12 @@ TEST_F(Open311Place, AServerThatNeedsCoordinatesGetsThePinOfATypedAddress) {
     contact(d, "Анна", "9161234567");
     d.tap("nav/next");
     d.tap("consent/agree");
-    // The typed address, and its pin said from the МФЦ, with a still map of it.
-    EXPECT_NE(d.label("review/place").find("ул. Ленина, 5"), std::string::npos);
-    EXPECT_NE(d.label("review/place").find("от МФЦ"), std::string::npos) << d.label("review/place");
+    // The typed address, and the region's address under its pin to check it by (issue #23),
+    // with a still map of it.
+    EXPECT_EQ(d.label("review/place").rfind("ул. Ленина, 5\n", 0), 0u) << d.label("review/place");
+    EXPECT_TRUE(d.wait_for([&] {
+        return d.label("review/place").find("\nАдрес: ") != std::string::npos;
+    })) << d.label("review/place");
     EXPECT_TRUE(d.has("review/place_map"));
     d.tap("review/submit");
     ASSERT_TRUE(d.wait_for([&] { return d.state().screen == Screen::kReceipt; }));

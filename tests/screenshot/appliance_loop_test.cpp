@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "drivers/watchdog/watchdog.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
+#include "tests/support/demo_region.h"
 #include "tests/support/temp_dir.h"
 #include "ui/kiosk_loop.h"
 #include "ui/kiosk_ui.h"
@@ -85,11 +85,8 @@ struct Rig {
         core::Kiosk::Options ko;
         ko.config.data_dir = dir.path();
         if (with_map) {
-            core::DemoMapOptions map;
-            map.radius = 3;
-            map.min_zoom = 15;
-            EXPECT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
-            ko.config.map_file = dir.file("region.mbtiles");
+            const test::DemoRegion map;
+            ko.config.map_file = map.file;
             ko.config.site_lat = map.lat;
             ko.config.site_lon = map.lon;
         }

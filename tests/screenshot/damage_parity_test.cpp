@@ -15,7 +15,6 @@
 #include <functional>
 
 #include "drivers/printer/transport.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "tests/support/image_compare.h"
 #include "tests/support/screen_kiosk.h"
@@ -55,7 +54,7 @@ TEST_P(DamageParity, TheKeptFrameEqualsAFullRedrawAtEveryStep) {
     test::TempDir dir;
     test::RunningSim sim;
     ManualClock clock(1'796'072'400'000);
-    core::DemoMapOptions map;
+    test::DemoRegion map;
     auto ko = test::screen_kiosk_options(dir, sim, clock, &map);
     ASSERT_TRUE(ko) << "the demo map could not be written";
     auto kiosk = core::Kiosk::start(std::move(*ko));

@@ -16,7 +16,6 @@
 #include <functional>
 
 #include "drivers/printer/transport.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "tests/support/image_compare.h"
 #include "tests/support/screen_kiosk.h"
@@ -110,7 +109,7 @@ TEST_P(RendererParity, TheSoftwareRendererDrawsEveryScreenLikeOpenGl) {
     test::TempDir dir;
     test::RunningSim sim;
     ManualClock clock(1'796'072'400'000);
-    core::DemoMapOptions map;
+    test::DemoRegion map;
     auto ko = test::screen_kiosk_options(dir, sim, clock, &map);
     ASSERT_TRUE(ko) << "the demo map could not be written";
     auto kiosk = core::Kiosk::start(std::move(*ko));
@@ -213,7 +212,8 @@ TEST_P(RendererParity, TheSoftwareRendererDrawsEveryScreenLikeOpenGl) {
             s.ui->make_current();
             s.ui->frame();
         }
-        return k.map_tiles()->loaded() > 0 && k.map_tiles()->pending() == 0;
+        return k.map_tiles()->loaded() > 0 && k.map_tiles()->pending() == 0 &&
+               k.session().state().place.pin_address_known;
     }));
     compare("place-map");
     k.dispatch({IntentKind::kNext});

@@ -15,11 +15,11 @@
 #include <functional>
 
 #include "drivers/printer/transport.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/open311_setup.h"
 #include "sync/http.h"
+#include "tests/support/demo_region.h"
 #include "tests/support/qr_decode.h"
 #include "tests/support/settle.h"
 #include "tests/support/sim_fixture.h"
@@ -105,11 +105,7 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     test::TempDir dir;
     test::RunningSim sim(quick_handoff());  // the hand-off's QR comes from the simulator
     ManualClock clock(1'796'072'400'000);   // 2026-12-01 00:00 Moscow, a Tuesday
-    const std::string map_file = dir.file("region.mbtiles");
-    core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(map_file, map));
+    const test::DemoRegion map;
     static SystemClock camera_clock;
     // A receipt given earlier that the store and the spool lost (issue #17): the queue screen
     // shows it to staff in the warning colour.
@@ -119,10 +115,10 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     ko.config.data_dir = dir.path();
     ko.config.platform_url = sim.url();
     ko.config.default_language = v.lang;
-    ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ «Тверской»)";
+    ko.config.site_address = map.site_address;
     ko.config.site_lat = map.lat;
     ko.config.site_lon = map.lon;
-    ko.config.map_file = map_file;
+    ko.config.map_file = map.file;
     ko.config.export_dir = dir.path() + "/stick";  // the USB stick staff export to
     std::filesystem::create_directories(ko.config.export_dir);
     ko.clock = &clock;
@@ -193,19 +189,30 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
     ASSERT_TRUE(settle([&] {
         kui.frame();  // asks for the tiles in view
-        return k.map_tiles()->loaded() > 0 && k.map_tiles()->pending() == 0;
+        return k.map_tiles()->loaded() > 0 && k.map_tiles()->pending() == 0 &&
+               k.session().state().place.pin_address_known;
     }));
     shoot("6b-place-map");
     k.dispatch({IntentKind::kPlaceAddress});
+    // The region's addresses suggested as it is typed (issue #23).
+    k.dispatch({IntentKind::kInsertText, "ленина 1"});
+    ASSERT_TRUE(settle([&] { return k.session().state().place.suggested_for == "ленина 1"; }));
+    shoot("6c1-place-address-suggestions");
+    k.dispatch({IntentKind::kDeleteWord});
+    k.dispatch({IntentKind::kDeleteWord});
     k.dispatch({IntentKind::kInsertText,
                 ru ? "ул. Мира, 12, у остановки" : "12 Mira St, by the bus stop"});
+    ASSERT_TRUE(settle([&] {
+        const auto& pl = k.session().state().place;
+        return pl.suggested_for == k.session().state().field(core::Field::kAddress).value;
+    }));
     shoot("6c-place-address");
     k.dispatch({IntentKind::kNext});  // the address typed: now the map for its pin
     ASSERT_TRUE(k.session().state().place.pin_for_address);
     k.dispatch({IntentKind::kPlacePin, "", v.lang, -1, map.lat + 0.0008, map.lon + 0.0015});
     ASSERT_TRUE(settle([&] {
         kui.frame();
-        return k.map_tiles()->pending() == 0;
+        return k.map_tiles()->pending() == 0 && k.session().state().place.pin_address_known;
     }));
     shoot("6d-place-address-pin");
     k.session().set_pin_rule({});

@@ -1,5 +1,5 @@
 // The kiosk the screen tests walk in real windows (damage tracking, renderer parity): the
-// simulator as the platform, the demo map of the streets around a МФЦ on Тверская, a synthetic
+// simulator as the platform, the demo town's region pack (its map and addresses), a synthetic
 // camera (colour bars), a fake printer, no uploader, and the test's own clock.
 #pragma once
 
@@ -10,30 +10,25 @@
 #include "drivers/camera/camera.h"
 #include "drivers/printer/transport.h"
 #include "kiosk/base/clock.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/kiosk.h"
+#include "tests/support/demo_region.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace vmeste::test {
 
-// Options for that kiosk under `dir`, the map written there and described in `*map`; nothing
-// when the map cannot be written.
+// Options for that kiosk under `dir`, standing in the demo town's МФЦ (`*map`).
 inline std::optional<core::Kiosk::Options> screen_kiosk_options(const TempDir& dir,
                                                                 const RunningSim& sim,
                                                                 const Clock& clock,
-                                                                core::DemoMapOptions* map) {
-    map->radius = 3;
-    map->min_zoom = 15;
-    const std::string map_file = dir.file("region.mbtiles");
-    if (!core::write_demo_map(map_file, *map)) return std::nullopt;
+                                                                DemoRegion* map) {
     core::Kiosk::Options ko;
     ko.config.data_dir = dir.path();
     ko.config.platform_url = sim.url();
-    ko.config.site_address = "Москва, ул. Тверская, 8 (МФЦ «Тверской»)";
+    ko.config.site_address = map->site_address;
     ko.config.site_lat = map->lat;
     ko.config.site_lon = map->lon;
-    ko.config.map_file = map_file;
+    ko.config.map_file = map->file;
     ko.config.auto_print_receipt = false;
     ko.clock = &clock;
     ko.start_uploader = false;

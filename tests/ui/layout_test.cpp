@@ -6,9 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 
-#include "kiosk/core/demo_map.h"
+#include <sqlite3.h>
+
+#include "tests/support/demo_region.h"
 #include "tests/support/layout_check.h"
 #include "tests/support/sim_fixture.h"
 #include "tests/support/sim_polls.h"
@@ -34,21 +37,13 @@ void PrintTo(const Variant& v, std::ostream* os) {
 
 class LayoutTest : public ::testing::TestWithParam<Variant> {};
 
-// The demo region around a made-up МФЦ at street level, and a terminal standing in it.
-core::DemoMapOptions small_demo_map() {
-    core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    return map;
-}
-
-UiDriver::Options terminal_with_demo_map(TempDir& dir, const core::DemoMapOptions& map) {
+// A terminal in the demo town's МФЦ, with the town's region pack.
+UiDriver::Options terminal_with_demo_map(const test::DemoRegion& map) {
     UiDriver::Options o;
-    EXPECT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
-    o.config.site_address = "Москва, ул. Тверская, 8";
+    o.config.site_address = "г. Заречный, улица Ленина, 1";
     o.config.site_lat = map.lat;
     o.config.site_lon = map.lon;
-    o.config.map_file = dir.file("region.mbtiles");
+    o.config.map_file = map.file;
     return o;
 }
 
@@ -64,19 +59,16 @@ TEST_P(LayoutTest, EveryScreenKeepsItsTextAndTargetsApartAndOnScreen) {
     const Variant v = GetParam();
     RunningSim sim;
     TempDir dir;
-    core::DemoMapOptions map;
-    map.radius = 3;
-    map.min_zoom = 15;
-    ASSERT_TRUE(core::write_demo_map(dir.file("region.mbtiles"), map));
+    const test::DemoRegion map;
     UiDriver::Options o;
     o.width = v.w;
     o.height = v.h;
     o.config.platform_url = sim.url();
     o.config.default_language = v.lang;
-    o.config.site_address = "Москва, ул. Тверская, 8 (МФЦ «Тверской»)";
+    o.config.site_address = map.site_address;
     o.config.site_lat = map.lat;
     o.config.site_lon = map.lon;
-    o.config.map_file = dir.file("region.mbtiles");
+    o.config.map_file = map.file;
     UiDriver d(o);
     core::Kiosk& k = d.kiosk();
     const bool ru = v.lang == core::Language::kRu;
@@ -293,8 +285,8 @@ TEST(LayoutPaging, EveryTopicAndCauseIsReachablePageByPage) {
 // is level with it; panned far away, the marker leaves with its place.
 TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
     TempDir dir;
-    const core::DemoMapOptions map = small_demo_map();
-    UiDriver d(terminal_with_demo_map(dir, map));
+    const test::DemoRegion map;
+    UiDriver d(terminal_with_demo_map(map));
     d.choose("housing.building.hot_water");
     d.tap("place/map");
     d.frame();
@@ -314,20 +306,22 @@ TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
     EXPECT_FALSE(d.has("map/site"));
 }
 
-// Review says a pin as a person can check it (issue #21, point 7), with a still map of it: the
-// distance and the way from the МФЦ, not coordinates. The demo МФЦ stands at 55.7575, 37.6136;
-// a pin 0.0008° north and 0.0015° east is 89 m north and 94 m east (111,195 m a degree of
-// latitude, × cos 55.76° for longitude): 129 m at a bearing of 46°, «около 130 м к
-// северо-востоку». A pin on the МФЦ itself is said to be there.
-TEST(ReviewPlace, APinIsSaidFromTheServiceCentreWithAStillMap) {
-    TempDir dir;
-    const core::DemoMapOptions map = small_demo_map();
-    UiDriver d(terminal_with_demo_map(dir, map));
-    core::Kiosk& k = d.kiosk();
+// The demo pack without its addresses: a map made elsewhere (tiles only).
+std::string map_without_addresses(const TempDir& dir, const test::DemoRegion& map) {
+    const std::string copy = dir.file("tiles-only.mbtiles");
+    std::filesystem::copy_file(map.file, copy);
+    sqlite3* db = nullptr;
+    sqlite3_open(copy.c_str(), &db);
+    sqlite3_exec(db, "DROP TABLE addr_street", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return copy;
+}
+
+// To review with the pin at (lat, lon) on the map.
+void pin_to_review(UiDriver& d, double lat, double lon) {
     d.choose("housing.building.hot_water");
     d.tap("place/map");
-    k.dispatch(
-        {IntentKind::kPlacePin, "", core::Language::kRu, -1, map.lat + 0.0008, map.lon + 0.0015});
+    d.kiosk().dispatch({IntentKind::kPlacePin, "", core::Language::kRu, -1, lat, lon});
     d.frame();
     d.leave_place();
     d.type("Третий день нет горячей воды");
@@ -339,20 +333,107 @@ TEST(ReviewPlace, APinIsSaidFromTheServiceCentreWithAStillMap) {
     for (char c : std::string("9161234567")) d.tap(std::string("kbd/") + c);
     d.tap("nav/next");
     d.tap("consent/agree");
+}
+
+// Review says a pin as a person can check it (issue #21, point 7), with a still map of it. With
+// the region's addresses (issue #23): by the address under it. The demo МФЦ's centre is 32 m
+// north and 55 m east of the town's origin; a pin 0.0008° north and 0.0015° east of it is at
+// (148, 121) m, 20 m from the centre of the house at x 124..148, y 128..146 — the 15th on
+// Зелёная's south side, numbered 2, 4, …: 30.
+TEST(ReviewPlace, APinIsSaidByTheAddressUnderItWithAStillMap) {
+    const test::DemoRegion map;
+    UiDriver d(terminal_with_demo_map(map));
+    pin_to_review(d, map.lat + 0.0008, map.lon + 0.0015);
     ASSERT_EQ(d.state().screen, Screen::kReview);
-    EXPECT_EQ(d.label("review/place"),
-              "Около 130 м к северо-востоку от МФЦ (Москва, ул. Тверская, 8)");
+    ASSERT_TRUE(d.wait_for([&] {
+        return d.label("review/place") == "Заречный, Зелёная улица, 30";
+    })) << d.label("review/place");
     EXPECT_TRUE(d.has("review/place_map"));
     EXPECT_TRUE(layout_problems(d.ui()).empty()) << joined(layout_problems(d.ui()));
+}
+
+// Without addresses (a map made elsewhere): by the distance and the way from the МФЦ, not
+// coordinates. 88.96 m north and 93.27 m east (62,179 m a degree of longitude at 56°): 129 m
+// at a bearing of 46°, «около 130 м к северо-востоку». A pin on the МФЦ itself is said to be
+// there.
+TEST(ReviewPlace, WithoutAddressesAPinIsSaidFromTheServiceCentre) {
+    TempDir dir;
+    const test::DemoRegion map;
+    UiDriver::Options o = terminal_with_demo_map(map);
+    o.config.map_file = map_without_addresses(dir, map);
+    UiDriver d(o);
+    core::Kiosk& k = d.kiosk();
+    pin_to_review(d, map.lat + 0.0008, map.lon + 0.0015);
+    ASSERT_EQ(d.state().screen, Screen::kReview);
+    EXPECT_EQ(d.label("review/place"),
+              "Около 130 м к северо-востоку от МФЦ (г. Заречный, улица Ленина, 1)");
+    EXPECT_TRUE(d.has("review/place_map"));
     k.dispatch({IntentKind::kSetLanguage, "", core::Language::kEn});
     d.frame();
     EXPECT_EQ(d.label("review/place"),
-              "About 130 m north-east of the service centre (Москва, ул. Тверская, 8)");
+              "About 130 m north-east of the service centre (г. Заречный, улица Ленина, 1)");
     // The pin moved onto the МФЦ.
     d.tap("review/edit_place");
     k.dispatch({IntentKind::kPlacePin, "", core::Language::kEn, -1, map.lat, map.lon + 0.0001});
     d.frame();
     d.tap("nav/next");
     ASSERT_EQ(d.state().screen, Screen::kReview);
-    EXPECT_EQ(d.label("review/place"), "At the service centre (Москва, ул. Тверская, 8)");
+    EXPECT_EQ(d.label("review/place"), "At the service centre (г. Заречный, улица Ленина, 1)");
+}
+
+// The address typed on the keyboard finds the region's (issue #23, point 3): suggestions after
+// two letters, the house number picks the house, a touch fills it in and places it; text the
+// region does not know is kept and said so.
+TEST(AddressSearch, TwoLettersSuggestAndAHouseChosenIsThePlace) {
+    const test::DemoRegion map;
+    UiDriver d(terminal_with_demo_map(map));
+    d.choose("housing.building.hot_water");
+    d.tap("place/address");
+    d.type("зе");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("place/suggestion/0"); }));
+    EXPECT_EQ(d.label("place/suggestion/0"), "Зелёная улица");
+    d.type("леная 7");
+    ASSERT_TRUE(d.wait_for([&] { return d.label("place/suggestion/0") == "Зелёная улица, 7А"; }))
+        << d.label("place/suggestion/0");
+    d.tap("place/suggestion/0");
+    EXPECT_EQ(d.state().field(core::Field::kAddress).value, "Зелёная улица, 7А");
+    d.frame();
+    EXPECT_EQ(d.label("note/place/address_status"), "✓ Адрес найден на карте региона");
+    auto place = d.kiosk().session().chosen_place();
+    ASSERT_TRUE(place);
+    EXPECT_EQ(place->address, "Заречный, Зелёная улица, 7А");
+    EXPECT_EQ(place->address_from, "index");
+    // Зелёная's north side is numbered 3, 5, 7 from x = −660 every 56 m: 7 is the third,
+    // x −548..−524, y 174..192.
+    EXPECT_NEAR(*place->lat, test::DemoRegion::lat_at(183), 1e-6);
+    EXPECT_NEAR(*place->lon, test::DemoRegion::lon_at(-536), 1e-6);
+    EXPECT_TRUE(layout_problems(d.ui()).empty()) << joined(layout_problems(d.ui()));
+    // Made up: no suggestion, said so, accepted.
+    for (int i = 0; i < 20; ++i) d.tap("kbd/backspace");
+    d.type("Лесная 99");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("note/place/address_status"); }));
+    EXPECT_FALSE(d.has("place/suggestion/0"));
+    EXPECT_EQ(d.label("note/place/address_status"),
+              "Такого адреса нет в справочнике региона — отправим, как вы его написали");
+    EXPECT_EQ(d.kiosk().session().chosen_place()->address_from, "typed");
+}
+
+// A pin on the map shows the address under it as it moves (issue #23, point 4).
+TEST(AddressSearch, APinShowsTheAddressUnderTheMap) {
+    const test::DemoRegion map;
+    UiDriver d(terminal_with_demo_map(map));
+    d.choose("housing.building.hot_water");
+    d.tap("place/map");
+    d.frame();
+    EXPECT_EQ(d.label("note/place/pin_address"), "Адрес места появится здесь");
+    d.kiosk().dispatch({IntentKind::kPlacePin, "", core::Language::kRu, -1, map.lat, map.lon});
+    ASSERT_TRUE(d.wait_for([&] {
+        return d.label("note/place/pin_address") == "Адрес: улица Ленина, 1";
+    })) << d.label("note/place/pin_address");
+    // On проспект Мира 200 m north of Ленина: the street.
+    d.kiosk().dispatch({IntentKind::kPlacePin, "", core::Language::kRu, -1,
+                        test::DemoRegion::lat_at(230), test::DemoRegion::lon_at(2)});
+    ASSERT_TRUE(d.wait_for([&] {
+        return d.label("note/place/pin_address") == "Адрес: проспект Мира";
+    })) << d.label("note/place/pin_address");
 }

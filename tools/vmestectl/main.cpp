@@ -34,7 +34,6 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/control.h"
 #include "kiosk/core/data_dir_lock.h"
-#include "kiosk/core/demo_map.h"
 #include "kiosk/core/diagnostics.h"
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
@@ -113,9 +112,6 @@ const char* kHelp =
     "                    console switching (Ctrl+Alt+F*) until vt-unlock; root (the KMS/DRM\n"
     "                    unit runs it before the kiosk starts and after it stops)\n"
     "  vt-unlock [TTY]   allow console switching again\n"
-    "  make-demo-map FILE [LAT LON]\n"
-    "                    write a made-up MBTiles map around a point (demos; a terminal gets its\n"
-    "                    region's real map from the technician)\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
 // VT_LOCKSWITCH is one switch for the whole console system: it holds until VT_UNLOCKSWITCH,
@@ -975,8 +971,8 @@ int main(int argc, char** argv) {
     }
     // Root keeps root for the console and the devices; for the data directory it becomes the
     // directory's owner.
-    static const std::vector<std::string> kAsRoot = {
-        "vt-lock", "vt-unlock", "selftest", "config", "read-export", "make-demo-map", "net-allow"};
+    static const std::vector<std::string> kAsRoot = {"vt-lock", "vt-unlock",   "selftest",
+                                                     "config",  "read-export", "net-allow"};
     if (rest[0] == "seal-key" || rest[0] == "unseal-key")
         return seal_key(data_dir, {rest.begin() + 1, rest.end()}, rest[0] == "seal-key");
     const bool as_root = std::find(kAsRoot.begin(), kAsRoot.end(), rest[0]) != kAsRoot.end();
@@ -1079,29 +1075,6 @@ int main(int argc, char** argv) {
     }
     if (rest[0] == "config" && rest.size() == 2 && rest[1] == "keys") {
         for (const auto& k : core::config_keys()) std::printf("%s\n", k.c_str());
-        return 0;
-    }
-    if (rest[0] == "make-demo-map") {
-        core::DemoMapOptions o;
-        if (rest.size() != 2 && rest.size() != 4) {
-            std::fputs("vmestectl make-demo-map: FILE [LAT LON]\n", stderr);
-            return 2;
-        }
-        if (rest.size() == 4) {
-            char* end = nullptr;
-            o.lat = std::strtod(rest[2].c_str(), &end);
-            const bool lat_ok = *end == 0 && o.lat > -85 && o.lat < 85;
-            o.lon = std::strtod(rest[3].c_str(), &end);
-            if (!lat_ok || *end != 0 || o.lon < -180 || o.lon > 180) {
-                std::fputs("vmestectl make-demo-map: LAT and LON are degrees\n", stderr);
-                return 2;
-            }
-        }
-        if (auto r = core::write_demo_map(rest[1], o); !r) {
-            std::fprintf(stderr, "vmestectl: %s\n", r.error().message.c_str());
-            return 1;
-        }
-        std::printf("%s: demo map around %.5f, %.5f\n", rest[1].c_str(), o.lat, o.lon);
         return 0;
     }
     core::StoreOptions options = store_options_for(data_dir);
