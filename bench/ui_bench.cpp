@@ -27,6 +27,7 @@
 // VMESTE_BENCH_RENDERER=software draws with SDL's software renderer instead of OpenGL.
 #include <SDL.h>
 #include <imgui.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -64,6 +65,33 @@ namespace {
 const double kSiteLat = 56.0 + 32 / 111195.0;
 const double kSiteLon = 37.0 + 55 / (111195.0 * std::cos(56.0 * M_PI / 180.0));
 
+// A map file's tiles as the kiosk draws them, waited for (the loader wakes it): for the assets
+// and the raster baseline.
+class DrawnTiles {
+  public:
+    explicit DrawnTiles(std::unique_ptr<core::MbTiles> file)
+        : cache_(std::move(file), [this] {
+              std::lock_guard lock(mu_);
+              ++woken_;
+              cv_.notify_all();
+          }) {}
+    core::TileCache::Tile get(int z, int x, int y) {
+        core::TileCache::Tile t;
+        std::unique_lock lock(mu_);
+        while (!(t = cache_.get(z, x, y)) && !cache_.missing(z, x, y)) {
+            const long seen = woken_;
+            cv_.wait(lock, [&] { return woken_ != seen; });
+        }
+        return t;
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    long woken_ = 0;
+    core::TileCache cache_;
+};
+
 std::atomic<bool> g_stop{false};
 
 double now_ms() {
@@ -87,6 +115,8 @@ struct Rig {
         const char* assets = std::getenv("VMESTE_BENCH_ASSETS");
         std::string map = assets ? std::string(assets) + "/region.mbtiles" : "";
         if (map.empty() || !std::filesystem::exists(map)) map = VMESTE_DEMO_PACK;
+        // Another map file (write-raster's: the same town as raster tiles, today's kind).
+        if (const char* other = std::getenv("VMESTE_BENCH_MAP")) map = other;
         core::Kiosk::Options ko;
         ko.config.data_dir = dir;
         ko.config.site_address = "г. Заречный, улица Ленина, 1 (МФЦ)";
@@ -388,25 +418,13 @@ int write_assets(const std::string& out) {
     auto tiles = core::MbTiles::open(map);
     if (!tiles) return 1;
     // The tiles as the kiosk draws them, as JPEG for the browser's page.
-    std::mutex mu;
-    std::condition_variable cv;
-    long woken = 0;
-    core::TileCache cache(std::move(tiles).value(), [&] {
-        std::lock_guard lock(mu);
-        ++woken;
-        cv.notify_all();
-    });
+    DrawnTiles cache(std::move(tiles).value());
     const int z = 16;
     const int cx = static_cast<int>(core::lon_to_world_x(kSiteLon, z) / 256);
     const int cy = static_cast<int>(core::lat_to_world_y(kSiteLat, z) / 256);
     for (int y = cy - 2; y <= cy + 2; ++y)
         for (int x = cx - 2; x <= cx + 2; ++x) {
-            core::TileCache::Tile t;
-            std::unique_lock lock(mu);
-            while (!(t = cache.get(z, x, y)) && !cache.missing(z, x, y)) {
-                const long seen = woken;
-                cv.wait(lock, [&] { return woken != seen; });
-            }
+            const core::TileCache::Tile t = cache.get(z, x, y);
             auto jpeg = t ? image::encode_jpeg(*t, 90) : Result<std::string>(std::string());
             if (jpeg && !jpeg->empty())
                 std::ofstream(out + "/tiles/" + std::to_string(x - cx) + "_" +
@@ -415,6 +433,94 @@ int write_assets(const std::string& out) {
                     << *jpeg;
         }
     std::printf("assets in %s\n", out.c_str());
+    return 0;
+}
+
+// The demo pack's map as raster tiles in an MBTiles file of its own (JPEG, as a raster map made
+// elsewhere is): the baseline for the vector map's memory and CPU, the same town drawn.
+int write_raster(const std::string& out) {
+    auto file = core::MbTiles::open(VMESTE_DEMO_PACK);
+    if (!file) return 1;
+    const core::MapMetadata meta = (*file)->metadata();
+    DrawnTiles cache(std::move(file).value());
+    std::filesystem::remove(out);
+    sqlite3* db = nullptr;
+    if (sqlite3_open(out.c_str(), &db) != SQLITE_OK) return 1;
+    sqlite3_exec(db,
+                 "CREATE TABLE metadata(name TEXT, value TEXT);"
+                 "CREATE TABLE tiles(zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, "
+                 "tile_data BLOB);"
+                 "CREATE UNIQUE INDEX tile_index ON tiles(zoom_level, tile_column, tile_row);"
+                 "BEGIN",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)", -1, &st, nullptr);
+    long written = 0;
+    for (int z = 15; z <= 18; ++z) {
+        const int x0 = static_cast<int>(core::lon_to_world_x(meta.west, z) / 256);
+        const int x1 = static_cast<int>(core::lon_to_world_x(meta.east, z) / 256);
+        const int y0 = static_cast<int>(core::lat_to_world_y(meta.north, z) / 256);
+        const int y1 = static_cast<int>(core::lat_to_world_y(meta.south, z) / 256);
+        for (int y = y0; y <= y1; ++y)
+            for (int x = x0; x <= x1; ++x) {
+                const core::TileCache::Tile t = cache.get(z, x, y);
+                if (!t) continue;
+                auto jpeg = image::encode_jpeg(*t, 85);
+                if (!jpeg) continue;
+                sqlite3_bind_int(st, 1, z);
+                sqlite3_bind_int(st, 2, x);
+                sqlite3_bind_int(st, 3, (1 << z) - 1 - y);
+                sqlite3_bind_blob(st, 4, jpeg->data(), static_cast<int>(jpeg->size()),
+                                  SQLITE_TRANSIENT);
+                sqlite3_step(st);
+                sqlite3_reset(st);
+                ++written;
+            }
+    }
+    sqlite3_finalize(st);
+    char bounds[128];
+    std::snprintf(bounds, sizeof bounds, "%.6f,%.6f,%.6f,%.6f", meta.west, meta.south, meta.east,
+                  meta.north);
+    const std::string sql = std::string(
+                                "INSERT INTO metadata VALUES ('name', 'raster baseline'), "
+                                "('format', 'jpg'), ('minzoom', '15'), ('maxzoom', '18'), "
+                                "('bounds', '") +
+                            bounds + "'); COMMIT";
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    std::printf("%s: %ld raster tiles, z15-18\n", out.c_str(), written);
+    return 0;
+}
+
+// Memory with the map in use: the map opened, panned over the town at zooms 16 and 17 until the
+// tile cache is full, an address looked up at every step (the pin); then the process's own
+// resident and proportional sizes.
+int map_memory(Rig& rig) {
+    rig.to_place();
+    rig.kiosk->dispatch({IntentKind::kPlaceMap});
+    rig.frame();
+    for (int zoom : {16, 17})
+        for (int step = 0; step < 40; ++step) {
+            const double lat = kSiteLat + 0.0008 * ((step / 8) - 2);
+            const double lon = kSiteLon + 0.0015 * ((step % 8) - 4);
+            rig.kiosk->dispatch({IntentKind::kMapView, "", core::Language::kRu, zoom, lat, lon});
+            rig.kiosk->dispatch({IntentKind::kPlacePin, "", core::Language::kRu, -1, lat, lon});
+            rig.frame();
+            rig.settle([&] { return rig.kiosk->map_tiles()->pending() == 0; });
+            rig.frame();
+        }
+    long rss = 0, pss = 0;
+    char line[256];
+    if (FILE* f = std::fopen("/proc/self/status", "r")) {
+        while (std::fgets(line, sizeof line, f)) std::sscanf(line, "VmRSS: %ld", &rss);
+        std::fclose(f);
+    }
+    if (FILE* f = std::fopen("/proc/self/smaps_rollup", "r")) {
+        while (std::fgets(line, sizeof line, f)) std::sscanf(line, "Pss: %ld", &pss);
+        std::fclose(f);
+    }
+    std::printf("map_memory rss_mib=%.1f pss_mib=%.1f tiles_loaded=%zu\n", rss / 1024.0,
+                pss / 1024.0, rig.kiosk->map_tiles()->loaded());
     return 0;
 }
 
@@ -434,6 +540,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (args[0] == "write-assets" && args.size() == 2) return write_assets(args[1]);
+    if (args[0] == "write-raster" && args.size() == 2) return write_raster(args[1]);
     if (!std::getenv("DISPLAY")) {
         std::fprintf(stderr, "ui_bench: needs a display (bench/run starts Xvfb)\n");
         return 1;
@@ -460,6 +567,8 @@ int main(int argc, char** argv) {
         stopper.join();
     } else if (args[0] == "photos") {
         rc = photos(rig);
+    } else if (args[0] == "map-memory") {
+        rc = map_memory(rig);
     } else if (args[0] == "typing") {
         rc = typing(rig);
     } else {

@@ -210,8 +210,10 @@ void draw_map(Ui& ui, const Rect& area) {
         if (sc.dragging) {
             const double nx = core::lon_to_world_x(sc.drag_lon, z) - dx / s;
             const double ny = core::lat_to_world_y(sc.drag_lat, z) - dy / s;
-            ui.post({IntentKind::kMapView, "", ui.lang(), z, core::world_y_to_lat(ny, z),
-                     core::world_x_to_lon(nx, z)});
+            // The region's bounds hold the map's centre: no panning into nothing.
+            ui.post({IntentKind::kMapView, "", ui.lang(), z,
+                     std::clamp(core::world_y_to_lat(ny, z), meta.south, meta.north),
+                     std::clamp(core::world_x_to_lon(nx, z), meta.west, meta.east)});
         }
     }
     if (ImGui::IsItemDeactivated() && !sc.dragging) {

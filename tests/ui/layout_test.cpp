@@ -306,6 +306,21 @@ TEST(MapMarker, TheServiceCentreIsMarkedWhereTheCitizenStands) {
     EXPECT_FALSE(d.has("map/site"));
 }
 
+// The map stays over the region (issue #23, point 5): dragged far beyond the pack's bounds (the
+// extract's: 900 m north of the town's origin), its centre stops at the edge.
+TEST(MapBounds, DraggingStopsAtTheRegionsEdge) {
+    const test::DemoRegion map;
+    UiDriver d(terminal_with_demo_map(map));
+    d.choose("housing.building.hot_water");
+    d.tap("place/map");
+    d.frame();
+    for (int i = 0; i < 6; ++i) d.drag("map/view", 0.5f, 0.1f, 0.5f, 0.9f);  // north, far
+    const core::MapView v = d.state().place.view;
+    EXPECT_NEAR(v.lat, test::DemoRegion::lat_at(900), 1e-5) << "at the north edge, not beyond";
+    for (int i = 0; i < 6; ++i) d.drag("map/view", 0.9f, 0.5f, 0.1f, 0.5f);  // east, far
+    EXPECT_NEAR(d.state().place.view.lon, test::DemoRegion::lon_at(1600), 1e-5);
+}
+
 // The demo pack without its addresses: a map made elsewhere (tiles only).
 std::string map_without_addresses(const TempDir& dir, const test::DemoRegion& map) {
     const std::string copy = dir.file("tiles-only.mbtiles");
