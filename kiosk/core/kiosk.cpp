@@ -11,6 +11,7 @@
 #include "kiosk/base/log.h"
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
+#include "kiosk/core/region_pack.h"
 #include "kiosk/core/sealed_key.h"
 #include "sync/gateway_client.h"
 #include "sync/open311_client.h"
@@ -308,6 +309,13 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         };
         k->visit_ = std::make_unique<VisitWorkers>(std::move(vo));
     }
+    // The map: the config's file, else the region pack the technician installed (region_pack.h).
+    std::string map_file = cfg.map_file;
+    if (map_file.empty())
+        if (auto active = active_region_pack(cfg.data_dir)) map_file = active->file;
+    std::string region;  // what maintenance and the provisioning receipt say of it
+    if (!map_file.empty())
+        if (auto pack = read_region_pack(map_file)) region = pack->summary();
     {
         Maintenance::Options mo;
         mo.store = k->store_options();
@@ -320,6 +328,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             mo.uploader_status = [worker = k->uploader_.get()] { return worker->status(); };
         mo.about.version = VMESTE_VERSION;
         mo.about.site = cfg.site_address;
+        mo.about.region = region;
         mo.about.store_path = k->store_path_;
         mo.about.config_problem = k->options_.config_problem;
         mo.about.started_unix_ms = k->clock_->unix_millis();
@@ -440,16 +449,16 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             log::warn("%s; vmestectl works on the data directory only",
                       control.error().message.c_str());
     }
-    if (!cfg.map_file.empty()) {
+    if (!map_file.empty()) {
         // No map is not a fault the citizen sees: the place step offers "here" and an address.
-        auto map = MbTiles::open(cfg.map_file);
+        auto map = MbTiles::open(map_file);
         if (map)
             k->tiles_ = std::make_unique<TileCache>(std::move(map).value(), k->options_.wake_ui);
         else
             log::warn("%s; the map is off", map.error().message.c_str());
         // A region pack's addresses (a raster map made elsewhere has none: typed text only).
         if (k->tiles_) {
-            auto index = AddressIndex::open(cfg.map_file);
+            auto index = AddressIndex::open(map_file);
             if (index) {
                 log::info("map: %ld addresses, %ld streets", (*index)->houses(),
                           (*index)->streets());

@@ -1167,6 +1167,7 @@ void Maintenance::enrol(const std::string& code) {
                                   local_time::date_time(clock_.unix_millis()),
                                   {},
                                   {}};
+        report.region = options_.about.region;
         stage("platform");
         report.platform = fetch_platform_documents(options_.store, options_.platform_url, e->token,
                                                    options_.transport);

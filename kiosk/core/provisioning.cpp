@@ -53,7 +53,9 @@ std::string provisioning_receipt(const ProvisioningReport& rep, int columns) {
         .line("Терминал / Device: " + rep.device_id)
         .line("МФЦ / Site: " + (rep.site.empty() ? std::string("-") : rep.site))
         .line("Платформа / Gateway: " + rep.platform_url)
-        .line("Серийный / Serial: " + rep.serial);
+        .line("Серийный / Serial: " + rep.serial)
+        .line("Карта региона / Region: " +
+              (rep.region.empty() ? std::string("нет / none") : rep.region));
     for (const auto& s : rep.platform) r.line(s.name + ": " + (s.ok ? "ok" : "FAILED"));
     for (const auto& t : rep.devices) r.line(t.device + ": " + outcome_word(t.outcome));
     if (!rep.open311_mapping.empty()) {

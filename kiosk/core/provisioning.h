@@ -35,6 +35,8 @@ struct ProvisioningReport {
     // An Open311 region: each category's city service ("roads.road.pothole → POT"), printed for
     // the technician's records (issue #18).
     std::vector<std::string> open311_mapping{};
+    // The region pack's name, version and addresses (docs/map.md); empty: none on the terminal.
+    std::string region{};
     // Every platform step done and no device failed (a warning, such as little paper, passes).
     bool ok() const;
 };

@@ -590,3 +590,30 @@ TEST(Vmestectl, NetAllowWritesADropInLimitingBothUnitsToThePlatformAndTheNameSer
                   .find("has no address now\nexit=1"),
               std::string::npos);
 }
+
+// A technician installs the region pack from a stick (issue #23, point 7): checked, versioned,
+// said; a spoilt one is refused with the reason.
+TEST(Vmestectl, RegionInstallChecksThePackAndStatusSaysWhichOneIsActive) {
+    test::TempDir dir, stick;
+    EXPECT_NE(run("--data-dir " + dir.path() + " region status").find("no region pack"),
+              std::string::npos);
+    const std::string pack = stick.file("region.mbtiles");
+    std::filesystem::copy_file(VMESTE_DEMO_PACK, pack);
+    // Without its .sha256: refused.
+    const std::string refused = run("--data-dir " + dir.path() + " region install " + pack);
+    EXPECT_NE(refused.find(".sha256"), std::string::npos) << refused;
+    const std::string sum = run_shell("sha256sum " + pack);
+    const std::string hash = sum.substr(0, 64);
+    const std::string wrong = std::string(64, '0');
+    EXPECT_NE(run("--data-dir " + dir.path() + " region install " + pack + " --sha256 " + wrong)
+                  .find("is not the expected"),
+              std::string::npos);
+    const std::string ok =
+        run("--data-dir " + dir.path() + " region install " + pack + " --sha256 " + hash);
+    EXPECT_NE(ok.find("installed       Заречный (демо) 2026.12-1, 190 addresses"),
+              std::string::npos)
+        << ok;
+    const std::string status = run("--data-dir " + dir.path() + " region status");
+    EXPECT_NE(status.find("version         2026.12-1"), std::string::npos) << status;
+    EXPECT_NE(status.find("sha256          " + hash), std::string::npos) << status;
+}

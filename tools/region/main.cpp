@@ -42,6 +42,7 @@
 #include "kiosk/base/subprocess.h"
 #include "kiosk/core/address_index.h"
 #include "kiosk/core/map_tiles.h"
+#include "kiosk/core/region_pack.h"
 
 namespace fs = std::filesystem;
 using vmeste::core::AddressIndexWriter;
@@ -121,20 +122,8 @@ class Collector : public osmium::handler::Handler {
 };
 
 std::string sha256_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    std::vector<char> buf(1 << 20);
-    while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(buf.data()),
-                                  static_cast<unsigned long long>(in.gcount()));
-    }
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
-    char hex[2 * sizeof h + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return hex;
+    auto h = vmeste::core::file_sha256(path);
+    return h ? *h : std::string("?");
 }
 
 bool exec(sqlite3* db, const std::string& sql) {

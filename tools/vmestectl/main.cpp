@@ -40,6 +40,7 @@
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/region_pack.h"
 #include "kiosk/core/sealed_key.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/gateway_client.h"
@@ -112,6 +113,11 @@ const char* kHelp =
     "                    console switching (Ctrl+Alt+F*) until vt-unlock; root (the KMS/DRM\n"
     "                    unit runs it before the kiosk starts and after it stops)\n"
     "  vt-unlock [TTY]   allow console switching again\n"
+    "  region install PACK [--sha256 HEX] [--allow-older]\n"
+    "                    check a region pack (docs/map.md) against its SHA-256 (PACK.sha256\n"
+    "                    beside it, or HEX), copy it into DATA_DIR/region/ and make it the\n"
+    "                    terminal's map and addresses; the kiosk takes it at its next start\n"
+    "  region status     the terminal's region pack, or that it has none\n"
     "Default data dir: /var/lib/vmeste. Exit codes: 0 ok, 1 failure, 2 usage.\n";
 
 // VT_LOCKSWITCH is one switch for the whole console system: it holds until VT_UNLOCKSWITCH,
@@ -444,6 +450,15 @@ int provision(const std::string& data_dir, const std::vector<std::string>& args)
                                     {}};
     report.platform = core::fetch_platform_documents(store_options_for(data_dir), platform,
                                                      e->token, target->transport);
+    {
+        std::string map = cfg.map_file;
+        if (map.empty())
+            if (auto active = core::active_region_pack(data_dir)) map = active->file;
+        if (auto pack = map.empty()
+                            ? Result<core::RegionPackInfo>(make_error(ErrorCode::kNotFound, ""))
+                            : core::read_region_pack(map))
+            report.region = pack->summary();
+    }
     if (cfg.adapter == "open311") {
         // The city's services and the mapping onto them, and the МФЦ's coordinates.
         auto transport = sync::make_curl_transport(target->transport);
@@ -943,6 +958,54 @@ int open311_command(const std::string& data_dir, const std::string& what,
     }
     return unmapped.empty() ? 0 : 1;
 }
+// The region pack (docs/map.md): installed from a USB stick or a file, and shown.
+int region_command(const std::string& data_dir, const std::vector<std::string>& args) {
+    using namespace vmeste;
+    if (args.size() == 1 && args[0] == "status") {
+        auto active = core::active_region_pack(data_dir);
+        if (!active) {
+            std::printf("no region pack: the place step offers the МФЦ and a typed address only\n");
+            return 0;
+        }
+        std::printf(
+            "region pack     %s\nversion         %s\nbuilt           %s\n"
+            "addresses       %ld\nstreets         %ld\nsha256          %s\nfile            %s\n",
+            active->name.c_str(), active->version.c_str(), active->built.c_str(), active->addresses,
+            active->streets, active->sha256.c_str(), active->file.c_str());
+        return 0;
+    }
+    if (args.size() >= 2 && args[0] == "install") {
+        std::string sha;
+        bool older = false;
+        for (size_t i = 2; i < args.size(); ++i) {
+            if (args[i] == "--sha256" && i + 1 < args.size()) {
+                sha = args[++i];
+            } else if (args[i] == "--allow-older") {
+                older = true;
+            } else {
+                std::fputs("vmestectl region install: PACK [--sha256 HEX] [--allow-older]\n",
+                           stderr);
+                return 2;
+            }
+        }
+        auto r = core::install_region_pack(data_dir, args[1], sha, older);
+        if (!r) {
+            std::fprintf(stderr, "vmestectl region install: %s\n", r.error().message.c_str());
+            return 1;
+        }
+        if (auto s = core::AppealStore::open(store_options_for(data_dir)))
+            (*s)->audit("vmestectl", "region-pack", r->name + " " + r->version,
+                        r->sha256.substr(0, 12), SystemClock().unix_millis());
+        std::printf(
+            "installed       %s\nsha256          %s\n"
+            "the kiosk takes it at its next start (systemctl restart vmeste-kiosk)\n",
+            r->summary().c_str(), r->sha256.c_str());
+        return 0;
+    }
+    std::fputs("vmestectl region: install PACK [--sha256 HEX] [--allow-older] | status\n", stderr);
+    return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1056,6 +1119,7 @@ int main(int argc, char** argv) {
         return deliver_export(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "open311" && rest.size() >= 2)
         return open311_command(data_dir, rest[1], {rest.begin() + 2, rest.end()});
+    if (rest[0] == "region") return region_command(data_dir, {rest.begin() + 1, rest.end()});
     if (rest[0] == "config" && rest.size() == 3 && rest[1] == "check") {
         // Before a file goes to /etc/vmeste: every mistake with its line, key and reason.
         auto c = core::load_config_file(rest[2]);
