@@ -266,6 +266,22 @@ AddressIndex::~AddressIndex() {
 
 std::vector<AddressHit> AddressIndex::suggest(std::string_view typed, size_t limit,
                                               double origin_lat, double origin_lon) {
+    auto out = suggest_all_words(typed, limit, origin_lat, origin_lon);
+    // Nothing for every word: a landmark after the address («ул. Мира, 12, у остановки») — the
+    // address without its last words, up to three of them.
+    for (int cut = 0; out.empty() && cut < 3; ++cut) {
+        while (!typed.empty() && (typed.back() == ' ' || typed.back() == ','))
+            typed.remove_suffix(1);
+        const size_t sep = typed.find_last_of(" ,");
+        if (sep == std::string_view::npos) break;
+        typed = typed.substr(0, sep);
+        out = suggest_all_words(typed, limit, origin_lat, origin_lon);
+    }
+    return out;
+}
+
+std::vector<AddressHit> AddressIndex::suggest_all_words(std::string_view typed, size_t limit,
+                                                        double origin_lat, double origin_lon) {
     std::vector<AddressHit> out;
     const FoldedAddress q = fold_address(typed);
     size_t letters = 0;

@@ -67,6 +67,7 @@ class AddressIndex {
 
     // Up to `limit` suggestions for what was typed so far: nothing under two letters. Streets
     // nearer (origin_lat, origin_lon) first; with a house number, the houses of those streets.
+    // When every word together finds nothing, the text without its last words (up to three).
     std::vector<AddressHit> suggest(std::string_view typed, size_t limit, double origin_lat,
                                     double origin_lon);
     // The address at or near a point: a house within 40 m, a street within 30 m, else the
@@ -77,6 +78,9 @@ class AddressIndex {
 
   private:
     explicit AddressIndex(sqlite3* db) : db_(db) {}
+    // Suggestions that match every word typed.
+    std::vector<AddressHit> suggest_all_words(std::string_view typed, size_t limit,
+                                              double origin_lat, double origin_lon);
     sqlite3* db_;
     sqlite3_stmt* fts_ = nullptr;
     sqlite3_stmt* street_ = nullptr;

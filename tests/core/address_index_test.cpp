@@ -130,7 +130,13 @@ TEST(AddressIndex, AHouseNumberPicksTheHousesExactFirst) {
     // Both towns' «Ленина, 5», the near one first.
     EXPECT_EQ(labels((*ix)->suggest("ленина 5", 8, 56.0, 37.0)),
               (std::vector<std::string>{"улица Ленина, 5 @Заречный", "улица Ленина, 5 @Дальний"}));
-    EXPECT_TRUE((*ix)->suggest("ленина 99", 8, 56.0, 37.0).empty());
+    // A number the street does not have: the street itself, to type the right one.
+    EXPECT_EQ(labels((*ix)->suggest("ленина 99", 1, 56.0, 37.0)),
+              std::vector<std::string>{"улица Ленина @Заречный"});
+    // A landmark after the address: the address.
+    EXPECT_EQ(labels((*ix)->suggest("ул. Ленина, 7а, у остановки", 8, 56.0, 37.0)),
+              std::vector<std::string>{"улица Ленина, 7А @Заречный"});
+    EXPECT_TRUE((*ix)->suggest("садовая, у школы", 8, 56.0, 37.0).empty());
     // A village's place, numbered without a street.
     EXPECT_EQ(labels((*ix)->suggest("лесная 8", 8, 56.0, 37.0)),
               std::vector<std::string>{"Лесная, 8 @"});
