@@ -978,8 +978,9 @@ void draw_about(MaintUi& mu) {
         ui.trf("maint.about_device",
                {a.device_id.empty() ? ui.tr("maint.not_enrolled") : a.device_id}) +
         "\n" + ui.trf("maint.about_site", {a.site.empty() ? std::string("—") : a.site}) + "\n" +
-        (a.region.empty() ? ui.tr("maint.about_no_region")
-                          : ui.trf("maint.about_region", {a.region})) +
+        (a.region.empty()
+             ? ui.tr("maint.about_no_region")
+             : ui.trf("maint.about_region", {a.region, std::to_string(a.region_addresses)})) +
         "\n" + ui.trf("maint.about_uptime", {duration(ui, now - a.started_unix_ms)}) + "\n" +
         ui.trf("maint.about_store", {a.store_path});
     if (mu.m.state().queue.loaded)

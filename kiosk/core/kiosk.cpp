@@ -313,9 +313,9 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     std::string map_file = cfg.map_file;
     if (map_file.empty())
         if (auto active = active_region_pack(cfg.data_dir)) map_file = active->file;
-    std::string region;  // what maintenance and the provisioning receipt say of it
+    std::optional<RegionPackInfo> region;  // what maintenance and the provisioning receipt say
     if (!map_file.empty())
-        if (auto pack = read_region_pack(map_file)) region = pack->summary();
+        if (auto pack = read_region_pack(map_file)) region = *pack;
     {
         Maintenance::Options mo;
         mo.store = k->store_options();
@@ -328,7 +328,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             mo.uploader_status = [worker = k->uploader_.get()] { return worker->status(); };
         mo.about.version = VMESTE_VERSION;
         mo.about.site = cfg.site_address;
-        mo.about.region = region;
+        if (region) {
+            mo.about.region = region->name + " " + region->version;
+            mo.about.region_addresses = region->addresses;
+        }
         mo.about.store_path = k->store_path_;
         mo.about.config_problem = k->options_.config_problem;
         mo.about.started_unix_ms = k->clock_->unix_millis();

@@ -1167,7 +1167,9 @@ void Maintenance::enrol(const std::string& code) {
                                   local_time::date_time(clock_.unix_millis()),
                                   {},
                                   {}};
-        report.region = options_.about.region;
+        if (!options_.about.region.empty())
+            report.region = options_.about.region + ", " +
+                            std::to_string(options_.about.region_addresses) + " addresses";
         stage("platform");
         report.platform = fetch_platform_documents(options_.store, options_.platform_url, e->token,
                                                    options_.transport);

@@ -115,7 +115,9 @@ struct AboutInfo {
     std::string version, device_id, site, store_path, config_file, config_problem;
     std::string serial, gateway;  // provisioning shows them
     std::string adapter;          // "gateway" or "open311" (the mapping is an Open311 screen)
-    std::string region;  // the region pack's summary (region_pack.h); empty: no map or addresses
+    // The region pack's name and version and its addresses (region_pack.h); empty: no map.
+    std::string region;
+    long region_addresses = 0;
     int64_t started_unix_ms = 0;
 };
 

@@ -296,6 +296,10 @@ TEST(Maintenance, StaffSeeTheQueueAndSendAQuarantinedAppealAgain) {
     d.tap("maint/back");
     d.tap("maint/about");
     EXPECT_NE(d.label("note/maint_about").find("Версия:"), std::string::npos);
+    // No region pack on this terminal: said, with what citizens get instead (issue #23).
+    EXPECT_NE(d.label("note/maint_about").find("Карты региона нет: гражданин выбирает"),
+              std::string::npos)
+        << d.label("note/maint_about");
     d.tap("maint/back");
     d.tap("maint/back");  // from home: sign out
     EXPECT_FALSE(d.kiosk().maintenance().active());
