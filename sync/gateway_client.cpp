@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 namespace vmeste::sync {
@@ -144,6 +145,45 @@ Result<std::string> GatewayClient::first_photo(const std::string& receipt_number
     if (resp->status != 200)
         return make_error(ErrorCode::kRetryLater,
                           replies::problem_summary(resp->status, resp->body));
+    return std::move(resp->body);
+}
+
+Result<std::string> GatewayClient::fetch_range(const std::string& path, int64_t from,
+                                               int64_t length, int64_t total) {
+    HttpRequest req = request("GET", path);
+    req.headers[0] = {"Accept", "application/octet-stream"};
+    const int64_t last = std::min(from + length, total) - 1;
+    req.headers.push_back({"Range", "bytes=" + std::to_string(from) + "-" + std::to_string(last)});
+    auto resp = transport_->send(req);
+    if (!resp) return resp.error();
+    if (resp->status == 416)
+        return make_error(ErrorCode::kConflict,
+                          "the gateway's file is not " + std::to_string(total) + " bytes long");
+    if (resp->status == 200) {
+        // The whole file: usable only when it is (small packs, a server without ranges).
+        if (from != 0 || static_cast<int64_t>(resp->body.size()) != total)
+            return make_error(ErrorCode::kConflict, "the gateway sent " +
+                                                        std::to_string(resp->body.size()) +
+                                                        " bytes for a range of a " +
+                                                        std::to_string(total) + "-byte file");
+        if (static_cast<int64_t>(resp->body.size()) > length) resp->body.resize(size_t(length));
+        return std::move(resp->body);
+    }
+    if (resp->status != 206)
+        return make_error(resp->status == 404 ? ErrorCode::kNotFound : ErrorCode::kRetryLater,
+                          replies::problem_summary(resp->status, resp->body));
+    // RFC 9110 §14.4: Content-Range: bytes FIRST-LAST/COMPLETE.
+    const std::string* cr = resp->header("content-range");
+    long long first = -1, end = -1, complete = -1;
+    if (!cr || std::sscanf(cr->c_str(), "bytes %lld-%lld/%lld", &first, &end, &complete) != 3)
+        return make_error(ErrorCode::kRetryLater, "206 without a Content-Range");
+    if (complete != total)
+        return make_error(ErrorCode::kConflict, "the gateway's file is " +
+                                                    std::to_string(complete) + " bytes, not " +
+                                                    std::to_string(total));
+    if (first != from || end < first || end > last ||
+        static_cast<int64_t>(resp->body.size()) != end - first + 1)
+        return make_error(ErrorCode::kRetryLater, "206 with another range than asked: " + *cr);
     return std::move(resp->body);
 }
 

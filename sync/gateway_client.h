@@ -77,6 +77,12 @@ class GatewayClient final : public DeliveryAdapter {
     Result<Versioned> fetch_calendar(const std::string& etag);
     // POST /api/v1/heartbeat with the device's health (a JSON object).
     Result<replies::HeartbeatReply> heartbeat(const std::string& body_json);
+    // GET `path` (a path on the gateway, as a heartbeat's region_pack names it) bytes
+    // [from, from + length): 206 with Content-Range, or 200 with the whole file when the server
+    // ignores the Range (then only from 0). kConflict: the file there is not `total` bytes long
+    // (a 416, or a Content-Range of another length) — the offer changed under the download.
+    Result<std::string> fetch_range(const std::string& path, int64_t from, int64_t length,
+                                    int64_t total);
     // POST /api/v1/diagnostics: the device's diagnostics bundle (tar.gz), when the gateway asks.
     Result<void> upload_diagnostics(const std::string& tar_gz);
     // GET /api/v1/appeals/by-receipt/{n}; kNotFound when the gateway has no such appeal.

@@ -183,6 +183,27 @@ Result<HeartbeatReply> heartbeat_reply(std::string_view body) {
         }
     }
     r.server_time_ms = integer(j, "server_time").value_or(0);
+    if (j.contains("region_pack") && !j["region_pack"].is_null()) {
+        const auto& p = j["region_pack"];
+        RegionPackOffer o;
+        o.version = str(p, "version");
+        o.sha256 = str(p, "sha256");
+        o.size = integer(p, "size").value_or(0);
+        o.path = str(p, "url");
+        for (char& c : o.sha256) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // A path on the gateway itself (the device's token goes with it, nowhere else), plain
+        // characters only; up to 16 GiB (a whole federal district is a few).
+        const bool path_ok = o.path.starts_with("/") && !o.path.starts_with("//") &&
+                             o.path.find("..") == std::string::npos &&
+                             o.path.find_first_of(" \r\n\t\\?#") == std::string::npos;
+        if (o.version.empty() || o.sha256.size() != 64 ||
+            o.sha256.find_first_not_of("0123456789abcdef") != std::string::npos || o.size <= 0 ||
+            o.size > (int64_t(16) << 30) || !path_ok)
+            return bad(
+                "heartbeat: region_pack needs version, sha256 (64 hex), size (1 B…16 GiB) "
+                "and url (a path on the gateway)");
+        r.region_pack = std::move(o);
+    }
     return r;
 }
 

@@ -67,10 +67,18 @@ struct Command {
     std::string id;
     std::string name;
 };
+// The region pack the gateway wants the terminal to have (docs/protocol.md "Region pack").
+struct RegionPackOffer {
+    std::string version;
+    std::string sha256;  // lower-case hex, 64 digits
+    int64_t size = 0;    // bytes
+    std::string path;    // on the gateway: /api/v1/region-packs/<sha256>
+};
 struct HeartbeatReply {
     std::string config_json;  // object, possibly empty
     std::vector<Command> commands;
     int64_t server_time_ms = 0;
+    std::optional<RegionPackOffer> region_pack;  // absent: keep what the terminal has
 };
 Result<HeartbeatReply> heartbeat_reply(std::string_view body);
 

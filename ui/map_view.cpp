@@ -92,8 +92,9 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
         uint32_t scale_bits = 0;
         const float fs = static_cast<float>(s);
         std::memcpy(&scale_bits, &fs, 4);
-        layer->begin(static_cast<uint64_t>(z) << 32 | scale_bits, color(p.disabled), pl.x, pl.y,
-                     pl.w, pl.h, pl.ox, pl.oy);
+        // Another region pack (a new cache) is another picture, whatever its zoom and scale.
+        layer->begin(tc->id() << 40 | static_cast<uint64_t>(z) << 32 | scale_bits,
+                     color(p.disabled), pl.x, pl.y, pl.w, pl.h, pl.ox, pl.oy);
     } else {
         dl->AddRectFilled(top_left, bottom_right, color(p.disabled));
     }
@@ -108,8 +109,9 @@ void draw_layers(Ui& ui, const Rect& area, const core::MapView& v, std::optional
             core::TileCache::Tile tile = tc->get(z, wx, ty);
             ImTextureID tex = nullptr;
             if (tile && ui.images)
-                tex = ui.images->tile(std::to_string(z) + "/" + std::to_string(wx) + "/" +
-                                          std::to_string(ty) + "@" + std::to_string(tile->width),
+                tex = ui.images->tile(std::to_string(tc->id()) + ":" + std::to_string(z) + "/" +
+                                          std::to_string(wx) + "/" + std::to_string(ty) + "@" +
+                                          std::to_string(tile->width),
                                       *tile);
             if (tex || !tc->missing(z, wx, ty)) ++sc.tiles_needed;  // not beyond the region
             // The tile in world pixels at the screen's scale; on screen, less the view's origin.

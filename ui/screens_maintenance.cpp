@@ -988,8 +988,22 @@ void draw_about(MaintUi& mu) {
                               {std::to_string(mu.m.state().queue.free_disk_bytes >> 20)});
     text += "\n" + (a.config_problem.empty() ? ui.tr("maint.config_ok")
                                              : ui.trf("maint.config_problem", {a.config_problem}));
-    note(ui, "maint_about", text, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
-    bottom_row(mu, ui.tr("common.back"), "", nullptr, false, {MaintIntentKind::kBack});
+    y += note(ui, "maint_about", text, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
+    const core::MaintState& st = mu.m.state();
+    if (st.notice.starts_with("region-")) {
+        const bool good = st.notice.starts_with("region-installed:");
+        const std::string n = good ? ui.trf("maint.region_installed", {st.notice.substr(17)})
+                                   : ui.tr("maint." + st.notice);
+        y += ui.px(ui.theme.metrics.gap) + note(ui, "maint_notice", n,
+                                                ImVec2(r.x, y + ui.px(ui.theme.metrics.gap)), r.w,
+                                                good ? p.success : p.warning, ui.fonts.body);
+    }
+    // The technician loads the region's map from a USB stick (a terminal the gateway cannot
+    // reach, or a first install); the new map shows once maintenance is left.
+    const std::string load = st.busy ? ui.tr("maint.region_usb_busy") : ui.tr("maint.region_usb");
+    bottom_row(mu, ui.tr("common.back"), "maint/region_usb",
+               st.role == core::Role::kTechnician ? &load : nullptr, !st.busy,
+               {MaintIntentKind::kLoadRegionPack});
 }
 
 }  // namespace

@@ -259,11 +259,36 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                             raw->new_managed_ = json;
                         }
                         if (raw->options_.wake_ui) raw->options_.wake_ui();
-                    }});
+                    },
+                    [raw = k.get()](const RegionPackInfo& pack) {
+                        // Swapped in by the UI thread between visits (Kiosk::pump).
+                        {
+                            std::lock_guard lock(raw->mu_);
+                            raw->new_region_ = pack;
+                        }
+                        if (raw->options_.wake_ui) raw->options_.wake_ui();
+                    },
+                    k->options_.region_download});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
             worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
-                                 Millis(60'000), [jobs] { return jobs->heartbeat(); });
+                                 Millis(60'000), [jobs, worker] {
+                                     const bool ok = jobs->heartbeat();
+                                     // A pack offered: its download goes on at once.
+                                     if (ok && jobs->region_pack_offered())
+                                         worker->expedite("region pack");
+                                     return ok;
+                                 });
+            // The region pack the gateway names, a step at a time between deliveries: soon
+            // again while there is more, rarely while the disk has no room.
+            worker->add_periodic("region pack", Millis(60'000), Millis(60'000), [jobs, worker] {
+                using S = RegionDownload::Step;
+                const S step = jobs->download_region_pack();
+                worker->set_interval("region pack", step == S::kMore      ? Millis(200)
+                                                    : step == S::kWaiting ? Millis(600'000)
+                                                                          : Millis(60'000));
+                return step != S::kFailed;
+            });
             worker->add_periodic("catalogue sync", sync_every, Millis(300'000),
                                  [jobs] { return jobs->sync_catalogue(); });
             worker->add_periodic("polls sync", sync_every, Millis(300'000),
@@ -324,6 +349,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.pin_cost = k->options_.pin_cost;
         mo.wake_ui = k->options_.wake_ui;
         mo.retry_now = [raw = k.get()] { raw->wake_uploader(); };
+        mo.region_installed = [raw = k.get()](const RegionPackInfo& pack) {
+            std::lock_guard lock(raw->mu_);
+            raw->new_region_ = pack;
+        };
         if (k->uploader_)
             mo.uploader_status = [worker = k->uploader_.get()] { return worker->status(); };
         mo.about.version = VMESTE_VERSION;
@@ -585,6 +614,7 @@ bool Kiosk::pump() {
     if (managed && apply_managed_config(options_.config, *managed))
         log::info("config: the gateway's settings applied");
     if (polls) session_->set_polls(std::move(polls));
+    const bool region_changed = swap_region_pack();
     const bool room_changed = full != session_->state().store_full;
     session_->set_store_full(full);
     for (auto& r : done) {
@@ -598,7 +628,44 @@ bool Kiosk::pump() {
                             after_maintenance();
     const CameraStatus camera = session_->camera_status();
     run_effects();
-    return !done.empty() || room_changed || visit_work || camera != session_->camera_status();
+    return !done.empty() || room_changed || visit_work || region_changed ||
+           camera != session_->camera_status();
+}
+
+bool Kiosk::swap_region_pack() {
+    std::optional<RegionPackInfo> pack;
+    {
+        std::lock_guard lock(mu_);
+        if (!new_region_) return false;
+        // Between visits only: a citizen's map and typed address never change under them, and
+        // staff's screens (the provisioning receipt reads the pack's name) are closed.
+        if (session_->state().screen != Screen::kAttract || maintenance_->active()) return false;
+        pack.swap(new_region_);
+    }
+    // A map file in the config is the technician's choice: the pack waits for a restart
+    // without it (it is installed and active; `vmestectl region status` says so).
+    if (!options_.config.map_file.empty()) return false;
+    // The old pack's file is already gone from the directory (install_region_pack removed it):
+    // its loader and index keep reading it until they let go here.
+    auto map = MbTiles::open(pack->file);
+    if (!map) {
+        log::error("region pack %s: %s; the old map stays until a restart", pack->version.c_str(),
+                   map.error().message.c_str());
+        return false;
+    }
+    std::unique_ptr<AddressWorker> addresses;
+    auto index = AddressIndex::open(pack->file);
+    if (index)
+        addresses = std::make_unique<AddressWorker>(std::move(index).value(), options_.wake_ui);
+    else if (index.error().code != ErrorCode::kNotFound)
+        log::warn("%s; addresses are typed only", index.error().message.c_str());
+    addresses_ = std::move(addresses);
+    tiles_ = std::make_unique<TileCache>(std::move(map).value(), options_.wake_ui);
+    session_->set_map_available(true);
+    session_->set_addresses_available(addresses_ != nullptr);
+    maintenance_->set_region(pack->name + " " + pack->version, pack->addresses);
+    log::info("region pack %s in use (%ld addresses)", pack->version.c_str(), pack->addresses);
+    return true;
 }
 
 bool Kiosk::busy() const {

@@ -21,6 +21,7 @@
 #include "kiosk/core/data_dir_lock.h"
 #include "kiosk/core/maintenance.h"
 #include "kiosk/core/map_tiles.h"
+#include "kiosk/core/region_download.h"
 #include "kiosk/core/session.h"
 #include "kiosk/core/visit_workers.h"
 #include "sync/http.h"
@@ -67,6 +68,8 @@ class Kiosk {
         std::string credentials_dir;
         // usbguard, when the terminal has it: USB sticks only during an export (Maintenance).
         std::shared_ptr<drivers::UsbGate> usb_gate;
+        // The region pack's download (tests: small chunks, a disk that is full).
+        RegionDownload::Options region_download{};
     };
 
     static Result<std::unique_ptr<Kiosk>> start(Options options);
@@ -131,7 +134,10 @@ class Kiosk {
     };
     SaveResult save(AcceptRequest request);
     void run_retention();
-    void check_room();   // intake thread
+    void check_room();  // intake thread
+    // UI thread: a region pack the gateway delivered replaces the map and addresses, between
+    // visits. True when it did.
+    bool swap_region_pack();
     void run_effects();  // UI thread
 
     Options options_;
@@ -179,6 +185,7 @@ class Kiosk {
     bool store_full_ = false;                           // under mu_
     std::shared_ptr<const WorkCalendar> new_calendar_;  // under mu_: from the gateway
     std::shared_ptr<const std::vector<sync::replies::Poll>> new_polls_;  // under mu_
+    std::optional<RegionPackInfo> new_region_;  // under mu_: installed, not swapped in yet
     bool stop_ = false;
     std::thread intake_thread_;
 };

@@ -141,6 +141,17 @@ void Maintenance::audit(const std::string& action, const std::string& subject,
     });
 }
 
+Result<std::string> Maintenance::mounted_stick(const std::vector<uint32_t>& sticks) {
+    auto dir = export_directory(options_.export_dir);
+    // The kernel takes a let-through stick and systemd mounts it in a second or two.
+    const auto until = std::chrono::steady_clock::now() + options_.stick_mount_wait;
+    while (!dir && !sticks.empty() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        dir = export_directory(options_.export_dir);
+    }
+    return dir;
+}
+
 std::vector<uint32_t> Maintenance::let_sticks_through(AppealStore* s, const std::string& actor,
                                                       int64_t now) {
     std::vector<uint32_t> ids;
@@ -366,6 +377,7 @@ bool technician_only(MaintIntentKind k) {
         case K::kSaveSettings:
         case K::kExitToSystem:
         case K::kFactoryReset:
+        case K::kLoadRegionPack:
         case K::kMappingChoose:
         case K::kMappingSet:
         case K::kMappingPage:
@@ -673,13 +685,7 @@ void Maintenance::apply(const MaintIntent& intent) {
             const int64_t now = clock_.unix_millis();
             post([this, actor, now](AppealStore* s, MaintenanceAccess*) {
                 const std::vector<uint32_t> sticks = let_sticks_through(s, actor, now);
-                auto dir = export_directory(options_.export_dir);
-                // The kernel takes a let-through stick and systemd mounts it in a second or two.
-                const auto until = std::chrono::steady_clock::now() + options_.stick_mount_wait;
-                while (!dir && !sticks.empty() && std::chrono::steady_clock::now() < until) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                    dir = export_directory(options_.export_dir);
-                }
+                auto dir = mounted_stick(sticks);
                 Result<UnsentExport> e =
                     dir ? (s ? export_unsent(*s, *dir, options_.about.device_id, now)
                              : Result<UnsentExport>(make_error(ErrorCode::kIo, "no store")))
@@ -711,6 +717,41 @@ void Maintenance::apply(const MaintIntent& intent) {
                     st.exported = MaintState::Export{
                         e->file,   e->passphrase, e->appeals,
                         e->photos, e->actions,    clock_.monotonic() + Millis(kPassphraseShownMs)};
+                });
+            });
+            return;
+        }
+        case K::kLoadRegionPack: {
+            if (state_.screen != MaintScreen::kAbout || state_.busy) return;
+            state_.busy = true;
+            state_.notice.clear();
+            const std::string actor = role_name(*state_.role);
+            const int64_t now = clock_.unix_millis();
+            post([this, actor, now](AppealStore* s, MaintenanceAccess*) {
+                const std::vector<uint32_t> sticks = let_sticks_through(s, actor, now);
+                auto dir = mounted_stick(sticks);
+                Result<RegionPackInfo> done =
+                    dir ? newest_region_pack(*dir) : Result<RegionPackInfo>(dir.error());
+                const bool no_stick = !dir;
+                const bool no_pack = dir && !done;
+                if (done) done = install_region_pack(options_.data_dir, done->file);
+                if (s)
+                    s->audit(actor, "region-install", done ? done->version : "",
+                             done ? done->summary() : done.error().message, now);
+                if (!done) log::warn("region pack from USB: %s", done.error().message.c_str());
+                block_sticks_again(sticks, s, actor, now);
+                if (done && options_.region_installed) options_.region_installed(*done);
+                complete([done = std::move(done), no_stick, no_pack](MaintState& st) {
+                    st.busy = false;
+                    // Why, in the screen's language (the details are in the log and audit).
+                    st.notice = done       ? "region-installed:" + done->name + " " + done->version
+                                : no_stick ? "region-no-stick"
+                                : no_pack  ? "region-no-pack"
+                                : done.error().code == ErrorCode::kConflict     ? "region-older"
+                                : done.error().code == ErrorCode::kCorrupt      ? "region-corrupt"
+                                : done.error().code == ErrorCode::kInvalidInput ? "region-no-sha256"
+                                : done.error().code == ErrorCode::kNoSpace      ? "region-no-space"
+                                                                                : "region-failed";
                 });
             });
             return;

@@ -25,6 +25,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/region_pack.h"
 #include "sync/http.h"
 #include "sync/open311_services.h"
 #include "sync/outbox_worker.h"
@@ -98,6 +99,8 @@ enum class MaintIntentKind {
     kMappingCoordinates,  // the server needs coordinates: flips
     kMappingRefresh,      // the services read again from the server (the draft's entries kept)
     kMappingSave,
+    // About (technician): the newest region pack on the USB stick installed (region_pack.h).
+    kLoadRegionPack,
 };
 
 // The settings, the PINs, the Open311 mapping, re-provisioning, leaving to the system and the
@@ -203,7 +206,10 @@ class Maintenance {
         const Clock* clock = nullptr;
         PinHashCost pin_cost = PinHashCost::kModerate;
         std::function<void()> wake_ui;
-        std::function<void()> retry_now;                      // wakes the uploader
+        std::function<void()> retry_now;  // wakes the uploader
+        // A region pack from a USB stick is active (worker thread): the kiosk swaps it in once
+        // maintenance closes.
+        std::function<void(const RegionPackInfo&)> region_installed;
         std::function<sync::WorkerStatus()> uploader_status;  // any thread
         AboutInfo about;
         // Devices for the self-tests: the kiosk's own; a printer is opened from the spec when
@@ -247,6 +253,11 @@ class Maintenance {
     bool active() const { return state_.screen != MaintScreen::kClosed; }
     const MaintState& state() const { return state_; }
     const AboutInfo& about() const { return options_.about; }
+    // UI thread, while maintenance is closed: the region pack now in use (name and version).
+    void set_region(std::string region, long addresses) {
+        options_.about.region = std::move(region);
+        options_.about.region_addresses = addresses;
+    }
     std::vector<drivers::SelfTestResult> device_alerts() const {
         return options_.device_alerts ? options_.device_alerts()
                                       : std::vector<drivers::SelfTestResult>{};
@@ -291,6 +302,8 @@ class Maintenance {
     // Worker thread: the plain sticks usbguard holds back, let through for an export (their
     // ids); and blocked again after it. Each audited; a failure logged, the export goes on.
     std::vector<uint32_t> let_sticks_through(AppealStore* s, const std::string& actor, int64_t now);
+    // Worker thread: the USB stick's mount point, waiting for the sticks just let through.
+    Result<std::string> mounted_stick(const std::vector<uint32_t>& sticks);
     void block_sticks_again(const std::vector<uint32_t>& ids, AppealStore* s,
                             const std::string& actor, int64_t now);
     std::string new_pin_;  // UI thread: the first entry of a new PIN

@@ -139,7 +139,10 @@ double world_y_to_lat(double y, int zoom) {
 }
 
 TileCache::TileCache(std::unique_ptr<MbTiles> tiles, std::function<void()> wake, size_t capacity)
-    : tiles_(std::move(tiles)), wake_(std::move(wake)), capacity_(capacity) {
+    : tiles_(std::move(tiles)), wake_(std::move(wake)), capacity_(capacity), id_([] {
+          static std::atomic<uint64_t> next{1};
+          return next++;
+      }()) {
     thread_ = std::thread([this] { loop(); });
 }
 

@@ -81,6 +81,9 @@ class TileCache {
     size_t pending() const;
     // Counts tiles as they come off the file: a frame drawn before the last one came is stale.
     uint64_t generation() const { return generation_.load(); }
+    // Different for every cache the process makes: a new region pack's tiles never pass for
+    // the old one's textures (the UI keys them by it).
+    uint64_t id() const { return id_; }
     // The side of a vector tile drawn, in pixels (256 × the map's scale, so its text is sharp).
     // Another size forgets the vector tiles drawn at the old one.
     void set_tile_pixels(int side);
@@ -100,6 +103,7 @@ class TileCache {
     bool loading_ = false;
     bool stop_ = false;
     std::atomic<uint64_t> generation_{0};
+    const uint64_t id_;
     int tile_pixels_ = 256;  // under mu_
     // Vector tiles decoded, by their own zoom (a z17 tile is drawn from its z14 one): the loader
     // thread's alone.

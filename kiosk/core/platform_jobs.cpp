@@ -56,6 +56,16 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
                                                                 : "failed"},
                          {"key", t.key}});
     }
+    // The pack the terminal draws its map from, and the one it is fetching (figures only).
+    json region = json::object();
+    if (f.region_pack)
+        region = {{"version", f.region_pack->version}, {"sha256", f.region_pack->sha256}};
+    if (!f.region_download.sha256.empty())
+        region["download"] = {{"state", f.region_download.state},
+                              {"version", f.region_download.version},
+                              {"have", f.region_download.have},
+                              {"size", f.region_download.size},
+                              {"error", f.region_download.error}};
     return json{
         {"queue_depth", f.queue.pending},
         {"queued_appeals", f.queue.queued_appeals},
@@ -75,6 +85,7 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
         {"config_problem", f.config_problem},
         {"self_tests", tests},
         {"pending_citizen_actions", f.pending_citizen_actions},
+        {"region_pack", region},
         {"acked_commands", acked},
         {"sent_at", now}}
         .dump();
@@ -85,7 +96,13 @@ PlatformJobs::PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> st
     : data_dir_(std::move(data_dir)),
       store_(std::move(store)),
       gateway_(std::move(gateway)),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      region_([&] {
+          RegionDownload::Options o = hooks_.region_download;
+          o.data_dir = data_dir_;
+          o.installed = hooks_.region_pack_installed;
+          return o;
+      }()) {
     if (auto c = load_synced_catalogue(data_dir_)) status_.catalogue_version = c->version();
     last_config_ = read_file(std::filesystem::path(data_dir_) / "managed_config.json").value_or("");
 }
@@ -265,6 +282,8 @@ bool PlatformJobs::heartbeat() {
         std::lock_guard lock(mu_);
         f.catalogue_version = status_.catalogue_version;
     }
+    f.region_pack = active_region_pack(data_dir_);
+    f.region_download = region_.status();
     const int64_t now = wall_now_ms();
     auto reply = gateway_->heartbeat(heartbeat_body(f, to_ack_, now));
     if (!reply) {
@@ -288,9 +307,14 @@ bool PlatformJobs::heartbeat() {
         run_command(c);
         to_ack_.push_back(c.id);
     }
+    region_.offer(reply->region_pack);
     std::lock_guard lock(mu_);
     status_.last_heartbeat_unix_ms = now;
     return true;
+}
+
+RegionDownload::Step PlatformJobs::download_region_pack() {
+    return region_.step(*gateway_);
 }
 
 void PlatformJobs::run_command(const sync::replies::Command& c) {

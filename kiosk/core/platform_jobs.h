@@ -18,6 +18,7 @@
 #include "drivers/self_test.h"
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
+#include "kiosk/core/region_download.h"
 #include "kiosk/core/work_calendar.h"
 #include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
@@ -34,6 +35,8 @@ struct HeartbeatFigures {  // (self-test results: drivers/self_test.h)
     std::vector<drivers::SelfTestResult> self_tests;  // the last result per device
     int64_t pending_citizen_actions = 0;              // ratings, votes, +1s waiting
     std::vector<std::string> lost_receipts;           // given to citizens, lost by the store
+    std::optional<RegionPackInfo> region_pack;        // the active one
+    RegionDownload::Progress region_download;         // the one the gateway offered
 };
 // The heartbeat's JSON body (docs/protocol.md "Heartbeat"); no personal data.
 std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,
@@ -54,6 +57,11 @@ class PlatformJobs {
         std::function<std::vector<drivers::SelfTestResult>()> self_tests{};
         // The gateway sent a different config (the JSON object, on the uploader's thread).
         std::function<void(const std::string&)> managed_config_changed{};
+        // A region pack from the gateway is active now (on the uploader's thread).
+        std::function<void(const RegionPackInfo&)> region_pack_installed{};
+        // Tests: the download's sizes and disk check (region_download.h); data_dir and
+        // installed are PlatformJobs' own.
+        RegionDownload::Options region_download{};
     };
     PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
                  std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);
@@ -68,6 +76,10 @@ class PlatformJobs {
     // staff. False when the platform did not take them all (the job backs off).
     bool deliver_actions();
     bool heartbeat();
+    // A step of the region pack's download the last heartbeat asked for (region_download.h).
+    RegionDownload::Step download_region_pack();
+    RegionDownload::Progress region_download_status() const { return region_.status(); }
+    bool region_pack_offered() const { return region_.offered(); }  // the uploader's thread
 
     // The catalogue in the data directory if there is a valid one, else nullopt.
     static std::optional<CategoryCatalog> load_synced_catalogue(const std::string& data_dir);
@@ -97,6 +109,7 @@ class PlatformJobs {
     Hooks hooks_;
     std::vector<std::string> to_ack_;
     std::string last_config_;  // the managed config last written
+    RegionDownload region_;
     mutable std::mutex mu_;
     Status status_;
 };

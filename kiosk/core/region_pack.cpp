@@ -22,7 +22,7 @@ namespace vmeste::core {
 namespace {
 
 std::string region_dir(const std::string& data_dir) {
-    return data_dir + "/region";
+    return region_pack_dir(data_dir);
 }
 
 std::string hex(const unsigned char* h, size_t n) {
@@ -99,6 +99,10 @@ std::vector<long> version_parts(const std::string& v) {
 
 }  // namespace
 
+std::string region_pack_dir(const std::string& data_dir) {
+    return data_dir + "/region";
+}
+
 std::string RegionPackInfo::summary() const {
     std::string s = name + " " + version;
     if (addresses > 0) s += ", " + std::to_string(addresses) + " addresses";
@@ -162,7 +166,8 @@ Result<RegionPackInfo> read_region_pack(const std::string& path) {
 }
 
 Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const std::string& path,
-                                           const std::string& expected_sha256, bool allow_older) {
+                                           const std::string& expected_sha256, bool allow_older,
+                                           bool take_file) {
     std::string expected = expected_sha256;
     if (expected.empty()) {
         std::ifstream sum(path + ".sha256");
@@ -175,6 +180,18 @@ Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const st
     if (expected.size() != 64 ||
         expected.find_first_not_of("0123456789abcdef") != std::string::npos)
         return make_error(ErrorCode::kInvalidInput, path + ": the SHA-256 given is not one");
+    // The terminal's own download is checked before it is opened (a damaged file is no
+    // SQLite database to read); a copy is checked as it is made.
+    if (take_file) {
+        auto sum = file_sha256(path);
+        if (!sum) return sum.error();
+        if (*sum != expected) {
+            std::error_code ec;
+            fs::remove(path, ec);
+            return make_error(ErrorCode::kCorrupt,
+                              path + ": SHA-256 " + *sum + " is not the expected " + expected);
+        }
+    }
     auto pack = read_region_pack(path);
     if (!pack) return pack.error();
     if (auto active = active_region_pack(data_dir);
@@ -191,10 +208,10 @@ Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const st
     for (char c : pack->version)
         safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
     const std::string name = "pack-" + safe + "-" + expected.substr(0, 12) + ".mbtiles";
-    const std::string tmp = dir + "/." + name + ".tmp";
-    auto copied = copy_hashed(path, tmp);
+    const std::string tmp = take_file ? path : dir + "/." + name + ".tmp";
+    auto copied = take_file ? Result<std::string>(expected) : copy_hashed(path, tmp);
     if (!copied) {
-        fs::remove(tmp, ec);
+        if (!take_file) fs::remove(tmp, ec);
         return copied.error();
     }
     if (*copied != expected) {
@@ -202,6 +219,8 @@ Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const st
         return make_error(ErrorCode::kCorrupt,
                           path + ": SHA-256 " + *copied + " is not the expected " + expected);
     }
+    if (take_file)
+        if (auto r = fsync_path(path, O_RDONLY); !r) return r.error();
     if (auto r = posix_file_ops().rename(tmp, dir + "/" + name); !r) return r.error();
     if (auto r = fsync_path(dir, O_RDONLY | O_DIRECTORY); !r) return r.error();
     const auto old = active_region_pack(data_dir);
@@ -221,6 +240,26 @@ Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const st
     out.file = dir + "/" + name;
     out.sha256 = expected;
     return out;
+}
+
+Result<RegionPackInfo> newest_region_pack(const std::string& dir) {
+    std::optional<RegionPackInfo> best;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(
+             dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it.depth() > 1) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        std::error_code file_ec;  // one unreadable entry does not end the search
+        if (it->path().extension() != ".mbtiles" || !it->is_regular_file(file_ec)) continue;
+        auto pack = read_region_pack(it->path().string());
+        if (pack && (!best || compare_pack_versions(pack->version, best->version) > 0))
+            best = std::move(pack).value();
+    }
+    if (!best) return make_error(ErrorCode::kNotFound, dir + ": no region pack (.mbtiles)");
+    return *best;
 }
 
 std::optional<RegionPackInfo> active_region_pack(const std::string& data_dir) {

@@ -30,9 +30,18 @@ Result<std::string> file_sha256(const std::string& path);
 // `expected` is empty — a pack without either is refused), opens it as MBTiles, refuses a
 // version older than the active one unless `allow_older`, copies it into DATA_DIR/region/
 // (checking the copy's SHA-256 again), makes it active, and removes the pack it replaces.
+// `take_file`: `path` is the terminal's own download in DATA_DIR/region/ — hashed and renamed
+// into place instead of copied (a pack of gigabytes needs no room for two).
 Result<RegionPackInfo> install_region_pack(const std::string& data_dir, const std::string& path,
                                            const std::string& expected_sha256 = "",
-                                           bool allow_older = false);
+                                           bool allow_older = false, bool take_file = false);
+
+// DATA_DIR/region: where packs, active.json and downloads live.
+std::string region_pack_dir(const std::string& data_dir);
+
+// The newest region pack (by version) in `dir` or a folder right under it — a technician's USB
+// stick; kNotFound when there is none.
+Result<RegionPackInfo> newest_region_pack(const std::string& dir);
 
 // The active pack, if the terminal has one (its file there).
 std::optional<RegionPackInfo> active_region_pack(const std::string& data_dir);

@@ -863,3 +863,47 @@ TEST_F(Open311Place, TheTypedAddressGoesAlongWithItsPin) {
     EXPECT_EQ(place.value("address", ""), "ул. Мира, 12");
     EXPECT_NEAR(std::stod(place.value("lat", "0")), lat, 1e-6);
 }
+
+// Issue #23, point 7: a region pack the gateway names reaches a running kiosk. It is fetched
+// and installed in the background while a citizen is mid-visit, and swapped in only once the
+// visit ends — no restart, and nobody's map changes under their finger.
+TEST(RegionFromGateway, APackTheGatewaySendsReplacesTheMapBetweenVisitsWithoutARestart) {
+    RunningSim sim;
+    test::DemoRegion region;
+    UiDriver::Options o;
+    o.config.platform_url = sim.url();
+    o.config.site_address = region.site_address;
+    o.config.site_lat = region.lat;
+    o.config.site_lon = region.lon;
+    o.uploader = true;
+    o.region_download.keep_free_bytes = 1 << 20;
+    UiDriver d(o);
+    ASSERT_FALSE(d.kiosk().map_tiles()) << "a terminal without a pack";
+    ASSERT_FALSE(core::active_region_pack(d.data_dir()));
+    d.choose("housing.building.hot_water");
+    EXPECT_FALSE(d.has("place/map"));
+
+    // The region's IT publishes a pack; the next heartbeat names it.
+    ASSERT_TRUE(sim.server().set_region_pack(region.file));
+    d.kiosk().expedite("heartbeat");
+    ASSERT_TRUE(
+        d.wait_for([&] { return core::active_region_pack(d.data_dir()).has_value(); }, 15s));
+    // Installed, not swapped in: the citizen is still at the place step without a map.
+    for (int i = 0; i < 5; ++i) d.frame();
+    EXPECT_EQ(d.state().screen, Screen::kPlace);
+    EXPECT_FALSE(d.kiosk().map_tiles());
+    EXPECT_FALSE(d.has("place/map"));
+
+    d.kiosk().dispatch({core::IntentKind::kCancel});
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().map_tiles() != nullptr; }));
+    EXPECT_EQ(d.state().screen, Screen::kAttract);
+    // The next citizen has the map and its addresses.
+    d.choose("housing.building.hot_water");
+    EXPECT_TRUE(d.has("place/map"));
+    d.tap("place/address");
+    d.type("Зелё");
+    ASSERT_TRUE(d.wait_for([&] { return d.has("place/suggestion/0"); }));
+    EXPECT_EQ(d.label("place/suggestion/0"), "Зелёная улица");
+    // Staff read which pack it is.
+    EXPECT_EQ(d.kiosk().maintenance().about().region, "Заречный (демо) 2026.12-1");
+}

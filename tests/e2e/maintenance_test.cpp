@@ -14,6 +14,7 @@
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/http.h"
+#include "tests/support/demo_region.h"
 #include "tests/support/maint_steps.h"
 #include "tests/support/qr_photo.h"
 #include "tests/support/sim_fixture.h"
@@ -1233,4 +1234,57 @@ TEST(Maintenance, AStickIsLetThroughOnlyForTheExportAndAStickThatTypesNever) {
     EXPECT_FALSE(gate->is_allowed(typing));
     EXPECT_EQ(audited(data.path(), "staff", "usb-allow"), 1);
     EXPECT_EQ(audited(data.path(), "staff", "usb-block"), 1);
+}
+
+// Issue #23, point 7: the technician loads the region's map from a USB stick on the «О терминале»
+// screen — the newest pack on it, checked by its .sha256; a damaged one is refused and said so in
+// Russian; staff do not have the button. The map is in use once maintenance is left.
+TEST(Maintenance, ATechnicianLoadsTheRegionMapFromAUsbStickAndCitizensGetItAfter) {
+    TempDir data, stick;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, true);
+    const test::DemoRegion region;
+    UiDriver::Options o = with(clock, data.path());
+    o.config.export_dir = stick.path();
+    UiDriver d(o);
+    ASSERT_FALSE(d.kiosk().map_tiles());
+    // Staff see what the terminal has, without the button.
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/about");
+    EXPECT_FALSE(d.has("maint/region_usb"));
+    d.tap("maint/back");
+    d.tap("maint/back");
+    ASSERT_FALSE(d.kiosk().maintenance().active());
+
+    gesture(d, clock);
+    type_pin(d, kTechnicianPin, core::Role::kTechnician);
+    d.tap("maint/about");
+    auto load = [&] {
+        d.tap("maint/region_usb");
+        EXPECT_TRUE(d.wait_for([&] { return !d.kiosk().maintenance().state().busy; }, 10s));
+        d.frame();
+        return d.label("note/maint_notice");
+    };
+    // An empty stick.
+    EXPECT_NE(load().find("На накопителе нет карты региона"), std::string::npos);
+    // A pack whose checksum does not match: refused, nothing installed.
+    const std::string pack = stick.file("vmeste-region/zarechny.mbtiles");
+    std::filesystem::create_directories(stick.file("vmeste-region"));
+    std::filesystem::copy_file(region.file, pack);
+    std::ofstream(pack + ".sha256") << std::string(64, '0') << "  zarechny.mbtiles\n";
+    EXPECT_NE(load().find("повреждена"), std::string::npos) << d.label("note/maint_notice");
+    EXPECT_FALSE(core::active_region_pack(data.path()));
+    // The right checksum: installed, said so, audited.
+    std::ofstream(pack + ".sha256") << core::file_sha256(pack).value() << "  zarechny.mbtiles\n";
+    EXPECT_NE(load().find("Карта установлена: Заречный (демо) 2026.12-1"), std::string::npos)
+        << d.label("note/maint_notice");
+    ASSERT_TRUE(core::active_region_pack(data.path()));
+    EXPECT_GE(audited(data.path(), "technician", "region-install"), 2);
+    EXPECT_FALSE(d.kiosk().map_tiles()) << "not while maintenance is open";
+    d.tap("maint/back");
+    d.tap("maint/back");
+    ASSERT_TRUE(d.wait_for([&] { return d.kiosk().map_tiles() != nullptr; }));
+    d.choose("housing.building.hot_water");
+    EXPECT_TRUE(d.has("place/map"));
 }

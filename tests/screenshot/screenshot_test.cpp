@@ -18,6 +18,7 @@
 #include "kiosk/core/kiosk.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/open311_setup.h"
+#include "kiosk/core/region_pack.h"
 #include "sync/http.h"
 #include "tests/support/demo_region.h"
 #include "tests/support/qr_decode.h"
@@ -499,6 +500,20 @@ TEST_P(ScreenshotTest, EveryScreenRendersThroughSdlAndOpenGl) {
     for (const char* digit : {"1", "3", "5", "7"}) maint({core::MaintIntentKind::kDigit, digit});
     maint({core::MaintIntentKind::kSubmitPin});
     shoot("24d-maint-set-pin");  // the second entry
+    // The technician loads the region's map from the USB stick (issue #23): «О терминале» with
+    // its button and what happened.
+    maint({core::MaintIntentKind::kBack});
+    maint({core::MaintIntentKind::kOpen, "", static_cast<int>(core::MaintScreen::kAbout)});
+    {
+        const std::string pack = dir.path() + "/stick/zarechny.mbtiles";
+        std::filesystem::copy_file(map.file, pack);
+        std::ofstream(pack + ".sha256")
+            << core::file_sha256(pack).value() << "  zarechny.mbtiles\n";
+    }
+    maint({core::MaintIntentKind::kLoadRegionPack});
+    ASSERT_TRUE(settle([&] { return !m.state().busy; }));
+    ASSERT_TRUE(m.state().notice.starts_with("region-installed:")) << m.state().notice;
+    shoot("23b-maint-about-technician");
     maint({core::MaintIntentKind::kClose});
     k.pump();
     // First boot of an appliance not enrolled yet: the provisioning screen with a code typed.

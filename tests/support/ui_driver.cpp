@@ -23,6 +23,7 @@ UiDriver::UiDriver(Options o) {
     ko.pin_cost = o.pin_cost;
     ko.credentials_dir = o.credentials_dir;
     ko.usb_gate = o.usb_gate;
+    ko.region_download = o.region_download;
     ko.transport.connect_timeout = std::chrono::milliseconds(1000);
     static SystemClock camera_clock;
     if (o.camera)

@@ -57,6 +57,7 @@ class UiDriver {
         core::PinHashCost pin_cost = core::PinHashCost::kTestsOnly;
         std::string credentials_dir;  // what systemd would hand the service (the device key)
         std::shared_ptr<drivers::UsbGate> usb_gate;  // usbguard's part (drivers/usb/usb_gate.h)
+        core::RegionDownload::Options region_download{};  // chunk sizes, the disk's room
     };
 
     explicit UiDriver(Options options);

@@ -35,9 +35,11 @@ const char* kHelp =
     "                     how the Open311 endpoints behave: as the GeoReport v2 text (default),\n"
     "                     as Helsinki's issue-reporting or as mySociety's Open311::Endpoint\n"
     "                     (docs/sync.md, \"Open311 servers\")\n"
+    "  --region-pack FILE offer this region pack (vmeste-region build) in every heartbeat's\n"
+    "                     answer, served with Range at /api/v1/region-packs/<sha256>\n"
     "  --fault SPEC       inject a fault; repeatable. SPEC is ROUTE:KIND[:key=value...]\n"
     "                     ROUTE: appeals, media (upload create), upload-chunk, heartbeat,\n"
-    "                     enrol, catalogue, open311 or *; KIND: status=N, latency=MS, "
+    "                     enrol, catalogue, open311, region-pack or *; KIND: status=N, latency=MS, "
     "drop-before,\n"
     "                     drop-mid-response, truncated-json, malformed-json, slow-drip;\n"
     "                     keys: rate=0..1, count=N, retry-after=S, retry-after-date=S\n"
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
     int port = 8080;
     std::vector<vmeste::sim::FaultRule> faults;
     std::vector<std::string> enrol_codes;
+    std::string region_pack;
     vmeste::sim::SimOptions options;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -80,6 +83,8 @@ int main(int argc, char** argv) {
                 options.tls_key_file = value();
             else if (a == "--enrol-code")
                 enrol_codes.push_back(value());
+            else if (a == "--region-pack")
+                region_pack = value();
             else if (a == "--require-enrolment")
                 options.require_enrolment = true;
             else if (a == "--handoff-interval")
@@ -133,6 +138,11 @@ int main(int argc, char** argv) {
     }
     vmeste::sim::SimServer& server = *made;
     for (auto& f : faults) server.faults().add(f);
+    if (!region_pack.empty())
+        if (auto r = server.set_region_pack(region_pack); !r) {
+            std::fprintf(stderr, "vmeste-platform-sim: %s\n", r.error().message.c_str());
+            return 2;
+        }
     const int bound = server.bind(host, port);
     if (bound < 0) {
         std::fprintf(stderr, "vmeste-platform-sim: cannot listen on %s:%d\n", host.c_str(), port);

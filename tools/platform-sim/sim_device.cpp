@@ -3,6 +3,9 @@
 // citizen hand-off by the device authorization flow (RFC 8628) with its approval page.
 #include <httplib.h>
 
+#include <sqlite3.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -118,6 +121,38 @@ nlohmann::json SimServer::catalogue() const {
     auto j = json::parse(vmeste_sim_catalogue_json(), nullptr, false);
     if (!catalogue_override_.empty()) j = json::parse(catalogue_override_, nullptr, false);
     return j;
+}
+
+Result<void> SimServer::set_region_pack(const std::string& file) {
+    if (file.empty()) {
+        std::lock_guard lock(device_mu_);
+        region_pack_.reset();
+        return {};
+    }
+    auto pack = std::make_shared<RegionPack>();
+    {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return make_error(ErrorCode::kNotFound, file + ": cannot read");
+        std::ostringstream s;
+        s << in.rdbuf();
+        pack->bytes = s.str();
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT value FROM metadata WHERE name = 'vmeste_pack_version'",
+                               -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            pack->version = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    if (pack->version.empty())
+        return make_error(ErrorCode::kInvalidInput, file + ": not a region pack (no version)");
+    pack->sha256 = sha256_hex(pack->bytes);
+    std::lock_guard lock(device_mu_);
+    region_pack_ = std::move(pack);
+    return {};
 }
 
 std::vector<nlohmann::json> SimServer::heartbeats() const {
@@ -291,29 +326,65 @@ void SimServer::routes_device() {
 
     // Heartbeat: the device's health in, the gateway's config and pending commands out. A
     // command stays pending until a heartbeat acknowledges it (at-least-once).
-    s.Post("/api/v1/heartbeat",
-           guarded("heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
-               auto j = json::parse(req.body, nullptr, false);
-               if (!j.is_object() || !j.contains("queue_depth") ||
-                   !j["queue_depth"].is_number_integer() || !j.contains("version") ||
-                   !j["version"].is_string())
-                   return problem(res, 400, "Bad Request", "queue_depth and version are required");
-               std::lock_guard lock(device_mu_);
-               if (j.contains("acked_commands") && j["acked_commands"].is_array())
-                   for (const auto& id : j["acked_commands"])
-                       if (id.is_string())
-                           std::erase_if(commands_,
-                                         [&](auto& c) { return c.first == id.get<std::string>(); });
-               heartbeats_.push_back(j);
-               if (heartbeats_.size() > 1000) heartbeats_.erase(heartbeats_.begin());
-               json cmds = json::array();
-               for (const auto& [id, name] : commands_)
-                   cmds.push_back({{"id", id}, {"name", name}});
-               res.set_content(
-                   json{{"config", managed_config_}, {"commands", cmds}, {"server_time", now_ms()}}
-                       .dump(),
-                   "application/json");
-           }));
+    s.Post(
+        "/api/v1/heartbeat",
+        guarded("heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
+            auto j = json::parse(req.body, nullptr, false);
+            if (!j.is_object() || !j.contains("queue_depth") ||
+                !j["queue_depth"].is_number_integer() || !j.contains("version") ||
+                !j["version"].is_string())
+                return problem(res, 400, "Bad Request", "queue_depth and version are required");
+            std::lock_guard lock(device_mu_);
+            if (j.contains("acked_commands") && j["acked_commands"].is_array())
+                for (const auto& id : j["acked_commands"])
+                    if (id.is_string())
+                        std::erase_if(commands_,
+                                      [&](auto& c) { return c.first == id.get<std::string>(); });
+            heartbeats_.push_back(j);
+            if (heartbeats_.size() > 1000) heartbeats_.erase(heartbeats_.begin());
+            json cmds = json::array();
+            for (const auto& [id, name] : commands_) cmds.push_back({{"id", id}, {"name", name}});
+            json reply{{"config", managed_config_}, {"commands", cmds}, {"server_time", now_ms()}};
+            if (region_pack_)
+                reply["region_pack"] = {{"version", region_pack_->version},
+                                        {"sha256", region_pack_->sha256},
+                                        {"size", region_pack_->bytes.size()},
+                                        {"url", "/api/v1/region-packs/" + region_pack_->sha256}};
+            res.set_content(reply.dump(), "application/json");
+        }));
+    // The region pack by its SHA-256, with Range (RFC 9110 §14): httplib answers 206 with
+    // Content-Range from the content provider's length, as a static file server does. Faults
+    // (route "region-pack"): a status, drop-before, and drop-mid-response — half the range
+    // asked for, then the connection drops (a download the device must resume).
+    s.Get(R"(/api/v1/region-packs/([0-9a-f]{64}))", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+        if (!authorised(req))
+            return problem(res, 401, "Unauthorized", "a valid device token is required");
+        std::shared_ptr<const RegionPack> pack;
+        {
+            std::lock_guard lock(device_mu_);
+            pack = region_pack_;
+        }
+        if (!pack || pack->sha256 != req.matches[1].str())
+            return problem(res, 404, "Not Found", "no such region pack");
+        const auto fault = faults_.draw("region-pack");
+        if (fault && fault->kind == FaultKind::kStatus)
+            return problem(res, fault->status, "Injected fault", "the simulator was told to fail");
+        if (fault && fault->kind == FaultKind::kDropBefore)
+            return res.set_content_provider(
+                64, "application/octet-stream",
+                [](size_t, size_t, httplib::DataSink&) { return false; });
+        const bool cut = fault && fault->kind == FaultKind::kDropMidResponse;
+        res.set_header("ETag", "\"" + pack->sha256 + "\"");
+        res.set_content_provider(
+            pack->bytes.size(), "application/octet-stream",
+            [this, pack, cut](size_t offset, size_t length, httplib::DataSink& sink) {
+                const size_t n = cut ? length / 2 : length;
+                sink.write(pack->bytes.data() + offset, n);
+                region_pack_sent_ += static_cast<int64_t>(n);
+                return !cut;  // false: the connection drops here
+            });
+    });
     // A device's diagnostics (tar.gz, at most 16 MiB), kept for support (the simulator: for tests).
     s.Post("/api/v1/diagnostics",
            guarded("diagnostics", [this](const httplib::Request& req, httplib::Response& res) {

@@ -39,13 +39,13 @@ Result<FaultRule> parse_fault_rule(const std::string& spec) {
     FaultRule r;
     r.route = parts[0];
     static const std::set<std::string> kRoutes = {
-        "*",         "appeals", "media",   "upload-chunk", "heartbeat", "enrol",
-        "catalogue", "open311", "ratings", "votes",        "supporters"};
+        "*",         "appeals", "media",   "upload-chunk", "heartbeat",  "enrol",
+        "catalogue", "open311", "ratings", "votes",        "supporters", "region-pack"};
     if (!kRoutes.count(r.route))
         return make_error(ErrorCode::kInvalidInput,
                           "fault '" + spec +
                               "': route must be appeals, media, upload-chunk, heartbeat, enrol, "
-                              "catalogue, open311, ratings, votes, supporters or *");
+                              "catalogue, open311, ratings, votes, supporters, region-pack or *");
     auto number = [&](const std::string& v, double* out) {
         try {
             size_t used = 0;

@@ -94,6 +94,12 @@ class SimServer {
     // Heartbeats received (newest last) and the commands queued for the next one.
     std::vector<nlohmann::json> heartbeats() const;
     void queue_command(const std::string& name);
+    // The region pack every heartbeat's answer names (docs/protocol.md "Region pack"), served at
+    // GET /api/v1/region-packs/<sha256> with Range; its version from the pack's metadata.
+    // Empty `file`: none offered.
+    Result<void> set_region_pack(const std::string& file);
+    // Bytes of region packs sent (Range answers), for the resumption tests.
+    int64_t region_pack_bytes_sent() const { return region_pack_sent_.load(); }
     // Diagnostics bundles devices uploaded (the gateway's "upload_diagnostics" command).
     std::vector<std::string> diagnostics() const;
     // What a citizen's phone does on the approval page: approve or deny a user code.
@@ -157,6 +163,11 @@ class SimServer {
     int command_seq_ = 0;
     nlohmann::json managed_config_ = {{"heartbeat_interval_s", 300},
                                       {"status_poll_interval_s", 300}};
+    struct RegionPack {
+        std::string bytes, sha256, version;
+    };
+    std::shared_ptr<const RegionPack> region_pack_;  // under device_mu_
+    std::atomic<int64_t> region_pack_sent_{0};
     std::string catalogue_override_;                            // PUT /sim/catalogue
     std::string calendar_override_;                             // PUT /sim/calendar
     std::vector<ReceivedRating> ratings_;                       // under device_mu_
