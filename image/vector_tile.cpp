@@ -436,11 +436,22 @@ void draw_labels(cairo_t* cr, const VectorTile& tile, int dz, int sub_x, int sub
         cairo_text_extents(cr, f.name.c_str(), &te);
         for (const auto& part : f.parts)
             for (size_t i = 0; i + 1 < part.size(); i += 2) {
-                const double x = part[i] * s, y = part[i + 1] * s;
+                double x = part[i] * s, y = part[i + 1] * s;
                 const double hw = te.x_advance / 2 + 2, hh = te.height / 2 + 2;
+                if (!house) {
+                    // A place's name is wider than tilemaker's buffer: its neighbour has not
+                    // got the point to draw the other half. The tile the point is in draws it
+                    // whole, moved inside its edge (a town's name a little off its node reads
+                    // better than half of it); a point in the buffer is the neighbour's.
+                    if (x < 0 || y < 0 || x >= full || y >= full) continue;
+                    x = std::clamp(x, std::min(hw + 1, full / 2),
+                                   std::max(full - hw - 1, full / 2));
+                    y = std::clamp(y, std::min(hh + 1, full / 2),
+                                   std::max(full - hh - 1, full / 2));
+                }
                 const Box b{x - hw, y - hh, x + hw, y + hh};
-                // By the file's tile's edge a point is in both tiles (tilemaker's buffer): each
-                // draws its half of the label where the point is, so they meet.
+                // By the file's tile's edge a house number's point is in both tiles
+                // (tilemaker's buffer): each draws its half where the point is, so they meet.
                 if (b.x1 < 0 || b.y1 < 0 || b.x0 > full || b.y0 > full) continue;
                 bool clear = true;
                 for (const Label& o : placed) clear = clear && !o.box.overlaps(b);

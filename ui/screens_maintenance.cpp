@@ -988,6 +988,21 @@ void draw_about(MaintUi& mu) {
                               {std::to_string(mu.m.state().queue.free_disk_bytes >> 20)});
     text += "\n" + (a.config_problem.empty() ? ui.tr("maint.config_ok")
                                              : ui.trf("maint.config_problem", {a.config_problem}));
+    // The pack the platform sent, on its way (a line only while there is one).
+    const core::RegionDownload::Progress dl = mu.m.region_download();
+    auto mib = [](uint64_t b) { return std::to_string((b + (1 << 20) - 1) >> 20); };
+    if (dl.state == "downloading" || dl.state == "failed")
+        text += "\n" + ui.trf(dl.state == "failed" ? "maint.region_download_retry"
+                                                   : "maint.region_downloading",
+                              {dl.version, std::to_string(dl.size ? dl.have * 100 / dl.size : 0),
+                               mib(uint64_t(dl.size))});
+    else if (dl.state == "waiting_for_disk")
+        text += "\n" + ui.trf("maint.region_download_no_room",
+                              {dl.version, mib(dl.need_free), std::to_string(dl.free >> 20)});
+    else if (dl.state == "refused")
+        text += "\n" +
+                ui.trf(dl.corrupt ? "maint.region_download_corrupt" : "maint.region_download_older",
+                       {dl.version});
     y += note(ui, "maint_about", text, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
     const core::MaintState& st = mu.m.state();
     if (st.notice.starts_with("region-")) {

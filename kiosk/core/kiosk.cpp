@@ -401,6 +401,8 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                 if (!r.ok()) out.push_back(r);
             return out;
         };
+        if (k->jobs_)
+            mo.region_download = [jobs = k->jobs_.get()] { return jobs->region_download_status(); };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only — exactly what settings.toml holds, read back the way a
             // restart reads them, so the two never differ. The session reads the config as it

@@ -25,6 +25,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/provisioning.h"
+#include "kiosk/core/region_download.h"
 #include "kiosk/core/region_pack.h"
 #include "sync/http.h"
 #include "sync/open311_services.h"
@@ -233,6 +234,8 @@ class Maintenance {
         // The devices' latest results that are not ok (a print that failed, the paper out): the
         // home screen shows them. UI thread.
         std::function<std::vector<drivers::SelfTestResult>()> device_alerts;
+        // The region pack the gateway offered, on its way (any thread; none: no gateway).
+        std::function<RegionDownload::Progress()> region_download;
         std::string serial;                      // provisioning: the machine's serial
         std::function<void()> on_provisioned;    // UI thread: restart enrolled
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
@@ -257,6 +260,9 @@ class Maintenance {
     void set_region(std::string region, long addresses) {
         options_.about.region = std::move(region);
         options_.about.region_addresses = addresses;
+    }
+    RegionDownload::Progress region_download() const {
+        return options_.region_download ? options_.region_download() : RegionDownload::Progress{};
     }
     std::vector<drivers::SelfTestResult> device_alerts() const {
         return options_.device_alerts ? options_.device_alerts()

@@ -137,6 +137,8 @@ RegionDownload::Step RegionDownload::step(sync::GatewayClient& gateway) {
     const uint64_t free = options_.free_bytes();
     if (free < need) {
         s.state = "waiting_for_disk";
+        s.need_free = need;
+        s.free = free;
         s.error = "needs " + mib(need) + " free (the rest of the pack and " +
                   mib(options_.keep_free_bytes) + " kept for appeals), has " + mib(free);
         if (status().state != "waiting_for_disk")
@@ -192,6 +194,7 @@ RegionDownload::Step RegionDownload::step(sync::GatewayClient& gateway) {
         if (refused_.count(o.sha256)) {
             Progress r = status();
             r.state = "refused";
+            r.corrupt = true;
             set_status(std::move(r));
         }
         return Step::kFailed;

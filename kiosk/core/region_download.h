@@ -43,6 +43,8 @@ class RegionDownload {
         std::string state = "idle";   // idle | downloading | waiting_for_disk | failed | refused
         std::string version, sha256;  // the offer's
         int64_t have = 0, size = 0;
+        uint64_t need_free = 0, free = 0;  // waiting_for_disk: bytes it needs free, and has
+        bool corrupt = false;              // refused: it did not match its hash or did not open
         std::string error;  // why it waits or failed (no personal data: figures and reasons)
     };
 

@@ -12,6 +12,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/open311_setup.h"
+#include "kiosk/core/platform_jobs.h"
 #include "kiosk/core/unsent_export.h"
 #include "sync/http.h"
 #include "tests/support/demo_region.h"
@@ -1287,4 +1288,34 @@ TEST(Maintenance, ATechnicianLoadsTheRegionMapFromAUsbStickAndCitizensGetItAfter
     ASSERT_TRUE(d.wait_for([&] { return d.kiosk().map_tiles() != nullptr; }));
     d.choose("housing.building.hot_water");
     EXPECT_TRUE(d.has("place/map"));
+}
+
+// Issue #23, point 7: staff see the map the platform is sending on «О терминале» — here waiting
+// for room on a full disk, with what it needs and has, in the screen's language.
+TEST(Maintenance, AboutSaysTheMapThePlatformSendsWaitsForDiskRoom) {
+    RunningSim sim;
+    ASSERT_TRUE(sim.server().set_region_pack(test::DemoRegion().file));
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    UiDriver::Options o = with(clock, data.path());
+    o.config.platform_url = sim.url();
+    o.uploader = true;
+    o.region_download.keep_free_bytes = 64 << 20;
+    o.region_download.free_bytes = [] { return uint64_t(40) << 20; };
+    UiDriver d(o);
+    ASSERT_TRUE(d.kiosk().platform_jobs());
+    core::PlatformJobs* jobs = *d.kiosk().platform_jobs();
+    ASSERT_TRUE(d.wait_for(
+        [&] { return jobs->region_download_status().state == "waiting_for_disk"; }, 15s));
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/about");
+    // The demo pack (104 KiB) and the 64 MiB kept for appeals: 65 MiB, rounded up.
+    EXPECT_NE(d.label("note/maint_about")
+                  .find("Новая карта с платформы 2026.12-1 ждёт места на диске: нужно 65 МиБ "
+                        "свободными, есть 40 МиБ"),
+              std::string::npos)
+        << d.label("note/maint_about");
+    EXPECT_EQ(sim.server().region_pack_bytes_sent(), 0);
 }

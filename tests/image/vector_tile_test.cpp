@@ -157,7 +157,8 @@ TEST(VectorTile, StreetsAreDrawnByClassAndNamedWhereTheNameFits) {
     EXPECT_EQ(text_bare, 0);
     EXPECT_GT(text, 100) << "street names drawn";
     // At z14 no street is named (they would not fit): the only text is the town's name, about
-    // its place node (x 0, y 200).
+    // its place node (x 0, y 200) — 23 px from the tile's right edge, so the name is moved left
+    // to be drawn whole (APlaceNameByTheTilesEdge…).
     const image::Raster wide = image::render_vector_tile(**tile, 0, 0, 0, 14, 256, true);
     const double nx = core::lon_to_world_x(kLon0, 14) - tx * 256.0;
     const double ny = core::lat_to_world_y(kLat0 + 200 / kMLat, 14) - ty * 256.0;
@@ -166,7 +167,7 @@ TEST(VectorTile, StreetsAreDrawnByClassAndNamedWhereTheNameFits) {
         for (int x = 0; x < 256; ++x) {
             if (wide.at(x, y)[0] >= 0x60) continue;
             ++text14;
-            elsewhere += std::abs(x - nx) > 60 || std::abs(y - ny) > 16;
+            elsewhere += x < nx - 130 || x > 255 || std::abs(y - ny) > 16;
         }
     EXPECT_GT(text14, 20) << "the town's name";
     EXPECT_EQ(elsewhere, 0);
@@ -210,4 +211,50 @@ TEST(VectorTile, BrokenTilesAreRefusedNotDrawn) {
     auto empty = image::parse_vector_tile("");
     ASSERT_TRUE(empty);
     EXPECT_TRUE((*empty)->features.empty());
+}
+
+// A real extract's place names (Monaco's «Monte-Carlo») sit by the tile's edge, and the name is
+// wider than tilemaker's buffer: the neighbour has no point to draw its half. The tile the point
+// is in draws the whole name, moved inside; a point in the buffer beyond the edge draws nothing
+// (it is the neighbour's, which moves it inside itself).
+TEST(VectorTile, APlaceNameByTheTilesEdgeIsDrawnWholeByTheTileItIsIn) {
+    auto tile_with = [](float x) {
+        auto t = std::make_shared<image::VectorTile>();
+        image::VectorFeature f;
+        f.type = image::VectorFeature::Type::kPoint;
+        f.kind = "place";
+        f.name = "Монте-Карло";
+        f.parts = {{x, 2048}};
+        f.x0 = f.x1 = x;
+        f.y0 = f.y1 = 2048;
+        t->features.push_back(f);
+        return t;
+    };
+    // Columns with dark text, and the first and last of them.
+    auto text_columns = [](const image::Raster& r, int* first, int* last) {
+        int n = 0;
+        *first = r.width, *last = -1;
+        for (int x = 0; x < r.width; ++x) {
+            bool dark = false;
+            for (int y = 0; y < r.height && !dark; ++y) dark = r.at(x, y)[0] < 0x60;
+            if (!dark) continue;
+            ++n;
+            *first = std::min(*first, x), *last = std::max(*last, x);
+        }
+        return n;
+    };
+    int first = 0, last = 0;
+    // In the middle: the whole name's width, for comparison.
+    const int whole = text_columns(
+        image::render_vector_tile(*tile_with(2048), 0, 0, 0, 14, 256, true), &first, &last);
+    ASSERT_GT(whole, 60);
+    // 10 units (under a pixel) from the right edge: all of it, inside the tile.
+    const int by_edge = text_columns(
+        image::render_vector_tile(*tile_with(4086), 0, 0, 0, 14, 256, true), &first, &last);
+    EXPECT_GE(by_edge, whole - 2);
+    EXPECT_LT(last, 255) << "cut at the edge";
+    // In the buffer beyond the edge: the neighbour's to draw.
+    EXPECT_EQ(text_columns(image::render_vector_tile(*tile_with(4100), 0, 0, 0, 14, 256, true),
+                           &first, &last),
+              0);
 }
