@@ -1003,6 +1003,29 @@ void draw_about(MaintUi& mu) {
         text += "\n" +
                 ui.trf(dl.corrupt ? "maint.region_download_corrupt" : "maint.region_download_older",
                        {dl.version});
+    // What the image's updater last did with the kiosk's package (a line only when it did).
+    if (const auto u = mu.m.update_state()) {
+        const std::string at = when(u->at_unix_s * 1000);
+        // The updater writes a reason's code (vmeste-update); one it does not know is shown as
+        // written.
+        const std::string key = "maint.update_reason." + u->reason;
+        const std::string reason = u->reason.empty()     ? std::string("—")
+                                   : ui.strings.has(key) ? ui.tr(key)
+                                                         : u->reason;
+        if (u->state == "committed")
+            text += "\n" + ui.trf("maint.about_update_committed", {u->version, at});
+        else if (u->state == "verifying")
+            text += "\n" + ui.trf("maint.about_update_verifying", {u->to});
+        else if (u->state == "installing")
+            text += "\n" + ui.trf("maint.about_update_installing", {u->to});
+        else if (u->state == "rolled-back")
+            text +=
+                "\n" + ui.trf("maint.about_update_rolled_back", {u->to, at, reason, u->version});
+        else if (u->state == "unreadable")
+            text += "\n" + ui.tr("maint.about_update_unreadable");
+        else
+            text += "\n" + ui.trf("maint.about_update_failed", {u->to, at, reason, u->version});
+    }
     y += note(ui, "maint_about", text, ImVec2(r.x, y), r.w, p.text, ui.fonts.body);
     const core::MaintState& st = mu.m.state();
     if (st.notice.starts_with("region-")) {

@@ -729,6 +729,12 @@ Result<void> AppealStore::migrate_v8_to_v9() {
     return {};
 }
 
+bool AppealStore::has_table(const char* table) {
+    Statement st(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    st.bind(1, std::string_view(table));
+    return st.step() == SQLITE_ROW;
+}
+
 bool AppealStore::has_column(const char* table, const char* column) {
     const std::string sql = std::string("PRAGMA table_info(") + table + ")";
     Statement st(db_, sql.c_str());
@@ -752,10 +758,33 @@ Result<void> AppealStore::migrate() {
             return db_error(db_, "read user_version");
         }
         if (version > kSchemaVersion) {
+            // A newer kiosk's store: an update rolled back (docs/storage.md "Versions"). The
+            // newer version says in store_compat.min_reader the oldest schema that can still
+            // work on it (its changes only add); such a store is used as it is, never migrated
+            // down. Without that word, or when it is above ours, the store stays untouched and
+            // the kiosk does not start on it (its appeals wait for the newer version).
+            int64_t min_reader = -1;
+            if (has_table("store_compat")) {
+                Statement c(db_, "SELECT min(min_reader) FROM store_compat");
+                if (c.step() == SQLITE_ROW && !c.is_null(0)) min_reader = c.i64(0);
+            }
             rollback();
-            return make_error(ErrorCode::kCorrupt, "store schema " + std::to_string(version) +
-                                                       " is newer than this kiosk (" +
-                                                       std::to_string(kSchemaVersion) + ")");
+            if (min_reader >= 0 && min_reader <= kSchemaVersion) {
+                log::warn(
+                    "store: schema %lld, newer than this kiosk's %lld, which it can still "
+                    "work on (min_reader %lld): used as it is",
+                    static_cast<long long>(version), static_cast<long long>(kSchemaVersion),
+                    static_cast<long long>(min_reader));
+                return {};
+            }
+            return make_error(
+                ErrorCode::kConflict,
+                "store schema " + std::to_string(version) + " is newer than this kiosk (" +
+                    std::to_string(kSchemaVersion) + ")" +
+                    (min_reader < 0
+                         ? std::string()
+                         : " and needs schema " + std::to_string(min_reader) + " at least") +
+                    "; it was left as it is");
         }
         if (version == kSchemaVersion) return exec("COMMIT");
         Result<void> step = version == 0   ? exec(kSchemaV1)

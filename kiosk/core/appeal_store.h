@@ -281,6 +281,7 @@ class AppealStore {
     void rollback();
     Result<void> migrate();
     bool has_column(const char* table, const char* column);
+    bool has_table(const char* table);
     Result<void> migrate_v8_to_v9();
     Result<void> migrate_v9_to_v10();
     // A photo row's SHA-256, opened (sealed with the appeal and the position).

@@ -229,6 +229,14 @@ const std::map<std::string, Key, std::less<>>& setters() {
              c.export_dir = v;
              return {};
          }},
+        {"update_state_file",
+         [](Config& c, std::string_view v) -> Result<void> {
+             if (!v.starts_with("/"))
+                 return make_error(ErrorCode::kInvalidInput,
+                                   "update_state_file must be an absolute path");
+             c.update_state_file = v;
+             return {};
+         }},
         {"consent_version",
          [](Config& c, std::string_view v) -> Result<void> {
              if (v.empty() || v.size() > 40)

@@ -51,6 +51,9 @@ struct Config {
     // Where staff's export of unsent appeals goes: "auto" = the USB stick mounted under /media or
     // /run/media; or a directory.
     std::string export_dir = "auto";
+    // The image's updater's record of the kiosk's package (update_state.h, docs/image.md):
+    // shown on «О терминале», sent in the heartbeat. No file there: nothing is said.
+    std::string update_state_file = "/data/vmeste-update/state.json";
     int max_photos = 5;         // DOMAIN.md: up to 5 (default)
     int photo_countdown_s = 3;  // before the shot: time to step back and hold still
     // Appeals of the same category within this many metres are shown before a new one is made

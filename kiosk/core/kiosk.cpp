@@ -92,6 +92,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
     auto lock = DataDirLock::acquire(cfg.data_dir, "vmeste-kiosk");
     if (!lock) return lock.error();
     k->data_dir_lock_ = std::move(lock).value();
+    k->refresh_update_state();
+    if (k->update_state_)
+        log::info("update: %s (%s)", k->update_state_->state.c_str(),
+                  k->update_state_->version.c_str());
     std::error_code ec;
     if (std::filesystem::exists(std::filesystem::path(cfg.data_dir) / kFactoryResetMarker)) {
         // A technician's factory reset (refused while anything was unsent): the terminal comes
@@ -268,7 +272,11 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                         }
                         if (raw->options_.wake_ui) raw->options_.wake_ui();
                     },
-                    k->options_.region_download});
+                    k->options_.region_download,
+                    [raw = k.get()] {
+                        std::lock_guard lock(raw->mu_);
+                        return raw->update_state_;
+                    }});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
             worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
@@ -300,6 +308,12 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
             worker->add_periodic("citizen actions", Millis(5'000), Millis(10'000),
                                  [jobs] { return jobs->deliver_actions(); });
         }
+        // The updater's record (update_state.h) changes while this kiosk runs (its own update is
+        // committed after it came up): read again every half minute, off the UI thread.
+        k->uploader_->add_periodic("update state", Millis(30'000), Millis(30'000), [raw = k.get()] {
+            raw->refresh_update_state();
+            return true;
+        });
         if (k->options_.uploader_alive) k->uploader_->set_alive_hook(k->options_.uploader_alive);
         k->uploader_->start();
     }
@@ -364,6 +378,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         mo.about.store_path = k->store_path_;
         mo.about.config_problem = k->options_.config_problem;
         mo.about.started_unix_ms = k->clock_->unix_millis();
+        k->started_unix_ms_ = mo.about.started_unix_ms;
         mo.about.device_id = read_device_id(cfg.data_dir);
         mo.camera = k->visit_->shared_camera();
         mo.printer = k->visit_->shared_printer();
@@ -403,6 +418,10 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         };
         if (k->jobs_)
             mo.region_download = [jobs = k->jobs_.get()] { return jobs->region_download_status(); };
+        mo.update_state = [raw = k.get()] {
+            std::lock_guard lock(raw->mu_);
+            return raw->update_state_;
+        };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only — exactly what settings.toml holds, read back the way a
             // restart reads them, so the two never differ. The session reads the config as it
@@ -466,14 +485,26 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                     *store = std::move(s).value();
                 }
                 const sync::WorkerStatus w = raw->uploader_status();
-                const nlohmann::json live = {{"version", VMESTE_VERSION},
-                                             {"uploader",
-                                              {{"delivered", w.delivered},
-                                               {"failed_attempts", w.failed_attempts},
-                                               {"last_error", w.last_error},
-                                               {"last_success_unix_ms", w.last_success_unix_ms},
-                                               {"next_attempt_unix_ms", w.next_attempt_unix_ms}}},
-                                             {"config_problem", raw->options_.config_problem}};
+                raw->refresh_update_state();
+                std::optional<UpdateState> update;
+                {
+                    std::lock_guard lock(raw->mu_);
+                    update = raw->update_state_;
+                }
+                const int64_t heartbeat_ms =
+                    raw->jobs_ ? raw->jobs_->status().last_heartbeat_unix_ms : 0;
+                const nlohmann::json live = {
+                    {"version", VMESTE_VERSION},
+                    {"started_unix_ms", raw->started_unix_ms_},
+                    {"last_heartbeat_unix_ms", heartbeat_ms},
+                    {"update", nlohmann::json::parse(update_state_json(update))},
+                    {"uploader",
+                     {{"delivered", w.delivered},
+                      {"failed_attempts", w.failed_attempts},
+                      {"last_error", w.last_error},
+                      {"last_success_unix_ms", w.last_success_unix_ms},
+                      {"next_attempt_unix_ms", w.next_attempt_unix_ms}}},
+                    {"config_problem", raw->options_.config_problem}};
                 auto r = status_report(**store, raw->options_.config.data_dir, live.dump());
                 return r ? *r : nlohmann::json{{"error", r.error().message}}.dump();
             });
@@ -677,6 +708,12 @@ bool Kiosk::busy() const {
 
 sync::WorkerStatus Kiosk::uploader_status() const {
     return uploader_ ? uploader_->status() : sync::WorkerStatus{};
+}
+
+void Kiosk::refresh_update_state() {
+    auto s = read_update_state(options_.config.update_state_file);
+    std::lock_guard lock(mu_);
+    update_state_ = std::move(s);
 }
 
 void Kiosk::wake_uploader() {

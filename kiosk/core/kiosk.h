@@ -23,6 +23,7 @@
 #include "kiosk/core/map_tiles.h"
 #include "kiosk/core/region_download.h"
 #include "kiosk/core/session.h"
+#include "kiosk/core/update_state.h"
 #include "kiosk/core/visit_workers.h"
 #include "sync/http.h"
 #include "sync/outbox_worker.h"
@@ -186,6 +187,10 @@ class Kiosk {
     std::shared_ptr<const WorkCalendar> new_calendar_;  // under mu_: from the gateway
     std::shared_ptr<const std::vector<sync::replies::Poll>> new_polls_;  // under mu_
     std::optional<RegionPackInfo> new_region_;  // under mu_: installed, not swapped in yet
+    std::optional<UpdateState> update_state_;   // under mu_: the updater's record, last read
+    int64_t started_unix_ms_ = 0;
+    // Reads Config::update_state_file again (never on the UI thread: it is disk I/O).
+    void refresh_update_state();
     bool stop_ = false;
     std::thread intake_thread_;
 };

@@ -27,6 +27,7 @@
 #include "kiosk/core/provisioning.h"
 #include "kiosk/core/region_download.h"
 #include "kiosk/core/region_pack.h"
+#include "kiosk/core/update_state.h"
 #include "sync/http.h"
 #include "sync/open311_services.h"
 #include "sync/outbox_worker.h"
@@ -236,6 +237,8 @@ class Maintenance {
         std::function<std::vector<drivers::SelfTestResult>()> device_alerts;
         // The region pack the gateway offered, on its way (any thread; none: no gateway).
         std::function<RegionDownload::Progress()> region_download;
+        // The updater's record of the kiosk's package (update_state.h; any thread; none: none).
+        std::function<std::optional<UpdateState>()> update_state;
         std::string serial;                      // provisioning: the machine's serial
         std::function<void()> on_provisioned;    // UI thread: restart enrolled
         std::function<void()> on_factory_reset;  // UI thread: restart to be wiped
@@ -263,6 +266,9 @@ class Maintenance {
     }
     RegionDownload::Progress region_download() const {
         return options_.region_download ? options_.region_download() : RegionDownload::Progress{};
+    }
+    std::optional<UpdateState> update_state() const {
+        return options_.update_state ? options_.update_state() : std::nullopt;
     }
     std::vector<drivers::SelfTestResult> device_alerts() const {
         return options_.device_alerts ? options_.device_alerts()

@@ -86,6 +86,7 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
         {"self_tests", tests},
         {"pending_citizen_actions", f.pending_citizen_actions},
         {"region_pack", region},
+        {"update", json::parse(update_state_json(f.update))},
         {"acked_commands", acked},
         {"sent_at", now}}
         .dump();
@@ -284,6 +285,7 @@ bool PlatformJobs::heartbeat() {
     }
     f.region_pack = active_region_pack(data_dir_);
     f.region_download = region_.status();
+    if (hooks_.update_state) f.update = hooks_.update_state();
     const int64_t now = wall_now_ms();
     auto reply = gateway_->heartbeat(heartbeat_body(f, to_ack_, now));
     if (!reply) {

@@ -19,6 +19,7 @@
 #include "kiosk/core/appeal_store.h"
 #include "kiosk/core/catalog.h"
 #include "kiosk/core/region_download.h"
+#include "kiosk/core/update_state.h"
 #include "kiosk/core/work_calendar.h"
 #include "sync/gateway_client.h"
 #include "sync/outbox_worker.h"
@@ -37,6 +38,7 @@ struct HeartbeatFigures {  // (self-test results: drivers/self_test.h)
     std::vector<std::string> lost_receipts;           // given to citizens, lost by the store
     std::optional<RegionPackInfo> region_pack;        // the active one
     RegionDownload::Progress region_download;         // the one the gateway offered
+    std::optional<UpdateState> update;                // the image's updater's record
 };
 // The heartbeat's JSON body (docs/protocol.md "Heartbeat"); no personal data.
 std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::string>& acked,
@@ -62,6 +64,8 @@ class PlatformJobs {
         // Tests: the download's sizes and disk check (region_download.h); data_dir and
         // installed are PlatformJobs' own.
         RegionDownload::Options region_download{};
+        // The updater's record of the kiosk's package (update_state.h), for the heartbeat.
+        std::function<std::optional<UpdateState>()> update_state{};
     };
     PlatformJobs(std::string data_dir, std::unique_ptr<AppealStore> store,
                  std::unique_ptr<sync::GatewayClient> gateway, Hooks hooks);

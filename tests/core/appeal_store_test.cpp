@@ -560,3 +560,70 @@ TEST(AppealStore, NearbyFindsAppealsOfTheCategoryWithinTheRadiusNearestFirst) {
     EXPECT_EQ(s->nearby("roads", 55.4319, 37.5400, 250, 1)->size(), 1u);
     EXPECT_TRUE(s->nearby("roads", 56.0, 38.0, 250, 10)->empty());
 }
+
+// An update rolled back: the older kiosk meets the store a newer one migrated
+// (docs/storage.md "Versions"). A newer schema that says older readers can work on it
+// (store_compat.min_reader) is used as it is — queued appeals go out, new ones are taken —; one
+// that does not is refused with a clear message and left exactly as it was.
+TEST(AppealStore, AnOlderKioskWorksOnANewerStoreThatAllowsItAndLeavesOneThatDoesNotAlone) {
+    test::TempDir dir;
+    const std::string db = dir.file("appeals.db");
+    int64_t schema = 0;
+    {
+        auto s = core::AppealStore::open(test::store_options(dir.path())).value();
+        ASSERT_TRUE(s->accept(test::appeal_request("NEWR-0001"), 1'000));
+    }
+    auto sql = [&](const std::string& q) {
+        sqlite3* h = nullptr;
+        ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+        char* err = nullptr;
+        EXPECT_EQ(sqlite3_exec(h, q.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+            << (err ? err : "");
+        sqlite3_free(err);
+        sqlite3_close(h);
+    };
+    {
+        sqlite3* h = nullptr;
+        ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, nullptr);
+        ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+        schema = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+    }
+    // What a next version's additive migration would do: a column, a table, its word.
+    sql("ALTER TABLE outbox ADD COLUMN next_version_hint TEXT; "
+        "CREATE TABLE next_version_things(x INTEGER); "
+        "CREATE TABLE store_compat(min_reader INTEGER NOT NULL); "
+        "INSERT INTO store_compat VALUES (" +
+        std::to_string(schema) +
+        "); "
+        "PRAGMA user_version=" +
+        std::to_string(schema + 1) + ";");
+    {
+        auto s = core::AppealStore::open(test::store_options(dir.path()));
+        ASSERT_TRUE(s) << s.error().message;
+        ASSERT_TRUE((*s)->accept(test::appeal_request("NEWR-0002"), 2'000));
+        auto due = (*s)->next_due(3'000);
+        ASSERT_TRUE(due);
+        ASSERT_TRUE((*s)->mark_delivered(due->id, "P-1", "registered", 3'000));
+        EXPECT_EQ((*s)->queue_figures()->queued_appeals, 1);
+    }
+    // A next version whose change older kiosks cannot work on.
+    sql("UPDATE store_compat SET min_reader = " + std::to_string(schema + 1) + ";");
+    std::ifstream before_in(db, std::ios::binary);
+    const std::string before((std::istreambuf_iterator<char>(before_in)), {});
+    auto refused = core::AppealStore::open(test::store_options(dir.path()));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+    EXPECT_NE(refused.error().message.find("is newer than this kiosk"), std::string::npos)
+        << refused.error().message;
+    EXPECT_NE(refused.error().message.find("left as it is"), std::string::npos);
+    std::ifstream after_in(db, std::ios::binary);
+    const std::string after((std::istreambuf_iterator<char>(after_in)), {});
+    EXPECT_EQ(before, after) << "the newer store was changed";
+    EXPECT_FALSE(std::filesystem::exists(db + ".corrupt")) << "the newer store was moved aside";
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find(".corrupt-"), std::string::npos) << e.path();
+}

@@ -46,6 +46,16 @@ struct Rig {
     }
 };
 
+// PlatformJobs on a store in DIR, talking to SIM, with the hooks given.
+core::PlatformJobs jobs_with(const test::TempDir& dir, test::RunningSim& sim,
+                             core::PlatformJobs::Hooks hooks) {
+    return core::PlatformJobs(dir.path(),
+                              core::AppealStore::open(test::store_options(dir.path())).value(),
+                              std::make_unique<sync::GatewayClient>(
+                                  sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport()),
+                              std::move(hooks));
+}
+
 }  // namespace
 
 TEST(PlatformJobs, CatalogueSyncStoresNewVersionsAndRefusesBrokenOnes) {
@@ -291,11 +301,7 @@ TEST(PlatformJobs, TheHeartbeatReportsTheConfigProblemTheSelfTestsAndTheActionsW
                                                      {"usb:/dev/usb/lp0"},
                                                      ""}};
     };
-    core::PlatformJobs jobs(dir.path(),
-                            core::AppealStore::open(test::store_options(dir.path())).value(),
-                            std::make_unique<sync::GatewayClient>(
-                                sync::GatewayConfig{sim.url(), "t"}, sync::make_curl_transport()),
-                            hooks);
+    core::PlatformJobs jobs = jobs_with(dir, sim, hooks);
     ASSERT_TRUE(jobs.heartbeat());
     const auto beat = sim.server().heartbeats().back();
     EXPECT_EQ(beat["config_problem"], "kiosk.toml: line 3: max_photos: 50 is outside 0..10");
@@ -335,4 +341,46 @@ TEST(PlatformJobs, TheGatewaysUploadDiagnosticsCommandSendsABundleWithNoPersonal
     ASSERT_TRUE(rig.jobs->heartbeat());
     ASSERT_TRUE(rig.jobs->heartbeat());
     EXPECT_EQ(rig.sim.server().diagnostics().size(), 1u);
+}
+
+// The image's updater's record goes to the platform as the file says it (docs/image.md
+// "Updates"), through the real kiosk reader of that file; a terminal without one sends {}.
+TEST(PlatformJobs, TheHeartbeatSaysWhatTheUpdaterDidWithTheKiosksPackage) {
+    test::TempDir dir;
+    test::RunningSim sim;
+    std::ofstream(dir.file("update.json"))
+        << R"({"state":"rolled-back","version":"0.1.0","from":"0.1.0","to":"0.1.1",)"
+        << R"("at":1765100000,"reason":"no-heartbeat"})";
+    std::string path = dir.file("update.json");
+    core::PlatformJobs::Hooks hooks{[] { return sync::WorkerStatus{}; }, [] {}};
+    hooks.update_state = [&path] { return core::read_update_state(path); };
+    core::PlatformJobs jobs = jobs_with(dir, sim, hooks);
+    ASSERT_TRUE(jobs.heartbeat());
+    auto beat = sim.server().heartbeats().back();
+    EXPECT_EQ(beat["update"]["state"], "rolled-back");
+    EXPECT_EQ(beat["update"]["version"], "0.1.0");
+    EXPECT_EQ(beat["update"]["to"], "0.1.1");
+    EXPECT_EQ(beat["update"]["reason"], "no-heartbeat");
+    EXPECT_EQ(beat["update"]["at"], 1765100000);
+    path = dir.file("no-such-file.json");
+    ASSERT_TRUE(jobs.heartbeat());
+    beat = sim.server().heartbeats().back();
+    EXPECT_TRUE(beat["update"].is_object() && beat["update"].empty()) << beat["update"].dump();
+}
+
+TEST(UpdateState, ARecordCutShortReadsAsUnreadableNotAsNothing) {
+    test::TempDir dir;
+    std::ofstream(dir.file("cut.json")) << R"({"state":"comm)";
+    const auto cut = core::read_update_state(dir.file("cut.json"));
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->state, "unreadable");
+    EXPECT_TRUE(core::update_failed(*cut));
+    std::ofstream(dir.file("ok.json"))
+        << R"({"state":"committed","version":"0.1.1","from":"0.1.0","to":"0.1.1","at":5,"reason":""})";
+    const auto ok = core::read_update_state(dir.file("ok.json"));
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->state, "committed");
+    EXPECT_EQ(ok->at_unix_s, 5);
+    EXPECT_FALSE(core::update_failed(*ok));
+    EXPECT_FALSE(core::read_update_state(dir.file("none.json")));
 }

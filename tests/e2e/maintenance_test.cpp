@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "drivers/camera/camera.h"
 #include "kiosk/base/log.h"
 #include "kiosk/core/appeal_store.h"
+#include "kiosk/core/control.h"
 #include "kiosk/core/maintenance_access.h"
 #include "kiosk/core/open311_setup.h"
 #include "kiosk/core/platform_jobs.h"
@@ -1292,6 +1294,45 @@ TEST(Maintenance, ATechnicianLoadsTheRegionMapFromAUsbStickAndCitizensGetItAfter
 
 // Issue #23, point 7: staff see the map the platform is sending on «О терминале» — here waiting
 // for room on a full disk, with what it needs and has, in the screen's language.
+// «О терминале» says what the image's updater did with the kiosk's package, in the screen's
+// language (the reason's code translated), and takes a new record while the kiosk runs (its own
+// update is committed after it came up): `vmestectl status` asks, the kiosk reads again.
+TEST(Maintenance, AboutSaysWhatTheUpdaterDidWithTheKiosksPackage) {
+    TempDir data;
+    ManualClock clock;
+    set_pins(data.path(), clock, true, false);
+    const std::string record = data.file("update-state.json");
+    std::ofstream(record) << R"({"state":"rolled-back","version":"0.1.0","from":"0.1.0",)"
+                          << R"("to":"0.1.1","at":1765100000,"reason":"no-heartbeat"})";
+    UiDriver::Options o = with(clock, data.path());
+    o.config.update_state_file = record;
+    UiDriver d(o);
+    gesture(d, clock);
+    type_pin(d, kStaffPin);
+    d.tap("maint/about");
+    const std::string about = d.label("note/maint_about");
+    EXPECT_NE(about.find("Обновление до 0.1.1 не прошло проверку и отменено"), std::string::npos)
+        << about;
+    EXPECT_NE(about.find("новый киоск не связался с платформой"), std::string::npos) << about;
+    EXPECT_NE(about.find("Работает прежняя версия 0.1.0, очередь цела"), std::string::npos)
+        << about;
+
+    // The next update committed: the record changes under the running kiosk.
+    std::ofstream(record, std::ios::trunc)
+        << R"({"state":"committed","version":"0.1.2","from":"0.1.0","to":"0.1.2","at":1765200000,"reason":""})";
+    const auto answer = core::control_request(data.path(), "status");
+    ASSERT_TRUE(answer);
+    const auto st = nlohmann::json::parse(*answer);
+    EXPECT_EQ(st["live"]["update"]["state"], "committed") << *answer;
+    EXPECT_EQ(st["live"]["update"]["version"], "0.1.2");
+    EXPECT_TRUE(st["live"].contains("last_heartbeat_unix_ms"));
+    d.frame();
+    const std::string after = d.label("note/maint_about");
+    EXPECT_NE(after.find("Обновление: версия пакета 0.1.2 установлена и проверена"),
+              std::string::npos)
+        << after;
+}
+
 TEST(Maintenance, AboutSaysTheMapThePlatformSendsWaitsForDiskRoom) {
     RunningSim sim;
     ASSERT_TRUE(sim.server().set_region_pack(test::DemoRegion().file));

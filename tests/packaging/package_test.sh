@@ -48,6 +48,7 @@ done
 [[ $(dpkg-deb -f "$deb" Recommends) == *cage* ]] || fail "Recommends cage"
 [[ $(dpkg-deb -f "$deb" Recommends) == *xwayland* ]] || fail "Recommends xwayland (cage needs it)"
 [[ $(dpkg-deb -f "$deb" Recommends) == *usbguard* ]] || fail "Recommends usbguard"
+[[ $(dpkg-deb -f "$deb" Recommends) == *seatd* ]] || fail "Recommends seatd (the cage unit's seat)"
 dpkg-deb -e "$deb" "$work/control"
 grep -qx /etc/vmeste/kiosk.toml "$work/control/conffiles" || fail "kiosk.toml is not a conffile"
 for f in /etc/usbguard/rules.d/60-vmeste-kiosk.conf /etc/usbguard/IPCAccessControl.d/vmeste; do

@@ -43,6 +43,7 @@
 #include "kiosk/core/region_pack.h"
 #include "kiosk/core/sealed_key.h"
 #include "kiosk/core/unsent_export.h"
+#include "kiosk/core/update_state.h"
 #include "sync/gateway_client.h"
 
 namespace {
@@ -327,8 +328,27 @@ void print_status(const nlohmann::json& st) {
                     live.value("version", std::string("?")).c_str());
         const std::string problem = live.value("config_problem", std::string());
         if (!problem.empty()) std::printf("config problem:  %s\n", problem.c_str());
+        const long long hb = live.value("last_heartbeat_unix_ms", 0LL);
+        std::printf(
+            "last heartbeat:  %s\n",
+            hb > 0 ? (std::to_string((now_ms - hb) / 1000) + " s ago").c_str() : "none yet");
     } else {
         std::printf("kiosk:           not running (read from the data directory)\n");
+    }
+    // The image's updater's record (docs/image.md "Updates"): from the kiosk, or from the file.
+    const auto& u = st.contains("update") ? st["update"] : nlohmann::json();
+    if (u.is_object() && u.contains("state")) {
+        const std::string state = u.value("state", std::string());
+        std::printf("update:          %s, package %s", state.c_str(),
+                    u.value("version", std::string("?")).c_str());
+        if (state != "committed")
+            std::printf(" (%s -> %s)", u.value("from", std::string("?")).c_str(),
+                        u.value("to", std::string("?")).c_str());
+        const std::string reason = u.value("reason", std::string());
+        if (!reason.empty()) std::printf(", reason: %s", reason.c_str());
+        const long long at = u.value("at", 0LL);
+        if (at > 0) std::printf(", %lld s ago", (now_ms / 1000 - at));
+        std::printf("\n");
     }
 }
 
@@ -1165,6 +1185,15 @@ int main(int argc, char** argv) {
         if (!st) {
             std::fprintf(stderr, "vmestectl: %s\n", st.error().message.c_str());
             return 1;
+        }
+        // What the updater last did (update_state.h): as the running kiosk read it, else from
+        // the file where the image keeps it (VMESTE_UPDATE_STATE names another, for tests).
+        if (st->contains("live") && (*st)["live"].contains("update"))
+            (*st)["update"] = (*st)["live"]["update"];
+        else {
+            const char* env = std::getenv("VMESTE_UPDATE_STATE");
+            (*st)["update"] = nlohmann::json::parse(core::update_state_json(
+                core::read_update_state(env ? env : core::Config{}.update_state_file)));
         }
         if (rest.size() == 2) {
             std::printf("%s\n", st->dump(2).c_str());
