@@ -140,12 +140,17 @@ int OutboxWorker::run_periodic() {
 void OutboxWorker::run() {
     for (;;) {
         if (alive_) alive_();
+        // Periodic jobs (the heartbeat among them) go out whenever the gate opens, whatever the
+        // probe's outcome: a platform that refuses appeals may still take the heartbeat, whose
+        // answer can carry the fix (a config), and an update's health check waits for one
+        // (docs/image.md). While the gate is shut they wait with the queue: no retry storm.
+        // (They also go on while the store cannot write: it is how staff far away learn it.)
+        const bool gate_open = clock_.unix_millis() >= gate_until_;
         drain_due();
-        // Statuses and periodic jobs only while the platform answers: the gate is open. (The
-        // heartbeat goes on while the store cannot write: it is how staff far away learn it.)
+        // Statuses only while the platform answers: the gate is still open after the probe.
         if (clock_.unix_millis() >= std::max({next_poll_, gate_until_, store_gate_until_}))
             poll_statuses();
-        if (clock_.unix_millis() >= gate_until_) run_periodic();
+        if (gate_open) run_periodic();
         std::unique_lock lock(mu_);
         if (stop_) return;
         if (wake_) {

@@ -303,6 +303,37 @@ TEST(OutboxWorker, AnExpeditedPeriodicJobRunsNowNotAtItsInterval) {
     rig.worker->stop();
 }
 
+// A platform that refuses appeals (503) may still take the heartbeat, and an update's health
+// check waits for one (docs/image.md "What booting it found"): each time the outage's gate
+// opens, the periodic jobs that are due go out too, not only the queue's probe.
+TEST(OutboxWorker, PeriodicJobsGoOutWhileThePlatformRefusesAppeals) {
+    Rig rig;
+    rig.sim.faults().add(*sim::parse_fault_rule("appeals:status=503"));
+    ASSERT_TRUE(rig.view->accept(test::appeal_request("HBHB-0001"), rig.clock.unix_millis()));
+    std::atomic<int> runs{0};
+    rig.worker->add_periodic("heartbeat", Millis(60'000), Millis(60'000), [&] {
+        ++runs;
+        return true;
+    });
+    auto waited = [](auto&& done) {
+        for (int i = 0; i < 300 && !done(); ++i) std::this_thread::sleep_for(10ms);
+        return done();
+    };
+    rig.worker->start();
+    EXPECT_TRUE(waited([&] { return runs == 1; }))
+        << "the probe's 503 shut the gate before the heartbeat went";
+    EXPECT_TRUE(waited([&] { return rig.worker->status().failed_attempts == 1; }));
+    // A minute on: the appeal's retry, the gate and the heartbeat are all due again.
+    rig.clock.advance(std::chrono::seconds(61));
+    rig.worker->wake();
+    EXPECT_TRUE(waited([&] { return runs == 2; })) << "the heartbeat waited for the appeals";
+    EXPECT_TRUE(waited([&] { return rig.worker->status().failed_attempts == 2; }))
+        << "the queue's probe did not go out when the gate opened";
+    rig.worker->stop();
+    EXPECT_EQ(rig.sim.store().count(), 0) << "the platform refused every appeal";
+    EXPECT_EQ(rig.view->queue_figures()->pending, 1) << "the appeal waits, nothing is lost";
+}
+
 TEST(OutboxWorker, PhotosGoFirstAndTheAppealNamesThem) {
     Rig rig;
     auto req = test::appeal_request("EEEE-0001", "Сломан светофор на перекрёстке", 3, 7);
