@@ -272,11 +272,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                         }
                         if (raw->options_.wake_ui) raw->options_.wake_ui();
                     },
-                    k->options_.region_download,
-                    [raw = k.get()] {
-                        std::lock_guard lock(raw->mu_);
-                        return raw->update_state_;
-                    }});
+                    k->options_.region_download, [raw = k.get()] { return raw->update_state(); }});
             PlatformJobs* jobs = k->jobs_.get();
             const Millis sync_every(int64_t(cfg.catalogue_sync_interval_s) * 1000);
             worker->add_periodic("heartbeat", Millis(int64_t(cfg.heartbeat_interval_s) * 1000),
@@ -418,10 +414,7 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
         };
         if (k->jobs_)
             mo.region_download = [jobs = k->jobs_.get()] { return jobs->region_download_status(); };
-        mo.update_state = [raw = k.get()] {
-            std::lock_guard lock(raw->mu_);
-            return raw->update_state_;
-        };
+        mo.update_state = [raw = k.get()] { return raw->update_state(); };
         mo.apply_settings = [raw = k.get()](const Config& s) {
             // The screen's keys only — exactly what settings.toml holds, read back the way a
             // restart reads them, so the two never differ. The session reads the config as it
@@ -486,25 +479,19 @@ Result<std::unique_ptr<Kiosk>> Kiosk::start(Options options) {
                 }
                 const sync::WorkerStatus w = raw->uploader_status();
                 raw->refresh_update_state();
-                std::optional<UpdateState> update;
-                {
-                    std::lock_guard lock(raw->mu_);
-                    update = raw->update_state_;
-                }
                 const int64_t heartbeat_ms =
                     raw->jobs_ ? raw->jobs_->status().last_heartbeat_unix_ms : 0;
-                const nlohmann::json live = {
-                    {"version", VMESTE_VERSION},
-                    {"started_unix_ms", raw->started_unix_ms_},
-                    {"last_heartbeat_unix_ms", heartbeat_ms},
-                    {"update", nlohmann::json::parse(update_state_json(update))},
-                    {"uploader",
-                     {{"delivered", w.delivered},
-                      {"failed_attempts", w.failed_attempts},
-                      {"last_error", w.last_error},
-                      {"last_success_unix_ms", w.last_success_unix_ms},
-                      {"next_attempt_unix_ms", w.next_attempt_unix_ms}}},
-                    {"config_problem", raw->options_.config_problem}};
+                const nlohmann::json live = {{"version", VMESTE_VERSION},
+                                             {"started_unix_ms", raw->started_unix_ms_},
+                                             {"last_heartbeat_unix_ms", heartbeat_ms},
+                                             {"update", update_state_to_json(raw->update_state())},
+                                             {"uploader",
+                                              {{"delivered", w.delivered},
+                                               {"failed_attempts", w.failed_attempts},
+                                               {"last_error", w.last_error},
+                                               {"last_success_unix_ms", w.last_success_unix_ms},
+                                               {"next_attempt_unix_ms", w.next_attempt_unix_ms}}},
+                                             {"config_problem", raw->options_.config_problem}};
                 auto r = status_report(**store, raw->options_.config.data_dir, live.dump());
                 return r ? *r : nlohmann::json{{"error", r.error().message}}.dump();
             });
@@ -708,6 +695,11 @@ bool Kiosk::busy() const {
 
 sync::WorkerStatus Kiosk::uploader_status() const {
     return uploader_ ? uploader_->status() : sync::WorkerStatus{};
+}
+
+std::optional<UpdateState> Kiosk::update_state() const {
+    std::lock_guard lock(mu_);
+    return update_state_;
 }
 
 void Kiosk::refresh_update_state() {

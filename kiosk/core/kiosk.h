@@ -191,6 +191,8 @@ class Kiosk {
     int64_t started_unix_ms_ = 0;
     // Reads Config::update_state_file again (never on the UI thread: it is disk I/O).
     void refresh_update_state();
+    // The updater's record as last read (any thread).
+    std::optional<UpdateState> update_state() const;
     bool stop_ = false;
     std::thread intake_thread_;
 };

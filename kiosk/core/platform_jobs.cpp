@@ -86,7 +86,7 @@ std::string heartbeat_body(const HeartbeatFigures& f, const std::vector<std::str
         {"self_tests", tests},
         {"pending_citizen_actions", f.pending_citizen_actions},
         {"region_pack", region},
-        {"update", json::parse(update_state_json(f.update))},
+        {"update", update_state_to_json(f.update)},
         {"acked_commands", acked},
         {"sent_at", now}}
         .dump();

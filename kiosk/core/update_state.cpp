@@ -33,11 +33,10 @@ std::optional<UpdateState> read_update_state(const std::string& path) {
     return s;
 }
 
-std::string update_state_json(const std::optional<UpdateState>& s) {
-    if (!s) return "{}";
-    return nlohmann::json{{"state", s->state}, {"version", s->version}, {"from", s->from},
-                          {"to", s->to},       {"reason", s->reason},   {"at", s->at_unix_s}}
-        .dump();
+nlohmann::json update_state_to_json(const std::optional<UpdateState>& s) {
+    if (!s) return nlohmann::json::object();
+    return {{"state", s->state}, {"version", s->version}, {"from", s->from},
+            {"to", s->to},       {"reason", s->reason},   {"at", s->at_unix_s}};
 }
 
 bool update_failed(const UpdateState& s) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
@@ -26,7 +27,7 @@ struct UpdateState {
 std::optional<UpdateState> read_update_state(const std::string& path);
 
 // The record as the heartbeat and `vmestectl status` carry it (a JSON object; {} for none).
-std::string update_state_json(const std::optional<UpdateState>& s);
+nlohmann::json update_state_to_json(const std::optional<UpdateState>& s);
 
 // Whether the state means an update did not go through (staff look at the terminal).
 bool update_failed(const UpdateState& s);

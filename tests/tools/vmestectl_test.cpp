@@ -63,27 +63,34 @@ TEST(Vmestectl, StatusShowsQueueDepthAgesLastSuccessNextAttemptAndLastError) {
     EXPECT_NE(found.find("platform:  POS-7"), std::string::npos) << found;
 }
 
-// With the kiosk stopped, `status` reads the updater's record from its file (the image keeps it
-// at /data/vmeste-update/state.json; VMESTE_UPDATE_STATE names another here).
+// With the kiosk stopped, `status` reads the updater's record from the file the config names
+// (`update_state_file`; the image keeps it at /data/vmeste-update/state.json).
 TEST(Vmestectl, StatusSaysWhatTheUpdaterDidWithTheKiosksPackage) {
     test::TempDir dir;
     { ASSERT_TRUE(core::AppealStore::open(test::store_options(dir.path()))); }
     std::ofstream(dir.file("update.json"))
         << R"({"state":"health-failed","version":"0.1.1","from":"0.1.0","to":"0.1.1",)"
         << R"("at":1765100000,"reason":"not-ready"})";
-    const std::string env = "VMESTE_UPDATE_STATE=" + dir.file("update.json") + " ";
-    const std::string out = run_shell(env + VMESTECTL + " --data-dir " + dir.path() + " status");
+    std::ofstream(dir.file("kiosk.toml"))
+        << "update_state_file = \"" << dir.file("update.json") << "\"\n";
+    const std::string base = std::string(VMESTECTL) + " --data-dir " + dir.path() + " status";
+    const std::string with = " --config " + dir.file("kiosk.toml");
+    const std::string out = run_shell(base + with);
     EXPECT_NE(out.find("update:          health-failed, package 0.1.1 (0.1.0 -> 0.1.1), "
                        "reason: not-ready"),
               std::string::npos)
         << out;
-    const std::string json =
-        run_shell(env + VMESTECTL + " --data-dir " + dir.path() + " status --json");
+    const std::string json = run_shell(base + " --json" + with);
     EXPECT_NE(json.find("\"reason\": \"not-ready\""), std::string::npos) << json;
     // No record (a terminal installed from the .deb by hand): no update line.
-    const std::string none = run_shell("VMESTE_UPDATE_STATE=" + dir.file("none.json") + " " +
-                                       VMESTECTL + " --data-dir " + dir.path() + " status");
+    std::ofstream(dir.file("none.toml"))
+        << "update_state_file = \"" << dir.file("none.json") << "\"\n";
+    const std::string none = run_shell(base + " --config " + dir.file("none.toml"));
     EXPECT_EQ(none.find("update:"), std::string::npos) << none;
+    // A config that does not load is said, not taken for "no update".
+    std::ofstream(dir.file("bad.toml")) << "update_state_file = 7\n";
+    const std::string bad = run_shell(base + " --config " + dir.file("bad.toml"));
+    EXPECT_NE(bad.find("vmestectl status:"), std::string::npos) << bad;
 }
 
 TEST(Vmestectl, EnrolStoresTheTokenPrivatelyOnceAndTheGatewayAcceptsIt) {

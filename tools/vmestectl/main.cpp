@@ -50,8 +50,11 @@ namespace {
 
 const char* kHelp =
     "Usage: vmestectl [--data-dir DIR] COMMAND\n"
-    "  status [--json]   queue depth, delivered, quarantined, oldest pending, last success,\n"
-    "                    next attempt, last error, ratings/votes/+1s waiting, enrolment\n"
+    "  status [--json] [--config FILE]\n"
+    "                    queue depth, delivered, quarantined, oldest pending, last success,\n"
+    "                    next attempt, last error, ratings/votes/+1s waiting, enrolment, what\n"
+    "                    the updater last did (the config's update_state_file; --config FILE,\n"
+    "                    else /etc/vmeste/kiosk.toml when there is one)\n"
     "  retry             make the running kiosk send its queue now (over its control socket,\n"
     "                    DATA_DIR/control.sock, 0600)\n"
     "  export-diagnostics FILE.tar.gz\n"
@@ -203,22 +206,34 @@ struct Platform {
     vmeste::core::Config config;
     vmeste::sync::TransportOptions transport;
 };
+// The terminal's config: the file given with --config, else the packaged one when it is there
+// (`from_file` says whether either was read), else the defaults; nullopt (said) when a file does
+// not load.
+std::optional<vmeste::core::Config> terminal_config(const std::string& command,
+                                                    const std::string& config_file,
+                                                    vmeste::core::Config base = {},
+                                                    bool* from_file = nullptr) {
+    std::string path = config_file;
+    if (path.empty() && std::filesystem::exists(kPackagedConfig)) path = kPackagedConfig;
+    if (from_file) *from_file = !path.empty();
+    if (path.empty()) return base;
+    auto c = vmeste::core::load_config_file(path, base);
+    if (!c) {
+        std::fprintf(stderr, "vmestectl %s: %s\n", command.c_str(), c.error().message.c_str());
+        return std::nullopt;
+    }
+    return std::move(c).value();
+}
+
 std::optional<Platform> platform_for(const std::string& command, std::string url,
                                      const std::string& config_file,
                                      vmeste::core::Config base = {}) {
     using namespace vmeste;
-    std::string path = config_file;
-    if (path.empty() && std::filesystem::exists(kPackagedConfig)) path = kPackagedConfig;
-    core::Config cfg = std::move(base);
-    if (!path.empty()) {
-        auto c = core::load_config_file(path, cfg);
-        if (!c) {
-            std::fprintf(stderr, "vmestectl %s: %s\n", command.c_str(), c.error().message.c_str());
-            return std::nullopt;
-        }
-        cfg = std::move(c).value();
-    }
-    if (url.empty() && !path.empty()) url = cfg.platform_url;  // a file's, never the default
+    bool from_file = false;
+    auto loaded = terminal_config(command, config_file, std::move(base), &from_file);
+    if (!loaded) return std::nullopt;
+    core::Config cfg = std::move(*loaded);
+    if (url.empty() && from_file) url = cfg.platform_url;  // a file's, never the default
     if (url.empty()) return Platform{url, cfg, core::transport_options(cfg)};  // said by caller
     if (auto ok = sync::check_transport_url(url, cfg.allow_plain_http); !ok) {
         std::fprintf(stderr, "vmestectl %s: %s\n", command.c_str(), ok.error().message.c_str());
@@ -1176,7 +1191,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "vmestectl: %s\n", store.error().message.c_str());
         return 1;
     }
-    if (rest[0] == "status" && (rest.size() == 1 || (rest.size() == 2 && rest[1] == "--json"))) {
+    if (rest[0] == "status") {
+        bool as_json = false;
+        std::string config_file;
+        for (size_t i = 1; i < rest.size(); ++i) {
+            if (rest[i] == "--json")
+                as_json = true;
+            else if (rest[i] == "--config" && i + 1 < rest.size())
+                config_file = rest[++i];
+            else {
+                std::fprintf(stderr, "vmestectl status: unexpected '%s'\n%s", rest[i].c_str(),
+                             kHelp);
+                return 2;
+            }
+        }
         // The running kiosk answers with its live state too; a stopped one is read from disk.
         Result<nlohmann::json> st = make_error(ErrorCode::kNotFound, "");
         if (auto answer = core::control_request(data_dir, "status"))
@@ -1187,15 +1215,16 @@ int main(int argc, char** argv) {
             return 1;
         }
         // What the updater last did (update_state.h): as the running kiosk read it, else from
-        // the file where the image keeps it (VMESTE_UPDATE_STATE names another, for tests).
+        // the config's update_state_file (the image's /data/vmeste-update/state.json).
         if (st->contains("live") && (*st)["live"].contains("update"))
             (*st)["update"] = (*st)["live"]["update"];
         else {
-            const char* env = std::getenv("VMESTE_UPDATE_STATE");
-            (*st)["update"] = nlohmann::json::parse(core::update_state_json(
-                core::read_update_state(env ? env : core::Config{}.update_state_file)));
+            const auto cfg = terminal_config("status", config_file);
+            if (!cfg) return 1;
+            (*st)["update"] =
+                core::update_state_to_json(core::read_update_state(cfg->update_state_file));
         }
-        if (rest.size() == 2) {
+        if (as_json) {
             std::printf("%s\n", st->dump(2).c_str());
             return 0;
         }
