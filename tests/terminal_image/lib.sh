@@ -36,17 +36,27 @@ make_fat_disk() {
   for f in "$@"; do mcopy -o -i "$out" "$f" ::/; done
 }
 
-# Boots $work/disk.img with more drives given as files (each a virtio disk): boot_vm [FILE...].
-# Sets $qemu (its pid); the console is $work/console.txt, the monitor $work/monitor.sock.
+# Boots $work/disk.img with more drives given as files: each a virtio disk, or with `usb:` a USB
+# stick on the xHCI (qemu's usb-storage: mass storage 08:06:50, as usbguard sees a real stick).
+# boot_vm [FILE|usb:FILE...]. Sets $qemu (its pid); the console is $work/console.txt, the
+# monitor $work/monitor.sock.
 boot_vm() {
-  local extra=() f
-  for f in "$@"; do extra+=(-drive "file=$f,format=raw,if=virtio"); done
+  local extra=() f n=0
+  for f in "$@"; do
+    if [[ $f == usb:* ]]; then
+      extra+=(-drive "file=${f#usb:},format=raw,if=none,id=stick$n"
+              -device "usb-storage,bus=xhci.0,drive=stick$n")
+      n=$((n + 1))
+    else
+      extra+=(-drive "file=$f,format=raw,if=virtio")
+    fi
+  done
   [[ -f $work/OVMF.fd ]] || cp /usr/share/ovmf/OVMF.fd "$work/OVMF.fd"
   : > "$work/console.txt"
   qemu-system-x86_64 -accel tcg -m 2048 -smp 2 -bios "$work/OVMF.fd" \
-    -drive file="$work/disk.img",format=raw,if=virtio "${extra[@]}" \
+    -device qemu-xhci,id=xhci -drive file="$work/disk.img",format=raw,if=virtio "${extra[@]}" \
     -vga virtio -display none \
-    -netdev user,id=n0 -device virtio-net-pci,netdev=n0 -device qemu-xhci \
+    -netdev user,id=n0 -device virtio-net-pci,netdev=n0 \
     -serial file:"$work/console.txt" -monitor unix:"$work/monitor.sock",server,nowait \
     -no-reboot &
   qemu=$!
