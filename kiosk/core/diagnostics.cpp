@@ -120,9 +120,12 @@ Result<void> write_diagnostics(AppealStore& store, const std::string& data_dir,
         versions += std::string(f) + "\t" + (v.empty() ? "-" : v) + "\n";
     }
     write("versions.tsv", versions);
-    // The journal of the last day, when there is one (the kiosk logs no personal data).
-    const Ran journal =
-        run_piped({"journalctl", "-u", "vmeste-kiosk", "--since=-24h", "--no-pager", "-q"});
+    // The journal of the last day, when there is one (the kiosk logs no personal data): the
+    // kiosk under either of its units (bare KMS, or cage on the image), and the image's setup
+    // and update steps, which a support call about a terminal that rolled back needs.
+    const Ran journal = run_piped({"journalctl", "-u", "vmeste-kiosk", "-u", "vmeste-kiosk-cage",
+                                   "-u", "vmeste-setup-media", "-u", "vmeste-update-recover",
+                                   "--since=-24h", "--no-pager", "-q"});
     write("journal.txt",
           journal.status == 0 ? journal.out : "# journalctl unavailable or no vmeste-kiosk unit\n");
     const int rc = run_piped({"tar", "-czf", out_file, "-C", tmpl, "vmeste-diagnostics"}).status;

@@ -61,6 +61,39 @@ TEST(Diagnostics, AConfigThatDoesNotParseIsDescribedNeverCopied) {
     EXPECT_NE(out.find("does not parse (line 2"), std::string::npos) << out;
 }
 
+// The image runs the kiosk under vmeste-kiosk-cage.service, not vmeste-kiosk.service: the
+// bundle's journal must hold both, and the image's setup and update steps. journalctl here is
+// a stand-in on PATH that answers which units it was asked for.
+TEST(Diagnostics, TheJournalCoversBothKioskUnitsAndTheImagesSetupAndUpdateSteps) {
+    test::TempDir root;
+    const std::string bin = root.file("bin");
+    std::filesystem::create_directories(bin);
+    {
+        std::ofstream f(bin + "/journalctl");
+        f << "#!/bin/sh\nfor a; do echo \"arg $a\"; done\n";
+    }
+    std::filesystem::permissions(bin + "/journalctl", std::filesystem::perms::owner_all);
+    const std::string data = root.file("data");
+    std::filesystem::create_directories(data);
+    auto store = core::AppealStore::open(test::store_options(data));
+    ASSERT_TRUE(store) << store.error().message;
+    const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    setenv("PATH", (bin + ":" + old_path).c_str(), 1);
+    const std::string out = root.file("diag.tar.gz");
+    const auto written = core::write_diagnostics(**store, data, out);
+    setenv("PATH", old_path.c_str(), 1);
+    ASSERT_TRUE(written) << written.error().message;
+    const std::string x = root.file("x");
+    std::filesystem::create_directories(x);
+    ASSERT_EQ(untar(out, x), 0);
+    const std::string journal = slurp(x + "/vmeste-diagnostics/journal.txt");
+    for (const char* unit :
+         {"vmeste-kiosk", "vmeste-kiosk-cage", "vmeste-setup-media", "vmeste-update-recover"})
+        EXPECT_NE(journal.find("arg -u\narg " + std::string(unit) + "\n"), std::string::npos)
+            << unit << " is not in the journal asked for:\n"
+            << journal;
+}
+
 TEST(Diagnostics, PathsWithQuotesAndSemicolonsAreNeverGivenToAShell) {
     test::TempDir root;
     // A data directory and an output file whose names would break out of a quoted shell word.
