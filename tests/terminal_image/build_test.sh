@@ -4,7 +4,9 @@
 # three partitions by name, a read-only root with the kiosk, the Mender client, the update module
 # and the signature key, no getty and a locked root, a data partition with the kiosk's directory
 # owned by its user and the known-good package, and a signed update artifact that verifies with
-# the image's key and not with another. The label `image`'s other tests use the image it builds
+# the image's key and not with another; the kernel takes no USB device before usbguard allows it;
+# a region's config (VMESTE_IMAGE_CONFIG) is the terminal's, and one that fails its check is
+# refused before anything is built. The label `image`'s other tests use the image it builds
 # (ctest fixture image_built; `ctest -L image -FS image_built` reuses the last one).
 # Skipped (77) without root, without a package (scripts/package makes one) or without apt.
 set -uo pipefail
@@ -18,16 +20,29 @@ deb=$(ls -t "$top"/build/package/vmeste-kiosk_*_amd64.deb 2>/dev/null | head -1)
 command -v apt-get >/dev/null || { echo "build_test: no apt: skipped"; exit 77; }
 
 cd "$top" || exit 1
+# A region's config that fails its check is refused before anything is built.
+work=$(mktemp -d /var/tmp/vmeste-build-test-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+printf 'platform_url = "https://gateway.region.example"\nheartbeat_interval_s = "often"\n' > "$work/bad.toml"
+started=$(date +%s)
+refused=$(VMESTE_IMAGE_CONFIG=$work/bad.toml bash scripts/image "$deb" 2>&1) &&
+  fail "scripts/image took a config that fails its check"
+[[ $refused == *"is refused"*"heartbeat_interval_s"* ]] || fail "the refusal does not say why: $refused"
+(($(date +%s) - started < 60)) || fail "the bad config was refused only after building"
+# The image is built with a region's config (its gateway on the first-boot screen).
+sed 's|https://gateway.example.ru|https://gateway.region.example|' packaging/vmeste.toml > "$work/region.toml"
+grep -q gateway.region.example "$work/region.toml" || fail "packaging/vmeste.toml has no gateway to replace"
 # VMESTE_IMAGE_PREBUILT=1: check the image already in build/image (made from that package).
-[[ ${VMESTE_IMAGE_PREBUILT:-0} == 1 ]] || bash scripts/image "$deb" || fail "scripts/image failed"
+[[ ${VMESTE_IMAGE_PREBUILT:-0} == 1 ]] ||
+  VMESTE_IMAGE_CONFIG=$work/region.toml bash scripts/image "$deb" || fail "scripts/image failed"
 out=build/image
 img=$out/vmeste-terminal.img
 (cd "$out" && sha256sum --quiet -c vmeste-terminal.img.sha256) || fail "the checksum does not match"
+mtype -i "$img@@1M" ::/loader/entries/vmeste.conf | grep -q 'usbcore.authorized_default=0' ||
+  fail "the kernel takes USB devices before usbguard allows them (usbcore.authorized_default)"
 names=$(sfdisk -J "$img" | python3 -c "import json,sys; print(' '.join(p['name'] for p in json.load(sys.stdin)['partitiontable']['partitions']))")
 [[ $names == "vmeste-esp vmeste-root vmeste-data" ]] || fail "partitions: $names"
 
-work=$(mktemp -d /var/tmp/vmeste-build-test-XXXXXX)
-trap 'rm -rf "$work"' EXIT
 part_out "$img" 2 "$work/root.ext4"
 part_out "$img" 3 "$work/data.ext4"
 root() { debugfs -R "$1" "$work/root.ext4" 2>/dev/null; }
@@ -46,6 +61,10 @@ uid=$(root "cat /etc/passwd" | awk -F: '$1 == "vmeste" {print $3}')
 [[ -n $uid ]] || fail "the image has no vmeste user"
 data "stat /vmeste" | grep -Eq "User: +$uid " || fail "/data/vmeste is not the kiosk's user's"
 data "stat /vmeste-update/current.deb" | grep -q "^Inode:" || fail "no known-good package on /data"
+if [[ ${VMESTE_IMAGE_PREBUILT:-0} != 1 ]]; then
+  data "cat /etc-vmeste/kiosk.toml" | cmp -s - "$work/region.toml" ||
+    fail "the terminal's settings are not the region's config (VMESTE_IMAGE_CONFIG)"
+fi
 
 version=$(dpkg-deb -f "$deb" Version)
 artifact=$out/vmeste-kiosk-$version.mender
