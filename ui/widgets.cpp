@@ -3,6 +3,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "ui/hyphenate.h"
 #include "ui/text_wrap.h"
@@ -14,21 +15,43 @@ ImU32 color(Rgb c, float alpha) {
 }
 
 void fill_rounded(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col, float r) {
-    if (((col >> IM_COL32_A_SHIFT) & 0xFF) != 0xFF || r < 1.0f || max.x - min.x < 2 * r ||
-        max.y - min.y < 2 * r) {
+    if (((col >> IM_COL32_A_SHIFT) & 0xFF) != 0xFF || r < 1.0f || max.x - min.x < 2 * r + 4 ||
+        max.y - min.y < 2 * r + 4) {
         dl->AddRectFilled(min, max, col, r);
         return;
     }
-    dl->AddRectFilled(ImVec2(min.x + r, min.y), ImVec2(max.x - r, max.y), col);
-    dl->AddRectFilled(ImVec2(min.x, min.y + r), ImVec2(min.x + r, max.y - r), col);
-    dl->AddRectFilled(ImVec2(max.x - r, min.y + r), ImVec2(max.x, max.y - r), col);
-    // The corners as ImDrawList::PathRect makes them (twelfths of a turn: 0 right, 3 down).
+    // The cross's inner edges on whole pixels, the side rectangles a pixel over the middle one:
+    // SDL's renderer takes a rectangle's place and its size each cut to whole pixels, so
+    // rectangles meeting at a fraction of a pixel left a column neither filled (a line through
+    // the button). The corners' centres stay where the rounding puts them.
+    const float xl = std::round(min.x + r), xr = std::round(max.x - r);
+    const float yt = std::round(min.y + r), yb = std::round(max.y - r);
+    dl->AddRectFilled(ImVec2(xl, min.y), ImVec2(xr, max.y), col);
+    dl->AddRectFilled(ImVec2(min.x, yt), ImVec2(xl + 1, yb), col);
+    dl->AddRectFilled(ImVec2(xr - 1, yt), ImVec2(max.x, yb), col);
+    // Each corner: its arc as ImDrawList::PathRect makes it (twelfths of a turn: 0 right, 3
+    // down), closed by a square reaching a pixel into the rectangles. The fill's antialiased
+    // fringe runs along every edge of the shape it is given: on the square's inner edges it
+    // falls on the rectangles' own colour, not on what is behind the button (a light seam).
     const ImVec2 centre[4] = {ImVec2(min.x + r, min.y + r), ImVec2(max.x - r, min.y + r),
                               ImVec2(max.x - r, max.y - r), ImVec2(min.x + r, max.y - r)};
+    const ImVec2 inner[4] = {ImVec2(xl + 1, yt + 1), ImVec2(xr - 1, yt + 1), ImVec2(xr - 1, yb - 1),
+                             ImVec2(xl + 1, yb - 1)};
     const int from[4] = {6, 9, 0, 3};
     for (int k = 0; k < 4; ++k) {
         dl->PathArcToFast(centre[k], r, from[k], from[k] + 3);
-        dl->PathLineTo(centre[k]);
+        // From the arc's end along the outer edge to the square, round it, back to the start.
+        const ImVec2 end = dl->_Path.back(), start = dl->_Path.front();
+        const bool vertical_end = k % 2 == 0;  // the arc ends on the top or bottom edge
+        if (vertical_end) {
+            dl->PathLineTo(ImVec2(inner[k].x, end.y));
+            dl->PathLineTo(inner[k]);
+            dl->PathLineTo(ImVec2(start.x, inner[k].y));
+        } else {
+            dl->PathLineTo(ImVec2(end.x, inner[k].y));
+            dl->PathLineTo(inner[k]);
+            dl->PathLineTo(ImVec2(inner[k].x, start.y));
+        }
         dl->PathFillConvex(col);
     }
 }

@@ -4,6 +4,7 @@
 // cases that break it with SDL's own way of drawing: a scaled picture cut by a rectangle's edge,
 // and triangles whose neighbours in the command are left out.
 #include "ui/sw_draw.h"
+#include "ui/widgets.h"
 
 #include <SDL.h>
 #include <gtest/gtest.h>
@@ -11,9 +12,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 using vmeste::ui::PixelRect;
@@ -61,6 +64,19 @@ SDL_Texture* noise(SDL_Renderer* r, int w, int h, unsigned seed) {
     return t;
 }
 
+// The draw data of the one list lists[0], on a w × h screen.
+ImDrawData one_list(ImDrawList** lists, int w, int h) {
+    ImDrawData data;
+    data.Valid = true;
+    data.CmdListsCount = 1;
+    data.CmdLists = lists;
+    data.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+    data.FramebufferScale = ImVec2(1, 1);
+    data.TotalIdxCount = lists[0]->IdxBuffer.Size;
+    data.TotalVtxCount = lists[0]->VtxBuffer.Size;
+    return data;
+}
+
 // Draw data of one list; each call to cmd() starts a command.
 struct Data {
     ImDrawList list{nullptr};
@@ -91,14 +107,7 @@ struct Data {
         triangle(a, c, d);
     }
     const ImDrawData& build() {
-        data = ImDrawData();
-        data.Valid = true;
-        data.CmdListsCount = 1;
-        data.CmdLists = lists;
-        data.DisplaySize = ImVec2(kW, kH);
-        data.FramebufferScale = ImVec2(1, 1);
-        data.TotalIdxCount = list.IdxBuffer.Size;
-        data.TotalVtxCount = list.VtxBuffer.Size;
+        data = one_list(lists, kW, kH);
         return data;
     }
 };
@@ -221,6 +230,92 @@ TEST(SoftwareDrawer, ShapesOfTheWhiteTexelLookAsWhenTextured) {
     EXPECT_LE(most, 4);
     EXPECT_GT(shape, 20000) << "the shapes were drawn";
     SDL_DestroyTexture(atlas);
+}
+
+// The kiosk's rounded buttons and cards (ui::fill_rounded: a cross of rectangles and four corner
+// fans) on SDL's software renderer, at the fractional places and sizes the layout gives them:
+// every pixel inside is the fill's colour. Seen before on the attract screen of a terminal
+// without a GPU: a light column through «Сообщить о проблеме» where the cross's rectangles met
+// at a fraction of a pixel, and light marks at its corners where a corner fan's antialiased
+// fringe, drawn along its straight edges too, fell on what is behind the button.
+TEST(SoftwareDrawer, ARoundedButtonHasNoSeamsInside) {
+    constexpr int W = 1100, H = 320;
+    SDL_Surface* surface = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer* renderer = SDL_CreateSoftwareRenderer(surface);
+    ASSERT_NE(renderer, nullptr);
+    ImGuiContext* ctx = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    unsigned char* font_px = nullptr;
+    int fw = 0, fh = 0;
+    io.Fonts->GetTexDataAsRGBA32(&font_px, &fw, &fh);
+    SDL_Texture* atlas =
+        SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STATIC, fw, fh);
+    SDL_UpdateTexture(atlas, nullptr, font_px, fw * 4);
+    SDL_SetTextureBlendMode(atlas, SDL_BLENDMODE_BLEND);
+    io.Fonts->SetTexID(atlas);
+    io.DisplaySize = ImVec2(W, H);
+    io.DeltaTime = 1.0f / 60;
+    ImGui::NewFrame();  // the shared draw data (white texel, arcs) as the kiosk has it
+    const ImU32 blue = IM_COL32(0x0F, 0x4C, 0xD6, 0xFF);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> frac(0.0f, 1.0f);
+    long seams = 0, inside = 0;
+    std::string first;
+    for (int shape = 0; shape < 40; ++shape) {
+        ImDrawList list(ImGui::GetDrawListSharedData());
+        list._ResetForNewFrame();
+        list.Flags = ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill;
+        list.PushClipRect(ImVec2(0, 0), ImVec2(W, H));
+        list.PushTextureID(atlas);
+        const float x0 = 10 + 200 * frac(rng), y0 = 10 + 40 * frac(rng);
+        const float x1 = x0 + 200 + 680 * frac(rng), y1 = y0 + 60 + 200 * frac(rng);
+        const float r = 6 + 18 * frac(rng);
+        vmeste::ui::fill_rounded(&list, ImVec2(x0, y0), ImVec2(x1, y1), blue, r);
+        ImDrawList* lists[1] = {&list};
+        const ImDrawData data = one_list(lists, W, H);
+        SoftwareDrawer drawer(renderer);
+        drawer.set_atlas(atlas, io.Fonts->TexUvWhitePixel);
+        SDL_SetRenderDrawColor(renderer, 0xF2, 0xF4, 0xF8, 255);  // the page behind
+        SDL_RenderClear(renderer);
+        drawer.draw(data);
+        SDL_RenderFlush(renderer);
+        // Inside, past the antialiased edge: 1 px from the straight edges, 2 px inside a
+        // corner's circle (ImGui draws the arc as chords, up to a pixel inside it).
+        for (int y = static_cast<int>(y0); y <= static_cast<int>(y1); ++y)
+            for (int x = static_cast<int>(x0); x <= static_cast<int>(x1); ++x) {
+                const float cx = x + 0.5f, cy = y + 0.5f;
+                if (cx < x0 + 1 || cx > x1 - 1 || cy < y0 + 1 || cy > y1 - 1) continue;
+                const float kx = std::clamp(cx, x0 + r, x1 - r),
+                            ky = std::clamp(cy, y0 + r, y1 - r);
+                if (std::hypot(cx - kx, cy - ky) > r - 2.0f) continue;
+                ++inside;
+                const uint32_t got =
+                    *reinterpret_cast<const uint32_t*>(
+                        static_cast<const uint8_t*>(surface->pixels) + y * surface->pitch + x * 4) &
+                    0xFFFFFF;
+                // A corner's fringe blended over the rectangles' own colour may round a level
+                // off (invisible); a seam is the page showing through (tens of levels).
+                int off = 0;
+                for (int sh : {0, 8, 16})
+                    off = std::max(off, std::abs(static_cast<int>((got >> sh) & 0xFF) -
+                                                 static_cast<int>((0x0F4CD6u >> sh) & 0xFF)));
+                if (off > 3 && seams++ == 0) {
+                    char buf[160];
+                    std::snprintf(buf, sizeof buf,
+                                  "(%.2f,%.2f)-(%.2f,%.2f) r %.2f: pixel (%d,%d) is %06x", x0, y0,
+                                  x1, y1, r, x, y, static_cast<unsigned>(got));
+                    first = buf;
+                }
+            }
+    }
+    EXPECT_GT(inside, 1000000) << "the shapes were drawn";
+    EXPECT_EQ(seams, 0) << "pixels inside the buttons not their colour; the first: " << first;
+    ImGui::EndFrame();
+    SDL_DestroyTexture(atlas);
+    ImGui::DestroyContext(ctx);
+    SDL_DestroyRenderer(renderer);
+    SDL_FreeSurface(surface);
 }
 
 TEST(SoftwareDrawer, AScaledCopyIsMadeAgainWhenItsTextureChanges) {
