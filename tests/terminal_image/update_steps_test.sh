@@ -173,5 +173,20 @@ for flow in commit health; do
     fail "commit: only $committed_cuts cuts after the health check kept the update"
   fi
 done
+# An artifact refused before its install begins (not the kiosk's package): Mender's rollback finds
+# nothing to undo and says so without failing (a failed rollback would mark the terminal's
+# artifact name inconsistent), and nothing changes.
+fresh
+mkdir -p "$t/src-other/DEBIAN"
+printf 'Package: something-else\nVersion: 9\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
+  > "$t/src-other/DEBIAN/control"
+dpkg-deb -b "$t/src-other" "$t/other.deb" >/dev/null
+export T=$t VMESTE_UPDATE_DIR=$t/data PATH=$t/bin:$PATH
+mender install "$t/other.deb" > "$t/steps.log" 2>&1 && fail "another package was installed"
+"$t/lib/vmeste-update" rollback >> "$t/steps.log" 2>&1 || fail "a rollback with nothing under way failed"
+export PATH=${PATH#"$t/bin:"}
+[[ $(cat "$t/installed") == 1.0 && ! -f $t/data/pending && ! -f $t/data/state.json ]] ||
+  fail "a refused artifact changed the terminal"
+grep -q "not vmeste-kiosk" "$t/steps.log" || fail "the refusal does not say why"
 ((failures == 0)) || exit 1
 echo "update_steps_test: OK"
